@@ -1,0 +1,85 @@
+import { ApiHttp, type ApiCallEvent, type ApiCallStats } from './api-http.js';
+import { resolveDefenderConfig, type DefenderClientConfigInput, type DefenderClientTuning, type ResolvedDefenderConfig } from './config.js';
+import { RateGovernor } from './rate-governor.js';
+import { RetryPolicy } from './retry-policy.js';
+import { TokenProvider, type Audience } from './token-provider.js';
+import { Transport } from './transport.js';
+import { readAccessTokenClaims } from './access-token.js';
+import { MachinesResource } from './resources/machines.js';
+import { VulnerabilitiesResource } from './resources/vulnerabilities.js';
+import { FindingsResource } from './resources/findings.js';
+import { ExportFilesResource } from './resources/export-files.js';
+import { AlertsResource } from './resources/alerts.js';
+import { IncidentsResource } from './resources/incidents.js';
+import { MachineActionsResource } from './resources/machine-actions.js';
+
+export interface DefenderClientOptions {
+  readonly tuning?: DefenderClientTuning;
+  /** Shared by every client of the same tenant, so their calls count against one budget. */
+  readonly governor?: RateGovernor;
+  readonly onCall?: (event: ApiCallEvent) => void;
+}
+
+/**
+ * The Microsoft Defender client of one tenant: typed, paged resources over the MDE API and Graph security,
+ * with one transport, one retry policy and one rate governor behind them.
+ *
+ * ```ts
+ * const client = createDefenderClient({ tenantId, clientId, credential: { type: 'secret', clientSecret } });
+ * for await (const batch of client.machines.list()) store(batch.items);
+ * ```
+ */
+export class DefenderClient {
+  readonly config: ResolvedDefenderConfig;
+  readonly machines: MachinesResource;
+  readonly vulnerabilities: VulnerabilitiesResource;
+  readonly findings: FindingsResource;
+  readonly exportFiles: ExportFilesResource;
+  readonly alerts: AlertsResource;
+  readonly incidents: IncidentsResource;
+  readonly machineActions: MachineActionsResource;
+  readonly #transport: Transport;
+  readonly #tokens: TokenProvider;
+  readonly #http: ApiHttp;
+
+  constructor(config: ResolvedDefenderConfig, options: DefenderClientOptions = {}) {
+    this.config = config;
+    this.#transport = new Transport({ caPem: config.caPem, httpsProxy: config.httpsProxy });
+    this.#tokens = new TokenProvider(config, this.#transport);
+    this.#http = new ApiHttp({
+      config,
+      transport: this.#transport,
+      tokens: this.#tokens,
+      governor: options.governor ?? new RateGovernor(options.tuning?.governor),
+      retry: new RetryPolicy(options.tuning?.retry),
+      onCall: options.onCall,
+    });
+    const { apiBaseUrl, graphBaseUrl } = config;
+    this.machines = new MachinesResource(this.#http, apiBaseUrl);
+    this.vulnerabilities = new VulnerabilitiesResource(this.#http, apiBaseUrl);
+    this.findings = new FindingsResource(this.#http, apiBaseUrl);
+    this.exportFiles = new ExportFilesResource(this.#http, apiBaseUrl);
+    this.alerts = new AlertsResource(this.#http, apiBaseUrl, graphBaseUrl);
+    this.incidents = new IncidentsResource(this.#http, graphBaseUrl);
+    this.machineActions = new MachineActionsResource(this.#http, apiBaseUrl);
+  }
+
+  /** Calls made, by status, and retries: what a run reports. */
+  get stats(): Readonly<ApiCallStats> {
+    return this.#http.stats;
+  }
+
+  /** Signs in for the audience and returns the app roles the token carries (for permission pre-flight). */
+  async grantedRoles(audience: Audience, signal?: AbortSignal): Promise<readonly string[]> {
+    return readAccessTokenClaims(await this.#tokens.getToken(audience, signal)).roles;
+  }
+
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+}
+
+/** Validates the configuration (throwing a DefenderError that says what to fix) and builds the client. */
+export function createDefenderClient(config: DefenderClientConfigInput, options: DefenderClientOptions = {}): DefenderClient {
+  return new DefenderClient(resolveDefenderConfig(config), options);
+}

@@ -1,0 +1,71 @@
+/**
+ * Where Microsoft's services live per cloud, and which token audience each API wants. One place, so a
+ * sovereign-cloud fix is made once.
+ */
+export type CloudName = 'commercial' | 'gcc' | 'gccHigh';
+
+export interface Cloud {
+  readonly authorityHost: string;
+  readonly graphBaseUrl: string;
+  /** Token audience of the MDE API. Microsoft's samples ask for the securitycenter App ID URI. */
+  readonly defenderAudience: string;
+  readonly graphAudience: string;
+}
+
+export const clouds: Readonly<Record<CloudName, Cloud>> = {
+  commercial: {
+    authorityHost: 'https://login.microsoftonline.com',
+    graphBaseUrl: 'https://graph.microsoft.com',
+    defenderAudience: 'https://api.securitycenter.microsoft.com',
+    graphAudience: 'https://graph.microsoft.com',
+  },
+  // GCC keeps the commercial sign-in and Graph but has its own Defender host and audience.
+  gcc: {
+    authorityHost: 'https://login.microsoftonline.com',
+    graphBaseUrl: 'https://graph.microsoft.com',
+    defenderAudience: 'https://api-gcc.securitycenter.microsoft.us',
+    graphAudience: 'https://graph.microsoft.com',
+  },
+  gccHigh: {
+    authorityHost: 'https://login.microsoftonline.us',
+    graphBaseUrl: 'https://graph.microsoft.us',
+    defenderAudience: 'https://api-gov.securitycenter.microsoft.us',
+    graphAudience: 'https://graph.microsoft.us',
+  },
+};
+
+/**
+ * The Defender API hosts offered by name; anything else is a custom URL (a proxy, the simulator). US2 and US3
+ * are the older data-centre hosts that existing tenants still use.
+ */
+export const defenderRegions = {
+  Global: { apiBaseUrl: 'https://api.security.microsoft.com', cloud: 'commercial' },
+  US: { apiBaseUrl: 'https://us.api.security.microsoft.com', cloud: 'commercial' },
+  US2: { apiBaseUrl: 'https://api-us2.securitycenter.microsoft.com', cloud: 'commercial' },
+  US3: { apiBaseUrl: 'https://api-us3.securitycenter.microsoft.com', cloud: 'commercial' },
+  EU: { apiBaseUrl: 'https://eu.api.security.microsoft.com', cloud: 'commercial' },
+  UK: { apiBaseUrl: 'https://uk.api.security.microsoft.com', cloud: 'commercial' },
+  AU: { apiBaseUrl: 'https://au.api.security.microsoft.com', cloud: 'commercial' },
+  SWA: { apiBaseUrl: 'https://swa.api.security.microsoft.com', cloud: 'commercial' },
+  INA: { apiBaseUrl: 'https://ina.api.security.microsoft.com', cloud: 'commercial' },
+  GCC: { apiBaseUrl: 'https://api-gcc.securitycenter.microsoft.us', cloud: 'gcc' },
+  'GCC High': { apiBaseUrl: 'https://api-gov.securitycenter.microsoft.us', cloud: 'gccHigh' },
+} as const satisfies Record<string, { apiBaseUrl: string; cloud: CloudName }>;
+
+export type DefenderRegion = keyof typeof defenderRegions;
+
+export const defaultApiBaseUrl = defenderRegions.Global.apiBaseUrl;
+
+/** The cloud a Defender API host belongs to; custom hosts count as commercial unless told otherwise. */
+export function cloudOfApiBaseUrl(apiBaseUrl: string): CloudName {
+  const host = new URL(apiBaseUrl).hostname;
+  if (host === 'api-gcc.securitycenter.microsoft.us') return 'gcc';
+  if (host.endsWith('.microsoft.us')) return 'gccHigh';
+  return 'commercial';
+}
+
+/** Microsoft's own sign-in hosts; any other authority needs instance discovery switched off. */
+export function isMicrosoftAuthorityHost(authorityHost: string): boolean {
+  const host = new URL(authorityHost).hostname;
+  return ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.windows.net', 'login.chinacloudapi.cn'].includes(host);
+}

@@ -1,0 +1,15 @@
+export { DefenderClient, createDefenderClient, type DefenderClientOptions } from './client.js';
+export { resolveDefenderConfig, type DefenderClientConfigInput, type ResolvedDefenderConfig } from './config.js';
+export { clouds, defenderRegions, defaultApiBaseUrl, type DefenderRegion } from './clouds.js';
+export * from './errors.js';
+export { RateGovernor, apiClassLimits, type ApiClass } from './rate-governor.js';
+export { RetryPolicy, parseRetryAfter } from './retry-policy.js';
+export type { Batch } from './paging.js';
+export type { RejectedRecord } from './schemas/record.js';
+export type { DefenderTimestamp } from './schemas/timestamp.js';
+export type { Machine } from './schemas/machine.js';
+export type { Vulnerability } from './schemas/vulnerability.js';
+export type { Finding } from './schemas/finding.js';
+export type { GraphAlert, MdeAlert } from './schemas/alert.js';
+export type { Incident } from './schemas/incident.js';
+export type { MachineAction } from './schemas/machine-action.js';

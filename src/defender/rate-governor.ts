@@ -1,0 +1,139 @@
+import { abortableSleep } from './abortable-sleep.js';
+
+/**
+ * API classes with the limits Microsoft documents per application and tenant. A call is counted against its
+ * class only; the classes are independent quotas on the service side.
+ */
+export const apiClassLimits = {
+  /** Most MDE APIs: machines, alerts, machine actions, response actions. */
+  default: [
+    { windowMs: 60_000, limit: 100 },
+    { windowMs: 3_600_000, limit: 1500 },
+  ],
+  machineVulnerabilities: [
+    { windowMs: 60_000, limit: 50 },
+    { windowMs: 3_600_000, limit: 1500 },
+  ],
+  jsonExport: [
+    { windowMs: 60_000, limit: 30 },
+    { windowMs: 3_600_000, limit: 1000 },
+  ],
+  fileExport: [
+    { windowMs: 60_000, limit: 5 },
+    { windowMs: 3_600_000, limit: 20 },
+  ],
+  hunting: [
+    { windowMs: 60_000, limit: 45 },
+    { windowMs: 3_600_000, limit: 1500 },
+  ],
+  /** Graph security: 150/min per app per tenant is the published figure for /security. */
+  graph: [{ windowMs: 60_000, limit: 150 }],
+  /** Export file downloads go to blob storage, which has no per-tenant quota of this kind. */
+  unmetered: [],
+} as const satisfies Record<string, readonly { windowMs: number; limit: number }[]>;
+
+export type ApiClass = keyof typeof apiClassLimits;
+
+/** `action` is a response action (isolate, scan, release): it may use the share the rest must leave free. */
+export type CallPriority = 'normal' | 'action';
+
+export interface RateGovernorOptions {
+  /** Share of every window kept free for response actions. */
+  readonly reservedForActions: number;
+  /** Slack (ms) added to each wait so our clock and the service's don't disagree at the boundary. */
+  readonly marginMs: number;
+  readonly now: () => number;
+}
+
+interface Window {
+  readonly windowMs: number;
+  readonly limit: number;
+  /** Start times of the calls still inside the window, oldest first. */
+  readonly calls: number[];
+}
+
+/**
+ * Sliding-window call budget per API class for one tenant. Sliding windows (not refilling buckets) because
+ * the service counts "calls in the last minute/hour": a bucket that refills continuously would let through a
+ * burst the service then answers with 429. Callers `acquire()` before each request and wait their turn.
+ */
+export class RateGovernor {
+  readonly #options: RateGovernorOptions;
+  readonly #windows = new Map<ApiClass, Window[]>();
+  /** Per class, no call before this time: set when the service answered 429 anyway. */
+  readonly #pausedUntil = new Map<ApiClass, number>();
+  /** Serialises acquires per class so waiters are served in arrival order. */
+  readonly #queues = new Map<ApiClass, Promise<void>>();
+
+  constructor(options: Partial<RateGovernorOptions> = {}) {
+    this.#options = Object.freeze({ reservedForActions: 0.2, marginMs: 250, now: Date.now, ...options });
+  }
+
+  /** Resolves when a call of this class may start, and counts it. */
+  acquire(apiClass: ApiClass, options: { priority?: CallPriority; signal?: AbortSignal } = {}): Promise<void> {
+    const priority = options.priority ?? 'normal';
+    // Actions skip the queue of normal calls: they only have to wait for their own reserved share.
+    if (priority === 'action') return this.#acquireNow(apiClass, priority, options.signal);
+    const previous = this.#queues.get(apiClass) ?? Promise.resolve();
+    const turn = previous.then(() => this.#acquireNow(apiClass, priority, options.signal));
+    this.#queues.set(
+      apiClass,
+      turn.catch(() => undefined),
+    );
+    return turn;
+  }
+
+  /** The service said 429 with this wait: hold every call of the class until then. */
+  pause(apiClass: ApiClass, ms: number): void {
+    const until = this.#options.now() + ms;
+    if (until > (this.#pausedUntil.get(apiClass) ?? 0)) this.#pausedUntil.set(apiClass, until);
+  }
+
+  /** Calls counted in the class's shortest window right now (for progress displays and tests). */
+  usage(apiClass: ApiClass): { used: number; limit: number }[] {
+    const now = this.#options.now();
+    return this.#windowsOf(apiClass).map((w) => {
+      this.#prune(w, now);
+      return { used: w.calls.length, limit: w.limit };
+    });
+  }
+
+  async #acquireNow(apiClass: ApiClass, priority: CallPriority, signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      const wait = this.#waitMs(apiClass, priority);
+      if (wait <= 0) break;
+      await abortableSleep(wait, signal);
+    }
+    const now = this.#options.now();
+    for (const w of this.#windowsOf(apiClass)) w.calls.push(now);
+  }
+
+  #waitMs(apiClass: ApiClass, priority: CallPriority): number {
+    const now = this.#options.now();
+    let wait = (this.#pausedUntil.get(apiClass) ?? 0) - now;
+    for (const w of this.#windowsOf(apiClass)) {
+      this.#prune(w, now);
+      const allowed = priority === 'action' ? w.limit : Math.max(1, Math.floor(w.limit * (1 - this.#options.reservedForActions)));
+      if (w.calls.length < allowed) continue;
+      // The call that must leave the window before we fit: the (used - allowed + 1)-th oldest.
+      const freeing = w.calls[w.calls.length - allowed];
+      if (freeing !== undefined) wait = Math.max(wait, freeing + w.windowMs - now + this.#options.marginMs);
+    }
+    return wait;
+  }
+
+  #windowsOf(apiClass: ApiClass): Window[] {
+    let windows = this.#windows.get(apiClass);
+    if (windows === undefined) {
+      windows = apiClassLimits[apiClass].map((l) => ({ windowMs: l.windowMs, limit: l.limit, calls: [] }));
+      this.#windows.set(apiClass, windows);
+    }
+    return windows;
+  }
+
+  #prune(w: Window, now: number): void {
+    let expired = 0;
+    while (expired < w.calls.length && (w.calls[expired] ?? 0) <= now - w.windowMs) expired++;
+    if (expired > 0) w.calls.splice(0, expired);
+  }
+}
