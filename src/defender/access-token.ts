@@ -10,7 +10,9 @@ export function readAccessTokenClaims(token: string): AccessTokenClaims {
   if (payload === undefined) return { roles: [], audience: undefined, expiresAt: undefined };
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+    const roles = Array.isArray(claims.roles)
+      ? claims.roles.filter((r): r is string => typeof r === 'string')
+      : [];
     return {
       roles,
       audience: typeof claims.aud === 'string' ? claims.aud : undefined,

@@ -53,6 +53,8 @@ export class ApiHttp {
   readonly #governor: RateGovernor;
   readonly #retry: RetryPolicy;
   readonly #onCall: ((event: ApiCallEvent) => void) | undefined;
+  /** Server clock minus ours, from the last answer's Date header. */
+  #clockOffsetMs: number | undefined;
 
   constructor(deps: {
     config: ResolvedDefenderConfig;
@@ -78,7 +80,10 @@ export class ApiHttp {
   async send(request: ApiRequest): Promise<Dispatcher.ResponseData> {
     let refusedToken: string | undefined;
     for (;;) {
-      const token = request.audience === 'none' ? undefined : await this.#tokens.getToken(request.audience, request.signal);
+      const token =
+        request.audience === 'none'
+          ? undefined
+          : await this.#tokens.getToken(request.audience, request.signal);
       await this.#governor.acquire(request.apiClass, {
         ...(request.priority === undefined ? {} : { priority: request.priority }),
         ...(request.signal === undefined ? {} : { signal: request.signal }),
@@ -87,7 +92,12 @@ export class ApiHttp {
       if (response.statusCode >= 200 && response.statusCode < 300) return response;
       const text = await response.body.text().catch(() => '');
       // A token can be revoked or expire early: get a fresh one once before calling it an auth failure.
-      if (response.statusCode === 401 && token !== undefined && request.audience !== 'none' && refusedToken === undefined) {
+      if (
+        response.statusCode === 401 &&
+        token !== undefined &&
+        request.audience !== 'none' &&
+        refusedToken === undefined
+      ) {
         refusedToken = token;
         this.#tokens.invalidate(request.audience, token);
         continue;
@@ -105,20 +115,42 @@ export class ApiHttp {
         try {
           return JSON.parse(text) as unknown;
         } catch (error) {
-          throw new DefenderError(DefenderErrorCode.InvalidResponse, `${pathOf(request.url)} answered with text that is not JSON.`, {
-            cause: error,
-            status: response.statusCode,
-          });
+          throw new DefenderError(
+            DefenderErrorCode.InvalidResponse,
+            `${pathOf(request.url)} answered with text that is not JSON.`,
+            {
+              cause: error,
+              status: response.statusCode,
+            },
+          );
         }
       },
-      { ...(request.signal === undefined ? {} : { signal: request.signal }), onRetry: () => {
+      {
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+        onRetry: () => {
           this.noteRetry();
-        } },
+        },
+      },
     );
   }
 
   noteRetry(): void {
     this.stats.retries++;
+  }
+
+  /**
+   * The service's current time, from the Date header of its answers. Incremental reads bound their window with
+   * it, so a client whose clock is off (or a simulator running on its own clock) still freezes the right window.
+   */
+  serverNow(): Date | undefined {
+    return this.#clockOffsetMs === undefined ? undefined : new Date(Date.now() + this.#clockOffsetMs);
+  }
+
+  #noteServerDate(header: string | string[] | undefined, sentAt: number): void {
+    const value = Array.isArray(header) ? header[0] : header;
+    const serverMs = value === undefined ? Number.NaN : Date.parse(value);
+    // The Date header has whole seconds; half the round trip is the best guess of when it was stamped.
+    if (!Number.isNaN(serverMs)) this.#clockOffsetMs = serverMs - (sentAt + Date.now()) / 2;
   }
 
   async #exchange(request: ApiRequest, token: string | undefined): Promise<Dispatcher.ResponseData> {
@@ -135,6 +167,7 @@ export class ApiHttp {
         ...(request.signal === undefined ? {} : { signal: request.signal }),
       });
       status = response.statusCode;
+      this.#noteServerDate(response.headers.date, started);
       return response;
     } catch (error) {
       throw this.wrapNetworkError(error, request.url);
@@ -150,26 +183,35 @@ export class ApiHttp {
   wrapNetworkError(error: unknown, url: string): DefenderError {
     if (error instanceof DefenderError) return error;
     if (error instanceof Error && error.name === 'AbortError') {
-      return new DefenderError(DefenderErrorCode.Aborted, 'The Defender request was cancelled.', { cause: error });
+      return new DefenderError(DefenderErrorCode.Aborted, 'The Defender request was cancelled.', {
+        cause: error,
+      });
     }
     const problem = describeNetworkError(error, url);
-    // A refused or timed-out connection may be a restart; a host that does not resolve or a bad certificate is not.
-    const transient = problem === undefined || /ECONNREFUSED|CONNECT_TIMEOUT/.test(problem.message);
-    if (problem !== undefined && !transient) return new DefenderError(problem.code, problem.message, { cause: error });
+    if (problem !== undefined) return new DefenderError(problem.code, problem.message, { cause: error });
     return new DefenderError(
       DefenderErrorCode.NetworkError,
-      problem?.message ?? `The connection to ${originOf(url)} broke: ${error instanceof Error ? error.message : 'unknown error'}.`,
+      `The connection to ${originOf(url)} broke: ${error instanceof Error ? error.message : 'unknown error'}.`,
       { cause: error },
     );
   }
 
-  #errorFor(request: ApiRequest, response: Dispatcher.ResponseData, text: string, token: string | undefined): DefenderError {
+  #errorFor(
+    request: ApiRequest,
+    response: Dispatcher.ResponseData,
+    text: string,
+    token: string | undefined,
+  ): DefenderError {
     const status = response.statusCode;
     const body = parseApiError(text);
     const apiMessage = body?.error.message ?? '';
     const requestId = body?.error.innerError?.['request-id'] ?? body?.error.target ?? undefined;
     const where = `${request.method ?? 'GET'} ${pathOf(request.url)}`;
-    const common = { status, ...(body === undefined ? {} : { apiCode: body.error.code }), ...(requestId == null ? {} : { requestId }) };
+    const common = {
+      status,
+      ...(body === undefined ? {} : { apiCode: body.error.code }),
+      ...(requestId == null ? {} : { requestId }),
+    };
 
     if (status === 429 || status === 503) {
       const retryAfterMs = parseRetryAfter(response.headers);
@@ -189,7 +231,11 @@ export class ApiHttp {
       );
     }
     if (status >= 500) {
-      return new DefenderApiError(DefenderErrorCode.ServerError, `${where} failed on Microsoft's side (HTTP ${status}); it is retried.`, common);
+      return new DefenderApiError(
+        DefenderErrorCode.ServerError,
+        `${where} failed on Microsoft's side (HTTP ${status}); it is retried.`,
+        common,
+      );
     }
     if (status === 401) {
       return new DefenderAuthError(
@@ -208,7 +254,11 @@ export class ApiHttp {
           common,
         );
       }
-      return new DefenderApiError(DefenderErrorCode.NotFound, `${where}: ${apiMessage || 'not found'}.`, common);
+      return new DefenderApiError(
+        DefenderErrorCode.NotFound,
+        `${where}: ${apiMessage || 'not found'}.`,
+        common,
+      );
     }
     return new DefenderApiError(
       DefenderErrorCode.BadRequest,
@@ -217,11 +267,22 @@ export class ApiHttp {
     );
   }
 
-  #permissionError(request: ApiRequest, where: string, apiMessage: string, token: string | undefined, status: number): DefenderError {
+  #permissionError(
+    request: ApiRequest,
+    where: string,
+    apiMessage: string,
+    token: string | undefined,
+    status: number,
+  ): DefenderError {
     const required = requiredRolesFromMessage(apiMessage);
     const granted = token === undefined ? [] : [...readAccessTokenClaims(token).roles];
     const api = request.audience === 'graph' ? 'Microsoft Graph' : 'WindowsDefenderATP';
-    const need = required.length === 0 ? 'a permission it does not have' : required.length === 1 ? required[0] : `one of ${required.join(', ')}`;
+    const need =
+      required.length === 0
+        ? 'a permission it does not have'
+        : required.length === 1
+          ? required[0]
+          : `one of ${required.join(', ')}`;
     return new DefenderPermissionError(
       `${where} needs ${need} (${api}, application permission), but the app's token carries ${granted.length === 0 ? 'no roles' : granted.join(', ')}. ` +
         `Add it under "API permissions" of app ${this.#config.clientId} and grant admin consent.`,

@@ -1,5 +1,10 @@
 import { ApiHttp, type ApiCallEvent, type ApiCallStats } from './api-http.js';
-import { resolveDefenderConfig, type DefenderClientConfigInput, type DefenderClientTuning, type ResolvedDefenderConfig } from './config.js';
+import {
+  resolveDefenderConfig,
+  type DefenderClientConfigInput,
+  type DefenderClientTuning,
+  type ResolvedDefenderConfig,
+} from './config.js';
 import { RateGovernor } from './rate-governor.js';
 import { RetryPolicy } from './retry-policy.js';
 import { TokenProvider, type Audience } from './token-provider.js';
@@ -44,7 +49,11 @@ export class DefenderClient {
 
   constructor(config: ResolvedDefenderConfig, options: DefenderClientOptions = {}) {
     this.config = config;
-    this.#transport = new Transport({ caPem: config.caPem, httpsProxy: config.httpsProxy });
+    this.#transport = new Transport({
+      caPem: config.caPem,
+      httpsProxy: config.httpsProxy,
+      noProxy: config.noProxy,
+    });
     this.#tokens = new TokenProvider(config, this.#transport);
     this.#http = new ApiHttp({
       config,
@@ -69,6 +78,23 @@ export class DefenderClient {
     return this.#http.stats;
   }
 
+  /**
+   * The service's clock: from the last answer's Date header, or from a one-record Graph read (of the list the
+   * caller is about to read, so no other permission is needed) when this client has not talked to it yet.
+   */
+  async serverNow(options: { probe?: 'alerts_v2' | 'incidents'; signal?: AbortSignal } = {}): Promise<Date> {
+    const known = this.#http.serverNow();
+    if (known !== undefined) return known;
+    const signal = options.signal;
+    await this.#http.json({
+      url: `${this.config.graphBaseUrl}/v1.0/security/${options.probe ?? 'alerts_v2'}?$top=1`,
+      audience: 'graph',
+      apiClass: 'graph',
+      signal,
+    });
+    return this.#http.serverNow() ?? new Date();
+  }
+
   /** Signs in for the audience and returns the app roles the token carries (for permission pre-flight). */
   async grantedRoles(audience: Audience, signal?: AbortSignal): Promise<readonly string[]> {
     return readAccessTokenClaims(await this.#tokens.getToken(audience, signal)).roles;
@@ -80,6 +106,9 @@ export class DefenderClient {
 }
 
 /** Validates the configuration (throwing a DefenderError that says what to fix) and builds the client. */
-export function createDefenderClient(config: DefenderClientConfigInput, options: DefenderClientOptions = {}): DefenderClient {
+export function createDefenderClient(
+  config: DefenderClientConfigInput,
+  options: DefenderClientOptions = {},
+): DefenderClient {
   return new DefenderClient(resolveDefenderConfig(config), options);
 }

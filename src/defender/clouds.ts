@@ -67,5 +67,10 @@ export function cloudOfApiBaseUrl(apiBaseUrl: string): CloudName {
 /** Microsoft's own sign-in hosts; any other authority needs instance discovery switched off. */
 export function isMicrosoftAuthorityHost(authorityHost: string): boolean {
   const host = new URL(authorityHost).hostname;
-  return ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.windows.net', 'login.chinacloudapi.cn'].includes(host);
+  return [
+    'login.microsoftonline.com',
+    'login.microsoftonline.us',
+    'login.windows.net',
+    'login.chinacloudapi.cn',
+  ].includes(host);
 }

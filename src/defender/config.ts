@@ -12,14 +12,19 @@ function httpsUrl(what: string) {
     .string({ error: `${what} is required.` })
     .trim()
     .refine((v) => URL.canParse(v), { error: `${what} must be a URL, such as https://example.com.` })
-    .refine((v) => !URL.canParse(v) || new URL(v).protocol === 'https:', { error: `${what} must use https://.` })
+    .refine((v) => !URL.canParse(v) || new URL(v).protocol === 'https:', {
+      error: `${what} must use https://.`,
+    })
     .transform((v) => v.replace(/\/+$/, ''));
 }
 
 const credentialSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('secret'),
-    clientSecret: z.string().trim().min(1, { error: 'The client secret is empty: paste the secret\'s Value from the app registration.' }),
+    clientSecret: z
+      .string()
+      .trim()
+      .min(1, { error: "The client secret is empty: paste the secret's Value from the app registration." }),
   }),
   z.object({
     type: z.literal('certificate'),
@@ -38,12 +43,15 @@ export const defenderClientConfigSchema = z
       .string({ error: 'The tenant ID is required.' })
       .trim()
       .refine((v) => guid.test(v) || domainName.test(v), {
-        error: 'The tenant ID must be a GUID (Directory (tenant) ID) or a domain name such as contoso.onmicrosoft.com.',
+        error:
+          'The tenant ID must be a GUID (Directory (tenant) ID) or a domain name such as contoso.onmicrosoft.com.',
       }),
     clientId: z
       .string({ error: 'The client ID is required.' })
       .trim()
-      .refine((v) => guid.test(v), { error: 'The client ID must be the app registration\'s Application (client) ID, a GUID.' }),
+      .refine((v) => guid.test(v), {
+        error: "The client ID must be the app registration's Application (client) ID, a GUID.",
+      }),
     credential: credentialSchema,
     apiBaseUrl: httpsUrl('The Defender API base URL').default(defaultApiBaseUrl),
     authorityHost: httpsUrl('The authority host').optional(),
@@ -53,6 +61,7 @@ export const defenderClientConfigSchema = z
     graphAudience: z.string().optional(),
     caPem: z.string().optional(),
     httpsProxy: httpsOrHttpProxy().optional(),
+    noProxy: z.string().optional(),
   })
   .superRefine((config, ctx) => {
     if (/\/api(\/v1\.0)?$/i.test(config.apiBaseUrl)) {
@@ -87,6 +96,7 @@ export interface ResolvedDefenderConfig {
   readonly graphAudience: string;
   readonly caPem: string | undefined;
   readonly httpsProxy: string | undefined;
+  readonly noProxy: string | undefined;
 }
 
 /** Options that tune behaviour rather than say where to connect. */
@@ -102,12 +112,18 @@ export interface DefenderClientTuning {
 export function resolveDefenderConfig(input: DefenderClientConfigInput): ResolvedDefenderConfig {
   const parsed = defenderClientConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const endsWithApi = parsed.error.issues.some((i) => i.code === 'custom' && i.params?.defenderCode === DefenderErrorCode.BaseUrlEndsWithApi);
+    const endsWithApi = parsed.error.issues.some(
+      (i) => i.code === 'custom' && i.params?.defenderCode === DefenderErrorCode.BaseUrlEndsWithApi,
+    );
     const problems = parsed.error.issues.map((i) => i.message);
     throw new DefenderError(
-      endsWithApi && problems.length === 1 ? DefenderErrorCode.BaseUrlEndsWithApi : DefenderErrorCode.InvalidConfig,
+      endsWithApi && problems.length === 1
+        ? DefenderErrorCode.BaseUrlEndsWithApi
+        : DefenderErrorCode.InvalidConfig,
       problems.join(' '),
-      { details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } },
+      {
+        details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+      },
     );
   }
   const config = parsed.data;
@@ -123,5 +139,6 @@ export function resolveDefenderConfig(input: DefenderClientConfigInput): Resolve
     graphAudience: config.graphAudience ?? cloud.graphAudience,
     caPem: config.caPem,
     httpsProxy: config.httpsProxy,
+    noProxy: config.noProxy,
   });
 }

@@ -61,7 +61,11 @@ export interface EntraErrorBody {
 export class DefenderAuthError extends DefenderError {
   readonly entra: EntraErrorBody | undefined;
 
-  constructor(code: DefenderErrorCode, message: string, options: DefenderErrorOptions & { entra?: EntraErrorBody } = {}) {
+  constructor(
+    code: DefenderErrorCode,
+    message: string,
+    options: DefenderErrorOptions & { entra?: EntraErrorBody } = {},
+  ) {
     super(code, message, options);
     this.entra = options.entra;
   }

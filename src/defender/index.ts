@@ -1,5 +1,9 @@
 export { DefenderClient, createDefenderClient, type DefenderClientOptions } from './client.js';
-export { resolveDefenderConfig, type DefenderClientConfigInput, type ResolvedDefenderConfig } from './config.js';
+export {
+  resolveDefenderConfig,
+  type DefenderClientConfigInput,
+  type ResolvedDefenderConfig,
+} from './config.js';
 export { clouds, defenderRegions, defaultApiBaseUrl, type DefenderRegion } from './clouds.js';
 export * from './errors.js';
 export { RateGovernor, apiClassLimits, type ApiClass } from './rate-governor.js';

@@ -59,7 +59,8 @@ class TextCursor {
       this.#pos = 0;
       return false;
     }
-    const piece = typeof next.value === 'string' ? next.value : this.#decoder.decode(next.value, { stream: true });
+    const piece =
+      typeof next.value === 'string' ? next.value : this.#decoder.decode(next.value, { stream: true });
     this.#text = this.#text.slice(this.#pos) + piece;
     this.#pos = 0;
     return true;
@@ -80,7 +81,8 @@ class TextCursor {
   async expect(code: number, what: string): Promise<void> {
     const c = await this.peek();
     if (c === -1) throw truncated(what);
-    if (c !== code) throw malformed(`expected '${String.fromCharCode(code)}' ${what}, found '${String.fromCharCode(c)}'`);
+    if (c !== code)
+      throw malformed(`expected '${String.fromCharCode(code)}' ${what}, found '${String.fromCharCode(c)}'`);
     this.#pos++;
   }
 
@@ -154,7 +156,11 @@ function parseSlice(source: string, what: string): unknown {
   try {
     return JSON.parse(source) as unknown;
   } catch (error) {
-    throw new DefenderError(DefenderErrorCode.InvalidResponse, `The answer holds ${what} that is not valid JSON.`, { cause: error });
+    throw new DefenderError(
+      DefenderErrorCode.InvalidResponse,
+      `The answer holds ${what} that is not valid JSON.`,
+      { cause: error },
+    );
   }
 }
 
@@ -209,7 +215,9 @@ async function* arrayElements(cursor: TextCursor): AsyncGenerator<unknown, void,
  * Streams the lines of a JSON-lines text (the export files' format), skipping blank lines. Lines come back
  * unparsed: each is a record of its own, so a broken one is refused alone.
  */
-export async function* jsonLines(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<string, void, undefined> {
+export async function* jsonLines(
+  chunks: AsyncIterable<Uint8Array | string>,
+): AsyncGenerator<string, void, undefined> {
   const decoder = new TextDecoder('utf-8');
   let rest = '';
   for await (const chunk of chunks) {

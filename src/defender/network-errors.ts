@@ -13,7 +13,13 @@ const tlsCodes = new Set([
   'CERT_REVOKED',
 ]);
 
-const unreachableCodes = new Set(['ENOTFOUND', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const unreachableCodes = new Set([
+  'ENOTFOUND',
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 export interface NetworkProblem {
   readonly code: typeof DefenderErrorCode.TlsUntrusted | typeof DefenderErrorCode.HostUnreachable;
@@ -31,7 +37,7 @@ export function describeNetworkError(error: unknown, url: string): NetworkProble
         code: DefenderErrorCode.TlsUntrusted,
         message:
           `The TLS certificate of ${origin} is not trusted (${code}). If a proxy inspects TLS, add its CA certificate (PEM) ` +
-          'to the integration\'s trusted CA; otherwise check that the host name is right.',
+          "to the integration's trusted CA; otherwise check that the host name is right.",
       };
     }
     if (unreachableCodes.has(code)) {

@@ -35,11 +35,17 @@ export interface PaginateOptions<T> {
  * that fails part-way (a reset, a 5xx) is requested again under the shared retry policy, and the records it had
  * already yielded are skipped, so every record arrives exactly once.
  */
-export async function* paginate<T>(http: ApiHttp, options: PaginateOptions<T>): AsyncGenerator<Batch<T>, void, undefined> {
+export async function* paginate<T>(
+  http: ApiHttp,
+  options: PaginateOptions<T>,
+): AsyncGenerator<Batch<T>, void, undefined> {
   const { mode, validate } = options;
   const batchSize = options.batchSize ?? 1000;
   const signal = options.request.signal;
-  let url: string | undefined = mode.kind === 'skip' ? withQuery(options.request.url, { $top: mode.pageSize, $skip: 0 }) : options.request.url;
+  let url: string | undefined =
+    mode.kind === 'skip'
+      ? withQuery(options.request.url, { $top: mode.pageSize, $skip: 0 })
+      : options.request.url;
   const seen = new Set<string>();
 
   for (let page = 1; url !== undefined; page++) {
@@ -93,21 +99,35 @@ export async function* paginate<T>(http: ApiHttp, options: PaginateOptions<T>): 
     seen.add(url);
     url = nextPageUrl(mode, url, received, envelope, options.request.url);
     if (url !== undefined && seen.has(url)) {
-      throw new DefenderError(DefenderErrorCode.InvalidResponse, `The list's next page points back to a page already read (${pathAndQuery(url)}); stopping instead of looping.`);
+      throw new DefenderError(
+        DefenderErrorCode.InvalidResponse,
+        `The list's next page points back to a page already read (${pathAndQuery(url)}); stopping instead of looping.`,
+      );
     }
   }
 }
 
-async function sendPage(http: ApiHttp, request: ApiRequest, notFoundIsEmpty: boolean): Promise<Dispatcher.ResponseData | undefined> {
+async function sendPage(
+  http: ApiHttp,
+  request: ApiRequest,
+  notFoundIsEmpty: boolean,
+): Promise<Dispatcher.ResponseData | undefined> {
   try {
     return await http.send(request);
   } catch (error) {
-    if (notFoundIsEmpty && error instanceof DefenderApiError && error.code === DefenderErrorCode.NotFound) return undefined;
+    if (notFoundIsEmpty && error instanceof DefenderApiError && error.code === DefenderErrorCode.NotFound)
+      return undefined;
     throw error;
   }
 }
 
-function nextPageUrl(mode: PagingMode, current: string, received: number, envelope: Record<string, unknown>, first: string): string | undefined {
+function nextPageUrl(
+  mode: PagingMode,
+  current: string,
+  received: number,
+  envelope: Record<string, unknown>,
+  first: string,
+): string | undefined {
   if (mode.kind === 'skip') {
     if (received < mode.pageSize) return undefined;
     const skip = Number(new URL(current).searchParams.get('$skip') ?? '0') + mode.pageSize;

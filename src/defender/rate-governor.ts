@@ -70,7 +70,10 @@ export class RateGovernor {
   }
 
   /** Resolves when a call of this class may start, and counts it. */
-  acquire(apiClass: ApiClass, options: { priority?: CallPriority; signal?: AbortSignal } = {}): Promise<void> {
+  acquire(
+    apiClass: ApiClass,
+    options: { priority?: CallPriority; signal?: AbortSignal } = {},
+  ): Promise<void> {
     const priority = options.priority ?? 'normal';
     // Actions skip the queue of normal calls: they only have to wait for their own reserved share.
     if (priority === 'action') return this.#acquireNow(apiClass, priority, options.signal);
@@ -98,7 +101,11 @@ export class RateGovernor {
     });
   }
 
-  async #acquireNow(apiClass: ApiClass, priority: CallPriority, signal: AbortSignal | undefined): Promise<void> {
+  async #acquireNow(
+    apiClass: ApiClass,
+    priority: CallPriority,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     for (;;) {
       const wait = this.#waitMs(apiClass, priority);
       if (wait <= 0) break;
@@ -113,7 +120,10 @@ export class RateGovernor {
     let wait = (this.#pausedUntil.get(apiClass) ?? 0) - now;
     for (const w of this.#windowsOf(apiClass)) {
       this.#prune(w, now);
-      const allowed = priority === 'action' ? w.limit : Math.max(1, Math.floor(w.limit * (1 - this.#options.reservedForActions)));
+      const allowed =
+        priority === 'action'
+          ? w.limit
+          : Math.max(1, Math.floor(w.limit * (1 - this.#options.reservedForActions)));
       if (w.calls.length < allowed) continue;
       // The call that must leave the window before we fit: the (used - allowed + 1)-th oldest.
       const freeing = w.calls[w.calls.length - allowed];

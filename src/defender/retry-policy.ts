@@ -79,7 +79,10 @@ export class RetryPolicy {
    */
   async run<T>(
     operation: (attempt: number) => Promise<T>,
-    options: { signal?: AbortSignal; onRetry?: (error: unknown, attempt: number, delayMs: number) => void } = {},
+    options: {
+      signal?: AbortSignal;
+      onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+    } = {},
   ): Promise<T> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
@@ -100,19 +103,24 @@ export class RetryPolicy {
     return new DefenderError(
       DefenderErrorCode.Throttled,
       `Defender kept answering "too many requests" after ${attempts} attempts over ${Math.round(elapsedMs / 1000)} s. ` +
-        'Another application may share this app registration\'s quota; lower the sync frequency or wait and run again.',
+        "Another application may share this app registration's quota; lower the sync frequency or wait and run again.",
       { cause: error, status: error.status, details: { attempts, elapsedMs } },
     );
   }
 
   #delayFor(error: unknown, attempt: number): number | undefined {
     if (error instanceof DefenderApiError) {
-      if (error.retryAfterMs !== undefined && (error.status === 429 || error.status === 503)) return error.retryAfterMs;
-      if (error.status === 429 || (error.status !== undefined && error.status >= 500)) return this.#backoff(attempt);
+      if (error.retryAfterMs !== undefined && (error.status === 429 || error.status === 503))
+        return error.retryAfterMs;
+      if (error.status === 429 || (error.status !== undefined && error.status >= 500))
+        return this.#backoff(attempt);
       return undefined;
     }
     if (error instanceof DefenderError) {
-      return error.code === DefenderErrorCode.NetworkError ? this.#backoff(attempt) : undefined;
+      // An unreachable host is retried too: connection refusals and DNS failures are often a passing outage.
+      const transient =
+        error.code === DefenderErrorCode.NetworkError || error.code === DefenderErrorCode.HostUnreachable;
+      return transient ? this.#backoff(attempt) : undefined;
     }
     return isTransientNetworkError(error) ? this.#backoff(attempt) : undefined;
   }
@@ -128,7 +136,10 @@ export class RetryPolicy {
  * Reads a server's wait hint: `retry-after-ms` / `x-ms-retry-after-ms` (Azure) first, then `Retry-After` in
  * seconds or as an HTTP date (a date in the past means "now").
  */
-export function parseRetryAfter(headers: Readonly<Record<string, string | string[] | undefined>>, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  now = Date.now(),
+): number | undefined {
   const first = (name: string): string | undefined => {
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;

@@ -13,6 +13,11 @@ export interface TimeWindowOptions<T> {
   readonly idOf: (record: T) => string;
   /** Raw timestamp to start from (inclusive); everything when absent. */
   readonly since?: string | undefined;
+  /**
+   * Raw timestamp to stop at (inclusive), fixed for the whole read: records updated while we page do not
+   * shift the pages under us, and are read by the next run.
+   */
+  readonly until?: string | undefined;
   readonly pageSize: number;
   /** Records one window may hold before `$skip` would pass the service's cap. */
   readonly windowRecords: number;
@@ -24,13 +29,24 @@ export interface TimeWindowOptions<T> {
  * window is full starts a new one at the last timestamp seen (`ge`), skipping the records at that timestamp it
  * already delivered. The raw timestamp string is the boundary, so seven-digit precision is kept.
  */
-export async function* paginateByTimeWindow<T>(http: ApiHttp, options: TimeWindowOptions<T>): AsyncGenerator<Batch<T>, void, undefined> {
+export async function* paginateByTimeWindow<T>(
+  http: ApiHttp,
+  options: TimeWindowOptions<T>,
+): AsyncGenerator<Batch<T>, void, undefined> {
   let since = options.since;
   let atBoundary = new Set<string>();
   let page = 0;
   for (;;) {
-    const filter = since === undefined ? undefined : `${options.field} ge ${since}`;
-    const url = withQuery(options.request.url, { $filter: filter, $orderby: `${options.field} asc`, $top: options.pageSize });
+    const bounds = [
+      ...(since === undefined ? [] : [`${options.field} ge ${since}`]),
+      ...(options.until === undefined ? [] : [`${options.field} le ${options.until}`]),
+    ];
+    const filter = bounds.length === 0 ? undefined : bounds.join(' and ');
+    const url = withQuery(options.request.url, {
+      $filter: filter,
+      $orderby: `${options.field} asc`,
+      $top: options.pageSize,
+    });
     let inWindow = 0;
     let lastRaw: string | undefined;
     let lastMs = Number.NEGATIVE_INFINITY;

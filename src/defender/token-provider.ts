@@ -37,7 +37,8 @@ export class TokenProvider {
   /** A valid token for the audience, from cache when it has more than a few minutes left. */
   getToken(audience: Audience, signal?: AbortSignal): Promise<string> {
     const cached = this.#cache.get(audience);
-    if (cached !== undefined && cached.expiresAt - Date.now() > refreshMarginMs) return Promise.resolve(cached.token);
+    if (cached !== undefined && cached.expiresAt - Date.now() > refreshMarginMs)
+      return Promise.resolve(cached.token);
     // Concurrent callers share one token request.
     let pending = this.#pending.get(audience);
     if (pending === undefined) {
@@ -61,7 +62,10 @@ export class TokenProvider {
     const resource = audience === 'defender' ? this.#config.defenderAudience : this.#config.graphAudience;
     this.#http.clearLastFailure();
     try {
-      const token = await this.#credential.getToken(`${resource}/.default`, signal === undefined ? {} : { abortSignal: signal });
+      const token = await this.#credential.getToken(
+        `${resource}/.default`,
+        signal === undefined ? {} : { abortSignal: signal },
+      );
       // getToken's null means "no token and no reason": treat it as a failure with whatever the authority said.
       if (token === null) throw new Error('The credential returned no token.');
       this.#cache.set(audience, { token: token.token, expiresAt: token.expiresOnTimestamp });
@@ -83,14 +87,19 @@ export class TokenProvider {
     };
     return credential.type === 'secret'
       ? new ClientSecretCredential(tenantId, clientId, credential.clientSecret, options)
-      : new ClientCertificateCredential(tenantId, clientId, { certificate: credential.certificatePem }, options);
+      : new ClientCertificateCredential(
+          tenantId,
+          clientId,
+          { certificate: credential.certificatePem },
+          options,
+        );
   }
 
   #explain(error: unknown): DefenderAuthError {
     const failure = this.#http.lastFailure;
     const entra = failure === undefined ? undefined : parseEntraError(failure.body);
     if (entra !== undefined) return this.#fromEntra(entra, failure?.status, error);
-    const network = describeNetworkError(error, this.#config.authorityHost);
+    const network = describeNetworkError(this.#http.lastNetworkError ?? error, this.#config.authorityHost);
     if (network !== undefined) return new DefenderAuthError(network.code, network.message, { cause: error });
     return new DefenderAuthError(
       DefenderErrorCode.AuthFailed,
@@ -103,8 +112,10 @@ export class TokenProvider {
     const { tenantId, clientId, credential } = this.#config;
     const has = (code: number): boolean => entra.aadsts.includes(code);
     const ids = ` (Entra ${entra.aadsts.map((c) => `AADSTS${c}`).join(', ')}; trace ${entra.traceId ?? 'n/a'}, correlation ${entra.correlationId ?? 'n/a'})`;
-    const fail = (code: (typeof DefenderErrorCode)[keyof typeof DefenderErrorCode], message: string): DefenderAuthError =>
-      new DefenderAuthError(code, message + ids, { cause, entra, status });
+    const fail = (
+      code: (typeof DefenderErrorCode)[keyof typeof DefenderErrorCode],
+      message: string,
+    ): DefenderAuthError => new DefenderAuthError(code, message + ids, { cause, entra, status });
 
     if (has(7000215)) {
       if (credential.type === 'secret' && guid.test(credential.clientSecret)) {
@@ -155,7 +166,10 @@ function parseEntraError(body: string): EntraErrorBody | undefined {
   }
   const parsed = entraErrorBodySchema.safeParse(json);
   if (!parsed.success) return undefined;
-  const codes = parsed.data.error_codes.length > 0 ? parsed.data.error_codes : codesFromDescription(parsed.data.error_description);
+  const codes =
+    parsed.data.error_codes.length > 0
+      ? parsed.data.error_codes
+      : codesFromDescription(parsed.data.error_description);
   return {
     error: parsed.data.error,
     aadsts: codes,

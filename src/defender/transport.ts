@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Readable } from 'node:stream';
-import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import {
+  createHttpHeaders,
+  type HttpClient,
+  type PipelineRequest,
+  type PipelineResponse,
+} from '@azure/core-rest-pipeline';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 
 export interface TransportOptions {
   /** Extra trusted CA certificates (PEM), e.g. a TLS-inspecting proxy's or the simulator's. */
   readonly caPem?: string | undefined;
-  /** Overrides HTTPS_PROXY; NO_PROXY is honoured either way. */
+  /** Overrides HTTPS_PROXY. */
   readonly httpsProxy?: string | undefined;
+  /** Overrides NO_PROXY (comma-separated hosts that bypass the proxy). */
+  readonly noProxy?: string | undefined;
   readonly connectTimeoutMs?: number | undefined;
   /** Time without a byte before a response counts as dead. */
   readonly bodyTimeoutMs?: number | undefined;
@@ -26,6 +33,7 @@ export class Transport {
     const tls = { ca: trustedCertificates(options.caPem) };
     this.dispatcher = new EnvHttpProxyAgent({
       ...(options.httpsProxy === undefined ? {} : { httpsProxy: options.httpsProxy }),
+      ...(options.noProxy === undefined ? {} : { noProxy: options.noProxy }),
       connect: { ...tls, timeout: options.connectTimeoutMs ?? 15_000 },
       requestTls: tls,
       proxyTls: tls,
@@ -34,7 +42,10 @@ export class Transport {
     });
   }
 
-  request(url: string, options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & { signal?: AbortSignal }): Promise<Dispatcher.ResponseData> {
+  request(
+    url: string,
+    options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & { signal?: AbortSignal },
+  ): Promise<Dispatcher.ResponseData> {
     return request(url, { ...options, dispatcher: this.dispatcher });
   }
 
@@ -72,6 +83,7 @@ export interface AuthorityFailure {
 export class AzureHttpClient implements HttpClient {
   readonly #transport: Transport;
   #lastFailure: AuthorityFailure | undefined;
+  #lastNetworkError: unknown;
 
   constructor(transport: Transport) {
     this.#transport = transport;
@@ -81,17 +93,28 @@ export class AzureHttpClient implements HttpClient {
     return this.#lastFailure;
   }
 
+  /** The last request that never got an answer (TLS refused, host unreachable): the SDK rewraps those too. */
+  get lastNetworkError(): unknown {
+    return this.#lastNetworkError;
+  }
+
   clearLastFailure(): void {
     this.#lastFailure = undefined;
+    this.#lastNetworkError = undefined;
   }
 
   async sendRequest(req: PipelineRequest): Promise<PipelineResponse> {
-    const response = await this.#transport.request(req.url, {
-      method: req.method,
-      headers: req.headers.toJSON(),
-      body: typeof req.body === 'string' ? req.body : bodyFromAzure(req.body),
-      ...(req.abortSignal === undefined ? {} : { signal: req.abortSignal as AbortSignal }),
-    });
+    const response = await this.#transport
+      .request(req.url, {
+        method: req.method,
+        headers: req.headers.toJSON(),
+        body: typeof req.body === 'string' ? req.body : bodyFromAzure(req.body),
+        ...(req.abortSignal === undefined ? {} : { signal: req.abortSignal as AbortSignal }),
+      })
+      .catch((error: unknown) => {
+        this.#lastNetworkError = error;
+        throw error;
+      });
     const bodyAsText = await response.body.text();
     if (response.statusCode >= 400) this.#lastFailure = { status: response.statusCode, body: bodyAsText };
     const headers = createHttpHeaders();

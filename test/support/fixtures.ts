@@ -7,7 +7,8 @@ export const fixturesRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..
 
 export function fixturePath(...parts: string[]): string {
   const path = join(fixturesRoot, ...parts);
-  if (!existsSync(path)) throw new Error(`Fixture ${path} is missing: clone the repository with ../shared beside it.`);
+  if (!existsSync(path))
+    throw new Error(`Fixture ${path} is missing: clone the repository with ../shared beside it.`);
   return path;
 }
 

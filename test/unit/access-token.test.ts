@@ -3,8 +3,10 @@ import { readAccessTokenClaims, requiredRolesFromMessage } from '../../src/defen
 import { readFixture } from '../support/fixtures.js';
 
 describe('requiredRolesFromMessage', () => {
-  it('should read the roles from Graph\'s published 403', () => {
-    const body = JSON.parse(readFixture('defender', 'graph-error-403-missing-roles.json')) as { error: { message: string } };
+  it("should read the roles from Graph's published 403", () => {
+    const body = JSON.parse(readFixture('defender', 'graph-error-403-missing-roles.json')) as {
+      error: { message: string };
+    };
     expect(requiredRolesFromMessage(body.error.message)).toEqual([
       'SecurityAlert.Read.All',
       'SecurityAlert.ReadWrite.All',
@@ -28,7 +30,13 @@ describe('requiredRolesFromMessage', () => {
 
 describe('readAccessTokenClaims', () => {
   it('should read roles, audience and expiry from a JWT payload', () => {
-    const payload = Buffer.from(JSON.stringify({ roles: ['Machine.Read.All'], aud: 'https://api.securitycenter.microsoft.com', exp: 1_800_000_000 })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({
+        roles: ['Machine.Read.All'],
+        aud: 'https://api.securitycenter.microsoft.com',
+        exp: 1_800_000_000,
+      }),
+    ).toString('base64url');
     expect(readAccessTokenClaims(`h.${payload}.s`)).toEqual({
       roles: ['Machine.Read.All'],
       audience: 'https://api.securitycenter.microsoft.com',

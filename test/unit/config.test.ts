@@ -20,7 +20,9 @@ describe('resolveDefenderConfig', () => {
   });
 
   it('should pick the US Gov hosts and audiences for GCC High', () => {
-    expect(resolveDefenderConfig({ ...valid, apiBaseUrl: 'https://api-gov.securitycenter.microsoft.us/' })).toMatchObject({
+    expect(
+      resolveDefenderConfig({ ...valid, apiBaseUrl: 'https://api-gov.securitycenter.microsoft.us/' }),
+    ).toMatchObject({
       apiBaseUrl: 'https://api-gov.securitycenter.microsoft.us',
       authorityHost: 'https://login.microsoftonline.us',
       graphBaseUrl: 'https://graph.microsoft.us',
@@ -29,11 +31,15 @@ describe('resolveDefenderConfig', () => {
   });
 
   it('should accept a tenant domain name', () => {
-    expect(resolveDefenderConfig({ ...valid, tenantId: 'contoso.onmicrosoft.com' }).tenantId).toBe('contoso.onmicrosoft.com');
+    expect(resolveDefenderConfig({ ...valid, tenantId: 'contoso.onmicrosoft.com' }).tenantId).toBe(
+      'contoso.onmicrosoft.com',
+    );
   });
 
   it('should refuse a base URL ending in /api and suggest the corrected one', () => {
-    expect(() => resolveDefenderConfig({ ...valid, apiBaseUrl: 'https://eu.api.security.microsoft.com/api' })).toThrow(
+    expect(() =>
+      resolveDefenderConfig({ ...valid, apiBaseUrl: 'https://eu.api.security.microsoft.com/api' }),
+    ).toThrow(
       expect.objectContaining({
         code: DefenderErrorCode.BaseUrlEndsWithApi,
         message: expect.stringContaining('use https://eu.api.security.microsoft.com') as unknown,
@@ -49,16 +55,21 @@ describe('resolveDefenderConfig', () => {
     [{ authorityHost: 'nonsense' }, /must be a URL/],
     [{ credential: { type: 'certificate', certificatePem: 'abc' } }, /PEM text holding both/],
   ])('should explain what is wrong with %j', (change, message) => {
-    expect(() => resolveDefenderConfig({ ...valid, ...change } as Parameters<typeof resolveDefenderConfig>[0])).toThrow(message);
+    expect(() =>
+      resolveDefenderConfig({ ...valid, ...change } as Parameters<typeof resolveDefenderConfig>[0]),
+    ).toThrow(message);
   });
 
   it('should never put the secret in an error message', () => {
     try {
       resolveDefenderConfig({ ...valid, clientId: 'bad' });
     } catch (error) {
-      expect(JSON.stringify({ message: (error as Error).message, details: (error as { details?: unknown }).details })).not.toContain(
-        valid.credential.clientSecret,
-      );
+      expect(
+        JSON.stringify({
+          message: (error as Error).message,
+          details: (error as { details?: unknown }).details,
+        }),
+      ).not.toContain(valid.credential.clientSecret);
       return;
     }
     throw new Error('expected a validation error');

@@ -11,7 +11,10 @@ async function* chunks(text: string, size: number): AsyncGenerator<Uint8Array> {
   }
 }
 
-async function collect(text: string, size: number): Promise<{ items: unknown[]; envelope: Record<string, unknown> }> {
+async function collect(
+  text: string,
+  size: number,
+): Promise<{ items: unknown[]; envelope: Record<string, unknown> }> {
   const items: unknown[] = [];
   const generator = parseODataCollection(chunks(text, size));
   for (;;) {
@@ -68,11 +71,15 @@ describe('parseODataCollection', () => {
   });
 
   it('should report a truncated answer as a network error, so the page is retried', async () => {
-    await expect(collect('{"value":[{"id":1},{"id":', 4)).rejects.toMatchObject({ code: DefenderErrorCode.NetworkError });
+    await expect(collect('{"value":[{"id":1},{"id":', 4)).rejects.toMatchObject({
+      code: DefenderErrorCode.NetworkError,
+    });
   });
 
   it('should report an answer that is not OData JSON as an invalid response', async () => {
-    await expect(collect('<html>404</html>', 4)).rejects.toMatchObject({ code: DefenderErrorCode.InvalidResponse });
+    await expect(collect('<html>404</html>', 4)).rejects.toMatchObject({
+      code: DefenderErrorCode.InvalidResponse,
+    });
   });
 
   it('should accept an empty object and an empty value array', async () => {

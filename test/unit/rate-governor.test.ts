@@ -9,7 +9,14 @@ function clock(start = 0): { now: () => number; advance: (ms: number) => void } 
 
 async function resolvesNow(promise: Promise<void>): Promise<boolean> {
   const marker = Symbol('pending');
-  const result = await Promise.race([promise.then(() => true), new Promise((r) => setTimeout(() => r(marker), 30))]);
+  const result = await Promise.race([
+    promise.then(() => true),
+    new Promise((r) =>
+      setTimeout(() => {
+        r(marker);
+      }, 30),
+    ),
+  ]);
   return result === true;
 }
 

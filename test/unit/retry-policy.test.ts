@@ -3,14 +3,23 @@ import { RetryPolicy, parseRetryAfter } from '../../src/defender/retry-policy.js
 import { DefenderApiError, DefenderError, DefenderErrorCode } from '../../src/defender/errors.js';
 
 const throttled = (retryAfterMs?: number): DefenderApiError =>
-  new DefenderApiError(DefenderErrorCode.Throttled, 'throttled', { status: 429, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+  new DefenderApiError(DefenderErrorCode.Throttled, 'throttled', {
+    status: 429,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
 
 describe('RetryPolicy.decide', () => {
-  const policy = new RetryPolicy({ maxAttempts: 5, maxElapsedMs: 60_000, baseDelayMs: 1000, maxDelayMs: 8000 }, () => 1);
+  const policy = new RetryPolicy(
+    { maxAttempts: 5, maxElapsedMs: 60_000, baseDelayMs: 1000, maxDelayMs: 8000 },
+    () => 1,
+  );
 
   it('should wait exactly what Retry-After says on 429 and 503', () => {
     expect(policy.decide(throttled(7000), 1, 0)).toEqual({ retry: true, delayMs: 7000 });
-    const unavailable = new DefenderApiError(DefenderErrorCode.ServerError, 'x', { status: 503, retryAfterMs: 2000 });
+    const unavailable = new DefenderApiError(DefenderErrorCode.ServerError, 'x', {
+      status: 503,
+      retryAfterMs: 2000,
+    });
     expect(policy.decide(unavailable, 1, 0)).toEqual({ retry: true, delayMs: 2000 });
   });
 
@@ -36,10 +45,16 @@ describe('RetryPolicy.decide', () => {
     expect(policy.decide(throttled(30_000), 1, 40_000)).toEqual({ retry: false });
   });
 
-  it('should not retry the caller\'s mistakes or auth failures', () => {
-    expect(policy.decide(new DefenderApiError(DefenderErrorCode.BadRequest, 'x', { status: 400 }), 1, 0)).toEqual({ retry: false });
-    expect(policy.decide(new DefenderError(DefenderErrorCode.WrongSecret, 'x'), 1, 0)).toEqual({ retry: false });
-    expect(policy.decide(new DefenderError(DefenderErrorCode.TlsUntrusted, 'x'), 1, 0)).toEqual({ retry: false });
+  it("should not retry the caller's mistakes or auth failures", () => {
+    expect(
+      policy.decide(new DefenderApiError(DefenderErrorCode.BadRequest, 'x', { status: 400 }), 1, 0),
+    ).toEqual({ retry: false });
+    expect(policy.decide(new DefenderError(DefenderErrorCode.WrongSecret, 'x'), 1, 0)).toEqual({
+      retry: false,
+    });
+    expect(policy.decide(new DefenderError(DefenderErrorCode.TlsUntrusted, 'x'), 1, 0)).toEqual({
+      retry: false,
+    });
   });
 });
 
@@ -74,8 +89,12 @@ describe('RetryPolicy.run', () => {
 describe('parseRetryAfter', () => {
   it('should read seconds, HTTP dates and the Azure millisecond headers', () => {
     expect(parseRetryAfter({ 'retry-after': '3' })).toBe(3000);
-    expect(parseRetryAfter({ 'retry-after': 'Sun, 22 Nov 2026 10:00:05 GMT' }, Date.parse('2026-11-22T10:00:00Z'))).toBe(5000);
-    expect(parseRetryAfter({ 'retry-after': 'Sun, 22 Nov 2026 09:00:00 GMT' }, Date.parse('2026-11-22T10:00:00Z'))).toBe(0);
+    expect(
+      parseRetryAfter({ 'retry-after': 'Sun, 22 Nov 2026 10:00:05 GMT' }, Date.parse('2026-11-22T10:00:00Z')),
+    ).toBe(5000);
+    expect(
+      parseRetryAfter({ 'retry-after': 'Sun, 22 Nov 2026 09:00:00 GMT' }, Date.parse('2026-11-22T10:00:00Z')),
+    ).toBe(0);
     expect(parseRetryAfter({ 'retry-after-ms': '250', 'retry-after': '3' })).toBe(250);
     expect(parseRetryAfter({ 'x-ms-retry-after-ms': '90' })).toBe(90);
     expect(parseRetryAfter({})).toBeUndefined();

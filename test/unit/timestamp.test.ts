@@ -26,14 +26,19 @@ describe('parseDefenderTimestamp', () => {
 });
 
 describe('camelCaseKeys', () => {
-  it('should turn the export files\' PascalCase into the API\'s camelCase', () => {
-    expect(Object.keys(camelCaseKeys({ CveId: 1, OSPlatform: 2, DeviceId: 3, RbacGroupId: 4, Id: 5, '@odata.type': 6, cveId: 7 }))).toEqual([
-      'osPlatform',
-      'deviceId',
-      'rbacGroupId',
-      'id',
-      '@odata.type',
-      'cveId',
-    ]);
+  it("should turn the export files' PascalCase into the API's camelCase", () => {
+    expect(
+      Object.keys(
+        camelCaseKeys({
+          CveId: 1,
+          OSPlatform: 2,
+          DeviceId: 3,
+          RbacGroupId: 4,
+          Id: 5,
+          '@odata.type': 6,
+          cveId: 7,
+        }),
+      ),
+    ).toEqual(['osPlatform', 'deviceId', 'rbacGroupId', 'id', '@odata.type', 'cveId']);
   });
 });

@@ -11,6 +11,8 @@ export const graphSkipCap = 6000;
 export interface ListAlertsOptions {
   /** Raw `lastUpdateDateTime` to start from (inclusive): the sync's cursor. */
   readonly since?: string;
+  /** Raw `lastUpdateDateTime` to stop at (inclusive): the run's frozen upper bound. */
+  readonly until?: string;
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
 }
@@ -35,6 +37,7 @@ export class AlertsResource {
       timestampOf: (a) => a.lastUpdateDateTime,
       idOf: (a) => a.id,
       since: options.since,
+      until: options.until,
       pageSize: graphPageCap,
       windowRecords: graphSkipCap - graphPageCap,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
@@ -42,8 +45,13 @@ export class AlertsResource {
   }
 
   /** MDE `/api/alerts`, for tenants where Graph is not permitted; `expandEvidence` adds the evidence list. */
-  listMde(options: { filter?: string; expandEvidence?: boolean; batchSize?: number; signal?: AbortSignal } = {}): AsyncGenerator<Batch<MdeAlert>, void, undefined> {
-    const url = withQuery(this.#mde, { $filter: options.filter, $expand: options.expandEvidence === true ? 'evidence' : undefined });
+  listMde(
+    options: { filter?: string; expandEvidence?: boolean; batchSize?: number; signal?: AbortSignal } = {},
+  ): AsyncGenerator<Batch<MdeAlert>, void, undefined> {
+    const url = withQuery(this.#mde, {
+      $filter: options.filter,
+      $expand: options.expandEvidence === true ? 'evidence' : undefined,
+    });
     return paginate(this.#http, {
       request: { url, audience: 'defender', apiClass: 'default', signal: options.signal },
       mode: { kind: 'skip', pageSize: 10_000 },
@@ -53,6 +61,12 @@ export class AlertsResource {
   }
 
   getMde(id: string, signal?: AbortSignal): Promise<MdeAlert> {
-    return singleRecord(this.#http, `${this.#mde}/${encodeURIComponent(id)}`, 'default', validateMdeAlert, signal);
+    return singleRecord(
+      this.#http,
+      `${this.#mde}/${encodeURIComponent(id)}`,
+      'default',
+      validateMdeAlert,
+      signal,
+    );
   }
 }

@@ -52,7 +52,12 @@ export class ExportFilesResource {
         let download: ReturnType<typeof gunzipped> | undefined;
         try {
           const url = snapshot.exportFiles[file] ?? '';
-          response = await this.#http.send({ url, audience: 'none', apiClass: 'unmetered', signal: options.signal });
+          response = await this.#http.send({
+            url,
+            audience: 'none',
+            apiClass: 'unmetered',
+            signal: options.signal,
+          });
           let lines = 0;
           let items: Finding[] = [];
           let rejected: RejectedRecord[] = [];
@@ -83,7 +88,10 @@ export class ExportFilesResource {
             download !== undefined && download.compressedBytes() === 0
               ? emptyFile(file)
               : this.#http.wrapNetworkError(error, snapshot.exportFiles[file] ?? this.#url);
-          if (wrapped.code === DefenderErrorCode.ExportExpired || wrapped.code === DefenderErrorCode.ExportFileEmpty) {
+          if (
+            wrapped.code === DefenderErrorCode.ExportExpired ||
+            wrapped.code === DefenderErrorCode.ExportFileEmpty
+          ) {
             if (refreshesLeft-- <= 0) throw wrapped;
             snapshot = await this.#refresh(snapshot, options, wrapped);
             continue;
@@ -101,16 +109,31 @@ export class ExportFilesResource {
 
   async #requestExport(options: ExportFilesOptions): Promise<ExportFilesResponse> {
     const hours = Math.min(Math.max(options.sasValidHours ?? 3, 1), 6);
-    const json = await this.#http.json({ url: withQuery(this.#url, { sasValidHours: hours }), audience: 'defender', apiClass: 'fileExport', signal: options.signal });
+    const json = await this.#http.json({
+      url: withQuery(this.#url, { sasValidHours: hours }),
+      audience: 'defender',
+      apiClass: 'fileExport',
+      signal: options.signal,
+    });
     const parsed = exportFilesResponseSchema.safeParse(json);
     if (parsed.success) return parsed.data;
-    throw new DefenderError(DefenderErrorCode.InvalidResponse, `The export answer has no usable file list: ${parsed.error.issues[0]?.message ?? 'unknown shape'}.`);
+    throw new DefenderError(
+      DefenderErrorCode.InvalidResponse,
+      `The export answer has no usable file list: ${parsed.error.issues[0]?.message ?? 'unknown shape'}.`,
+    );
   }
 
   /** A fresh set of links; only usable for resuming if it is the same snapshot cut into the same files. */
-  async #refresh(previous: ExportFilesResponse, options: ExportFilesOptions, cause: DefenderError): Promise<ExportFilesResponse> {
+  async #refresh(
+    previous: ExportFilesResponse,
+    options: ExportFilesOptions,
+    cause: DefenderError,
+  ): Promise<ExportFilesResponse> {
     const fresh = await this.#requestExport(options);
-    if (fresh.generatedTime.raw !== previous.generatedTime.raw || fresh.exportFiles.length !== previous.exportFiles.length) {
+    if (
+      fresh.generatedTime.raw !== previous.generatedTime.raw ||
+      fresh.exportFiles.length !== previous.exportFiles.length
+    ) {
       throw new DefenderError(
         DefenderErrorCode.ExportChanged,
         `The export snapshot changed while it was being read (${previous.generatedTime.raw} → ${fresh.generatedTime.raw}); run the import again to read the new snapshot whole.`,
@@ -122,24 +145,35 @@ export class ExportFilesResource {
 }
 
 function emptyFile(file: number): DefenderError {
-  return new DefenderError(DefenderErrorCode.ExportFileEmpty, `Export file ${file + 1} came back empty; a fresh export is requested.`);
+  return new DefenderError(
+    DefenderErrorCode.ExportFileEmpty,
+    `Export file ${file + 1} came back empty; a fresh export is requested.`,
+  );
 }
 
 function validateLine(line: string): ReturnType<typeof validateFinding> {
   try {
     return validateFinding(JSON.parse(line));
   } catch {
-    return { ok: false, rejected: { id: undefined, reason: `the line is not valid JSON: ${line.slice(0, 60)}` } };
+    return {
+      ok: false,
+      rejected: { id: undefined, reason: `the line is not valid JSON: ${line.slice(0, 60)}` },
+    };
   }
 }
 
 /** Gunzips as the bytes arrive, so the first records are read long before the file has finished. */
-function gunzipped(body: Dispatcher.ResponseData['body']): { stream: AsyncIterable<Uint8Array>; compressedBytes: () => number } {
+function gunzipped(body: Dispatcher.ResponseData['body']): {
+  stream: AsyncIterable<Uint8Array>;
+  compressedBytes: () => number;
+} {
   let bytes = 0;
   const counter = new PassThrough();
   counter.on('data', (chunk: Buffer) => (bytes += chunk.length));
   const out = new PassThrough();
   // Errors surface through `out`; the pipeline promise itself is only watched for them.
-  pipeline(body, counter, createGunzip(), out).catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))));
+  pipeline(body, counter, createGunzip(), out).catch((error: unknown) =>
+    out.destroy(error instanceof Error ? error : new Error(String(error))),
+  );
   return { stream: out, compressedBytes: () => bytes };
 }

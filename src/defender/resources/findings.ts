@@ -35,14 +35,26 @@ export class FindingsResource {
    * What changed since `sinceTime` (raw timestamp; at most 14 days back): New, Fixed and Updated rows.
    * The service selects whole 6-hour buckets, so a run should re-apply rows idempotently.
    */
-  changes(sinceTime: string, options: ExportJsonOptions = {}): AsyncGenerator<Batch<Finding>, void, undefined> {
+  changes(
+    sinceTime: string,
+    options: ExportJsonOptions = {},
+  ): AsyncGenerator<Batch<Finding>, void, undefined> {
     return this.#list(`${this.#base}/SoftwareVulnerabilityChangesByMachine`, { sinceTime }, options);
   }
 
-  #list(url: string, query: Record<string, string>, options: ExportJsonOptions): AsyncGenerator<Batch<Finding>, void, undefined> {
+  #list(
+    url: string,
+    query: Record<string, string>,
+    options: ExportJsonOptions,
+  ): AsyncGenerator<Batch<Finding>, void, undefined> {
     const pageSize = Math.min(options.pageSize ?? 50_000, findingsExportPageCap);
     return paginate(this.#http, {
-      request: { url: withQuery(url, { ...query, pageSize }), audience: 'defender', apiClass: 'jsonExport', signal: options.signal },
+      request: {
+        url: withQuery(url, { ...query, pageSize }),
+        audience: 'defender',
+        apiClass: 'jsonExport',
+        signal: options.signal,
+      },
       mode: { kind: 'nextLink' },
       validate: validateFinding,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),

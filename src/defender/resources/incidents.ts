@@ -22,6 +22,7 @@ export class IncidentsResource {
       timestampOf: (i) => i.lastUpdateDateTime,
       idOf: (i) => i.id,
       since: options.since,
+      until: options.until,
       pageSize: graphPageCap,
       windowRecords: graphSkipCap - graphPageCap,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),

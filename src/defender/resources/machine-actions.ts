@@ -13,9 +13,16 @@ export class MachineActionsResource {
   }
 
   /** The tenant's machine actions, including those made in the Defender portal. */
-  list(options: { filter?: string; batchSize?: number; signal?: AbortSignal } = {}): AsyncGenerator<Batch<MachineAction>, void, undefined> {
+  list(
+    options: { filter?: string; batchSize?: number; signal?: AbortSignal } = {},
+  ): AsyncGenerator<Batch<MachineAction>, void, undefined> {
     return paginate(this.#http, {
-      request: { url: withQuery(this.#base, { $filter: options.filter }), audience: 'defender', apiClass: 'default', signal: options.signal },
+      request: {
+        url: withQuery(this.#base, { $filter: options.filter }),
+        audience: 'defender',
+        apiClass: 'default',
+        signal: options.signal,
+      },
       mode: { kind: 'skip', pageSize: 10_000 },
       validate: validateMachineAction,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
@@ -24,6 +31,12 @@ export class MachineActionsResource {
 
   /** One machine action by id. */
   get(id: string, options: { signal?: AbortSignal } = {}): Promise<MachineAction> {
-    return singleRecord(this.#http, `${this.#base}/${encodeURIComponent(id)}`, 'default', validateMachineAction, options.signal);
+    return singleRecord(
+      this.#http,
+      `${this.#base}/${encodeURIComponent(id)}`,
+      'default',
+      validateMachineAction,
+      options.signal,
+    );
   }
 }

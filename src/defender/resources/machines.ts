@@ -26,7 +26,12 @@ export class MachinesResource {
   /** Every machine, paged by `$skip` at the cap; a tenant without machines yields nothing. */
   list(options: ListMachinesOptions = {}): AsyncGenerator<Batch<Machine>, void, undefined> {
     return paginate(this.#http, {
-      request: { url: withQuery(this.#base, { $filter: options.filter }), audience: 'defender', apiClass: 'default', signal: options.signal },
+      request: {
+        url: withQuery(this.#base, { $filter: options.filter }),
+        audience: 'defender',
+        apiClass: 'default',
+        signal: options.signal,
+      },
       mode: { kind: 'skip', pageSize: Math.min(options.pageSize ?? machinesPageCap, machinesPageCap) },
       validate: validateMachine,
       notFoundIsEmpty: true,
@@ -36,6 +41,12 @@ export class MachinesResource {
 
   /** One machine by its Defender id (or computer name). */
   get(id: string, signal?: AbortSignal): Promise<Machine> {
-    return singleRecord(this.#http, `${this.#base}/${encodeURIComponent(id)}`, 'default', validateMachine, signal);
+    return singleRecord(
+      this.#http,
+      `${this.#base}/${encodeURIComponent(id)}`,
+      'default',
+      validateMachine,
+      signal,
+    );
   }
 }

@@ -16,5 +16,8 @@ export async function singleRecord<T>(
   const json = await http.json({ url, audience, apiClass, signal });
   const result = validate(json);
   if (result.ok) return result.value;
-  throw new DefenderError(DefenderErrorCode.InvalidResponse, `${new URL(url).pathname} answered with a record the client cannot read: ${result.rejected.reason}.`);
+  throw new DefenderError(
+    DefenderErrorCode.InvalidResponse,
+    `${new URL(url).pathname} answered with a record the client cannot read: ${result.rejected.reason}.`,
+  );
 }

@@ -16,9 +16,16 @@ export class VulnerabilitiesResource {
   }
 
   /** The tenant's CVE catalog, optionally filtered (e.g. `updatedOn gt 2026-11-01Z`). */
-  list(options: { filter?: string; batchSize?: number; signal?: AbortSignal } = {}): AsyncGenerator<Batch<Vulnerability>, void, undefined> {
+  list(
+    options: { filter?: string; batchSize?: number; signal?: AbortSignal } = {},
+  ): AsyncGenerator<Batch<Vulnerability>, void, undefined> {
     return paginate(this.#http, {
-      request: { url: withQuery(this.#base, { $filter: options.filter }), audience: 'defender', apiClass: 'default', signal: options.signal },
+      request: {
+        url: withQuery(this.#base, { $filter: options.filter }),
+        audience: 'defender',
+        apiClass: 'default',
+        signal: options.signal,
+      },
       mode: { kind: 'skip', pageSize: vulnerabilitiesPageCap },
       validate: validateVulnerability,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
@@ -26,6 +33,12 @@ export class VulnerabilitiesResource {
   }
 
   get(cveId: string, signal?: AbortSignal): Promise<Vulnerability> {
-    return singleRecord(this.#http, `${this.#base}/${encodeURIComponent(cveId)}`, 'default', validateVulnerability, signal);
+    return singleRecord(
+      this.#http,
+      `${this.#base}/${encodeURIComponent(cveId)}`,
+      'default',
+      validateVulnerability,
+      signal,
+    );
   }
 }

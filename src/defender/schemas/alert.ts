@@ -38,7 +38,10 @@ export const graphAlertSchema = z.looseObject({
   firstActivityDateTime: optionalTimestamp,
   lastActivityDateTime: optionalTimestamp,
   // Documented as a string, returned as a list.
-  mitreTechniques: z.union([z.array(z.string()), z.string()]).nullable().optional(),
+  mitreTechniques: z
+    .union([z.array(z.string()), z.string()])
+    .nullable()
+    .optional(),
   comments: z.array(commentSchema).nullable().optional(),
   evidence: oneOrMany(z.looseObject({ '@odata.type': nullableString })),
 });
@@ -65,7 +68,10 @@ export const mdeAlertSchema = z.looseObject({
   lastEventTime: optionalTimestamp,
   lastUpdateTime: optionalTimestamp,
   resolvedTime: optionalTimestamp,
-  mitreTechniques: z.union([z.array(z.string()), z.string()]).nullable().optional(),
+  mitreTechniques: z
+    .union([z.array(z.string()), z.string()])
+    .nullable()
+    .optional(),
   comments: z.array(commentSchema).nullable().optional(),
   evidence: oneOrMany(z.looseObject({ entityType: nullableString, evidenceCreationTime: optionalTimestamp })),
 });

@@ -23,7 +23,10 @@ export const machineActionSchema = z
     cancellationComment: nullableString,
     cancellationDateTimeUtc: optionalTimestamp,
     errorHResult: z.number().nullable().optional(),
-    relatedFileInfo: z.looseObject({ fileIdentifier: nullableString, fileIdentifierType: nullableString }).nullable().optional(),
+    relatedFileInfo: z
+      .looseObject({ fileIdentifier: nullableString, fileIdentifierType: nullableString })
+      .nullable()
+      .optional(),
   })
   .transform((action) =>
     action.lastUpdateDateTimeUtc == null && action.lastUpdateTimeUtc != null

@@ -7,7 +7,8 @@ export interface RejectedRecord {
   readonly reason: string;
 }
 
-export type RecordResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejected: RejectedRecord };
+export type RecordResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejected: RejectedRecord };
 
 export type RecordValidator<T> = (raw: unknown) => RecordResult<T>;
 
@@ -52,6 +53,9 @@ export function recordValidator<S extends z.ZodType>(schema: S): RecordValidator
       .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'record'}: ${i.message}`)
       .join('; ');
     const id = record.id;
-    return { ok: false, rejected: { id: typeof id === 'string' || typeof id === 'number' ? String(id) : undefined, reason } };
+    return {
+      ok: false,
+      rejected: { id: typeof id === 'string' || typeof id === 'number' ? String(id) : undefined, reason },
+    };
   };
 }

@@ -18,7 +18,15 @@ export function parseDefenderTimestamp(raw: string): DefenderTimestamp | undefin
   if (m === null) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = m;
   const ms = Number(`0.${fraction || '0'}`) * 1000;
-  let epoch = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.floor(ms));
+  let epoch = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s),
+    Math.floor(ms),
+  );
   const check = new Date(epoch);
   // Date.UTC rolls 2021-02-30 over to March; a real timestamp never needs that.
   if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1) return undefined;

@@ -1,0 +1,129 @@
+/**
+ * `npm run bench:client`: pages a large simulated tenant through the Defender client and prints API calls
+ * against the page-cap minimum, records/s and peak RSS per dataset. The simulator runs in its own process, so
+ * the RSS figures are the client's alone.
+ *
+ *   BENCH_MACHINES=100000 BENCH_FINDINGS_PER_MACHINE=50 npm run bench:client
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDefenderClient, type Batch } from '../src/defender/index.js';
+
+const machines = Number(process.env.BENCH_MACHINES ?? 100_000);
+const findingsPerMachine = Number(process.env.BENCH_FINDINGS_PER_MACHINE ?? 50);
+const datasets = (process.env.BENCH_DATASETS ?? 'machines,findingsJson,findingsFiles,alerts').split(',');
+
+interface Ready {
+  apiBaseUrl: string;
+  authorityHost: string;
+  graphBaseUrl: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  caFile: string;
+}
+
+async function startSimulatorProcess(): Promise<{ ready: Ready; stop: () => void }> {
+  const caFile = join(mkdtempSync(join(tmpdir(), 'dh-bench-')), 'ca.pem');
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'simulator',
+      '--machines',
+      String(machines),
+      '--findings-per-machine',
+      String(findingsPerMachine),
+      '--seed',
+      '7',
+      '--ca-out',
+      caFile,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
+    const event = JSON.parse(line) as { event?: string } & Ready;
+    if (event.event === 'ready') return { ready: event, stop: () => child.kill('SIGTERM') };
+  }
+  throw new Error('the simulator exited before it was ready');
+}
+
+/** Peak RSS while `work` runs, sampled every 50 ms. */
+async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const started = performance.now();
+  try {
+    const result = await work();
+    return {
+      result,
+      ms: performance.now() - started,
+      peakRssMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576),
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function count(batches: AsyncIterable<Batch<unknown>>): Promise<{ records: number; rejected: number }> {
+  let records = 0;
+  let rejected = 0;
+  for await (const batch of batches) {
+    records += batch.items.length;
+    rejected += batch.rejected.length;
+  }
+  return { records, rejected };
+}
+
+const { ready, stop } = await startSimulatorProcess();
+const client = createDefenderClient({
+  tenantId: ready.tenantId,
+  clientId: ready.clientId,
+  credential: { type: 'secret', clientSecret: ready.clientSecret },
+  apiBaseUrl: ready.apiBaseUrl,
+  authorityHost: ready.authorityHost,
+  graphBaseUrl: ready.graphBaseUrl,
+  caPem: readFileSync(ready.caFile, 'utf8'),
+});
+
+const runs: Record<
+  string,
+  { run: () => AsyncIterable<Batch<unknown>>; minimumCalls: (records: number) => number }
+> = {
+  machines: { run: () => client.machines.list(), minimumCalls: (n) => Math.floor(n / 10_000) + 1 },
+  findingsJson: {
+    run: () => client.findings.exportJson({ pageSize: 200_000 }),
+    minimumCalls: (n) => Math.max(1, Math.ceil(n / 200_000)),
+  },
+  findingsFiles: { run: () => client.exportFiles.records(), minimumCalls: () => 1 },
+  alerts: { run: () => client.alerts.list(), minimumCalls: (n) => Math.max(1, Math.ceil(n / 1000)) },
+};
+
+console.log(
+  `defender-hub client benchmark: ${machines} machines, ~${findingsPerMachine} findings per machine, Node ${process.version}`,
+);
+console.log('dataset        records     rejected  API calls  minimum  records/s   ms       peak RSS MB');
+try {
+  for (const name of datasets) {
+    const spec = runs[name];
+    if (spec === undefined) throw new Error(`unknown dataset ${name}`);
+    const callsBefore = client.stats.calls;
+    const { result, ms, peakRssMb } = await measure(() => count(spec.run()));
+    const calls = client.stats.calls - callsBefore;
+    const perSecond = Math.round(result.records / (ms / 1000));
+    console.log(
+      `${name.padEnd(14)} ${String(result.records).padStart(9)} ${String(result.rejected).padStart(10)} ${String(calls).padStart(10)} ${String(spec.minimumCalls(result.records)).padStart(8)} ${String(perSecond).padStart(10)} ${String(Math.round(ms)).padStart(8)} ${String(peakRssMb).padStart(12)}`,
+    );
+  }
+  console.log(`HTTP statuses: ${JSON.stringify(client.stats.byStatus)}, retries: ${client.stats.retries}`);
+} finally {
+  await client.close();
+  stop();
+}

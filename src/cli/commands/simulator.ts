@@ -1,0 +1,79 @@
+import { Command } from 'commander';
+import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { wholeNumber } from '../options.js';
+
+export interface SimulatorFlags {
+  port: number;
+  machines: number;
+  seed: number;
+  findingsPerMachine: number;
+  faults?: string;
+  caOut?: string;
+  rateLimits: boolean;
+}
+
+/** The ready line: the one JSON line on stdout that scripts (and the hub) read to find the simulator. */
+export function readyLine(sim: RunningSimulator): string {
+  return JSON.stringify({
+    event: 'ready',
+    apiBaseUrl: sim.apiBaseUrl,
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    tenantId: sim.tenantId,
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    caFile: sim.caFile ?? null,
+  });
+}
+
+export function simulatorOptions(flags: SimulatorFlags): Parameters<typeof startSimulator>[0] {
+  return {
+    port: flags.port,
+    machines: flags.machines,
+    seed: flags.seed,
+    findingsPerMachine: flags.findingsPerMachine,
+    rateLimits: flags.rateLimits,
+    ...(flags.faults === undefined ? {} : { faults: flags.faults }),
+    ...(flags.caOut === undefined ? {} : { caOut: flags.caOut }),
+  };
+}
+
+/** Stops the simulator on Ctrl+C or SIGTERM, so the port is free again at once. */
+export function closeOnSignal(sim: RunningSimulator): void {
+  const stop = (): void => {
+    void sim.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export function addSimulatorFlags(command: Command): Command {
+  return command
+    .option('--port <port>', 'HTTPS port on 127.0.0.1 (0 picks a free one)', wholeNumber(0, 65535), 0)
+    .option('--machines <n>', 'machines in the simulated tenant', wholeNumber(0, 10_000_000), 500)
+    .option('--seed <n>', 'seed of the deterministic tenant', wholeNumber(0, 2 ** 31 - 1), 1)
+    .option(
+      '--findings-per-machine <n>',
+      'average vulnerability findings per machine',
+      wholeNumber(0, 10_000),
+      50,
+    )
+    .option(
+      '--faults <spec>',
+      'fault injection, e.g. "429:0.05,500:0.02,reset:0.01,slow:0.01,malformed:0.001"',
+    )
+    .option('--ca-out <file>', "write the simulator's CA certificate (PEM) to this file")
+    .option('--no-rate-limits', "do not enforce Defender's per-minute and per-hour limits");
+}
+
+export function simulatorCommand(): Command {
+  return addSimulatorFlags(new Command('simulator'))
+    .description(
+      'Run the built-in Microsoft Defender simulator (token endpoint, Defender API, Graph security, exports) over HTTPS',
+    )
+    .action(async (flags: SimulatorFlags) => {
+      const sim = await startSimulator(simulatorOptions(flags));
+      process.stdout.write(`${readyLine(sim)}\n`);
+      closeOnSignal(sim);
+    });
+}

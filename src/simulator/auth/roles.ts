@@ -1,0 +1,50 @@
+/** The two resources a Defender integration signs in to, and the app roles each one grants. */
+export type Audience = 'mde' | 'graph';
+
+export const MDE_ROLES = [
+  'Machine.Read.All',
+  'Machine.ReadWrite.All',
+  'Vulnerability.Read.All',
+  'Software.Read.All',
+  'Alert.Read.All',
+  'Alert.ReadWrite.All',
+  'Machine.Isolate',
+  'Machine.Scan',
+  'Machine.CollectForensics',
+  'AdvancedQuery.Read.All',
+  'SecurityRecommendation.Read.All',
+] as const;
+
+export const GRAPH_ROLES = [
+  'SecurityAlert.Read.All',
+  'SecurityAlert.ReadWrite.All',
+  'SecurityIncident.Read.All',
+  'SecurityIncident.ReadWrite.All',
+  'ThreatHunting.Read.All',
+  'Application.Read.All',
+  'Device.Read.All',
+] as const;
+
+export const ALL_ROLES: readonly string[] = [...MDE_ROLES, ...GRAPH_ROLES];
+
+/** App ID URIs accepted as `resource=` or `scope=<uri>/.default`, by the API they open. */
+const RESOURCES: ReadonlyMap<string, Audience> = new Map([
+  ['https://api.securitycenter.microsoft.com', 'mde'],
+  ['https://api.security.microsoft.com', 'mde'],
+  ['https://securitycenter.onmicrosoft.com/windowsatpservice', 'mde'],
+  ['https://api-gcc.securitycenter.microsoft.us', 'mde'],
+  ['https://api-gov.securitycenter.microsoft.us', 'mde'],
+  ['https://graph.microsoft.com', 'graph'],
+  ['https://graph.microsoft.us', 'graph'],
+]);
+
+/** The audience of a resource URI (a trailing slash and letter case do not matter), if it is one we serve. */
+export function audienceOf(resource: string): Audience | undefined {
+  return RESOURCES.get(resource.replace(/\/+$/, '').toLowerCase());
+}
+
+/** The granted roles that belong to a resource: the token for MDE never carries Graph roles and vice versa. */
+export function rolesFor(audience: Audience, granted: readonly string[]): string[] {
+  const own: readonly string[] = audience === 'mde' ? MDE_ROLES : GRAPH_ROLES;
+  return granted.filter((role) => own.includes(role));
+}

@@ -1,0 +1,204 @@
+import { InputError } from '../errors.js';
+import { ALL_ROLES } from './auth/roles.js';
+import { formatFaultSpec, parseFaultSpec, type FaultSpec, type QueuedFault } from './http/faults.js';
+import type { SimulatorStats } from './http/stats.js';
+import type { SimState } from './state.js';
+import { iso7, isoSecondsZ, parseIsoTicks } from './time.js';
+import { graphEnum } from './world/alert-records.js';
+import { exportRecord, findingLastSeen, openFindings } from './world/findings.js';
+import { groupIncidents } from './world/incidents.js';
+import type { TruthSummary } from './world/truth.js';
+
+export interface SimulatorSettings {
+  /** App roles granted to the app registration (tokens issued from now on carry the ones of their resource). */
+  readonly roles: readonly string[];
+  readonly secretExpiresAt: string;
+  readonly rateLimits: boolean;
+}
+
+/** A settings change; `null` restores the default (all roles; a year after the simulated start). */
+export interface SettingsChange {
+  readonly roles?: readonly string[] | null | undefined;
+  readonly secretExpiresAt?: string | null | undefined;
+  readonly rateLimits?: boolean | undefined;
+}
+
+export interface FaultState {
+  readonly spec: FaultSpec;
+  readonly queue: readonly QueuedFault[];
+}
+
+export interface AdvanceResult {
+  readonly epoch: number;
+  readonly now: string;
+}
+
+export interface TruthMachine {
+  readonly id: string;
+  readonly computerDnsName: string | null;
+  readonly osPlatform: string;
+  readonly onboardingStatus: string;
+  /** Records the full export returns for this machine. */
+  readonly findings: number;
+}
+
+export interface TruthAlert {
+  readonly id: string;
+  readonly incidentId: string;
+  readonly machineId: string;
+  readonly severity: string;
+  readonly status: string;
+  readonly createdDateTime: string;
+  readonly lastUpdateDateTime: string;
+}
+
+export interface TruthIncident {
+  readonly id: string;
+  readonly alertIds: readonly string[];
+  readonly severity: string;
+  readonly status: string;
+  readonly createdDateTime: string;
+  readonly lastUpdateDateTime: string;
+}
+
+/** The in-process twin of the `/_sim/*` routes. */
+export interface SimulatorControl {
+  settings(): SimulatorSettings;
+  configure(change: SettingsChange): SimulatorSettings;
+  faults(): FaultState;
+  /** Replaces the fault probabilities (a spec string as for the `faults` option, or a parsed spec). */
+  setFaults(spec: string | FaultSpec): FaultState;
+  /** Appends per-request faults, applied before probabilities. */
+  queueFaults(entries: readonly QueuedFault[]): FaultState;
+  /** No probabilities and an empty queue. */
+  clearFaults(): FaultState;
+  /** Moves the simulated clock forward; machines, findings and alerts change deterministically. */
+  advance(hours: number): AdvanceResult;
+  now(): string;
+  /** Adds a certificate credential to the app; returns its SHA-1 thumbprint. */
+  registerCertificate(pemCertificate: string): string;
+  truthSummary(): Promise<TruthSummary>;
+  truthMachines(): Promise<TruthMachine[]>;
+  /** The full-export records of one machine, or undefined when it does not exist now. */
+  truthFindings(machineId: string): Record<string, unknown>[] | undefined;
+  truthAlerts(): TruthAlert[];
+  truthIncidents(): TruthIncident[];
+  stats(): SimulatorStats;
+  resetStats(): void;
+}
+
+export function createControl(state: SimState, defaultSecretExpiry: number): SimulatorControl {
+  const { tenant } = state;
+  const settings = (): SimulatorSettings => ({
+    roles: [...state.settings.roles],
+    secretExpiresAt: isoSecondsZ(state.settings.secretExpiresAt),
+    rateLimits: state.settings.rateLimits,
+  });
+  const faults = (): FaultState => ({ spec: { ...state.faults.spec }, queue: state.faults.queue });
+  return {
+    settings,
+    configure(change) {
+      if (change.roles !== undefined)
+        state.settings.roles = change.roles === null ? ALL_ROLES : validRoles(change.roles);
+      if (change.secretExpiresAt !== undefined) {
+        state.settings.secretExpiresAt =
+          change.secretExpiresAt === null
+            ? defaultSecretExpiry
+            : instant(change.secretExpiresAt, 'secretExpiresAt');
+      }
+      if (change.rateLimits !== undefined) {
+        state.settings.rateLimits = change.rateLimits;
+        state.rateLimiter.reset();
+      }
+      return settings();
+    },
+    faults,
+    setFaults(spec) {
+      // An object spec goes through the same validation as a string one.
+      state.faults.setSpec(parseFaultSpec(typeof spec === 'string' ? spec : formatFaultSpec(spec)));
+      return faults();
+    },
+    queueFaults(entries) {
+      for (const entry of entries) {
+        if (!Number.isInteger(entry.count) || entry.count < 1)
+          throw new InputError(`Queued fault count must be a positive whole number, got ${entry.count}`);
+        parseFaultSpec(`${entry.fault}:1`);
+      }
+      state.faults.enqueue(entries);
+      return faults();
+    },
+    clearFaults() {
+      state.faults.setSpec({});
+      state.faults.clearQueue();
+      return faults();
+    },
+    advance(hours) {
+      if (!(hours > 0) || hours > 24 * 365)
+        throw new InputError(`hours must be a positive number of at most 8760, got ${hours}`);
+      const epoch = tenant.clock.advance(hours);
+      return { epoch, now: iso7(tenant.clock.now) };
+    },
+    now: () => iso7(tenant.clock.now),
+    registerCertificate: (pem) => state.certificates.register(pem),
+    truthSummary: async () => (await state.truth.data(tenant.epoch)).summary,
+    async truthMachines() {
+      const epoch = tenant.epoch;
+      const { findingsPerMachine } = await state.truth.data(epoch);
+      return Array.from(tenant.population.alive(epoch), (index, position) => {
+        const core = tenant.machine(index);
+        return {
+          id: core.id,
+          computerDnsName: core.computerDnsName,
+          osPlatform: core.platform.osPlatform,
+          onboardingStatus: core.onboardingStatus,
+          findings: findingsPerMachine[position] ?? 0,
+        };
+      });
+    },
+    truthFindings(machineId) {
+      const epoch = tenant.epoch;
+      const core = tenant.findMachine(machineId, epoch);
+      if (core === undefined) return undefined;
+      return openFindings(tenant, core, epoch).map((slot) =>
+        exportRecord(tenant, core, slot, findingLastSeen(tenant, core, slot, epoch), 'full'),
+      );
+    },
+    truthAlerts: () =>
+      tenant.alerts.states(tenant.epoch).map((alert) => ({
+        id: alert.id,
+        incidentId: String(alert.incidentId),
+        machineId: alert.machine.id,
+        severity: graphEnum(alert.severity),
+        status: graphEnum(alert.status),
+        createdDateTime: iso7(alert.created),
+        lastUpdateDateTime: iso7(alert.lastUpdate),
+      })),
+    truthIncidents: () =>
+      groupIncidents(tenant.alerts.states(tenant.epoch)).map((incident) => ({
+        id: String(incident.id),
+        alertIds: incident.alerts.map((alert) => alert.id),
+        severity: graphEnum(incident.severity),
+        status: incident.status,
+        createdDateTime: iso7(incident.created),
+        lastUpdateDateTime: iso7(incident.lastUpdate),
+      })),
+    stats: () => state.stats.snapshot(state.faults.injectedCounts()),
+    resetStats() {
+      state.stats.reset();
+      state.faults.resetCounts();
+    },
+  };
+}
+
+function validRoles(roles: readonly string[]): string[] {
+  const unknown = roles.filter((role) => !ALL_ROLES.includes(role));
+  if (unknown.length > 0)
+    throw new InputError(`Unknown app role(s): ${unknown.join(', ')}. Known: ${ALL_ROLES.join(', ')}`);
+  return [...roles];
+}
+
+export function instant(text: string, name: string): number {
+  const ticks = parseIsoTicks(text);
+  if (ticks === undefined) throw new InputError(`${name} must be an ISO 8601 date-time, got '${text}'`);
+  return ticks;
+}

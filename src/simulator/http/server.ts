@@ -1,0 +1,187 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HubError } from '../../errors.js';
+import type { SimState } from '../state.js';
+import { ApiError } from './api-error.js';
+import { authenticate, missingRolesMessage } from './api-auth.js';
+import { Query, type Exchange } from './exchange.js';
+import type { FaultDecision } from './faults.js';
+import { ODataFilterError } from './odata-filter.js';
+import { newRequestId, sendApiError, sendText } from './responses.js';
+import type { Route } from './routes.js';
+
+const NO_FAULT: FaultDecision = { kind: undefined, malformedRate: 0, corruptFirst: false };
+
+/** `/api/v1.0/machines` is the same resource as `/api/machines`. */
+function normalise(pathname: string): string {
+  return pathname.replace(/^\/api\/v1\.0(?=\/)/i, '/api');
+}
+
+function match(
+  routes: readonly Route[],
+  method: string,
+  pathname: string,
+): { route: Route; params: string[] } | 'wrong-method' | undefined {
+  let wrongMethod = false;
+  for (const route of routes) {
+    const found = route.pattern.exec(pathname);
+    if (found === null) continue;
+    if (route.method !== method) {
+      wrongMethod = true;
+      continue;
+    }
+    return { route, params: found.slice(1).map((part) => decodeURIComponent(part)) };
+  }
+  return wrongMethod ? 'wrong-method' : undefined;
+}
+
+/**
+ * The request pipeline: route → injected faults → bearer token → app roles → rate limit → handler. Faults and
+ * limits only touch the imitated services (`/api`, `/v1.0`, `/_blob`), never the token endpoint or `/_sim`.
+ */
+async function handle(
+  state: SimState,
+  routes: readonly Route[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', state.baseUrl());
+  const pathname = normalise(url.pathname);
+  const found = match(routes, req.method ?? 'GET', pathname);
+  if (found === undefined || found === 'wrong-method') {
+    // A plain answer, unlike any Defender error: a client can tell "not Defender here" from "no data".
+    res.on('close', () => {
+      state.stats.request('unmatched', res.statusCode);
+    });
+    res.writeHead(found === undefined ? 404 : 405, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(found === undefined ? 'Not Found' : 'Method Not Allowed');
+    return;
+  }
+  const { route, params } = found;
+  const ex: Exchange = {
+    req,
+    res,
+    url,
+    pathname,
+    query: new Query(url.searchParams),
+    surface: route.surface,
+    requestId: newRequestId(),
+    faults: NO_FAULT,
+  };
+  res.on('close', () => {
+    state.stats.request(route.name, res.statusCode);
+  });
+  try {
+    if (route.surface === 'mde' || route.surface === 'graph' || route.surface === 'blob') {
+      ex.faults = state.faults.decide(pathname, route.surface);
+      if (await answeredByFault(state, ex)) return;
+    }
+    if (route.surface === 'mde' || route.surface === 'graph') {
+      const auth = authenticate(ex, state.tokens, state.tenant.identity.tenantId, route.surface);
+      if (!auth.ok || ex.faults.kind === 'expire-token') {
+        const message = auth.ok ? 'The access token has expired or is not yet valid.' : auth.message;
+        const challenge = `Bearer authorization_uri="${state.baseUrl()}/${state.tenant.identity.tenantId}/oauth2/authorize", error="invalid_token", error_description="${message}"`;
+        await sendApiError(ex, 401, 'Unauthorized', message, { 'www-authenticate': challenge });
+        return;
+      }
+      if (!route.roles.some((role) => auth.claims.roles.includes(role))) {
+        await sendApiError(
+          ex,
+          403,
+          'Forbidden',
+          missingRolesMessage(route.surface, route.roles, auth.claims.roles),
+        );
+        return;
+      }
+      if (state.settings.rateLimits && route.rateClass !== undefined) {
+        const decision = state.rateLimiter.take(
+          `${auth.claims.tid}|${auth.claims.appid}`,
+          route.rateClass,
+          Date.now(),
+        );
+        if (!decision.allowed) {
+          state.stats.rateLimited(route.rateClass);
+          const seconds = decision.retryAfterSeconds;
+          await sendApiError(
+            ex,
+            429,
+            'TooManyRequests',
+            `Rate limit is exceeded. Try again in ${seconds} seconds.`,
+            { 'retry-after': String(seconds) },
+          );
+          return;
+        }
+      }
+    }
+    await route.handler(state, ex, params);
+  } catch (error) {
+    await answerError(ex, error);
+  }
+}
+
+/** Whole-request faults that answer instead of the handler (`slow` only delays it). */
+async function answeredByFault(state: SimState, ex: Exchange): Promise<boolean> {
+  const retryAfter = { 'retry-after': String(state.retryAfterSeconds) };
+  switch (ex.faults.kind) {
+    case '429':
+      await sendApiError(
+        ex,
+        429,
+        'TooManyRequests',
+        `Rate limit is exceeded. Try again in ${state.retryAfterSeconds} seconds.`,
+        retryAfter,
+      );
+      return true;
+    case '500':
+      await sendApiError(
+        ex,
+        500,
+        'InternalServerError',
+        'An internal server error occurred. Retry the request.',
+      );
+      return true;
+    case '503':
+      await sendApiError(
+        ex,
+        503,
+        'ServiceUnavailable',
+        'The service is temporarily unavailable. Retry after the time in Retry-After.',
+        retryAfter,
+      );
+      return true;
+    case 'slow':
+      await sleep(state.slowMs);
+      return false;
+    default:
+      return false;
+  }
+}
+
+async function answerError(ex: Exchange, error: unknown): Promise<void> {
+  if (ex.res.headersSent) {
+    // Mid-body: the only honest signal left is a broken connection.
+    ex.res.destroy();
+    return;
+  }
+  if (error instanceof ApiError) return sendApiError(ex, error.status, error.code, error.message);
+  if (error instanceof ODataFilterError) return sendApiError(ex, 400, error.code, error.message);
+  if (error instanceof HubError) return sendApiError(ex, 400, 'InvalidInput', error.message);
+  const message = error instanceof Error ? error.message : String(error);
+  return sendText(ex, 500, 'text/plain; charset=utf-8', `Simulator error: ${message}`);
+}
+
+export interface ServerCertificates {
+  readonly serverCertPem: string;
+  readonly serverKeyPem: string;
+}
+
+export function createSimulatorServer(
+  state: SimState,
+  routes: readonly Route[],
+  certificates: ServerCertificates,
+): Server {
+  return createServer({ key: certificates.serverKeyPem, cert: certificates.serverCertPem }, (req, res) => {
+    void handle(state, routes, req, res);
+  });
+}

@@ -1,0 +1,181 @@
+import { writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { InputError } from '../errors.js';
+import { TokenIssuer } from './auth/access-token.js';
+import { CertificateRegistry } from './auth/certificate-registry.js';
+import { ALL_ROLES } from './auth/roles.js';
+import { generateCertificates } from './certificates.js';
+import { createControl, instant, type SimulatorControl } from './control.js';
+import { FaultInjector, parseFaultSpec } from './http/faults.js';
+import { RateLimiter } from './http/rate-limiter.js';
+import { buildRoutes } from './http/routes.js';
+import { SasSigner } from './http/sas.js';
+import { createSimulatorServer } from './http/server.js';
+import { StatsRecorder } from './http/stats.js';
+import type { SimState } from './state.js';
+import { TICKS_PER_DAY } from './time.js';
+import { SimTenant } from './world/tenant.js';
+import { TruthLedger } from './world/truth.js';
+
+export { parseFaultSpec } from './http/faults.js';
+export type { FaultKind, FaultSpec, QueuedFault } from './http/faults.js';
+export type { SimulatorStats } from './http/stats.js';
+export type { TruthSummary } from './world/truth.js';
+export type {
+  AdvanceResult,
+  FaultState,
+  SettingsChange,
+  SimulatorControl,
+  SimulatorSettings,
+  TruthAlert,
+  TruthIncident,
+  TruthMachine,
+} from './control.js';
+
+export interface SimulatorOptions {
+  /** 0 (default) = ephemeral; listens on 127.0.0.1 only. */
+  port?: number;
+  /** Default 500. */
+  machines?: number;
+  /** Default 1. */
+  seed?: number;
+  /** Average findings per machine, default 50 (100,000 machines ≈ 5,000,000 findings). */
+  findingsPerMachine?: number;
+  /** e.g. `"429:0.05,500:0.02,503:0.01,reset:0.01,slow:0.01,malformed:0.001,empty-file:0.1"`. */
+  faults?: string;
+  /** Write the CA certificate PEM to this file. */
+  caOut?: string;
+  /** Enforce the documented per-minute/per-hour limits (default true). */
+  rateLimits?: boolean;
+  /** Retry-After sent with injected 429s and 503s (default 1). */
+  retryAfterSeconds?: number;
+  /** Delay added by the `slow` fault (default 2000). */
+  slowMs?: number;
+  /** Machines per via-files export file (default 25,000). */
+  exportFileMachines?: number;
+  /** ISO time; default one year after the simulated "now". */
+  secretExpiresAt?: string;
+  /** Granted app roles (default: all known roles). */
+  roles?: string[];
+}
+
+export interface RunningSimulator {
+  /** `https://127.0.0.1:PORT` */
+  readonly url: string;
+  /** = url (the client appends /api/...). */
+  readonly apiBaseUrl: string;
+  /** = url (token endpoint at /{tenant}/oauth2/v2.0/token). */
+  readonly authorityHost: string;
+  /** = url (the client appends /v1.0/security/...). */
+  readonly graphBaseUrl: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The secret's *ID* (a GUID), which users paste by mistake. */
+  readonly clientSecretId: string;
+  readonly caPem: string;
+  readonly caFile: string | undefined;
+  /** In-process twin of the /_sim/* control routes. */
+  readonly control: SimulatorControl;
+  close(): Promise<void>;
+}
+
+function wholeNumber(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const result = value ?? fallback;
+  if (!Number.isInteger(result) || result < min || result > max) {
+    throw new InputError(
+      `Simulator option ${name} must be a whole number from ${min} to ${max}, got ${String(value)}`,
+    );
+  }
+  return result;
+}
+
+/**
+ * Starts the built-in Defender simulator: one HTTPS server on 127.0.0.1 with its own CA, serving the Entra token
+ * endpoint, the Defender for Endpoint API, Graph security and export blobs for a seeded, deterministic tenant.
+ * Start-up does not depend on the tenant's size: records are computed when they are asked for.
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const port = wholeNumber('port', options.port, 0, 0, 65_535);
+  const machines = wholeNumber('machines', options.machines, 500, 0, 10_000_000);
+  const seed = wholeNumber('seed', options.seed, 1, 0, 2 ** 31 - 1);
+  const findingsPerMachine = wholeNumber('findingsPerMachine', options.findingsPerMachine, 50, 0, 10_000);
+  const retryAfterSeconds = wholeNumber('retryAfterSeconds', options.retryAfterSeconds, 1, 0, 3600);
+  const slowMs = wholeNumber('slowMs', options.slowMs, 2000, 0, 600_000);
+  const exportFileMachines = wholeNumber(
+    'exportFileMachines',
+    options.exportFileMachines,
+    25_000,
+    1,
+    10_000_000,
+  );
+  const faultSpec = parseFaultSpec(options.faults ?? '');
+  const unknownRoles = (options.roles ?? []).filter((role) => !ALL_ROLES.includes(role));
+  if (unknownRoles.length > 0) throw new InputError(`Unknown app role(s): ${unknownRoles.join(', ')}`);
+
+  const tenant = new SimTenant({ seed, machines, findingsPerMachine });
+  const defaultSecretExpiry = tenant.clock.now + 365 * TICKS_PER_DAY;
+  const [certificates, tokens] = await Promise.all([generateCertificates(), TokenIssuer.create()]);
+  let baseUrl = '';
+  const state: SimState = {
+    tenant,
+    truth: new TruthLedger(tenant),
+    settings: {
+      roles: options.roles ?? ALL_ROLES,
+      secretExpiresAt:
+        options.secretExpiresAt === undefined
+          ? defaultSecretExpiry
+          : instant(options.secretExpiresAt, 'secretExpiresAt'),
+      rateLimits: options.rateLimits ?? true,
+    },
+    faults: new FaultInjector(seed, faultSpec),
+    stats: new StatsRecorder(),
+    rateLimiter: new RateLimiter(),
+    tokens,
+    certificates: new CertificateRegistry(),
+    sas: new SasSigner(),
+    retryAfterSeconds,
+    slowMs,
+    exportFileMachines,
+    baseUrl: () => baseUrl,
+  };
+  const control = createControl(state, defaultSecretExpiry);
+  const server = createSimulatorServer(state, buildRoutes(control), certificates);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      resolve();
+    });
+  });
+  baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (options.caOut !== undefined) await writeFile(options.caOut, certificates.caPem);
+
+  const { identity } = tenant;
+  return {
+    url: baseUrl,
+    apiBaseUrl: baseUrl,
+    authorityHost: baseUrl,
+    graphBaseUrl: baseUrl,
+    tenantId: identity.tenantId,
+    clientId: identity.clientId,
+    clientSecret: identity.clientSecret,
+    clientSecretId: identity.clientSecretId,
+    caPem: certificates.caPem,
+    caFile: options.caOut,
+    control,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          if (error === undefined) resolve();
+          else reject(error);
+        });
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,93 @@
+import { pipeline, Readable } from 'node:stream';
+import { constants, createGzip } from 'node:zlib';
+import { ApiError } from '../http/api-error.js';
+import { mdeContext } from '../http/odata-list.js';
+import { boundedNumber } from '../http/odata-query.js';
+import { jsonLinesBody } from '../http/record-bodies.js';
+import { sendChunks, sendJson, sendStorageError } from '../http/responses.js';
+import type { SimState } from '../state.js';
+import { isoSecondsZ, TICKS_PER_HOUR, TICKS_PER_SECOND } from '../time.js';
+import { exportRecord, findingLastSeen, openFindings } from '../world/findings.js';
+import type { Handler } from './handler.js';
+
+/** SAS start is back-dated a little, as the service does, so small clock skews do not matter. */
+const SAS_START_SKEW = 5 * 60 * TICKS_PER_SECOND;
+
+function exportId(state: SimState, epoch: number): string {
+  const iso = isoSecondsZ(state.tenant.clock.epochStart(epoch));
+  return `${iso.slice(0, 10)}/${iso.slice(11, 13)}${iso.slice(14, 16)}-${epoch}`;
+}
+
+/**
+ * `GET /api/machines/SoftwareVulnerabilitiesExport?sasValidHours=H`: SAS URLs of gzip JSON-lines files, each
+ * covering `exportFileMachines` machines of the current snapshot. The files are generated when downloaded.
+ */
+export const exportFiles: Handler = async (state, ex) => {
+  const hours = boundedNumber(ex.query, 'sasValidHours', 1, 6, 1);
+  const epoch = state.tenant.epoch;
+  const now = state.tenant.clock.now;
+  const machines = state.tenant.population.alive(epoch).length;
+  const files = Math.ceil(machines / state.exportFileMachines);
+  const urls: string[] = [];
+  for (let part = 0; part < files; part++) {
+    const path = `/tvm-export/${exportId(state, epoch)}/part-${String(part).padStart(5, '0')}.json.gz`;
+    urls.push(
+      `${state.baseUrl()}/_blob${path}?${state.sas.queryFor(path, now - SAS_START_SKEW, now + hours * TICKS_PER_HOUR)}`,
+    );
+  }
+  await sendJson(ex, 200, {
+    '@odata.context': mdeContext(state, 'microsoft.windowsDefenderATP.api.ExportFilesResponse'),
+    exportFiles: urls,
+    generatedTime: isoSecondsZ(now),
+  });
+};
+
+/**
+ * `GET /_blob/tvm-export/{date}/{exportId}/part-{n}.json.gz`: the SAS alone authorises it (no bearer token).
+ * The body is gzip JSON lines, produced record by record through zlib with backpressure.
+ */
+export const exportBlob: Handler = async (state, ex, [date = '', id = '', part = '']) => {
+  const path = `/tvm-export/${date}/${id}/part-${part}.json.gz`;
+  const refusal = state.sas.check(path, ex.url.searchParams, state.tenant.clock.now);
+  if (refusal !== undefined)
+    return sendStorageError(ex, 403, 'AuthenticationFailed', refusal.message, refusal.detail);
+  const epoch = Number(/-(\d+)$/.exec(id)?.[1] ?? Number.NaN);
+  const alive =
+    Number.isInteger(epoch) && epoch <= state.tenant.epoch ? state.tenant.population.alive(epoch) : undefined;
+  const from = Number(part) * state.exportFileMachines;
+  if (alive === undefined || !(from < alive.length)) {
+    throw new ApiError(404, 'BlobNotFound', 'The specified blob does not exist.');
+  }
+  const to = Math.min(alive.length, from + state.exportFileMachines);
+  const headers = {
+    'content-type': 'application/octet-stream',
+    'x-ms-blob-type': 'BlockBlob',
+    'x-ms-version': '2020-08-04',
+  };
+  if (ex.faults.kind === 'empty-file') {
+    await sendChunks(ex, 200, { ...headers, 'content-length': 0 }, []);
+    return;
+  }
+  const tenant = state.tenant;
+  function* records(): Generator<Record<string, unknown>> {
+    for (let position = from; position < to; position++) {
+      const core = tenant.machine(alive?.[position] ?? 0);
+      for (const slot of openFindings(tenant, core, epoch)) {
+        yield exportRecord(tenant, core, slot, findingLastSeen(tenant, core, slot, epoch), 'full');
+      }
+    }
+  }
+  // Fastest level: the files exist to be downloaded in volume, and the CPU is shared with the client in tests.
+  const gzip = createGzip({ level: constants.Z_BEST_SPEED });
+  // `expected` only paces a trickled body; an estimate of the file's records is enough.
+  const expected = (to - from) * Math.max(1, tenant.findingsPerMachine);
+  pipeline(
+    Readable.from(jsonLinesBody(records(), { ex, faults: state.faults, expected })),
+    gzip,
+    () => undefined,
+  );
+  state.stats.blob('started');
+  const complete = await sendChunks(ex, 200, headers, gzip);
+  if (!complete) gzip.destroy();
+  state.stats.blob(complete ? 'completed' : 'aborted');
+};

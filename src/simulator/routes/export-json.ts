@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import { ApiError } from '../http/api-error.js';
+import { sendODataList, mdeContext } from '../http/odata-list.js';
+import { boundedNumber } from '../http/odata-query.js';
+import type { SimState } from '../state.js';
+import { isoSecondsZ, parseIsoTicks, TICKS_PER_DAY, type Ticks } from '../time.js';
+import { pageFrom, type Cursor, type GroupSource, type PageEnd } from '../world/export-cursor.js';
+import {
+  changeRecord,
+  exportRecord,
+  findingChanges,
+  findingLastSeen,
+  openFindings,
+} from '../world/findings.js';
+import type { Handler } from './handler.js';
+
+const DEFAULT_PAGE = 50_000;
+const MAX_PAGE = 200_000;
+const DELTA_MAX_AGE = 14 * TICKS_PER_DAY;
+
+/** Microsoft's skiptoken is base64 JSON naming the export snapshot and where the page stopped; ours is alike. */
+const SkipToken = z.object({
+  ExportDefinition: z.object({
+    TimePath: z.string(),
+    Epoch: z.number().int().nonnegative(),
+    SinceEpoch: z.number().int().nonnegative().optional(),
+  }),
+  ExportFileIndex: z.number().int().nonnegative(),
+  LineStoppedAt: z.number().int().nonnegative(),
+});
+type SkipToken = z.infer<typeof SkipToken>;
+
+function timePath(ticks: Ticks): string {
+  const iso = isoSecondsZ(ticks);
+  return `${iso.slice(0, 10)}/${iso.slice(11, 13)}${iso.slice(14, 16)}/`;
+}
+
+function decodeSkipToken(state: SimState, raw: string): SkipToken {
+  try {
+    const token = SkipToken.parse(JSON.parse(Buffer.from(raw, 'base64').toString('utf8')));
+    if (token.ExportDefinition.Epoch <= state.tenant.epoch) return token;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ApiError(
+    400,
+    'InvalidInput',
+    'Invalid $skiptoken: pass the @odata.nextLink of the previous page unchanged.',
+  );
+}
+
+function encodeSkipToken(token: SkipToken): string {
+  return encodeURIComponent(Buffer.from(JSON.stringify(token)).toString('base64'));
+}
+
+interface PageLimits {
+  readonly pageSize: number;
+  /** `$top` returns that many records and never a nextLink. */
+  readonly top: number | undefined;
+}
+
+function pageLimits(ex: Parameters<Handler>[1]): PageLimits {
+  const pageSize = boundedNumber(ex.query, 'pageSize', 1, MAX_PAGE, DEFAULT_PAGE);
+  const top =
+    ex.query.get('$top') === undefined ? undefined : boundedNumber(ex.query, '$top', 0, MAX_PAGE, MAX_PAGE);
+  return { pageSize, top };
+}
+
+/** Full snapshot: one group per machine alive at the snapshot epoch. */
+function snapshotSource(state: SimState, epoch: number): GroupSource<Record<string, unknown>> {
+  const alive = state.tenant.population.alive(epoch);
+  const tenant = state.tenant;
+  return {
+    groupCount: alive.length,
+    items: (group) => {
+      const core = tenant.machine(alive[group] ?? 0);
+      return openFindings(tenant, core, epoch).map((slot) =>
+        exportRecord(tenant, core, slot, findingLastSeen(tenant, core, slot, epoch), 'full'),
+      );
+    },
+  };
+}
+
+/** Delta: one group per (bucket epoch, machine alive in it), buckets from `since` to the snapshot epoch. */
+function changesSource(
+  state: SimState,
+  sinceEpoch: number,
+  epoch: number,
+): GroupSource<Record<string, unknown>> {
+  const tenant = state.tenant;
+  const buckets: { epoch: number; alive: Int32Array; offset: number }[] = [];
+  let offset = 0;
+  for (let bucket = sinceEpoch; bucket <= epoch; bucket++) {
+    const alive = tenant.population.alive(bucket);
+    buckets.push({ epoch: bucket, alive, offset });
+    offset += alive.length;
+  }
+  return {
+    groupCount: offset,
+    items: (group) => {
+      const bucket = buckets.findLast((b) => b.offset <= group);
+      if (bucket === undefined) return [];
+      const core = tenant.machine(bucket.alive[group - bucket.offset] ?? 0);
+      return findingChanges(tenant, core, bucket.epoch).map((change) =>
+        changeRecord(tenant, core, change, bucket.epoch),
+      );
+    },
+  };
+}
+
+/**
+ * `GET /api/machines/SoftwareVulnerabilitiesByMachine`: the full export as JSON, `pageSize` records a page
+ * (default 50,000, max 200,000), paged by an `@odata.nextLink` with lower-case `pagesize` and a `$skiptoken`.
+ * Each page is streamed with backpressure, never built as one string.
+ */
+export const exportByMachine: Handler = async (state, ex) => {
+  const { pageSize, top } = pageLimits(ex);
+  const raw = ex.query.get('$skiptoken');
+  const token = raw === undefined ? undefined : decodeSkipToken(state, raw);
+  const epoch = token?.ExportDefinition.Epoch ?? state.tenant.epoch;
+  const end: PageEnd = { next: undefined };
+  const limit = top ?? pageSize;
+  await sendODataList(
+    state,
+    ex,
+    mdeContext(state, 'Collection(microsoft.windowsDefenderATP.api.AssetVulnerability)'),
+    pageFrom(snapshotSource(state, epoch), cursorOf(token), limit, end),
+    limit,
+    () => {
+      if (top !== undefined || end.next === undefined) return {};
+      const next = encodeSkipToken({
+        ExportDefinition: { TimePath: timePath(state.tenant.clock.epochStart(epoch)), Epoch: epoch },
+        ExportFileIndex: end.next.group,
+        LineStoppedAt: end.next.line,
+      });
+      return {
+        '@odata.nextLink': `${state.baseUrl()}/api/machines/SoftwareVulnerabilitiesByMachine?pagesize=${pageSize}&$skiptoken=${next}`,
+      };
+    },
+  );
+};
+
+function cursorOf(token: SkipToken | undefined): Cursor {
+  return token === undefined
+    ? { group: 0, line: 0 }
+    : { group: token.ExportFileIndex, line: token.LineStoppedAt };
+}
+
+/**
+ * `GET /api/machines/SoftwareVulnerabilityChangesByMachine?sinceTime=…`: New/Fixed events since `sinceTime`. The
+ * simulator's "6-hour buckets" are its clock advances: `sinceTime` selects the advance it falls in and all later.
+ */
+export const exportChanges: Handler = async (state, ex) => {
+  const { pageSize, top } = pageLimits(ex);
+  const sinceText = ex.query.get('sinceTime');
+  if (sinceText === undefined)
+    throw new ApiError(400, 'InvalidInput', 'sinceTime is required, e.g. sinceTime=2026-11-20T00:00:00Z');
+  const since = parseIsoTicks(sinceText);
+  if (since === undefined)
+    throw new ApiError(400, 'InvalidInput', `sinceTime '${sinceText}' is not an ISO 8601 date-time`);
+  const clock = state.tenant.clock;
+  if (since < clock.now - DELTA_MAX_AGE) {
+    throw new ApiError(
+      400,
+      'InvalidInput',
+      `sinceTime '${sinceText}' is more than 14 days in the past; run a full export instead.`,
+    );
+  }
+  const raw = ex.query.get('$skiptoken');
+  const token = raw === undefined ? undefined : decodeSkipToken(state, raw);
+  const epoch = token?.ExportDefinition.Epoch ?? state.tenant.epoch;
+  const sinceEpoch = token?.ExportDefinition.SinceEpoch ?? Math.max(1, clock.firstEpochNotBefore(since));
+  const end: PageEnd = { next: undefined };
+  const limit = top ?? pageSize;
+  await sendODataList(
+    state,
+    ex,
+    mdeContext(state, 'Collection(microsoft.windowsDefenderATP.api.DeltaAssetVulnerability)'),
+    pageFrom(changesSource(state, sinceEpoch, epoch), cursorOf(token), limit, end),
+    limit,
+    () => {
+      if (top !== undefined || end.next === undefined) return {};
+      const next = encodeSkipToken({
+        ExportDefinition: {
+          TimePath: timePath(clock.epochStart(epoch)),
+          Epoch: epoch,
+          SinceEpoch: sinceEpoch,
+        },
+        ExportFileIndex: end.next.group,
+        LineStoppedAt: end.next.line,
+      });
+      return {
+        '@odata.nextLink': `${state.baseUrl()}/api/machines/SoftwareVulnerabilityChangesByMachine?sincetime=${encodeURIComponent(sinceText)}&pagesize=${pageSize}&$skiptoken=${next}`,
+      };
+    },
+  );
+};

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import type { SimulatorControl } from '../control.js';
+import { FAULT_KINDS } from '../http/faults.js';
+import { ApiError } from '../http/api-error.js';
+import type { Exchange } from '../http/exchange.js';
+import { readBody } from '../http/read-body.js';
+import { jsonArrayBody } from '../http/record-bodies.js';
+import { JSON_TYPE, sendChunks, sendJson } from '../http/responses.js';
+import type { SimState } from '../state.js';
+import type { Handler } from './handler.js';
+
+const ControlBody = z.object({
+  roles: z.array(z.string()).nullable().optional(),
+  secretExpiresAt: z.string().nullable().optional(),
+  rateLimits: z.boolean().optional(),
+});
+
+const FaultsBody = z.object({
+  spec: z.string().optional(),
+  queue: z
+    .array(
+      z.object({
+        fault: z.enum(FAULT_KINDS),
+        path: z.string().startsWith('/'),
+        count: z.number().int().positive().default(1),
+      }),
+    )
+    .optional(),
+  clear: z.boolean().optional(),
+});
+
+const AdvanceBody = z.object({ hours: z.number().positive() });
+const CertificateBody = z.object({ pem: z.string() });
+
+async function body<T>(ex: Exchange, schema: z.ZodType<T>): Promise<T> {
+  const text = await readBody(ex.req);
+  let json: unknown;
+  try {
+    json = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'InvalidRequestBody', 'Request body is not valid JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ApiError(400, 'InvalidRequestBody', z.prettifyError(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * The `/_sim/*` routes: settings, faults, clock, truth and stats. They need no token (the server listens on
+ * loopback only) and are never faulted or rate-limited. Each is a thin layer over {@link SimulatorControl}.
+ */
+export function simRoutes(control: SimulatorControl) {
+  return {
+    getControl: async (_state, ex) => sendJson(ex, 200, control.settings()),
+    postControl: async (_state, ex) => {
+      const change = await body(ex, ControlBody);
+      await sendJson(ex, 200, control.configure(change));
+    },
+    getFaults: async (_state, ex) => sendJson(ex, 200, control.faults()),
+    postFaults: async (_state, ex) => {
+      const change = await body(ex, FaultsBody);
+      if (change.clear === true) control.clearFaults();
+      if (change.spec !== undefined) control.setFaults(change.spec);
+      if (change.queue !== undefined) control.queueFaults(change.queue);
+      await sendJson(ex, 200, control.faults());
+    },
+    advance: async (_state, ex) => {
+      const { hours } = await body(ex, AdvanceBody);
+      await sendJson(ex, 200, control.advance(hours));
+    },
+    certificates: async (_state, ex) => {
+      const { pem } = await body(ex, CertificateBody);
+      await sendJson(ex, 200, { thumbprint: control.registerCertificate(pem) });
+    },
+    truthSummary: async (_state, ex) => sendJson(ex, 200, await control.truthSummary()),
+    truthMachines: async (state, ex) => {
+      const machines = await control.truthMachines();
+      await sendJsonArray(state, ex, machines);
+    },
+    truthFindings: async (state, ex) => {
+      const machineId = ex.query.get('machineId');
+      if (machineId === undefined) throw new ApiError(400, 'InvalidInput', 'machineId is required');
+      const findings = control.truthFindings(machineId);
+      if (findings === undefined)
+        throw new ApiError(404, 'ResourceNotFound', `Machine ${machineId} was not found`);
+      await sendJsonArray(state, ex, findings);
+    },
+    truthAlerts: async (state, ex) => sendJsonArray(state, ex, control.truthAlerts()),
+    truthIncidents: async (state, ex) => sendJsonArray(state, ex, control.truthIncidents()),
+    stats: async (_state, ex) => sendJson(ex, 200, control.stats()),
+    resetStats: async (_state, ex) => {
+      control.resetStats();
+      await sendJson(ex, 200, control.stats());
+    },
+  } satisfies Record<string, Handler>;
+}
+
+/** A plain JSON array, streamed (a truth list of 100,000 machines is ~10 MB). */
+async function sendJsonArray(state: SimState, ex: Exchange, items: readonly object[]): Promise<void> {
+  const records = items as readonly Record<string, unknown>[];
+  await sendChunks(
+    ex,
+    200,
+    { 'content-type': JSON_TYPE },
+    jsonArrayBody('[', records, () => ']', { ex, faults: state.faults, expected: items.length }),
+  );
+}

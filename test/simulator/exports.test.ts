@@ -1,0 +1,196 @@
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { readFixture } from '../support/fixtures.js';
+import { readAllPages, SimHarness, type ODataPage, type Summary } from './helpers.js';
+
+const published = JSON.parse(
+  readFixture('defender', 'software-vulnerabilities-by-machine.json'),
+) as ODataPage;
+const publishedDelta = JSON.parse(
+  readFixture('defender', 'software-vulnerability-changes-by-machine.json'),
+) as ODataPage;
+const EXPORT = '/api/machines/SoftwareVulnerabilitiesByMachine';
+const CHANGES = '/api/machines/SoftwareVulnerabilityChangesByMachine';
+
+interface ExportFiles {
+  '@odata.context': string;
+  exportFiles: string[];
+  generatedTime: string;
+}
+
+describe('JSON export (SoftwareVulnerabilitiesByMachine)', async () => {
+  const harness = await SimHarness.start({ machines: 600, seed: 31, findingsPerMachine: 20 });
+  const token = await harness.token();
+  const summary = await harness.json<Summary>('/_sim/truth/summary');
+
+  it('should page by nextLink and return exactly the truth, each record once', async () => {
+    const first = await harness.json<ODataPage>(`${EXPORT}?pageSize=1000`, token);
+    expect(first['@odata.context']).toBe(
+      `${harness.sim.url}/api/$metadata#Collection(microsoft.windowsDefenderATP.api.AssetVulnerability)`,
+    );
+    expect(first['@odata.nextLink']).toMatch(
+      new RegExp(`^${harness.sim.url}${EXPORT}\\?pagesize=1000&\\$skiptoken=`),
+    );
+    const { records, pages } = await readAllPages(harness, `${EXPORT}?pageSize=1000`, token);
+    expect(records).toHaveLength(summary.findings);
+    expect(new Set(records.map((r) => r.id)).size).toBe(summary.findings);
+    expect(pages).toBe(Math.ceil(summary.findings / 1000));
+    expect(records.filter((r) => r.cveId === null)).toHaveLength(summary.findingsWithoutCve);
+  });
+
+  it('should send the published record shape, consistent with the catalog', async () => {
+    const { value } = await harness.json<ODataPage>(`${EXPORT}?$top=300`, token);
+    const catalog = new Map(
+      (await harness.json<ODataPage>('/api/vulnerabilities', token)).value.map((v) => [v.id, v]),
+    );
+    for (const record of value) {
+      expect(Object.keys(record)).toEqual(Object.keys(published.value[0] ?? {}));
+      expect(record.lastSeenTimestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      expect(record.id).toBe(
+        `${String(record.deviceId)}_${String(record.softwareName)}_${String(record.softwareVersion)}_${typeof record.cveId === 'string' ? record.cveId : ''}_`,
+      );
+      if (record.cveId === null) continue;
+      const entry = catalog.get(record.cveId);
+      expect(record.vulnerabilitySeverityLevel).toBe(entry?.severity);
+      const level = entry?.exploitInKit
+        ? 'ExploitIsInKit'
+        : entry?.exploitVerified
+          ? 'ExploitIsVerified'
+          : entry?.publicExploit
+            ? 'ExploitIsPublic'
+            : 'NoExploit';
+      expect(record.exploitabilityLevel).toBe(level);
+    }
+  });
+
+  it('should honour $top without a nextLink and refuse a page size over 200,000', async () => {
+    const top = await harness.json<ODataPage>(`${EXPORT}?$top=50`, token);
+    expect(top.value).toHaveLength(50);
+    expect(top['@odata.nextLink']).toBeUndefined();
+    expect((await harness.call(`${EXPORT}?pageSize=200001`, { token })).status).toBe(400);
+    expect((await harness.call(`${EXPORT}?$skiptoken=garbage`, { token })).status).toBe(400);
+  });
+
+  it('should match the per-machine truth', async () => {
+    const machines = await harness.json<{ id: string; findings: number }[]>('/_sim/truth/machines');
+    const busy = machines.find((m) => m.findings > 10);
+    const truth = await harness.json<Record<string, unknown>[]>(
+      `/_sim/truth/findings?machineId=${String(busy?.id)}`,
+    );
+    expect(truth).toHaveLength(busy?.findings ?? -1);
+    const { records } = await readAllPages(harness, `${EXPORT}?pageSize=5000`, token);
+    expect(records.filter((r) => r.deviceId === busy?.id)).toEqual(truth);
+  });
+});
+
+describe('via-files export (SoftwareVulnerabilitiesExport)', async () => {
+  const harness = await SimHarness.start({
+    machines: 700,
+    seed: 32,
+    findingsPerMachine: 10,
+    exportFileMachines: 300,
+  });
+  const token = await harness.token();
+  const summary = await harness.json<Summary>('/_sim/truth/summary');
+
+  it('should list SAS URLs whose files are gzip JSON lines covering the whole tenant', async () => {
+    const files = await harness.json<ExportFiles>(
+      '/api/machines/SoftwareVulnerabilitiesExport?sasValidHours=2',
+      token,
+    );
+    expect(files['@odata.context']).toMatch(/#microsoft\.windowsDefenderATP\.api\.ExportFilesResponse$/);
+    expect(files.exportFiles).toHaveLength(3);
+    expect(files.generatedTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    let lines = 0;
+    const ids = new Set<unknown>();
+    for (const url of files.exportFiles) {
+      expect(url).toMatch(
+        /\/_blob\/tvm-export\/\d{4}-\d{2}-\d{2}\/[^/]+\/part-\d{5}\.json\.gz\?sv=2020-08-04&st=.+&se=.+&sr=b&sp=r&sig=/,
+      );
+      const response = await harness.agent.request({
+        origin: new URL(url).origin,
+        path: url.slice(new URL(url).origin.length),
+        method: 'GET',
+      });
+      expect(response.statusCode).toBe(200);
+      const body = Buffer.from(await response.body.arrayBuffer());
+      for (const line of gunzipSync(body).toString('utf8').split('\n')) {
+        if (line === '') continue;
+        const record = JSON.parse(line) as Record<string, unknown>;
+        ids.add(record.id);
+        lines++;
+      }
+    }
+    expect(lines).toBe(summary.findings);
+    expect(ids.size).toBe(summary.findings);
+  });
+
+  it('should refuse a tampered signature and, after the clock passes se, an expired one', async () => {
+    const files = await harness.json<ExportFiles>('/api/machines/SoftwareVulnerabilitiesExport', token);
+    const url = files.exportFiles[0] ?? '';
+    const tampered = await harness.call(url.replace(/sig=[^&]+/, 'sig=AAAA'));
+    expect(tampered.status).toBe(403);
+    expect(tampered.text).toContain('<Code>AuthenticationFailed</Code>');
+    expect(tampered.text).toContain('Signature did not match');
+    expect((await harness.call(url)).status).toBe(200);
+    await harness.post('/_sim/advance', { hours: 2 });
+    const expired = await harness.call(url);
+    expect(expired.status).toBe(403);
+    expect(expired.headers['content-type']).toBe('application/xml');
+    expect(expired.text).toContain('Signature not valid in the specified time frame');
+  });
+});
+
+describe('delta export (SoftwareVulnerabilityChangesByMachine)', async () => {
+  const harness = await SimHarness.start({ machines: 400, seed: 33, findingsPerMachine: 15 });
+  const token = await harness.token();
+
+  it('should report New and Fixed records that turn the old snapshot into the new one', async () => {
+    const before = (await readAllPages(harness, `${EXPORT}?pageSize=4000`, token)).records;
+    const machinesBefore = new Set(
+      (await harness.json<{ id: string }[]>('/_sim/truth/machines')).map((m) => m.id),
+    );
+    const since = (await harness.json<Summary>('/_sim/truth/summary')).now;
+    await harness.post('/_sim/advance', { hours: 24 });
+    const after = (await readAllPages(harness, `${EXPORT}?pageSize=4000`, token)).records;
+    const machinesAfter = new Set(
+      (await harness.json<{ id: string }[]>('/_sim/truth/machines')).map((m) => m.id),
+    );
+    const { records: changes } = await readAllPages(
+      harness,
+      `${CHANGES}?sinceTime=${since}&pageSize=50`,
+      token,
+    );
+    expect(changes.length).toBeGreaterThan(0);
+    for (const change of changes) {
+      expect(Object.keys(change)).toEqual(Object.keys(publishedDelta.value[0] ?? {}));
+      expect(['New', 'Fixed']).toContain(change.status);
+      expect(change.eventTimestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{7}$/);
+    }
+    const fixed = new Set(changes.filter((c) => c.status === 'Fixed').map((c) => c.id));
+    const added = changes.filter((c) => c.status === 'New').map((c) => c.id);
+    expect(fixed.size).toBeGreaterThan(0);
+    expect(added.length).toBeGreaterThan(0);
+    // Machines that left are not reported through the delta; compare on the machines present before and after.
+    const stayed = (r: Record<string, unknown>): boolean =>
+      machinesBefore.has(String(r.deviceId)) && machinesAfter.has(String(r.deviceId));
+    const expected = new Set(
+      before
+        .filter(stayed)
+        .map((r) => r.id)
+        .filter((id) => !fixed.has(id)),
+    );
+    for (const change of changes.filter((c) => c.status === 'New' && stayed(c))) expected.add(change.id);
+    expect(new Set(after.filter(stayed).map((r) => r.id))).toEqual(expected);
+    // Machines that arrived bring all their findings as New.
+    const arrived = after.filter((r) => !machinesBefore.has(String(r.deviceId))).map((r) => r.id);
+    expect(arrived.every((id) => added.includes(id))).toBe(true);
+  });
+
+  it('should refuse a missing sinceTime and one more than 14 days back', async () => {
+    expect((await harness.call(CHANGES, { token })).status).toBe(400);
+    const old = await harness.call(`${CHANGES}?sinceTime=2026-10-01T00:00:00Z`, { token });
+    expect(old.status).toBe(400);
+    expect(JSON.parse(old.text)).toMatchObject({ error: { code: 'InvalidInput' } });
+  });
+});
