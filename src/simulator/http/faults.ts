@@ -9,6 +9,7 @@ export const FAULT_KINDS = [
   'slow',
   'malformed',
   'empty-file',
+  'expired-sas',
   'trickle',
   'expire-token',
 ] as const;
@@ -36,11 +37,12 @@ const REQUEST_FAULTS: readonly FaultKind[] = [
   'slow',
   'trickle',
   'empty-file',
+  'expired-sas',
   'expire-token',
 ];
 
 function applies(kind: FaultKind, surface: FaultSurface): boolean {
-  if (kind === 'empty-file') return surface === 'blob';
+  if (kind === 'empty-file' || kind === 'expired-sas') return surface === 'blob';
   if (kind === 'expire-token') return surface !== 'blob';
   return true;
 }

@@ -4,8 +4,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange } from './exchange.js';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
-/** How much of a body a `reset` fault lets through before the socket is destroyed. */
-const RESET_AFTER_BYTES = 4096;
+/**
+ * How much of a body a `reset` fault lets through before the socket is destroyed: enough for a client to have
+ * handed out records already, so resuming mid-page is what gets tested.
+ */
+const RESET_AFTER_BYTES = 64 * 1024;
+
+/** Writes the first `keep` units of `chunk`, lets them reach the wire, then destroys the socket mid-body. */
+async function cutMidBody(res: ServerResponse, chunk: string | Buffer, keep: number): Promise<false> {
+  await new Promise<void>((resolve) =>
+    res.write(typeof chunk === 'string' ? chunk.slice(0, keep) : chunk.subarray(0, keep), () => {
+      resolve();
+    }),
+  );
+  await sleep(20);
+  res.socket?.destroy();
+  return false;
+}
 
 /**
  * Writes a body from chunks with backpressure (`write` + `drain`), so a 200 MB export page never exists as one
@@ -20,21 +35,23 @@ export async function sendChunks(
 ): Promise<boolean> {
   const { res } = ex;
   res.writeHead(status, { 'request-id': ex.requestId, ...headers });
+  const reset = ex.faults.kind === 'reset';
+  let sent = 0;
+  // One chunk is held back so a reset can still cut a body that ends before the reset point.
+  let held: string | Buffer | undefined;
   for await (const chunk of chunks) {
     if (res.destroyed) return false;
-    if (ex.faults.kind === 'reset') {
-      const keep = Math.max(1, Math.min(RESET_AFTER_BYTES, Math.floor(chunk.length / 2)));
-      await new Promise<void>((resolve) =>
-        res.write(typeof chunk === 'string' ? chunk.slice(0, keep) : chunk.subarray(0, keep), () => {
-          resolve();
-        }),
-      );
-      // Give the partial body a moment on the wire, then cut the connection mid-body.
-      await sleep(20);
-      res.socket?.destroy();
-      return false;
+    if (held !== undefined) {
+      sent += held.length;
+      if (!res.write(held)) await drainedOrClosed(res);
     }
-    if (!res.write(chunk)) await drainedOrClosed(res);
+    held = chunk;
+    if (reset && sent + chunk.length >= RESET_AFTER_BYTES)
+      return cutMidBody(res, chunk, Math.max(1, RESET_AFTER_BYTES - sent));
+  }
+  if (held !== undefined) {
+    if (reset) return cutMidBody(res, held, Math.max(1, Math.floor(held.length / 2)));
+    if (!res.write(held)) await drainedOrClosed(res);
   }
   if (res.destroyed) return false;
   res.end();
