@@ -72,14 +72,18 @@ async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: numb
   }
 }
 
-async function count(batches: AsyncIterable<Batch<unknown>>): Promise<{ records: number; rejected: number }> {
+async function count(
+  batches: AsyncIterable<Batch<unknown> & { file?: number }>,
+): Promise<{ records: number; rejected: number; files: number }> {
   let records = 0;
   let rejected = 0;
+  const files = new Set<number>();
   for await (const batch of batches) {
     records += batch.items.length;
     rejected += batch.rejected.length;
+    if (batch.file !== undefined) files.add(batch.file);
   }
-  return { records, rejected };
+  return { records, rejected, files: files.size };
 }
 
 const { ready, stop } = await startSimulatorProcess();
@@ -93,16 +97,20 @@ const client = createDefenderClient({
   caPem: readFileSync(ready.caFile, 'utf8'),
 });
 
+/** The fewest calls the page caps allow: a call per full page plus the short last one; files: the export call plus one per file. */
 const runs: Record<
   string,
-  { run: () => AsyncIterable<Batch<unknown>>; minimumCalls: (records: number) => number }
+  {
+    run: () => AsyncIterable<Batch<unknown> & { file?: number }>;
+    minimumCalls: (records: number, files: number) => number;
+  }
 > = {
   machines: { run: () => client.machines.list(), minimumCalls: (n) => Math.floor(n / 10_000) + 1 },
   findingsJson: {
     run: () => client.findings.exportJson({ pageSize: 200_000 }),
     minimumCalls: (n) => Math.max(1, Math.ceil(n / 200_000)),
   },
-  findingsFiles: { run: () => client.exportFiles.records(), minimumCalls: () => 1 },
+  findingsFiles: { run: () => client.exportFiles.records(), minimumCalls: (_n, files) => 1 + files },
   alerts: { run: () => client.alerts.list(), minimumCalls: (n) => Math.max(1, Math.ceil(n / 1000)) },
 };
 
@@ -119,7 +127,7 @@ try {
     const calls = client.stats.calls - callsBefore;
     const perSecond = Math.round(result.records / (ms / 1000));
     console.log(
-      `${name.padEnd(14)} ${String(result.records).padStart(9)} ${String(result.rejected).padStart(10)} ${String(calls).padStart(10)} ${String(spec.minimumCalls(result.records)).padStart(8)} ${String(perSecond).padStart(10)} ${String(Math.round(ms)).padStart(8)} ${String(peakRssMb).padStart(12)}`,
+      `${name.padEnd(14)} ${String(result.records).padStart(9)} ${String(result.rejected).padStart(10)} ${String(calls).padStart(10)} ${String(spec.minimumCalls(result.records, result.files)).padStart(8)} ${String(perSecond).padStart(10)} ${String(Math.round(ms)).padStart(8)} ${String(peakRssMb).padStart(12)}`,
     );
   }
   console.log(`HTTP statuses: ${JSON.stringify(client.stats.byStatus)}, retries: ${client.stats.retries}`);

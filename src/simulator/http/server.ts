@@ -10,6 +10,7 @@ import type { FaultDecision } from './faults.js';
 import { ODataFilterError } from './odata-filter.js';
 import { newRequestId, sendApiError, sendText } from './responses.js';
 import type { Route } from './routes.js';
+import { msFromTicks } from '../time.js';
 
 const NO_FAULT: FaultDecision = { kind: undefined, malformedRate: 0, corruptFirst: false };
 
@@ -72,6 +73,10 @@ async function handle(
   res.on('close', () => {
     state.stats.request(route.name, res.statusCode);
   });
+  // The APIs stamp answers with their own clock, which here is the simulated one: clients that bound an
+  // incremental read by "the service's now" must get the tenant's time, not this machine's.
+  if (route.surface === 'mde' || route.surface === 'graph')
+    res.setHeader('date', new Date(msFromTicks(state.tenant.clock.now)).toUTCString());
   try {
     if (route.surface === 'mde' || route.surface === 'graph' || route.surface === 'blob') {
       ex.faults = state.faults.decide(pathname, route.surface);

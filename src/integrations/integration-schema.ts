@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { defenderRegions, type DefenderRegion } from '../defender/clouds.js';
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const domainName = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+export const datasetNames = ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents'] as const;
+export type DatasetName = (typeof datasetNames)[number];
+
+const importsSchema = z
+  .object({
+    assets: z.boolean().default(true),
+    vulnerabilities: z.boolean().default(true),
+    alerts: z.boolean().default(true),
+    incidents: z.boolean().default(true),
+  })
+  .strict();
+
+/** Minutes between runs per dataset; findings follow each machines run. */
+const schedulesSchema = z
+  .object({
+    machines: z.number().int().min(5).max(10_080).default(60),
+    vulnerabilities: z.number().int().min(5).max(10_080).default(1440),
+    alerts: z.number().int().min(1).max(1440).default(5),
+    incidents: z.number().int().min(1).max(1440).default(5),
+  })
+  .strict();
+
+const filtersSchema = z
+  .object({
+    /** iOS, Android and IoT-like platforms are not patchable endpoints; dropped unless switched off. */
+    dropMobileAndIot: z.boolean().default(true),
+    /** Keep only these onboarding statuses (empty: all). */
+    onboardingStatuses: z.array(z.string().min(1)).default([]),
+    /** Keep only machines in these device groups (empty: all). */
+    deviceGroups: z.array(z.string().min(1)).default([]),
+    /** Keep only machines with at least one of these tags (empty: all). */
+    tags: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+function httpsUrl(what: string) {
+  return z
+    .string()
+    .trim()
+    .refine((v) => URL.canParse(v), { error: `${what} must be a URL such as https://example.com.` })
+    .refine((v) => !URL.canParse(v) || new URL(v).protocol === 'https:', {
+      error: `${what} must use https://.`,
+    })
+    .transform((v) => v.replace(/\/+$/, ''));
+}
+
+/** A region name (US, EU, GCC High, …) or a URL; a URL ending in /api is refused with the fix. */
+const apiBaseUrlSchema = z
+  .string()
+  .trim()
+  .transform((v) => (v in defenderRegions ? defenderRegions[v as DefenderRegion].apiBaseUrl : v))
+  .pipe(httpsUrl('apiBaseUrl'))
+  .refine((v) => !/\/api(\/v1\.0)?$/i.test(v), {
+    error: (issue) =>
+      `apiBaseUrl must not end in /api: use ${String(issue.input).replace(/\/api(\/v1\.0)?$/i, '')}.`,
+  });
+
+const baseFields = {
+  name: z.string().trim().min(1, { error: 'name is required.' }).max(120),
+  product: z
+    .enum(['endpoint', 'cloud'], { error: 'product must be "endpoint" or "cloud".' })
+    .default('endpoint'),
+  tenantId: z
+    .string({ error: 'tenantId is required.' })
+    .trim()
+    .refine((v) => guid.test(v) || domainName.test(v), {
+      error: 'tenantId must be a GUID or a domain name such as contoso.onmicrosoft.com.',
+    }),
+  clientId: z
+    .string({ error: 'clientId is required.' })
+    .trim()
+    .refine((v) => guid.test(v), {
+      error: "clientId must be the app registration's Application (client) ID, a GUID.",
+    }),
+  clientSecret: z.string().trim().min(1, { error: 'clientSecret is empty.' }).optional(),
+  certificate: z
+    .string()
+    .refine((v) => v.includes('PRIVATE KEY-----') && v.includes('BEGIN CERTIFICATE'), {
+      error: 'certificate must be PEM text holding the private key and the certificate.',
+    })
+    .optional(),
+  apiBaseUrl: apiBaseUrlSchema.optional(),
+  authorityHost: httpsUrl('authorityHost').optional(),
+  graphBaseUrl: httpsUrl('graphBaseUrl').optional(),
+  caPem: z
+    .string()
+    .refine((v) => v.includes('BEGIN CERTIFICATE'), { error: 'caPem must be a PEM certificate.' })
+    .optional(),
+  enabled: z.boolean().default(true),
+  imports: importsSchema.default(importsSchema.parse({})),
+  schedules: schedulesSchema.default(schedulesSchema.parse({})),
+  filters: filtersSchema.default(filtersSchema.parse({})),
+};
+
+export const createIntegrationSchema = z
+  .object(baseFields)
+  .strict()
+  .refine((v) => (v.clientSecret === undefined) !== (v.certificate === undefined), {
+    error: 'Give exactly one credential: clientSecret or certificate.',
+    path: ['clientSecret'],
+  });
+
+export const updateIntegrationSchema = z
+  .object({
+    ...baseFields,
+    name: baseFields.name.optional(),
+    tenantId: baseFields.tenantId.optional(),
+    clientId: baseFields.clientId.optional(),
+    product: baseFields.product.optional(),
+    enabled: z.boolean().optional(),
+    imports: importsSchema.partial().optional(),
+    schedules: schedulesSchema.partial().optional(),
+    filters: filtersSchema.partial().optional(),
+  })
+  .strict()
+  .refine((v) => v.clientSecret === undefined || v.certificate === undefined, {
+    error: 'Give at most one credential: clientSecret or certificate.',
+    path: ['clientSecret'],
+  });
+
+export type CreateIntegrationInput = z.input<typeof createIntegrationSchema>;
+export type UpdateIntegrationInput = z.input<typeof updateIntegrationSchema>;
+export type Imports = z.output<typeof importsSchema>;
+export type Schedules = z.output<typeof schedulesSchema>;
+export type Filters = z.output<typeof filtersSchema>;
+export { importsSchema, schedulesSchema, filtersSchema };
+
+/** An integration as the API and CLI show it: the credential only as "set, when, what kind". */
+export interface Integration {
+  readonly id: string;
+  readonly name: string;
+  readonly product: 'endpoint' | 'cloud';
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly credential: {
+    readonly type: 'secret' | 'certificate';
+    readonly set: true;
+    readonly setAt: string;
+  };
+  readonly apiBaseUrl: string;
+  readonly authorityHost: string | null;
+  readonly graphBaseUrl: string | null;
+  readonly caPem: string | null;
+  readonly enabled: boolean;
+  readonly imports: Imports;
+  readonly schedules: Schedules;
+  readonly filters: Filters;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}

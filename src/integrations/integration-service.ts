@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import type { IntegrationsRepository } from '../store/integrations-repository.js';
+import type { IntegrationRow } from '../store/schema.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { createDefenderClient, type DefenderClient, type DefenderClientOptions } from '../defender/index.js';
+import {
+  createIntegrationSchema,
+  filtersSchema,
+  importsSchema,
+  schedulesSchema,
+  updateIntegrationSchema,
+  type CreateIntegrationInput,
+  type Integration,
+  type UpdateIntegrationInput,
+} from './integration-schema.js';
+import { IntegrationConflictError, IntegrationNotFoundError } from './integration-errors.js';
+import { defaultApiBaseUrl } from '../defender/clouds.js';
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  throw new InputError(
+    issues
+      .map((i) => (i.message.startsWith(i.path) || i.path === '' ? i.message : `${i.path}: ${i.message}`))
+      .join(' '),
+    {
+      details: { issues },
+    },
+  );
+}
+
+const credentialContext = (id: string): string => `integration:${id}`;
+
+/** Integrations: validation, encrypted credentials, and a Defender client per integration. */
+export class IntegrationService {
+  readonly #repository: IntegrationsRepository;
+  readonly #secrets: SecretBox;
+
+  constructor(repository: IntegrationsRepository, secrets: SecretBox) {
+    this.#repository = repository;
+    this.#secrets = secrets;
+  }
+
+  async create(input: CreateIntegrationInput): Promise<Integration> {
+    const value = parse(createIntegrationSchema, input);
+    if ((await this.#repository.findByName(value.name)) !== undefined)
+      throw new IntegrationConflictError(value.name);
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    const credential = value.clientSecret ?? value.certificate ?? '';
+    const row = await this.#repository.insert({
+      id,
+      name: value.name,
+      product: value.product,
+      tenant_id: value.tenantId,
+      client_id: value.clientId,
+      credential_type: value.clientSecret === undefined ? 'certificate' : 'secret',
+      credential_ciphertext: this.#secrets.seal(credential, credentialContext(id)),
+      credential_set_at: now,
+      api_base_url: value.apiBaseUrl ?? defaultApiBaseUrl,
+      authority_host: value.authorityHost ?? null,
+      graph_base_url: value.graphBaseUrl ?? null,
+      ca_pem: value.caPem ?? null,
+      enabled: value.enabled ? 1 : 0,
+      imports: JSON.stringify(value.imports),
+      schedules: JSON.stringify(value.schedules),
+      filters: JSON.stringify(value.filters),
+      created_at: now,
+      updated_at: now,
+    });
+    return toIntegration(row);
+  }
+
+  async list(): Promise<Integration[]> {
+    return (await this.#repository.list()).map(toIntegration);
+  }
+
+  /** By id, or by name for the CLI's convenience. */
+  async get(idOrName: string): Promise<Integration> {
+    return toIntegration(await this.#row(idOrName));
+  }
+
+  async update(idOrName: string, input: UpdateIntegrationInput): Promise<Integration> {
+    const current = await this.#row(idOrName);
+    const value = parse(updateIntegrationSchema, input);
+    if (
+      value.name !== undefined &&
+      value.name !== current.name &&
+      (await this.#repository.findByName(value.name)) !== undefined
+    ) {
+      throw new IntegrationConflictError(value.name);
+    }
+    const now = new Date().toISOString();
+    const existing = toIntegration(current);
+    const credential = value.clientSecret ?? value.certificate;
+    const row = await this.#repository.update(current.id, {
+      ...(value.name === undefined ? {} : { name: value.name }),
+      ...(value.product === undefined ? {} : { product: value.product }),
+      ...(value.tenantId === undefined ? {} : { tenant_id: value.tenantId }),
+      ...(value.clientId === undefined ? {} : { client_id: value.clientId }),
+      ...(credential === undefined
+        ? {}
+        : {
+            credential_type: value.clientSecret === undefined ? 'certificate' : 'secret',
+            credential_ciphertext: this.#secrets.seal(credential, credentialContext(current.id)),
+            credential_set_at: now,
+          }),
+      ...(value.apiBaseUrl === undefined ? {} : { api_base_url: value.apiBaseUrl }),
+      ...(value.authorityHost === undefined ? {} : { authority_host: value.authorityHost }),
+      ...(value.graphBaseUrl === undefined ? {} : { graph_base_url: value.graphBaseUrl }),
+      ...(value.caPem === undefined ? {} : { ca_pem: value.caPem }),
+      ...(value.enabled === undefined ? {} : { enabled: value.enabled ? 1 : 0 }),
+      ...(value.imports === undefined
+        ? {}
+        : { imports: JSON.stringify({ ...existing.imports, ...value.imports }) }),
+      ...(value.schedules === undefined
+        ? {}
+        : { schedules: JSON.stringify({ ...existing.schedules, ...value.schedules }) }),
+      ...(value.filters === undefined
+        ? {}
+        : { filters: JSON.stringify({ ...existing.filters, ...value.filters }) }),
+      updated_at: now,
+    });
+    if (row === undefined) throw new IntegrationNotFoundError(idOrName);
+    return toIntegration(row);
+  }
+
+  setEnabled(idOrName: string, enabled: boolean): Promise<Integration> {
+    return this.update(idOrName, { enabled });
+  }
+
+  async remove(idOrName: string): Promise<void> {
+    const row = await this.#row(idOrName);
+    await this.#repository.remove(row.id);
+  }
+
+  /** A Defender client with the integration's decrypted credential; the caller closes it. */
+  async client(idOrName: string, options: DefenderClientOptions = {}): Promise<DefenderClient> {
+    const row = await this.#row(idOrName);
+    const secret = this.#secrets.open(row.credential_ciphertext, credentialContext(row.id));
+    return createDefenderClient(
+      {
+        tenantId: row.tenant_id,
+        clientId: row.client_id,
+        credential:
+          row.credential_type === 'secret'
+            ? { type: 'secret', clientSecret: secret }
+            : { type: 'certificate', certificatePem: secret },
+        apiBaseUrl: row.api_base_url,
+        ...(row.authority_host === null ? {} : { authorityHost: row.authority_host }),
+        ...(row.graph_base_url === null ? {} : { graphBaseUrl: row.graph_base_url }),
+        ...(row.ca_pem === null ? {} : { caPem: row.ca_pem }),
+      },
+      options,
+    );
+  }
+
+  async #row(idOrName: string): Promise<IntegrationRow> {
+    const row = (await this.#repository.find(idOrName)) ?? (await this.#repository.findByName(idOrName));
+    if (row === undefined) throw new IntegrationNotFoundError(idOrName);
+    return row;
+  }
+}
+
+function toIntegration(row: IntegrationRow): Integration {
+  return {
+    id: row.id,
+    name: row.name,
+    product: row.product,
+    tenantId: row.tenant_id,
+    clientId: row.client_id,
+    credential: { type: row.credential_type, set: true, setAt: row.credential_set_at },
+    apiBaseUrl: row.api_base_url,
+    authorityHost: row.authority_host,
+    graphBaseUrl: row.graph_base_url,
+    caPem: row.ca_pem,
+    enabled: row.enabled === 1,
+    imports: importsSchema.parse(JSON.parse(row.imports)),
+    schedules: schedulesSchema.parse(JSON.parse(row.schedules)),
+    filters: filtersSchema.parse(JSON.parse(row.filters)),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { IntegrationsRepository } from './integrations-repository.js';
+import { EndpointsRepository } from './endpoints-repository.js';
+import { FindingsRepository } from './findings-repository.js';
+import { SyncRunsRepository } from './sync-runs-repository.js';
+import { CursorsRepository } from './cursors-repository.js';
+import { VulnerabilitiesRepository } from './vulnerabilities-repository.js';
+import { ActivityRepository } from './activity-repository.js';
+
+/** Every repository over one database handle. */
+export interface Repositories {
+  readonly db: Kysely<Database>;
+  readonly integrations: IntegrationsRepository;
+  readonly endpoints: EndpointsRepository;
+  readonly findings: FindingsRepository;
+  readonly syncRuns: SyncRunsRepository;
+  readonly cursors: CursorsRepository;
+  readonly vulnerabilities: VulnerabilitiesRepository;
+  readonly alerts: ActivityRepository<'alerts'>;
+  readonly incidents: ActivityRepository<'incidents'>;
+}
+
+export function createRepositories(db: Kysely<Database>): Repositories {
+  const cursors = new CursorsRepository(db);
+  return {
+    db,
+    integrations: new IntegrationsRepository(db),
+    endpoints: new EndpointsRepository(db),
+    findings: new FindingsRepository(db),
+    syncRuns: new SyncRunsRepository(db),
+    cursors,
+    vulnerabilities: new VulnerabilitiesRepository(db),
+    alerts: new ActivityRepository(db, 'alerts', cursors),
+    incidents: new ActivityRepository(db, 'incidents', cursors),
+  };
+}

@@ -1,0 +1,197 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Column conventions, the same on SQLite and PostgreSQL so one query serves both: ids are text, booleans are
+ * integers (0/1), times are ISO-8601 UTC text (sortable) with Defender's raw string kept beside where precision
+ * matters, structured values are JSON text.
+ */
+export interface IntegrationsTable {
+  id: string;
+  name: string;
+  product: 'endpoint' | 'cloud';
+  tenant_id: string;
+  client_id: string;
+  credential_type: 'secret' | 'certificate';
+  /** AES-256-GCM envelope of the secret or certificate PEM, bound to this row's id. Never plaintext. */
+  credential_ciphertext: string;
+  credential_set_at: string;
+  api_base_url: string;
+  authority_host: string | null;
+  graph_base_url: string | null;
+  ca_pem: string | null;
+  enabled: number;
+  /** JSON: { assets, vulnerabilities, alerts, incidents } booleans. */
+  imports: string;
+  /** JSON: per-dataset interval in minutes. */
+  schedules: string;
+  /** JSON: asset filters. */
+  filters: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EndpointsTable {
+  id: Generated<number>;
+  integration_id: string;
+  machine_id: string;
+  computer_dns_name: string | null;
+  os_platform: string | null;
+  os_version: string | null;
+  os_build: number | null;
+  version: string | null;
+  health_status: string | null;
+  onboarding_status: string | null;
+  risk_score: string | null;
+  exposure_level: string | null;
+  device_value: string | null;
+  rbac_group_id: string | null;
+  rbac_group_name: string | null;
+  aad_device_id: string | null;
+  last_ip_address: string | null;
+  last_external_ip_address: string | null;
+  /** JSON string[] */
+  machine_tags: string;
+  /** JSON array of Defender's ipAddresses objects */
+  ip_addresses: string;
+  first_seen_raw: string | null;
+  last_seen_raw: string | null;
+  last_seen_at: string | null;
+  /** The whole Defender record as received (unknown members included). */
+  raw: string;
+  stale: number;
+  stale_since: string | null;
+  last_run_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface VulnerabilitiesTable {
+  integration_id: string;
+  cve_id: string;
+  name: string | null;
+  description: string | null;
+  severity: string | null;
+  cvss_v3: number | null;
+  public_exploit: number;
+  exploit_verified: number;
+  exploit_in_kit: number;
+  epss: number | null;
+  published_on: string | null;
+  updated_on: string | null;
+  raw: string;
+  updated_at: string;
+}
+
+export interface FindingsTable {
+  id: Generated<number>;
+  integration_id: string;
+  /** Defender's record id (device × software × version × CVE). */
+  finding_key: string;
+  machine_id: string;
+  cve_id: string | null;
+  software_vendor: string | null;
+  software_name: string | null;
+  software_version: string | null;
+  severity: string | null;
+  cvss_score: number | null;
+  exploitability_level: string | null;
+  fixing_update: string | null;
+  fixing_update_id: string | null;
+  fixing_update_url: string | null;
+  update_available: number | null;
+  first_seen_raw: string | null;
+  first_seen_at: string | null;
+  last_seen_raw: string | null;
+  last_seen_at: string | null;
+  status: 'open' | 'resolved';
+  resolved_at: string | null;
+  last_run_id: number | null;
+  raw: string;
+  updated_at: string;
+}
+
+export interface AlertsTable {
+  integration_id: string;
+  alert_id: string;
+  incident_id: string | null;
+  title: string | null;
+  severity: string | null;
+  status: string | null;
+  category: string | null;
+  service_source: string | null;
+  detection_source: string | null;
+  machine_ids: string;
+  created_at_raw: string | null;
+  last_update_raw: string;
+  last_update_at: string;
+  raw: string;
+  updated_at: string;
+}
+
+export interface IncidentsTable {
+  integration_id: string;
+  incident_id: string;
+  display_name: string | null;
+  severity: string | null;
+  status: string | null;
+  classification: string | null;
+  determination: string | null;
+  created_at_raw: string | null;
+  last_update_raw: string;
+  last_update_at: string;
+  raw: string;
+  updated_at: string;
+}
+
+export interface SyncRunsTable {
+  id: Generated<number>;
+  integration_id: string;
+  dataset: string;
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  started_at: string;
+  finished_at: string | null;
+  api_calls: Generated<number>;
+  pages: Generated<number>;
+  records_in: Generated<number>;
+  upserted: Generated<number>;
+  skipped: Generated<number>;
+  /** JSON: { reason: count } */
+  skipped_reasons: string;
+  removed: Generated<number>;
+  complete: Generated<number>;
+  /** Why the run is or is not complete, in words. */
+  completeness: string | null;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+export interface SyncCursorsTable {
+  integration_id: string;
+  dataset: string;
+  /** Raw Defender timestamp of the newest record stored. */
+  cursor: string;
+  updated_at: string;
+}
+
+export interface Database {
+  integrations: IntegrationsTable;
+  endpoints: EndpointsTable;
+  vulnerabilities: VulnerabilitiesTable;
+  findings: FindingsTable;
+  alerts: AlertsTable;
+  incidents: IncidentsTable;
+  sync_runs: SyncRunsTable;
+  sync_cursors: SyncCursorsTable;
+}
+
+export type IntegrationRow = Selectable<IntegrationsTable>;
+export type NewIntegrationRow = Insertable<IntegrationsTable>;
+export type IntegrationUpdate = Updateable<IntegrationsTable>;
+export type EndpointRow = Selectable<EndpointsTable>;
+export type NewEndpointRow = Insertable<EndpointsTable>;
+export type FindingRow = Selectable<FindingsTable>;
+export type NewFindingRow = Insertable<FindingsTable>;
+export type VulnerabilityRow = Selectable<VulnerabilitiesTable>;
+export type AlertRow = Selectable<AlertsTable>;
+export type IncidentRow = Selectable<IncidentsTable>;
+export type SyncRunRow = Selectable<SyncRunsTable>;

@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import type { Database, SyncRunRow, SyncRunsTable } from './schema.js';
+import type { Updateable } from 'kysely';
+
+export class SyncRunsRepository {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async start(integrationId: string, dataset: string, now: string): Promise<number> {
+    const row = await this.#db
+      .insertInto('sync_runs')
+      .values({
+        integration_id: integrationId,
+        dataset,
+        status: 'running',
+        started_at: now,
+        skipped_reasons: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async finish(id: number, changes: Updateable<SyncRunsTable>): Promise<void> {
+    await this.#db.updateTable('sync_runs').set(changes).where('id', '=', id).execute();
+  }
+
+  /** Runs left "running" by a process that died: they are failed, and say why. */
+  async failInterrupted(integrationId: string, dataset: string, now: string): Promise<number> {
+    const result = await this.#db
+      .updateTable('sync_runs')
+      .set({
+        status: 'failed',
+        finished_at: now,
+        error_code: 'SYNC_INTERRUPTED',
+        error_message: 'The process stopped during the run.',
+      })
+      .where('integration_id', '=', integrationId)
+      .where('dataset', '=', dataset)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  latest(integrationId: string, dataset: string): Promise<SyncRunRow | undefined> {
+    return this.#db
+      .selectFrom('sync_runs')
+      .selectAll()
+      .where('integration_id', '=', integrationId)
+      .where('dataset', '=', dataset)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  get(id: number): Promise<SyncRunRow | undefined> {
+    return this.#db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+}

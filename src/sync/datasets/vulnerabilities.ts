@@ -1,0 +1,40 @@
+import type { Dataset } from '../dataset.js';
+import { isTimestamp } from './machines.js';
+
+const flag = (value: boolean | null | undefined): number => (value === true ? 1 : 0);
+
+/** The tenant's CVE catalog: upserted whole each run; entries are never removed (findings reference them). */
+export const vulnerabilitiesDataset: Dataset = {
+  name: 'vulnerabilities',
+  enabled: (integration) => integration.imports.vulnerabilities,
+  async run(ctx) {
+    const { integration, repos, counters } = ctx;
+    for await (const batch of ctx.client.vulnerabilities.list(
+      ctx.signal === undefined ? {} : { signal: ctx.signal },
+    )) {
+      const now = new Date().toISOString();
+      counters.read(batch);
+      await repos.vulnerabilities.upsertBatch(
+        batch.items.map((v) => ({
+          integration_id: integration.id,
+          cve_id: v.id,
+          name: v.name ?? null,
+          description: v.description ?? null,
+          severity: v.severity ?? null,
+          cvss_v3: v.cvssV3 ?? null,
+          public_exploit: flag(v.publicExploit),
+          exploit_verified: flag(v.exploitVerified),
+          exploit_in_kit: flag(v.exploitInKit),
+          epss: v.epss ?? null,
+          published_on: v.publishedOn?.date.toISOString() ?? null,
+          updated_on: v.updatedOn?.date.toISOString() ?? null,
+          raw: JSON.stringify(v, (_key, value: unknown) => (isTimestamp(value) ? value.raw : value)),
+          updated_at: now,
+        })),
+      );
+      counters.upserted += batch.items.length;
+      ctx.progress(counters);
+    }
+    return { complete: true, completeness: 'all pages read; the catalog keeps every entry' };
+  },
+};

@@ -1,0 +1,162 @@
+import { HubError } from '../errors.js';
+import type { DefenderClient } from '../defender/index.js';
+import type { DefenderClientTuning } from '../defender/config.js';
+import type { IntegrationService } from '../integrations/integration-service.js';
+import { datasetNames, type DatasetName } from '../integrations/integration-schema.js';
+import type { Repositories } from '../store/repositories.js';
+import type { SyncRunRow } from '../store/schema.js';
+import type { Dataset } from './dataset.js';
+import { RunCounters, type SyncProgress } from './run-counters.js';
+import { machinesDataset } from './datasets/machines.js';
+import { findingsDataset } from './datasets/findings.js';
+import { vulnerabilitiesDataset } from './datasets/vulnerabilities.js';
+import { alertsDataset, incidentsDataset } from './datasets/activity.js';
+
+/** In the order a full sync runs them: findings need the endpoints of the machines run. */
+export const datasets: readonly Dataset[] = [
+  machinesDataset,
+  vulnerabilitiesDataset,
+  findingsDataset,
+  alertsDataset,
+  incidentsDataset,
+];
+
+export interface SyncOptions {
+  readonly force?: boolean;
+  readonly full?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: SyncProgress) => void;
+}
+
+export class SyncBusyError extends HubError {
+  constructor(integrationId: string, dataset: string) {
+    super(
+      'SYNC_ALREADY_RUNNING',
+      `The ${dataset} sync of integration ${integrationId} is already running; wait for it to finish.`,
+    );
+  }
+}
+
+/**
+ * Runs datasets for integrations and records each run. A run never throws for a Defender or data failure: it
+ * ends as a `failed` sync_runs row with the typed error's code and message, and the caller decides what next.
+ */
+export class SyncService {
+  readonly #repos: Repositories;
+  readonly #integrations: IntegrationService;
+  /** One run per integration × dataset at a time in this process. */
+  readonly #running = new Set<string>();
+
+  readonly #tuning: DefenderClientTuning | undefined;
+
+  constructor(
+    repos: Repositories,
+    integrations: IntegrationService,
+    options: { tuning?: DefenderClientTuning } = {},
+  ) {
+    this.#repos = repos;
+    this.#integrations = integrations;
+    this.#tuning = options.tuning;
+  }
+
+  /** Every enabled dataset of the integration, in dependency order. */
+  async syncIntegration(integrationId: string, options: SyncOptions = {}): Promise<SyncRunRow[]> {
+    const integration = await this.#integrations.get(integrationId);
+    const runs: SyncRunRow[] = [];
+    for (const dataset of datasets) {
+      if (!dataset.enabled(integration)) continue;
+      runs.push(await this.runDataset(integration.id, dataset.name, options));
+    }
+    return runs;
+  }
+
+  async runDataset(
+    integrationIdOrName: string,
+    name: DatasetName,
+    options: SyncOptions = {},
+  ): Promise<SyncRunRow> {
+    const dataset = datasets.find((d) => d.name === name);
+    if (dataset === undefined)
+      throw new HubError(
+        'SYNC_UNKNOWN_DATASET',
+        `Unknown dataset "${name}": use one of ${datasetNames.join(', ')}.`,
+      );
+    const integration = await this.#integrations.get(integrationIdOrName);
+    const key = `${integration.id}/${name}`;
+    if (this.#running.has(key)) throw new SyncBusyError(integration.id, name);
+    this.#running.add(key);
+    const repos = this.#repos;
+    const counters = new RunCounters();
+    try {
+      await repos.syncRuns.failInterrupted(integration.id, name, new Date().toISOString());
+      const runId = await repos.syncRuns.start(integration.id, name, new Date().toISOString());
+      let client: DefenderClient | undefined;
+      try {
+        client = await this.#integrations.client(integration.id, {
+          ...(this.#tuning === undefined ? {} : { tuning: this.#tuning }),
+          onCall: () => {
+            counters.apiCalls++;
+          },
+        });
+        const outcome = await dataset.run({
+          integration,
+          client,
+          repos,
+          runId,
+          counters,
+          force: options.force === true,
+          full: options.full === true,
+          signal: options.signal,
+          progress: (c) =>
+            options.onProgress?.({
+              integrationId: integration.id,
+              dataset: name,
+              recordsIn: c.recordsIn,
+              upserted: c.upserted,
+              skipped: c.skipped,
+              pages: c.pages,
+            }),
+        });
+        await repos.syncRuns.finish(runId, {
+          ...this.#counts(counters),
+          status: 'succeeded',
+          complete: outcome.complete ? 1 : 0,
+          completeness: outcome.completeness,
+        });
+      } catch (error) {
+        const code = error instanceof HubError ? error.code : 'SYNC_FAILED';
+        const message = error instanceof Error ? error.message : 'unknown error';
+        await repos.syncRuns.finish(runId, {
+          ...this.#counts(counters),
+          status: options.signal?.aborted === true ? 'cancelled' : 'failed',
+          complete: 0,
+          completeness:
+            'incomplete: the run stopped before the last page, so nothing was marked stale or resolved',
+          error_code: code,
+          error_message: message,
+        });
+      } finally {
+        await client?.close();
+      }
+      const row = await repos.syncRuns.get(runId);
+      if (row === undefined)
+        throw new HubError('SYNC_RUN_LOST', `Sync run ${runId} disappeared from the database.`);
+      return row;
+    } finally {
+      this.#running.delete(key);
+    }
+  }
+
+  #counts(counters: RunCounters) {
+    return {
+      finished_at: new Date().toISOString(),
+      api_calls: counters.apiCalls,
+      pages: counters.pages,
+      records_in: counters.recordsIn,
+      upserted: counters.upserted,
+      skipped: counters.skipped,
+      skipped_reasons: JSON.stringify(counters.skippedReasons),
+      removed: counters.removed,
+    };
+  }
+}

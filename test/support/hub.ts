@@ -1,0 +1,45 @@
+import { afterAll } from 'vitest';
+import { SecretBox } from '../../src/secrets/secret-box.js';
+import { createRepositories, type Repositories } from '../../src/store/repositories.js';
+import { IntegrationService } from '../../src/integrations/integration-service.js';
+import { SyncService } from '../../src/sync/sync-service.js';
+import type { Integration } from '../../src/integrations/integration-schema.js';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import { freshStore, type TestDialect } from './stores.js';
+
+export interface TestHub {
+  readonly repos: Repositories;
+  readonly integrations: IntegrationService;
+  readonly sync: SyncService;
+}
+
+/** The hub's services over a fresh store of the dialect, torn down after the test file. */
+export async function useHub(dialect: TestDialect): Promise<TestHub> {
+  const { store, dispose } = await freshStore(dialect);
+  afterAll(dispose);
+  const repos = createRepositories(store.db);
+  const integrations = new IntegrationService(repos.integrations, new SecretBox(Buffer.alloc(32, 7)));
+  // Quick retries: tests that break the service on purpose should not wait minutes of back-off.
+  return {
+    repos,
+    integrations,
+    sync: new SyncService(repos, integrations, { tuning: { retry: { maxAttempts: 3, baseDelayMs: 20 } } }),
+  };
+}
+
+export function addSimulatorIntegration(
+  hub: TestHub,
+  sim: RunningSimulator,
+  name = 'simulated',
+): Promise<Integration> {
+  return hub.integrations.create({
+    name,
+    tenantId: sim.tenantId,
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    apiBaseUrl: sim.apiBaseUrl,
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    caPem: sim.caPem,
+  });
+}
