@@ -1,0 +1,40 @@
+import { migrateToLatest, openStore, type Store } from '../store/database.js';
+import { createRepositories, type Repositories } from '../store/repositories.js';
+import { IntegrationService } from '../integrations/integration-service.js';
+import { SyncService } from '../sync/sync-service.js';
+import { SecretBox, loadMasterKey } from '../secrets/secret-box.js';
+import type { DefenderClientTuning } from '../defender/config.js';
+import type { HubConfig } from './config.js';
+
+/** The hub's services over one store: what the server, the CLI and the scheduler share. */
+export interface Hub {
+  readonly config: HubConfig;
+  readonly store: Store;
+  readonly repos: Repositories;
+  readonly integrations: IntegrationService;
+  readonly sync: SyncService;
+  close(): Promise<void>;
+}
+
+/** Opens the store, brings its schema up to date, and wires the services. */
+export async function openHub(
+  config: HubConfig,
+  options: { tuning?: DefenderClientTuning; schema?: string } = {},
+): Promise<Hub> {
+  const store = openStore(config.databaseUrl, options.schema === undefined ? {} : { schema: options.schema });
+  try {
+    await migrateToLatest(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const repos = createRepositories(store.db);
+  const secrets = new SecretBox(loadMasterKey({ secretKey: config.secretKey, dataDir: config.dataDir }));
+  const integrations = new IntegrationService(repos.integrations, secrets);
+  const sync = new SyncService(
+    repos,
+    integrations,
+    options.tuning === undefined ? {} : { tuning: options.tuning },
+  );
+  return { config, store, repos, integrations, sync, close: () => store.close() };
+}

@@ -1,0 +1,22 @@
+/**
+ * A sync in its own process, for tests that kill it mid-run: `tsx test/support/sync-child.ts` with
+ * DATABASE_URL (and SYNC_SCHEMA for PostgreSQL), HUB_DATA_DIR, HUB_SECRET_KEY and SYNC_INTEGRATION set. Prints
+ * "started" when the run begins.
+ */
+import { loadConfig } from '../../src/app/config.js';
+import { openHub } from '../../src/app/hub.js';
+
+const schema = process.env.SYNC_SCHEMA;
+const hub = await openHub(loadConfig(), {
+  tuning: { retry: { maxAttempts: 3, baseDelayMs: 20 } },
+  ...(schema === undefined ? {} : { schema }),
+});
+let announced = false;
+await hub.sync.syncIntegration(process.env.SYNC_INTEGRATION ?? '', {
+  onProgress: () => {
+    if (announced) return;
+    announced = true;
+    process.stdout.write('started\n');
+  },
+});
+await hub.close();
