@@ -5,72 +5,12 @@
  *
  *   BENCH_MACHINES=100000 BENCH_FINDINGS_PER_MACHINE=50 npm run bench:client
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createDefenderClient, type Batch } from '../src/defender/index.js';
+import { measure, startSimulatorProcess } from './simulator-process.js';
 
 const machines = Number(process.env.BENCH_MACHINES ?? 100_000);
 const findingsPerMachine = Number(process.env.BENCH_FINDINGS_PER_MACHINE ?? 50);
 const datasets = (process.env.BENCH_DATASETS ?? 'machines,findingsJson,findingsFiles,alerts').split(',');
-
-interface Ready {
-  apiBaseUrl: string;
-  authorityHost: string;
-  graphBaseUrl: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  caFile: string;
-}
-
-async function startSimulatorProcess(): Promise<{ ready: Ready; stop: () => void }> {
-  const caFile = join(mkdtempSync(join(tmpdir(), 'dh-bench-')), 'ca.pem');
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'simulator',
-      '--machines',
-      String(machines),
-      '--findings-per-machine',
-      String(findingsPerMachine),
-      '--seed',
-      '7',
-      '--ca-out',
-      caFile,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout });
-  for await (const line of lines) {
-    const event = JSON.parse(line) as { event?: string } & Ready;
-    if (event.event === 'ready') return { ready: event, stop: () => child.kill('SIGTERM') };
-  }
-  throw new Error('the simulator exited before it was ready');
-}
-
-/** Peak RSS while `work` runs, sampled every 50 ms. */
-async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  const started = performance.now();
-  try {
-    const result = await work();
-    return {
-      result,
-      ms: performance.now() - started,
-      peakRssMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576),
-    };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 async function count(
   batches: AsyncIterable<Batch<unknown> & { file?: number }>,
@@ -86,15 +26,15 @@ async function count(
   return { records, rejected, files: files.size };
 }
 
-const { ready, stop } = await startSimulatorProcess();
+const sim = await startSimulatorProcess(machines, findingsPerMachine);
 const client = createDefenderClient({
-  tenantId: ready.tenantId,
-  clientId: ready.clientId,
-  credential: { type: 'secret', clientSecret: ready.clientSecret },
-  apiBaseUrl: ready.apiBaseUrl,
-  authorityHost: ready.authorityHost,
-  graphBaseUrl: ready.graphBaseUrl,
-  caPem: readFileSync(ready.caFile, 'utf8'),
+  tenantId: sim.tenantId,
+  clientId: sim.clientId,
+  credential: { type: 'secret', clientSecret: sim.clientSecret },
+  apiBaseUrl: sim.apiBaseUrl,
+  authorityHost: sim.authorityHost,
+  graphBaseUrl: sim.graphBaseUrl,
+  caPem: sim.caPem,
 });
 
 /** The fewest calls the page caps allow: a call per full page plus the short last one; files: the export call plus one per file. */
@@ -133,5 +73,5 @@ try {
   console.log(`HTTP statuses: ${JSON.stringify(client.stats.byStatus)}, retries: ${client.stats.retries}`);
 } finally {
   await client.close();
-  stop();
+  sim.stop();
 }

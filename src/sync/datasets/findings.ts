@@ -35,9 +35,36 @@ function toFindingRow(finding: Finding, integrationId: string, runId: number, no
     status: 'open',
     resolved_at: null,
     last_run_id: runId,
-    raw: JSON.stringify(finding, (_key, value: unknown) => (isTimestamp(value) ? value.raw : value)),
+    raw: JSON.stringify(unmapped(finding), (_key, value: unknown) => (isTimestamp(value) ? value.raw : value)),
     updated_at: now,
   };
+}
+
+/** Members that have a column of their own; the rest (paths, device context, new fields) stay in `raw`. */
+const mappedMembers = new Set([
+  'id',
+  'deviceId',
+  'cveId',
+  'softwareVendor',
+  'softwareName',
+  'softwareVersion',
+  'vulnerabilitySeverityLevel',
+  'cvssScore',
+  'exploitabilityLevel',
+  'recommendedSecurityUpdate',
+  'recommendedSecurityUpdateId',
+  'recommendedSecurityUpdateUrl',
+  'securityUpdateAvailable',
+  'firstSeenTimestamp',
+  'lastSeenTimestamp',
+]);
+
+/**
+ * A finding row keeps only what its columns do not: millions of rows each repeating a kilobyte of JSON would
+ * make the findings table several times larger than its data.
+ */
+function unmapped(finding: Finding): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(finding).filter(([key]) => !mappedMembers.has(key)));
 }
 
 function findingBatches(ctx: DatasetContext, endpoints: number): AsyncIterable<Batch<Finding>> {
