@@ -6,6 +6,7 @@ import pg from 'pg';
 import { HubError } from '../errors.js';
 import type { Database } from './schema.js';
 import { up as initial } from './migrations/0001-initial.js';
+import { up as jobs } from './migrations/0002-jobs.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -79,6 +80,7 @@ export function openStore(databaseUrl: string, options: { schema?: string } = {}
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': { up: initial(dialect) },
+    '0002-jobs': { up: jobs(dialect) },
   };
 }
 

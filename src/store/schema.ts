@@ -173,6 +173,23 @@ export interface SyncCursorsTable {
   updated_at: string;
 }
 
+export interface SyncJobsTable {
+  id: Generated<number>;
+  integration_id: string;
+  dataset: string;
+  /** JSON: { full?, force? } */
+  options: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  run_after: string;
+  attempts: Generated<number>;
+  locked_by: string | null;
+  locked_at: string | null;
+  run_id: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   endpoints: EndpointsTable;
@@ -182,6 +199,7 @@ export interface Database {
   incidents: IncidentsTable;
   sync_runs: SyncRunsTable;
   sync_cursors: SyncCursorsTable;
+  sync_jobs: SyncJobsTable;
 }
 
 export type IntegrationRow = Selectable<IntegrationsTable>;
@@ -195,3 +213,4 @@ export type VulnerabilityRow = Selectable<VulnerabilitiesTable>;
 export type AlertRow = Selectable<AlertsTable>;
 export type IncidentRow = Selectable<IncidentsTable>;
 export type SyncRunRow = Selectable<SyncRunsTable>;
+export type SyncJobRow = Selectable<SyncJobsTable>;

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SyncService } from '../sync/sync-service.js';
+import type { DatasetName } from '../integrations/integration-schema.js';
+import { datasetNames } from '../integrations/integration-schema.js';
+import type { SyncJobQueue } from './sync-job-queue.js';
+import type { SyncJobRow, SyncRunRow } from '../store/schema.js';
+
+export interface SyncWorkerOptions {
+  /** Wait between polls when the queue is empty. */
+  readonly idleMs?: number;
+  readonly onJob?: (job: SyncJobRow, run: SyncRunRow | undefined, error: string | undefined) => void;
+}
+
+/**
+ * Takes sync jobs from the shared queue and runs them, one at a time per worker; start several processes for
+ * more parallelism. A failed run is recorded on its job and in sync_runs; the worker carries on.
+ */
+export class SyncWorker {
+  readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly #queue: SyncJobQueue;
+  readonly #sync: SyncService;
+  readonly #options: SyncWorkerOptions;
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+
+  constructor(queue: SyncJobQueue, sync: SyncService, options: SyncWorkerOptions = {}) {
+    this.#queue = queue;
+    this.#sync = sync;
+    this.#options = options;
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  /** Finishes the job in hand, then stops. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#loop;
+  }
+
+  /** Runs due jobs until the queue has none; for tests and `worker --once`. */
+  async drain(): Promise<number> {
+    let done = 0;
+    while (await this.runOne()) done++;
+    return done;
+  }
+
+  async runOne(): Promise<boolean> {
+    await this.#queue.requeueExpired();
+    const job = await this.#queue.claim(this.id);
+    if (job === undefined) return false;
+    const options = JSON.parse(job.options) as { full?: boolean; force?: boolean };
+    let run: SyncRunRow | undefined;
+    let error: string | undefined;
+    try {
+      if (!(datasetNames as readonly string[]).includes(job.dataset))
+        throw new Error(`unknown dataset ${job.dataset}`);
+      run = await this.#sync.runDataset(job.integration_id, job.dataset as DatasetName, {
+        full: options.full === true,
+        force: options.force === true,
+      });
+      if (run.status !== 'succeeded') error = `${run.error_code ?? 'failed'}: ${run.error_message ?? ''}`;
+    } catch (cause) {
+      error = cause instanceof Error ? cause.message : 'unknown error';
+    }
+    await this.#queue.complete(job.id, run?.id, error);
+    // Findings join to the endpoints a machines run stored: they follow every successful machines run.
+    if (job.dataset === 'machines' && error === undefined)
+      await this.#queue.enqueue(job.integration_id, 'findings', options);
+    this.#options.onJob?.(job, run, error);
+    return true;
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      const worked = await this.runOne().catch(() => false);
+      if (!worked && !this.#stopping) await sleep(this.#options.idleMs ?? 1000);
+    }
+  }
+}
