@@ -23,6 +23,8 @@ export class SyncWorker {
   readonly #sync: SyncService;
   readonly #options: SyncWorkerOptions;
   #stopping = false;
+  /** Cuts an idle wait short when the worker is asked to stop. */
+  readonly #wake = new AbortController();
   #loop: Promise<void> | undefined;
 
   constructor(queue: SyncJobQueue, sync: SyncService, options: SyncWorkerOptions = {}) {
@@ -38,6 +40,7 @@ export class SyncWorker {
   /** Finishes the job in hand, then stops. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.#wake.abort();
     await this.#loop;
   }
 
@@ -77,7 +80,7 @@ export class SyncWorker {
   async #run(): Promise<void> {
     while (!this.#stopping) {
       const worked = await this.runOne().catch(() => false);
-      if (!worked && !this.#stopping) await sleep(this.#options.idleMs ?? 1000);
+      if (!worked) await sleep(this.#options.idleMs ?? 1000, undefined, { signal: this.#wake.signal }).catch(() => undefined);
     }
   }
 }
