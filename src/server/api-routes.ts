@@ -1,0 +1,19 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Hub } from '../app/hub.js';
+import { integrationRoutes } from './routes/integrations.js';
+import { endpointRoutes } from './routes/endpoints.js';
+import { vulnerabilityRoutes } from './routes/vulnerabilities.js';
+import { activityRoutes } from './routes/activity.js';
+import { syncRunRoutes } from './routes/sync-runs.js';
+
+/**
+ * Every `/api/v1` route, in one encapsulated context: the authentication preHandler goes here, once, and covers
+ * them all (and only them: `/healthz` stays open).
+ */
+export const apiRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub }) => {
+  await app.register(integrationRoutes, { hub });
+  await app.register(endpointRoutes, { hub });
+  await app.register(vulnerabilityRoutes, { hub });
+  await app.register(activityRoutes, { hub });
+  await app.register(syncRunRoutes, { hub });
+};

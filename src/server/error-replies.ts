@@ -1,0 +1,121 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { HubError } from '../errors.js';
+import { DefenderError, DefenderErrorCode } from '../defender/index.js';
+import type { ErrorBody } from './schemas/common.js';
+
+/** HubError codes that are the caller's doing, by the status that says so. */
+const statusOfCode: Readonly<Record<string, number>> = {
+  INVALID_INPUT: 400,
+  SYNC_UNKNOWN_DATASET: 400,
+  INTEGRATION_NAME_TAKEN: 409,
+  SYNC_ALREADY_RUNNING: 409,
+};
+
+/** Defender failures are the upstream service's answer, not ours: a bad gateway unless the settings are bad. */
+function defenderStatus(error: DefenderError): number {
+  switch (error.code) {
+    case DefenderErrorCode.InvalidConfig:
+    case DefenderErrorCode.BaseUrlEndsWithApi:
+      return 400;
+    case DefenderErrorCode.Throttled:
+      return 503;
+    default:
+      return 502;
+  }
+}
+
+function hubErrorStatus(error: HubError): number {
+  if (error instanceof DefenderError) return defenderStatus(error);
+  return statusOfCode[error.code] ?? (error.code.endsWith('_NOT_FOUND') ? 404 : 500);
+}
+
+interface Issue {
+  path: string;
+  message: string;
+  code: string;
+}
+
+/** A message that names the field unless the message already starts with it (ours do). */
+function describeIssues(issues: readonly Issue[]): string {
+  return issues
+    .map((i) => (i.path === '' || i.message.startsWith(i.path) ? i.message : `${i.path}: ${i.message}`))
+    .join(' ');
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && typeof (error as Partial<FastifyError>).statusCode === 'number';
+}
+
+/**
+ * Any error to the answer the API gives: the status, and `{ error: { code, message, details? } }`. Only what
+ * was written for people crosses: HubError messages and request-validation issues. Anything else is a 500
+ * with a generic message; the stack stays in the log.
+ */
+export function errorReply(error: unknown): { status: number; body: ErrorBody } {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues = error.validation.map((v) => ({
+      path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+      message: v.message ?? 'is invalid.',
+      code: v.keyword,
+    }));
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'INVALID_INPUT',
+          message: describeIssues(issues),
+          details: { in: error.validationContext ?? 'request', issues },
+        },
+      },
+    };
+  }
+  if (error instanceof HubError) {
+    return {
+      status: hubErrorStatus(error),
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details === undefined ? {} : { details: { ...error.details } }),
+        },
+      },
+    };
+  }
+  // Fastify's own refusals (malformed JSON, a body too large, a wrong content type) are the caller's too.
+  if (
+    isFastifyError(error) &&
+    error.statusCode !== undefined &&
+    error.statusCode >= 400 &&
+    error.statusCode < 500
+  ) {
+    return {
+      status: error.statusCode,
+      body: {
+        error: { code: error.statusCode === 400 ? 'INVALID_INPUT' : error.code, message: error.message },
+      },
+    };
+  }
+  return {
+    status: 500,
+    body: {
+      error: { code: 'INTERNAL_ERROR', message: 'The server failed to answer; the details are in its log.' },
+    },
+  };
+}
+
+/** Every error and unknown route of the app answers in the API's error shape. */
+export function installErrorReplies(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = errorReply(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: body.error.code }, body.error.message);
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    return reply.code(404).send({
+      error: { code: 'ROUTE_NOT_FOUND', message: `There is no ${request.method} ${path}.` },
+    } satisfies ErrorBody);
+  });
+}

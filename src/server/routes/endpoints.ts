@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { Hub } from '../../app/hub.js';
+import { endpointKey, endpointSorts, getEndpoint, listEndpoints } from '../../store/endpoint-queries.js';
+import { findingStatuses, listEndpointFindings } from '../../store/finding-queries.js';
+import { listAlerts } from '../../store/activity-queries.js';
+import {
+  errorResponses,
+  exactFilter,
+  numericIdParams,
+  pageOf,
+  pageQuery,
+  queryFlag,
+} from '../schemas/common.js';
+import { endpointDetailBody, endpointSummaryBody, findingBody } from '../schemas/endpoint.js';
+import { alertSummaryBody } from '../schemas/activity.js';
+import { found } from '../not-found.js';
+
+const tags = ['endpoints'];
+
+const endpointListQuery = pageQuery
+  .extend({
+    search: z
+      .string()
+      .trim()
+      .max(200)
+      .optional()
+      .describe('Part of the DNS name, machine id or an IP address.'),
+    os: exactFilter('OS platform'),
+    health: exactFilter('health status'),
+    risk: exactFilter('risk score'),
+    exposure: exactFilter('exposure level'),
+    integration: z.string().trim().min(1).optional().describe('Integration id.'),
+    stale: queryFlag(false).describe(
+      'true: only endpoints Defender no longer lists; false: only active ones.',
+    ),
+    sort: z.enum(endpointSorts).default('name').describe('A field; a leading - sorts descending.'),
+  })
+  .strict();
+
+const notFound = (id: number): string => `No endpoint with id ${id}.`;
+
+/** Endpoints: the list, one endpoint's summary, and its findings and alerts. */
+export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
+  const db = hub.store.db;
+
+  app.get(
+    '/endpoints',
+    {
+      schema: {
+        tags,
+        summary: 'List endpoints',
+        querystring: endpointListQuery,
+        response: { 200: pageOf(endpointSummaryBody), ...errorResponses(400) },
+      },
+    },
+    (request) => {
+      const { page, pageSize, sort, integration, ...filter } = request.query;
+      return listEndpoints(db, { ...filter, integrationId: integration }, sort, { page, pageSize });
+    },
+  );
+
+  app.get(
+    '/endpoints/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One endpoint, with its open findings by severity and its alert count',
+        params: numericIdParams,
+        response: { 200: endpointDetailBody, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) =>
+      found(await getEndpoint(db, request.params.id), 'ENDPOINT_NOT_FOUND', notFound(request.params.id)),
+  );
+
+  app.get(
+    '/endpoints/:id/vulnerabilities',
+    {
+      schema: {
+        tags,
+        summary: "An endpoint's vulnerability findings",
+        params: numericIdParams,
+        querystring: pageQuery.extend({ status: z.enum(findingStatuses).default('open') }).strict(),
+        response: { 200: pageOf(findingBody), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { status, ...page } = request.query;
+      const key = found(await endpointKey(db, id), 'ENDPOINT_NOT_FOUND', notFound(id));
+      return listEndpointFindings(db, key, status, page);
+    },
+  );
+
+  app.get(
+    '/endpoints/:id/alerts',
+    {
+      schema: {
+        tags,
+        summary: 'The alerts that name an endpoint',
+        params: numericIdParams,
+        querystring: pageQuery.strict(),
+        response: { 200: pageOf(alertSummaryBody), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const key = found(await endpointKey(db, id), 'ENDPOINT_NOT_FOUND', notFound(id));
+      return listAlerts(db, { endpoint: key }, request.query);
+    },
+  );
+
+  done();
+};

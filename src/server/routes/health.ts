@@ -1,0 +1,34 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { Hub } from '../../app/hub.js';
+import { errorBody } from '../schemas/common.js';
+
+/** Liveness with a trivial query, so a lost database shows as unhealthy rather than as every other route failing. */
+export const healthRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Health: the database answers',
+        response: {
+          200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }),
+          503: errorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await sql`select 1`.execute(hub.store.db);
+      } catch (error) {
+        request.log.error({ err: error }, 'health check: the database did not answer');
+        return reply.code(503).send({
+          error: { code: 'DATABASE_UNAVAILABLE', message: 'The database did not answer.' },
+        });
+      }
+      return { status: 'ok' as const, database: hub.store.dialect };
+    },
+  );
+  done();
+};

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { Hub } from '../../app/hub.js';
+import { createIntegrationSchema, updateIntegrationSchema } from '../../integrations/integration-schema.js';
+import { testIntegrationSettings, testSavedIntegration } from '../../integrations/connection-test.js';
+import { slicePage } from '../../store/list-queries.js';
+import { toSyncRun } from '../../store/sync-run-queries.js';
+import { errorResponses, pageOf, pageQuery, textIdParams } from '../schemas/common.js';
+import { connectionTestBody, integrationBody, syncRequestBody } from '../schemas/integration.js';
+import { syncRunBody } from '../schemas/sync-run.js';
+
+const tags = ['integrations'];
+
+/** Integrations: CRUD, enable/disable, test connection and run a sync now. */
+export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
+  const integrations = hub.integrations;
+
+  app.get(
+    '/integrations',
+    {
+      schema: {
+        tags,
+        summary: 'List integrations',
+        querystring: pageQuery.strict(),
+        response: { 200: pageOf(integrationBody), ...errorResponses(400) },
+      },
+    },
+    async (request) => slicePage(await integrations.list(), request.query),
+  );
+
+  app.post(
+    '/integrations',
+    {
+      schema: {
+        tags,
+        summary: 'Create an integration',
+        body: createIntegrationSchema,
+        response: { 201: integrationBody, ...errorResponses(400, 409) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await integrations.create(request.body)),
+  );
+
+  app.post(
+    '/integrations/test',
+    {
+      schema: {
+        tags,
+        summary: 'Test unsaved integration settings (nothing is stored)',
+        body: createIntegrationSchema,
+        response: { 200: connectionTestBody, ...errorResponses(400) },
+      },
+    },
+    (request) => testIntegrationSettings(request.body),
+  );
+
+  app.get(
+    '/integrations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Show an integration',
+        params: textIdParams,
+        response: { 200: integrationBody, ...errorResponses(404) },
+      },
+    },
+    (request) => integrations.get(request.params.id),
+  );
+
+  app.patch(
+    '/integrations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change an integration (credential replaced only when given)',
+        params: textIdParams,
+        body: updateIntegrationSchema,
+        response: { 200: integrationBody, ...errorResponses(400, 404, 409) },
+      },
+    },
+    (request) => integrations.update(request.params.id, request.body),
+  );
+
+  app.delete(
+    '/integrations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Remove an integration and everything imported through it',
+        params: textIdParams,
+        response: { 204: z.null().describe('Removed.'), ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      await integrations.remove(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  for (const [action, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    app.post(
+      `/integrations/:id/${action}`,
+      {
+        schema: {
+          tags,
+          summary: `${enabled ? 'Enable' : 'Disable'} an integration`,
+          params: textIdParams,
+          response: { 200: integrationBody, ...errorResponses(404) },
+        },
+      },
+      (request) => integrations.setEnabled(request.params.id, enabled),
+    );
+  }
+
+  app.post(
+    '/integrations/:id/test',
+    {
+      schema: {
+        tags,
+        summary: "Test a saved integration's connection and permissions",
+        params: textIdParams,
+        response: { 200: connectionTestBody, ...errorResponses(404) },
+      },
+    },
+    (request) => testSavedIntegration(integrations, request.params.id),
+  );
+
+  app.post(
+    '/integrations/:id/sync',
+    {
+      schema: {
+        tags,
+        summary: 'Run a sync now and answer its runs',
+        params: textIdParams,
+        body: syncRequestBody,
+        response: { 200: z.object({ runs: z.array(syncRunBody) }), ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const options = { full: request.body?.full === true, force: request.body?.force === true };
+      const dataset = request.body?.dataset;
+      const runs =
+        dataset === undefined
+          ? await hub.sync.syncIntegration(id, options)
+          : [await hub.sync.runDataset(id, dataset, options)];
+      return { runs: runs.map(toSyncRun) };
+    },
+  );
+
+  done();
+};

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { Hub } from '../../app/hub.js';
+import { getSyncRun, listSyncRuns, syncRunStatuses } from '../../store/sync-run-queries.js';
+import { datasetNames } from '../../integrations/integration-schema.js';
+import { errorResponses, numericIdParams, pageOf, pageQuery } from '../schemas/common.js';
+import { syncRunBody } from '../schemas/sync-run.js';
+import { found } from '../not-found.js';
+
+const tags = ['sync-runs'];
+
+/** The record of every sync run: what was read, stored, skipped and removed, and why a run failed. */
+export const syncRunRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
+  const db = hub.store.db;
+
+  app.get(
+    '/sync-runs',
+    {
+      schema: {
+        tags,
+        summary: 'List sync runs, newest first',
+        querystring: pageQuery
+          .extend({
+            integration: z.string().trim().min(1).optional().describe('Integration id.'),
+            dataset: z.enum(datasetNames).optional(),
+            status: z.enum(syncRunStatuses).optional(),
+          })
+          .strict(),
+        response: { 200: pageOf(syncRunBody), ...errorResponses(400) },
+      },
+    },
+    (request) => {
+      const { page, pageSize, integration, ...filter } = request.query;
+      return listSyncRuns(db, { ...filter, integrationId: integration }, { page, pageSize });
+    },
+  );
+
+  app.get(
+    '/sync-runs/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One sync run',
+        params: numericIdParams,
+        response: { 200: syncRunBody, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) =>
+      found(
+        await getSyncRun(db, request.params.id),
+        'SYNC_RUN_NOT_FOUND',
+        `No sync run with id ${request.params.id}.`,
+      ),
+  );
+
+  done();
+};

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+export const alertSummaryBody = z.object({
+  id: z.string().describe("Defender's alert id."),
+  integrationId: z.string(),
+  incidentId: z.string().nullable(),
+  title: z.string().nullable(),
+  severity: z.string().nullable(),
+  status: z.string().nullable(),
+  category: z.string().nullable(),
+  serviceSource: z.string().nullable(),
+  detectionSource: z.string().nullable(),
+  machineIds: z.array(z.string()),
+  createdAt: z.string().nullable(),
+  lastUpdate: z.string(),
+});
+
+export const alertDetailBody = alertSummaryBody.extend({
+  raw: z.unknown().describe('The Graph alert as received.'),
+});
+
+export const incidentSummaryBody = z.object({
+  id: z.string().describe("Defender's incident id."),
+  integrationId: z.string(),
+  displayName: z.string().nullable(),
+  severity: z.string().nullable(),
+  status: z.string().nullable(),
+  classification: z.string().nullable(),
+  determination: z.string().nullable(),
+  createdAt: z.string().nullable(),
+  lastUpdate: z.string(),
+});
+
+export const incidentDetailBody = incidentSummaryBody.extend({
+  raw: z.unknown().describe('The Graph incident as received.'),
+});
+
+/** Filters alerts and incidents share. */
+export const activityFilterQuery = {
+  severity: z.string().trim().min(1).optional().describe('Exact severity, e.g. high.'),
+  status: z.string().trim().min(1).optional().describe('Exact status, e.g. new or resolved.'),
+  integration: z.string().trim().min(1).optional().describe('Integration id.'),
+  since: z.iso
+    .datetime({ offset: true })
+    .transform((v) => new Date(v))
+    .optional()
+    .describe('Only records last updated at or after this instant (ISO-8601).'),
+};

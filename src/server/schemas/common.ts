@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** `page` and `pageSize` of every list; query strings arrive as text, hence the coercion. */
+export const pageQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1).describe('1-based page number.'),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50).describe('Items per page (1–500).'),
+});
+
+/** The answer of every list route. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    total: z.number().int().describe('Items matching the filter, over all pages.'),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
+}
+
+/** A true/false query flag (query strings have no booleans). */
+export function queryFlag(fallback: boolean) {
+  return z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true');
+}
+
+/** An optional exact-match filter on a stored Defender value. */
+export function exactFilter(what: string) {
+  return z.string().trim().min(1).optional().describe(`Exact ${what}, as Defender reports it.`);
+}
+
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable error code, e.g. INVALID_INPUT or INTEGRATION_NOT_FOUND.'),
+      message: z.string().describe('What went wrong and what to do next.'),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .describe('An error.');
+export type ErrorBody = z.output<typeof errorBody>;
+
+/** The error answers a route can give, for its OpenAPI description. */
+export function errorResponses<S extends 400 | 404 | 409 | 502>(
+  ...statuses: S[]
+): Record<S, typeof errorBody> {
+  return Object.fromEntries(statuses.map((s) => [s, errorBody])) as Record<S, typeof errorBody>;
+}
+
+/** `:id` of a row whose key is a hub-assigned number. */
+export const numericIdParams = z.object({ id: z.coerce.number().int().positive() });
+
+/** `:id` of a row whose key is text (an integration id, a Defender alert id, …). */
+export const textIdParams = z.object({ id: z.string().min(1).max(200) });

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+export const endpointSummaryBody = z.object({
+  id: z.number().int().describe("The hub's id of the endpoint."),
+  integrationId: z.string(),
+  machineId: z.string().describe("Defender's machine id."),
+  computerDnsName: z.string().nullable(),
+  osPlatform: z.string().nullable(),
+  osVersion: z.string().nullable(),
+  version: z.string().nullable(),
+  healthStatus: z.string().nullable(),
+  onboardingStatus: z.string().nullable(),
+  riskScore: z.string().nullable(),
+  exposureLevel: z.string().nullable(),
+  rbacGroupName: z.string().nullable(),
+  machineTags: z.array(z.string()),
+  ipAddresses: z.array(z.record(z.string(), z.unknown())),
+  lastIpAddress: z.string().nullable(),
+  lastSeen: z.string().nullable().describe("Defender's raw lastSeen (seven fractional digits kept)."),
+  stale: z.boolean().describe('Defender no longer lists the machine.'),
+  staleSince: z.string().nullable(),
+  openFindings: z.number().int(),
+});
+
+export const endpointDetailBody = endpointSummaryBody.extend({
+  firstSeen: z.string().nullable(),
+  aadDeviceId: z.string().nullable(),
+  deviceValue: z.string().nullable(),
+  osBuild: z.number().nullable(),
+  rbacGroupId: z.string().nullable(),
+  lastExternalIpAddress: z.string().nullable(),
+  openFindingsBySeverity: z.record(z.string(), z.number().int()),
+  alerts: z.number().int().describe('Stored alerts that name this machine.'),
+  defender: z.unknown().describe('The Defender machine record as received.'),
+});
+
+export const findingBody = z.object({
+  id: z.number().int(),
+  findingKey: z.string(),
+  cveId: z.string().nullable(),
+  softwareVendor: z.string().nullable(),
+  softwareName: z.string().nullable(),
+  softwareVersion: z.string().nullable(),
+  severity: z.string().nullable(),
+  cvssScore: z.number().nullable(),
+  exploitabilityLevel: z.string().nullable(),
+  fixingUpdate: z.string().nullable(),
+  fixingUpdateId: z.string().nullable(),
+  fixingUpdateUrl: z.string().nullable(),
+  updateAvailable: z.boolean().nullable(),
+  firstSeen: z.string().nullable(),
+  lastSeen: z.string().nullable(),
+  status: z.enum(['open', 'resolved']),
+  resolvedAt: z.string().nullable(),
+});

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import {
+  datasetNames,
+  filtersSchema,
+  importsSchema,
+  schedulesSchema,
+} from '../../integrations/integration-schema.js';
+
+/**
+ * An integration as answered: the service's `Integration`. Listing every member (rather than passing the object
+ * through) means a member added to the service later stays out of answers until it is added here on purpose.
+ */
+export const integrationBody = z.object({
+  id: z.string(),
+  name: z.string(),
+  product: z.enum(['endpoint', 'cloud']),
+  tenantId: z.string(),
+  clientId: z.string(),
+  credential: z
+    .object({ type: z.enum(['secret', 'certificate']), set: z.literal(true), setAt: z.string() })
+    .describe('The credential is write-only: only its kind and when it was set are shown.'),
+  apiBaseUrl: z.string(),
+  authorityHost: z.string().nullable(),
+  graphBaseUrl: z.string().nullable(),
+  caPem: z.string().nullable(),
+  enabled: z.boolean(),
+  imports: importsSchema,
+  schedules: schedulesSchema,
+  filters: filtersSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const syncRequestBody = z
+  .object({
+    dataset: z.enum(datasetNames).optional().describe('One dataset; every enabled one when absent.'),
+    full: z.boolean().optional().describe('Read everything again instead of from the cursor.'),
+    force: z.boolean().optional().describe('Allow marking more than the bounded share stale.'),
+  })
+  .strict()
+  // Fastify hands a POST without a body over as null.
+  .nullish();
+
+export const connectionTestBody = z.object({
+  ok: z.boolean(),
+  steps: z.array(
+    z.object({
+      name: z.enum(['token', 'assets', 'vulnerabilities', 'alerts', 'incidents']),
+      ok: z.boolean(),
+      code: z.string().optional(),
+      message: z.string().optional(),
+      ms: z.number(),
+    }),
+  ),
+  permissions: z.array(
+    z.object({
+      feature: z.enum(['assets', 'vulnerabilities', 'alerts', 'incidents']),
+      needs: z.array(z.string()).describe('App roles of which any one suffices.'),
+      granted: z.boolean(),
+    }),
+  ),
+});

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { syncRunStatuses } from '../../store/sync-run-queries.js';
+
+export const syncRunBody = z.object({
+  id: z.number().int(),
+  integrationId: z.string(),
+  dataset: z.string(),
+  status: z.enum(syncRunStatuses),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  apiCalls: z.number().int(),
+  pages: z.number().int(),
+  recordsIn: z.number().int(),
+  upserted: z.number().int(),
+  skipped: z.number().int(),
+  skippedReasons: z.record(z.string(), z.number()).describe('Records skipped, per reason.'),
+  removed: z.number().int(),
+  complete: z.boolean(),
+  completeness: z.string().nullable(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+});

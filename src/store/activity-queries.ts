@@ -1,0 +1,230 @@
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { AlertRow, Database, IncidentRow } from './schema.js';
+import type { EndpointKey } from './endpoint-queries.js';
+import {
+  fetchPage,
+  jsonArrayHolds,
+  parseStoredJson,
+  parseStringArray,
+  type Page,
+  type PageRequest,
+} from './list-queries.js';
+
+/** Filters alerts and incidents share. */
+export interface ActivityFilter {
+  readonly integrationId?: string | undefined;
+  readonly severity?: string | undefined;
+  readonly status?: string | undefined;
+  /** An instant (ISO-8601): only records last updated at or after it. */
+  readonly since?: Date | undefined;
+}
+
+export interface AlertFilter extends ActivityFilter {
+  /** Only the alerts that name this endpoint's machine, in its integration. */
+  readonly endpoint?: EndpointKey | undefined;
+}
+
+export interface AlertSummary {
+  id: string;
+  integrationId: string;
+  incidentId: string | null;
+  title: string | null;
+  severity: string | null;
+  status: string | null;
+  category: string | null;
+  serviceSource: string | null;
+  detectionSource: string | null;
+  machineIds: string[];
+  /** Defender's raw created / last-update strings. */
+  createdAt: string | null;
+  lastUpdate: string;
+}
+
+export interface AlertDetail extends AlertSummary {
+  raw: unknown;
+}
+
+export interface IncidentSummary {
+  id: string;
+  integrationId: string;
+  displayName: string | null;
+  severity: string | null;
+  status: string | null;
+  classification: string | null;
+  determination: string | null;
+  createdAt: string | null;
+  lastUpdate: string;
+}
+
+export interface IncidentDetail extends IncidentSummary {
+  raw: unknown;
+}
+
+/** Alerts, the most recently updated first. */
+export function listAlerts(
+  db: Kysely<Database>,
+  filter: AlertFilter,
+  page: PageRequest,
+): Promise<Page<AlertSummary>> {
+  const integrationId = filter.endpoint?.integrationId ?? filter.integrationId;
+  let query = withActivityFilter(db.selectFrom('alerts'), { ...filter, integrationId });
+  if (filter.endpoint !== undefined) {
+    const { machineId } = filter.endpoint;
+    query = query.where((eb) => jsonArrayHolds(eb.ref('machine_ids'), machineId));
+  }
+  const rows = query
+    .select([
+      'alert_id',
+      'integration_id',
+      'incident_id',
+      'title',
+      'severity',
+      'status',
+      'category',
+      'service_source',
+      'detection_source',
+      'machine_ids',
+      'created_at_raw',
+      'last_update_raw',
+    ])
+    .orderBy('last_update_at', 'desc')
+    .orderBy('alert_id', 'asc');
+  return fetchPage(
+    page,
+    rows,
+    query.select((eb) => eb.fn.countAll<number>().as('total')),
+    (slice) => slice.map(toAlertSummary),
+  );
+}
+
+/** One alert by Defender's id; `integrationId` picks among integrations that hold the same tenant. */
+export async function getAlert(
+  db: Kysely<Database>,
+  alertId: string,
+  integrationId?: string,
+): Promise<AlertDetail | undefined> {
+  let query = db.selectFrom('alerts').selectAll().where('alert_id', '=', alertId);
+  if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
+  const row = await query.orderBy('last_update_at', 'desc').executeTakeFirst();
+  return row === undefined ? undefined : { ...toAlertSummary(row), raw: parseStoredJson(row.raw) };
+}
+
+/** Incidents, the most recently updated first. */
+export function listIncidents(
+  db: Kysely<Database>,
+  filter: ActivityFilter,
+  page: PageRequest,
+): Promise<Page<IncidentSummary>> {
+  const query = withActivityFilter(db.selectFrom('incidents'), filter);
+  const rows = query
+    .select([
+      'incident_id',
+      'integration_id',
+      'display_name',
+      'severity',
+      'status',
+      'classification',
+      'determination',
+      'created_at_raw',
+      'last_update_raw',
+    ])
+    .orderBy('last_update_at', 'desc')
+    .orderBy('incident_id', 'asc');
+  return fetchPage(
+    page,
+    rows,
+    query.select((eb) => eb.fn.countAll<number>().as('total')),
+    (slice) => slice.map(toIncidentSummary),
+  );
+}
+
+export async function getIncident(
+  db: Kysely<Database>,
+  incidentId: string,
+  integrationId?: string,
+): Promise<IncidentDetail | undefined> {
+  let query = db.selectFrom('incidents').selectAll().where('incident_id', '=', incidentId);
+  if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
+  const row = await query.orderBy('last_update_at', 'desc').executeTakeFirst();
+  return row === undefined ? undefined : { ...toIncidentSummary(row), raw: parseStoredJson(row.raw) };
+}
+
+/**
+ * The shared filters, written against the columns both tables have. Kysely cannot type one builder over
+ * either table, so the conditions name their columns as references and the builder keeps its own type.
+ */
+function withActivityFilter<Q extends { where(condition: Expression<SqlBool>): Q }>(
+  query: Q,
+  filter: ActivityFilter,
+): Q {
+  const equals = [
+    ['integration_id', filter.integrationId],
+    ['severity', filter.severity],
+    ['status', filter.status],
+  ] as const;
+  for (const [column, value] of equals)
+    if (value !== undefined) query = query.where(sql<SqlBool>`${sql.ref(column)} = ${value}`);
+  if (filter.since !== undefined)
+    query = query.where(sql<SqlBool>`${sql.ref('last_update_at')} >= ${filter.since.toISOString()}`);
+  return query;
+}
+
+type AlertSummaryRow = Pick<
+  AlertRow,
+  | 'alert_id'
+  | 'integration_id'
+  | 'incident_id'
+  | 'title'
+  | 'severity'
+  | 'status'
+  | 'category'
+  | 'service_source'
+  | 'detection_source'
+  | 'machine_ids'
+  | 'created_at_raw'
+  | 'last_update_raw'
+>;
+
+function toAlertSummary(row: AlertSummaryRow): AlertSummary {
+  return {
+    id: row.alert_id,
+    integrationId: row.integration_id,
+    incidentId: row.incident_id,
+    title: row.title,
+    severity: row.severity,
+    status: row.status,
+    category: row.category,
+    serviceSource: row.service_source,
+    detectionSource: row.detection_source,
+    machineIds: parseStringArray(row.machine_ids),
+    createdAt: row.created_at_raw,
+    lastUpdate: row.last_update_raw,
+  };
+}
+
+type IncidentSummaryRow = Pick<
+  IncidentRow,
+  | 'incident_id'
+  | 'integration_id'
+  | 'display_name'
+  | 'severity'
+  | 'status'
+  | 'classification'
+  | 'determination'
+  | 'created_at_raw'
+  | 'last_update_raw'
+>;
+
+function toIncidentSummary(row: IncidentSummaryRow): IncidentSummary {
+  return {
+    id: row.incident_id,
+    integrationId: row.integration_id,
+    displayName: row.display_name,
+    severity: row.severity,
+    status: row.status,
+    classification: row.classification,
+    determination: row.determination,
+    createdAt: row.created_at_raw,
+    lastUpdate: row.last_update_raw,
+  };
+}

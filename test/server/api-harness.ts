@@ -1,0 +1,103 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll } from 'vitest';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import pg from 'pg';
+import { openHub, type Hub } from '../../src/app/hub.js';
+import { buildServer } from '../../src/server/build-server.js';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import { postgresUrl, type TestDialect } from '../support/stores.js';
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** An answer, its JSON body typed as the caller expects it. */
+export interface Answer<T> {
+  readonly status: number;
+  readonly body: T;
+  readonly text: string;
+}
+
+export interface TestApi {
+  readonly hub: Hub;
+  readonly app: FastifyInstance;
+  /** Every answer body this file received, to check no secret ever crossed. */
+  readonly bodies: string[];
+  call<T = unknown>(method: Method, url: string, payload?: unknown): Promise<Answer<T>>;
+}
+
+/**
+ * A hub opened the way the CLI opens it (openHub over a fresh SQLite file or PostgreSQL schema) and the server
+ * built on it, torn down after the test file.
+ */
+export async function useApi(dialect: TestDialect): Promise<TestApi> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dh-api-'));
+  let databaseUrl = `sqlite:${join(dataDir, 'hub.db')}`;
+  let schema: string | undefined;
+  if (dialect === 'postgres') {
+    schema = `t_${randomBytes(6).toString('hex')}`;
+    await adminQuery(`create schema ${schema}`);
+    databaseUrl = postgresUrl;
+  }
+  const hub = await openHub(
+    {
+      dataDir,
+      databaseUrl,
+      port: 0,
+      secretKey: randomBytes(32).toString('base64'),
+      adminPassword: undefined,
+      logLevel: 'silent',
+    },
+    {
+      // Quick retries: tests that break the service on purpose should not wait minutes of back-off.
+      tuning: { retry: { maxAttempts: 3, baseDelayMs: 20 } },
+      ...(schema === undefined ? {} : { schema }),
+    },
+  );
+  const app = await buildServer(hub);
+  afterAll(async () => {
+    await app.close();
+    await hub.close();
+    if (schema !== undefined) await adminQuery(`drop schema ${schema} cascade`);
+  });
+  const bodies: string[] = [];
+  return {
+    hub,
+    app,
+    bodies,
+    async call<T>(method: Method, url: string, payload?: unknown): Promise<Answer<T>> {
+      const options: InjectOptions = { method, url };
+      if (payload !== undefined) options.payload = payload as NonNullable<InjectOptions['payload']>;
+      const response = await app.inject(options);
+      bodies.push(response.body);
+      const text = response.body;
+      return { status: response.statusCode, text, body: (text === '' ? undefined : JSON.parse(text)) as T };
+    },
+  };
+}
+
+async function adminQuery(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The create body a user would send for this simulator. */
+export function simulatorSettings(sim: RunningSimulator, change: Record<string, unknown> = {}) {
+  return {
+    name: 'simulated',
+    tenantId: sim.tenantId,
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    apiBaseUrl: sim.apiBaseUrl,
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    caPem: sim.caPem,
+    ...change,
+  };
+}

@@ -1,0 +1,285 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dialects } from '../support/stores.js';
+import { simPost, useSimulator } from '../support/simulator.js';
+import { simulatorSettings, useApi, type TestApi } from './api-harness.js';
+
+interface ErrorAnswer {
+  error: { code: string; message: string; details?: { issues?: { path: string; message: string }[] } };
+}
+interface IntegrationAnswer {
+  id: string;
+  name: string;
+  enabled: boolean;
+  credential: { type: string; set: boolean; setAt: string };
+  imports: Record<string, boolean>;
+  apiBaseUrl: string;
+}
+interface ConnectionAnswer {
+  ok: boolean;
+  steps: { name: string; ok: boolean; code?: string; message?: string; ms: number }[];
+  permissions: { feature: string; needs: string[]; granted: boolean }[];
+}
+
+const sim = await useSimulator({ machines: 20, seed: 71, findingsPerMachine: 2 });
+const otherSecret = 'another-secret-value-that-must-never-be-echoed';
+
+describe.each(dialects)('integrations API on %s', (dialect) => {
+  let api: TestApi;
+  let created: IntegrationAnswer;
+
+  beforeAll(async () => {
+    api = await useApi(dialect);
+  });
+
+  it('should create an integration and keep its secret out of the answer and out of the row', async () => {
+    const { status, body } = await api.call<IntegrationAnswer>(
+      'POST',
+      '/api/v1/integrations',
+      simulatorSettings(sim),
+    );
+    expect(status).toBe(201);
+    expect(body).toMatchObject({
+      name: 'simulated',
+      enabled: true,
+      apiBaseUrl: sim.apiBaseUrl,
+      credential: { type: 'secret', set: true },
+      imports: { assets: true, vulnerabilities: true, alerts: true, incidents: true },
+    });
+    expect(body).not.toHaveProperty('clientSecret');
+    expect(body).not.toHaveProperty('certificate');
+    created = body;
+    const row = await api.hub.repos.integrations.find(body.id);
+    expect(row?.credential_ciphertext).toBeTruthy();
+    expect(row?.credential_ciphertext).not.toContain(sim.clientSecret);
+    expect(JSON.stringify(row)).not.toContain(sim.clientSecret);
+  });
+
+  it('should list and show it', async () => {
+    const list = await api.call<{
+      items: IntegrationAnswer[];
+      total: number;
+      page: number;
+      pageSize: number;
+    }>('GET', '/api/v1/integrations');
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ total: 1, page: 1, pageSize: 50 });
+    expect(list.body.items.map((i) => i.id)).toEqual([created.id]);
+    const shown = await api.call<IntegrationAnswer>('GET', `/api/v1/integrations/${created.id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toEqual(created);
+  });
+
+  it('should update fields, merge the import toggles and replace the secret without showing it', async () => {
+    const { status, body } = await api.call<IntegrationAnswer>(
+      'PATCH',
+      `/api/v1/integrations/${created.id}`,
+      {
+        name: 'renamed',
+        imports: { incidents: false },
+        clientSecret: otherSecret,
+      },
+    );
+    expect(status).toBe(200);
+    expect(body.name).toBe('renamed');
+    expect(body.imports).toEqual({ assets: true, vulnerabilities: true, alerts: true, incidents: false });
+    expect(body.credential.setAt >= created.credential.setAt).toBe(true);
+    const row = await api.hub.repos.integrations.find(created.id);
+    expect(row?.credential_ciphertext).not.toContain(otherSecret);
+    // Back to the simulator's secret for the connection tests below.
+    const restored = await api.call('PATCH', `/api/v1/integrations/${created.id}`, {
+      clientSecret: sim.clientSecret,
+      imports: { incidents: true },
+    });
+    expect(restored.status).toBe(200);
+  });
+
+  it('should disable and enable it', async () => {
+    const disabled = await api.call<IntegrationAnswer>('POST', `/api/v1/integrations/${created.id}/disable`);
+    expect(disabled.status).toBe(200);
+    expect(disabled.body.enabled).toBe(false);
+    const enabled = await api.call<IntegrationAnswer>('POST', `/api/v1/integrations/${created.id}/enable`);
+    expect(enabled.status).toBe(200);
+    expect(enabled.body.enabled).toBe(true);
+  });
+
+  it('should refuse a second integration with the same name with 409', async () => {
+    const { status, body } = await api.call<ErrorAnswer>(
+      'POST',
+      '/api/v1/integrations',
+      simulatorSettings(sim, { name: 'renamed' }),
+    );
+    expect(status).toBe(409);
+    expect(body.error.code).toBe('INTEGRATION_NAME_TAKEN');
+  });
+
+  it.each([
+    ['a bad tenant id', { tenantId: 'not a tenant' }, /tenantId must be a GUID or a domain name/],
+    [
+      'a client id that is no GUID',
+      { clientId: 'my-app' },
+      /clientId must be the app registration's .* GUID/,
+    ],
+    ['an http:// URL', { graphBaseUrl: 'http://graph.example.com' }, /graphBaseUrl must use https:\/\//],
+    [
+      'a base URL ending in /api',
+      { apiBaseUrl: 'https://api.security.microsoft.com/api' },
+      /apiBaseUrl must not end in \/api: use https:\/\/api\.security\.microsoft\.com\./,
+    ],
+    ['an unknown field', { colour: 'blue' }, /Unrecognized key.*colour/],
+    [
+      'no credential',
+      { clientSecret: undefined },
+      /Give exactly one credential: clientSecret or certificate/,
+    ],
+  ])('should answer 400 INVALID_INPUT for %s', async (_case, change, message) => {
+    const { status, body } = await api.call<ErrorAnswer>(
+      'POST',
+      '/api/v1/integrations',
+      simulatorSettings(sim, { name: 'invalid', ...change }),
+    );
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('INVALID_INPUT');
+    expect(body.error.message).toMatch(message);
+    expect(body.error.details?.issues?.length).toBeGreaterThan(0);
+    expect(JSON.stringify(body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
+  });
+
+  it('should answer 400 INVALID_INPUT for a body that is not JSON', async () => {
+    const response = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/integrations',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json<ErrorAnswer>().error.code).toBe('INVALID_INPUT');
+  });
+
+  it('should answer 400 for an invalid change and leave the integration as it was', async () => {
+    const { status, body } = await api.call<ErrorAnswer>('PATCH', `/api/v1/integrations/${created.id}`, {
+      clientId: 'nope',
+    });
+    expect(status).toBe(400);
+    expect(body.error.message).toMatch(/clientId/);
+    const after = await api.call<IntegrationAnswer & { clientId: string }>(
+      'GET',
+      `/api/v1/integrations/${created.id}`,
+    );
+    expect(after.body.clientId).toBe(sim.clientId);
+  });
+
+  it.each([
+    ['GET', ''],
+    ['PATCH', ''],
+    ['DELETE', ''],
+    ['POST', '/enable'],
+    ['POST', '/disable'],
+    ['POST', '/test'],
+    ['POST', '/sync'],
+  ] as const)('should answer 404 for %s of an unknown integration%s', async (method, suffix) => {
+    const { status, body } = await api.call<ErrorAnswer>(
+      method,
+      `/api/v1/integrations/7b0c9d1e-0000-4000-8000-000000000000${suffix}`,
+      method === 'PATCH' ? { name: 'x' } : undefined,
+    );
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('INTEGRATION_NOT_FOUND');
+  });
+
+  it('should test a saved connection: every step ok, every permission granted', async () => {
+    const { status, body } = await api.call<ConnectionAnswer>(
+      'POST',
+      `/api/v1/integrations/${created.id}/test`,
+    );
+    expect(status).toBe(200);
+    expect(body.ok).toBe(true);
+    expect(body.steps.map((s) => [s.name, s.ok])).toEqual([
+      ['token', true],
+      ['assets', true],
+      ['vulnerabilities', true],
+      ['alerts', true],
+      ['incidents', true],
+    ]);
+    expect(body.permissions.every((p) => p.granted)).toBe(true);
+    expect(body.permissions.find((p) => p.feature === 'assets')?.needs).toEqual([
+      'Machine.Read.All',
+      'Machine.ReadWrite.All',
+    ]);
+  });
+
+  it('should report a missing role as a failed step and an ungranted permission', async () => {
+    await simPost(sim, '/_sim/control', { roles: ['Vulnerability.Read.All'] });
+    try {
+      const { status, body } = await api.call<ConnectionAnswer>(
+        'POST',
+        `/api/v1/integrations/${created.id}/test`,
+      );
+      expect(status).toBe(200);
+      expect(body.ok).toBe(false);
+      const step = (name: string) => body.steps.find((s) => s.name === name);
+      expect(step('token')?.ok).toBe(true);
+      expect(step('assets')).toMatchObject({ ok: false, code: 'DEFENDER_PERMISSION_MISSING' });
+      expect(step('assets')?.message).toMatch(/Machine\.Read\.All/);
+      expect(step('vulnerabilities')?.ok).toBe(true);
+      expect(body.permissions.find((p) => p.feature === 'assets')).toEqual({
+        feature: 'assets',
+        needs: ['Machine.Read.All', 'Machine.ReadWrite.All'],
+        granted: false,
+      });
+      expect(body.permissions.find((p) => p.feature === 'vulnerabilities')?.granted).toBe(true);
+    } finally {
+      await simPost(sim, '/_sim/control', { roles: null });
+    }
+  });
+
+  it('should test unsaved settings without storing anything', async () => {
+    const ok = await api.call<ConnectionAnswer>(
+      'POST',
+      '/api/v1/integrations/test',
+      simulatorSettings(sim, { name: 'unsaved', imports: { alerts: false, incidents: false } }),
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body.ok).toBe(true);
+    expect(ok.body.steps.map((s) => s.name)).toEqual(['token', 'assets', 'vulnerabilities']);
+    expect(ok.body.permissions.map((p) => p.feature)).toEqual(['assets', 'vulnerabilities']);
+
+    const wrong = await api.call<ConnectionAnswer>(
+      'POST',
+      '/api/v1/integrations/test',
+      simulatorSettings(sim, { name: 'unsaved', clientSecret: otherSecret }),
+    );
+    expect(wrong.status).toBe(200);
+    expect(wrong.body.ok).toBe(false);
+    expect(wrong.body.steps[0]).toMatchObject({
+      name: 'token',
+      ok: false,
+      code: 'DEFENDER_AUTH_WRONG_SECRET',
+    });
+    expect(wrong.body.steps.slice(1).every((s) => !s.ok && s.code === 'TEST_STEP_SKIPPED')).toBe(true);
+    expect(wrong.body.permissions.every((p) => !p.granted)).toBe(true);
+
+    const invalid = await api.call<ErrorAnswer>(
+      'POST',
+      '/api/v1/integrations/test',
+      simulatorSettings(sim, { clientId: 'nope' }),
+    );
+    expect(invalid.status).toBe(400);
+    expect((await api.hub.integrations.list()).map((i) => i.name)).toEqual(['renamed']);
+  });
+
+  it('should delete it', async () => {
+    const removed = await api.call('DELETE', `/api/v1/integrations/${created.id}`);
+    expect(removed.status).toBe(204);
+    expect(removed.text).toBe('');
+    const gone = await api.call<ErrorAnswer>('GET', `/api/v1/integrations/${created.id}`);
+    expect(gone.status).toBe(404);
+  });
+
+  it('should never have answered a secret', () => {
+    expect(api.bodies.length).toBeGreaterThan(20);
+    for (const body of api.bodies) {
+      expect(body).not.toContain(sim.clientSecret);
+      expect(body).not.toContain(otherSecret);
+    }
+  });
+});
