@@ -75,8 +75,12 @@ async function rawInsertRate(hub: Hub): Promise<{ rows: number; perSecond: numbe
   const db = hub.repos.db;
   await sql`create table findings_raw_copy as select * from findings where 1 = 0`.execute(db);
   // The same keys the findings table carries, so the comparison is writes against writes, not against a heap.
-  await sql`create unique index findings_raw_copy_key on findings_raw_copy (integration_id, finding_key)`.execute(db);
-  await sql`create index findings_raw_copy_machine on findings_raw_copy (integration_id, machine_id, status)`.execute(db);
+  await sql`create unique index findings_raw_copy_key on findings_raw_copy (integration_id, finding_key)`.execute(
+    db,
+  );
+  await sql`create index findings_raw_copy_machine on findings_raw_copy (integration_id, machine_id, status)`.execute(
+    db,
+  );
   await sql`create index findings_raw_copy_cve on findings_raw_copy (cve_id, status)`.execute(db);
   let rows = 0;
   let lastId = 0;

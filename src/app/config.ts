@@ -36,7 +36,12 @@ export interface HubConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    throw new InputError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(' '));
+    // Messages that name their variable already ("PORT must be a number.") are not prefixed with it again.
+    const describe = (i: { path: PropertyKey[]; message: string }): string => {
+      const name = i.path.join('.');
+      return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
+    };
+    throw new InputError(parsed.error.issues.map(describe).join(' '));
   }
   const c = parsed.data;
   const dataDir = resolve(c.HUB_DATA_DIR);

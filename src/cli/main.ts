@@ -1,26 +1,57 @@
 import { Command, CommanderError } from 'commander';
 import { HubError } from '../errors.js';
 import { demoCommand } from './commands/demo.js';
+import { exportCommand } from './commands/export.js';
+import { integrationsCommand } from './commands/integrations.js';
+import { migrateCommand } from './commands/migrate.js';
+import { serveCommand } from './commands/serve.js';
 import { simulatorCommand } from './commands/simulator.js';
+import { syncCommand } from './commands/sync.js';
+import { workerCommand } from './commands/worker.js';
+import { oneLine } from './output.js';
 
 const program = new Command('defender-hub')
   .description('Self-hosted hub for Microsoft Defender data, with a built-in Defender simulator')
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
+  .addCommand(demoCommand())
+  .addCommand(serveCommand())
+  .addCommand(workerCommand())
+  .addCommand(migrateCommand())
+  .addCommand(integrationsCommand())
+  .addCommand(syncCommand())
+  .addCommand(exportCommand())
+  .addCommand(simulatorCommand());
 
-program.addCommand(demoCommand());
-program.addCommand(simulatorCommand());
+/**
+ * Commander copies settings only to subcommands made with `.command()`: these are added whole, so every level
+ * gets the same error handling here: usage mistakes become the one clear line, thrown rather than exited.
+ */
+function configure(command: Command): void {
+  command.exitOverride().configureOutput({
+    outputError: (message, write) => {
+      write(`defender-hub: ${oneLine(message.replace(/^error: /, ''))} (see --help) [USAGE]\n`);
+    },
+  });
+  for (const sub of command.commands) configure(sub);
+}
+configure(program);
 
 /** One clear line on stderr and a non-zero exit; a stack trace only for what is a bug. */
 function fail(error: unknown): never {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  if (error instanceof HubError) process.stderr.write(`defender-hub: ${error.message} [${error.code}]\n`);
+  if (error instanceof HubError)
+    process.stderr.write(`defender-hub: ${oneLine(error.message)} [${error.code}]\n`);
   else
     process.stderr.write(
       `defender-hub: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
   process.exit(1);
 }
+
+// `defender-hub export … | head` closes the pipe early: that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  fail(error);
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -80,7 +80,10 @@ export class SyncWorker {
   async #run(): Promise<void> {
     while (!this.#stopping) {
       const worked = await this.runOne().catch(() => false);
-      if (!worked) await sleep(this.#options.idleMs ?? 1000, undefined, { signal: this.#wake.signal }).catch(() => undefined);
+      if (!worked)
+        await sleep(this.#options.idleMs ?? 1000, undefined, { signal: this.#wake.signal }).catch(
+          () => undefined,
+        );
     }
   }
 }

@@ -132,7 +132,9 @@ describe.each(dialects)('a sync that breaks, on %s', (dialect) => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.once('exit', (_code, signal) => { resolve(signal); }),
+      child.once('exit', (_code, signal) => {
+        resolve(signal);
+      }),
     );
     for await (const line of createInterface({ input: child.stdout })) if (line === 'started') break;
     // Let it store some batches, then pull the plug.

@@ -1,61 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Command } from 'commander';
-import { startSimulator } from '../../simulator/index.js';
-import { createDefenderClient } from '../../defender/index.js';
-import {
-  addSimulatorFlags,
-  closeOnSignal,
-  readyLine,
-  simulatorOptions,
-  type SimulatorFlags,
-} from './simulator.js';
+import { loadConfig } from '../../app/config.js';
+import { openHub, type Hub } from '../../app/hub.js';
+import { plannedDatasets } from '../../app/schedule-due.js';
+import { IntegrationNotFoundError } from '../../integrations/integration-errors.js';
+import type { Integration } from '../../integrations/integration-schema.js';
+import type { RunningSimulator } from '../../simulator/index.js';
+import { Lifecycle } from '../lifecycle.js';
+import { wholeNumber } from '../options.js';
+import { showsProgress } from '../output.js';
+import { runSyncs } from '../run-syncs.js';
+import { createSyncReporter } from '../sync-reporter.js';
+
+interface DemoFlags {
+  port?: number;
+  machines: number;
+  seed: number;
+}
+
+const demoName = 'demo';
 
 /**
- * `npm start`: a simulated tenant and a first look at it through the Defender client. Until the hub's store and
- * sync exist, this is what the hub shows: the tenant as the client reads it.
+ * The integration named "demo", pointed at this run's simulator: its port, CA and secret are new each run, so
+ * an existing one (from an earlier demo in the same data directory) is updated rather than duplicated.
  */
+async function demoIntegration(hub: Hub, sim: RunningSimulator): Promise<Integration> {
+  const settings = {
+    tenantId: sim.tenantId,
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    apiBaseUrl: sim.apiBaseUrl,
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    caPem: sim.caPem,
+    enabled: true,
+  };
+  try {
+    return await hub.integrations.update(demoName, settings);
+  } catch (error) {
+    if (!(error instanceof IntegrationNotFoundError)) throw error;
+    return hub.integrations.create({ name: demoName, ...settings });
+  }
+}
+
+async function startDemo(flags: DemoFlags, lifecycle: Lifecycle): Promise<void> {
+  const say = (line: string): boolean => process.stderr.write(`${line}\n`);
+  const config = loadConfig(process.env);
+  // Loaded on use, as in `serve`: every other command starts faster without the simulator and the HTTP server.
+  const [{ startSimulator }, { startHubRuntime, stderrLogger }] = await Promise.all([
+    import('../../simulator/index.js'),
+    import('../hub-runtime.js'),
+  ]);
+  const sim = await startSimulator({ machines: flags.machines, seed: flags.seed });
+  lifecycle.onStop(() => sim.close());
+  say(
+    `Simulated Defender tenant ${sim.tenantId}: ${flags.machines} machines (seed ${flags.seed}) at ${sim.url}`,
+  );
+
+  // Always the embedded SQLite under the data directory: a demo never writes into a configured production database.
+  const hub = await openHub({ ...config, databaseUrl: `sqlite:${join(config.dataDir, 'defender-hub.db')}` });
+  lifecycle.onStop(() => hub.close());
+  const integration = await demoIntegration(hub, sim);
+  say(`Hub data in ${hub.store.location}. First full sync of integration "${integration.name}":`);
+  const reporter = createSyncReporter(showsProgress(false) ? 'bars' : 'lines', process.stderr);
+  // Forced: a different --seed is a different tenant, and the demo's store should show the one running now.
+  const runs = await runSyncs(
+    hub,
+    [{ integration, datasets: plannedDatasets(integration) }],
+    { full: true, force: true, signal: lifecycle.signal },
+    reporter,
+  );
+  if (lifecycle.signal.aborted) return;
+  const failed = runs.filter((r) => r.row.status !== 'succeeded').map((r) => r.row.dataset);
+  if (failed.length > 0) say(`Not every dataset synced (${failed.join(', ')}); the hub starts anyway.`);
+
+  const runtime = await startHubRuntime(hub, {
+    host: '127.0.0.1',
+    port: flags.port ?? config.port,
+    serverLogs: false,
+    log: stderrLogger(),
+  });
+  lifecycle.onStop(() => runtime.stop());
+  say(
+    'Auth is not enforced yet (logins arrive in a later version): the API token and admin password printed are ' +
+      'the ones to use then; until then the API answers anyone who can reach 127.0.0.1.',
+  );
+  const ready = {
+    event: 'ready',
+    url: runtime.url,
+    simulatorUrl: sim.url,
+    apiToken: `dh_${randomBytes(32).toString('base64url')}`,
+    adminUser: 'admin',
+    adminPassword: config.adminPassword ?? randomBytes(18).toString('base64url'),
+  };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  say('Ctrl+C stops the hub and the simulator.');
+}
+
+/** `npm start`: a simulated tenant, synced into the hub, served with its scheduler running. */
 export function demoCommand(): Command {
-  return addSimulatorFlags(new Command('demo'))
-    .description('Start the Defender simulator and read its tenant through the Defender client')
-    .action(async (flags: SimulatorFlags) => {
-      const sim = await startSimulator(simulatorOptions(flags));
-      closeOnSignal(sim);
-      const client = createDefenderClient({
-        tenantId: sim.tenantId,
-        clientId: sim.clientId,
-        credential: { type: 'secret', clientSecret: sim.clientSecret },
-        apiBaseUrl: sim.apiBaseUrl,
-        authorityHost: sim.authorityHost,
-        graphBaseUrl: sim.graphBaseUrl,
-        caPem: sim.caPem,
-      });
-      try {
-        const started = Date.now();
-        const byPlatform = new Map<string, number>();
-        let machines = 0;
-        let rejected = 0;
-        for await (const batch of client.machines.list()) {
-          machines += batch.items.length;
-          rejected += batch.rejected.length;
-          for (const m of batch.items)
-            byPlatform.set(m.osPlatform ?? 'unknown', (byPlatform.get(m.osPlatform ?? 'unknown') ?? 0) + 1);
-        }
-        let alerts = 0;
-        for await (const batch of client.alerts.list()) alerts += batch.items.length;
-        let findings = 0;
-        for await (const batch of client.findings.exportJson()) findings += batch.items.length;
-        const platforms = [...byPlatform]
-          .sort((a, b) => b[1] - a[1])
-          .map(([p, n]) => `${p} ${n}`)
-          .join(', ');
-        process.stderr.write(
-          `Simulated Defender tenant ${sim.tenantId} at ${sim.apiBaseUrl}\n` +
-            `  machines: ${machines} (${platforms})${rejected > 0 ? `, ${rejected} malformed records skipped` : ''}\n` +
-            `  vulnerability findings: ${findings}\n  alerts: ${alerts}\n` +
-            `  read in ${Date.now() - started} ms with ${client.stats.calls} API calls. Ctrl+C stops the simulator.\n`,
-        );
-      } finally {
-        await client.close();
-      }
-      process.stdout.write(`${readyLine(sim)}\n`);
+  return new Command('demo')
+    .description(
+      'Start the Defender simulator and the hub on the embedded SQLite, sync the simulated tenant and serve it',
+    )
+    .option(
+      '--port <port>',
+      'HTTP port of the hub on 127.0.0.1 (default: PORT, else 8080)',
+      wholeNumber(0, 65535),
+    )
+    .option('--machines <n>', 'machines in the simulated tenant', wholeNumber(0, 100_000), 500)
+    .option('--seed <n>', 'seed of the deterministic tenant', wholeNumber(0, 2 ** 31 - 1), 1)
+    .action((flags: DemoFlags) => {
+      const lifecycle = new Lifecycle();
+      return lifecycle.start(startDemo(flags, lifecycle));
     });
 }

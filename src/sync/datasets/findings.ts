@@ -35,7 +35,9 @@ function toFindingRow(finding: Finding, integrationId: string, runId: number, no
     status: 'open',
     resolved_at: null,
     last_run_id: runId,
-    raw: JSON.stringify(unmapped(finding), (_key, value: unknown) => (isTimestamp(value) ? value.raw : value)),
+    raw: JSON.stringify(unmapped(finding), (_key, value: unknown) =>
+      isTimestamp(value) ? value.raw : value,
+    ),
     updated_at: now,
   };
 }

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { loadConfig } from '../../app/config.js';
+import { migrateToLatest, openStore } from '../../store/database.js';
+import { printLines } from '../output.js';
+
+/** Schema changes on their own, e.g. before starting new versions of several processes against PostgreSQL. */
+export function migrateCommand(): Command {
+  return new Command('migrate')
+    .description('Bring the database (DATABASE_URL) to the latest schema and print what was applied')
+    .action(async () => {
+      const store = openStore(loadConfig(process.env).databaseUrl);
+      try {
+        const applied = await migrateToLatest(store);
+        printLines(
+          applied.length === 0
+            ? [`${store.location} is up to date: nothing to apply.`]
+            : applied.map((name) => `Applied ${name} to ${store.location}.`),
+        );
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,59 @@
+import type { Hub } from '../app/hub.js';
+import { Scheduler, type SchedulerLogger } from '../app/scheduler.js';
+import { HubError } from '../errors.js';
+import { SyncJobQueue } from '../jobs/sync-job-queue.js';
+import { buildServer } from '../server/build-server.js';
+
+export interface HubRuntime {
+  /** `http://HOST:PORT` */
+  readonly url: string;
+  /** Stops the scheduler (waiting for its runs in progress), then the server. The hub stays open. */
+  stop(): Promise<void>;
+}
+
+/** Human lines on stderr, for `demo`: its stdout carries only the ready line. */
+export function stderrLogger(): SchedulerLogger {
+  const write = (message: string): void => {
+    process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+  };
+  return { info: write, warn: write, error: write };
+}
+
+/**
+ * The serving hub: the HTTP API on host:port and the scheduler, which runs due syncs in this process with
+ * SQLite, and with PostgreSQL queues them as jobs for the workers.
+ */
+export async function startHubRuntime(
+  hub: Hub,
+  options: { host: string; port: number; serverLogs: boolean; log?: SchedulerLogger },
+): Promise<HubRuntime> {
+  const server = await buildServer(hub, { logger: options.serverLogs });
+  let url: string;
+  try {
+    url = await server.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await server.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new HubError(
+        'PORT_IN_USE',
+        `Port ${options.port} on ${options.host} is in use: choose another with --port.`,
+      );
+    throw error;
+  }
+  const log = options.log ?? server.log;
+  const scheduler = new Scheduler(hub, {
+    logger: log,
+    ...(hub.store.dialect === 'postgres' ? { queue: new SyncJobQueue(hub.repos.db) } : {}),
+  });
+  await scheduler.start();
+  if (hub.store.dialect === 'postgres')
+    log.info('PostgreSQL: due syncs are queued for `defender-hub worker` processes; start at least one.');
+  return {
+    url,
+    async stop() {
+      await scheduler.stop();
+      await server.close();
+    },
+  };
+}

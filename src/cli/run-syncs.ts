@@ -1,0 +1,67 @@
+import type { Hub } from '../app/hub.js';
+import { HubError } from '../errors.js';
+import type { DatasetName, Integration } from '../integrations/integration-schema.js';
+import type { SyncRunRow } from '../store/schema.js';
+import type { SyncReporter } from './sync-reporter.js';
+
+export interface SyncTarget {
+  readonly integration: Integration;
+  /** In the order they run. */
+  readonly datasets: readonly DatasetName[];
+}
+
+export interface FinishedRun {
+  readonly integration: Integration;
+  readonly row: SyncRunRow;
+}
+
+/**
+ * Runs the targets' datasets: integrations side by side (one tenant's slowness is not another's), each one's
+ * datasets in order, since findings join to the endpoints the machines run stored. An abort lets the runs in
+ * progress end as `cancelled` and starts no more.
+ */
+export async function runSyncs(
+  hub: Hub,
+  targets: readonly SyncTarget[],
+  options: { full: boolean; force: boolean; signal?: AbortSignal },
+  reporter: SyncReporter,
+): Promise<FinishedRun[]> {
+  reporter.plan(targets);
+  try {
+    const perIntegration = await Promise.all(
+      targets.map(async ({ integration, datasets }) => {
+        const finished: FinishedRun[] = [];
+        for (const dataset of datasets) {
+          if (options.signal?.aborted === true) break;
+          const row = await hub.sync.runDataset(integration.id, dataset, {
+            full: options.full,
+            force: options.force,
+            ...(options.signal === undefined ? {} : { signal: options.signal }),
+            onProgress: (progress) => {
+              reporter.progress(progress);
+            },
+          });
+          reporter.finished(integration, row);
+          finished.push({ integration, row });
+        }
+        return finished;
+      }),
+    );
+    return perIntegration.flat();
+  } finally {
+    reporter.close();
+  }
+}
+
+/** Throws the one clear line that names every run that did not succeed. */
+export function throwIfAnyFailed(runs: readonly FinishedRun[]): void {
+  const failed = runs.filter((r) => r.row.status !== 'succeeded');
+  if (failed.length === 0) return;
+  const names = failed.map(
+    ({ integration, row }) => `${integration.name} ${row.dataset} (${row.error_code ?? row.status})`,
+  );
+  throw new HubError(
+    'SYNC_FAILED',
+    `${failed.length} of ${runs.length} sync runs did not succeed: ${names.join(', ')}.`,
+  );
+}

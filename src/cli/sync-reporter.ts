@@ -1,0 +1,91 @@
+import { MultiBar, type Options, type Params, type SingleBar } from 'cli-progress';
+import { describeRun } from '../app/describe-run.js';
+import type { DatasetName, Integration } from '../integrations/integration-schema.js';
+import type { SyncRunRow } from '../store/schema.js';
+import { toSyncRun } from '../store/sync-run-queries.js';
+import type { SyncProgress } from '../sync/run-counters.js';
+
+/** Where the progress and the results of sync runs go, as they happen. */
+export interface SyncReporter {
+  /** Every run about to happen, before the first starts. */
+  plan(targets: readonly { integration: Integration; datasets: readonly DatasetName[] }[]): void;
+  progress(progress: SyncProgress): void;
+  finished(integration: Integration, row: SyncRunRow): void;
+  close(): void;
+}
+
+/**
+ * `bars`: a multibar on stderr for a person at a terminal; `lines`: one summary line per finished run on the
+ * given stream; `json`: one JSON object per finished run on stdout, for scripts.
+ */
+export type ReportMode = 'bars' | 'lines' | 'json';
+
+interface BarPayload {
+  integration: string;
+  dataset: string;
+  status: string;
+  recordsIn: number;
+  upserted: number;
+  skipped: number;
+}
+
+const key = (integrationId: string, dataset: string): string => `${integrationId}/${dataset}`;
+
+function barReporter(): SyncReporter {
+  let nameWidth = 0;
+  const format = (_options: Options, _params: Params, payload: BarPayload): string =>
+    `${payload.integration.padEnd(nameWidth)}  ${payload.dataset.padEnd(15)}  ${payload.status.padEnd(9)}  ` +
+    `${payload.recordsIn} read · ${payload.upserted} upserted · ${payload.skipped} skipped`;
+  const multibar = new MultiBar({ format, hideCursor: true, clearOnComplete: false, stream: process.stderr });
+  const bars = new Map<string, SingleBar>();
+  return {
+    plan(targets) {
+      nameWidth = Math.max(0, ...targets.map((t) => t.integration.name.length));
+      for (const { integration, datasets } of targets)
+        for (const dataset of datasets) {
+          const payload: BarPayload = {
+            integration: integration.name,
+            dataset,
+            status: 'waiting',
+            recordsIn: 0,
+            upserted: 0,
+            skipped: 0,
+          };
+          bars.set(key(integration.id, dataset), multibar.create(0, 0, payload));
+        }
+    },
+    progress(p) {
+      bars.get(key(p.integrationId, p.dataset))?.update({
+        status: 'running',
+        recordsIn: p.recordsIn,
+        upserted: p.upserted,
+        skipped: p.skipped,
+      });
+    },
+    finished(integration, row) {
+      bars.get(key(integration.id, row.dataset))?.update({
+        status: row.status,
+        recordsIn: row.records_in,
+        upserted: row.upserted,
+        skipped: row.skipped,
+      });
+      if (row.status !== 'succeeded') multibar.log(`${describeRun(row, integration.name)}\n`);
+    },
+    close() {
+      multibar.stop();
+    },
+  };
+}
+
+export function createSyncReporter(mode: ReportMode, lines: NodeJS.WritableStream): SyncReporter {
+  if (mode === 'bars') return barReporter();
+  return {
+    plan: () => undefined,
+    progress: () => undefined,
+    finished(integration, row) {
+      if (mode === 'json') process.stdout.write(`${JSON.stringify(toSyncRun(row))}\n`);
+      else lines.write(`${describeRun(row, integration.name)}\n`);
+    },
+    close: () => undefined,
+  };
+}

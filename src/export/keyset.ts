@@ -1,0 +1,18 @@
+/**
+ * Reads a table in pages by keyset (`where key > last order by key limit n`), so an export of any size holds
+ * one page in memory and each page costs the same however deep into the table it is (unlike OFFSET).
+ */
+export async function* keysetRows<Row, Key>(
+  page: (after: Key | undefined, limit: number) => Promise<Row[]>,
+  keyOf: (row: Row) => Key,
+  pageSize = 1000,
+): AsyncGenerator<Row> {
+  let after: Key | undefined;
+  for (;;) {
+    const rows = await page(after, pageSize);
+    yield* rows;
+    const last = rows.at(-1);
+    if (last === undefined || rows.length < pageSize) return;
+    after = keyOf(last);
+  }
+}

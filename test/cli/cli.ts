@@ -1,0 +1,79 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+
+const cli = ['--import', 'tsx', 'src/cli/main.ts'];
+
+/** A fresh data directory: the CLI's database and key file live there, as they would under ./data. */
+export function dataDirEnv(): NodeJS.ProcessEnv {
+  const dir = mkdtempSync(join(tmpdir(), 'dh-cli-'));
+  return { HUB_DATA_DIR: dir, DATABASE_URL: `sqlite:${join(dir, 'hub.db')}` };
+}
+
+function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // The parent's DATABASE_URL or data dir must never leak into a test's CLI.
+  const { DATABASE_URL: _url, HUB_DATA_DIR: _dir, PORT: _port, ...rest } = process.env;
+  return { ...rest, ...env };
+}
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunningCli {
+  readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
+  /** The first stdout line (a long-running command's ready line). */
+  readonly firstLine: Promise<string>;
+  readonly exit: Promise<CliResult>;
+}
+
+/** Starts the CLI with `input` (or nothing) on stdin, which is then closed: not a terminal. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv, input?: string): RunningCli {
+  const child = spawn(process.execPath, [...cli, ...args], {
+    env: childEnv(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdin.end(input);
+  const exit = new Promise<CliResult>((resolve) => {
+    child.once('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+  const firstLine = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    void exit.then((r) => {
+      reject(new Error(`exited with ${r.code} before a line: ${r.stderr}`));
+    });
+  });
+  // Commands that fail never print a line; their tests read `exit` instead.
+  firstLine.catch(() => undefined);
+  return { child, firstLine, exit };
+}
+
+/** Runs the CLI to its end. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
+  return startCli(args, env, input).exit;
+}
+
+/** The one-clear-line rule: a message with a code, no stack trace. */
+export function expectOneClearLine(result: CliResult, message: RegExp): void {
+  if (result.code === 0) throw new Error(`expected a failure, got exit 0: ${result.stdout}`);
+  const lines = result.stderr.trimEnd().split('\n');
+  if (lines.length !== 1) throw new Error(`expected one stderr line, got:\n${result.stderr}`);
+  if (!/^defender-hub: .+ \[[A-Z_]+\]$/.test(lines[0]!))
+    throw new Error(`not a clear line: ${result.stderr}`);
+  if (!message.test(lines[0]!)) throw new Error(`expected ${String(message)} in: ${lines[0]!}`);
+}

@@ -1,0 +1,66 @@
+import { createServer } from 'node:net';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { dataDirEnv, startCli } from './cli.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        resolve(typeof address === 'object' && address !== null ? address.port : 0);
+      });
+    });
+  });
+}
+
+interface Ready {
+  event: string;
+  url: string;
+  simulatorUrl: string;
+  apiToken: string;
+  adminUser: string;
+  adminPassword: string;
+}
+
+async function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  const response = await request(url);
+  return { status: response.statusCode, body: await response.body.json() };
+}
+
+describe('defender-hub demo', () => {
+  it('should sync the simulated tenant, serve it, print one ready line and stop cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const env = { ...dataDirEnv(), HUB_ADMIN_PASSWORD: 'demo-admin-password' };
+    const demo = startCli(['demo', '--port', String(port), '--machines', '50'], env);
+    try {
+      const ready = JSON.parse(await demo.firstLine) as Ready;
+      expect(ready).toMatchObject({
+        event: 'ready',
+        url: `http://127.0.0.1:${port}`,
+        adminUser: 'admin',
+        adminPassword: 'demo-admin-password',
+      });
+      expect(ready.simulatorUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(ready.apiToken.length).toBeGreaterThanOrEqual(32);
+
+      const health = await getJson(`${ready.url}/healthz`);
+      expect(health.status).toBe(200);
+      const endpoints = await getJson(`${ready.url}/api/v1/endpoints`);
+      expect(endpoints.status).toBe(200);
+      const page = endpoints.body as { items: unknown[]; total: number };
+      expect(page.total).toBeGreaterThan(0);
+      expect(page.items.length).toBeGreaterThan(0);
+    } finally {
+      demo.child.kill('SIGTERM');
+    }
+    const exit = await demo.exit;
+    expect(exit.code, exit.stderr).toBe(0);
+    // stdout holds the ready line only; the rest went to stderr.
+    expect(exit.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(exit.stderr).toMatch(/not enforced/i);
+    expect(exit.stderr).toMatch(/machines: succeeded/);
+  });
+});

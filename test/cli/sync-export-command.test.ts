@@ -1,0 +1,218 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useSimulator } from '../support/simulator.js';
+import { dataDirEnv, expectOneClearLine, runCli } from './cli.js';
+
+interface RunJson {
+  integrationId: string;
+  dataset: string;
+  status: string;
+  recordsIn: number;
+  upserted: number;
+  skippedReasons: Record<string, number>;
+}
+
+/** Records of one CSV text, RFC 4180: quoted fields may hold commas, quotes and line breaks. */
+function csvRecords(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ',') {
+      record.push(field);
+      field = '';
+    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i++;
+    } else {
+      field += c;
+    }
+  }
+  if (field !== '' || record.length > 0) throw new Error('the last record does not end in CRLF');
+  return records;
+}
+
+describe.concurrent('defender-hub sync and export', () => {
+  it('should sync every dataset, print one JSON line per run, and export what was stored', async () => {
+    const sim = await useSimulator({ machines: 40, seed: 21, findingsPerMachine: 4 });
+    const env = dataDirEnv();
+    const add = await runCli(
+      [
+        'integrations',
+        'add',
+        '--name',
+        'sim',
+        '--tenant-id',
+        sim.tenantId,
+        '--client-id',
+        sim.clientId,
+        '--client-secret',
+        sim.clientSecret,
+        '--api-base-url',
+        sim.apiBaseUrl,
+        '--authority-host',
+        sim.authorityHost,
+        '--graph-base-url',
+        sim.graphBaseUrl,
+        '--ca-file',
+        join(env.HUB_DATA_DIR!, 'missing-ca.pem'),
+      ],
+      env,
+    );
+    expectOneClearLine(add, /--ca-file.*missing-ca\.pem/);
+    const caFile = join(env.HUB_DATA_DIR!, 'ca.pem');
+    writeFileSync(caFile, sim.caPem);
+    const added = await runCli(
+      [
+        'integrations',
+        'add',
+        '--name',
+        'sim',
+        '--tenant-id',
+        sim.tenantId,
+        '--client-id',
+        sim.clientId,
+        '--client-secret',
+        sim.clientSecret,
+        '--api-base-url',
+        sim.apiBaseUrl,
+        '--authority-host',
+        sim.authorityHost,
+        '--graph-base-url',
+        sim.graphBaseUrl,
+        '--ca-file',
+        caFile,
+      ],
+      env,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).not.toContain(sim.clientSecret);
+
+    const test = await runCli(['integrations', 'test', 'sim', '--json'], env);
+    expect(test.code, test.stderr).toBe(0);
+    const tested = JSON.parse(test.stdout) as { ok: boolean; steps: { name: string; ok: boolean }[] };
+    expect(tested.ok).toBe(true);
+    expect(tested.steps.map((s) => s.name)).toEqual([
+      'token',
+      'assets',
+      'vulnerabilities',
+      'alerts',
+      'incidents',
+    ]);
+
+    const sync = await runCli(['sync', '--json'], env);
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.stderr).toBe('');
+    const runs = sync.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RunJson);
+    expect(runs.map((r) => [r.dataset, r.status])).toEqual([
+      ['machines', 'succeeded'],
+      ['vulnerabilities', 'succeeded'],
+      ['findings', 'succeeded'],
+      ['alerts', 'succeeded'],
+      ['incidents', 'succeeded'],
+    ]);
+    const machines = runs[0]!;
+    expect(machines.recordsIn).toBe(40);
+    expect(machines.upserted).toBeGreaterThan(0);
+    expect(typeof machines.skippedReasons).toBe('object');
+
+    const one = await runCli(['sync', '--integration', 'sim', '--dataset', 'alerts'], env);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/^sim alerts: succeeded in [\d.]+ s \(\d+ read, \d+ upserted/);
+    expect(one.stdout.trimEnd().split('\n')).toHaveLength(1);
+
+    const csv = await runCli(['export', 'endpoints', '--format', 'csv'], env);
+    expect(csv.code, csv.stderr).toBe(0);
+    const records = csvRecords(csv.stdout);
+    expect(records).toHaveLength(machines.upserted + 1);
+    expect(records[0]).toContain('computerDnsName');
+    expect(new Set(records.map((r) => r.length)).size).toBe(1);
+
+    const outFile = join(env.HUB_DATA_DIR!, 'findings.json');
+    const json = await runCli(
+      ['export', 'findings', '--integration', 'sim', '--format', 'json', '--out', outFile],
+      env,
+    );
+    expect(json.code, json.stderr).toBe(0);
+    const findings = JSON.parse(readFileSync(outFile, 'utf8')) as {
+      cveId: string;
+      computerDnsName: string;
+    }[];
+    expect(findings.length).toBe(runs[2]!.upserted);
+    expect(findings[0]!.cveId).toMatch(/^CVE-/);
+
+    const ndjson = await runCli(['export', 'alerts'], env);
+    expect(ndjson.code, ndjson.stderr).toBe(0);
+    const alerts = ndjson.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { alertId: string });
+    expect(alerts.length).toBe(runs[3]!.upserted);
+    expect(new Set(alerts.map((a) => a.alertId)).size).toBe(alerts.length);
+
+    const wrong = await runCli(['export', 'machines'], env);
+    expectOneClearLine(wrong, /endpoints, findings, alerts/);
+
+    for (const output of [sync, one, csv, json, ndjson])
+      expect(output.stdout + output.stderr).not.toContain(sim.clientSecret);
+  });
+
+  it('should exit 1 naming the run that failed', async () => {
+    const sim = await useSimulator({ machines: 5, seed: 22, findingsPerMachine: 1 });
+    const env = dataDirEnv();
+    const caFile = join(env.HUB_DATA_DIR!, 'ca.pem');
+    writeFileSync(caFile, sim.caPem);
+    const add = await runCli(
+      [
+        'integrations',
+        'add',
+        '--name',
+        'wrong-secret',
+        '--tenant-id',
+        sim.tenantId,
+        '--client-id',
+        sim.clientId,
+        '--client-secret',
+        'this-is-not-the-secret',
+        '--api-base-url',
+        sim.apiBaseUrl,
+        '--authority-host',
+        sim.authorityHost,
+        '--graph-base-url',
+        sim.graphBaseUrl,
+        '--ca-file',
+        caFile,
+      ],
+      env,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const [sync, test] = await Promise.all([
+      runCli(['sync', '--dataset', 'machines'], env),
+      runCli(['integrations', 'test', 'wrong-secret'], env),
+    ]);
+    expect(sync.stdout).toMatch(/^wrong-secret machines: failed/);
+    expectOneClearLine(sync, /wrong-secret machines \(DEFENDER_AUTH_WRONG_SECRET\)/);
+    expect(test.stdout).toMatch(/^token\s+failed\s+\d+ ms\s+.*\[DEFENDER_AUTH_WRONG_SECRET\]$/m);
+    expect(test.stdout).toMatch(/^assets\s+Machine\.Read\.All or Machine\.ReadWrite\.All\s+no$/m);
+    expectOneClearLine(
+      test,
+      /connection test of "wrong-secret" failed: token \(DEFENDER_AUTH_WRONG_SECRET\)/,
+    );
+    for (const output of [sync, test])
+      expect(output.stdout + output.stderr).not.toContain('this-is-not-the-secret');
+  });
+});
