@@ -15,6 +15,7 @@ import { loadConfig } from '../src/app/config.js';
 import { openHub, type Hub } from '../src/app/hub.js';
 import type { FindingsTable, SyncRunRow } from '../src/store/schema.js';
 import { measure, startSimulatorProcess } from './simulator-process.js';
+import { simulatorIntegrationSettings } from '../src/simulator/integration-settings.js';
 
 const machines = Number(process.env.BENCH_MACHINES ?? 100_000);
 const findingsPerMachine = Number(process.env.BENCH_FINDINGS_PER_MACHINE ?? 50);
@@ -119,16 +120,7 @@ try {
   for (const dialect of dialects) {
     const { hub, cleanup } = await openBenchHub(dialect);
     try {
-      const integration = await hub.integrations.create({
-        name: 'bench',
-        tenantId: sim.tenantId,
-        clientId: sim.clientId,
-        clientSecret: sim.clientSecret,
-        apiBaseUrl: sim.apiBaseUrl,
-        authorityHost: sim.authorityHost,
-        graphBaseUrl: sim.graphBaseUrl,
-        caPem: sim.caPem,
-      });
+      const integration = await hub.integrations.create(simulatorIntegrationSettings(sim, 'bench'));
       const { result: runs, ms, peakRssMb } = await measure(() => hub.sync.syncIntegration(integration.id));
       console.log(`\n${dialect}: full sync in ${(ms / 1000).toFixed(1)} s, peak RSS ${peakRssMb} MB`);
       console.log(

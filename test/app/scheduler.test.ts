@@ -12,6 +12,7 @@ import { SyncJobQueue } from '../../src/jobs/sync-job-queue.js';
 import { SyncWorker } from '../../src/jobs/sync-worker.js';
 import { freshStore, postgresUrl } from '../support/stores.js';
 import { useSimulator } from '../support/simulator.js';
+import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 
 /** A hub on a fresh SQLite file, with quick retries so a broken tenant fails in milliseconds. */
 async function useSqliteHub(): Promise<Hub> {
@@ -24,16 +25,7 @@ async function useSqliteHub(): Promise<Hub> {
 }
 
 function addIntegration(hub: Hub, sim: RunningSimulator, name: string): Promise<Integration> {
-  return hub.integrations.create({
-    name,
-    tenantId: sim.tenantId,
-    clientId: sim.clientId,
-    clientSecret: sim.clientSecret,
-    apiBaseUrl: sim.apiBaseUrl,
-    authorityHost: sim.authorityHost,
-    graphBaseUrl: sim.graphBaseUrl,
-    caPem: sim.caPem,
-  });
+  return hub.integrations.create(simulatorIntegrationSettings(sim, name));
 }
 
 /**

@@ -9,6 +9,7 @@ import { openHub, type Hub } from '../../src/app/hub.js';
 import { buildServer } from '../../src/server/build-server.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { postgresUrl, type TestDialect } from '../support/stores.js';
+import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -89,15 +90,5 @@ async function adminQuery(statement: string): Promise<void> {
 
 /** The create body a user would send for this simulator. */
 export function simulatorSettings(sim: RunningSimulator, change: Record<string, unknown> = {}) {
-  return {
-    name: 'simulated',
-    tenantId: sim.tenantId,
-    clientId: sim.clientId,
-    clientSecret: sim.clientSecret,
-    apiBaseUrl: sim.apiBaseUrl,
-    authorityHost: sim.authorityHost,
-    graphBaseUrl: sim.graphBaseUrl,
-    caPem: sim.caPem,
-    ...change,
-  };
+  return { ...simulatorIntegrationSettings(sim, 'simulated'), ...change };
 }

@@ -6,6 +6,7 @@ import { SyncService } from '../../src/sync/sync-service.js';
 import type { Integration } from '../../src/integrations/integration-schema.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { freshStore, type TestDialect } from './stores.js';
+import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 
 export interface TestHub {
   readonly repos: Repositories;
@@ -32,14 +33,5 @@ export function addSimulatorIntegration(
   sim: RunningSimulator,
   name = 'simulated',
 ): Promise<Integration> {
-  return hub.integrations.create({
-    name,
-    tenantId: sim.tenantId,
-    clientId: sim.clientId,
-    clientSecret: sim.clientSecret,
-    apiBaseUrl: sim.apiBaseUrl,
-    authorityHost: sim.authorityHost,
-    graphBaseUrl: sim.graphBaseUrl,
-    caPem: sim.caPem,
-  });
+  return hub.integrations.create(simulatorIntegrationSettings(sim, name));
 }

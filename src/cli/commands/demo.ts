@@ -12,6 +12,7 @@ import { wholeNumber } from '../options.js';
 import { showsProgress } from '../output.js';
 import { runSyncs } from '../run-syncs.js';
 import { createSyncReporter } from '../sync-reporter.js';
+import { simulatorIntegrationSettings } from '../../simulator/integration-settings.js';
 
 interface DemoFlags {
   port?: number;
@@ -26,21 +27,12 @@ const demoName = 'demo';
  * an existing one (from an earlier demo in the same data directory) is updated rather than duplicated.
  */
 async function demoIntegration(hub: Hub, sim: RunningSimulator): Promise<Integration> {
-  const settings = {
-    tenantId: sim.tenantId,
-    clientId: sim.clientId,
-    clientSecret: sim.clientSecret,
-    apiBaseUrl: sim.apiBaseUrl,
-    authorityHost: sim.authorityHost,
-    graphBaseUrl: sim.graphBaseUrl,
-    caPem: sim.caPem,
-    enabled: true,
-  };
+  const settings = { ...simulatorIntegrationSettings(sim, demoName), enabled: true };
   try {
     return await hub.integrations.update(demoName, settings);
   } catch (error) {
     if (!(error instanceof IntegrationNotFoundError)) throw error;
-    return hub.integrations.create({ name: demoName, ...settings });
+    return hub.integrations.create(settings);
   }
 }
 
