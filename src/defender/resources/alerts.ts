@@ -1,8 +1,8 @@
 import type { ApiHttp } from '../api-http.js';
-import { paginate, withQuery, type Batch } from '../paging.js';
+import type { Batch } from '../paging.js';
 import { paginateByTimeWindow } from '../time-window-paging.js';
 import { validateGraphAlert, validateMdeAlert, type GraphAlert, type MdeAlert } from '../schemas/alert.js';
-import { singleRecord } from './single-record.js';
+import { ODataCollection, type ListOptions } from './odata-collection.js';
 
 /** Graph security lists allow `$top` up to 1,000 and `$top + $skip` up to 6,000. */
 export const graphPageCap = 1000;
@@ -20,12 +20,15 @@ export interface ListAlertsOptions {
 export class AlertsResource {
   readonly #http: ApiHttp;
   readonly #graph: string;
-  readonly #mde: string;
+  readonly #mde: ODataCollection<MdeAlert>;
 
   constructor(http: ApiHttp, apiBaseUrl: string, graphBaseUrl: string) {
     this.#http = http;
     this.#graph = `${graphBaseUrl}/v1.0/security/alerts_v2`;
-    this.#mde = `${apiBaseUrl}/api/alerts`;
+    this.#mde = new ODataCollection(http, `${apiBaseUrl}/api/alerts`, {
+      pageCap: 10_000,
+      validate: validateMdeAlert,
+    });
   }
 
   /** Graph `alerts_v2`, oldest update first, past the `$skip` cap. */
@@ -46,27 +49,12 @@ export class AlertsResource {
 
   /** MDE `/api/alerts`, for tenants where Graph is not permitted; `expandEvidence` adds the evidence list. */
   listMde(
-    options: { filter?: string; expandEvidence?: boolean; batchSize?: number; signal?: AbortSignal } = {},
+    options: ListOptions & { expandEvidence?: boolean } = {},
   ): AsyncGenerator<Batch<MdeAlert>, void, undefined> {
-    const url = withQuery(this.#mde, {
-      $filter: options.filter,
-      $expand: options.expandEvidence === true ? 'evidence' : undefined,
-    });
-    return paginate(this.#http, {
-      request: { url, audience: 'defender', apiClass: 'default', signal: options.signal },
-      mode: { kind: 'skip', pageSize: 10_000 },
-      validate: validateMdeAlert,
-      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-    });
+    return this.#mde.list(options, { $expand: options.expandEvidence === true ? 'evidence' : undefined });
   }
 
   getMde(id: string, signal?: AbortSignal): Promise<MdeAlert> {
-    return singleRecord(
-      this.#http,
-      `${this.#mde}/${encodeURIComponent(id)}`,
-      'default',
-      validateMdeAlert,
-      signal,
-    );
+    return this.#mde.get(id, signal);
   }
 }
