@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { flag, parseStringArray } from '../store/list-queries.js';
 import { keysetRows } from './keyset.js';
+import { alertSummaryColumns } from '../store/activity-queries.js';
 
 export type ExportValue = string | number | boolean | null | readonly string[];
 export type ExportRecord = Readonly<Record<string, ExportValue>>;
@@ -214,22 +215,7 @@ const alerts: ExportSource = {
   records(db, filter, pageSize) {
     const rows = keysetRows(
       (after: readonly [string, string] | undefined, limit) => {
-        let query = db
-          .selectFrom('alerts')
-          .select([
-            'integration_id',
-            'alert_id',
-            'incident_id',
-            'title',
-            'severity',
-            'status',
-            'category',
-            'service_source',
-            'detection_source',
-            'machine_ids',
-            'created_at_raw',
-            'last_update_raw',
-          ]);
+        let query = db.selectFrom('alerts').select(alertSummaryColumns);
         if (filter.integrationId !== undefined)
           query = query.where('integration_id', '=', filter.integrationId);
         if (after !== undefined) {

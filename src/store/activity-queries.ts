@@ -11,6 +11,23 @@ import {
 } from './list-queries.js';
 
 /** Filters alerts and incidents share. */
+
+/** The alert columns a list row shows (the API's list and the CLI's export read the same ones). */
+export const alertSummaryColumns = [
+  'alert_id',
+  'integration_id',
+  'incident_id',
+  'title',
+  'severity',
+  'status',
+  'category',
+  'service_source',
+  'detection_source',
+  'machine_ids',
+  'created_at_raw',
+  'last_update_raw',
+] as const;
+
 export interface ActivityFilter {
   readonly integrationId?: string | undefined;
   readonly severity?: string | undefined;
@@ -72,23 +89,7 @@ export function listAlerts(
     const { machineId } = filter.endpoint;
     query = query.where((eb) => jsonArrayHolds(eb.ref('machine_ids'), machineId));
   }
-  const rows = query
-    .select([
-      'alert_id',
-      'integration_id',
-      'incident_id',
-      'title',
-      'severity',
-      'status',
-      'category',
-      'service_source',
-      'detection_source',
-      'machine_ids',
-      'created_at_raw',
-      'last_update_raw',
-    ])
-    .orderBy('last_update_at', 'desc')
-    .orderBy('alert_id', 'asc');
+  const rows = query.select(alertSummaryColumns).orderBy('last_update_at', 'desc').orderBy('alert_id', 'asc');
   return fetchPage(
     page,
     rows,

@@ -77,3 +77,40 @@ export function expectOneClearLine(result: CliResult, message: RegExp): void {
     throw new Error(`not a clear line: ${result.stderr}`);
   if (!message.test(lines[0]!)) throw new Error(`expected ${String(message)} in: ${lines[0]!}`);
 }
+
+/**
+ * `integrations add` flags for a simulator: its hosts, ids and CA file. The secret comes as a flag unless
+ * `secret` says otherwise (`'stdin'` reads it from standard input).
+ */
+export function addIntegrationArgs(
+  sim: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    apiBaseUrl: string;
+    authorityHost: string;
+    graphBaseUrl: string;
+  },
+  options: { name: string; caFile: string; secret?: string },
+): string[] {
+  const secret = options.secret ?? sim.clientSecret;
+  return [
+    'integrations',
+    'add',
+    '--name',
+    options.name,
+    '--tenant-id',
+    sim.tenantId,
+    '--client-id',
+    sim.clientId,
+    ...(secret === 'stdin' ? ['--client-secret-stdin'] : ['--client-secret', secret]),
+    '--api-base-url',
+    sim.apiBaseUrl,
+    '--authority-host',
+    sim.authorityHost,
+    '--graph-base-url',
+    sim.graphBaseUrl,
+    '--ca-file',
+    options.caFile,
+  ];
+}

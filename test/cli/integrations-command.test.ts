@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useSimulator } from '../support/simulator.js';
-import { dataDirEnv, expectOneClearLine, runCli, type CliResult } from './cli.js';
+import { dataDirEnv, expectOneClearLine, runCli, type CliResult, addIntegrationArgs } from './cli.js';
 
 interface IntegrationJson {
   id: string;
@@ -40,26 +40,7 @@ describe.concurrent('defender-hub integrations', () => {
 
     // The secret arrives on stdin, as a script would pass it.
     const add = await cli(
-      [
-        'integrations',
-        'add',
-        '--name',
-        'sim',
-        '--tenant-id',
-        sim.tenantId,
-        '--client-id',
-        sim.clientId,
-        '--client-secret-stdin',
-        '--api-base-url',
-        sim.apiBaseUrl,
-        '--authority-host',
-        sim.authorityHost,
-        '--graph-base-url',
-        sim.graphBaseUrl,
-        '--ca-file',
-        caFile,
-        '--json',
-      ],
+      [...addIntegrationArgs(sim, { name: 'sim', caFile, secret: 'stdin' }), '--json'],
       `${sim.clientSecret}\n`,
     );
     expect(add.code, add.stderr).toBe(0);

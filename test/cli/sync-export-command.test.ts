@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useSimulator } from '../support/simulator.js';
-import { dataDirEnv, expectOneClearLine, runCli } from './cli.js';
+import { dataDirEnv, expectOneClearLine, runCli, addIntegrationArgs } from './cli.js';
 
 interface RunJson {
   integrationId: string;
@@ -48,54 +48,13 @@ describe.concurrent('defender-hub sync and export', () => {
     const sim = await useSimulator({ machines: 40, seed: 21, findingsPerMachine: 4 });
     const env = dataDirEnv();
     const add = await runCli(
-      [
-        'integrations',
-        'add',
-        '--name',
-        'sim',
-        '--tenant-id',
-        sim.tenantId,
-        '--client-id',
-        sim.clientId,
-        '--client-secret',
-        sim.clientSecret,
-        '--api-base-url',
-        sim.apiBaseUrl,
-        '--authority-host',
-        sim.authorityHost,
-        '--graph-base-url',
-        sim.graphBaseUrl,
-        '--ca-file',
-        join(env.HUB_DATA_DIR!, 'missing-ca.pem'),
-      ],
+      addIntegrationArgs(sim, { name: 'sim', caFile: join(env.HUB_DATA_DIR!, 'missing-ca.pem') }),
       env,
     );
     expectOneClearLine(add, /--ca-file.*missing-ca\.pem/);
     const caFile = join(env.HUB_DATA_DIR!, 'ca.pem');
     writeFileSync(caFile, sim.caPem);
-    const added = await runCli(
-      [
-        'integrations',
-        'add',
-        '--name',
-        'sim',
-        '--tenant-id',
-        sim.tenantId,
-        '--client-id',
-        sim.clientId,
-        '--client-secret',
-        sim.clientSecret,
-        '--api-base-url',
-        sim.apiBaseUrl,
-        '--authority-host',
-        sim.authorityHost,
-        '--graph-base-url',
-        sim.graphBaseUrl,
-        '--ca-file',
-        caFile,
-      ],
-      env,
-    );
+    const added = await runCli(addIntegrationArgs(sim, { name: 'sim', caFile }), env);
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).not.toContain(sim.clientSecret);
 
@@ -177,26 +136,7 @@ describe.concurrent('defender-hub sync and export', () => {
     const caFile = join(env.HUB_DATA_DIR!, 'ca.pem');
     writeFileSync(caFile, sim.caPem);
     const add = await runCli(
-      [
-        'integrations',
-        'add',
-        '--name',
-        'wrong-secret',
-        '--tenant-id',
-        sim.tenantId,
-        '--client-id',
-        sim.clientId,
-        '--client-secret',
-        'this-is-not-the-secret',
-        '--api-base-url',
-        sim.apiBaseUrl,
-        '--authority-host',
-        sim.authorityHost,
-        '--graph-base-url',
-        sim.graphBaseUrl,
-        '--ca-file',
-        caFile,
-      ],
+      addIntegrationArgs(sim, { name: 'wrong-secret', caFile, secret: 'this-is-not-the-secret' }),
       env,
     );
     expect(add.code, add.stderr).toBe(0);
