@@ -28,7 +28,7 @@ export async function openHub(
     await store.close();
     throw error;
   }
-  const repos = createRepositories(store.db);
+  const repos = createRepositories(store);
   const secrets = new SecretBox(loadMasterKey({ secretKey: config.secretKey, dataDir: config.dataDir }));
   const integrations = new IntegrationService(repos.integrations, secrets);
   const sync = new SyncService(

@@ -155,6 +155,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   });
   baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (options.caOut !== undefined) await writeFile(options.caOut, certificates.caPem);
+  // Counted in the background from the start (in slices that yield), so the first request that needs the
+  // counts (the CVE catalog's exposedMachines) does not wait seconds for a large tenant; it is cached per epoch.
+  void state.truth.data(tenant.epoch).catch(() => undefined);
 
   const { identity } = tenant;
   return {

@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
 import pg from 'pg';
 import { HubError } from '../errors.js';
 import type { Database } from './schema.js';
+import { openSqliteConnection } from './sqlite-connection.js';
+import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk/bulk-writer.js';
 import { up as initial } from './migrations/0001-initial.js';
 import { up as jobs } from './migrations/0002-jobs.js';
+import { up as cveExposure } from './migrations/0003-cve-exposure.js';
+import { up as syncRunRunner } from './migrations/0004-sync-run-runner.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -17,6 +20,8 @@ export interface Store {
   readonly schema: string | undefined;
   /** Where the data lives, without credentials (for logs and the ready line). */
   readonly location: string;
+  /** Batch writes of thousands of rows (findings), off the main thread where the database allows. */
+  readonly bulk: BulkWriter;
   close(): Promise<void>;
 }
 
@@ -43,14 +48,14 @@ export function openStore(databaseUrl: string, options: { schema?: string } = {}
       ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
     });
     const url = new URL(databaseUrl);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      db,
       dialect: 'postgres',
       schema,
       location: `postgres://${url.host}${url.pathname}${schema === undefined ? '' : ` (schema ${schema})`}`,
-      close: async function (this: Store) {
-        await this.db.destroy();
-      },
+      bulk: postgresBulkWriter(db),
+      close: () => db.destroy(),
     };
   }
   if (!databaseUrl.startsWith('sqlite:')) {
@@ -60,21 +65,20 @@ export function openStore(databaseUrl: string, options: { schema?: string } = {}
   }
   const path = databaseUrl.slice('sqlite:'.length);
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const connection = new SqliteDatabase(path);
-  // WAL lets the API read while a sync writes; NORMAL is durable across process crashes in WAL mode.
-  connection.pragma('journal_mode = WAL');
-  connection.pragma('synchronous = NORMAL');
-  connection.pragma('busy_timeout = 10000');
-  // 64 MiB of page cache: index maintenance on multi-million-row tables is cache-bound at the 2 MiB default.
-  connection.pragma('cache_size = -65536');
-  connection.pragma('foreign_keys = ON');
+  // The bulk writes run on the writer thread's connection with its own, larger cache; this one serves reads and
+  // the smaller writes, where the operating system's page cache does most of the work.
+  const connection = openSqliteConnection(path, { cacheMiB: 16 });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const bulk = sqliteBulkWriter(db, connection, path);
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }),
+    db,
     dialect: 'sqlite',
     schema: undefined,
     location: `sqlite:${path}`,
-    close: async function (this: Store) {
-      await this.db.destroy();
+    bulk,
+    close: async () => {
+      await bulk.close();
+      await db.destroy();
     },
   };
 }
@@ -83,6 +87,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': { up: initial(dialect) },
     '0002-jobs': { up: jobs(dialect) },
+    '0003-cve-exposure': { up: cveExposure() },
+    '0004-sync-run-runner': { up: syncRunRunner() },
   };
 }
 

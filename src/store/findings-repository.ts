@@ -1,20 +1,20 @@
-import type { Kysely } from 'kysely';
-import type { Database, NewFindingRow } from './schema.js';
-import { upsertRows } from './upsert.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { BulkWriter } from './bulk/bulk-writer.js';
+import { FindingsWriter } from './findings-writer.js';
 
 export class FindingsRepository {
   readonly #db: Kysely<Database>;
+  readonly #bulk: BulkWriter;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, bulk: BulkWriter) {
     this.#db = db;
+    this.#bulk = bulk;
   }
 
-  /** Stores a batch as one transaction. A finding seen again is open again; first-seen is kept. */
-  async upsertBatch(rows: readonly NewFindingRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.#db
-      .transaction()
-      .execute((trx) => upsertRows(trx, 'findings', rows, ['integration_id', 'finding_key']));
+  /** A pipelined writer for one run; `onStored` counts the rows of each committed batch. */
+  writer(onStored: (count: number) => void): FindingsWriter {
+    return new FindingsWriter(this.#bulk, onStored);
   }
 
   async openCount(integrationId: string): Promise<number> {
@@ -48,5 +48,30 @@ export class FindingsRepository {
       .where((eb) => eb.or([eb('last_run_id', 'is', null), eb('last_run_id', '!=', runId)]))
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  /** Recounts the integration's exposure per CVE from its open findings, replacing the previous count. */
+  async refreshExposure(integrationId: string): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('vulnerability_exposure').where('integration_id', '=', integrationId).execute();
+      await trx
+        .insertInto('vulnerability_exposure')
+        .columns(['integration_id', 'cve_id', 'exposed_endpoints', 'open_findings'])
+        .expression(
+          trx
+            .selectFrom('findings')
+            .select([
+              'integration_id',
+              sql<string>`cve_id`.as('cve_id'),
+              sql<number>`count(distinct machine_id)`.as('exposed_endpoints'),
+              sql<number>`count(*)`.as('open_findings'),
+            ])
+            .where('integration_id', '=', integrationId)
+            .where('status', '=', 'open')
+            .where('cve_id', 'is not', null)
+            .groupBy(['integration_id', 'cve_id']),
+        )
+        .execute();
+    });
   }
 }

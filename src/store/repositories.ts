@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { Store } from './database.js';
 import { IntegrationsRepository } from './integrations-repository.js';
 import { EndpointsRepository } from './endpoints-repository.js';
 import { FindingsRepository } from './findings-repository.js';
@@ -21,13 +22,14 @@ export interface Repositories {
   readonly incidents: ActivityRepository<'incidents'>;
 }
 
-export function createRepositories(db: Kysely<Database>): Repositories {
+export function createRepositories(store: Pick<Store, 'db' | 'bulk'>): Repositories {
+  const { db } = store;
   const cursors = new CursorsRepository(db);
   return {
     db,
     integrations: new IntegrationsRepository(db),
     endpoints: new EndpointsRepository(db),
-    findings: new FindingsRepository(db),
+    findings: new FindingsRepository(db, store.bulk),
     syncRuns: new SyncRunsRepository(db),
     cursors,
     vulnerabilities: new VulnerabilitiesRepository(db),

@@ -110,6 +110,14 @@ export interface FindingsTable {
   updated_at: string;
 }
 
+/** Open findings per integration × CVE, counted after each findings run (a CVE in two products of one machine exposes one endpoint). */
+export interface VulnerabilityExposureTable {
+  integration_id: string;
+  cve_id: string;
+  exposed_endpoints: number;
+  open_findings: number;
+}
+
 export interface AlertsTable {
   integration_id: string;
   alert_id: string;
@@ -163,6 +171,8 @@ export interface SyncRunsTable {
   completeness: string | null;
   error_code: string | null;
   error_message: string | null;
+  /** `host:pid` of the process running it; null for runs from before the column. */
+  runner: string | null;
 }
 
 export interface SyncCursorsTable {
@@ -195,6 +205,7 @@ export interface Database {
   endpoints: EndpointsTable;
   vulnerabilities: VulnerabilitiesTable;
   findings: FindingsTable;
+  vulnerability_exposure: VulnerabilityExposureTable;
   alerts: AlertsTable;
   incidents: IncidentsTable;
   sync_runs: SyncRunsTable;

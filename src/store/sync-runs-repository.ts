@@ -9,7 +9,7 @@ export class SyncRunsRepository {
     this.#db = db;
   }
 
-  async start(integrationId: string, dataset: string, now: string): Promise<number> {
+  async start(integrationId: string, dataset: string, now: string, runner: string): Promise<number> {
     const row = await this.#db
       .insertInto('sync_runs')
       .values({
@@ -18,6 +18,7 @@ export class SyncRunsRepository {
         status: 'running',
         started_at: now,
         skipped_reasons: '{}',
+        runner,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -28,8 +29,20 @@ export class SyncRunsRepository {
     await this.#db.updateTable('sync_runs').set(changes).where('id', '=', id).execute();
   }
 
+  /** The runs of an integration's dataset still marked running, with the process that runs each. */
+  running(integrationId: string, dataset: string): Promise<{ id: number; runner: string | null }[]> {
+    return this.#db
+      .selectFrom('sync_runs')
+      .select(['id', 'runner'])
+      .where('integration_id', '=', integrationId)
+      .where('dataset', '=', dataset)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
   /** Runs left "running" by a process that died: they are failed, and say why. */
-  async failInterrupted(integrationId: string, dataset: string, now: string): Promise<number> {
+  async failInterrupted(ids: readonly number[], now: string): Promise<number> {
+    if (ids.length === 0) return 0;
     const result = await this.#db
       .updateTable('sync_runs')
       .set({
@@ -38,8 +51,7 @@ export class SyncRunsRepository {
         error_code: 'SYNC_INTERRUPTED',
         error_message: 'The process stopped during the run.',
       })
-      .where('integration_id', '=', integrationId)
-      .where('dataset', '=', dataset)
+      .where('id', 'in', ids)
       .where('status', '=', 'running')
       .executeTakeFirst();
     return Number(result.numUpdatedRows);

@@ -7,6 +7,7 @@ import type { Repositories } from '../store/repositories.js';
 import type { SyncRunRow } from '../store/schema.js';
 import type { Dataset } from './dataset.js';
 import { RunCounters, type SyncProgress } from './run-counters.js';
+import { runnerAlive, thisRunner } from './run-owner.js';
 import { machinesDataset } from './datasets/machines.js';
 import { findingsDataset } from './datasets/findings.js';
 import { vulnerabilitiesDataset } from './datasets/vulnerabilities.js';
@@ -29,10 +30,10 @@ export interface SyncOptions {
 }
 
 export class SyncBusyError extends HubError {
-  constructor(integrationId: string, dataset: string) {
+  constructor(integrationId: string, dataset: string, runner?: string) {
     super(
       'SYNC_ALREADY_RUNNING',
-      `The ${dataset} sync of integration ${integrationId} is already running; wait for it to finish.`,
+      `The ${dataset} sync of integration ${integrationId} is already running${runner === undefined ? '' : ` in process ${runner}`}; wait for it to finish.`,
     );
   }
 }
@@ -88,8 +89,14 @@ export class SyncService {
     const repos = this.#repos;
     const counters = new RunCounters();
     try {
-      await repos.syncRuns.failInterrupted(integration.id, name, new Date().toISOString());
-      const runId = await repos.syncRuns.start(integration.id, name, new Date().toISOString());
+      const running = await repos.syncRuns.running(integration.id, name);
+      const live = running.find((run) => runnerAlive(run.runner));
+      if (live?.runner != null) throw new SyncBusyError(integration.id, name, live.runner);
+      await repos.syncRuns.failInterrupted(
+        running.map((run) => run.id),
+        new Date().toISOString(),
+      );
+      const runId = await repos.syncRuns.start(integration.id, name, new Date().toISOString(), thisRunner);
       let client: DefenderClient | undefined;
       try {
         client = await this.#integrations.client(integration.id, {

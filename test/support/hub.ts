@@ -18,7 +18,7 @@ export interface TestHub {
 export async function useHub(dialect: TestDialect): Promise<TestHub> {
   const { store, dispose } = await freshStore(dialect);
   afterAll(dispose);
-  const repos = createRepositories(store.db);
+  const repos = createRepositories(store);
   const integrations = new IntegrationService(repos.integrations, new SecretBox(Buffer.alloc(32, 7)));
   // Quick retries: tests that break the service on purpose should not wait minutes of back-off.
   return {

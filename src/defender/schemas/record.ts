@@ -17,21 +17,25 @@ export type RecordValidator<T> = (raw: unknown) => RecordResult<T>;
  * the top level to camelCase so one schema reads both. A leading run of capitals is one word: OSPlatform → osPlatform.
  */
 export function camelCaseKeys(record: Record<string, unknown>): Record<string, unknown> {
-  let changed = false;
+  // Most records (the whole JSON API) are camelCase already: look before building a copy of each.
+  if (!Object.keys(record).some(startsUpperCase)) return record;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     const camel = toCamelCase(key);
-    if (camel !== key) changed = true;
     // A record carrying both spellings keeps the camelCase one, the API's own.
     if (camel !== key && Object.hasOwn(record, camel)) continue;
     out[camel] = value;
   }
-  return changed ? out : record;
+  return out;
+}
+
+function startsUpperCase(key: string): boolean {
+  const first = key.charCodeAt(0);
+  return first >= 0x41 && first <= 0x5a;
 }
 
 function toCamelCase(key: string): string {
-  const first = key.charCodeAt(0);
-  if (!(first >= 0x41 && first <= 0x5a)) return key;
+  if (!startsUpperCase(key)) return key;
   let upper = 0;
   while (upper < key.length && /[A-Z]/.test(key.charAt(upper))) upper++;
   if (upper === key.length) return key.toLowerCase();

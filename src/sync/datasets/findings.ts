@@ -6,8 +6,13 @@ import { isTimestamp } from './machines.js';
 /** Above this many endpoints the via-files export is used: Microsoft recommends it past ~100,000 devices. */
 export const filesExportThreshold = 100_000;
 
+/**
+ * Rows per write transaction. Each commit rewrites the index pages it touched, so larger transactions store
+ * faster (SQLite: about 1.5 times at 5,000 rows as at 1,000); the writer holds one such batch in memory.
+ */
+export const writeBatchRows = 5000;
+
 export const findingSkipReasons = {
-  noCve: 'no CVE (installed software without a vulnerability)',
   unknownDevice: 'device not imported as an endpoint',
 } as const;
 
@@ -35,9 +40,7 @@ function toFindingRow(finding: Finding, integrationId: string, runId: number, no
     status: 'open',
     resolved_at: null,
     last_run_id: runId,
-    raw: JSON.stringify(unmapped(finding), (_key, value: unknown) =>
-      isTimestamp(value) ? value.raw : value,
-    ),
+    raw: JSON.stringify(unmapped(finding)),
     updated_at: now,
   };
 }
@@ -66,7 +69,14 @@ const mappedMembers = new Set([
  * make the findings table several times larger than its data.
  */
 function unmapped(finding: Finding): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(finding).filter(([key]) => !mappedMembers.has(key)));
+  const rest: Record<string, unknown> = {};
+  for (const key in finding) {
+    if (mappedMembers.has(key)) continue;
+    const value: unknown = finding[key];
+    // A parsed timestamp goes back to Defender's own string.
+    rest[key] = isTimestamp(value) ? value.raw : value;
+  }
+  return rest;
 }
 
 function findingBatches(ctx: DatasetContext, endpoints: number): AsyncIterable<Batch<Finding>> {
@@ -78,8 +88,9 @@ function findingBatches(ctx: DatasetContext, endpoints: number): AsyncIterable<B
 
 /**
  * The software-vulnerability snapshot → findings (endpoint × CVE × software). Rows of devices that are not
- * endpoints, and software rows without a CVE, are counted and skipped. After a complete run, open findings not
- * seen are resolved with the date, within the removal bound.
+ * endpoints are counted and skipped; rows without a CVE (software with no known vulnerability) are kept. After
+ * a complete run, open findings not seen are resolved with the date, within the removal bound, and the exposure
+ * per CVE is recounted.
  */
 export const findingsDataset: Dataset = {
   name: 'findings',
@@ -88,23 +99,34 @@ export const findingsDataset: Dataset = {
     const { integration, repos, runId, counters } = ctx;
     const machineIds = await repos.endpoints.machineIds(integration.id);
     const previous = await repos.findings.openCount(integration.id);
-    for await (const batch of findingBatches(ctx, machineIds.size)) {
-      const now = new Date().toISOString();
-      counters.read(batch);
-      const rows: NewFindingRow[] = [];
-      for (const finding of batch.items) {
-        if (finding.cveId == null) counters.skip(findingSkipReasons.noCve);
-        else if (!machineIds.has(finding.deviceId)) counters.skip(findingSkipReasons.unknownDevice);
-        else rows.push(toFindingRow(finding, integration.id, runId, now));
-      }
-      await repos.findings.upsertBatch(rows);
-      counters.upserted += rows.length;
+    const writer = repos.findings.writer((stored) => {
+      counters.upserted += stored;
       ctx.progress(counters);
+    });
+    try {
+      for await (const batch of findingBatches(ctx, machineIds.size)) {
+        const now = new Date().toISOString();
+        counters.read(batch);
+        for (const finding of batch.items) {
+          // A row without a CVE is installed software with no known vulnerability: kept, it is the endpoint's
+          // software inventory; the vulnerability views count only rows with a CVE.
+          if (!machineIds.has(finding.deviceId)) counters.skip(findingSkipReasons.unknownDevice);
+          else writer.add(toFindingRow(finding, integration.id, runId, now));
+        }
+        if (writer.buffered >= writeBatchRows) await writer.commit();
+        ctx.progress(counters);
+      }
+      await writer.commit();
+      await writer.flush();
+    } finally {
+      await writer.settle();
     }
     const unseen = await repos.findings.unseenOpenCount(integration.id, runId);
     const verdict = removalVerdict(unseen, previous, ctx.force, 'findings (resolved)');
-    if (verdict.allowed)
+    // With nothing unseen, the update would only scan millions of rows to change none.
+    if (verdict.allowed && unseen > 0)
       counters.removed = await repos.findings.resolveUnseen(integration.id, runId, new Date().toISOString());
+    await repos.findings.refreshExposure(integration.id);
     return { complete: true, completeness: `all pages read; ${verdict.note}` };
   },
 };

@@ -1,0 +1,30 @@
+/**
+ * A table written in bulk: its columns in the order values are flattened, with the PostgreSQL type of each
+ * (the unnest form needs one typed array per column), and the key an upsert updates on.
+ */
+export interface BulkTable {
+  readonly table: string;
+  readonly columns: readonly { readonly name: string; readonly pgType: string }[];
+  /** The unique key of `ON CONFLICT … DO UPDATE`; undefined for a plain INSERT. */
+  readonly conflict: readonly string[] | undefined;
+}
+
+/** Rows flattened column by column, row after row: what crosses to a writer thread in one structured clone. */
+export interface BulkRows {
+  readonly values: unknown[];
+  readonly count: number;
+}
+
+export function conflictClause(spec: BulkTable): string {
+  if (spec.conflict === undefined) return '';
+  const key = new Set(spec.conflict);
+  const updates = spec.columns
+    .filter((c) => !key.has(c.name))
+    .map((c) => `"${c.name}" = excluded."${c.name}"`)
+    .join(', ');
+  return ` on conflict (${spec.conflict.map((c) => `"${c}"`).join(', ')}) do update set ${updates}`;
+}
+
+export function columnList(spec: BulkTable): string {
+  return spec.columns.map((c) => `"${c.name}"`).join(', ');
+}

@@ -1,0 +1,64 @@
+import type { Kysely } from 'kysely';
+import type SqliteDatabase from 'better-sqlite3';
+import type { BulkRows, BulkTable } from './bulk-table.js';
+import { SqliteBackgroundWriter } from './sqlite-background-writer.js';
+import { SqliteBulkWriter } from './sqlite-bulk.js';
+import { writePostgresBulk } from './postgres-bulk.js';
+
+/** Rows of one table written in transactions: appended piece by piece, committed as one. */
+export interface BulkBatch {
+  /** Queues rows for the next commit (the SQLite writer thread takes them at once, off this thread's heap). */
+  append(rows: BulkRows): void;
+  /** Writes every row appended since the last commit as one transaction; resolves once it is committed. */
+  commit(): Promise<void>;
+}
+
+export interface BulkWriter {
+  batch(spec: BulkTable): BulkBatch;
+  close(): Promise<void>;
+}
+
+/** A batch whose rows wait in this thread until the commit hands them over at once. */
+function localBatch(write: (parts: readonly BulkRows[]) => Promise<void>): BulkBatch {
+  let parts: BulkRows[] = [];
+  return {
+    append: (rows) => {
+      if (rows.count > 0) parts.push(rows);
+    },
+    commit: () => {
+      const taken = parts;
+      parts = [];
+      return taken.length === 0 ? Promise.resolve() : write(taken);
+    },
+  };
+}
+
+export function postgresBulkWriter<DB>(db: Kysely<DB>): BulkWriter {
+  return {
+    batch: (spec) => localBatch((parts) => writePostgresBulk(db, spec, parts)),
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * A file gets a writer thread; an in-memory database has no second connection, so its writes run on the main
+ * one, holding Kysely's connection so they never interleave with another transaction.
+ */
+export function sqliteBulkWriter<DB>(
+  db: Kysely<DB>,
+  connection: SqliteDatabase.Database,
+  path: string,
+): BulkWriter {
+  if (path !== ':memory:') return new SqliteBackgroundWriter(path);
+  const writer = new SqliteBulkWriter(connection);
+  return {
+    batch: (spec) =>
+      localBatch((parts) =>
+        db.connection().execute(() => {
+          writer.write(spec, parts);
+          return Promise.resolve();
+        }),
+      ),
+    close: () => Promise.resolve(),
+  };
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { dialects } from '../support/stores.js';
+import { useHub, type TestHub } from '../support/hub.js';
+import type { NewFindingRow } from '../../src/store/schema.js';
+
+async function integrationId(hub: TestHub): Promise<string> {
+  const integration = await hub.integrations.create({
+    name: 'writer',
+    product: 'endpoint',
+    tenantId: 'contoso.onmicrosoft.com',
+    clientId: '00000000-0000-4000-8000-000000000001',
+    clientSecret: 'not-used',
+  });
+  return integration.id;
+}
+
+function finding(integration: string, key: string, overrides: Partial<NewFindingRow> = {}): NewFindingRow {
+  return {
+    integration_id: integration,
+    finding_key: key,
+    machine_id: 'm1',
+    cve_id: 'CVE-2024-0001',
+    software_name: 'edge',
+    status: 'open',
+    raw: '{}',
+    updated_at: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+async function stored(hub: TestHub) {
+  return hub.repos.db
+    .selectFrom('findings')
+    .select(['finding_key', 'software_version'])
+    .orderBy('finding_key')
+    .execute();
+}
+
+describe.each(dialects)('findings writer on %s', (dialect) => {
+  it('should store a key repeated in one batch once, with its last values', async () => {
+    const hub = await useHub(dialect);
+    const id = await integrationId(hub);
+    const writer = hub.repos.findings.writer(() => undefined);
+    writer.add(finding(id, 'a', { software_version: '1' }));
+    writer.add(finding(id, 'b', { software_version: '1' }));
+    writer.add(finding(id, 'a', { software_version: '2' }));
+    await writer.commit();
+    await writer.flush();
+    expect(await stored(hub)).toEqual([
+      { finding_key: 'a', software_version: '2' },
+      { finding_key: 'b', software_version: '1' },
+    ]);
+  });
+
+  it('should fail a batch the database refuses as a whole, and go on writing the next', async () => {
+    const hub = await useHub(dialect);
+    const id = await integrationId(hub);
+    const writer = hub.repos.findings.writer(() => undefined);
+    writer.add(finding(id, 'good'));
+    // `raw` is NOT NULL: the whole transaction is refused, the good row with it.
+    writer.add(finding(id, 'bad', { raw: null as unknown as string }));
+    await writer.commit();
+    await expect(writer.flush()).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED', message: /raw/i });
+    expect(await stored(hub)).toEqual([]);
+    writer.add(finding(id, 'next'));
+    await writer.commit();
+    await writer.flush();
+    expect((await stored(hub)).map((r) => r.finding_key)).toEqual(['next']);
+  });
+});
