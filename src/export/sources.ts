@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { flag, parseStringArray } from '../store/list-queries.js';
+import { flag, namesCve, parseStringArray } from '../store/list-queries.js';
 import { keysetRows } from './keyset.js';
 import { alertSummaryColumns } from '../store/activity-queries.js';
 
@@ -110,7 +110,10 @@ const endpoints: ExportSource = {
   },
 };
 
-/** Findings carry their endpoint's DNS name: a patch list is read by machine name, not by Defender id. */
+/**
+ * The vulnerability findings (rows with a CVE; software Defender reports without one is left out). They carry
+ * their endpoint's DNS name: a patch list is read by machine name, not by Defender id.
+ */
 const findings: ExportSource = {
   columns: [
     'id',
@@ -164,7 +167,8 @@ const findings: ExportSource = {
             'f.status',
             'f.resolved_at',
           ])
-          .where('f.id', '>', after ?? 0);
+          .where('f.id', '>', after ?? 0)
+          .where((eb) => namesCve(eb.ref('f.cve_id')));
         if (filter.integrationId !== undefined)
           query = query.where('f.integration_id', '=', filter.integrationId);
         return query.orderBy('f.id').limit(limit).execute();

@@ -11,10 +11,12 @@ export interface SimulatorCertificates {
  * A throw-away CA and a leaf for 127.0.0.1/localhost signed by it, generated per start (EC keys: milliseconds).
  * Validity follows the wall clock, not the simulated one, because TLS peers check it against their own.
  */
-export async function generateCertificates(): Promise<SimulatorCertificates> {
+export async function generateCertificates(
+  caName = 'defender-hub simulator CA',
+): Promise<SimulatorCertificates> {
   const notBeforeDate = new Date(Date.now() - 60 * 60 * 1000);
   const notAfterDate = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000);
-  const ca = await generate([{ name: 'commonName', value: 'defender-hub simulator CA' }], {
+  const ca = await generate([{ name: 'commonName', value: caName }], {
     algorithm: 'sha256',
     keyType: 'ec',
     notBeforeDate,

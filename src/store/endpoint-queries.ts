@@ -4,6 +4,7 @@ import {
   containsText,
   fetchPage,
   jsonArrayHolds,
+  namesCve,
   nullsLast,
   parseObjectArray,
   parseSort,
@@ -51,6 +52,7 @@ export interface EndpointSummary {
   lastSeen: string | null;
   stale: boolean;
   staleSince: string | null;
+  /** Open vulnerability findings: rows with a CVE (software rows without one are not counted). */
   openFindings: number;
 }
 
@@ -61,7 +63,7 @@ export interface EndpointDetail extends EndpointSummary {
   osBuild: number | null;
   rbacGroupId: string | null;
   lastExternalIpAddress: string | null;
-  /** Open findings per severity (`Unknown` when Defender gave none). */
+  /** Open vulnerability findings per severity (`Unknown` when Defender gave none). */
   openFindingsBySeverity: Record<string, number>;
   /** Stored alerts that name this machine. */
   alerts: number;
@@ -98,7 +100,7 @@ const summaryColumns = [
 
 type SummaryRow = Pick<Selectable<EndpointsTable>, (typeof summaryColumns)[number]>;
 
-/** A page of endpoints; the open-finding counts of the whole page come from one grouped query. */
+/** A page of endpoints; the open vulnerability counts of the whole page come from one grouped query. */
 export async function listEndpoints(
   db: Kysely<Database>,
   filter: EndpointFilter,
@@ -158,6 +160,7 @@ export async function getEndpoint(db: Kysely<Database>, id: number): Promise<End
       .where('integration_id', '=', row.integration_id)
       .where('machine_id', '=', row.machine_id)
       .where('status', '=', 'open')
+      .where((eb) => namesCve(eb.ref('cve_id')))
       .groupBy('severity')
       .execute(),
     db
@@ -196,7 +199,7 @@ export async function endpointKey(db: Kysely<Database>, id: number): Promise<End
 const keyOf = (row: { integration_id: string; machine_id: string }): string =>
   `${row.integration_id}\n${row.machine_id}`;
 
-/** Open findings per endpoint of a page, in one grouped query over the page's machines only. */
+/** Open vulnerability findings per endpoint of a page, in one grouped query over the page's machines only. */
 async function openFindingCounts(
   db: Kysely<Database>,
   rows: readonly SummaryRow[],
@@ -206,6 +209,7 @@ async function openFindingCounts(
     .selectFrom('findings')
     .select(['integration_id', 'machine_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('status', '=', 'open')
+    .where((eb) => namesCve(eb.ref('cve_id')))
     .where('integration_id', 'in', [...new Set(rows.map((r) => r.integration_id))])
     .where('machine_id', 'in', [...new Set(rows.map((r) => r.machine_id))])
     .groupBy(['integration_id', 'machine_id'])

@@ -1,7 +1,16 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, NotNull } from 'kysely';
 import type { Database } from './schema.js';
 import type { EndpointKey } from './endpoint-queries.js';
-import { fetchPage, flag, nullsLast, severityRank, type Page, type PageRequest } from './list-queries.js';
+import {
+  fetchPage,
+  flag,
+  namesCve,
+  nullsLast,
+  parseStoredJson,
+  severityRank,
+  type Page,
+  type PageRequest,
+} from './list-queries.js';
 
 export const findingStatuses = ['open', 'resolved', 'all'] as const;
 export type FindingStatusFilter = (typeof findingStatuses)[number];
@@ -9,7 +18,7 @@ export type FindingStatusFilter = (typeof findingStatuses)[number];
 export interface FindingSummary {
   id: number;
   findingKey: string;
-  cveId: string | null;
+  cveId: string;
   softwareVendor: string | null;
   softwareName: string | null;
   softwareVersion: string | null;
@@ -25,9 +34,14 @@ export interface FindingSummary {
   lastSeen: string | null;
   status: 'open' | 'resolved';
   resolvedAt: string | null;
+  /**
+   * Defender's members of the record that have no field above (disk and registry paths, the device context,
+   * members Microsoft adds later): the sync stores only those beside the columns.
+   */
+  defender: unknown;
 }
 
-/** One endpoint's findings (only of its own integration and machine), worst first. */
+/** One endpoint's vulnerability findings (its integration and machine, rows with a CVE only), worst first. */
 export async function listEndpointFindings(
   db: Kysely<Database>,
   endpoint: EndpointKey,
@@ -37,7 +51,8 @@ export async function listEndpointFindings(
   let query = db
     .selectFrom('findings')
     .where('integration_id', '=', endpoint.integrationId)
-    .where('machine_id', '=', endpoint.machineId);
+    .where('machine_id', '=', endpoint.machineId)
+    .where((eb) => namesCve(eb.ref('cve_id')));
   if (status !== 'all') query = query.where('status', '=', status);
   const rows = query
     .select([
@@ -58,7 +73,9 @@ export async function listEndpointFindings(
       'last_seen_raw',
       'status',
       'resolved_at',
+      'raw',
     ])
+    .$narrowType<{ cve_id: NotNull }>()
     .orderBy((eb) => severityRank(eb.ref('severity')), 'desc')
     .orderBy('cvss_score', nullsLast('desc'))
     .orderBy('id', 'asc');
@@ -85,6 +102,7 @@ export async function listEndpointFindings(
         lastSeen: row.last_seen_raw,
         status: row.status,
         resolvedAt: row.resolved_at,
+        defender: parseStoredJson(row.raw),
       })),
   );
 }

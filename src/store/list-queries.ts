@@ -103,6 +103,15 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * A finding is a vulnerability only when it names a CVE: Defender's export also sends one row per installed
+ * software with no known vulnerability (`cve_id` null), which belongs to the endpoint's software, not to its
+ * vulnerabilities. Every view that counts or lists vulnerabilities filters with this.
+ */
+export function namesCve(cveId: Expression<string | null>): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${cveId} is not null`;
+}
+
 /** Defender's severity words ranked, so "highest first" means Critical before High before Medium before Low. */
 export function severityRank(column: Expression<string | null>): RawBuilder<number> {
   return sql<number>`case ${column} when 'Critical' then 4 when 'High' then 3 when 'Medium' then 2 when 'Low' then 1 when 'Informational' then 0 else -1 end`;

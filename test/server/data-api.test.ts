@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
 import { simPost, useSimulator } from '../support/simulator.js';
-import type { EndpointRow } from '../../src/store/schema.js';
+import type { EndpointRow, FindingRow } from '../../src/store/schema.js';
 import { simulatorSettings, useApi, type Answer, type TestApi } from './api-harness.js';
 
 interface Page<T> {
@@ -34,9 +34,22 @@ interface EndpointDetail extends Endpoint {
   defender: { id: string };
 }
 interface Finding {
+  findingKey: string;
   cveId: string | null;
   severity: string | null;
   status: string;
+}
+interface Software {
+  softwareVendor: string | null;
+  softwareName: string | null;
+  softwareVersion: string | null;
+  openVulnerabilities: number;
+  id: string | null;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  exploitabilityLevel: string | null;
+  updateAvailable: boolean | null;
+  defender: unknown;
 }
 interface Vulnerability {
   cveId: string;
@@ -62,25 +75,77 @@ interface SyncRun {
 
 const sim = await useSimulator({ machines: 150, seed: 72, findingsPerMachine: 6, slowMs: 800 });
 
-/** Byte order, nulls last, then id: what both dialects do with the test database's C collation. */
+/** Byte order, nulls last: what both dialects do with the test database's C collation. */
+function compareText(x: string | null, y: string | null): number {
+  if (x === y) return 0;
+  if (x === null) return 1;
+  if (y === null) return -1;
+  return x < y ? -1 : 1;
+}
+
+/** By one text, then id. */
 function byText<T extends { id: number }>(value: (row: T) => string | null, direction: 1 | -1 = 1) {
-  return (a: T, b: T): number => {
-    const x = value(a);
-    const y = value(b);
-    if (x !== y) {
-      if (x === null) return 1;
-      if (y === null) return -1;
-      return (x < y ? -1 : 1) * direction;
-    }
-    return a.id - b.id;
-  };
+  return (a: T, b: T): number => compareText(value(a), value(b)) * direction || a.id - b.id;
+}
+
+/** Open rows with a CVE per machine: what the vulnerability views count. */
+function openVulnerabilityCounts(rows: readonly FindingRow[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const f of rows)
+    if (f.status === 'open' && f.cve_id !== null)
+      counts.set(f.machine_id, (counts.get(f.machine_id) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * An endpoint's installed software as the route should answer it, computed from its stored findings: its open
+ * rows grouped by vendor × name × version, the rows with a CVE counted, the row without one (if Defender sent
+ * it) giving its own fields; by name, version, vendor.
+ */
+function expectedSoftware(rows: readonly FindingRow[]): Software[] {
+  const groups = new Map<string, Software>();
+  for (const f of rows.filter((r) => r.status === 'open')) {
+    const key = JSON.stringify([f.software_vendor, f.software_name, f.software_version]);
+    const item = groups.get(key) ?? {
+      softwareVendor: f.software_vendor,
+      softwareName: f.software_name,
+      softwareVersion: f.software_version,
+      openVulnerabilities: 0,
+      id: null,
+      firstSeen: null,
+      lastSeen: null,
+      exploitabilityLevel: null,
+      updateAvailable: null,
+      defender: null,
+    };
+    if (f.cve_id !== null) item.openVulnerabilities++;
+    else
+      Object.assign(item, {
+        id: f.finding_key,
+        firstSeen: f.first_seen_raw,
+        lastSeen: f.last_seen_raw,
+        exploitabilityLevel: f.exploitability_level,
+        updateAvailable: f.update_available === null ? null : f.update_available !== 0,
+        defender: JSON.parse(f.raw) as unknown,
+      });
+    groups.set(key, item);
+  }
+  return [...groups.values()].sort(
+    (a, b) =>
+      compareText(a.softwareName, b.softwareName) ||
+      compareText(a.softwareVersion, b.softwareVersion) ||
+      compareText(a.softwareVendor, b.softwareVendor),
+  );
 }
 
 describe.each(dialects)('data API on %s', (dialect) => {
   let api: TestApi;
   let integrationId: string;
   let endpoints: EndpointRow[];
+  /** Open findings with a CVE per machine id, counted here from the stored rows. */
   let openFindings: Map<string, number>;
+  /** Endpoints with installed software Defender reports without any CVE (rows with cve_id null). */
+  let withCvelessSoftware: EndpointRow[];
 
   const get = <T>(url: string): Promise<Answer<T>> => api.call<T>('GET', url);
   /** Every item of a list, read page by page at the largest page size. */
@@ -122,13 +187,12 @@ describe.each(dialects)('data API on %s', (dialect) => {
     const db = api.hub.store.db;
     endpoints = await db.selectFrom('endpoints').selectAll().where('stale', '=', 0).execute();
     expect(endpoints.length).toBeGreaterThan(50);
-    const findings = await db
-      .selectFrom('findings')
-      .select(['integration_id', 'machine_id'])
-      .where('status', '=', 'open')
-      .execute();
-    openFindings = new Map();
-    for (const f of findings) openFindings.set(f.machine_id, (openFindings.get(f.machine_id) ?? 0) + 1);
+    const findings = await db.selectFrom('findings').selectAll().where('status', '=', 'open').execute();
+    openFindings = openVulnerabilityCounts(findings);
+    const cveless = new Set(findings.filter((f) => f.cve_id === null).map((f) => f.machine_id));
+    withCvelessSoftware = endpoints.filter((e) => cveless.has(e.machine_id));
+    // The simulator gives a few machines one such row: the tests below need some to mean anything.
+    expect(withCvelessSoftware.length).toBeGreaterThan(0);
   });
 
   it('should answer 409 SYNC_ALREADY_RUNNING while a sync of the same dataset runs', async () => {
@@ -274,6 +338,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
       .selectFrom('findings')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('machine_id', '=', withAlerts.machine_id)
+      .where('cve_id', 'is not', null)
       .executeTakeFirstOrThrow();
     expect((await all<Finding>(`/api/v1/endpoints/${withAlerts.id}/vulnerabilities?status=all`)).length).toBe(
       stored.n,
@@ -287,8 +352,77 @@ describe.each(dialects)('data API on %s', (dialect) => {
     expect(endpointAlerts.every((a) => a.machineIds.includes(withAlerts.machine_id))).toBe(true);
   });
 
+  /** The stored findings of an endpoint's machine, every status. */
+  const storedFindings = (endpoint: EndpointRow): Promise<FindingRow[]> =>
+    api.hub.store.db
+      .selectFrom('findings')
+      .selectAll()
+      .where('integration_id', '=', endpoint.integration_id)
+      .where('machine_id', '=', endpoint.machine_id)
+      .execute();
+
+  it('should count and list only findings with a CVE as vulnerabilities', async () => {
+    for (const endpoint of withCvelessSoftware) {
+      const rows = (await storedFindings(endpoint)).filter((f) => f.cve_id !== null);
+      const open = rows.filter((f) => f.status === 'open');
+      const bySeverity: Record<string, number> = {};
+      for (const f of open)
+        bySeverity[f.severity ?? 'Unknown'] = (bySeverity[f.severity ?? 'Unknown'] ?? 0) + 1;
+
+      const { body } = await get<EndpointDetail>(`/api/v1/endpoints/${endpoint.id}`);
+      expect(body.openFindings).toBe(open.length);
+      expect(body.openFindingsBySeverity).toEqual(bySeverity);
+      const [listed] = await all<Endpoint>(`/api/v1/endpoints?search=${endpoint.machine_id}`);
+      expect(listed?.openFindings).toBe(open.length);
+
+      const keys = (findings: Finding[]) => findings.map((f) => f.findingKey).sort();
+      const vulnerabilities = await all<Finding>(`/api/v1/endpoints/${endpoint.id}/vulnerabilities`);
+      expect(vulnerabilities.every((f) => f.cveId !== null)).toBe(true);
+      expect(keys(vulnerabilities)).toEqual(open.map((f) => f.finding_key).sort());
+      const everyStatus = await all<Finding>(`/api/v1/endpoints/${endpoint.id}/vulnerabilities?status=all`);
+      expect(keys(everyStatus)).toEqual(rows.map((f) => f.finding_key).sort());
+    }
+  });
+
+  it("should list an endpoint's installed software, with and without CVEs, as the store holds it", async () => {
+    const targets = [...new Set([...withCvelessSoftware, ...endpoints.slice(0, 5)])];
+    const answered: Software[] = [];
+    for (const endpoint of targets) {
+      const items = await all<Software>(`/api/v1/endpoints/${endpoint.id}/software`);
+      expect(items).toEqual(expectedSoftware(await storedFindings(endpoint)));
+      answered.push(...items);
+    }
+    expect(answered.some((s) => s.id !== null && s.openVulnerabilities === 0)).toBe(true);
+    expect(answered.some((s) => s.openVulnerabilities > 1)).toBe(true);
+
+    const largest = targets.reduce((a, b) =>
+      (openFindings.get(a.machine_id) ?? 0) >= (openFindings.get(b.machine_id) ?? 0) ? a : b,
+    );
+    const expected = expectedSoftware(await storedFindings(largest));
+    const { body } = await get<Page<Software>>(`/api/v1/endpoints/${largest.id}/software?page=2&pageSize=2`);
+    expect(body).toEqual({ items: expected.slice(2, 4), total: expected.length, page: 2, pageSize: 2 });
+  });
+
+  it("should leave resolved rows out of an endpoint's software", async () => {
+    const db = api.hub.store.db;
+    const endpoint = withCvelessSoftware[0]!;
+    const open = (await storedFindings(endpoint)).filter((f) => f.status === 'open');
+    const cveless = open.find((f) => f.cve_id === null)!;
+    const withCve = open.find((f) => f.cve_id !== null)!;
+    const resolve = (status: 'open' | 'resolved') =>
+      db.updateTable('findings').set({ status }).where('id', 'in', [cveless.id, withCve.id]).execute();
+    await resolve('resolved');
+    try {
+      const items = await all<Software>(`/api/v1/endpoints/${endpoint.id}/software`);
+      expect(items).toEqual(expectedSoftware(await storedFindings(endpoint)));
+      expect(items.map((s) => s.id)).not.toContain(cveless.finding_key);
+    } finally {
+      await resolve('open');
+    }
+  });
+
   it('should answer 404 for an unknown endpoint and 400 for a malformed id', async () => {
-    for (const path of ['', '/vulnerabilities', '/alerts']) {
+    for (const path of ['', '/vulnerabilities', '/software', '/alerts']) {
       const { status, body } = await get<ErrorAnswer>(`/api/v1/endpoints/999999${path}`);
       expect(status).toBe(404);
       expect(body.error.code).toBe('ENDPOINT_NOT_FOUND');
@@ -383,6 +517,13 @@ describe.each(dialects)('data API on %s', (dialect) => {
   });
 
   it('should refuse bad paging and unknown query parameters with 400', async () => {
+    for (const query of ['pageSize=501', 'page=0', 'colour=blue']) {
+      const { status, body } = await get<ErrorAnswer>(
+        `/api/v1/endpoints/${endpoints[0]!.id}/software?${query}`,
+      );
+      expect(status, query).toBe(400);
+      expect(body.error.code).toBe('INVALID_INPUT');
+    }
     for (const query of [
       'pageSize=501',
       'pageSize=0',
@@ -428,6 +569,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
         'GET /api/v1/endpoints',
         'GET /api/v1/endpoints/{id}',
         'GET /api/v1/endpoints/{id}/vulnerabilities',
+        'GET /api/v1/endpoints/{id}/software',
         'GET /api/v1/endpoints/{id}/alerts',
         'GET /api/v1/vulnerabilities',
         'GET /api/v1/vulnerabilities/{cveId}',

@@ -29,7 +29,12 @@ async function* counted(
 export function exportCommand(): Command {
   return new Command('export')
     .description('Export stored records, streamed from the database page by page')
-    .addArgument(new Argument('<dataset>', 'what to export').choices(exportDatasets))
+    .addArgument(
+      new Argument(
+        '<dataset>',
+        'what to export; findings are the vulnerabilities (rows with a CVE), not software reported without one',
+      ).choices(exportDatasets),
+    )
     .option('--integration <id|name>', 'only this integration')
     .addOption(new Option('--format <format>', 'output format').choices(exportFormats).default('ndjson'))
     .option('--out <file>', 'write to this file instead of stdout')

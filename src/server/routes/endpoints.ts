@@ -3,6 +3,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { endpointKey, endpointSorts, getEndpoint, listEndpoints } from '../../store/endpoint-queries.js';
 import { findingStatuses, listEndpointFindings } from '../../store/finding-queries.js';
+import { listEndpointSoftware } from '../../store/software-queries.js';
 import { listAlerts } from '../../store/activity-queries.js';
 import {
   errorResponses,
@@ -12,7 +13,7 @@ import {
   pageQuery,
   queryFlag,
 } from '../schemas/common.js';
-import { endpointDetailBody, endpointSummaryBody, findingBody } from '../schemas/endpoint.js';
+import { endpointDetailBody, endpointSummaryBody, findingBody, softwareBody } from '../schemas/endpoint.js';
 import { alertSummaryBody } from '../schemas/activity.js';
 import { found } from '../not-found.js';
 
@@ -40,7 +41,7 @@ const endpointListQuery = pageQuery
 
 const notFound = (id: number): string => `No endpoint with id ${id}.`;
 
-/** Endpoints: the list, one endpoint's summary, and its findings and alerts. */
+/** Endpoints: the list, one endpoint's summary, and its vulnerabilities, software and alerts. */
 export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
   const db = hub.store.db;
 
@@ -65,7 +66,7 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     {
       schema: {
         tags,
-        summary: 'One endpoint, with its open findings by severity and its alert count',
+        summary: 'One endpoint, with its open vulnerability findings by severity and its alert count',
         params: numericIdParams,
         response: { 200: endpointDetailBody, ...errorResponses(400, 404) },
       },
@@ -79,7 +80,7 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     {
       schema: {
         tags,
-        summary: "An endpoint's vulnerability findings",
+        summary: "An endpoint's vulnerability findings (rows with a CVE)",
         params: numericIdParams,
         querystring: pageQuery.extend({ status: z.enum(findingStatuses).default('open') }).strict(),
         response: { 200: pageOf(findingBody), ...errorResponses(400, 404) },
@@ -90,6 +91,24 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
       const { status, ...page } = request.query;
       const key = found(await endpointKey(db, id), 'ENDPOINT_NOT_FOUND', notFound(id));
       return listEndpointFindings(db, key, status, page);
+    },
+  );
+
+  app.get(
+    '/endpoints/:id/software',
+    {
+      schema: {
+        tags,
+        summary: "An endpoint's installed software: one item per open software version, with or without CVEs",
+        params: numericIdParams,
+        querystring: pageQuery.strict(),
+        response: { 200: pageOf(softwareBody), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const key = found(await endpointKey(db, id), 'ENDPOINT_NOT_FOUND', notFound(id));
+      return listEndpointSoftware(db, key, request.query);
     },
   );
 

@@ -19,7 +19,12 @@ export const endpointSummaryBody = z.object({
   lastSeen: z.string().nullable().describe("Defender's raw lastSeen (seven fractional digits kept)."),
   stale: z.boolean().describe('Defender no longer lists the machine.'),
   staleSince: z.string().nullable(),
-  openFindings: z.number().int(),
+  openFindings: z
+    .number()
+    .int()
+    .describe(
+      'Open vulnerability findings: rows with a CVE (installed software without one is not counted).',
+    ),
 });
 
 export const endpointDetailBody = endpointSummaryBody.extend({
@@ -29,15 +34,24 @@ export const endpointDetailBody = endpointSummaryBody.extend({
   osBuild: z.number().nullable(),
   rbacGroupId: z.string().nullable(),
   lastExternalIpAddress: z.string().nullable(),
-  openFindingsBySeverity: z.record(z.string(), z.number().int()),
+  openFindingsBySeverity: z
+    .record(z.string(), z.number().int())
+    .describe('Open vulnerability findings per severity (Unknown when Defender gave none).'),
   alerts: z.number().int().describe('Stored alerts that name this machine.'),
   defender: z.unknown().describe('The Defender machine record as received.'),
 });
 
+/** What a row of the software-vulnerability export keeps beside its columns. */
+const defenderMembers = z
+  .unknown()
+  .describe(
+    "The Defender record's members that have no field above (disk and registry paths, device context, newer members).",
+  );
+
 export const findingBody = z.object({
   id: z.number().int(),
   findingKey: z.string(),
-  cveId: z.string().nullable(),
+  cveId: z.string(),
   softwareVendor: z.string().nullable(),
   softwareName: z.string().nullable(),
   softwareVersion: z.string().nullable(),
@@ -52,4 +66,25 @@ export const findingBody = z.object({
   lastSeen: z.string().nullable(),
   status: z.enum(['open', 'resolved']),
   resolvedAt: z.string().nullable(),
+  defender: defenderMembers,
+});
+
+/**
+ * One installed software version; the fields from `id` on are those of the export's row without a CVE for it,
+ * all null when Defender sent none (the version has open vulnerabilities only).
+ */
+export const softwareBody = z.object({
+  softwareVendor: z.string().nullable(),
+  softwareName: z.string().nullable(),
+  softwareVersion: z.string().nullable(),
+  openVulnerabilities: z.number().int().describe('Open findings of this software version that name a CVE.'),
+  id: z
+    .string()
+    .nullable()
+    .describe("Defender's record id of the row without a CVE, when the export sent one for this version."),
+  firstSeen: z.string().nullable().describe("That row's raw firstSeenTimestamp."),
+  lastSeen: z.string().nullable().describe("That row's raw lastSeenTimestamp."),
+  exploitabilityLevel: z.string().nullable().describe("That row's exploitabilityLevel."),
+  updateAvailable: z.boolean().nullable().describe("That row's securityUpdateAvailable."),
+  defender: defenderMembers,
 });
