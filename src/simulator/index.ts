@@ -10,7 +10,7 @@ import { FaultInjector, parseFaultSpec } from './http/faults.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { buildRoutes } from './http/routes.js';
 import { SasSigner } from './http/sas.js';
-import { createSimulatorServer } from './http/server.js';
+import { closeServer, createSimulatorServer } from './http/server.js';
 import { StatsRecorder } from './http/stats.js';
 import type { SimState } from './state.js';
 import { TICKS_PER_DAY } from './time.js';
@@ -172,13 +172,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     caPem: certificates.caPem,
     caFile: options.caOut,
     control,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrateToLatest, openStore } from '../../src/store/database.js';
 import { dialects } from '../support/stores.js';
-import { useHub, type TestHub } from '../support/hub.js';
+import { hubOn, useHub, type TestHub } from '../support/hub.js';
 import type { NewFindingRow } from '../../src/store/schema.js';
 
 async function integrationId(hub: TestHub): Promise<string> {
@@ -36,9 +37,20 @@ async function stored(hub: TestHub) {
     .execute();
 }
 
-describe.each(dialects)('findings writer on %s', (dialect) => {
+// An in-memory SQLite database has no second connection for the writer thread: its writes run in-thread.
+const stores = [...dialects, 'sqlite in memory'] as const;
+
+async function hubFor(store: (typeof stores)[number]): Promise<TestHub> {
+  if (store !== 'sqlite in memory') return useHub(store);
+  const memory = openStore('sqlite::memory:');
+  afterAll(() => memory.close());
+  await migrateToLatest(memory);
+  return hubOn(memory);
+}
+
+describe.each(stores)('findings writer on %s', (dialect) => {
   it('should store a key repeated in one batch once, with its last values', async () => {
-    const hub = await useHub(dialect);
+    const hub = await hubFor(dialect);
     const id = await integrationId(hub);
     const writer = hub.repos.findings.writer(() => undefined);
     writer.add(finding(id, 'a', { software_version: '1' }));
@@ -53,7 +65,7 @@ describe.each(dialects)('findings writer on %s', (dialect) => {
   });
 
   it('should fail a batch the database refuses as a whole, and go on writing the next', async () => {
-    const hub = await useHub(dialect);
+    const hub = await hubFor(dialect);
     const id = await integrationId(hub);
     const writer = hub.repos.findings.writer(() => undefined);
     writer.add(finding(id, 'good'));

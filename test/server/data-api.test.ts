@@ -3,6 +3,7 @@ import { dialects } from '../support/stores.js';
 import { simPost, useSimulator } from '../support/simulator.js';
 import type { EndpointRow, FindingRow } from '../../src/store/schema.js';
 import { simulatorSettings, useApi, type Answer, type TestApi } from './api-harness.js';
+import type { SoftwareSummary as Software } from '../../src/store/software-queries.js';
 
 interface Page<T> {
   items: T[];
@@ -38,18 +39,6 @@ interface Finding {
   cveId: string | null;
   severity: string | null;
   status: string;
-}
-interface Software {
-  softwareVendor: string | null;
-  softwareName: string | null;
-  softwareVersion: string | null;
-  openVulnerabilities: number;
-  id: string | null;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  exploitabilityLevel: string | null;
-  updateAvailable: boolean | null;
-  defender: unknown;
 }
 interface Vulnerability {
   cveId: string;

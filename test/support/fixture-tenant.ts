@@ -9,6 +9,7 @@ import { generateCertificates } from '../../src/simulator/certificates.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 import { readFixture } from './fixtures.js';
+import { closeServer } from '../../src/simulator/http/server.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -247,14 +248,7 @@ export async function startFixtureTenant(authority: RunningSimulator): Promise<F
     },
     derivedMachines,
     served,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

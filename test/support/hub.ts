@@ -6,6 +6,7 @@ import { SyncService } from '../../src/sync/sync-service.js';
 import type { Integration } from '../../src/integrations/integration-schema.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { freshStore, type TestDialect } from './stores.js';
+import type { Store } from '../../src/store/database.js';
 import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 
 export interface TestHub {
@@ -18,6 +19,11 @@ export interface TestHub {
 export async function useHub(dialect: TestDialect): Promise<TestHub> {
   const { store, dispose } = await freshStore(dialect);
   afterAll(dispose);
+  return hubOn(store);
+}
+
+/** The hub's services over a store the caller opened (and closes). */
+export function hubOn(store: Store): TestHub {
   const repos = createRepositories(store);
   const integrations = new IntegrationService(repos.integrations, new SecretBox(Buffer.alloc(32, 7)));
   // Quick retries: tests that break the service on purpose should not wait minutes of back-off.

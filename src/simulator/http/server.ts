@@ -190,3 +190,14 @@ export function createSimulatorServer(
     void handle(state, routes, req, res);
   });
 }
+
+/** Stops listening and cuts open keep-alive connections, so a test or a Ctrl+C does not wait for idle sockets. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.close((error) => {
+      if (error === undefined) resolve();
+      else reject(error);
+    });
+    server.closeAllConnections();
+  });
+}

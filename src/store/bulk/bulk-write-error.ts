@@ -13,3 +13,12 @@ export class BulkWriteError extends HubError {
     );
   }
 }
+
+/** A database driver's error as the batch's failure, its code and the error itself kept. */
+export function bulkWriteFailure(error: unknown): BulkWriteError {
+  const code = (error as { code?: unknown }).code;
+  return new BulkWriteError(error instanceof Error ? error.message : 'unknown error', {
+    databaseCode: typeof code === 'string' ? code : undefined,
+    cause: error,
+  });
+}

@@ -4,6 +4,7 @@ import type { BulkRows, BulkTable } from './bulk-table.js';
 import { SqliteBackgroundWriter } from './sqlite-background-writer.js';
 import { SqliteBulkWriter } from './sqlite-bulk.js';
 import { writePostgresBulk } from './postgres-bulk.js';
+import { bulkWriteFailure } from './bulk-write-error.js';
 
 /** Rows of one table written in transactions: appended piece by piece, committed as one. */
 export interface BulkBatch {
@@ -55,8 +56,12 @@ export function sqliteBulkWriter<DB>(
     batch: (spec) =>
       localBatch((parts) =>
         db.connection().execute(() => {
-          writer.write(spec, parts);
-          return Promise.resolve();
+          try {
+            writer.write(spec, parts);
+            return Promise.resolve();
+          } catch (error) {
+            return Promise.reject(bulkWriteFailure(error));
+          }
         }),
       ),
     close: () => Promise.resolve(),

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { BulkWriteError } from './bulk-write-error.js';
+import { bulkWriteFailure } from './bulk-write-error.js';
 import { columnList, conflictClause, type BulkRows, type BulkTable } from './bulk-table.js';
 
 /**
@@ -17,11 +17,7 @@ export async function writePostgresBulk<DB>(
   try {
     await statement.execute(db);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    throw new BulkWriteError(error instanceof Error ? error.message : 'unknown error', {
-      databaseCode: typeof code === 'string' ? code : undefined,
-      cause: error,
-    });
+    throw bulkWriteFailure(error);
   }
 }
 
