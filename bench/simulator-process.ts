@@ -12,6 +12,7 @@ export interface SimulatorProcess {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly caPem: string;
+  readonly caFile: string;
   stop(): void;
 }
 
@@ -50,6 +51,7 @@ export async function startSimulatorProcess(
       clientId: event.clientId ?? '',
       clientSecret: event.clientSecret ?? '',
       caPem: readFileSync(caFile, 'utf8'),
+      caFile,
       stop: () => child.kill('SIGTERM'),
     };
   }

@@ -1,9 +1,11 @@
 /**
- * `npm run bench` (sync): a full sync of a large simulated tenant into SQLite and into PostgreSQL. Prints wall
- * time, API calls against the page-cap minimum, records/s and peak RSS, and — in the same run, into the same
- * database — the raw bulk-insert rate of the same finding rows, with the ratio of the two.
+ * `npm run bench` (sync): a full sync of a large simulated tenant into SQLite and into PostgreSQL, run as users
+ * run it (`defender-hub sync`, the built command, in a process of its own). Prints wall time, API calls against the
+ * page-cap minimum, records/s and the sync process's peak RSS, and — in the same run, into the same database — the
+ * raw bulk-insert rate of the same finding rows, with the ratio of the two. Several tenant sizes show whether the
+ * RSS stays flat.
  *
- *   BENCH_MACHINES=100000 BENCH_FINDINGS_PER_MACHINE=50 BENCH_DIALECTS=sqlite,postgres npm run bench
+ *   BENCH_MACHINES=20000,100000 BENCH_FINDINGS_PER_MACHINE=50 BENCH_DIALECTS=sqlite,postgres npm run bench:sync
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,27 +15,39 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.js';
 import { openHub, type Hub } from '../src/app/hub.js';
-import type { SyncRunRow } from '../src/store/schema.js';
 import { findingsTable, flattenFindings } from '../src/store/findings-writer.js';
 import { writeBatchRows } from '../src/sync/datasets/findings.js';
-import { measure, startSimulatorProcess } from './simulator-process.js';
+import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
+import { runCli } from './hub-process.js';
 import { simulatorIntegrationSettings } from '../src/simulator/integration-settings.js';
 
-const machines = Number(process.env.BENCH_MACHINES ?? 100_000);
+const sizes = (process.env.BENCH_MACHINES ?? '20000,100000').split(',').map(Number);
 const findingsPerMachine = Number(process.env.BENCH_FINDINGS_PER_MACHINE ?? 50);
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
 const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
+/** What `defender-hub sync --json` prints per run (the sync_runs row). */
+interface RunLine {
+  readonly dataset: string;
+  readonly status: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly recordsIn: number;
+  readonly upserted: number;
+  readonly skipped: number;
+  readonly apiCalls: number;
+}
+
 /** The fewest calls the page caps allow for what a run read. */
-function minimumCalls(run: SyncRunRow): number {
+function minimumCalls(run: RunLine): number {
   const per =
     { machines: 10_000, vulnerabilities: 8000, findings: 200_000, alerts: 1000, incidents: 1000 }[
       run.dataset
     ] ?? 1;
   const pages =
-    Math.floor(run.records_in / per) +
+    Math.floor(run.recordsIn / per) +
     (run.dataset === 'findings' || run.dataset === 'alerts' || run.dataset === 'incidents'
-      ? run.records_in % per === 0
+      ? run.recordsIn % per === 0
         ? 0
         : 1
       : 1);
@@ -41,33 +55,51 @@ function minimumCalls(run: SyncRunRow): number {
   return Math.max(1, pages) + (run.dataset === 'alerts' || run.dataset === 'incidents' ? 1 : 0);
 }
 
-async function openBenchHub(dialect: string): Promise<{ hub: Hub; cleanup: () => Promise<void> }> {
+/** A database of its own per run: a SQLite file in a fresh directory, or a fresh PostgreSQL database. */
+async function benchDatabase(
+  dialect: string,
+): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'dh-sync-bench-'));
   const env = { HUB_DATA_DIR: dir, HUB_SECRET_KEY: randomBytes(32).toString('base64') };
+  const removeDir = (): void => {
+    rmSync(dir, { recursive: true, force: true });
+  };
   if (dialect === 'sqlite') {
-    const hub = await openHub(loadConfig(env));
     return {
-      hub,
-      cleanup: async () => {
-        await hub.close();
-        rmSync(dir, { recursive: true, force: true });
+      env,
+      drop: () => {
+        removeDir();
+        return Promise.resolve();
       },
     };
   }
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const name = `bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const hub = await openHub(loadConfig({ ...env, DATABASE_URL: postgresUrl }), { schema });
+  await admin.query(`create database ${name}`);
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
   return {
-    hub,
-    cleanup: async () => {
-      await hub.close();
-      await admin.query(`drop schema ${schema} cascade`);
+    env: { ...env, DATABASE_URL: url.href },
+    drop: async () => {
+      await admin.query(`drop database ${name} with (force)`);
       await admin.end();
-      rmSync(dir, { recursive: true, force: true });
+      removeDir();
     },
   };
+}
+
+function seconds(run: RunLine): number {
+  return Math.max((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000, 0.001);
+}
+
+function printRuns(runs: readonly RunLine[]): void {
+  console.log('dataset          status     records in   upserted    skipped  API calls  minimum  records/s');
+  for (const run of runs) {
+    console.log(
+      `${run.dataset.padEnd(16)} ${run.status.padEnd(10)} ${String(run.recordsIn).padStart(10)} ${String(run.upserted).padStart(10)} ${String(run.skipped).padStart(10)} ${String(run.apiCalls).padStart(10)} ${String(minimumCalls(run)).padStart(8)} ${String(Math.round(run.recordsIn / seconds(run))).padStart(10)}`,
+    );
+  }
 }
 
 /**
@@ -109,39 +141,47 @@ async function rawInsertRate(hub: Hub): Promise<{ rows: number; perSecond: numbe
   return { rows, perSecond: Math.round(rows / (ms / 1000)) };
 }
 
-const sim = await startSimulatorProcess(machines, findingsPerMachine);
-console.log(
-  `defender-hub sync benchmark: ${machines} machines, ~${findingsPerMachine} findings per machine, Node ${process.version}`,
-);
-try {
-  for (const dialect of dialects) {
-    const { hub, cleanup } = await openBenchHub(dialect);
+/** One tenant into one database: the integration is added in this process, the sync runs as the CLI. */
+async function benchOne(sim: SimulatorProcess, machines: number, dialect: string): Promise<void> {
+  const database = await benchDatabase(dialect);
+  try {
+    const config = () => loadConfig(database.env);
+    const setup = await openHub(config());
+    await setup.integrations.create(simulatorIntegrationSettings(sim, 'bench')).finally(() => setup.close());
+    const sync = await runCli(['sync', '--json'], database.env);
+    const runs = sync.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RunLine);
+    console.log(
+      `\n${dialect}, ${machines} machines: full sync in ${(sync.ms / 1000).toFixed(1)} s, peak RSS ${sync.peakRssMb} MB`,
+    );
+    printRuns(runs);
+    const findings = runs.find((r) => r.dataset === 'findings');
+    if (findings === undefined) return;
+    const syncRate = Math.round(findings.upserted / seconds(findings));
+    const hub = await openHub(config());
     try {
-      const integration = await hub.integrations.create(simulatorIntegrationSettings(sim, 'bench'));
-      const { result: runs, ms, peakRssMb } = await measure(() => hub.sync.syncIntegration(integration.id));
-      console.log(`\n${dialect}: full sync in ${(ms / 1000).toFixed(1)} s, peak RSS ${peakRssMb} MB`);
+      const raw = await rawInsertRate(hub);
       console.log(
-        'dataset          status     records in   upserted    skipped  API calls  minimum  records/s',
+        `findings stored ${syncRate}/s by the sync; raw bulk insert of the same ${raw.rows} rows ${raw.perSecond}/s; ratio ${(syncRate / raw.perSecond).toFixed(2)}`,
       );
-      for (const run of runs) {
-        const seconds = (Date.parse(run.finished_at ?? '') - Date.parse(run.started_at)) / 1000;
-        console.log(
-          `${run.dataset.padEnd(16)} ${run.status.padEnd(10)} ${String(run.records_in).padStart(10)} ${String(run.upserted).padStart(10)} ${String(run.skipped).padStart(10)} ${String(run.api_calls).padStart(10)} ${String(minimumCalls(run)).padStart(8)} ${String(Math.round(run.records_in / Math.max(seconds, 0.001))).padStart(10)}`,
-        );
-      }
-      const findings = runs.find((r) => r.dataset === 'findings');
-      if (findings !== undefined) {
-        const syncSeconds = (Date.parse(findings.finished_at ?? '') - Date.parse(findings.started_at)) / 1000;
-        const syncRate = Math.round(findings.upserted / syncSeconds);
-        const raw = await rawInsertRate(hub);
-        console.log(
-          `findings stored ${syncRate}/s by the sync; raw bulk insert of the same ${raw.rows} rows ${raw.perSecond}/s; ratio ${(syncRate / raw.perSecond).toFixed(2)}`,
-        );
-      }
     } finally {
-      await cleanup();
+      await hub.close();
     }
+  } finally {
+    await database.drop();
   }
-} finally {
-  sim.stop();
+}
+
+console.log(
+  `defender-hub sync benchmark: ${sizes.join(' and ')} machines, ~${findingsPerMachine} findings per machine, Node ${process.version}`,
+);
+for (const machines of sizes) {
+  const sim = await startSimulatorProcess(machines, findingsPerMachine);
+  try {
+    for (const dialect of dialects) await benchOne(sim, machines, dialect);
+  } finally {
+    sim.stop();
+  }
 }

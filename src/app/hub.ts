@@ -2,6 +2,8 @@ import { migrateToLatest, openStore, type Store } from '../store/database.js';
 import { createRepositories, type Repositories } from '../store/repositories.js';
 import { IntegrationService } from '../integrations/integration-service.js';
 import { SyncService } from '../sync/sync-service.js';
+import { ProfileService } from '../profiles/profile-service.js';
+import { StrategyService } from '../strategies/strategy-service.js';
 import { SecretBox, loadMasterKey } from '../secrets/secret-box.js';
 import type { DefenderClientTuning } from '../defender/config.js';
 import type { HubConfig } from './config.js';
@@ -12,6 +14,8 @@ export interface Hub {
   readonly store: Store;
   readonly repos: Repositories;
   readonly integrations: IntegrationService;
+  readonly profiles: ProfileService;
+  readonly strategies: StrategyService;
   readonly sync: SyncService;
   close(): Promise<void>;
 }
@@ -30,11 +34,19 @@ export async function openHub(
   }
   const repos = createRepositories(store);
   const secrets = new SecretBox(loadMasterKey({ secretKey: config.secretKey, dataDir: config.dataDir }));
-  const integrations = new IntegrationService(repos.integrations, secrets);
-  const sync = new SyncService(
-    repos,
-    integrations,
-    options.tuning === undefined ? {} : { tuning: options.tuning },
-  );
-  return { config, store, repos, integrations, sync, close: () => store.close() };
+  return { config, store, repos, ...hubServices(repos, secrets, options.tuning), close: () => store.close() };
+}
+
+/** The services over a store's repositories, wired to each other (an integration's OS profiles follow its enabled state). */
+export function hubServices(
+  repos: Repositories,
+  secrets: SecretBox,
+  tuning?: DefenderClientTuning,
+): Pick<Hub, 'integrations' | 'profiles' | 'strategies' | 'sync'> {
+  const profiles = new ProfileService(repos.profiles, repos.integrations);
+  const integrations = new IntegrationService(repos.integrations, secrets, {
+    enabledChanged: (id, enabled) => profiles.integrationEnabled(id, enabled),
+  });
+  const sync = new SyncService(repos, integrations, tuning === undefined ? {} : { tuning });
+  return { integrations, profiles, strategies: new StrategyService(repos.strategies, repos), sync };
 }

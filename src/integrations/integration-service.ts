@@ -34,14 +34,21 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
 
 const credentialContext = (id: string): string => `integration:${id}`;
 
+/** What else must happen when an integration changes (its OS profiles follow its enabled state). */
+export interface IntegrationHooks {
+  readonly enabledChanged?: (integrationId: string, enabled: boolean) => Promise<void>;
+}
+
 /** Integrations: validation, encrypted credentials, and a Defender client per integration. */
 export class IntegrationService {
   readonly #repository: IntegrationsRepository;
   readonly #secrets: SecretBox;
+  readonly #hooks: IntegrationHooks;
 
-  constructor(repository: IntegrationsRepository, secrets: SecretBox) {
+  constructor(repository: IntegrationsRepository, secrets: SecretBox, hooks: IntegrationHooks = {}) {
     this.#repository = repository;
     this.#secrets = secrets;
+    this.#hooks = hooks;
   }
 
   async create(input: CreateIntegrationInput): Promise<Integration> {
@@ -125,6 +132,8 @@ export class IntegrationService {
       updated_at: now,
     });
     if (row === undefined) throw new IntegrationNotFoundError(idOrName);
+    if (value.enabled !== undefined && value.enabled !== (current.enabled === 1))
+      await this.#hooks.enabledChanged?.(current.id, value.enabled);
     return toIntegration(row);
   }
 

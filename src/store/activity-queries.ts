@@ -1,14 +1,7 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { AlertRow, Database, IncidentRow } from './schema.js';
 import type { EndpointKey } from './endpoint-queries.js';
-import {
-  fetchPage,
-  jsonArrayHolds,
-  parseStoredJson,
-  parseStringArray,
-  type Page,
-  type PageRequest,
-} from './list-queries.js';
+import { fetchPage, parseStoredJson, parseStringArray, type Page, type PageRequest } from './list-queries.js';
 
 /** Filters alerts and incidents share. */
 
@@ -86,8 +79,14 @@ export function listAlerts(
   const integrationId = filter.endpoint?.integrationId ?? filter.integrationId;
   let query = withActivityFilter(db.selectFrom('alerts'), { ...filter, integrationId });
   if (filter.endpoint !== undefined) {
-    const { machineId } = filter.endpoint;
-    query = query.where((eb) => jsonArrayHolds(eb.ref('machine_ids'), machineId));
+    const endpoint = filter.endpoint;
+    query = query.where('alert_id', 'in', (eb) =>
+      eb
+        .selectFrom('alert_machines')
+        .select('alert_machines.alert_id')
+        .where('alert_machines.integration_id', '=', endpoint.integrationId)
+        .where('alert_machines.machine_id', '=', endpoint.machineId),
+    );
   }
   const rows = query.select(alertSummaryColumns).orderBy('last_update_at', 'desc').orderBy('alert_id', 'asc');
   return fetchPage(

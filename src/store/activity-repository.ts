@@ -1,6 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { AlertsTable, Database, IncidentsTable } from './schema.js';
-import { upsertRows } from './upsert.js';
+import { upsertChunkRows, upsertRows } from './upsert.js';
+import { parseStringArray } from './list-queries.js';
 import type { CursorsRepository } from './cursors-repository.js';
 
 type ActivityTable = 'alerts' | 'incidents';
@@ -36,14 +37,19 @@ export class ActivityRepository<T extends ActivityTable> {
     return new Map(rows.map((r) => [r.id, r.last_update_raw]));
   }
 
+  /**
+   * Stores a batch and the cursor it reached as one transaction. Returns the machines whose alerts changed
+   * (named before or after), whose alert risk is then out of date; none for incidents.
+   */
   async storeBatch(
     integrationId: string,
     dataset: string,
     rows: readonly Row<T>[],
     cursor: string | undefined,
     now: string,
-  ): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
+  ): Promise<string[]> {
+    return this.#db.transaction().execute(async (trx) => {
+      let touched: string[] = [];
       if (rows.length > 0) {
         await upsertRows(
           trx,
@@ -51,8 +57,40 @@ export class ActivityRepository<T extends ActivityTable> {
           rows as readonly Insertable<Database[T]>[],
           ['integration_id', this.#idColumn] as (keyof Database[T] & string)[],
         );
+        if (this.#table === 'alerts')
+          touched = await relinkAlertMachines(trx, integrationId, rows as readonly Insertable<AlertsTable>[]);
       }
       if (cursor !== undefined) await this.#cursors.set(trx, integrationId, dataset, cursor, now);
+      return touched;
     });
   }
+}
+
+/** Replaces the alert → machine links of these alerts; returns every machine linked before or after. */
+async function relinkAlertMachines(
+  trx: Kysely<Database>,
+  integrationId: string,
+  rows: readonly Insertable<AlertsTable>[],
+): Promise<string[]> {
+  const alertIds = rows.map((r) => r.alert_id);
+  const before = await trx
+    .deleteFrom('alert_machines')
+    .where('integration_id', '=', integrationId)
+    .where('alert_id', 'in', alertIds)
+    .returning('machine_id')
+    .execute();
+  const links = rows.flatMap((r) =>
+    parseStringArray(r.machine_ids).map((machineId) => ({
+      integration_id: integrationId,
+      alert_id: r.alert_id,
+      machine_id: machineId,
+    })),
+  );
+  for (let i = 0; i < links.length; i += upsertChunkRows)
+    await trx
+      .insertInto('alert_machines')
+      .values(links.slice(i, i + upsertChunkRows))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  return [...new Set([...before.map((r) => r.machine_id), ...links.map((l) => l.machine_id)])];
 }

@@ -10,6 +10,8 @@ import { up as initial } from './migrations/0001-initial.js';
 import { up as jobs } from './migrations/0002-jobs.js';
 import { up as cveExposure } from './migrations/0003-cve-exposure.js';
 import { up as syncRunRunner } from './migrations/0004-sync-run-runner.js';
+import { up as riskAndProfiles } from './migrations/0005-risk-and-profiles.js';
+import { up as patchesAndStrategies } from './migrations/0006-patches-and-strategies.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -89,6 +91,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0002-jobs': { up: jobs(dialect) },
     '0003-cve-exposure': { up: cveExposure() },
     '0004-sync-run-runner': { up: syncRunRunner() },
+    '0005-risk-and-profiles': { up: riskAndProfiles(dialect) },
+    '0006-patches-and-strategies': { up: patchesAndStrategies(dialect) },
   };
 }
 

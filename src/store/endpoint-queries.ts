@@ -1,16 +1,28 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, EndpointsTable } from './schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, EndpointsTable, ProfilesTable } from './schema.js';
+import { exposureRisk, type RiskParts } from '../domain/endpoint-risk.js';
+import {
+  endpointAlertsUrl,
+  endpointOverviewUrl,
+  endpointVulnerabilitiesUrl,
+} from '../domain/portal-links.js';
+import { cloudOfApiBaseUrl } from '../defender/clouds.js';
+import {
+  exposureLevelRisk,
+  parseRiskLevel,
+  riskRank,
+  riskScoreRisk,
+  type RiskLevel,
+} from '../domain/levels.js';
 import {
   containsText,
   fetchPage,
-  jsonArrayHolds,
   namesCve,
   nullsLast,
   parseObjectArray,
   parseSort,
   parseStoredJson,
   parseStringArray,
-  riskRank,
   sortValues,
   type Page,
   type PageRequest,
@@ -21,6 +33,10 @@ export const endpointSorts = sortValues(endpointSortFields);
 export type EndpointSort = (typeof endpointSorts)[number];
 
 export interface EndpointFilter {
+  /** Only endpoints that carry a profile of this name (any case). */
+  readonly profile?: string | undefined;
+  /** The hub's risk levels to keep (any of them). */
+  readonly riskLevel?: readonly RiskLevel[] | undefined;
   /** Part of the DNS name, the Defender machine id or an IP address (case-insensitive). */
   readonly search?: string | undefined;
   readonly os?: string | undefined;
@@ -54,6 +70,9 @@ export interface EndpointSummary {
   staleSince: string | null;
   /** Open vulnerability findings: rows with a CVE (software rows without one are not counted). */
   openFindings: number;
+  /** The hub's risk level: the highest of `riskParts`. */
+  riskLevel: RiskLevel;
+  riskParts: RiskParts;
 }
 
 export interface EndpointDetail extends EndpointSummary {
@@ -67,8 +86,31 @@ export interface EndpointDetail extends EndpointSummary {
   openFindingsBySeverity: Record<string, number>;
   /** Stored alerts that name this machine. */
   alerts: number;
+  /** The endpoint's profiles, best match first. */
+  profiles: { name: string; kind: ProfilesTable['kind']; matchScore: number }[];
+  /** The endpoint as Microsoft Defender sees it, with links to the Defender portal. */
+  defender: DefenderView;
   /** The Defender machine record as received. */
-  defender: unknown;
+  defenderRecord: unknown;
+}
+
+/** The endpoint's worst open vulnerability and what sets its exposure and alert risk, with portal links. */
+export interface DefenderView {
+  worstVulnerability: {
+    id: string;
+    description: string | null;
+    severity: string | null;
+    exploitabilityLevel: string | null;
+  } | null;
+  exposureRiskLevel: RiskLevel;
+  /** Distinct CVEs among the open findings. */
+  vulnerabilityCount: number;
+  vulnerabilitiesUrl: string;
+  alertRiskLevel: RiskLevel;
+  alertsUrl: string;
+  overviewUrl: string;
+  riskScore: string | null;
+  exposureLevel: string | null;
 }
 
 /** Where an endpoint's findings and alerts live: its integration and Defender machine id. */
@@ -96,6 +138,9 @@ const summaryColumns = [
   'last_seen_raw',
   'stale',
   'stale_since',
+  'risk_level',
+  'exposure_risk',
+  'alert_risk',
 ] as const satisfies readonly (keyof EndpointsTable)[];
 
 type SummaryRow = Pick<Selectable<EndpointsTable>, (typeof summaryColumns)[number]>;
@@ -112,7 +157,18 @@ export async function listEndpoints(
   if (filter.os !== undefined) query = query.where('os_platform', '=', filter.os);
   if (filter.health !== undefined) query = query.where('health_status', '=', filter.health);
   if (filter.risk !== undefined) query = query.where('risk_score', '=', filter.risk);
+  if (filter.riskLevel !== undefined && filter.riskLevel.length > 0)
+    query = query.where('risk_rank', 'in', filter.riskLevel.map(riskRank));
   if (filter.exposure !== undefined) query = query.where('exposure_level', '=', filter.exposure);
+  const profile = filter.profile;
+  if (profile !== undefined)
+    query = query.where('id', 'in', (eb) =>
+      eb
+        .selectFrom('endpoint_profiles as ep')
+        .innerJoin('profiles as p', 'p.id', 'ep.profile_id')
+        .select('ep.endpoint_id')
+        .where(sql<string>`lower(p.name)`, '=', profile.toLowerCase()),
+    );
   const search = filter.search?.trim();
   if (search !== undefined && search !== '') {
     query = query.where((eb) =>
@@ -135,7 +191,7 @@ export async function listEndpoints(
   if (field === 'lastSeen') rows = rows.orderBy('last_seen_at', nullsLast(direction));
   if (field === 'os')
     rows = rows.orderBy('os_platform', nullsLast(direction)).orderBy('os_version', nullsLast(direction));
-  if (field === 'risk') rows = rows.orderBy((eb) => riskRank(eb.ref('risk_score')), nullsLast(direction));
+  if (field === 'risk') rows = rows.orderBy('risk_rank', direction);
   rows = rows.orderBy('id', 'asc');
 
   return fetchPage(
@@ -149,31 +205,49 @@ export async function listEndpoints(
   );
 }
 
-/** One endpoint by its hub id, with its finding and alert counts and the Defender record. */
+/** One endpoint by its hub id, with its finding and alert counts, its Defender view and the Defender record. */
 export async function getEndpoint(db: Kysely<Database>, id: number): Promise<EndpointDetail | undefined> {
-  const row = await db.selectFrom('endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('endpoints')
+    .innerJoin('integrations', 'integrations.id', 'endpoints.integration_id')
+    .selectAll('endpoints')
+    .select(['integrations.tenant_id', 'integrations.api_base_url'])
+    .where('endpoints.id', '=', id)
+    .executeTakeFirst();
   if (row === undefined) return undefined;
-  const [bySeverity, alerts] = await Promise.all([
+  const [findings, alerts, profiles] = await Promise.all([
     db
       .selectFrom('findings')
-      .select(['severity', (eb) => eb.fn.countAll<number>().as('n')])
+      .select(['cve_id', 'severity', 'exploitability_level', 'cvss_score'])
       .where('integration_id', '=', row.integration_id)
       .where('machine_id', '=', row.machine_id)
       .where('status', '=', 'open')
       .where((eb) => namesCve(eb.ref('cve_id')))
-      .groupBy('severity')
       .execute(),
     db
-      .selectFrom('alerts')
+      .selectFrom('alert_machines')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('integration_id', '=', row.integration_id)
-      .where((eb) => jsonArrayHolds(eb.ref('machine_ids'), row.machine_id))
+      .where('machine_id', '=', row.machine_id)
       .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('endpoint_profiles as ep')
+      .innerJoin('profiles as p', 'p.id', 'ep.profile_id')
+      .select(['p.name', 'p.kind', 'ep.match_score'])
+      .where('ep.endpoint_id', '=', row.id)
+      .orderBy('ep.match_score', 'desc')
+      .orderBy('p.name')
+      .execute(),
   ]);
-  const openFindingsBySeverity = Object.fromEntries(bySeverity.map((r) => [r.severity ?? 'Unknown', r.n]));
-  const openFindings = bySeverity.reduce((sum, r) => sum + r.n, 0);
+  const openFindingsBySeverity: Record<string, number> = {};
+  for (const f of findings) {
+    const severity = f.severity ?? 'Unknown';
+    openFindingsBySeverity[severity] = (openFindingsBySeverity[severity] ?? 0) + 1;
+  }
+  const summary = toSummary(row, findings.length);
+  const tenant = { cloud: cloudOfApiBaseUrl(row.api_base_url), tenantId: row.tenant_id };
   return {
-    ...toSummary(row, openFindings),
+    ...summary,
     firstSeen: row.first_seen_raw,
     aadDeviceId: row.aad_device_id,
     deviceValue: row.device_value,
@@ -182,7 +256,54 @@ export async function getEndpoint(db: Kysely<Database>, id: number): Promise<End
     lastExternalIpAddress: row.last_external_ip_address,
     openFindingsBySeverity,
     alerts: alerts.n,
-    defender: parseStoredJson(row.raw),
+    profiles: profiles.map((p) => ({ name: p.name, kind: p.kind, matchScore: p.match_score })),
+    defender: {
+      worstVulnerability: await worstVulnerability(db, row.integration_id, findings),
+      exposureRiskLevel: summary.riskParts.exposure,
+      vulnerabilityCount: new Set(findings.map((f) => f.cve_id)).size,
+      vulnerabilitiesUrl: endpointVulnerabilitiesUrl(tenant, row.machine_id),
+      alertRiskLevel: summary.riskParts.alert,
+      alertsUrl: endpointAlertsUrl(tenant, row.machine_id),
+      overviewUrl: endpointOverviewUrl(tenant, row.machine_id),
+      riskScore: row.risk_score,
+      exposureLevel: row.exposure_level,
+    },
+    defenderRecord: parseStoredJson(row.raw),
+  };
+}
+
+/** The open finding that sets the exposure risk (by the domain's order), described from the CVE catalog. */
+async function worstVulnerability(
+  db: Kysely<Database>,
+  integrationId: string,
+  findings: readonly {
+    cve_id: string | null;
+    severity: string | null;
+    exploitability_level: string | null;
+    cvss_score: number | null;
+  }[],
+): Promise<DefenderView['worstVulnerability']> {
+  const { worst } = exposureRisk(
+    findings.map((f) => ({
+      cveId: f.cve_id,
+      severity: f.severity,
+      exploitabilityLevel: f.exploitability_level,
+      cvssScore: f.cvss_score,
+    })),
+  );
+  const cveId = worst?.finding.cveId;
+  if (worst === undefined || cveId == null) return null;
+  const catalog = await db
+    .selectFrom('vulnerabilities')
+    .select('description')
+    .where('integration_id', '=', integrationId)
+    .where('cve_id', '=', cveId)
+    .executeTakeFirst();
+  return {
+    id: cveId,
+    description: catalog?.description ?? null,
+    severity: worst.finding.severity ?? null,
+    exploitabilityLevel: worst.finding.exploitabilityLevel ?? null,
   };
 }
 
@@ -238,5 +359,14 @@ function toSummary(row: SummaryRow, openFindings: number): EndpointSummary {
     stale: row.stale !== 0,
     staleSince: row.stale_since,
     openFindings,
+    riskLevel: storedRisk(row.risk_level),
+    riskParts: {
+      exposure: storedRisk(row.exposure_risk),
+      alert: storedRisk(row.alert_risk),
+      riskScore: riskScoreRisk(row.risk_score),
+      exposureLevel: exposureLevelRisk(row.exposure_level),
+    },
   };
 }
+
+const storedRisk = (text: string): RiskLevel => parseRiskLevel(text) ?? 'None';

@@ -27,6 +27,7 @@ export const findingColumns = [
   ['last_run_id', 'bigint'],
   ['raw', 'text'],
   ['updated_at', 'text'],
+  ['patch_key', 'text'],
 ] as const satisfies readonly (readonly [Exclude<keyof NewFindingRow, 'id'>, string])[];
 
 /** The findings table for bulk upserts: a finding seen again takes every new value and is open again. */
@@ -68,7 +69,8 @@ export function putFinding(values: unknown[], rowIndex: number, r: NewFindingRow
   values[at++] = r.resolved_at ?? null;
   values[at++] = r.last_run_id ?? null;
   values[at++] = r.raw;
-  values[at] = r.updated_at;
+  values[at++] = r.updated_at;
+  values[at] = r.patch_key ?? null;
 }
 
 export function flattenFindings(rows: readonly NewFindingRow[]): BulkRows {

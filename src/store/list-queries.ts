@@ -94,11 +94,6 @@ export function containsText(column: Expression<string | null>, term: string): R
   return sql<SqlBool>`lower(${column}) like lower(${`%${escapeLike(term)}%`}) escape '\\'`;
 }
 
-/** The JSON text of a string array holds this string as one of its members. */
-export function jsonArrayHolds(column: Expression<string>, member: string): RawBuilder<SqlBool> {
-  return sql<SqlBool>`${column} like ${`%${escapeLike(JSON.stringify(member))}%`} escape '\\'`;
-}
-
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

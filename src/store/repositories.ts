@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import type { Store } from './database.js';
+import type { Dialect, Store } from './database.js';
 import { IntegrationsRepository } from './integrations-repository.js';
 import { EndpointsRepository } from './endpoints-repository.js';
 import { FindingsRepository } from './findings-repository.js';
@@ -8,12 +8,21 @@ import { SyncRunsRepository } from './sync-runs-repository.js';
 import { CursorsRepository } from './cursors-repository.js';
 import { VulnerabilitiesRepository } from './vulnerabilities-repository.js';
 import { ActivityRepository } from './activity-repository.js';
+import { EndpointRiskRepository } from './endpoint-risk-repository.js';
+import { ProfilesRepository } from './profiles-repository.js';
+import { PatchesRepository } from './patches-repository.js';
+import { StrategiesRepository } from './strategies-repository.js';
 
 /** Every repository over one database handle. */
 export interface Repositories {
   readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
   readonly integrations: IntegrationsRepository;
   readonly endpoints: EndpointsRepository;
+  readonly endpointRisk: EndpointRiskRepository;
+  readonly profiles: ProfilesRepository;
+  readonly patches: PatchesRepository;
+  readonly strategies: StrategiesRepository;
   readonly findings: FindingsRepository;
   readonly syncRuns: SyncRunsRepository;
   readonly cursors: CursorsRepository;
@@ -22,13 +31,18 @@ export interface Repositories {
   readonly incidents: ActivityRepository<'incidents'>;
 }
 
-export function createRepositories(store: Pick<Store, 'db' | 'bulk'>): Repositories {
+export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>): Repositories {
   const { db } = store;
   const cursors = new CursorsRepository(db);
   return {
     db,
+    dialect: store.dialect,
     integrations: new IntegrationsRepository(db),
     endpoints: new EndpointsRepository(db),
+    endpointRisk: new EndpointRiskRepository(db),
+    profiles: new ProfilesRepository(db),
+    patches: new PatchesRepository(db, store.dialect),
+    strategies: new StrategiesRepository(db),
     findings: new FindingsRepository(db, store.bulk),
     syncRuns: new SyncRunsRepository(db),
     cursors,

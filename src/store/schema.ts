@@ -63,6 +63,14 @@ export interface EndpointsTable {
   last_run_id: number | null;
   created_at: string;
   updated_at: string;
+  /** The hub's risk level (None … Critical): the highest of the parts below and Defender's two ratings. */
+  risk_level: Generated<string>;
+  /** `risk_level` as 0 (None) … 4 (Critical), for sorting and filtering. */
+  risk_rank: Generated<number>;
+  /** From the endpoint's open findings, computed by each complete findings run. */
+  exposure_risk: Generated<string>;
+  /** From the endpoint's most severe active alert, computed when its alerts change. */
+  alert_risk: Generated<string>;
 }
 
 export interface VulnerabilitiesTable {
@@ -108,6 +116,68 @@ export interface FindingsTable {
   last_run_id: number | null;
   raw: string;
   updated_at: string;
+  /** The fixing update's key (domain `patchKey`); null when the finding names no fix. */
+  patch_key: string | null;
+}
+
+/** A distinct fixing update of an integration, aggregated over its open findings after each findings run. */
+export interface PatchesTable {
+  integration_id: string;
+  patch_key: string;
+  /** The update's title: the KB (`KB5034441`) or the recommended update text. */
+  name: string;
+  fixing_update_id: string | null;
+  fixing_update_url: string | null;
+  software_vendor: string | null;
+  software_name: string | null;
+  /** Defender.SeverityLevel: the highest among its findings (Low … Critical), null when none is known. */
+  severity: string | null;
+  /** 0 Low … 3 Critical, -1 unknown. */
+  severity_rank: number;
+  /** Defender.ExploitabilityLevel: the highest among its findings. */
+  exploitability_level: string | null;
+  /** 0 NoExploit … 3 ExploitIsInKit, -1 unknown. */
+  exploitability_rank: number;
+  /** Defender.KnownExploitExists (0/1). */
+  known_exploit: number;
+  /** Defender.SecurityUpdateAvailable (0/1): any finding says an update is available. */
+  update_available: number;
+  max_cvss: number | null;
+  /** JSON string[] */
+  cves: string;
+  cve_count: number;
+  endpoint_count: number;
+  open_findings: number;
+  /** JSON string[] */
+  software_versions: string;
+  updated_at: string;
+}
+
+/** Which endpoints a patch applies to (they have an open finding it fixes). */
+export interface PatchEndpointsTable {
+  integration_id: string;
+  patch_key: string;
+  endpoint_id: number;
+}
+
+export interface PatchStrategiesTable {
+  id: Generated<number>;
+  name: string;
+  description: string | null;
+  /** Canonical text of the filter expression. */
+  expression: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One integration's counts on one UTC day, taken after its syncs (the last of the day wins). */
+export interface DailySnapshotsTable {
+  integration_id: string;
+  day: string;
+  endpoints_by_risk: string;
+  findings_by_severity: string;
+  patches_by_severity: string;
+  taken_at: string;
 }
 
 /** Open findings per integration × CVE, counted after each findings run (a CVE in two products of one machine exposes one endpoint). */
@@ -134,6 +204,31 @@ export interface AlertsTable {
   last_update_at: string;
   raw: string;
   updated_at: string;
+}
+
+/** Which machines an alert's evidence names (one row per alert × machine). */
+export interface AlertMachinesTable {
+  integration_id: string;
+  alert_id: string;
+  machine_id: string;
+}
+
+export interface ProfilesTable {
+  id: Generated<number>;
+  /** The integration whose OS data created it; null for the hub's own rule profiles. */
+  integration_id: string | null;
+  name: string;
+  kind: 'os' | 'osVersion' | 'rule';
+  /** JSON ProfileRule, for rule profiles. */
+  rule: string | null;
+  match_score: number;
+  created_at: string;
+}
+
+export interface EndpointProfilesTable {
+  endpoint_id: number;
+  profile_id: number;
+  match_score: number;
 }
 
 export interface IncidentsTable {
@@ -207,7 +302,14 @@ export interface Database {
   findings: FindingsTable;
   vulnerability_exposure: VulnerabilityExposureTable;
   alerts: AlertsTable;
+  alert_machines: AlertMachinesTable;
   incidents: IncidentsTable;
+  profiles: ProfilesTable;
+  endpoint_profiles: EndpointProfilesTable;
+  patches: PatchesTable;
+  patch_endpoints: PatchEndpointsTable;
+  patch_strategies: PatchStrategiesTable;
+  daily_snapshots: DailySnapshotsTable;
   sync_runs: SyncRunsTable;
   sync_cursors: SyncCursorsTable;
   sync_jobs: SyncJobsTable;

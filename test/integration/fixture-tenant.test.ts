@@ -34,7 +34,7 @@ interface Leaf {
  */
 interface ApiView {
   readonly fields: Readonly<Record<string, string>>;
-  readonly rawPart: 'defender' | 'raw';
+  readonly rawPart: 'defender' | 'defenderRecord' | 'raw';
   readonly nullByDefinition?: readonly string[];
 }
 
@@ -43,7 +43,7 @@ const same = (...members: string[]): Record<string, string> =>
 
 const views = {
   machine: {
-    rawPart: 'defender',
+    rawPart: 'defenderRecord',
     fields: {
       id: 'machineId',
       ...same(

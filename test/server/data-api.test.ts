@@ -21,6 +21,7 @@ interface Endpoint {
   computerDnsName: string | null;
   osPlatform: string | null;
   riskScore: string | null;
+  riskLevel: string;
   healthStatus: string | null;
   lastIpAddress: string | null;
   ipAddresses: { ipAddress?: string }[];
@@ -32,7 +33,7 @@ interface Endpoint {
 interface EndpointDetail extends Endpoint {
   openFindingsBySeverity: Record<string, number>;
   alerts: number;
-  defender: { id: string };
+  defenderRecord: { id: string };
 }
 interface Finding {
   findingKey: string;
@@ -251,9 +252,12 @@ describe.each(dialects)('data API on %s', (dialect) => {
     const os = await all<Endpoint>('/api/v1/endpoints?sort=os');
     const platforms = os.map((e) => e.osPlatform ?? '\uffff');
     expect(platforms).toEqual([...platforms].sort());
-    const ranks = ['None', 'Informational', 'Low', 'Medium', 'High', 'Critical'];
+    // `risk` sorts by the hub's risk level, ties by id.
+    const ranks = ['None', 'Low', 'Medium', 'High', 'Critical'];
     const risk = await all<Endpoint>('/api/v1/endpoints?sort=-risk');
-    const riskRanks = risk.map((e) => ranks.indexOf(e.riskScore ?? ''));
+    const riskRanks = risk.map((e) => ranks.indexOf(e.riskLevel));
+    expect(riskRanks).not.toContain(-1);
+    expect(new Set(riskRanks).size).toBeGreaterThan(1);
     expect(riskRanks).toEqual([...riskRanks].sort((a, b) => b - a));
   });
 
@@ -315,7 +319,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
     const { status, body } = await get<EndpointDetail>(`/api/v1/endpoints/${withAlerts.id}`);
     expect(status).toBe(200);
     expect(body.machineId).toBe(withAlerts.machine_id);
-    expect(body.defender.id).toBe(withAlerts.machine_id);
+    expect(body.defenderRecord.id).toBe(withAlerts.machine_id);
     expect(body.openFindings).toBe(openFindings.get(withAlerts.machine_id));
     expect(Object.values(body.openFindingsBySeverity).reduce((a, b) => a + b, 0)).toBe(body.openFindings);
     expect(body.alerts).toBe(expectedAlerts.length);

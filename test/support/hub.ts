@@ -1,8 +1,11 @@
 import { afterAll } from 'vitest';
 import { SecretBox } from '../../src/secrets/secret-box.js';
 import { createRepositories, type Repositories } from '../../src/store/repositories.js';
-import { IntegrationService } from '../../src/integrations/integration-service.js';
-import { SyncService } from '../../src/sync/sync-service.js';
+import type { IntegrationService } from '../../src/integrations/integration-service.js';
+import type { SyncService } from '../../src/sync/sync-service.js';
+import type { ProfileService } from '../../src/profiles/profile-service.js';
+import type { StrategyService } from '../../src/strategies/strategy-service.js';
+import { hubServices } from '../../src/app/hub.js';
 import type { Integration } from '../../src/integrations/integration-schema.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { freshStore, type TestDialect } from './stores.js';
@@ -12,6 +15,8 @@ import { simulatorIntegrationSettings } from '../../src/simulator/integration-se
 export interface TestHub {
   readonly repos: Repositories;
   readonly integrations: IntegrationService;
+  readonly profiles: ProfileService;
+  readonly strategies: StrategyService;
   readonly sync: SyncService;
 }
 
@@ -25,12 +30,10 @@ export async function useHub(dialect: TestDialect): Promise<TestHub> {
 /** The hub's services over a store the caller opened (and closes). */
 export function hubOn(store: Store): TestHub {
   const repos = createRepositories(store);
-  const integrations = new IntegrationService(repos.integrations, new SecretBox(Buffer.alloc(32, 7)));
   // Quick retries: tests that break the service on purpose should not wait minutes of back-off.
   return {
     repos,
-    integrations,
-    sync: new SyncService(repos, integrations, { tuning: { retry: { maxAttempts: 3, baseDelayMs: 20 } } }),
+    ...hubServices(repos, new SecretBox(Buffer.alloc(32, 7)), { retry: { maxAttempts: 3, baseDelayMs: 20 } }),
   };
 }
 

@@ -8,6 +8,7 @@ import { listAlerts } from '../../store/activity-queries.js';
 import {
   errorResponses,
   exactFilter,
+  levelListFilter,
   numericIdParams,
   pageOf,
   pageQuery,
@@ -16,6 +17,7 @@ import {
 import { endpointDetailBody, endpointSummaryBody, findingBody, softwareBody } from '../schemas/endpoint.js';
 import { alertSummaryBody } from '../schemas/activity.js';
 import { found } from '../not-found.js';
+import { riskLevels } from '../../domain/levels.js';
 
 const tags = ['endpoints'];
 
@@ -29,9 +31,13 @@ const endpointListQuery = pageQuery
       .describe('Part of the DNS name, machine id or an IP address.'),
     os: exactFilter('OS platform'),
     health: exactFilter('health status'),
-    risk: exactFilter('risk score'),
+    risk: exactFilter("Defender's risk score"),
+    riskLevel: levelListFilter('riskLevel', riskLevels).describe(
+      `The hub's risk levels to keep, comma-separated: ${riskLevels.join(', ')}.`,
+    ),
     exposure: exactFilter('exposure level'),
     integration: z.string().trim().min(1).optional().describe('Integration id.'),
+    profile: z.string().trim().min(1).max(200).optional().describe('A profile name (any case).'),
     stale: queryFlag(false).describe(
       'true: only endpoints Defender no longer lists; false: only active ones.',
     ),

@@ -52,3 +52,25 @@ export const numericIdParams = z.object({ id: z.coerce.number().int().positive()
 
 /** `:id` of a row whose key is text (an integration id, a Defender alert id, …). */
 export const textIdParams = z.object({ id: z.string().min(1).max(200) });
+
+/**
+ * `?name=High,Critical`: one or more members of an ordered scale, any case, each turned into the scale's own
+ * spelling; an unknown word is a 400 that lists the scale.
+ */
+export function levelListFilter<L extends string>(name: string, scale: readonly L[]) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return undefined;
+      const wanted = text.split(',').map((part) => part.trim().toLowerCase());
+      const levels = wanted.map((w) => scale.find((level) => level.toLowerCase() === w));
+      if (levels.every((l) => l !== undefined)) return levels;
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} takes ${scale.join(', ')} (several separated by commas).`,
+      });
+      return z.NEVER;
+    })
+    .describe(`Any of ${scale.join(', ')}, comma-separated.`);
+}

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { riskLevels } from '../../domain/levels.js';
+
+const riskLevel = z.enum(riskLevels);
 
 export const endpointSummaryBody = z.object({
   id: z.number().int().describe("The hub's id of the endpoint."),
@@ -25,6 +28,19 @@ export const endpointSummaryBody = z.object({
     .describe(
       'Open vulnerability findings: rows with a CVE (installed software without one is not counted).',
     ),
+  riskLevel: riskLevel.describe("The hub's risk level: the highest of riskParts."),
+  riskParts: z
+    .object({
+      exposure: riskLevel.describe(
+        "The worst open finding's severity, one step higher when its exploit is verified or in a kit.",
+      ),
+      alert: riskLevel.describe(
+        'The most severe active (not resolved) alert; informational ones count as None.',
+      ),
+      riskScore: riskLevel.describe("Defender's riskScore (Informational counts as None)."),
+      exposureLevel: riskLevel.describe("Defender's exposureLevel."),
+    })
+    .describe('What the risk level is made of, so the reason is visible.'),
 });
 
 export const endpointDetailBody = endpointSummaryBody.extend({
@@ -38,7 +54,37 @@ export const endpointDetailBody = endpointSummaryBody.extend({
     .record(z.string(), z.number().int())
     .describe('Open vulnerability findings per severity (Unknown when Defender gave none).'),
   alerts: z.number().int().describe('Stored alerts that name this machine.'),
-  defender: z.unknown().describe('The Defender machine record as received.'),
+  profiles: z
+    .array(
+      z.object({
+        name: z.string(),
+        kind: z.enum(['os', 'osVersion', 'rule']),
+        matchScore: z.number().int().describe('100 Very High, 75 High, 50 Medium, 25 Low.'),
+      }),
+    )
+    .describe("The endpoint's profiles, best match first."),
+  defender: z
+    .object({
+      worstVulnerability: z
+        .object({
+          id: z.string().describe('CVE id.'),
+          description: z.string().nullable().describe("From the integration's CVE catalog."),
+          severity: z.string().nullable(),
+          exploitabilityLevel: z.string().nullable(),
+        })
+        .nullable()
+        .describe('The open finding that sets the exposure risk; null without open vulnerabilities.'),
+      exposureRiskLevel: riskLevel,
+      vulnerabilityCount: z.number().int().describe('Distinct CVEs among the open findings.'),
+      vulnerabilitiesUrl: z.string().describe("The device's vulnerabilities in the Defender portal."),
+      alertRiskLevel: riskLevel,
+      alertsUrl: z.string().describe("The device's alerts in the Defender portal."),
+      overviewUrl: z.string().describe("The device's page in the Defender portal."),
+      riskScore: z.string().nullable().describe("Defender's riskScore as reported."),
+      exposureLevel: z.string().nullable().describe("Defender's exposureLevel as reported."),
+    })
+    .describe('The endpoint as Microsoft Defender sees it, with links into the Defender portal (per cloud).'),
+  defenderRecord: z.unknown().describe('The Defender machine record as received.'),
 });
 
 /** What a row of the software-vulnerability export keeps beside its columns. */

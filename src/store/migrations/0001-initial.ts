@@ -1,9 +1,5 @@
 import type { Kysely } from 'kysely';
-
-/** Integer primary key that counts itself, on either dialect. */
-function serialKey(dialect: 'sqlite' | 'postgres'): 'integer' | 'bigserial' {
-  return dialect === 'sqlite' ? 'integer' : 'bigserial';
-}
+import { serialKey, serialKeyConstraint } from './serial-key.js';
 
 export function up(dialect: 'sqlite' | 'postgres') {
   return async (db: Kysely<unknown>): Promise<void> => {
@@ -31,9 +27,7 @@ export function up(dialect: 'sqlite' | 'postgres') {
 
     await db.schema
       .createTable('endpoints')
-      .addColumn('id', serialKey(dialect), (c) =>
-        dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
-      )
+      .addColumn('id', serialKey(dialect), serialKeyConstraint(dialect))
       .addColumn('integration_id', 'text', (c) =>
         c.notNull().references('integrations.id').onDelete('cascade'),
       )
@@ -96,9 +90,7 @@ export function up(dialect: 'sqlite' | 'postgres') {
 
     await db.schema
       .createTable('findings')
-      .addColumn('id', serialKey(dialect), (c) =>
-        dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
-      )
+      .addColumn('id', serialKey(dialect), serialKeyConstraint(dialect))
       .addColumn('integration_id', 'text', (c) =>
         c.notNull().references('integrations.id').onDelete('cascade'),
       )
@@ -175,9 +167,7 @@ export function up(dialect: 'sqlite' | 'postgres') {
 
     await db.schema
       .createTable('sync_runs')
-      .addColumn('id', serialKey(dialect), (c) =>
-        dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
-      )
+      .addColumn('id', serialKey(dialect), serialKeyConstraint(dialect))
       .addColumn('integration_id', 'text', (c) =>
         c.notNull().references('integrations.id').onDelete('cascade'),
       )

@@ -1,13 +1,12 @@
 import { sql, type Kysely } from 'kysely';
+import { serialKey, serialKeyConstraint } from './serial-key.js';
 
 /** The sync job queue that PostgreSQL workers share (SQLite runs syncs in-process and never fills it). */
 export function up(dialect: 'sqlite' | 'postgres') {
   return async (db: Kysely<unknown>): Promise<void> => {
     await db.schema
       .createTable('sync_jobs')
-      .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
-        dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
-      )
+      .addColumn('id', serialKey(dialect), serialKeyConstraint(dialect))
       .addColumn('integration_id', 'text', (c) =>
         c.notNull().references('integrations.id').onDelete('cascade'),
       )

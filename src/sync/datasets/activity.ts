@@ -6,6 +6,7 @@ import type { AlertsTable, IncidentsTable } from '../../store/schema.js';
 import type { Insertable } from 'kysely';
 import type { Dataset } from '../dataset.js';
 import { isTimestamp } from './machines.js';
+import { refreshEndpointRisk } from '../endpoint-risk.js';
 
 /** Re-read this much before the cursor: records indexed late carry an update time already behind us. */
 export const overlapMs = 10 * 60_000;
@@ -64,6 +65,7 @@ function activityDataset<
         await ctx.client.serverNow({ probe: spec.name === 'alerts' ? 'alerts_v2' : 'incidents', ...signal })
       ).toISOString();
       let cursor = stored;
+      const touched = new Set<string>();
       const window = {
         until,
         ...(stored === undefined ? {} : { since: minus(stored, overlapMs) }),
@@ -80,16 +82,20 @@ function activityDataset<
         counters.skip('unchanged (overlap re-read)', batch.items.length - changed.length);
         for (const record of batch.items)
           if (newer(record.lastUpdateDateTime, cursor)) cursor = record.lastUpdateDateTime.raw;
-        await repository.storeBatch(
+        const machines = await repository.storeBatch(
           integration.id,
           spec.name,
           changed.map((r) => spec.toRow(r, integration.id, now)),
           cursor,
           now,
         );
+        for (const machineId of machines) touched.add(machineId);
         counters.upserted += changed.length;
         ctx.progress(counters);
       }
+      // Alerts change the alert risk of the machines they name (before and after the change).
+      if (touched.size > 0)
+        await refreshEndpointRisk(repos.endpointRisk, integration.id, touched, { alerts: true });
       return {
         complete: true,
         completeness: `read up to ${until}${stored === undefined ? '' : ` from ${stored} (less ${overlapMs / 60_000} min overlap)`}`,

@@ -2,6 +2,8 @@ import type { Batch, Finding } from '../../defender/index.js';
 import type { NewFindingRow } from '../../store/schema.js';
 import { removalVerdict, type Dataset, type DatasetContext } from '../dataset.js';
 import { isTimestamp } from './machines.js';
+import { ExposureTally, refreshEndpointRisk } from '../endpoint-risk.js';
+import { patchKey } from '../../domain/patch-metadata.js';
 
 /** Above this many endpoints the via-files export is used: Microsoft recommends it past ~100,000 devices. */
 export const filesExportThreshold = 100_000;
@@ -42,6 +44,12 @@ function toFindingRow(finding: Finding, integrationId: string, runId: number, no
     last_run_id: runId,
     raw: JSON.stringify(unmapped(finding)),
     updated_at: now,
+    patch_key: patchKey({
+      softwareVendor: finding.softwareVendor ?? null,
+      softwareName: finding.softwareName ?? null,
+      fixingUpdate: finding.recommendedSecurityUpdate ?? null,
+      fixingUpdateId: finding.recommendedSecurityUpdateId ?? null,
+    }),
   };
 }
 
@@ -99,6 +107,7 @@ export const findingsDataset: Dataset = {
     const { integration, repos, runId, counters } = ctx;
     const machineIds = await repos.endpoints.machineIds(integration.id);
     const previous = await repos.findings.openCount(integration.id);
+    const exposure = new ExposureTally();
     const writer = repos.findings.writer((stored) => {
       counters.upserted += stored;
       ctx.progress(counters);
@@ -111,7 +120,10 @@ export const findingsDataset: Dataset = {
           // A row without a CVE is installed software with no known vulnerability: kept, it is the endpoint's
           // software inventory; the vulnerability views count only rows with a CVE.
           if (!machineIds.has(finding.deviceId)) counters.skip(findingSkipReasons.unknownDevice);
-          else writer.add(toFindingRow(finding, integration.id, runId, now));
+          else {
+            writer.add(toFindingRow(finding, integration.id, runId, now));
+            exposure.add(finding);
+          }
         }
         if (writer.buffered >= writeBatchRows) await writer.commit();
         ctx.progress(counters);
@@ -127,6 +139,12 @@ export const findingsDataset: Dataset = {
     if (verdict.allowed && unseen > 0)
       counters.removed = await repos.findings.resolveUnseen(integration.id, runId, new Date().toISOString());
     await repos.findings.refreshExposure(integration.id);
+    // Resolved or not, the run saw every open finding only when nothing unseen stays open.
+    const replace = unseen === 0 || verdict.allowed;
+    await repos.patches.refresh(integration.id, new Date().toISOString());
+    await refreshEndpointRisk(repos.endpointRisk, integration.id, 'all', {
+      exposure: { tally: exposure, replace },
+    });
     return { complete: true, completeness: `all pages read; ${verdict.note}` };
   },
 };

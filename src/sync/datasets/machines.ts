@@ -2,6 +2,8 @@ import type { Machine } from '../../defender/index.js';
 import type { NewEndpointRow } from '../../store/schema.js';
 import { removalVerdict, type Dataset } from '../dataset.js';
 import { endpointDropReason } from '../endpoint-filter.js';
+import { refreshEndpointRisk } from '../endpoint-risk.js';
+import { ProfileService } from '../../profiles/profile-service.js';
 
 function toEndpointRow(machine: Machine, integrationId: string, runId: number, now: string): NewEndpointRow {
   return {
@@ -80,6 +82,12 @@ export const machinesDataset: Dataset = {
         runId,
         new Date().toISOString(),
       );
+    // Defender's riskScore and exposureLevel are two of the risk parts; every endpoint was touched.
+    await refreshEndpointRisk(repos.endpointRisk, integration.id, 'all', { alerts: true });
+    await new ProfileService(repos.profiles, repos.integrations).refreshIntegration(
+      integration.id,
+      integration.enabled,
+    );
     return { complete: true, completeness: `all pages read; ${verdict.note}` };
   },
 };

@@ -1,0 +1,239 @@
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { ProfileNameTakenError, ProfileNotFoundError } from './profile-errors.js';
+import {
+  osProfileMatchScore,
+  osProfiles,
+  ruleMatchScore,
+  validateProfileRule,
+  type ProfileRule,
+} from '../domain/os-profile.js';
+import type { IntegrationsRepository } from '../store/integrations-repository.js';
+import type {
+  ProfileAssignment,
+  ProfiledEndpoint,
+  ProfileRow,
+  ProfilesRepository,
+} from '../store/profiles-repository.js';
+import { parseObjectArray, parseStringArray } from '../store/list-queries.js';
+
+const criterion = (what: string) => z.string().optional().describe(what);
+
+/** A rule profile as the API and the CLI take it. */
+export const ruleProfileInput = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, 'name is required')
+      .max(100, 'name is at most 100 characters')
+      .regex(/^[\w .-]+$/, 'name takes letters, digits, spaces, dots, dashes and underscores'),
+    rule: z
+      .object({
+        os: criterion("Defender's osPlatform, any case."),
+        namePattern: criterion('Glob on the DNS name: * any run, ? one character; any case.'),
+        ipRange: criterion(
+          'IPv4 or IPv6 CIDR (10.1.0.0/16, fd00::/64), an IPv4 range (10.0.0.1-10.0.0.50) or one address.',
+        ),
+        tag: criterion('A Defender machine tag.'),
+        deviceGroup: criterion('A Defender device group (RBAC group) name.'),
+      })
+      .strict()
+      .describe('Every criterion given must hold; at least one is needed.'),
+  })
+  .strict();
+export type RuleProfileInput = z.input<typeof ruleProfileInput>;
+
+export interface Profile {
+  id: number;
+  name: string;
+  kind: ProfileRow['kind'];
+  /** The integration whose OS data created it; null for the hub's rule profiles. */
+  integrationId: string | null;
+  rule: ProfileRule | null;
+  /** OS profiles: 100 (Very High). Null for rule profiles: each endpoint scores its own match. */
+  matchScore: number | null;
+  /** Active endpoints that carry it. */
+  endpoints: number;
+  createdAt: string;
+}
+
+function addresses(endpoint: ProfiledEndpoint): string[] {
+  const reported = parseObjectArray(endpoint.ipAddresses)
+    .map((a) => a.ipAddress)
+    .filter((a): a is string => typeof a === 'string');
+  return endpoint.lastIpAddress === null ? reported : [endpoint.lastIpAddress, ...reported];
+}
+
+const keyOf = (a: { profileId: number }): number => a.profileId;
+
+/**
+ * Profiles: Defender's OS report gives an endpoint its OS and OS_VERSION profiles (Very High); endpoints
+ * without one — no OS details, or an integration that is disabled — get the hub's rule profiles instead.
+ */
+export class ProfileService {
+  readonly #profiles: ProfilesRepository;
+  readonly #integrations: IntegrationsRepository;
+
+  constructor(profiles: ProfilesRepository, integrations: IntegrationsRepository) {
+    this.#profiles = profiles;
+    this.#integrations = integrations;
+  }
+
+  /**
+   * Re-profiles an integration's endpoints page by page, writing only what changed. `useOs` false (a disabled
+   * integration) deletes the OS profiles it created first. Returns how many endpoints changed.
+   */
+  async refreshIntegration(integrationId: string, useOs: boolean): Promise<number> {
+    if (!useOs) await this.#profiles.removeIntegrationProfiles(integrationId);
+    const rules = (await this.#profiles.ruleProfiles()).map((p) => ({
+      id: p.id,
+      rule: JSON.parse(p.rule ?? '{}') as ProfileRule,
+    }));
+    let changed = 0;
+    for (let afterId = 0; ;) {
+      const page = await this.#profiles.endpointsPage(integrationId, afterId);
+      if (page.length === 0) return changed;
+      afterId = page[page.length - 1]?.id ?? afterId;
+      const wanted = await this.#wanted(integrationId, page, useOs, rules);
+      changed += await this.#apply(page, wanted);
+    }
+  }
+
+  /** Called when an integration is enabled or disabled. */
+  async integrationEnabled(integrationId: string, enabled: boolean): Promise<void> {
+    await this.refreshIntegration(integrationId, enabled);
+  }
+
+  async list(): Promise<Profile[]> {
+    const rows = await this.#profiles.listWithCounts();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      integrationId: r.integrationId,
+      rule: r.rule === null ? null : (JSON.parse(r.rule) as ProfileRule),
+      matchScore: r.kind === 'rule' ? null : r.matchScore,
+      endpoints: r.endpoints,
+      createdAt: r.createdAt,
+    }));
+  }
+
+  /** Adds a rule profile and applies it to every endpoint without Defender OS details. */
+  async createRule(input: unknown): Promise<Profile> {
+    const parsed = ruleProfileInput.safeParse(input);
+    if (!parsed.success) throw new InputError(parsed.error.issues.map((i) => i.message).join('; '));
+    const rule = Object.fromEntries(
+      Object.entries(parsed.data.rule).filter(([, v]) => v !== undefined),
+    ) as ProfileRule;
+    const problems = validateProfileRule(rule);
+    if (problems.length > 0) throw new InputError(`The profile rule is not valid: ${problems.join('; ')}.`);
+    if ((await this.#profiles.ruleByName(parsed.data.name)) !== undefined)
+      throw new ProfileNameTakenError(parsed.data.name);
+    const row = await this.#profiles.insertRule(
+      parsed.data.name,
+      JSON.stringify(rule),
+      new Date().toISOString(),
+    );
+    await this.#refreshAll();
+    const created = (await this.list()).find((p) => p.id === row.id);
+    if (created === undefined) throw new ProfileNotFoundError(row.id);
+    return created;
+  }
+
+  async removeRule(id: number): Promise<void> {
+    const row = await this.#profiles.get(id);
+    if (row === undefined || row.integrationId !== null) throw new ProfileNotFoundError(id);
+    await this.#profiles.remove(id);
+    // Endpoints the rule held may now match another rule less well; nothing else changes.
+    await this.#refreshAll();
+  }
+
+  async #refreshAll(): Promise<void> {
+    for (const integration of await this.#integrations.list())
+      await this.refreshIntegration(integration.id, integration.enabled === 1);
+  }
+
+  async #wanted(
+    integrationId: string,
+    page: readonly ProfiledEndpoint[],
+    useOs: boolean,
+    rules: readonly { id: number; rule: ProfileRule }[],
+  ): Promise<Map<number, ProfileAssignment[]>> {
+    const os = new Map(
+      page.map((e) => [e.id, useOs ? osProfiles(e.osPlatform, e.version, e.osBuild) : null]),
+    );
+    const names = [...os.values()].flatMap((p) =>
+      p === null
+        ? []
+        : [
+            { name: p.os, kind: 'os' as const, matchScore: osProfileMatchScore },
+            ...(p.osVersion === null
+              ? []
+              : [{ name: p.osVersion, kind: 'osVersion' as const, matchScore: osProfileMatchScore }]),
+          ],
+    );
+    const ids = await this.#profiles.ensureIntegrationProfiles(
+      integrationId,
+      names,
+      new Date().toISOString(),
+    );
+    const wanted = new Map<number, ProfileAssignment[]>();
+    for (const endpoint of page) {
+      const profiles = os.get(endpoint.id) ?? null;
+      wanted.set(
+        endpoint.id,
+        profiles === null
+          ? ruleAssignments(endpoint, rules)
+          : [profiles.os, profiles.osVersion]
+              .filter((n): n is string => n !== null)
+              .map((n) => ({
+                endpointId: endpoint.id,
+                profileId: ids.get(n) ?? -1,
+                matchScore: osProfileMatchScore,
+              }))
+              .filter((a) => a.profileId !== -1),
+      );
+    }
+    return wanted;
+  }
+
+  async #apply(page: readonly ProfiledEndpoint[], wanted: Map<number, ProfileAssignment[]>): Promise<number> {
+    const current = await this.#profiles.assignments(page.map((e) => e.id));
+    const byEndpoint = new Map<number, ProfileAssignment[]>();
+    for (const a of current) byEndpoint.set(a.endpointId, [...(byEndpoint.get(a.endpointId) ?? []), a]);
+    const removed: ProfileAssignment[] = [];
+    const added: ProfileAssignment[] = [];
+    let changed = 0;
+    for (const endpoint of page) {
+      const now = byEndpoint.get(endpoint.id) ?? [];
+      const next = wanted.get(endpoint.id) ?? [];
+      const gone = now.filter((a) => !next.some((b) => keyOf(b) === keyOf(a)));
+      const fresh = next.filter(
+        (b) => !now.some((a) => keyOf(a) === keyOf(b) && a.matchScore === b.matchScore),
+      );
+      removed.push(...gone);
+      added.push(...fresh);
+      if (gone.length + fresh.length > 0) changed++;
+    }
+    await this.#profiles.reassign(removed, added);
+    return changed;
+  }
+}
+
+function ruleAssignments(
+  endpoint: ProfiledEndpoint,
+  rules: readonly { id: number; rule: ProfileRule }[],
+): ProfileAssignment[] {
+  const facts = {
+    osPlatform: endpoint.osPlatform,
+    name: endpoint.name,
+    ipAddresses: addresses(endpoint),
+    tags: parseStringArray(endpoint.machineTags),
+    deviceGroup: endpoint.deviceGroup,
+  };
+  return rules.flatMap(({ id, rule }) => {
+    const score = ruleMatchScore(rule, facts);
+    return score === null ? [] : [{ endpointId: endpoint.id, profileId: id, matchScore: score }];
+  });
+}

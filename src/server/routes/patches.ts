@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { Hub } from '../../app/hub.js';
+import { listPatches, patchSorts } from '../../store/patch-queries.js';
+import { exploitabilityLevels, severityLevels } from '../../domain/levels.js';
+import { errorResponses, levelListFilter, pageOf, pageQuery } from '../schemas/common.js';
+import { patchBody } from '../schemas/patch.js';
+
+const tags = ['patches'];
+
+const flag = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === 'true'));
+
+const patchListQuery = pageQuery
+  .extend({
+    integration: z.string().trim().min(1).optional().describe('Integration id.'),
+    severity: levelListFilter('severity', severityLevels).describe(
+      'Defender.SeverityLevel, any of (comma-separated).',
+    ),
+    exploitability: levelListFilter('exploitability', exploitabilityLevels).describe(
+      'Defender.ExploitabilityLevel, any of (comma-separated).',
+    ),
+    knownExploit: flag.describe('Defender.KnownExploitExists.'),
+    updateAvailable: flag.describe('Defender.SecurityUpdateAvailable.'),
+    minCvss: z.coerce.number().min(0).max(10).optional().describe('At least this CVSS score among its CVEs.'),
+    search: z.string().trim().max(200).optional().describe('Part of the vendor, software or update name.'),
+    sort: z.enum(patchSorts).default('-severity').describe('A field; a leading - sorts descending.'),
+  })
+  .strict();
+
+/** Patches: distinct fixing updates with their Defender.* metadata, recounted after each findings run. */
+export const patchRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
+  app.get(
+    '/patches',
+    {
+      schema: {
+        tags,
+        summary: 'List patches, filtered and sorted on their Defender.* metadata',
+        querystring: patchListQuery,
+        response: { 200: pageOf(patchBody), ...errorResponses(400) },
+      },
+    },
+    (request) => {
+      const { page, pageSize, sort, integration, ...filter } = request.query;
+      return listPatches(hub.store.db, { ...filter, integrationId: integration }, sort, { page, pageSize });
+    },
+  );
+  done();
+};

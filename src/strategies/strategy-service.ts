@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { HubError, InputError } from '../errors.js';
+import {
+  formatStrategyExpression,
+  parseStrategyExpression,
+  validateStrategyExpression,
+  type Expr,
+  type StrategyExpressionProblem,
+} from '../domain/strategy/index.js';
+import type { StrategiesRepository, StrategyRow } from '../store/strategies-repository.js';
+import type { Repositories } from '../store/repositories.js';
+import { strategyMatches, type StrategyMatch } from '../store/strategy-matches.js';
+import type { Page } from '../store/list-queries.js';
+
+export class StrategyNotFoundError extends HubError {
+  constructor(id: number) {
+    super(
+      'STRATEGY_NOT_FOUND',
+      `No patch strategy with id ${id}. List them with GET /api/v1/patch-strategies.`,
+    );
+  }
+}
+
+export class StrategyNameTakenError extends HubError {
+  constructor(name: string) {
+    super('STRATEGY_NAME_TAKEN', `A patch strategy named "${name}" exists already: choose another name.`);
+  }
+}
+
+const name = z.string().trim().min(1, 'name is required').max(200, 'name is at most 200 characters');
+const description = z.string().trim().max(2000, 'description is at most 2,000 characters').nullable();
+const expression = z.string().min(1, 'expression is required');
+
+export const createStrategyInput = z
+  .object({ name, description: description.optional(), expression })
+  .strict();
+export const updateStrategyInput = z
+  .object({ name: name.optional(), description: description.optional(), expression: expression.optional() })
+  .strict();
+
+export interface Strategy {
+  id: number;
+  name: string;
+  description: string | null;
+  /** The expression in canonical form. */
+  expression: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type StrategyCheck =
+  { ok: true; expression: string } | { ok: false; error: StrategyExpressionProblem };
+
+function toStrategy(row: StrategyRow): Strategy {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    expression: row.expression,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new InputError(result.error.issues.map((i) => i.message).join('; '));
+}
+
+/** Patch strategies: saved filter expressions, checked on the way in, and the patches they select. */
+export class StrategyService {
+  readonly #repository: StrategiesRepository;
+  readonly #store: Pick<Repositories, 'db' | 'dialect'>;
+
+  constructor(repository: StrategiesRepository, store: Pick<Repositories, 'db' | 'dialect'>) {
+    this.#repository = repository;
+    this.#store = store;
+  }
+
+  /** Parses an expression without saving it: the canonical text, or where and why it is refused. */
+  validate(source: string): StrategyCheck {
+    const result = validateStrategyExpression(source);
+    return result.ok
+      ? { ok: true, expression: formatStrategyExpression(result.expression) }
+      : { ok: false, error: result.error };
+  }
+
+  async list(): Promise<Strategy[]> {
+    return (await this.#repository.list()).map(toStrategy);
+  }
+
+  async get(id: number): Promise<Strategy> {
+    return toStrategy(await this.#row(id));
+  }
+
+  async create(input: unknown): Promise<Strategy> {
+    const value = parseInput(createStrategyInput, input);
+    const canonical = formatStrategyExpression(parseStrategyExpression(value.expression));
+    if ((await this.#repository.findByName(value.name)) !== undefined)
+      throw new StrategyNameTakenError(value.name);
+    const row = await this.#repository.insert({
+      name: value.name,
+      description: value.description ?? null,
+      expression: canonical,
+      now: new Date().toISOString(),
+    });
+    return toStrategy(row);
+  }
+
+  async update(id: number, input: unknown): Promise<Strategy> {
+    const current = await this.#row(id);
+    const value = parseInput(updateStrategyInput, input);
+    if (value.name !== undefined && value.name !== current.name) {
+      if ((await this.#repository.findByName(value.name)) !== undefined)
+        throw new StrategyNameTakenError(value.name);
+    }
+    const row = await this.#repository.update(id, {
+      ...(value.name === undefined ? {} : { name: value.name }),
+      ...(value.description === undefined ? {} : { description: value.description }),
+      ...(value.expression === undefined
+        ? {}
+        : { expression: formatStrategyExpression(parseStrategyExpression(value.expression)) }),
+      now: new Date().toISOString(),
+    });
+    if (row === undefined) throw new StrategyNotFoundError(id);
+    return toStrategy(row);
+  }
+
+  async remove(id: number): Promise<void> {
+    if (!(await this.#repository.remove(id))) throw new StrategyNotFoundError(id);
+  }
+
+  /** The patches the strategy selects, each with the endpoints it selects it on. */
+  async matches(
+    id: number,
+    request: { page: number; pageSize: number; endpointLimit: number; integrationId?: string | undefined },
+  ): Promise<Page<StrategyMatch>> {
+    const row = await this.#row(id);
+    return this.evaluate(parseStrategyExpression(row.expression), request);
+  }
+
+  evaluate(
+    expr: Expr,
+    request: { page: number; pageSize: number; endpointLimit: number; integrationId?: string | undefined },
+  ): Promise<Page<StrategyMatch>> {
+    return strategyMatches(this.#store.db, this.#store.dialect, expr, request);
+  }
+
+  async #row(id: number): Promise<StrategyRow> {
+    const row = await this.#repository.find(id);
+    if (row === undefined) throw new StrategyNotFoundError(id);
+    return row;
+  }
+}

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { dialects } from '../support/stores.js';
+import { simGet, useSimulator } from '../support/simulator.js';
+import { simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';
+import { patchKey } from '../../src/domain/patch-metadata.js';
+import {
+  evaluateStrategy,
+  parseStrategyExpression,
+  type StrategyRow,
+} from '../../src/domain/strategy/index.js';
+
+interface Page<T> {
+  items: T[];
+  total: number;
+}
+interface Patch {
+  integrationId: string;
+  key: string;
+  name: string;
+  softwareVendor: string | null;
+  softwareName: string | null;
+  metadata: Record<string, string | boolean | null>;
+  maxCvss: number | null;
+  cveCount: number;
+  endpointCount: number;
+}
+interface Endpoint {
+  id: number;
+  machineId: string;
+  computerDnsName: string | null;
+  rbacGroupName: string | null;
+  machineTags: string[];
+  riskLevel: string;
+}
+interface Match extends Patch {
+  matchedEndpoints: number;
+  endpoints: { id: number }[];
+}
+interface TruthFinding {
+  softwareVendor: string | null;
+  softwareName: string | null;
+  recommendedSecurityUpdate: string | null;
+  recommendedSecurityUpdateId: string | null;
+}
+
+async function all<T>(api: TestApi, path: string): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const { status, body } = await api.call<Page<T>>('GET', `${path}${sep}page=${page}&pageSize=100`);
+    expect(status).toBe(200);
+    items.push(...body.items);
+    if (items.length >= body.total) return items;
+  }
+}
+
+const strategies = [
+  'Defender.SeverityLevel in ("Critical","High") and Defender.KnownExploitExists = true',
+  'endpoint.risklevel >= "high" OR Endpoint.Profile contains "server"',
+  'not (Software.Vendor = "microsoft") and (Cvss >= 7 or Endpoint.Tag != "test") and Patch.EndpointCount > 1',
+];
+
+describe.each(dialects)('patch strategies on %s', (dialect) => {
+  it("should select exactly the patch × endpoint pairs a brute-force evaluation over the tenant's truth selects", async () => {
+    const sim = await useSimulator({ machines: 80, seed: 87, findingsPerMachine: 10 });
+    const api = await useApi(dialect);
+    const integration = await api.hub.integrations.create(simulatorSettings(sim));
+    await api.hub.sync.syncIntegration(integration.id);
+
+    const patches = new Map((await all<Patch>(api, '/api/v1/patches')).map((p) => [p.key, p]));
+    const endpoints = await all<Endpoint>(api, '/api/v1/endpoints');
+    const profiles = new Map<number, string[]>();
+    for (const e of endpoints) {
+      const { body } = await api.call<{ profiles: { name: string }[] }>('GET', `/api/v1/endpoints/${e.id}`);
+      profiles.set(
+        e.id,
+        body.profiles.map((p) => p.name),
+      );
+    }
+    // Which endpoint each patch applies to, from the simulator's own findings.
+    const pairs: [Patch, Endpoint][] = [];
+    for (const endpoint of endpoints) {
+      const findings = await simGet<TruthFinding[]>(
+        sim,
+        `/_sim/truth/findings?machineId=${encodeURIComponent(endpoint.machineId)}`,
+      );
+      const keys = new Set(
+        findings.map((f) =>
+          patchKey({
+            softwareVendor: f.softwareVendor,
+            softwareName: f.softwareName,
+            fixingUpdate: f.recommendedSecurityUpdate,
+            fixingUpdateId: f.recommendedSecurityUpdateId,
+          }),
+        ),
+      );
+      for (const key of keys) if (key !== null) pairs.push([patches.get(key)!, endpoint]);
+    }
+    const row = (p: Patch, e: Endpoint): StrategyRow => ({
+      patch: {
+        severityLevel: p.metadata['Defender.SeverityLevel'] as string | null,
+        exploitabilityLevel: p.metadata['Defender.ExploitabilityLevel'] as string | null,
+        knownExploitExists: p.metadata['Defender.KnownExploitExists'] === true,
+        securityUpdateAvailable: p.metadata['Defender.SecurityUpdateAvailable'] === true,
+        vendor: p.softwareVendor,
+        software: p.softwareName,
+        cvss: p.maxCvss,
+        name: p.name,
+        cveCount: p.cveCount,
+        endpointCount: p.endpointCount,
+      },
+      endpoint: {
+        profiles: profiles.get(e.id) ?? [],
+        deviceGroup: e.rbacGroupName,
+        name: e.computerDnsName,
+        riskLevel: e.riskLevel,
+        tags: e.machineTags,
+      },
+    });
+
+    for (const expression of strategies) {
+      const created = await api.call<{ id: number; expression: string }>('POST', '/api/v1/patch-strategies', {
+        name: expression.slice(0, 40),
+        expression,
+      });
+      expect(created.status).toBe(201);
+      const expr = parseStrategyExpression(expression);
+      const expected = new Map<string, number[]>();
+      for (const [patch, endpoint] of pairs)
+        if (evaluateStrategy(expr, row(patch, endpoint)))
+          expected.set(
+            patch.key,
+            [...(expected.get(patch.key) ?? []), endpoint.id].sort((a, b) => a - b),
+          );
+      expect(expected.size).toBeGreaterThan(0);
+      expect(expected.size).toBeLessThan(patches.size);
+
+      const matches = await all<Match>(
+        api,
+        `/api/v1/patch-strategies/${created.body.id}/matches?endpointLimit=1000`,
+      );
+      expect(new Map(matches.map((m) => [m.key, m.endpoints.map((e) => e.id)]))).toEqual(expected);
+      expect(matches.every((m) => m.matchedEndpoints === m.endpoints.length)).toBe(true);
+      const firstTwo = await api.call<Page<Match>>(
+        'GET',
+        `/api/v1/patch-strategies/${created.body.id}/matches?pageSize=3&endpointLimit=2`,
+      );
+      expect(firstTwo.body.total).toBe(expected.size);
+      for (const m of firstTwo.body.items) expect(m.endpoints).toEqual(m.endpoints.slice(0, 2));
+    }
+  });
+
+  it('should refuse a bad expression with its line, column and what was expected, and keep names unique', async () => {
+    const api = await useApi(dialect);
+    const bad = await api.call<{
+      error: { code: string; message: string; details: Record<string, unknown> };
+    }>('POST', '/api/v1/patch-strategies', {
+      name: 'broken',
+      expression: 'Defender.SeverityLevel in ("Critical",\n  "High" and Cvss > 7',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('INVALID_STRATEGY_EXPRESSION');
+    expect(bad.body.error.message).toMatch(/^Line 2, column 10: /);
+    expect(bad.body.error.details).toMatchObject({ line: 2, column: 10 });
+
+    const check = await api.call<{ ok: boolean; error?: { line: number; expected: string } }>(
+      'POST',
+      '/api/v1/patch-strategies/validate',
+      { expression: 'Cvss >' },
+    );
+    expect(check.status).toBe(200);
+    expect(check.body).toMatchObject({ ok: false, error: { line: 1, expected: 'a value' } });
+    const good = await api.call('POST', '/api/v1/patch-strategies/validate', {
+      expression: 'cvss>=7 AND defender.knownexploitexists=TRUE',
+    });
+    expect(good.body).toEqual({ ok: true, expression: 'Cvss >= 7 and Defender.KnownExploitExists = true' });
+
+    const first = await api.call<{ id: number }>('POST', '/api/v1/patch-strategies', {
+      name: 'urgent',
+      expression: 'Cvss >= 9',
+    });
+    expect(first.status).toBe(201);
+    expect(
+      (await api.call('POST', '/api/v1/patch-strategies', { name: 'urgent', expression: 'Cvss >= 8' }))
+        .status,
+    ).toBe(409);
+    const changed = await api.call<{ expression: string }>(
+      'PATCH',
+      `/api/v1/patch-strategies/${first.body.id}`,
+      {
+        expression: 'cvss >= 8',
+      },
+    );
+    expect(changed.body.expression).toBe('Cvss >= 8');
+    expect((await api.call('DELETE', `/api/v1/patch-strategies/${first.body.id}`)).status).toBe(204);
+    expect((await api.call('GET', `/api/v1/patch-strategies/${first.body.id}/matches`)).status).toBe(404);
+  });
+});
