@@ -1,6 +1,27 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { defaultSlaDays, parseSlaDays, type SlaDays } from '../domain/remediation.js';
+
+/**
+ * `Critical=7,High=30`: days allowed to fix a finding per severity, over `base` (by default Critical 15, High 30,
+ * Medium 90, Low 180). The one format for HUB_SLA_DAYS and the API's `sla` parameter.
+ */
+export function parseSlaDaysText(
+  text: string,
+  base: SlaDays = defaultSlaDays,
+): { ok: true; value: SlaDays } | { ok: false; error: string } {
+  const entries: [string, unknown][] = [];
+  for (const part of text.split(',')) {
+    if (part.trim() === '') continue;
+    const [severity = '', days, ...rest] = part.split('=');
+    if (days === undefined || rest.length > 0)
+      return { ok: false, error: `"${part.trim()}" is not SEVERITY=DAYS (e.g. Critical=7,High=30)` };
+    entries.push([severity.trim(), /^\s*\d+\s*$/.test(days) ? Number(days) : days.trim()]);
+  }
+  const parsed = parseSlaDays(Object.fromEntries(entries), base);
+  return parsed.ok ? parsed : { ok: false, error: parsed.errors.join('; ') };
+}
 
 /** Environment configuration, each setting with its default (see README, "Configuration"). */
 const configSchema = z.object({
@@ -21,6 +42,16 @@ const configSchema = z.object({
   HUB_SECRET_KEY: z.string().optional(),
   HUB_ADMIN_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HUB_SLA_DAYS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return defaultSlaDays;
+      const parsed = parseSlaDaysText(text);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: 'custom', message: `HUB_SLA_DAYS: ${parsed.error}.` });
+      return z.NEVER;
+    }),
 });
 
 export interface HubConfig {
@@ -31,6 +62,8 @@ export interface HubConfig {
   readonly secretKey: string | undefined;
   readonly adminPassword: string | undefined;
   readonly logLevel: string;
+  /** Days allowed to fix an open finding, per severity (HUB_SLA_DAYS); the defaults when absent. */
+  readonly slaDays?: SlaDays | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
@@ -52,5 +85,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     secretKey: c.HUB_SECRET_KEY,
     adminPassword: c.HUB_ADMIN_PASSWORD,
     logLevel: c.LOG_LEVEL,
+    slaDays: c.HUB_SLA_DAYS,
   });
 }

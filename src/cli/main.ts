@@ -4,8 +4,10 @@ import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
 import { integrationsCommand } from './commands/integrations.js';
 import { migrateCommand } from './commands/migrate.js';
+import { profilesCommand } from './commands/profiles.js';
 import { serveCommand } from './commands/serve.js';
 import { simulatorCommand } from './commands/simulator.js';
+import { strategiesCommand } from './commands/strategies.js';
 import { syncCommand } from './commands/sync.js';
 import { workerCommand } from './commands/worker.js';
 import { oneLine } from './output.js';
@@ -17,6 +19,8 @@ const program = new Command('defender-hub')
   .addCommand(workerCommand())
   .addCommand(migrateCommand())
   .addCommand(integrationsCommand())
+  .addCommand(profilesCommand())
+  .addCommand(strategiesCommand())
   .addCommand(syncCommand())
   .addCommand(exportCommand())
   .addCommand(simulatorCommand());

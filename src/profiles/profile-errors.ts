@@ -2,7 +2,7 @@ import { HubError } from '../errors.js';
 
 export class ProfileNotFoundError extends HubError {
   constructor(id: number) {
-    super('PROFILE_NOT_FOUND', `No rule profile with id ${id}. List profiles with GET /api/v1/profiles.`);
+    super('PROFILE_NOT_FOUND', `No rule profile with id ${id}; list the profiles to see which exist.`);
   }
 }
 

@@ -8,6 +8,8 @@ import { syncRunRoutes } from './routes/sync-runs.js';
 import { profileRoutes } from './routes/profiles.js';
 import { patchRoutes } from './routes/patches.js';
 import { strategyRoutes } from './routes/strategies.js';
+import { remediationRoutes } from './routes/remediation.js';
+import { trendRoutes } from './routes/trends.js';
 
 /**
  * Every `/api/v1` route, in one encapsulated context: the authentication preHandler goes here, once, and covers
@@ -22,4 +24,6 @@ export const apiRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub 
   await app.register(profileRoutes, { hub });
   await app.register(patchRoutes, { hub });
   await app.register(strategyRoutes, { hub });
+  await app.register(remediationRoutes, { hub });
+  await app.register(trendRoutes, { hub });
 };

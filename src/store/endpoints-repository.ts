@@ -52,14 +52,14 @@ export class EndpointsRepository {
     return Number(result.numUpdatedRows);
   }
 
-  /** Defender machine ids of the integration's endpoints (for joining findings to stored endpoints). */
-  async machineIds(integrationId: string): Promise<Set<string>> {
+  /** The integration's endpoints by Defender machine id (for joining findings to stored endpoints). */
+  async endpointIds(integrationId: string): Promise<Map<string, number>> {
     const rows = await this.#db
       .selectFrom('endpoints')
-      .select('machine_id')
+      .select(['machine_id', 'id'])
       .where('integration_id', '=', integrationId)
       .execute();
-    return new Set(rows.map((r) => r.machine_id));
+    return new Map(rows.map((r) => [r.machine_id, r.id]));
   }
 
   async count(integrationId?: string): Promise<number> {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { BulkWriter } from './bulk/bulk-writer.js';
-import { FindingsWriter } from './findings-writer.js';
+import { findingsWriter, type FindingsWriter } from './findings-writer.js';
 
 export class FindingsRepository {
   readonly #db: Kysely<Database>;
@@ -14,7 +14,7 @@ export class FindingsRepository {
 
   /** A pipelined writer for one run; `onStored` counts the rows of each committed batch. */
   writer(onStored: (count: number) => void): FindingsWriter {
-    return new FindingsWriter(this.#bulk, onStored);
+    return findingsWriter(this.#bulk, onStored);
   }
 
   async openCount(integrationId: string): Promise<number> {

@@ -89,21 +89,28 @@ const appendRows = 1000;
  * added since the last one as a transaction while the caller prepares the next: at most one commit is in
  * flight, and its failure surfaces on the next `commit` or on `flush`.
  */
-export class FindingsWriter {
+export class BulkRowWriter<R> {
   readonly #batch: BulkBatch;
+  readonly #put: (values: unknown[], rowIndex: number, row: R) => void;
   readonly #onStored: (count: number) => void;
   #chunk: unknown[] = [];
   #chunkRows = 0;
   #buffered = 0;
   #inFlight: Promise<void> | undefined;
 
-  constructor(bulk: BulkWriter, onStored: (count: number) => void) {
-    this.#batch = bulk.batch(findingsTable());
+  constructor(
+    bulk: BulkWriter,
+    spec: BulkTable,
+    put: (values: unknown[], rowIndex: number, row: R) => void,
+    onStored: (count: number) => void,
+  ) {
+    this.#batch = bulk.batch(spec);
+    this.#put = put;
     this.#onStored = onStored;
   }
 
-  add(row: NewFindingRow): void {
-    putFinding(this.#chunk, this.#chunkRows++, row);
+  add(row: R): void {
+    this.#put(this.#chunk, this.#chunkRows++, row);
     this.#buffered++;
     if (this.#chunkRows === appendRows) this.#handOver();
   }
@@ -146,4 +153,10 @@ export class FindingsWriter {
     this.#chunk = [];
     this.#chunkRows = 0;
   }
+}
+
+export type FindingsWriter = BulkRowWriter<NewFindingRow>;
+
+export function findingsWriter(bulk: BulkWriter, onStored: (count: number) => void): FindingsWriter {
+  return new BulkRowWriter(bulk, findingsTable(), putFinding, onStored);
 }

@@ -1,21 +1,40 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { levelAt, rankOf } from './level-sql.js';
 import { exploitabilityLevels, severityLevels } from '../domain/levels.js';
-import type { Database } from './schema.js';
+import type { Insertable } from 'kysely';
+import type { Database, PatchesTable } from './schema.js';
 import type { Dialect } from './database.js';
+import type { BulkWriter } from './bulk/bulk-writer.js';
+import { BulkRowWriter } from './findings-writer.js';
+import { upsertChunkRows } from './upsert.js';
 
-/**
- * A level column's rank by the domain's scale (index in the scale, any case), null for an unknown word: the SQL
- * twin of `severityRank` / `exploitabilityRank`, built from the same scales.
- */
-function rankOf(column: string, scale: readonly string[]): RawBuilder<number | null> {
-  const cases = scale.map((level, rank) => sql`when ${level.toLowerCase()} then ${sql.lit(rank)}`);
-  return sql`case lower(trim(${sql.ref(column)})) ${sql.join(cases, sql` `)} end`;
+export type NewPatchRow = Insertable<PatchesTable>;
+
+export interface PatchEndpointPair {
+  readonly integrationId: string;
+  readonly patchKey: string;
+  readonly endpointId: number;
+  readonly runId: number;
 }
 
-/** The scale's member at a rank column's value, null for -1. */
-function levelAt(rank: RawBuilder<number>, scale: readonly string[]): RawBuilder<string | null> {
-  const cases = scale.map((level, index) => sql`when ${sql.lit(index)} then ${sql.lit(level)}`);
-  return sql`case ${rank} ${sql.join(cases, sql` `)} end`;
+/** The pairs table for bulk upserts: a pair seen again takes the run that saw it. */
+const pairsTable = {
+  table: 'patch_endpoints',
+  columns: [
+    { name: 'integration_id', pgType: 'text' },
+    { name: 'patch_key', pgType: 'text' },
+    { name: 'endpoint_id', pgType: 'bigint' },
+    { name: 'last_run_id', pgType: 'bigint' },
+  ],
+  conflict: ['integration_id', 'patch_key', 'endpoint_id'],
+};
+
+function putPair(values: unknown[], rowIndex: number, pair: PatchEndpointPair): void {
+  const at = rowIndex * 4;
+  values[at] = pair.integrationId;
+  values[at + 1] = pair.patchKey;
+  values[at + 2] = pair.endpointId;
+  values[at + 3] = pair.runId;
 }
 
 /** A sorted JSON array of a text column's distinct non-null values in the group. */
@@ -30,10 +49,49 @@ function jsonSet(dialect: Dialect, column: string): RawBuilder<string> {
 export class PatchesRepository {
   readonly #db: Kysely<Database>;
   readonly #dialect: Dialect;
+  readonly #bulk: BulkWriter;
 
-  constructor(db: Kysely<Database>, dialect: Dialect) {
+  constructor(db: Kysely<Database>, dialect: Dialect, bulk: BulkWriter) {
     this.#db = db;
     this.#dialect = dialect;
+    this.#bulk = bulk;
+  }
+
+  /** A pipelined writer of the patch × endpoint pairs a findings run sees, beside its findings writer. */
+  pairsWriter(): BulkRowWriter<PatchEndpointPair> {
+    return new BulkRowWriter(this.#bulk, pairsTable, putPair, () => undefined);
+  }
+
+  /**
+   * After a complete findings run whose findings are all the open ones: drops the pairs it did not see and
+   * replaces the patches with the ones it tallied, their endpoint counts taken from the pairs.
+   */
+  async replace(
+    integrationId: string,
+    runId: number,
+    patches: readonly Omit<NewPatchRow, 'endpoint_count'>[],
+  ): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('patch_endpoints')
+        .where('integration_id', '=', integrationId)
+        .where((eb) => eb.or([eb('last_run_id', 'is', null), eb('last_run_id', '!=', runId)]))
+        .execute();
+      const counted = await trx
+        .selectFrom('patch_endpoints')
+        .select(['patch_key', sql<number>`count(*)`.as('n')])
+        .where('integration_id', '=', integrationId)
+        .groupBy('patch_key')
+        .execute();
+      const endpoints = new Map(counted.map((r) => [r.patch_key, r.n]));
+      await trx.deleteFrom('patches').where('integration_id', '=', integrationId).execute();
+      const rows = patches.map((p) => ({ ...p, endpoint_count: endpoints.get(p.patch_key) ?? 0 }));
+      for (let i = 0; i < rows.length; i += upsertChunkRows / 2)
+        await trx
+          .insertInto('patches')
+          .values(rows.slice(i, i + upsertChunkRows / 2))
+          .execute();
+    });
   }
 
   /**

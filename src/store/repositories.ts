@@ -12,6 +12,7 @@ import { EndpointRiskRepository } from './endpoint-risk-repository.js';
 import { ProfilesRepository } from './profiles-repository.js';
 import { PatchesRepository } from './patches-repository.js';
 import { StrategiesRepository } from './strategies-repository.js';
+import { SnapshotsRepository } from './snapshots-repository.js';
 
 /** Every repository over one database handle. */
 export interface Repositories {
@@ -23,6 +24,7 @@ export interface Repositories {
   readonly profiles: ProfilesRepository;
   readonly patches: PatchesRepository;
   readonly strategies: StrategiesRepository;
+  readonly snapshots: SnapshotsRepository;
   readonly findings: FindingsRepository;
   readonly syncRuns: SyncRunsRepository;
   readonly cursors: CursorsRepository;
@@ -41,8 +43,9 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     endpoints: new EndpointsRepository(db),
     endpointRisk: new EndpointRiskRepository(db),
     profiles: new ProfilesRepository(db),
-    patches: new PatchesRepository(db, store.dialect),
+    patches: new PatchesRepository(db, store.dialect, store.bulk),
     strategies: new StrategiesRepository(db),
+    snapshots: new SnapshotsRepository(db),
     findings: new FindingsRepository(db, store.bulk),
     syncRuns: new SyncRunsRepository(db),
     cursors,

@@ -158,6 +158,7 @@ export interface PatchEndpointsTable {
   integration_id: string;
   patch_key: string;
   endpoint_id: number;
+  last_run_id: number | null;
 }
 
 export interface PatchStrategiesTable {

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { strategyFields, type Expr } from '../domain/strategy/index.js';
 import type { Database, PatchesTable } from './schema.js';
 import type { Dialect } from './database.js';
@@ -38,19 +38,19 @@ export function namesEndpointField(expr: Expr): boolean {
   }
 }
 
-function pairs(db: Kysely<Database>) {
+/** The pairs of one patch (the outer query's `p`), joined as the compiled condition expects. */
+function pairsOfOuterPatch(db: Kysely<Database>) {
   return db
-    .selectFrom('patches as p')
-    .innerJoin('patch_endpoints as pe', (join) =>
-      join.onRef('pe.integration_id', '=', 'p.integration_id').onRef('pe.patch_key', '=', 'p.patch_key'),
-    )
-    .innerJoin('endpoints as e', 'e.id', 'pe.endpoint_id');
+    .selectFrom('patch_endpoints as pe')
+    .innerJoin('endpoints as e', 'e.id', 'pe.endpoint_id')
+    .where(sql<SqlBool>`pe.integration_id = p.integration_id and pe.patch_key = p.patch_key`);
 }
 
 /**
  * The patches a strategy selects, most severe and widest first, each with the endpoints it applies to there.
- * A strategy over patch fields alone reads the patches table only; one that names endpoint fields is evaluated
- * per patch × endpoint pair.
+ * A strategy over patch fields alone reads the patches table only; one that names endpoint fields keeps a patch
+ * when any of its endpoints satisfies it (an EXISTS that stops at the first), and counts the matching
+ * endpoints for the page's patches alone.
  */
 export async function strategyMatches(
   db: Kysely<Database>,
@@ -60,104 +60,91 @@ export async function strategyMatches(
 ): Promise<Page<StrategyMatch>> {
   const condition = compileStrategy(expr, dialect);
   const perEndpoint = namesEndpointField(expr);
-  let patches = db.selectFrom('patches as p').where(condition);
+  let patches = db.selectFrom('patches as p');
   if (request.integrationId !== undefined)
     patches = patches.where('p.integration_id', '=', request.integrationId);
-  const page = perEndpoint
-    ? await matchedPairsPage(db, condition, request)
-    : await fetchPage(
-        request,
-        patches
-          .selectAll('p')
-          .select(sql<number>`p.endpoint_count`.as('matched'))
-          .orderBy('p.severity_rank', 'desc')
-          .orderBy('p.endpoint_count', 'desc')
-          .orderBy('p.integration_id')
-          .orderBy('p.patch_key'),
-        patches.select((eb) => eb.fn.countAll<number>().as('total')),
-        (rows) => rows,
-      );
-  const endpoints = await endpointsOf(
-    db,
-    perEndpoint ? condition : undefined,
-    page.items,
-    request.endpointLimit,
+  patches = perEndpoint
+    ? patches.where((eb) =>
+        eb.exists(
+          pairsOfOuterPatch(db)
+            .where(condition)
+            .select(sql`1`.as('one')),
+        ),
+      )
+    : patches.where(condition);
+  const page = await fetchPage(
+    request,
+    patches
+      .selectAll('p')
+      .orderBy('p.severity_rank', 'desc')
+      .orderBy('p.endpoint_count', 'desc')
+      .orderBy('p.integration_id')
+      .orderBy('p.patch_key'),
+    patches.select((eb) => eb.fn.countAll<number>().as('total')),
+    (rows) => rows,
   );
+  const only = perEndpoint ? condition : undefined;
+  const [counts, endpoints] = await Promise.all([
+    only === undefined ? undefined : matchedCounts(db, only, page.items),
+    Promise.all(page.items.map((row) => endpointsOf(db, only, row, request.endpointLimit))),
+  ]);
   return {
     ...page,
-    items: page.items.map((row) => ({
+    items: page.items.map((row, i) => ({
       ...toPatchSummary(row),
-      matchedEndpoints: row.matched,
-      endpoints: endpoints.get(keyOf(row)) ?? [],
+      matchedEndpoints: counts === undefined ? row.endpoint_count : (counts.get(keyOf(row)) ?? 0),
+      endpoints: endpoints[i] ?? [],
     })),
   };
 }
 
-type MatchedRow = Selectable<PatchesTable> & { matched: number };
+type PatchKey = Pick<Selectable<PatchesTable>, 'integration_id' | 'patch_key'>;
 
-async function matchedPairsPage(
-  db: Kysely<Database>,
-  condition: ReturnType<typeof compileStrategy>,
-  request: MatchRequest,
-): Promise<Page<MatchedRow>> {
-  let matched = pairs(db).where(condition);
-  if (request.integrationId !== undefined)
-    matched = matched.where('p.integration_id', '=', request.integrationId);
-  const grouped = matched
-    .selectAll('p')
-    .select(sql<number>`count(distinct e.id)`.as('matched'))
-    // Grouping by the patches key makes every other column of p one value per group, on both databases.
-    .groupBy(['p.integration_id', 'p.patch_key'])
-    .orderBy('p.severity_rank', 'desc')
-    .orderBy(sql`count(distinct e.id)`, 'desc')
-    .orderBy('p.integration_id')
-    .orderBy('p.patch_key');
-  const total = db
-    .selectFrom(matched.select(['p.integration_id', 'p.patch_key']).distinct().as('m'))
-    .select((eb) => eb.fn.countAll<number>().as('total'));
-  return fetchPage(request, grouped, total, (rows) => rows);
+const keyOf = (row: PatchKey): string => `${row.integration_id}\n${row.patch_key}`;
+
+function onePatch(db: Kysely<Database>, row: PatchKey) {
+  return db
+    .selectFrom('patches as p')
+    .innerJoin('patch_endpoints as pe', (join) =>
+      join.onRef('pe.integration_id', '=', 'p.integration_id').onRef('pe.patch_key', '=', 'p.patch_key'),
+    )
+    .innerJoin('endpoints as e', 'e.id', 'pe.endpoint_id')
+    .where('p.integration_id', '=', row.integration_id)
+    .where('p.patch_key', '=', row.patch_key);
 }
 
-const keyOf = (row: { integration_id: string; patch_key: string }): string =>
-  `${row.integration_id}\n${row.patch_key}`;
+/** How many endpoints of each of these patches satisfy the condition. */
+async function matchedCounts(
+  db: Kysely<Database>,
+  condition: Expression<SqlBool>,
+  rows: readonly PatchKey[],
+): Promise<Map<string, number>> {
+  const counted = await Promise.all(
+    rows.map(async (row) => {
+      const { n } = await onePatch(db, row)
+        .where(condition)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return [keyOf(row), n] as const;
+    }),
+  );
+  return new Map(counted);
+}
 
-/** The first `limit` endpoints (by id) of each patch of the page, under the strategy's condition if given. */
+/** The patch's first `limit` endpoints by id (under the condition, if given): a range of the pairs' key. */
 async function endpointsOf(
   db: Kysely<Database>,
-  condition: ReturnType<typeof compileStrategy> | undefined,
-  rows: readonly { integration_id: string; patch_key: string }[],
+  condition: Expression<SqlBool> | undefined,
+  row: PatchKey,
   limit: number,
-): Promise<Map<string, MatchedEndpoint[]>> {
-  const result = new Map<string, MatchedEndpoint[]>();
-  if (rows.length === 0 || limit === 0) return result;
-  let query = pairs(db).where((eb) =>
-    eb.or(
-      rows.map((r) =>
-        eb.and([eb('p.integration_id', '=', r.integration_id), eb('p.patch_key', '=', r.patch_key)]),
-      ),
-    ),
-  );
+): Promise<MatchedEndpoint[]> {
+  if (limit === 0) return [];
+  let query = onePatch(db, row);
   if (condition !== undefined) query = query.where(condition);
-  const ranked = query.select([
-    'p.integration_id',
-    'p.patch_key',
-    'e.id',
-    'e.machine_id',
-    'e.computer_dns_name',
-    sql<number>`row_number() over (partition by p.integration_id, p.patch_key order by e.id)`.as('n'),
-  ]);
-  const listed = await db
-    .selectFrom(ranked.as('r'))
-    .selectAll()
-    .where('r.n', '<=', limit)
-    .orderBy('r.id')
+  const rows = await query
+    .select(['e.id', 'e.machine_id', 'e.computer_dns_name'])
+    .orderBy('pe.endpoint_id')
+    .limit(limit)
     .execute();
-  for (const r of listed) {
-    const key = keyOf(r);
-    result.set(key, [
-      ...(result.get(key) ?? []),
-      { id: r.id, machineId: r.machine_id, computerDnsName: r.computer_dns_name },
-    ]);
-  }
-  return result;
+  return rows.map((r) => ({ id: r.id, machineId: r.machine_id, computerDnsName: r.computer_dns_name }));
 }

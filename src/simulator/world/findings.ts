@@ -8,6 +8,12 @@ import type { VulnerabilityCatalog } from './vulnerability-catalog.js';
 /** Share of a reporting machine's findings fixed, and of new ones found, at each clock advance. */
 const FIX_RATE = 0.04;
 const NEW_RATE = 0.04;
+/**
+ * Share of fixed findings that come back later (a rolled-back update, an app reinstalled), and the chance per
+ * advance that such a finding reappears once its fix has been seen.
+ */
+const REOPEN_SHARE = 0.25;
+const REOPEN_RATE = 0.5;
 /** Share of machines that also report one installed product without any CVE (export rows with `cveId: null`). */
 const NO_CVE_RATE = 0.03;
 /** The OS carries most of a machine's CVEs. */
@@ -27,6 +33,8 @@ export interface FindingSlot {
   readonly addedEpoch: number;
   /** First epoch at which the finding is gone (Infinity: never fixed). */
   readonly fixEpoch: number;
+  /** First epoch at which a fixed finding is back for good (Infinity: it stays fixed). */
+  readonly reopenEpoch: number;
   readonly firstSeen: Ticks;
   /** Stable per machine; feeds the per-finding hashes. */
   readonly key: number;
@@ -75,12 +83,18 @@ export function findingSlots(ctx: FindingContext, core: MachineCore, epoch: numb
         ? addedEpoch + geometric(unit(ctx.seed, Stream.findingSlot, core.index, key), FIX_RATE)
         : Number.POSITIVE_INFINITY;
       const cveIndex = cves[(start + k) % cves.length] ?? -1;
+      const reopens =
+        Number.isFinite(fixEpoch) && unit(ctx.seed, Stream.findingEpoch, core.index, key, -1) < REOPEN_SHARE;
+      const reopenEpoch = reopens
+        ? fixEpoch + geometric(unit(ctx.seed, Stream.findingEpoch, core.index, key, -2), REOPEN_RATE)
+        : Number.POSITIVE_INFINITY;
       slots.push({
         productIndex: item.productIndex,
         version: item.version,
         cveIndex,
         addedEpoch,
         fixEpoch,
+        reopenEpoch,
         firstSeen,
         key,
       });
@@ -118,6 +132,7 @@ export function findingSlots(ctx: FindingContext, core: MachineCore, epoch: numb
       cveIndex: -1,
       addedEpoch: born,
       fixEpoch: Number.POSITIVE_INFINITY,
+      reopenEpoch: Number.POSITIVE_INFINITY,
       firstSeen: core.firstSeen,
       key: -1,
     });
@@ -125,9 +140,14 @@ export function findingSlots(ctx: FindingContext, core: MachineCore, epoch: numb
   return slots;
 }
 
+/** Whether the finding is open at `epoch`: found, and not fixed or back since. */
+export function isOpenAt(slot: FindingSlot, epoch: number): boolean {
+  return slot.addedEpoch <= epoch && (epoch < slot.fixEpoch || epoch >= slot.reopenEpoch);
+}
+
 /** Findings open at `epoch`: what the full export returns for the machine. */
 export function openFindings(ctx: FindingContext, core: MachineCore, epoch: number): FindingSlot[] {
-  return findingSlots(ctx, core, epoch).filter((slot) => slot.addedEpoch <= epoch && epoch < slot.fixEpoch);
+  return findingSlots(ctx, core, epoch).filter((slot) => isOpenAt(slot, epoch));
 }
 
 /** What changed on the machine during epoch `epoch` (between the previous advance and this one). */
@@ -136,9 +156,11 @@ export function findingChanges(ctx: FindingContext, core: MachineCore, epoch: nu
   const to = ctx.clock.epochStart(epoch);
   const changes: FindingChange[] = [];
   for (const slot of findingSlots(ctx, core, epoch)) {
+    const u = unit(ctx.seed, Stream.findingEpoch, core.index, slot.key, epoch);
     if (slot.fixEpoch === epoch) {
-      const u = unit(ctx.seed, Stream.findingEpoch, core.index, slot.key, epoch);
       changes.push({ slot, status: 'Fixed', at: to - Math.floor(u * (to - from)) });
+    } else if (slot.reopenEpoch === epoch) {
+      changes.push({ slot, status: 'New', at: to - Math.floor(u * (to - from)) });
     } else if (slot.addedEpoch === epoch) {
       changes.push({ slot, status: 'New', at: slot.firstSeen });
     }
@@ -211,6 +233,8 @@ export function exportRecord(
     softwareName: product.name,
     softwareVersion: slot.version,
     cveId: entry?.id ?? null,
+    // Documented in the export's field table though Microsoft's examples leave it out.
+    cvssScore: entry?.cvssV3 ?? null,
     vulnerabilitySeverityLevel: entry?.severity ?? null,
     recommendedSecurityUpdate: entry?.update.recommendedSecurityUpdate ?? null,
     recommendedSecurityUpdateId: entry?.update.recommendedSecurityUpdateId ?? null,

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { iso7 } from '../time.js';
-import { findingSlots } from './findings.js';
+import { findingSlots, isOpenAt } from './findings.js';
 import { groupIncidents } from './incidents.js';
 import type { SimTenant } from './tenant.js';
 import { CATALOG_SIZE, SEVERITIES, type Severity } from './vulnerability-catalog.js';
@@ -75,7 +75,7 @@ export class TruthLedger {
       byOnboardingStatus[core.onboardingStatus] = (byOnboardingStatus[core.onboardingStatus] ?? 0) + 1;
       let open = 0;
       for (const slot of findingSlots(tenant, core, epoch)) {
-        if (slot.addedEpoch > epoch || slot.fixEpoch <= epoch) continue;
+        if (!isOpenAt(slot, epoch)) continue;
         open++;
         if (slot.cveIndex < 0) {
           withoutCve++;

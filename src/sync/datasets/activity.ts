@@ -94,8 +94,10 @@ function activityDataset<
         ctx.progress(counters);
       }
       // Alerts change the alert risk of the machines they name (before and after the change).
-      if (touched.size > 0)
+      if (touched.size > 0) {
         await refreshEndpointRisk(repos.endpointRisk, integration.id, touched, { alerts: true });
+        await repos.snapshots.refreshRisk(integration.id, new Date());
+      }
       return {
         complete: true,
         completeness: `read up to ${until}${stored === undefined ? '' : ` from ${stored} (less ${overlapMs / 60_000} min overlap)`}`,

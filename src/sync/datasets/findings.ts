@@ -4,6 +4,7 @@ import { removalVerdict, type Dataset, type DatasetContext } from '../dataset.js
 import { isTimestamp } from './machines.js';
 import { ExposureTally, refreshEndpointRisk } from '../endpoint-risk.js';
 import { patchKey } from '../../domain/patch-metadata.js';
+import { PatchTally } from '../patch-tally.js';
 
 /** Above this many endpoints the via-files export is used: Microsoft recommends it past ~100,000 devices. */
 export const filesExportThreshold = 100_000;
@@ -18,7 +19,22 @@ export const findingSkipReasons = {
   unknownDevice: 'device not imported as an endpoint',
 } as const;
 
-function toFindingRow(finding: Finding, integrationId: string, runId: number, now: string): NewFindingRow {
+function findingPatchKey(finding: Finding): string | null {
+  return patchKey({
+    softwareVendor: finding.softwareVendor ?? null,
+    softwareName: finding.softwareName ?? null,
+    fixingUpdate: finding.recommendedSecurityUpdate ?? null,
+    fixingUpdateId: finding.recommendedSecurityUpdateId ?? null,
+  });
+}
+
+function toFindingRow(
+  finding: Finding,
+  integrationId: string,
+  runId: number,
+  now: string,
+  patch: string | null,
+): NewFindingRow {
   return {
     integration_id: integrationId,
     finding_key: finding.id,
@@ -44,12 +60,7 @@ function toFindingRow(finding: Finding, integrationId: string, runId: number, no
     last_run_id: runId,
     raw: JSON.stringify(unmapped(finding)),
     updated_at: now,
-    patch_key: patchKey({
-      softwareVendor: finding.softwareVendor ?? null,
-      softwareName: finding.softwareName ?? null,
-      fixingUpdate: finding.recommendedSecurityUpdate ?? null,
-      fixingUpdateId: finding.recommendedSecurityUpdateId ?? null,
-    }),
+    patch_key: patch,
   };
 }
 
@@ -105,33 +116,40 @@ export const findingsDataset: Dataset = {
   enabled: (integration) => integration.imports.vulnerabilities,
   async run(ctx) {
     const { integration, repos, runId, counters } = ctx;
-    const machineIds = await repos.endpoints.machineIds(integration.id);
+    const endpointIds = await repos.endpoints.endpointIds(integration.id);
     const previous = await repos.findings.openCount(integration.id);
     const exposure = new ExposureTally();
+    const patches = new PatchTally();
     const writer = repos.findings.writer((stored) => {
       counters.upserted += stored;
       ctx.progress(counters);
     });
+    const pairs = repos.patches.pairsWriter();
     try {
-      for await (const batch of findingBatches(ctx, machineIds.size)) {
+      for await (const batch of findingBatches(ctx, endpointIds.size)) {
         const now = new Date().toISOString();
         counters.read(batch);
         for (const finding of batch.items) {
+          const endpointId = endpointIds.get(finding.deviceId);
           // A row without a CVE is installed software with no known vulnerability: kept, it is the endpoint's
           // software inventory; the vulnerability views count only rows with a CVE.
-          if (!machineIds.has(finding.deviceId)) counters.skip(findingSkipReasons.unknownDevice);
-          else {
-            writer.add(toFindingRow(finding, integration.id, runId, now));
-            exposure.add(finding);
+          if (endpointId === undefined) {
+            counters.skip(findingSkipReasons.unknownDevice);
+            continue;
           }
+          const patch = findingPatchKey(finding);
+          writer.add(toFindingRow(finding, integration.id, runId, now, patch));
+          exposure.add(finding);
+          if (patch !== null && patches.add(patch, finding))
+            pairs.add({ integrationId: integration.id, patchKey: patch, endpointId, runId });
         }
-        if (writer.buffered >= writeBatchRows) await writer.commit();
+        if (writer.buffered >= writeBatchRows) await Promise.all([writer.commit(), pairs.commit()]);
         ctx.progress(counters);
       }
-      await writer.commit();
-      await writer.flush();
+      await Promise.all([writer.commit(), pairs.commit()]);
+      await Promise.all([writer.flush(), pairs.flush()]);
     } finally {
-      await writer.settle();
+      await Promise.all([writer.settle(), pairs.settle()]);
     }
     const unseen = await repos.findings.unseenOpenCount(integration.id, runId);
     const verdict = removalVerdict(unseen, previous, ctx.force, 'findings (resolved)');
@@ -139,12 +157,17 @@ export const findingsDataset: Dataset = {
     if (verdict.allowed && unseen > 0)
       counters.removed = await repos.findings.resolveUnseen(integration.id, runId, new Date().toISOString());
     await repos.findings.refreshExposure(integration.id);
-    // Resolved or not, the run saw every open finding only when nothing unseen stays open.
+    // Resolved or not, the run saw every open finding only when nothing unseen stays open: then what it tallied
+    // is the whole truth; otherwise the patches are recounted from the stored open findings.
     const replace = unseen === 0 || verdict.allowed;
-    await repos.patches.refresh(integration.id, new Date().toISOString());
+    const now = new Date().toISOString();
+    if (replace) await repos.patches.replace(integration.id, runId, patches.rows(integration.id, now));
+    else await repos.patches.refresh(integration.id, now);
     await refreshEndpointRisk(repos.endpointRisk, integration.id, 'all', {
       exposure: { tally: exposure, replace },
     });
+    // Today's trend point: the findings run is the one that changes counts across the board.
+    await repos.snapshots.take(integration.id, new Date());
     return { complete: true, completeness: `all pages read; ${verdict.note}` };
   },
 };

@@ -88,6 +88,7 @@ export const machinesDataset: Dataset = {
       integration.id,
       integration.enabled,
     );
+    await repos.snapshots.refreshRisk(integration.id, new Date());
     return { complete: true, completeness: `all pages read; ${verdict.note}` };
   },
 };

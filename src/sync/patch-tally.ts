@@ -1,0 +1,95 @@
+import type { Finding } from '../defender/index.js';
+import { PatchMetadataAccumulator } from '../domain/patch-metadata.js';
+import { exploitabilityRank, severityRank } from '../domain/levels.js';
+import type { NewPatchRow } from '../store/patches-repository.js';
+
+/** The larger of two optional texts (code-unit order, as the databases' byte order for these ids). */
+function larger(a: string | null, b: string | null | undefined): string | null {
+  if (b == null) return a;
+  return a === null || b > a ? b : a;
+}
+
+class PatchAggregate {
+  readonly metadata = new PatchMetadataAccumulator();
+  readonly cves = new Set<string>();
+  readonly versions = new Set<string>();
+  name: string | null = null;
+  updateId: string | null = null;
+  updateUrl: string | null = null;
+  vendor: string | null = null;
+  software: string | null = null;
+  maxCvss: number | null = null;
+
+  add(finding: Finding): void {
+    this.metadata.add({
+      severity: finding.vulnerabilitySeverityLevel,
+      exploitabilityLevel: finding.exploitabilityLevel,
+      updateAvailable: finding.securityUpdateAvailable,
+    });
+    if (finding.cveId != null) this.cves.add(finding.cveId);
+    if (finding.softwareVersion != null) this.versions.add(finding.softwareVersion);
+    this.name = larger(this.name, finding.recommendedSecurityUpdate);
+    this.updateId = larger(this.updateId, finding.recommendedSecurityUpdateId);
+    this.updateUrl = larger(this.updateUrl, finding.recommendedSecurityUpdateUrl);
+    this.vendor = larger(this.vendor, finding.softwareVendor);
+    this.software = larger(this.software, finding.softwareName);
+    const cvss = finding.cvssScore;
+    if (cvss != null && (this.maxCvss === null || cvss > this.maxCvss)) this.maxCvss = cvss;
+  }
+}
+
+/**
+ * Each patch of a findings run, aggregated as the findings stream by (its metadata by the domain's rule, its
+ * CVEs and versions), and the patch × endpoint pairs seen: a few hundred patches, never the findings. The same
+ * values the SQL recount (`PatchesRepository.refresh`) computes from stored findings.
+ */
+export class PatchTally {
+  readonly #patches = new Map<string, PatchAggregate>();
+  #device: string | undefined;
+  #devicePatches = new Set<string>();
+
+  /** Adds a finding; true when its device × patch pair is new (the export lists a device's rows together). */
+  add(key: string, finding: Finding): boolean {
+    let patch = this.#patches.get(key);
+    if (patch === undefined) {
+      patch = new PatchAggregate();
+      this.#patches.set(key, patch);
+    }
+    patch.add(finding);
+    if (finding.deviceId !== this.#device) {
+      this.#device = finding.deviceId;
+      this.#devicePatches = new Set();
+    }
+    if (this.#devicePatches.has(key)) return false;
+    this.#devicePatches.add(key);
+    return true;
+  }
+
+  rows(integrationId: string, now: string): Omit<NewPatchRow, 'endpoint_count'>[] {
+    return [...this.#patches].map(([key, p]) => {
+      const metadata = p.metadata.result();
+      const cves = [...p.cves].sort();
+      return {
+        integration_id: integrationId,
+        patch_key: key,
+        name: p.name ?? p.updateId ?? key,
+        fixing_update_id: p.updateId,
+        fixing_update_url: p.updateUrl,
+        software_vendor: p.vendor,
+        software_name: p.software,
+        severity: metadata['Defender.SeverityLevel'],
+        severity_rank: severityRank(metadata['Defender.SeverityLevel']),
+        exploitability_level: metadata['Defender.ExploitabilityLevel'],
+        exploitability_rank: exploitabilityRank(metadata['Defender.ExploitabilityLevel']),
+        known_exploit: metadata['Defender.KnownExploitExists'] ? 1 : 0,
+        update_available: metadata['Defender.SecurityUpdateAvailable'] ? 1 : 0,
+        max_cvss: p.maxCvss,
+        cves: JSON.stringify(cves),
+        cve_count: cves.length,
+        open_findings: p.metadata.count,
+        software_versions: JSON.stringify([...p.versions].sort()),
+        updated_at: now,
+      };
+    });
+  }
+}
