@@ -4,40 +4,10 @@ import { exploitabilityLevels, severityLevels } from '../domain/levels.js';
 import type { Insertable } from 'kysely';
 import type { Database, PatchesTable } from './schema.js';
 import type { Dialect } from './database.js';
-import type { BulkWriter } from './bulk/bulk-writer.js';
-import { BulkRowWriter } from './findings-writer.js';
-import { upsertChunkRows } from './upsert.js';
 
 export type NewPatchRow = Insertable<PatchesTable>;
 
-export interface PatchEndpointPair {
-  readonly integrationId: string;
-  readonly patchKey: string;
-  readonly endpointId: number;
-  readonly runId: number;
-}
-
-/** The pairs table for bulk upserts: a pair seen again takes the run that saw it. */
-const pairsTable = {
-  table: 'patch_endpoints',
-  columns: [
-    { name: 'integration_id', pgType: 'text' },
-    { name: 'patch_key', pgType: 'text' },
-    { name: 'endpoint_id', pgType: 'bigint' },
-    { name: 'last_run_id', pgType: 'bigint' },
-  ],
-  conflict: ['integration_id', 'patch_key', 'endpoint_id'],
-};
-
-function putPair(values: unknown[], rowIndex: number, pair: PatchEndpointPair): void {
-  const at = rowIndex * 4;
-  values[at] = pair.integrationId;
-  values[at + 1] = pair.patchKey;
-  values[at + 2] = pair.endpointId;
-  values[at + 3] = pair.runId;
-}
-
-/** A sorted JSON array of a text column's distinct non-null values in the group. */
+/** A sorted JSON array of a column's distinct non-null values in the group. */
 function jsonSet(dialect: Dialect, column: string): RawBuilder<string> {
   const ref = sql.ref(column);
   return dialect === 'sqlite'
@@ -49,61 +19,40 @@ function jsonSet(dialect: Dialect, column: string): RawBuilder<string> {
 export class PatchesRepository {
   readonly #db: Kysely<Database>;
   readonly #dialect: Dialect;
-  readonly #bulk: BulkWriter;
 
-  constructor(db: Kysely<Database>, dialect: Dialect, bulk: BulkWriter) {
+  constructor(db: Kysely<Database>, dialect: Dialect) {
     this.#db = db;
     this.#dialect = dialect;
-    this.#bulk = bulk;
   }
 
-  /** A pipelined writer of the patch × endpoint pairs a findings run sees, beside its findings writer. */
-  pairsWriter(): BulkRowWriter<PatchEndpointPair> {
-    return new BulkRowWriter(this.#bulk, pairsTable, putPair, () => undefined);
-  }
-
-  /**
-   * After a complete findings run whose findings are all the open ones: drops the pairs it did not see and
-   * replaces the patches with the ones it tallied, their endpoint counts taken from the pairs.
-   */
-  async replace(
-    integrationId: string,
-    runId: number,
-    patches: readonly Omit<NewPatchRow, 'endpoint_count'>[],
-  ): Promise<void> {
+  /** After a complete findings run whose findings are all the open ones: its tally replaces the patches. */
+  async replace(integrationId: string, patches: Iterable<NewPatchRow>): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
-      await trx
-        .deleteFrom('patch_endpoints')
-        .where('integration_id', '=', integrationId)
-        .where((eb) => eb.or([eb('last_run_id', 'is', null), eb('last_run_id', '!=', runId)]))
-        .execute();
-      const counted = await trx
-        .selectFrom('patch_endpoints')
-        .select(['patch_key', sql<number>`count(*)`.as('n')])
-        .where('integration_id', '=', integrationId)
-        .groupBy('patch_key')
-        .execute();
-      const endpoints = new Map(counted.map((r) => [r.patch_key, r.n]));
       await trx.deleteFrom('patches').where('integration_id', '=', integrationId).execute();
-      const rows = patches.map((p) => ({ ...p, endpoint_count: endpoints.get(p.patch_key) ?? 0 }));
-      for (let i = 0; i < rows.length; i += upsertChunkRows / 2)
-        await trx
-          .insertInto('patches')
-          .values(rows.slice(i, i + upsertChunkRows / 2))
-          .execute();
+      // A patch row is wide (its endpoint list): a few per statement keep the statement small.
+      let chunk: NewPatchRow[] = [];
+      const insert = async (): Promise<void> => {
+        if (chunk.length > 0) await trx.insertInto('patches').values(chunk).execute();
+        chunk = [];
+      };
+      for (const patch of patches) {
+        chunk.push(patch);
+        if (chunk.length === 20) await insert();
+      }
+      await insert();
     });
   }
 
   /**
-   * Replaces the integration's patches with a recount over its open findings: the `Defender.*` metadata by the
-   * domain's rules (highest severity and exploitability, a known exploit above NoExploit, an update available
-   * when any finding says so), and the endpoints each applies to. One transaction, so readers never see half.
+   * Replaces the integration's patches with a recount over its open findings, for a run that did not see all of
+   * them: the `Defender.*` metadata by the domain's rules (highest severity and exploitability, a known exploit
+   * above NoExploit, an update available when any finding says so), and the endpoints each applies to.
    */
   async refresh(integrationId: string, now: string): Promise<void> {
-    const severityRank = sql<number>`coalesce(max(${rankOf('severity', severityLevels)}), -1)`;
-    const exploitRank = sql<number>`coalesce(max(${rankOf('exploitability_level', exploitabilityLevels)}), -1)`;
+    const severityRank = sql<number>`coalesce(max(${rankOf('f.severity', severityLevels)}), -1)`;
+    const exploitRank = sql<number>`coalesce(max(${rankOf('f.exploitability_level', exploitabilityLevels)}), -1)`;
+    const dialect = this.#dialect;
     await this.#db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('patch_endpoints').where('integration_id', '=', integrationId).execute();
       await trx.deleteFrom('patches').where('integration_id', '=', integrationId).execute();
       await trx
         .insertInto('patches')
@@ -127,42 +76,9 @@ export class PatchesRepository {
           'endpoint_count',
           'open_findings',
           'software_versions',
+          'endpoint_ids',
           'updated_at',
         ])
-        .expression(
-          trx
-            .selectFrom('findings')
-            .select([
-              'integration_id',
-              sql<string>`patch_key`.as('patch_key'),
-              sql<string>`coalesce(max(fixing_update), max(fixing_update_id), patch_key)`.as('name'),
-              sql<string>`max(fixing_update_id)`.as('fixing_update_id'),
-              sql<string>`max(fixing_update_url)`.as('fixing_update_url'),
-              sql<string>`max(software_vendor)`.as('software_vendor'),
-              sql<string>`max(software_name)`.as('software_name'),
-              levelAt(severityRank, severityLevels).as('severity'),
-              severityRank.as('severity_rank'),
-              levelAt(exploitRank, exploitabilityLevels).as('exploitability_level'),
-              exploitRank.as('exploitability_rank'),
-              sql<number>`case when ${exploitRank} > 0 then 1 else 0 end`.as('known_exploit'),
-              sql<number>`max(case when update_available = 1 then 1 else 0 end)`.as('update_available'),
-              sql<number>`max(cvss_score)`.as('max_cvss'),
-              jsonSet(this.#dialect, 'cve_id').as('cves'),
-              sql<number>`count(distinct cve_id)`.as('cve_count'),
-              sql<number>`count(distinct machine_id)`.as('endpoint_count'),
-              sql<number>`count(*)`.as('open_findings'),
-              jsonSet(this.#dialect, 'software_version').as('software_versions'),
-              sql<string>`${now}`.as('updated_at'),
-            ])
-            .where('integration_id', '=', integrationId)
-            .where('status', '=', 'open')
-            .where('patch_key', 'is not', null)
-            .groupBy(['integration_id', 'patch_key']),
-        )
-        .execute();
-      await trx
-        .insertInto('patch_endpoints')
-        .columns(['integration_id', 'patch_key', 'endpoint_id'])
         .expression(
           trx
             .selectFrom('findings as f')
@@ -171,11 +87,33 @@ export class PatchesRepository {
                 .onRef('e.integration_id', '=', 'f.integration_id')
                 .onRef('e.machine_id', '=', 'f.machine_id'),
             )
-            .select(['f.integration_id', sql<string>`f.patch_key`.as('patch_key'), 'e.id'])
-            .distinct()
+            .select([
+              'f.integration_id',
+              sql<string>`f.patch_key`.as('patch_key'),
+              sql<string>`coalesce(max(f.fixing_update), max(f.fixing_update_id), f.patch_key)`.as('name'),
+              sql<string>`max(f.fixing_update_id)`.as('fixing_update_id'),
+              sql<string>`max(f.fixing_update_url)`.as('fixing_update_url'),
+              sql<string>`max(f.software_vendor)`.as('software_vendor'),
+              sql<string>`max(f.software_name)`.as('software_name'),
+              levelAt(severityRank, severityLevels).as('severity'),
+              severityRank.as('severity_rank'),
+              levelAt(exploitRank, exploitabilityLevels).as('exploitability_level'),
+              exploitRank.as('exploitability_rank'),
+              sql<number>`case when ${exploitRank} > 0 then 1 else 0 end`.as('known_exploit'),
+              sql<number>`max(case when f.update_available = 1 then 1 else 0 end)`.as('update_available'),
+              sql<number>`max(f.cvss_score)`.as('max_cvss'),
+              jsonSet(dialect, 'f.cve_id').as('cves'),
+              sql<number>`count(distinct f.cve_id)`.as('cve_count'),
+              sql<number>`count(distinct e.id)`.as('endpoint_count'),
+              sql<number>`count(*)`.as('open_findings'),
+              jsonSet(dialect, 'f.software_version').as('software_versions'),
+              jsonSet(dialect, 'e.id').as('endpoint_ids'),
+              sql<string>`${now}`.as('updated_at'),
+            ])
             .where('f.integration_id', '=', integrationId)
             .where('f.status', '=', 'open')
-            .where('f.patch_key', 'is not', null),
+            .where('f.patch_key', 'is not', null)
+            .groupBy(['f.integration_id', 'f.patch_key']),
         )
         .execute();
     });

@@ -43,7 +43,7 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     endpoints: new EndpointsRepository(db),
     endpointRisk: new EndpointRiskRepository(db),
     profiles: new ProfilesRepository(db),
-    patches: new PatchesRepository(db, store.dialect, store.bulk),
+    patches: new PatchesRepository(db, store.dialect),
     strategies: new StrategiesRepository(db),
     snapshots: new SnapshotsRepository(db),
     findings: new FindingsRepository(db, store.bulk),

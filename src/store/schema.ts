@@ -150,15 +150,9 @@ export interface PatchesTable {
   open_findings: number;
   /** JSON string[] */
   software_versions: string;
+  /** JSON number[]: the endpoints (hub ids, ascending) with an open finding it fixes. */
+  endpoint_ids: string;
   updated_at: string;
-}
-
-/** Which endpoints a patch applies to (they have an open finding it fixes). */
-export interface PatchEndpointsTable {
-  integration_id: string;
-  patch_key: string;
-  endpoint_id: number;
-  last_run_id: number | null;
 }
 
 export interface PatchStrategiesTable {
@@ -308,7 +302,6 @@ export interface Database {
   profiles: ProfilesTable;
   endpoint_profiles: EndpointProfilesTable;
   patches: PatchesTable;
-  patch_endpoints: PatchEndpointsTable;
   patch_strategies: PatchStrategiesTable;
   daily_snapshots: DailySnapshotsTable;
   sync_runs: SyncRunsTable;

@@ -3,6 +3,7 @@ import { strategyFields, type Expr } from '../domain/strategy/index.js';
 import type { Database, PatchesTable } from './schema.js';
 import type { Dialect } from './database.js';
 import { compileStrategy } from './strategy-sql.js';
+import { patchEndpointPairs, patchEndpointsOf } from './patch-endpoints.js';
 import { fetchPage, type Page, type PageRequest } from './list-queries.js';
 import { toPatchSummary, type PatchSummary } from './patch-queries.js';
 
@@ -38,14 +39,6 @@ export function namesEndpointField(expr: Expr): boolean {
   }
 }
 
-/** The pairs of one patch (the outer query's `p`), joined as the compiled condition expects. */
-function pairsOfOuterPatch(db: Kysely<Database>) {
-  return db
-    .selectFrom('patch_endpoints as pe')
-    .innerJoin('endpoints as e', 'e.id', 'pe.endpoint_id')
-    .where(sql<SqlBool>`pe.integration_id = p.integration_id and pe.patch_key = p.patch_key`);
-}
-
 /**
  * The patches a strategy selects, most severe and widest first, each with the endpoints it applies to there.
  * A strategy over patch fields alone reads the patches table only; one that names endpoint fields keeps a patch
@@ -60,18 +53,15 @@ export async function strategyMatches(
 ): Promise<Page<StrategyMatch>> {
   const condition = compileStrategy(expr, dialect);
   const perEndpoint = namesEndpointField(expr);
+  const { from, endpointId } = patchEndpointsOf(dialect);
   let patches = db.selectFrom('patches as p');
   if (request.integrationId !== undefined)
     patches = patches.where('p.integration_id', '=', request.integrationId);
-  patches = perEndpoint
-    ? patches.where((eb) =>
-        eb.exists(
-          pairsOfOuterPatch(db)
-            .where(condition)
-            .select(sql`1`.as('one')),
-        ),
-      )
-    : patches.where(condition);
+  patches = patches.where(
+    perEndpoint
+      ? sql<SqlBool>`exists (select 1 from ${from} inner join endpoints as e on e.id = ${endpointId} where ${condition})`
+      : condition,
+  );
   const page = await fetchPage(
     request,
     patches
@@ -85,14 +75,18 @@ export async function strategyMatches(
   );
   const only = perEndpoint ? condition : undefined;
   const [counts, endpoints] = await Promise.all([
-    only === undefined ? undefined : matchedCounts(db, only, page.items),
-    Promise.all(page.items.map((row) => endpointsOf(db, only, row, request.endpointLimit))),
+    Promise.all(
+      page.items.map((row) =>
+        only === undefined ? Promise.resolve(row.endpoint_count) : matchedCount(db, dialect, only, row),
+      ),
+    ),
+    Promise.all(page.items.map((row) => endpointsOf(db, dialect, only, row, request.endpointLimit))),
   ]);
   return {
     ...page,
     items: page.items.map((row, i) => ({
       ...toPatchSummary(row),
-      matchedEndpoints: counts === undefined ? row.endpoint_count : (counts.get(keyOf(row)) ?? 0),
+      matchedEndpoints: counts[i] ?? 0,
       endpoints: endpoints[i] ?? [],
     })),
   };
@@ -100,51 +94,41 @@ export async function strategyMatches(
 
 type PatchKey = Pick<Selectable<PatchesTable>, 'integration_id' | 'patch_key'>;
 
-const keyOf = (row: PatchKey): string => `${row.integration_id}\n${row.patch_key}`;
-
-function onePatch(db: Kysely<Database>, row: PatchKey) {
-  return db
-    .selectFrom('patches as p')
-    .innerJoin('patch_endpoints as pe', (join) =>
-      join.onRef('pe.integration_id', '=', 'p.integration_id').onRef('pe.patch_key', '=', 'p.patch_key'),
-    )
-    .innerJoin('endpoints as e', 'e.id', 'pe.endpoint_id')
-    .where('p.integration_id', '=', row.integration_id)
-    .where('p.patch_key', '=', row.patch_key);
+/** The pairs of one patch, under the strategy's condition if given. */
+function onePatch(dialect: Dialect, row: PatchKey, condition: Expression<SqlBool> | undefined) {
+  return sql`from ${patchEndpointPairs(dialect)}
+    where p.integration_id = ${row.integration_id} and p.patch_key = ${row.patch_key}
+    ${condition === undefined ? sql`` : sql`and ${condition}`}`;
 }
 
-/** How many endpoints of each of these patches satisfy the condition. */
-async function matchedCounts(
+/** How many endpoints of the patch satisfy the condition. */
+async function matchedCount(
   db: Kysely<Database>,
+  dialect: Dialect,
   condition: Expression<SqlBool>,
-  rows: readonly PatchKey[],
-): Promise<Map<string, number>> {
-  const counted = await Promise.all(
-    rows.map(async (row) => {
-      const { n } = await onePatch(db, row)
-        .where(condition)
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
-      return [keyOf(row), n] as const;
-    }),
-  );
-  return new Map(counted);
+  row: PatchKey,
+): Promise<number> {
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*) as n ${onePatch(dialect, row, condition)}`.execute(db);
+  return rows[0]?.n ?? 0;
 }
 
-/** The patch's first `limit` endpoints by id (under the condition, if given): a range of the pairs' key. */
+/** The patch's first `limit` endpoints by id (under the condition, if given). */
 async function endpointsOf(
   db: Kysely<Database>,
+  dialect: Dialect,
   condition: Expression<SqlBool> | undefined,
   row: PatchKey,
   limit: number,
 ): Promise<MatchedEndpoint[]> {
   if (limit === 0) return [];
-  let query = onePatch(db, row);
-  if (condition !== undefined) query = query.where(condition);
-  const rows = await query
-    .select(['e.id', 'e.machine_id', 'e.computer_dns_name'])
-    .orderBy('pe.endpoint_id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ id: r.id, machineId: r.machine_id, computerDnsName: r.computer_dns_name }));
+  const { rows } = await sql<{ id: number; machine_id: string; computer_dns_name: string | null }>`
+    select e.id, e.machine_id, e.computer_dns_name ${onePatch(dialect, row, condition)}
+    order by e.id limit ${limit}`.execute(db);
+  return rows.map((r) => ({
+    id: r.id,
+    machineId: r.machine_id,
+    computerDnsName: r.computer_dns_name,
+  }));
 }

@@ -15,11 +15,8 @@ import type { Dialect } from './database.js';
  * Compiles a parsed patch strategy to a SQL condition with exactly the answers of `evaluateStrategy` (the
  * contract is in src/domain/strategy/index.ts). Every value is a bound parameter.
  *
- * The condition refers to these aliases, so the query must name them so:
- *
- *   from patches as p
- *     inner join patch_endpoints as pe on pe.integration_id = p.integration_id and pe.patch_key = p.patch_key
- *     inner join endpoints as e on e.id = pe.endpoint_id
+ * The condition refers to the aliases `p` (patches) and `e` (endpoints), so the query must name them so, as
+ * `patchEndpointPairs` does (each patch joined to the endpoints of its `endpoint_ids`).
  *
  * How each kind of field is read:
  * - levels by their rank column, a rank outside the field's scale (-1) counting as null;

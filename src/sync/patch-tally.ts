@@ -9,8 +9,32 @@ function larger(a: string | null, b: string | null | undefined): string | null {
   return a === null || b > a ? b : a;
 }
 
+/** Endpoint ids in a growable typed array: millions of them over a large tenant cost 4 bytes each. */
+class EndpointIdList {
+  #ids = new Uint32Array(16);
+  #length = 0;
+
+  push(id: number): void {
+    if (this.#length === this.#ids.length) {
+      const grown = new Uint32Array(this.#ids.length * 2);
+      grown.set(this.#ids);
+      this.#ids = grown;
+    }
+    this.#ids[this.#length++] = id;
+  }
+
+  /** Ascending, each once (a device whose rows were not listed together adds its pair twice). */
+  distinctSorted(): Uint32Array {
+    const ids = this.#ids.subarray(0, this.#length).sort();
+    let kept = 0;
+    for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) ids[kept++] = ids[i] ?? 0;
+    return ids.subarray(0, kept);
+  }
+}
+
 class PatchAggregate {
   readonly metadata = new PatchMetadataAccumulator();
+  readonly endpoints = new EndpointIdList();
   readonly cves = new Set<string>();
   readonly versions = new Set<string>();
   name: string | null = null;
@@ -39,37 +63,40 @@ class PatchAggregate {
 }
 
 /**
- * Each patch of a findings run, aggregated as the findings stream by (its metadata by the domain's rule, its
- * CVEs and versions), and the patch × endpoint pairs seen: a few hundred patches, never the findings. The same
- * values the SQL recount (`PatchesRepository.refresh`) computes from stored findings.
+ * Each patch of a findings run, aggregated as the findings stream by: its metadata by the domain's rule, its
+ * CVEs and versions, and the endpoints it applies to. A few hundred patches, never the findings; the same values
+ * the SQL recount (`PatchesRepository.refresh`) computes from stored findings.
  */
 export class PatchTally {
   readonly #patches = new Map<string, PatchAggregate>();
   #device: string | undefined;
   #devicePatches = new Set<string>();
 
-  /** Adds a finding; true when its device × patch pair is new (the export lists a device's rows together). */
-  add(key: string, finding: Finding): boolean {
+  /** Adds a finding of the endpoint with this hub id. */
+  add(key: string, finding: Finding, endpointId: number): void {
     let patch = this.#patches.get(key);
     if (patch === undefined) {
       patch = new PatchAggregate();
       this.#patches.set(key, patch);
     }
     patch.add(finding);
+    // The export lists a device's rows together: a pair is noted once per run of the device's rows.
     if (finding.deviceId !== this.#device) {
       this.#device = finding.deviceId;
       this.#devicePatches = new Set();
     }
-    if (this.#devicePatches.has(key)) return false;
+    if (this.#devicePatches.has(key)) return;
     this.#devicePatches.add(key);
-    return true;
+    patch.endpoints.push(endpointId);
   }
 
-  rows(integrationId: string, now: string): Omit<NewPatchRow, 'endpoint_count'>[] {
-    return [...this.#patches].map(([key, p]) => {
+  /** The patch rows, made one at a time: each carries its endpoint list, so all at once would be megabytes. */
+  *rows(integrationId: string, now: string): Generator<NewPatchRow> {
+    for (const [key, p] of this.#patches) {
       const metadata = p.metadata.result();
       const cves = [...p.cves].sort();
-      return {
+      const endpoints = p.endpoints.distinctSorted();
+      yield {
         integration_id: integrationId,
         patch_key: key,
         name: p.name ?? p.updateId ?? key,
@@ -88,8 +115,10 @@ export class PatchTally {
         cve_count: cves.length,
         open_findings: p.metadata.count,
         software_versions: JSON.stringify([...p.versions].sort()),
+        endpoint_ids: `[${endpoints.join(',')}]`,
+        endpoint_count: endpoints.length,
         updated_at: now,
       };
-    });
+    }
   }
 }

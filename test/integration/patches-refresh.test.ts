@@ -61,6 +61,28 @@ describe.each(dialects)('patch recount on %s', (dialect) => {
     rows.push({ ...rows[0]!, finding_key: 'resolved', severity: 'Critical', status: 'resolved' });
     rows.push({ ...rows[0]!, finding_key: 'no fix', patch_key: null });
     await hub.repos.db.insertInto('findings').values(rows).execute();
+    const machines = [...new Set(rows.map((r) => r.machine_id))];
+    await hub.repos.db
+      .insertInto('endpoints')
+      .values(
+        machines.map((machine) => ({
+          integration_id: id,
+          machine_id: machine,
+          machine_tags: '[]',
+          ip_addresses: '[]',
+          raw: '{}',
+          stale: 0,
+          created_at: '2026-01-01T00:00:00.000Z',
+          updated_at: '2026-01-01T00:00:00.000Z',
+        })),
+      )
+      .execute();
+    const endpointOf = new Map(
+      (await hub.repos.db.selectFrom('endpoints').select(['id', 'machine_id']).execute()).map((e) => [
+        e.machine_id,
+        e.id,
+      ]),
+    );
 
     await hub.repos.patches.refresh(id, '2026-01-02T00:00:00.000Z');
 
@@ -82,6 +104,9 @@ describe.each(dialects)('patch recount on %s', (dialect) => {
         'Defender.SecurityUpdateAvailable': patch.update_available === 1,
       }).toEqual(expected);
       expect(patch.open_findings).toBe(findings.length);
+      const endpoints = findings.map((_, i) => endpointOf.get(`m${i}`)).sort((a, b) => a! - b!);
+      expect(JSON.parse(patch.endpoint_ids)).toEqual(endpoints);
+      expect(patch.endpoint_count).toBe(endpoints.length);
     }
   });
 });

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
 import { simGet, simPost, useSimulator } from '../support/simulator.js';
-import { simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';
+import { allPages, simulatorSettings, useApi } from '../server/api-harness.js';
 import { aggregatePatchMetadata, patchKey } from '../../src/domain/patch-metadata.js';
 
-interface Page<T> {
-  items: T[];
-  total: number;
-}
 interface Patch {
   key: string;
   metadata: Record<string, unknown>;
@@ -32,17 +28,6 @@ interface TruthFinding {
 }
 
 type Sim = Awaited<ReturnType<typeof useSimulator>>;
-
-async function all<T>(api: TestApi, path: string): Promise<T[]> {
-  const items: T[] = [];
-  for (let page = 1; ; page++) {
-    const sep = path.includes('?') ? '&' : '?';
-    const { status, body } = await api.call<Page<T>>('GET', `${path}${sep}page=${page}&pageSize=500`);
-    expect(status).toBe(200);
-    items.push(...body.items);
-    if (items.length >= body.total) return items;
-  }
-}
 
 const sorted = (values: Iterable<string | null>): string[] =>
   [...new Set([...values].filter((v): v is string => typeof v === 'string'))].sort();
@@ -107,16 +92,18 @@ describe.each(dialects)('patches on %s', (dialect) => {
     const api = await useApi(dialect);
     const integration = await api.hub.integrations.create(simulatorSettings(sim));
     await api.hub.sync.syncIntegration(integration.id);
-    const machines = (await all<{ machineId: string }>(api, '/api/v1/endpoints')).map((e) => e.machineId);
+    const machines = (await allPages<{ machineId: string }>(api, '/api/v1/endpoints')).map(
+      (e) => e.machineId,
+    );
 
     const before = await expectedPatches(sim, machines);
-    const patches = await all<Patch>(api, '/api/v1/patches');
+    const patches = await allPages<Patch>(api, '/api/v1/patches');
     expect(byKey(patches)).toEqual(before);
     // The tenant must exercise the aggregation: patches fixing several CVEs on several endpoints.
     expect(patches.some((p) => p.cveCount > 1 && p.endpointCount > 1)).toBe(true);
     expect(new Set(patches.map((p) => p.metadata['Defender.SeverityLevel'])).size).toBeGreaterThan(2);
 
-    const urgent = await all<Patch>(api, '/api/v1/patches?severity=critical,HIGH&knownExploit=true');
+    const urgent = await allPages<Patch>(api, '/api/v1/patches?severity=critical,HIGH&knownExploit=true');
     const wanted = patches.filter(
       (p) =>
         ['Critical', 'High'].includes(String(p.metadata['Defender.SeverityLevel'])) &&
@@ -124,7 +111,7 @@ describe.each(dialects)('patches on %s', (dialect) => {
     );
     expect(urgent.map((p) => p.key).sort()).toEqual(wanted.map((p) => p.key).sort());
     expect(wanted.length).toBeGreaterThan(0);
-    const bySeverity = await all<Patch>(api, '/api/v1/patches?sort=-endpoints');
+    const bySeverity = await allPages<Patch>(api, '/api/v1/patches?sort=-endpoints');
     const counts = bySeverity.map((p) => p.endpointCount);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
     const bad = await api.call<{ error: { message: string } }>('GET', '/api/v1/patches?severity=Urgent');
@@ -134,9 +121,9 @@ describe.each(dialects)('patches on %s', (dialect) => {
     // Findings fixed and found since: the next complete run recounts every patch.
     await simPost(sim, '/_sim/advance', { hours: 24 * 20 });
     await api.hub.sync.syncIntegration(integration.id);
-    const later = (await all<{ machineId: string }>(api, '/api/v1/endpoints')).map((e) => e.machineId);
+    const later = (await allPages<{ machineId: string }>(api, '/api/v1/endpoints')).map((e) => e.machineId);
     const after = await expectedPatches(sim, later);
     expect(after).not.toEqual(before);
-    expect(byKey(await all<Patch>(api, '/api/v1/patches'))).toEqual(after);
+    expect(byKey(await allPages<Patch>(api, '/api/v1/patches'))).toEqual(after);
   });
 });

@@ -1,31 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
 import { simGet, simPost, useSimulator } from '../support/simulator.js';
-import { simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';
+import { allPages, simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';
 import { isPastSla, meanTimeToRemediate } from '../../src/domain/remediation.js';
 import { parseSeverity } from '../../src/domain/levels.js';
 
-interface Page<T> {
-  items: T[];
-  total: number;
-}
 type Counts = Record<string, number>;
 interface Trend {
   day: string;
   endpointsByRisk: Counts;
   openFindingsBySeverity: Counts;
   patchesBySeverity: Counts;
-}
-
-async function all<T>(api: TestApi, path: string): Promise<T[]> {
-  const items: T[] = [];
-  for (let page = 1; ; page++) {
-    const sep = path.includes('?') ? '&' : '?';
-    const { status, body } = await api.call<Page<T>>('GET', `${path}${sep}page=${page}&pageSize=500`);
-    expect(status).toBe(200);
-    items.push(...body.items);
-    if (items.length >= body.total) return items;
-  }
 }
 
 const tally = (keys: readonly string[]): Counts => {
@@ -39,7 +24,7 @@ type Sim = Awaited<ReturnType<typeof useSimulator>>;
 /** The finding ids the simulator's export holds now for the hub's active endpoints. */
 async function truthOpen(sim: Sim, api: TestApi): Promise<Set<string>> {
   const ids = new Set<string>();
-  for (const e of await all<{ machineId: string }>(api, '/api/v1/endpoints')) {
+  for (const e of await allPages<{ machineId: string }>(api, '/api/v1/endpoints')) {
     const findings = await simGet<{ id: string }[]>(
       sim,
       `/_sim/truth/findings?machineId=${encodeURIComponent(e.machineId)}`,
@@ -124,7 +109,7 @@ describe.each(dialects)('remediation and trends on %s', (dialect) => {
       expect(body.openPastSla[severity]).toBe(expectedPast[severity] ?? 0);
     expect(past.length).toBeGreaterThan(0);
     expect(past.length).toBeLessThan(stored.filter((f) => f.status === 'open').length);
-    const list = await all<{ cveId: string; daysOverdue: number }>(
+    const list = await allPages<{ cveId: string; daysOverdue: number }>(
       api,
       '/api/v1/remediation/past-sla?sla=Critical=400,High=600,Medium=900,Low=1200',
     );
@@ -137,9 +122,9 @@ describe.each(dialects)('remediation and trends on %s', (dialect) => {
     const trends = await api.call<{ items: Trend[] }>('GET', '/api/v1/trends?days=7');
     expect(trends.body.items.map((t) => t.day)).toEqual([new Date().toISOString().slice(0, 10)]);
     const [today] = trends.body.items;
-    const endpoints = await all<{ riskLevel: string }>(api, '/api/v1/endpoints');
+    const endpoints = await allPages<{ riskLevel: string }>(api, '/api/v1/endpoints');
     expect(today!.endpointsByRisk).toEqual(tally(endpoints.map((e) => e.riskLevel)));
-    const patches = await all<{ metadata: { 'Defender.SeverityLevel': string | null } }>(
+    const patches = await allPages<{ metadata: { 'Defender.SeverityLevel': string | null } }>(
       api,
       '/api/v1/patches',
     );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
 import { simGet, simPost, useSimulator } from '../support/simulator.js';
-import { simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';
+import { allPages, simulatorSettings, useApi } from '../server/api-harness.js';
 import {
   alertRisk,
   compareFindingExposure,
@@ -37,17 +37,6 @@ interface TruthFinding {
   vulnerabilitySeverityLevel: string | null;
   exploitabilityLevel: string | null;
   cvssScore: number | null;
-}
-
-async function all<T>(api: TestApi, path: string): Promise<T[]> {
-  const items: T[] = [];
-  for (let page = 1; ; page++) {
-    const sep = path.includes('?') ? '&' : '?';
-    const { status, body } = await api.call<Page<T>>('GET', `${path}${sep}page=${page}&pageSize=200`);
-    expect(status).toBe(200);
-    items.push(...body.items);
-    if (items.length >= body.total) return items;
-  }
 }
 
 type Sim = Awaited<ReturnType<typeof useSimulator>>;
@@ -93,7 +82,7 @@ describe.each(dialects)('endpoint risk and profiles on %s', (dialect) => {
     const integration = await api.hub.integrations.create(simulatorSettings(sim));
     await api.hub.sync.syncIntegration(integration.id);
 
-    const endpoints = await all<Endpoint>(api, '/api/v1/endpoints');
+    const endpoints = await allPages<Endpoint>(api, '/api/v1/endpoints');
     const before = await expectedRisk(sim, endpoints);
     expect(stored(endpoints)).toEqual(before);
     // The tenant must exercise the rule: several levels, and alerts as well as findings behind them.
@@ -101,7 +90,7 @@ describe.each(dialects)('endpoint risk and profiles on %s', (dialect) => {
     expect([...before.values()].some((r) => r.alert !== 'None')).toBe(true);
 
     for (const level of ['None', 'Low', 'Medium', 'High', 'Critical'] as const) {
-      const listed = await all<Endpoint>(api, `/api/v1/endpoints?riskLevel=${level.toLowerCase()}`);
+      const listed = await allPages<Endpoint>(api, `/api/v1/endpoints?riskLevel=${level.toLowerCase()}`);
       expect(listed.map((e) => e.machineId).sort()).toEqual(
         endpoints
           .filter((e) => e.riskLevel === level)
@@ -109,7 +98,7 @@ describe.each(dialects)('endpoint risk and profiles on %s', (dialect) => {
           .sort(),
       );
     }
-    const severe = await all<Endpoint>(api, '/api/v1/endpoints?riskLevel=High,Critical');
+    const severe = await allPages<Endpoint>(api, '/api/v1/endpoints?riskLevel=High,Critical');
     expect(severe.length).toBe(endpoints.filter((e) => ['High', 'Critical'].includes(e.riskLevel)).length);
     const bad = await api.call<{ error: { message: string } }>('GET', '/api/v1/endpoints?riskLevel=Severe');
     expect(bad.status).toBe(400);
@@ -117,7 +106,7 @@ describe.each(dialects)('endpoint risk and profiles on %s', (dialect) => {
 
     await simPost(sim, '/_sim/advance', { hours: 72 });
     await api.hub.sync.syncIntegration(integration.id);
-    const later = await all<Endpoint>(api, '/api/v1/endpoints');
+    const later = await allPages<Endpoint>(api, '/api/v1/endpoints');
     const after = await expectedRisk(sim, later);
     expect(after).not.toEqual(before);
     expect(stored(later)).toEqual(after);
@@ -128,7 +117,7 @@ describe.each(dialects)('endpoint risk and profiles on %s', (dialect) => {
     const api = await useApi(dialect);
     const integration = await api.hub.integrations.create(simulatorSettings(sim));
     await api.hub.sync.syncIntegration(integration.id);
-    const endpoints = await all<Endpoint>(api, '/api/v1/endpoints');
+    const endpoints = await allPages<Endpoint>(api, '/api/v1/endpoints');
 
     let withFindings = 0;
     for (const endpoint of endpoints.slice(0, 25)) {
@@ -173,7 +162,7 @@ describe.each(dialects)('endpoint risk and profiles on %s', (dialect) => {
     const api = await useApi(dialect);
     const integration = await api.hub.integrations.create(simulatorSettings(sim));
     await api.hub.sync.runDataset(integration.id, 'machines');
-    const endpoints = await all<Endpoint>(api, '/api/v1/endpoints');
+    const endpoints = await allPages<Endpoint>(api, '/api/v1/endpoints');
     const imported = new Set(endpoints.map((e) => e.machineId));
 
     // OS profiles counted from the simulator's own list of machines.
@@ -217,7 +206,7 @@ describe.each(dialects)('endpoint risk and profiles on %s', (dialect) => {
 
     expect((await api.call('POST', `/api/v1/integrations/${integration.id}/disable`)).status).toBe(200);
     expect((await osCounts()).size).toBe(0);
-    expect((await all<Endpoint>(api, '/api/v1/endpoints')).length).toBe(endpoints.length);
+    expect((await allPages<Endpoint>(api, '/api/v1/endpoints')).length).toBe(endpoints.length);
     const named = endpoints.length;
     const ruleNow = (await api.call<{ items: Profile[] }>('GET', '/api/v1/profiles')).body.items.find(
       (p) => p.id === rule.body.id,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
 import { simGet, useSimulator } from '../support/simulator.js';
-import { simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';
+import { allPages, simulatorSettings, useApi } from '../server/api-harness.js';
 import { patchKey } from '../../src/domain/patch-metadata.js';
 import {
   evaluateStrategy,
@@ -43,17 +43,6 @@ interface TruthFinding {
   recommendedSecurityUpdateId: string | null;
 }
 
-async function all<T>(api: TestApi, path: string): Promise<T[]> {
-  const items: T[] = [];
-  for (let page = 1; ; page++) {
-    const sep = path.includes('?') ? '&' : '?';
-    const { status, body } = await api.call<Page<T>>('GET', `${path}${sep}page=${page}&pageSize=100`);
-    expect(status).toBe(200);
-    items.push(...body.items);
-    if (items.length >= body.total) return items;
-  }
-}
-
 const strategies = [
   'Defender.SeverityLevel in ("Critical","High") and Defender.KnownExploitExists = true',
   'endpoint.risklevel >= "high" OR Endpoint.Profile contains "server"',
@@ -67,8 +56,8 @@ describe.each(dialects)('patch strategies on %s', (dialect) => {
     const integration = await api.hub.integrations.create(simulatorSettings(sim));
     await api.hub.sync.syncIntegration(integration.id);
 
-    const patches = new Map((await all<Patch>(api, '/api/v1/patches')).map((p) => [p.key, p]));
-    const endpoints = await all<Endpoint>(api, '/api/v1/endpoints');
+    const patches = new Map((await allPages<Patch>(api, '/api/v1/patches')).map((p) => [p.key, p]));
+    const endpoints = await allPages<Endpoint>(api, '/api/v1/endpoints');
     const profiles = new Map<number, string[]>();
     for (const e of endpoints) {
       const { body } = await api.call<{ profiles: { name: string }[] }>('GET', `/api/v1/endpoints/${e.id}`);
@@ -135,7 +124,7 @@ describe.each(dialects)('patch strategies on %s', (dialect) => {
       expect(expected.size).toBeGreaterThan(0);
       expect(expected.size).toBeLessThan(patches.size);
 
-      const matches = await all<Match>(
+      const matches = await allPages<Match>(
         api,
         `/api/v1/patch-strategies/${created.body.id}/matches?endpointLimit=1000`,
       );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import {
   evaluateStrategy,
   parseStrategyExpression,
@@ -13,7 +13,9 @@ import {
 import type { Dialect, Store } from '../../src/store/database.js';
 import type { Database } from '../../src/store/schema.js';
 import { compileStrategy } from '../../src/store/strategy-sql.js';
+import { patchEndpointPairs } from '../../src/store/patch-endpoints.js';
 import { dialects, freshStore } from '../support/stores.js';
+import { pick, seeded, type Random } from '../support/seeded-random.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // The dataset: one description, inserted into the store and turned into the evaluator's rows.
@@ -344,19 +346,10 @@ async function seedPatch(db: Kysely<Database>, patch: PatchSpec, endpointIds: En
       endpoint_count: patch.endpointCount,
       open_findings: 1,
       software_versions: '[]',
+      endpoint_ids: JSON.stringify(patch.endpoints.map((endpoint) => endpointIds.get(endpoint)!)),
       updated_at: now,
     })
     .execute();
-  for (const endpoint of patch.endpoints) {
-    await db
-      .insertInto('patch_endpoints')
-      .values({
-        integration_id: integrationId,
-        patch_key: patch.key,
-        endpoint_id: endpointIds.get(endpoint)!,
-      })
-      .execute();
-  }
 }
 
 /** The evaluator's view of every (patch × endpoint) pair the query joins, keyed like the query's results. */
@@ -399,19 +392,14 @@ function pairKey(patchKey: string, endpointId: number): string {
 // ---------------------------------------------------------------------------------------------------------
 // Running an expression both ways
 
-function matchingQuery(db: Kysely<Database>, source: string, dialect: Dialect) {
-  return db
-    .selectFrom('patches as p')
-    .innerJoin('patch_endpoints as pe', (join) =>
-      join.onRef('pe.integration_id', '=', 'p.integration_id').onRef('pe.patch_key', '=', 'p.patch_key'),
-    )
-    .innerJoin('endpoints as e', 'e.id', 'pe.endpoint_id')
-    .select(['p.patch_key', 'pe.endpoint_id'])
-    .where(compileStrategy(parseStrategyExpression(source), dialect));
+function matchingQuery(source: string, dialect: Dialect) {
+  return sql<{ patch_key: string; endpoint_id: number }>`select p.patch_key, e.id as endpoint_id
+    from ${patchEndpointPairs(dialect)}
+    where ${compileStrategy(parseStrategyExpression(source), dialect)}`;
 }
 
 async function fromSql(store: Store, source: string): Promise<string[]> {
-  const rows = await matchingQuery(store.db, source, store.dialect).execute();
+  const { rows } = await matchingQuery(source, store.dialect).execute(store.db);
   return rows.map((row) => pairKey(row.patch_key, row.endpoint_id)).sort();
 }
 
@@ -607,24 +595,6 @@ const handWritten: readonly string[] = [
 // ---------------------------------------------------------------------------------------------------------
 // Random expressions, as source text, from a seeded generator.
 
-type Random = () => number;
-
-/** mulberry32: small, seeded, the same sequence everywhere. */
-function seeded(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(random: Random, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)]!;
-}
-
 /** Flips the case of some ASCII letters, as a person might write them. */
 function scrambleCase(random: Random, text: string): string {
   return text.replace(/[A-Za-z]/g, (c) =>
@@ -766,7 +736,7 @@ describe.each(dialects)('strategy SQL on %s', (dialect) => {
 
   it('should bind every value as a parameter', () => {
     const source = `Patch.Name = "x'); DROP TABLE patches; --" or Endpoint.Tag contains "it's" or Cvss > 7.25`;
-    const compiled = matchingQuery(store.db, source, dialect).compile();
+    const compiled = matchingQuery(source, dialect).compile(store.db);
     expect(compiled.sql).not.toMatch(/drop table|it's|7\.25/i);
     expect(compiled.parameters).toEqual(
       expect.arrayContaining(["x'); drop table patches; --", "it's", 7.25]),

@@ -92,3 +92,22 @@ async function adminQuery(statement: string): Promise<void> {
 export function simulatorSettings(sim: RunningSimulator, change: Record<string, unknown> = {}) {
   return { ...simulatorIntegrationSettings(sim, 'simulated'), ...change };
 }
+
+/** Every item of a list route, read page by page at the largest page size; each page must answer 200. */
+export async function allPages<T>(api: TestApi, url: string): Promise<T[]> {
+  const sep = url.includes('?') ? '&' : '?';
+  const items: T[] = [];
+  for (let page = 1; ; page++) {
+    const { status, body, text } = await api.call<{ items: T[]; total: number }>(
+      'GET',
+      `${url}${sep}pageSize=500&page=${page}`,
+    );
+    if (status !== 200) throw new Error(`${url} answered ${status}: ${text}`);
+    items.push(...body.items);
+    if (body.items.length < 500) {
+      if (items.length !== body.total)
+        throw new Error(`${url} listed ${items.length} items of ${body.total}`);
+      return items;
+    }
+  }
+}

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
 import { simPost, useSimulator } from '../support/simulator.js';
 import type { EndpointRow, FindingRow } from '../../src/store/schema.js';
-import { simulatorSettings, useApi, type Answer, type TestApi } from './api-harness.js';
+import { allPages, simulatorSettings, useApi, type Answer, type TestApi } from './api-harness.js';
 import type { SoftwareSummary as Software } from '../../src/store/software-queries.js';
 
 interface Page<T> {
@@ -138,20 +138,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
   let withCvelessSoftware: EndpointRow[];
 
   const get = <T>(url: string): Promise<Answer<T>> => api.call<T>('GET', url);
-  /** Every item of a list, read page by page at the largest page size. */
-  const all = async <T>(url: string): Promise<T[]> => {
-    const sep = url.includes('?') ? '&' : '?';
-    const items: T[] = [];
-    for (let page = 1; ; page++) {
-      const { status, body } = await get<Page<T>>(`${url}${sep}pageSize=500&page=${page}`);
-      expect(status).toBe(200);
-      items.push(...body.items);
-      if (body.items.length < 500) {
-        expect(items.length).toBe(body.total);
-        return items;
-      }
-    }
-  };
+  const all = <T>(url: string): Promise<T[]> => allPages<T>(api, url);
 
   beforeAll(async () => {
     api = await useApi(dialect);

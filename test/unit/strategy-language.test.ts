@@ -18,6 +18,7 @@ import {
   type StrategyRow,
   type StrategyValue,
 } from '../../src/domain/strategy/index.js';
+import { pick, seeded, type Random } from '../support/seeded-random.js';
 
 // Small AST builders, so expectations read like the expressions they stand for.
 const cmp = (field: StrategyFieldName, op: ComparisonOperator, value: StrategyValue): Expr => ({
@@ -1227,24 +1228,6 @@ describe('strategyFields and describeStrategyFields', () => {
 });
 
 // ---- Random expressions and rows, from a seeded generator so a failure replays. ----
-
-type Random = () => number;
-
-/** mulberry32: tiny, seedable and good enough to spread test cases. */
-function seeded(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(random: Random, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)]!;
-}
 
 const sampleStrings = [
   'Microsoft',

@@ -8,13 +8,19 @@ import type { WriteReply, WriterMessage } from './sqlite-write-worker.js';
  * Built, the worker is plain JavaScript next to this module. Run from source (tsx, vitest), it is TypeScript
  * and the thread registers tsx's loader before importing it.
  */
+/**
+ * The thread only turns short-lived row messages into SQLite writes: a small young generation collects them as
+ * well as V8's default, which would otherwise keep tens of megabytes of nursery resident for nothing.
+ */
+const resourceLimits = { maxYoungGenerationSizeMb: 8 };
+
 function startWorker(workerData: unknown): Worker {
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./sqlite-write-worker.js', import.meta.url), { workerData });
+    return new Worker(new URL('./sqlite-write-worker.js', import.meta.url), { workerData, resourceLimits });
   const entry = new URL('./sqlite-write-worker.ts', import.meta.url).href;
   return new Worker(
     `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,
-    { eval: true, workerData },
+    { eval: true, workerData, resourceLimits },
   );
 }
 

@@ -20,8 +20,9 @@ export type WriteReply =
 
 const port = parentPort;
 if (port === null) throw new Error('sqlite-write-worker must run as a worker thread');
-// 64 MiB of page cache: index maintenance on multi-million-row tables is cache-bound at the 2 MiB default.
-const connection = openSqliteConnection((workerData as { path: string }).path, { cacheMiB: 64 });
+// 32 MiB of page cache: index maintenance on multi-million-row tables is cache-bound at the 2 MiB default, and
+// at 100,000 machines 32 MiB wrote no slower than 64 (118 s against 131 s) with 58 MB less peak RSS.
+const connection = openSqliteConnection((workerData as { path: string }).path, { cacheMiB: 32 });
 const writer = new SqliteBulkWriter(connection);
 const pending = new Map<number, { spec: BulkTable; parts: BulkRows[]; rows: number }>();
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { serialKey, serialKeyConstraint } from './serial-key.js';
 
 /**
@@ -36,6 +36,11 @@ export function up(dialect: 'sqlite' | 'postgres') {
       .addColumn('open_findings', 'integer', (c) => c.notNull())
       /** JSON string[] of the software versions it fixes. */
       .addColumn('software_versions', 'text', (c) => c.notNull())
+      /**
+       * JSON number[] of the endpoints (hub ids, ascending) it applies to: one value per patch rather than
+       * millions of patch × endpoint rows for every findings run to write.
+       */
+      .addColumn('endpoint_ids', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('patches_pk', ['integration_id', 'patch_key'])
       .execute();
@@ -43,26 +48,6 @@ export function up(dialect: 'sqlite' | 'postgres') {
       .createIndex('patches_severity')
       .on('patches')
       .columns(['severity_rank', 'endpoint_count'])
-      .execute();
-
-    await db.schema
-      .createTable('patch_endpoints')
-      .addColumn('integration_id', 'text', (c) =>
-        c.notNull().references('integrations.id').onDelete('cascade'),
-      )
-      .addColumn('patch_key', 'text', (c) => c.notNull())
-      .addColumn('endpoint_id', 'bigint', (c) => c.notNull().references('endpoints.id').onDelete('cascade'))
-      /** The findings run that last saw the pair; a complete run drops the pairs it did not see. */
-      .addColumn('last_run_id', 'bigint')
-      .addPrimaryKeyConstraint('patch_endpoints_pk', ['integration_id', 'patch_key', 'endpoint_id'])
-      // Millions of narrow rows written by every findings run: on SQLite the key is the table, one B-tree to
-      // write instead of a table and its key index.
-      .$call((table) => (dialect === 'sqlite' ? table.modifyEnd(sql`without rowid`) : table))
-      .execute();
-    await db.schema
-      .createIndex('patch_endpoints_endpoint')
-      .on('patch_endpoints')
-      .column('endpoint_id')
       .execute();
 
     await db.schema

@@ -124,7 +124,6 @@ export const findingsDataset: Dataset = {
       counters.upserted += stored;
       ctx.progress(counters);
     });
-    const pairs = repos.patches.pairsWriter();
     try {
       for await (const batch of findingBatches(ctx, endpointIds.size)) {
         const now = new Date().toISOString();
@@ -140,16 +139,15 @@ export const findingsDataset: Dataset = {
           const patch = findingPatchKey(finding);
           writer.add(toFindingRow(finding, integration.id, runId, now, patch));
           exposure.add(finding);
-          if (patch !== null && patches.add(patch, finding))
-            pairs.add({ integrationId: integration.id, patchKey: patch, endpointId, runId });
+          if (patch !== null) patches.add(patch, finding, endpointId);
         }
-        if (writer.buffered >= writeBatchRows) await Promise.all([writer.commit(), pairs.commit()]);
+        if (writer.buffered >= writeBatchRows) await writer.commit();
         ctx.progress(counters);
       }
-      await Promise.all([writer.commit(), pairs.commit()]);
-      await Promise.all([writer.flush(), pairs.flush()]);
+      await writer.commit();
+      await writer.flush();
     } finally {
-      await Promise.all([writer.settle(), pairs.settle()]);
+      await writer.settle();
     }
     const unseen = await repos.findings.unseenOpenCount(integration.id, runId);
     const verdict = removalVerdict(unseen, previous, ctx.force, 'findings (resolved)');
@@ -161,7 +159,7 @@ export const findingsDataset: Dataset = {
     // is the whole truth; otherwise the patches are recounted from the stored open findings.
     const replace = unseen === 0 || verdict.allowed;
     const now = new Date().toISOString();
-    if (replace) await repos.patches.replace(integration.id, runId, patches.rows(integration.id, now));
+    if (replace) await repos.patches.replace(integration.id, patches.rows(integration.id, now));
     else await repos.patches.refresh(integration.id, now);
     await refreshEndpointRisk(repos.endpointRisk, integration.id, 'all', {
       exposure: { tally: exposure, replace },
