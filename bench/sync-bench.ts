@@ -84,7 +84,9 @@ async function benchDatabase(
   return {
     env: { ...env, DATABASE_URL: url.href },
     drop: async () => {
-      await admin.query(`drop database ${name} with (force)`);
+      // `with (force)` would end connections a closing pool may still hold; let them close first.
+      await new Promise((done) => setTimeout(done, 2000));
+      await admin.query(`drop database ${name}`);
       await admin.end();
       removeDir();
     },

@@ -53,7 +53,33 @@ export interface PatchSummary {
   updatedAt: string;
 }
 
-export function toPatchSummary(row: Selectable<PatchesTable>): PatchSummary {
+/** Every patch column but its endpoint list, which can run to megabytes a page and is read through SQL only. */
+export const patchSummaryColumns = [
+  'integration_id',
+  'patch_key',
+  'name',
+  'fixing_update_id',
+  'fixing_update_url',
+  'software_vendor',
+  'software_name',
+  'severity',
+  'severity_rank',
+  'exploitability_level',
+  'exploitability_rank',
+  'known_exploit',
+  'update_available',
+  'max_cvss',
+  'cves',
+  'cve_count',
+  'endpoint_count',
+  'open_findings',
+  'software_versions',
+  'updated_at',
+] as const satisfies readonly Exclude<keyof PatchesTable, 'endpoint_ids'>[];
+
+export type PatchSummaryRow = Pick<Selectable<PatchesTable>, (typeof patchSummaryColumns)[number]>;
+
+export function toPatchSummary(row: PatchSummaryRow): PatchSummary {
   return {
     integrationId: row.integration_id,
     key: row.patch_key,
@@ -116,7 +142,7 @@ export function listPatches(
     name: 'name',
   } as const satisfies Record<(typeof patchSortFields)[number], keyof PatchesTable>;
   const rows = query
-    .selectAll()
+    .select(patchSummaryColumns)
     .orderBy(column[field], nullsLast(direction))
     .orderBy('integration_id')
     .orderBy('patch_key');

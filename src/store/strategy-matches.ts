@@ -1,11 +1,16 @@
-import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { strategyFields, type Expr } from '../domain/strategy/index.js';
-import type { Database, PatchesTable } from './schema.js';
+import type { Database } from './schema.js';
 import type { Dialect } from './database.js';
 import { compileStrategy } from './strategy-sql.js';
 import { patchEndpointPairs, patchEndpointsOf } from './patch-endpoints.js';
 import { fetchPage, type Page, type PageRequest } from './list-queries.js';
-import { toPatchSummary, type PatchSummary } from './patch-queries.js';
+import {
+  patchSummaryColumns,
+  toPatchSummary,
+  type PatchSummary,
+  type PatchSummaryRow,
+} from './patch-queries.js';
 
 export interface MatchedEndpoint {
   id: number;
@@ -39,6 +44,11 @@ export function namesEndpointField(expr: Expr): boolean {
   }
 }
 
+/** The parts of a top-level `and` chain, each of which must hold. */
+function conjuncts(expr: Expr): Expr[] {
+  return expr.kind === 'and' ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
+}
+
 /**
  * The patches a strategy selects, most severe and widest first, each with the endpoints it applies to there.
  * A strategy over patch fields alone reads the patches table only; one that names endpoint fields keeps a patch
@@ -57,15 +67,18 @@ export async function strategyMatches(
   let patches = db.selectFrom('patches as p');
   if (request.integrationId !== undefined)
     patches = patches.where('p.integration_id', '=', request.integrationId);
-  patches = patches.where(
-    perEndpoint
-      ? sql<SqlBool>`exists (select 1 from ${from} inner join endpoints as e on e.id = ${endpointId} where ${condition})`
-      : condition,
-  );
+  // Conditions on the patch alone also filter outside the EXISTS, so it never walks the endpoints of a patch
+  // they already rule out.
+  for (const part of conjuncts(expr).filter((e) => !namesEndpointField(e)))
+    patches = patches.where(compileStrategy(part, dialect));
+  if (perEndpoint)
+    patches = patches.where(
+      sql<SqlBool>`exists (select 1 from ${from} inner join endpoints as e on e.id = ${endpointId} where ${condition})`,
+    );
   const page = await fetchPage(
     request,
     patches
-      .selectAll('p')
+      .select(patchSummaryColumns.map((c) => `p.${c}` as const))
       .orderBy('p.severity_rank', 'desc')
       .orderBy('p.endpoint_count', 'desc')
       .orderBy('p.integration_id')
@@ -92,7 +105,7 @@ export async function strategyMatches(
   };
 }
 
-type PatchKey = Pick<Selectable<PatchesTable>, 'integration_id' | 'patch_key'>;
+type PatchKey = Pick<PatchSummaryRow, 'integration_id' | 'patch_key'>;
 
 /** The pairs of one patch, under the strategy's condition if given. */
 function onePatch(dialect: Dialect, row: PatchKey, condition: Expression<SqlBool> | undefined) {
@@ -123,9 +136,19 @@ async function endpointsOf(
   limit: number,
 ): Promise<MatchedEndpoint[]> {
   if (limit === 0) return [];
-  const { rows } = await sql<{ id: number; machine_id: string; computer_dns_name: string | null }>`
+  const { from, endpointId } = patchEndpointsOf(dialect);
+  // Without a condition the first ids of the ascending list are the answer: read no further than them.
+  const query =
+    condition === undefined
+      ? sql<{ id: number; machine_id: string; computer_dns_name: string | null }>`
+    select e.id, e.machine_id, e.computer_dns_name from endpoints as e
+    where e.id in (select ${endpointId} from patches as p cross join ${from}
+      where p.integration_id = ${row.integration_id} and p.patch_key = ${row.patch_key} limit ${limit})
+    order by e.id`
+      : sql<{ id: number; machine_id: string; computer_dns_name: string | null }>`
     select e.id, e.machine_id, e.computer_dns_name ${onePatch(dialect, row, condition)}
-    order by e.id limit ${limit}`.execute(db);
+    order by e.id limit ${limit}`;
+  const { rows } = await query.execute(db);
   return rows.map((r) => ({
     id: r.id,
     machineId: r.machine_id,

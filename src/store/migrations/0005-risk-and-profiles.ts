@@ -22,7 +22,12 @@ export function up(dialect: 'sqlite' | 'postgres') {
         .addColumn(column, type, (c) => c.notNull().defaultTo(fallback))
         .execute();
     }
-    await db.schema.createIndex('endpoints_risk').on('endpoints').columns(['stale', 'risk_rank']).execute();
+    // The list filtered by risk level pages in name order (its default) straight from the index.
+    await db.schema
+      .createIndex('endpoints_risk')
+      .on('endpoints')
+      .columns(['stale', 'risk_rank', 'computer_dns_name', 'id'])
+      .execute();
 
     await db.schema
       .createTable('alert_machines')
