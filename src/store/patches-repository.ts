@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { levelAt, rankOf } from './level-sql.js';
+import { patchSummaryColumns } from './patch-queries.js';
 import { exploitabilityLevels, severityLevels } from '../domain/levels.js';
 import type { Insertable } from 'kysely';
 import type { Database, PatchesTable } from './schema.js';
@@ -56,29 +57,8 @@ export class PatchesRepository {
       await trx.deleteFrom('patches').where('integration_id', '=', integrationId).execute();
       await trx
         .insertInto('patches')
-        .columns([
-          'integration_id',
-          'patch_key',
-          'name',
-          'fixing_update_id',
-          'fixing_update_url',
-          'software_vendor',
-          'software_name',
-          'severity',
-          'severity_rank',
-          'exploitability_level',
-          'exploitability_rank',
-          'known_exploit',
-          'update_available',
-          'max_cvss',
-          'cves',
-          'cve_count',
-          'endpoint_count',
-          'open_findings',
-          'software_versions',
-          'endpoint_ids',
-          'updated_at',
-        ])
+        // Positional: the select below lists its values in this order.
+        .columns([...patchSummaryColumns, 'endpoint_ids'])
         .expression(
           trx
             .selectFrom('findings as f')
@@ -107,8 +87,8 @@ export class PatchesRepository {
               sql<number>`count(distinct e.id)`.as('endpoint_count'),
               sql<number>`count(*)`.as('open_findings'),
               jsonSet(dialect, 'f.software_version').as('software_versions'),
-              jsonSet(dialect, 'e.id').as('endpoint_ids'),
               sql<string>`${now}`.as('updated_at'),
+              jsonSet(dialect, 'e.id').as('endpoint_ids'),
             ])
             .where('f.integration_id', '=', integrationId)
             .where('f.status', '=', 'open')
