@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { InputError } from '../errors.js';
 import type { IntegrationsRepository } from '../store/integrations-repository.js';
 import type { IntegrationRow } from '../store/schema.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -17,20 +15,7 @@ import {
 } from './integration-schema.js';
 import { IntegrationConflictError, IntegrationNotFoundError } from './integration-errors.js';
 import { defaultApiBaseUrl } from '../defender/clouds.js';
-
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  throw new InputError(
-    issues
-      .map((i) => (i.message.startsWith(i.path) || i.path === '' ? i.message : `${i.path}: ${i.message}`))
-      .join(' '),
-    {
-      details: { issues },
-    },
-  );
-}
+import { parseInput } from '../parse-input.js';
 
 const credentialContext = (id: string): string => `integration:${id}`;
 
@@ -52,7 +37,7 @@ export class IntegrationService {
   }
 
   async create(input: CreateIntegrationInput): Promise<Integration> {
-    const value = parse(createIntegrationSchema, input);
+    const value = parseInput(createIntegrationSchema, input);
     if ((await this.#repository.findByName(value.name)) !== undefined)
       throw new IntegrationConflictError(value.name);
     const id = randomUUID();
@@ -92,7 +77,7 @@ export class IntegrationService {
 
   async update(idOrName: string, input: UpdateIntegrationInput): Promise<Integration> {
     const current = await this.#row(idOrName);
-    const value = parse(updateIntegrationSchema, input);
+    const value = parseInput(updateIntegrationSchema, input);
     if (
       value.name !== undefined &&
       value.name !== current.name &&

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { parseInput } from '../parse-input.js';
 import { ProfileNameTakenError, ProfileNotFoundError } from './profile-errors.js';
 import {
   osProfileMatchScore,
@@ -121,20 +122,15 @@ export class ProfileService {
 
   /** Adds a rule profile and applies it to every endpoint without Defender OS details. */
   async createRule(input: unknown): Promise<Profile> {
-    const parsed = ruleProfileInput.safeParse(input);
-    if (!parsed.success) throw new InputError(parsed.error.issues.map((i) => i.message).join('; '));
+    const value = parseInput(ruleProfileInput, input);
     const rule = Object.fromEntries(
-      Object.entries(parsed.data.rule).filter(([, v]) => v !== undefined),
+      Object.entries(value.rule).filter(([, v]) => v !== undefined),
     ) as ProfileRule;
     const problems = validateProfileRule(rule);
     if (problems.length > 0) throw new InputError(`The profile rule is not valid: ${problems.join('; ')}.`);
-    if ((await this.#profiles.ruleByName(parsed.data.name)) !== undefined)
-      throw new ProfileNameTakenError(parsed.data.name);
-    const row = await this.#profiles.insertRule(
-      parsed.data.name,
-      JSON.stringify(rule),
-      new Date().toISOString(),
-    );
+    if ((await this.#profiles.ruleByName(value.name)) !== undefined)
+      throw new ProfileNameTakenError(value.name);
+    const row = await this.#profiles.insertRule(value.name, JSON.stringify(rule), new Date().toISOString());
     await this.#refreshAll();
     const created = (await this.list()).find((p) => p.id === row.id);
     if (created === undefined) throw new ProfileNotFoundError(row.id);

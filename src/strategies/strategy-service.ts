@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { HubError, InputError } from '../errors.js';
+import { HubError } from '../errors.js';
+import { parseInput } from '../parse-input.js';
 import {
   formatStrategyExpression,
   parseStrategyExpression,
@@ -51,6 +52,14 @@ export interface Strategy {
 export type StrategyCheck =
   { ok: true; expression: string } | { ok: false; error: StrategyExpressionProblem };
 
+/** Parses an expression without saving it (no database needed): the canonical text, or where and why it fails. */
+export function checkStrategy(source: string): StrategyCheck {
+  const result = validateStrategyExpression(source);
+  return result.ok
+    ? { ok: true, expression: formatStrategyExpression(result.expression) }
+    : { ok: false, error: result.error };
+}
+
 function toStrategy(row: StrategyRow): Strategy {
   return {
     id: row.id,
@@ -60,12 +69,6 @@ function toStrategy(row: StrategyRow): Strategy {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-}
-
-function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new InputError(result.error.issues.map((i) => i.message).join('; '));
 }
 
 /** Patch strategies: saved filter expressions, checked on the way in, and the patches they select. */
@@ -78,12 +81,8 @@ export class StrategyService {
     this.#store = store;
   }
 
-  /** Parses an expression without saving it: the canonical text, or where and why it is refused. */
   validate(source: string): StrategyCheck {
-    const result = validateStrategyExpression(source);
-    return result.ok
-      ? { ok: true, expression: formatStrategyExpression(result.expression) }
-      : { ok: false, error: result.error };
+    return checkStrategy(source);
   }
 
   async list(): Promise<Strategy[]> {

@@ -2,14 +2,12 @@ import { Argument, Command, InvalidArgumentError } from 'commander';
 import type { Hub } from '../../app/hub.js';
 import {
   describeStrategyFields,
-  formatStrategyExpression,
   STRATEGY_EXPRESSION_ERROR_CODE,
-  validateStrategyExpression,
   type StrategyExpressionProblem,
   type StrategyFieldDescription,
 } from '../../domain/strategy/index.js';
 import { HubError } from '../../errors.js';
-import type { Strategy, StrategyCheck } from '../../strategies/strategy-service.js';
+import { checkStrategy, type Strategy } from '../../strategies/strategy-service.js';
 import type { StrategyMatch } from '../../store/strategy-matches.js';
 import type { Page } from '../../store/list-queries.js';
 import { withHub } from '../hub-session.js';
@@ -148,17 +146,6 @@ function caretLines(source: string, problem: Pick<StrategyExpressionProblem, 'li
   return [`  ${shown}`, `  ${pad}${' '.repeat(Math.max(0, offset - pad.length))}^`];
 }
 
-/**
- * The API's validate check, without opening the hub: parsing is pure, so a person can check an expression
- * with no database configured or reachable.
- */
-function check(source: string): StrategyCheck {
-  const result = validateStrategyExpression(source);
-  return result.ok
-    ? { ok: true, expression: formatStrategyExpression(result.expression) }
-    : { ok: false, error: result.error };
-}
-
 function validateCommand(): Command {
   return strategyCommand(
     'validate',
@@ -167,7 +154,7 @@ function validateCommand(): Command {
     .argument('<expression>', 'the filter expression (quote it for the shell)')
     .option('--json', 'print the check as JSON: {ok, expression} or {ok: false, error: {line, column, ...}}')
     .action((source: string, flags: JsonFlag) => {
-      const result = check(source);
+      const result = checkStrategy(source);
       if (flags.json === true) printJson(result);
       else if (result.ok) printLines([`ok: ${result.expression}`]);
       else printLines([result.error.message, ...caretLines(source, result.error)]);
