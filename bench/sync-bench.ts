@@ -19,14 +19,15 @@ import { findingsTable, flattenFindings } from '../src/store/findings-writer.js'
 import { writeBatchRows } from '../src/sync/datasets/findings.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
 import { runCli } from './hub-process.js';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../src/server/build-server.js';
+import { queryTimings } from './query-timings.js';
 import { simulatorIntegrationSettings } from '../src/simulator/integration-settings.js';
 
 const sizes = (process.env.BENCH_MACHINES ?? '20000,100000').split(',').map(Number);
 const findingsPerMachine = Number(process.env.BENCH_FINDINGS_PER_MACHINE ?? 50);
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
 const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+// Keeps each synced database and prints its settings, for `npm run bench:queries` to time queries on again.
+const keep = process.env.BENCH_KEEP === '1';
 
 /** What `defender-hub sync --json` prints per run (the sync_runs row). */
 interface RunLine {
@@ -76,9 +77,11 @@ async function benchDatabase(
     };
   }
   const name = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
+  const admin = (statement: string): Promise<void> =>
+    withClient(async (client) => {
+      await client.query(statement);
+    });
+  await admin(`create database ${name}`);
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
   return {
@@ -86,11 +89,20 @@ async function benchDatabase(
     drop: async () => {
       // `with (force)` would end connections a closing pool may still hold; let them close first.
       await new Promise((done) => setTimeout(done, 2000));
-      await admin.query(`drop database ${name}`);
-      await admin.end();
+      await admin(`drop database ${name}`);
       removeDir();
     },
   };
+}
+
+async function withClient(work: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 function seconds(run: RunLine): number {
@@ -145,63 +157,6 @@ async function rawInsertRate(hub: Hub): Promise<{ rows: number; perSecond: numbe
   return { rows, perSecond: Math.round(rows / (ms / 1000)) };
 }
 
-/** The strategies whose evaluation is timed: one over patch fields, one that needs the patch × endpoint pairs. */
-const benchStrategies = [
-  'Defender.SeverityLevel in ("Critical","High") and Defender.KnownExploitExists = true',
-  'Defender.SeverityLevel >= "High" and Endpoint.RiskLevel >= "High"',
-];
-
-function percentile(values: readonly number[], share: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
-}
-
-async function timed(app: FastifyInstance, url: string): Promise<{ ms: number; total: number }> {
-  const started = performance.now();
-  const response = await app.inject({ method: 'GET', url });
-  const ms = performance.now() - started;
-  if (response.statusCode !== 200)
-    throw new Error(`${url} answered ${response.statusCode}: ${response.body}`);
-  return { ms, total: (JSON.parse(response.body) as { total: number }).total };
-}
-
-/**
- * Through the HTTP API, on the synced store: the endpoint list filtered by risk level (a page at a time, every
- * level in turn) and each benchmark strategy's matches (first page, 100 endpoints per patch).
- */
-async function queryTimings(hub: Hub): Promise<void> {
-  const app = await buildServer(hub);
-  try {
-    const levels = ['Critical', 'High', 'Medium', 'Low', 'None'];
-    // A few requests first, so the figures are of a running server, not of its first compilations.
-    for (const level of levels) await timed(app, `/api/v1/endpoints?riskLevel=${level}`);
-    const list: number[] = [];
-    for (let i = 0; i < 100; i++) {
-      const level = levels[i % levels.length] ?? 'High';
-      list.push(
-        (await timed(app, `/api/v1/endpoints?riskLevel=${level}&page=${1 + (i % 4)}&pageSize=50`)).ms,
-      );
-    }
-    console.log(
-      `endpoint list with a risk filter: p95 ${percentile(list, 0.95).toFixed(1)} ms, median ${percentile(list, 0.5).toFixed(1)} ms (100 requests of 50 rows)`,
-    );
-    for (const [i, expression] of benchStrategies.entries()) {
-      const { id } = await hub.strategies.create({ name: `bench ${i}`, expression });
-      const runs = [];
-      for (let r = 0; r < 5; r++)
-        runs.push(await timed(app, `/api/v1/patch-strategies/${id}/matches?pageSize=50`));
-      console.log(
-        `strategy ${JSON.stringify(expression)}: ${runs[0]?.total ?? 0} patches, slowest of 5 runs ${Math.max(...runs.map((r) => r.ms)).toFixed(0)} ms, median ${percentile(
-          runs.map((r) => r.ms),
-          0.5,
-        ).toFixed(0)} ms`,
-      );
-    }
-  } finally {
-    await app.close();
-  }
-}
-
 /** One tenant into one database: the integration is added in this process, the sync runs as the CLI. */
 async function benchOne(sim: SimulatorProcess, machines: number, dialect: string): Promise<void> {
   const database = await benchDatabase(dialect);
@@ -232,7 +187,13 @@ async function benchOne(sim: SimulatorProcess, machines: number, dialect: string
       await hub.close();
     }
   } finally {
-    await database.drop();
+    if (keep)
+      console.log(
+        `kept: ${Object.entries(database.env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+      );
+    else await database.drop();
   }
 }
 

@@ -9,7 +9,7 @@ import {
 } from './errors.js';
 import { readAccessTokenClaims, requiredRolesFromMessage } from './access-token.js';
 import { apiErrorBodySchema, type ApiErrorBody } from './schemas/envelopes.js';
-import { parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import { parseRetryAfter, serviceDidNotAct, type RetryPolicy } from './retry-policy.js';
 import type { ApiClass, CallPriority, RateGovernor } from './rate-governor.js';
 import type { Audience, TokenProvider } from './token-provider.js';
 import type { Transport } from './transport.js';
@@ -24,6 +24,11 @@ export interface ApiRequest {
   readonly priority?: CallPriority;
   readonly body?: unknown;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The request changes something on the service (a response action): retried only after an answer that proves
+   * the service did not act, so one request never makes two actions.
+   */
+  readonly notRepeatable?: boolean;
 }
 
 export interface ApiCallEvent {
@@ -111,7 +116,9 @@ export class ApiHttp {
     return this.#retry.run(
       async () => {
         const response = await this.send(request);
-        const text = await response.body.text();
+        const text = await response.body.text().catch((error: unknown) => {
+          throw this.wrapNetworkError(error, request.url);
+        });
         try {
           return JSON.parse(text) as unknown;
         } catch (error) {
@@ -130,6 +137,7 @@ export class ApiHttp {
         onRetry: () => {
           this.noteRetry();
         },
+        ...(request.notRepeatable === true ? { retryIf: serviceDidNotAct } : {}),
       },
     );
   }
@@ -209,7 +217,7 @@ export class ApiHttp {
     const where = `${request.method ?? 'GET'} ${pathOf(request.url)}`;
     const common = {
       status,
-      ...(body === undefined ? {} : { apiCode: body.error.code }),
+      ...(body === undefined ? {} : { apiCode: body.error.code, apiMessage }),
       ...(requestId == null ? {} : { requestId }),
     };
 

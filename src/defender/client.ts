@@ -17,6 +17,9 @@ import { ExportFilesResource } from './resources/export-files.js';
 import { AlertsResource } from './resources/alerts.js';
 import { IncidentsResource } from './resources/incidents.js';
 import { MachineActionsResource } from './resources/machine-actions.js';
+import { HuntingResource } from './resources/hunting.js';
+import { SoftwareResource } from './resources/software.js';
+import { RecommendationsResource } from './resources/recommendations.js';
 
 export interface DefenderClientOptions {
   readonly tuning?: DefenderClientTuning;
@@ -43,6 +46,9 @@ export class DefenderClient {
   readonly alerts: AlertsResource;
   readonly incidents: IncidentsResource;
   readonly machineActions: MachineActionsResource;
+  readonly hunting: HuntingResource;
+  readonly software: SoftwareResource;
+  readonly recommendations: RecommendationsResource;
   readonly #transport: Transport;
   readonly #tokens: TokenProvider;
   readonly #http: ApiHttp;
@@ -71,6 +77,9 @@ export class DefenderClient {
     this.alerts = new AlertsResource(this.#http, apiBaseUrl, graphBaseUrl);
     this.incidents = new IncidentsResource(this.#http, graphBaseUrl);
     this.machineActions = new MachineActionsResource(this.#http, apiBaseUrl);
+    this.hunting = new HuntingResource(this.#http, apiBaseUrl, graphBaseUrl, config.clientId);
+    this.software = new SoftwareResource(this.#http, apiBaseUrl);
+    this.recommendations = new RecommendationsResource(this.#http, apiBaseUrl);
   }
 
   /** Calls made, by status, and retries: what a run reports. */

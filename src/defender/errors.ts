@@ -29,6 +29,10 @@ export const DefenderErrorCode = {
   ExportChanged: 'DEFENDER_EXPORT_SNAPSHOT_CHANGED',
   ExportFileEmpty: 'DEFENDER_EXPORT_FILE_EMPTY',
   Aborted: 'DEFENDER_ABORTED',
+  HuntingQueryInvalid: 'HUNTING_QUERY_INVALID',
+  HuntingResultTooLarge: 'HUNTING_RESULT_TOO_LARGE',
+  HuntingQuotaExceeded: 'HUNTING_QUOTA_EXCEEDED',
+  ActionAlreadyInProgress: 'DEFENDER_ACTION_ALREADY_IN_PROGRESS',
 } as const;
 export type DefenderErrorCode = (typeof DefenderErrorCode)[keyof typeof DefenderErrorCode];
 
@@ -90,17 +94,99 @@ export class DefenderPermissionError extends DefenderError {
 /** An HTTP answer from the Defender/Graph API that is an error; `apiCode` is the body's `error.code`. */
 export class DefenderApiError extends DefenderError {
   readonly apiCode: string | undefined;
+  /** The body's `error.message`, verbatim (hunting keeps it: it names the query's mistake and its position). */
+  readonly apiMessage: string | undefined;
   readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
 
   constructor(
     code: DefenderErrorCode,
     message: string,
-    options: DefenderErrorOptions & { apiCode?: string; requestId?: string; retryAfterMs?: number },
+    options: DefenderErrorOptions & {
+      apiCode?: string;
+      apiMessage?: string;
+      requestId?: string;
+      retryAfterMs?: number;
+    },
   ) {
     super(code, message, options);
     this.apiCode = options.apiCode;
+    this.apiMessage = options.apiMessage;
     this.requestId = options.requestId;
     this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * Defender refused a response action because one of the same kind is still pending or in progress on the device
+ * (`400 ActiveRequestAlreadyExists`). `pendingActionId` is the action already under way, when the client could
+ * find it; a caller that wanted the action done can follow that one instead of asking again.
+ */
+export class ActionAlreadyInProgressError extends DefenderApiError {
+  declare readonly code: typeof DefenderErrorCode.ActionAlreadyInProgress;
+  readonly machineId: string;
+  readonly actionType: string;
+  readonly pendingActionId: string | undefined;
+
+  constructor(
+    message: string,
+    options: DefenderErrorOptions & {
+      apiCode?: string;
+      requestId?: string;
+      machineId: string;
+      actionType: string;
+      pendingActionId: string | undefined;
+    },
+  ) {
+    super(DefenderErrorCode.ActionAlreadyInProgress, message, options);
+    this.machineId = options.machineId;
+    this.actionType = options.actionType;
+    this.pendingActionId = options.pendingActionId;
+  }
+}
+
+/**
+ * The hunting service refused the query as written (`HUNTING_QUERY_INVALID`): `serviceMessage` is its own text,
+ * and `line`/`column` where it points, when it says (`... on line [1,14]`).
+ */
+export class HuntingQueryError extends DefenderApiError {
+  readonly serviceMessage: string;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+
+  constructor(
+    message: string,
+    options: DefenderErrorOptions & {
+      serviceMessage: string;
+      apiCode?: string;
+      requestId?: string;
+    },
+  ) {
+    super(DefenderErrorCode.HuntingQueryInvalid, message, { ...options, apiMessage: options.serviceMessage });
+    this.serviceMessage = options.serviceMessage;
+    const at = /line \[(\d+),\s*(\d+)\]/i.exec(options.serviceMessage);
+    this.line = at === null ? undefined : Number(at[1]);
+    this.column = at === null ? undefined : Number(at[2]);
+  }
+}
+
+/**
+ * Advanced hunting's quotas ran out (`HUNTING_QUOTA_EXCEEDED`): `cpu` is the execution-time budget, which
+ * refills over minutes to an hour, `calls` the 45-a-minute limit after the retries gave up.
+ */
+export class HuntingQuotaError extends DefenderApiError {
+  readonly quota: 'cpu' | 'calls';
+
+  constructor(
+    message: string,
+    options: DefenderErrorOptions & {
+      quota: 'cpu' | 'calls';
+      apiMessage?: string;
+      requestId?: string;
+      retryAfterMs?: number;
+    },
+  ) {
+    super(DefenderErrorCode.HuntingQuotaExceeded, message, options);
+    this.quota = options.quota;
   }
 }

@@ -17,3 +17,15 @@ export type { Finding } from './schemas/finding.js';
 export type { GraphAlert, MdeAlert } from './schemas/alert.js';
 export type { Incident } from './schemas/incident.js';
 export type { MachineAction } from './schemas/machine-action.js';
+export type { MachineReference, Software, SoftwareDistribution } from './schemas/software.js';
+export type { ExposureScore, Recommendation } from './schemas/recommendation.js';
+export {
+  FINAL_ACTION_STATUSES,
+  isFinalAction,
+  type ActionOptions,
+  type IsolationType,
+  type ResponseActionType,
+  type ScanType,
+  type WaitOptions,
+} from './resources/response-actions.js';
+export type { HuntingColumn, HuntingResult, HuntingRunOptions } from './resources/hunting.js';

@@ -82,6 +82,8 @@ export class RetryPolicy {
     options: {
       signal?: AbortSignal;
       onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+      /** Narrows what may be retried, e.g. {@link serviceDidNotAct} for a request that must not run twice. */
+      retryIf?: (error: unknown) => boolean;
     } = {},
   ): Promise<T> {
     const started = Date.now();
@@ -89,7 +91,10 @@ export class RetryPolicy {
       try {
         return await operation(attempt);
       } catch (error) {
-        const decision = this.decide(error, attempt, Date.now() - started);
+        const decision =
+          options.retryIf === undefined || options.retryIf(error)
+            ? this.decide(error, attempt, Date.now() - started)
+            : ({ retry: false } as const);
         if (!decision.retry) throw this.exhausted(error, attempt, Date.now() - started);
         options.onRetry?.(error, attempt, decision.delayMs);
         await abortableSleep(decision.delayMs, options.signal);
@@ -130,6 +135,16 @@ export class RetryPolicy {
     // Equal jitter: never less than half the step, so a storm of failures cannot turn into a busy loop.
     return Math.round(ceiling / 2 + (this.#random() * ceiling) / 2);
   }
+}
+
+/**
+ * Whether a failed request provably did nothing on the service: throttled (429) or refused as unavailable (503)
+ * before it was handled, or a connection that never opened. A 500 or a connection that broke after the request
+ * went out may follow a change the service already made, so a request that creates something is not repeated.
+ */
+export function serviceDidNotAct(error: unknown): boolean {
+  if (error instanceof DefenderApiError) return error.status === 429 || error.status === 503;
+  return error instanceof DefenderError && error.code === DefenderErrorCode.HostUnreachable;
 }
 
 /**

@@ -39,6 +39,16 @@ const filtersSchema = z
   })
   .strict();
 
+/** Devices never isolated through the hub (see domain/protected-devices.ts). */
+const protectedDevicesSchema = z
+  .object({
+    tags: z.array(z.string().trim().min(1)).max(100).default([]),
+    deviceGroups: z.array(z.string().trim().min(1)).max(100).default([]),
+    /** Globs over the DNS name: `*` any run, `?` one character, ignoring case. */
+    namePatterns: z.array(z.string().trim().min(1).max(253)).max(100).default([]),
+  })
+  .strict();
+
 function httpsUrl(what: string) {
   return z
     .string()
@@ -96,6 +106,7 @@ const baseFields = {
   imports: importsSchema.default(importsSchema.parse({})),
   schedules: schedulesSchema.default(schedulesSchema.parse({})),
   filters: filtersSchema.default(filtersSchema.parse({})),
+  protectedDevices: protectedDevicesSchema.default(protectedDevicesSchema.parse({})),
 };
 
 export const createIntegrationSchema = z
@@ -117,6 +128,7 @@ export const updateIntegrationSchema = z
     imports: importsSchema.partial().optional(),
     schedules: schedulesSchema.partial().optional(),
     filters: filtersSchema.partial().optional(),
+    protectedDevices: protectedDevicesSchema.partial().optional(),
   })
   .strict()
   .refine((v) => v.clientSecret === undefined || v.certificate === undefined, {
@@ -129,7 +141,8 @@ export type UpdateIntegrationInput = z.input<typeof updateIntegrationSchema>;
 export type Imports = z.output<typeof importsSchema>;
 export type Schedules = z.output<typeof schedulesSchema>;
 export type Filters = z.output<typeof filtersSchema>;
-export { importsSchema, schedulesSchema, filtersSchema };
+export type ProtectedDevicesSettings = z.output<typeof protectedDevicesSchema>;
+export { importsSchema, schedulesSchema, filtersSchema, protectedDevicesSchema };
 
 /** An integration as the API and CLI show it: the credential only as "set, when, what kind". */
 export interface Integration {
@@ -151,6 +164,7 @@ export interface Integration {
   readonly imports: Imports;
   readonly schedules: Schedules;
   readonly filters: Filters;
+  readonly protectedDevices: ProtectedDevicesSettings;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -7,6 +7,7 @@ import {
   createIntegrationSchema,
   filtersSchema,
   importsSchema,
+  protectedDevicesSchema,
   schedulesSchema,
   updateIntegrationSchema,
   type CreateIntegrationInput,
@@ -60,6 +61,7 @@ export class IntegrationService {
       imports: JSON.stringify(value.imports),
       schedules: JSON.stringify(value.schedules),
       filters: JSON.stringify(value.filters),
+      protected_devices: JSON.stringify(value.protectedDevices),
       created_at: now,
       updated_at: now,
     });
@@ -114,6 +116,11 @@ export class IntegrationService {
       ...(value.filters === undefined
         ? {}
         : { filters: JSON.stringify({ ...existing.filters, ...value.filters }) }),
+      ...(value.protectedDevices === undefined
+        ? {}
+        : {
+            protected_devices: JSON.stringify({ ...existing.protectedDevices, ...value.protectedDevices }),
+          }),
       updated_at: now,
     });
     if (row === undefined) throw new IntegrationNotFoundError(idOrName);
@@ -175,6 +182,7 @@ function toIntegration(row: IntegrationRow): Integration {
     imports: importsSchema.parse(JSON.parse(row.imports)),
     schedules: schedulesSchema.parse(JSON.parse(row.schedules)),
     filters: filtersSchema.parse(JSON.parse(row.filters)),
+    protectedDevices: protectedDevicesSchema.parse(JSON.parse(row.protected_devices)),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -7,6 +7,11 @@ import { iso7, isoSecondsZ, parseIsoTicks } from './time.js';
 import { graphEnum } from './world/alert-records.js';
 import { exportRecord, findingLastSeen, openFindings } from './world/findings.js';
 import { groupIncidents } from './world/incidents.js';
+import {
+  type MachineAction,
+  type MachineActionStatus,
+  type RequestableActionType,
+} from './world/machine-actions.js';
 import type { TruthSummary } from './world/truth.js';
 
 export interface SimulatorSettings {
@@ -61,6 +66,34 @@ export interface TruthIncident {
   readonly lastUpdateDateTime: string;
 }
 
+export interface TruthMachineAction {
+  readonly id: string;
+  readonly type: string;
+  readonly scope: string | null;
+  readonly status: MachineActionStatus;
+  readonly machineId: string;
+  readonly computerDnsName: string | null;
+  readonly requestor: string;
+  readonly requestorComment: string;
+  readonly requestSource: string;
+  readonly creationDateTimeUtc: string;
+  readonly lastUpdateDateTimeUtc: string;
+  readonly cancellationRequestor: string | null;
+  readonly cancellationComment: string | null;
+}
+
+/** An action made "in the Defender portal", i.e. not through the hub. */
+export interface PortalActionRequest {
+  /** Machine id or computer name, as the API accepts. */
+  readonly machineId: string;
+  readonly type: RequestableActionType;
+  /** `Full`/`Selective`/`UnManagedDevice` for Isolate (default Full), `Quick`/`Full` for a scan (default Quick). */
+  readonly scope?: string | undefined;
+  readonly comment?: string | undefined;
+  /** Default: an analyst of the tenant (`secops.anna@<tenant domain>`). */
+  readonly requestor?: string | undefined;
+}
+
 /** The in-process twin of the `/_sim/*` routes. */
 export interface SimulatorControl {
   settings(): SimulatorSettings;
@@ -83,6 +116,15 @@ export interface SimulatorControl {
   truthFindings(machineId: string): Record<string, unknown>[] | undefined;
   truthAlerts(): TruthAlert[];
   truthIncidents(): TruthIncident[];
+  /** Every machine action at the simulated now, newest first. */
+  truthMachineActions(): TruthMachineAction[];
+  /** Books an action as an analyst in the portal would; refused like the API while one of its kind is under way. */
+  requestMachineAction(request: PortalActionRequest): TruthMachineAction;
+  /** Cancels an action as an analyst in the portal would. */
+  cancelMachineAction(
+    id: string,
+    change?: { readonly comment?: string | undefined; readonly requestor?: string | undefined },
+  ): TruthMachineAction;
   stats(): SimulatorStats;
   resetStats(): void;
 }
@@ -182,11 +224,77 @@ export function createControl(state: SimState, defaultSecretExpiry: number): Sim
         createdDateTime: iso7(incident.created),
         lastUpdateDateTime: iso7(incident.lastUpdate),
       })),
+    truthMachineActions: () => tenant.machineActions.list().map(truthAction),
+    requestMachineAction(request) {
+      const machine = tenant.findMachine(request.machineId, tenant.epoch);
+      if (machine === undefined) throw new InputError(`Machine ${request.machineId} was not found`);
+      const outcome = tenant.machineActions.create(machine, {
+        type: request.type,
+        scope: portalScope(request),
+        comment: request.comment ?? 'Requested in the Defender portal',
+        requestor: request.requestor ?? `secops.anna@${tenant.identity.tenantDomain}`,
+        requestSource: 'Portal',
+      });
+      if (!outcome.ok)
+        throw new InputError(
+          `Action is already in progress: ${request.type} ${outcome.pending.id} on machine ${machine.id} is ${outcome.pending.status}`,
+        );
+      return truthAction(outcome.action);
+    },
+    cancelMachineAction(id, change = {}) {
+      const outcome = tenant.machineActions.cancel(
+        id,
+        change.requestor ?? `secops.anna@${tenant.identity.tenantDomain}`,
+        change.comment ?? 'Cancelled in the Defender portal',
+      );
+      if (outcome.ok) return truthAction(outcome.action);
+      throw new InputError(
+        outcome.reason === 'not-found'
+          ? `Machine action ${id} was not found`
+          : `Machine action ${id} is ${outcome.action.status} and can no longer be cancelled`,
+      );
+    },
     stats: () => state.stats.snapshot(state.faults.injectedCounts()),
     resetStats() {
       state.stats.reset();
       state.faults.resetCounts();
     },
+  };
+}
+
+const PORTAL_SCOPES: Readonly<Record<RequestableActionType, readonly string[]>> = {
+  Isolate: ['Full', 'Selective', 'UnManagedDevice'],
+  RunAntiVirusScan: ['Quick', 'Full'],
+  Unisolate: [],
+  CollectInvestigationPackage: [],
+};
+
+function portalScope(request: PortalActionRequest): string | null {
+  const allowed = PORTAL_SCOPES[request.type];
+  if (allowed.length === 0) return null;
+  const scope = request.scope ?? allowed[0] ?? null;
+  if (scope === null || !allowed.includes(scope))
+    throw new InputError(
+      `scope of ${request.type} must be one of ${allowed.join(', ')}, got '${String(scope)}'`,
+    );
+  return scope;
+}
+
+function truthAction(action: MachineAction): TruthMachineAction {
+  return {
+    id: action.id,
+    type: action.type,
+    scope: action.scope,
+    status: action.status,
+    machineId: action.machineId,
+    computerDnsName: action.computerDnsName,
+    requestor: action.requestor,
+    requestorComment: action.requestorComment,
+    requestSource: action.requestSource,
+    creationDateTimeUtc: iso7(action.created),
+    lastUpdateDateTimeUtc: iso7(action.lastUpdate),
+    cancellationRequestor: action.cancellation?.requestor ?? null,
+    cancellationComment: action.cancellation?.comment ?? null,
   };
 }
 

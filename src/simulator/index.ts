@@ -30,6 +30,8 @@ export type {
   TruthAlert,
   TruthIncident,
   TruthMachine,
+  TruthMachineAction,
+  PortalActionRequest,
 } from './control.js';
 
 export interface SimulatorOptions {

@@ -12,6 +12,8 @@ import { up as cveExposure } from './migrations/0003-cve-exposure.js';
 import { up as syncRunRunner } from './migrations/0004-sync-run-runner.js';
 import { up as riskAndProfiles } from './migrations/0005-risk-and-profiles.js';
 import { up as patchesAndStrategies } from './migrations/0006-patches-and-strategies.js';
+import { up as strategyEndpointFields } from './migrations/0007-strategy-endpoint-fields.js';
+import { up as machineActions } from './migrations/0008-machine-actions.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -93,6 +95,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0004-sync-run-runner': { up: syncRunRunner() },
     '0005-risk-and-profiles': { up: riskAndProfiles(dialect) },
     '0006-patches-and-strategies': { up: patchesAndStrategies(dialect) },
+    '0007-strategy-endpoint-fields': { up: strategyEndpointFields() },
+    '0008-machine-actions': { up: machineActions() },
   };
 }
 

@@ -13,6 +13,8 @@ import { ProfilesRepository } from './profiles-repository.js';
 import { PatchesRepository } from './patches-repository.js';
 import { StrategiesRepository } from './strategies-repository.js';
 import { SnapshotsRepository } from './snapshots-repository.js';
+import { MachineActionsRepository } from './machine-actions-repository.js';
+import { MaintenanceRepository } from './maintenance-repository.js';
 
 /** Every repository over one database handle. */
 export interface Repositories {
@@ -31,6 +33,8 @@ export interface Repositories {
   readonly vulnerabilities: VulnerabilitiesRepository;
   readonly alerts: ActivityRepository<'alerts'>;
   readonly incidents: ActivityRepository<'incidents'>;
+  readonly machineActions: MachineActionsRepository;
+  readonly maintenance: MaintenanceRepository;
 }
 
 export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>): Repositories {
@@ -52,5 +56,7 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     vulnerabilities: new VulnerabilitiesRepository(db),
     alerts: new ActivityRepository(db, 'alerts', cursors),
     incidents: new ActivityRepository(db, 'incidents', cursors),
+    machineActions: new MachineActionsRepository(db),
+    maintenance: new MaintenanceRepository(db, store.dialect),
   };
 }

@@ -26,6 +26,8 @@ export interface IntegrationsTable {
   schedules: string;
   /** JSON: asset filters. */
   filters: string;
+  /** JSON ProtectedDevices: devices never isolated through the hub. */
+  protected_devices: Generated<string>;
   created_at: string;
   updated_at: string;
 }
@@ -290,6 +292,30 @@ export interface SyncJobsTable {
   updated_at: string;
 }
 
+export interface MachineActionsTable {
+  integration_id: string;
+  action_id: string;
+  machine_id: string;
+  /** Defender's type: RunAntiVirusScan, Isolate, Unisolate, CollectInvestigationPackage, … */
+  type: string;
+  /** Quick/Full for scans, Full/Selective for isolation. */
+  scope: string | null;
+  /** Pending, InProgress, Succeeded, Failed, Cancelled, TimeOut. */
+  status: string;
+  requestor: string | null;
+  requestor_comment: string | null;
+  /** Who asked through the hub; null for actions made elsewhere. */
+  requested_by: string | null;
+  computer_dns_name: string | null;
+  created_raw: string;
+  created_at: string;
+  last_update_raw: string | null;
+  last_update_at: string | null;
+  /** The MachineAction record as received. */
+  raw: string;
+  updated_at: string;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   endpoints: EndpointsTable;
@@ -304,6 +330,7 @@ export interface Database {
   patches: PatchesTable;
   patch_strategies: PatchStrategiesTable;
   daily_snapshots: DailySnapshotsTable;
+  machine_actions: MachineActionsTable;
   sync_runs: SyncRunsTable;
   sync_cursors: SyncCursorsTable;
   sync_jobs: SyncJobsTable;
@@ -321,3 +348,5 @@ export type AlertRow = Selectable<AlertsTable>;
 export type IncidentRow = Selectable<IncidentsTable>;
 export type SyncRunRow = Selectable<SyncRunsTable>;
 export type SyncJobRow = Selectable<SyncJobsTable>;
+export type MachineActionRow = Selectable<MachineActionsTable>;
+export type NewMachineActionRow = Insertable<MachineActionsTable>;

@@ -12,6 +12,7 @@ import {
   filtersSchema,
   importsSchema,
   schedulesSchema,
+  protectedDevicesSchema,
   type Imports,
   type Integration,
   type Schedules,
@@ -38,6 +39,7 @@ function integration(
     imports: importsSchema.parse(change.imports ?? {}),
     schedules: schedulesSchema.parse(change.schedules ?? {}),
     filters: filtersSchema.parse({}),
+    protectedDevices: protectedDevicesSchema.parse({}),
     createdAt: minutesAgo(10_000),
     updatedAt: minutesAgo(10_000),
   };

@@ -8,6 +8,7 @@ import {
   parseStrategyExpression,
   type StrategyRow,
 } from '../../src/domain/strategy/index.js';
+import { strategyMatches } from '../../src/store/strategy-matches.js';
 
 interface Page<T> {
   items: T[];
@@ -47,6 +48,9 @@ const strategies = [
   'Defender.SeverityLevel in ("Critical","High") and Defender.KnownExploitExists = true',
   'endpoint.risklevel >= "high" OR Endpoint.Profile contains "server"',
   'not (Software.Vendor = "microsoft") and (Cvss >= 7 or Endpoint.Tag != "test") and Patch.EndpointCount > 1',
+  'Defender.SeverityLevel >= "High" and Endpoint.RiskLevel >= "High"',
+  // Patch and endpoint conditions under or and not: what is left of it differs from patch to patch.
+  'not (Defender.KnownExploitExists = true and Endpoint.RiskLevel <= "Medium") or (Cvss < 5 and Endpoint.Name contains "1")',
 ];
 
 describe.each(dialects)('patch strategies on %s', (dialect) => {
@@ -130,12 +134,30 @@ describe.each(dialects)('patch strategies on %s', (dialect) => {
       );
       expect(new Map(matches.map((m) => [m.key, m.endpoints.map((e) => e.id)]))).toEqual(expected);
       expect(matches.every((m) => m.matchedEndpoints === m.endpoints.length)).toBe(true);
+      // Read two patches and three endpoint ids per query, so every batch boundary of the walk is crossed.
+      const batched = await strategyMatches(
+        api.hub.store.db,
+        api.hub.store.dialect,
+        expr,
+        { page: 1, pageSize: 1000, endpointLimit: 1000 },
+        { patches: 2, endpointIds: 3 },
+      );
+      expect(batched.items.map((m) => [m.key, m.endpoints.map((e) => e.id)])).toEqual(
+        matches.map((m) => [m.key, m.endpoints.map((e) => e.id)]),
+      );
       const firstTwo = await api.call<Page<Match>>(
         'GET',
         `/api/v1/patch-strategies/${created.body.id}/matches?pageSize=3&endpointLimit=2`,
       );
       expect(firstTwo.body.total).toBe(expected.size);
       for (const m of firstTwo.body.items) expect(m.endpoints).toEqual(m.endpoints.slice(0, 2));
+      const second = await api.call<Page<Match>>(
+        'GET',
+        `/api/v1/patch-strategies/${created.body.id}/matches?page=2&pageSize=3&endpointLimit=2`,
+      );
+      expect(second.body.items.map((m) => [m.key, m.matchedEndpoints, m.endpoints.map((e) => e.id)])).toEqual(
+        matches.slice(3, 6).map((m) => [m.key, m.endpoints.length, m.endpoints.slice(0, 2).map((e) => e.id)]),
+      );
     }
   });
 

@@ -7,6 +7,8 @@ import {
   foldStrategyCase,
   formatStrategyExpression,
   parseStrategyExpression,
+  patchConditions,
+  residualStrategy,
   strategyExpressionLimits,
   strategyFieldNames,
   strategyFields,
@@ -1147,6 +1149,71 @@ describe('evaluateStrategy', () => {
       /Defender\.SeverityLevel/,
     );
     expect(() => evaluateStrategy(cmp('Software.Vendor', '<', 'm'), baseRow)).toThrow(/Software\.Vendor/);
+  });
+});
+
+describe('residualStrategy', () => {
+  const patchHolds = (row: StrategyRow) => (condition: Expr) => evaluateStrategy(condition, row);
+  const onEndpoints = (residual: Expr | boolean, row: StrategyRow): boolean =>
+    typeof residual === 'boolean' ? residual : evaluateStrategy(residual, row);
+  const risky = cmp('Endpoint.RiskLevel', '>=', 'High');
+  const severe = cmp('Defender.SeverityLevel', '>=', 'High');
+  const rowOf = (severityLevel: string): StrategyRow => {
+    const row = randomRow(seeded(3));
+    return { ...row, patch: { ...row.patch, severityLevel } };
+  };
+
+  it('should keep the endpoint part of an and whose patch part holds, and settle it when that fails', () => {
+    expect(residualStrategy(and(severe, risky), patchHolds(rowOf('Critical')))).toEqual(risky);
+    expect(residualStrategy(and(risky, severe), patchHolds(rowOf('Low')))).toBe(false);
+  });
+
+  it('should settle an or whose patch part holds, and keep the endpoint part when it fails', () => {
+    expect(residualStrategy(or(risky, severe), patchHolds(rowOf('Critical')))).toBe(true);
+    expect(residualStrategy(or(severe, risky), patchHolds(rowOf('Low')))).toEqual(risky);
+  });
+
+  it('should negate a settled not and keep an open one', () => {
+    expect(residualStrategy(not(severe), patchHolds(rowOf('Critical')))).toBe(false);
+    expect(residualStrategy(not(and(severe, risky)), patchHolds(rowOf('Critical')))).toEqual(not(risky));
+    expect(residualStrategy(not(risky), () => true)).toEqual(not(risky));
+  });
+
+  it('should leave an expression over endpoint fields alone, and ask nothing of the patch for it', () => {
+    const expr = or(risky, not(has('Endpoint.Tag', 'prod')));
+    expect(
+      residualStrategy(expr, () => {
+        throw new Error('asked about a patch condition');
+      }),
+    ).toEqual(expr);
+  });
+
+  it("should give the evaluator's answer on every row, for random expressions", () => {
+    const random = seeded(17);
+    let settled = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const expr = randomExpression(random, 3);
+      const r = randomRow(random);
+      const residual = residualStrategy(expr, patchHolds(r));
+      if (typeof residual === 'boolean') settled++;
+      expect(onEndpoints(residual, r)).toBe(evaluateStrategy(expr, r));
+      // The same patch on another endpoint: the residual still answers for the pair.
+      const other = { ...randomRow(random), patch: r.patch };
+      expect(onEndpoints(residual, other)).toBe(evaluateStrategy(expr, other));
+    }
+    expect(settled).toBeGreaterThan(100);
+  });
+});
+
+describe('patchConditions', () => {
+  it('should list each patch condition once by its canonical text, and no endpoint condition', () => {
+    const severe = cmp('Defender.SeverityLevel', '>=', 'High');
+    const sameAgain = cmp('Defender.SeverityLevel', '>=', 'High');
+    const conditions = patchConditions(
+      or(and(severe, cmp('Endpoint.RiskLevel', '=', 'High')), not(and(sameAgain, inList('Cvss', [7, 9])))),
+    );
+    expect([...conditions.keys()]).toEqual(['Defender.SeverityLevel >= "High"', 'Cvss in (7, 9)']);
+    expect(patchConditions(cmp('Endpoint.Tag', '=', 'x')).size).toBe(0);
   });
 });
 

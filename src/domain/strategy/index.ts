@@ -63,5 +63,6 @@ export type { StrategyValidation } from './parser.js';
 export { parseStrategyExpression, strategyExpressionLimits, validateStrategyExpression } from './parser.js';
 export type { StrategyRow } from './evaluate.js';
 export { evaluateStrategy } from './evaluate.js';
+export { patchConditions, residualStrategy } from './residual.js';
 export type { StrategyExpressionProblem } from './strategy-expression-error.js';
 export { STRATEGY_EXPRESSION_ERROR_CODE, StrategyExpressionError } from './strategy-expression-error.js';

@@ -3,6 +3,7 @@ import {
   datasetNames,
   filtersSchema,
   importsSchema,
+  protectedDevicesSchema,
   schedulesSchema,
 } from '../../integrations/integration-schema.js';
 
@@ -27,6 +28,7 @@ export const integrationBody = z.object({
   imports: importsSchema,
   schedules: schedulesSchema,
   filters: filtersSchema,
+  protectedDevices: protectedDevicesSchema.describe('Devices never isolated through the hub.'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -13,6 +13,7 @@ export const MDE_ROLES = [
   'Machine.CollectForensics',
   'AdvancedQuery.Read.All',
   'SecurityRecommendation.Read.All',
+  'Score.Read.All',
 ] as const;
 
 export const GRAPH_ROLES = [

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccessClaims } from '../auth/access-token.js';
 import type { FaultDecision } from './faults.js';
 
 /** Which service a route imitates; decides error shapes, faults, auth and rate limits. */
@@ -30,4 +31,6 @@ export interface Exchange {
   readonly surface: Surface;
   readonly requestId: string;
   faults: FaultDecision;
+  /** The caller's verified token, once the pipeline checked it (MDE and Graph routes only). */
+  claims: AccessClaims | undefined;
 }

@@ -2,7 +2,8 @@
  * Defender's documented call limits, counted per tenant + application + API class over sliding windows of the
  * wall clock (a client waits Retry-After in real seconds).
  */
-export type RateClass = 'default' | 'machineVulnerabilities' | 'exportJson' | 'exportFiles' | 'graph';
+export type RateClass =
+  'default' | 'machineVulnerabilities' | 'exportJson' | 'exportFiles' | 'graph' | 'hunting';
 
 interface Window {
   readonly ms: number;
@@ -28,6 +29,11 @@ export const RATE_LIMITS: Record<RateClass, readonly Window[]> = {
   exportFiles: [
     { ms: MINUTE, limit: 5 },
     { ms: HOUR, limit: 20 },
+  ],
+  // Advanced hunting, MDE and Graph alike: 45 calls a minute and 1,500 an hour (the CPU quota is the route's).
+  hunting: [
+    { ms: MINUTE, limit: 45 },
+    { ms: HOUR, limit: 1500 },
   ],
   // Graph's published /security limit (legacy resources; UNCERTAIN for alerts_v2 and incidents).
   graph: [{ ms: MINUTE, limit: 150 }],

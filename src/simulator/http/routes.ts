@@ -7,9 +7,31 @@ import { exportByMachine, exportChanges } from '../routes/export-json.js';
 import { exportBlob, exportFiles } from '../routes/export-files.js';
 import { listGraphAlerts, listGraphIncidents } from '../routes/graph-security.js';
 import type { Handler } from '../routes/handler.js';
+import { huntingRoutes } from '../routes/hunting.js';
 import { getMachineAction, listMachineActions } from '../routes/machine-actions.js';
+import { cancelAction, createActionHandler } from '../routes/response-actions.js';
 import { getMachine, listMachines } from '../routes/machines.js';
 import { simRoutes } from '../routes/sim-control.js';
+import {
+  exposureScore,
+  exposureScoreByMachineGroups,
+  getRecommendation,
+  listRecommendations,
+  recommendationMachineReferences,
+} from '../routes/recommendations.js';
+import {
+  getSoftware,
+  listSoftware,
+  machineSoftware,
+  softwareDistributions,
+  softwareMachineReferences,
+  softwareVulnerabilities,
+} from '../routes/software.js';
+import {
+  truthExposureScoreRoute,
+  truthSoftwareMachinesRoute,
+  truthSoftwareRoute,
+} from '../routes/software-truth.js';
 import { getVulnerability, listVulnerabilities, machineVulnerabilities } from '../routes/vulnerabilities.js';
 import type { Surface } from './exchange.js';
 import type { RateClass } from './rate-limiter.js';
@@ -23,7 +45,10 @@ export interface Route {
   /** Stable name for stats, e.g. `GET /api/machines/{id}`. */
   readonly name: string;
   readonly surface: Surface;
-  /** Any one of these app roles lets the call through. */
+  /**
+   * Any one of these app roles lets the call through. Empty on an MDE route whose role depends on the record
+   * (cancelling an action needs the role of that action): the handler checks it.
+   */
   readonly roles: readonly string[];
   readonly rateClass: RateClass | undefined;
   readonly handler: Handler;
@@ -39,6 +64,19 @@ function mde(
   return { method: 'GET', pattern, name: `GET ${name}`, surface: 'mde', roles, rateClass, handler };
 }
 
+/** A response action: POST, counted in the same class as the other MDE calls (100/min, 1,500/h). */
+function mdeAction(name: string, pattern: RegExp, roles: readonly MdeRole[], handler: Handler): Route {
+  return {
+    method: 'POST',
+    pattern,
+    name: `POST ${name}`,
+    surface: 'mde',
+    roles,
+    rateClass: 'default',
+    handler,
+  };
+}
+
 function graph(name: string, pattern: RegExp, roles: readonly GraphRole[], handler: Handler): Route {
   return {
     method: 'GET',
@@ -49,6 +87,17 @@ function graph(name: string, pattern: RegExp, roles: readonly GraphRole[], handl
     rateClass: 'graph',
     handler,
   };
+}
+
+/** Advanced hunting (Graph or MDE): a POST counted in the hunting class (45/min, 1,500/h). */
+function hunting(
+  surface: 'mde' | 'graph',
+  name: string,
+  pattern: RegExp,
+  roles: readonly (MdeRole | GraphRole)[],
+  handler: Handler,
+): Route {
+  return { method: 'POST', pattern, name: `POST ${name}`, surface, roles, rateClass: 'hunting', handler };
 }
 
 function open(
@@ -64,10 +113,16 @@ function open(
 const MACHINE_READ: readonly MdeRole[] = ['Machine.Read.All', 'Machine.ReadWrite.All'];
 const VULNERABILITY_READ: readonly MdeRole[] = ['Vulnerability.Read.All'];
 const ALERT_READ: readonly MdeRole[] = ['Alert.Read.All', 'Alert.ReadWrite.All'];
+const SOFTWARE_READ: readonly MdeRole[] = ['Software.Read.All'];
+// The page names Vulnerability.Read.All while its display name speaks of software information: accept both.
+const SOFTWARE_VULNERABILITY_READ: readonly MdeRole[] = ['Vulnerability.Read.All', 'Software.Read.All'];
+const RECOMMENDATION_READ: readonly MdeRole[] = ['SecurityRecommendation.Read.All'];
+const SCORE_READ: readonly MdeRole[] = ['Score.Read.All'];
 
 /** Every route, most specific first (the export routes before `/api/machines/{id}`). MDE paths ignore case. */
 export function buildRoutes(control: SimulatorControl): readonly Route[] {
   const sim = simRoutes(control);
+  const hunt = huntingRoutes();
   return [
     open(
       'GET',
@@ -121,6 +176,13 @@ export function buildRoutes(control: SimulatorControl): readonly Route[] {
       'machineVulnerabilities',
       machineVulnerabilities,
     ),
+    mde(
+      '/api/machines/{id}/software',
+      /^\/api\/machines\/([^/]+)\/software$/i,
+      SOFTWARE_READ,
+      'default',
+      machineSoftware,
+    ),
     mde('/api/machines/{id}', /^\/api\/machines\/([^/]+)$/i, MACHINE_READ, 'default', getMachine),
     mde(
       '/api/vulnerabilities',
@@ -136,6 +198,58 @@ export function buildRoutes(control: SimulatorControl): readonly Route[] {
       'default',
       getVulnerability,
     ),
+    mde('/api/Software', /^\/api\/Software$/i, SOFTWARE_READ, 'default', listSoftware),
+    mde('/api/Software/{id}', /^\/api\/Software\/([^/]+)$/i, SOFTWARE_READ, 'default', getSoftware),
+    mde(
+      '/api/Software/{id}/machineReferences',
+      /^\/api\/Software\/([^/]+)\/machineReferences$/i,
+      SOFTWARE_READ,
+      'default',
+      softwareMachineReferences,
+    ),
+    mde(
+      '/api/Software/{id}/vulnerabilities',
+      /^\/api\/Software\/([^/]+)\/vulnerabilities$/i,
+      SOFTWARE_VULNERABILITY_READ,
+      'default',
+      softwareVulnerabilities,
+    ),
+    mde(
+      '/api/Software/{id}/distributions',
+      /^\/api\/Software\/([^/]+)\/distributions$/i,
+      SOFTWARE_READ,
+      'default',
+      softwareDistributions,
+    ),
+    mde(
+      '/api/recommendations',
+      /^\/api\/recommendations$/i,
+      RECOMMENDATION_READ,
+      'default',
+      listRecommendations,
+    ),
+    mde(
+      '/api/recommendations/{id}',
+      /^\/api\/recommendations\/([^/]+)$/i,
+      RECOMMENDATION_READ,
+      'default',
+      getRecommendation,
+    ),
+    mde(
+      '/api/recommendations/{id}/machineReferences',
+      /^\/api\/recommendations\/([^/]+)\/machineReferences$/i,
+      RECOMMENDATION_READ,
+      'default',
+      recommendationMachineReferences,
+    ),
+    mde('/api/exposureScore', /^\/api\/exposureScore$/i, SCORE_READ, 'default', exposureScore),
+    mde(
+      '/api/exposureScore/ByMachineGroups',
+      /^\/api\/exposureScore\/ByMachineGroups$/i,
+      SCORE_READ,
+      'default',
+      exposureScoreByMachineGroups,
+    ),
     mde('/api/alerts', /^\/api\/alerts$/i, ALERT_READ, 'default', listAlerts),
     mde('/api/alerts/{id}', /^\/api\/alerts\/([^/]+)$/i, ALERT_READ, 'default', getAlert),
     mde('/api/machineactions', /^\/api\/machineactions$/i, MACHINE_READ, 'default', listMachineActions),
@@ -145,6 +259,36 @@ export function buildRoutes(control: SimulatorControl): readonly Route[] {
       MACHINE_READ,
       'default',
       getMachineAction,
+    ),
+    mdeAction(
+      '/api/machineactions/{id}/cancel',
+      /^\/api\/machineactions\/([^/]+)\/cancel$/i,
+      [],
+      cancelAction,
+    ),
+    mdeAction(
+      '/api/machines/{id}/isolate',
+      /^\/api\/machines\/([^/]+)\/isolate$/i,
+      ['Machine.Isolate'],
+      createActionHandler('Isolate'),
+    ),
+    mdeAction(
+      '/api/machines/{id}/unisolate',
+      /^\/api\/machines\/([^/]+)\/unisolate$/i,
+      ['Machine.Isolate'],
+      createActionHandler('Unisolate'),
+    ),
+    mdeAction(
+      '/api/machines/{id}/runAntiVirusScan',
+      /^\/api\/machines\/([^/]+)\/runAntiVirusScan$/i,
+      ['Machine.Scan'],
+      createActionHandler('RunAntiVirusScan'),
+    ),
+    mdeAction(
+      '/api/machines/{id}/collectInvestigationPackage',
+      /^\/api\/machines\/([^/]+)\/collectInvestigationPackage$/i,
+      ['Machine.CollectForensics'],
+      createActionHandler('CollectInvestigationPackage'),
     ),
     graph(
       '/v1.0/security/alerts_v2',
@@ -157,6 +301,20 @@ export function buildRoutes(control: SimulatorControl): readonly Route[] {
       /^\/v1\.0\/security\/incidents$/i,
       ['SecurityIncident.Read.All', 'SecurityIncident.ReadWrite.All'],
       listGraphIncidents,
+    ),
+    hunting(
+      'graph',
+      '/v1.0/security/runHuntingQuery',
+      /^\/v1\.0\/security\/runHuntingQuery$/i,
+      ['ThreatHunting.Read.All'],
+      hunt.graphRun,
+    ),
+    hunting(
+      'mde',
+      '/api/advancedqueries/run',
+      /^\/api\/advancedqueries\/run$/i,
+      ['AdvancedQuery.Read.All'],
+      hunt.mdeRun,
     ),
     open(
       'GET',
@@ -176,6 +334,38 @@ export function buildRoutes(control: SimulatorControl): readonly Route[] {
     open('GET', '/_sim/truth/findings', /^\/_sim\/truth\/findings$/, 'sim', sim.truthFindings),
     open('GET', '/_sim/truth/alerts', /^\/_sim\/truth\/alerts$/, 'sim', sim.truthAlerts),
     open('GET', '/_sim/truth/incidents', /^\/_sim\/truth\/incidents$/, 'sim', sim.truthIncidents),
+    open('GET', '/_sim/truth/software', /^\/_sim\/truth\/software$/, 'sim', truthSoftwareRoute),
+    open(
+      'GET',
+      '/_sim/truth/software/{id}/machines',
+      /^\/_sim\/truth\/software\/([^/]+)\/machines$/,
+      'sim',
+      truthSoftwareMachinesRoute,
+    ),
+    open(
+      'GET',
+      '/_sim/truth/exposure-score',
+      /^\/_sim\/truth\/exposure-score$/,
+      'sim',
+      truthExposureScoreRoute,
+    ),
+    open(
+      'GET',
+      '/_sim/truth/machine-actions',
+      /^\/_sim\/truth\/machine-actions$/,
+      'sim',
+      sim.truthMachineActions,
+    ),
+    open('POST', '/_sim/machine-actions', /^\/_sim\/machine-actions$/, 'sim', sim.portalAction),
+    open(
+      'POST',
+      '/_sim/machine-actions/{id}/cancel',
+      /^\/_sim\/machine-actions\/([^/]+)\/cancel$/,
+      'sim',
+      sim.portalCancel,
+    ),
+    open('GET', '/_sim/hunting', /^\/_sim\/hunting$/, 'sim', hunt.getSettings),
+    open('POST', '/_sim/hunting', /^\/_sim\/hunting$/, 'sim', hunt.postSettings),
     open('GET', '/_sim/stats', /^\/_sim\/stats$/, 'sim', sim.stats),
     open('POST', '/_sim/reset-stats', /^\/_sim\/reset-stats$/, 'sim', sim.resetStats),
   ];

@@ -69,6 +69,7 @@ async function handle(
     surface: route.surface,
     requestId: newRequestId(),
     faults: NO_FAULT,
+    claims: undefined,
   };
   res.on('close', () => {
     state.stats.request(route.name, res.statusCode);
@@ -90,7 +91,8 @@ async function handle(
         await sendApiError(ex, 401, 'Unauthorized', message, { 'www-authenticate': challenge });
         return;
       }
-      if (!route.roles.some((role) => auth.claims.roles.includes(role))) {
+      ex.claims = auth.claims;
+      if (route.roles.length > 0 && !route.roles.some((role) => auth.claims.roles.includes(role))) {
         await sendApiError(
           ex,
           403,

@@ -31,6 +31,14 @@ const FaultsBody = z.object({
 
 const AdvanceBody = z.object({ hours: z.number().positive() });
 const CertificateBody = z.object({ pem: z.string() });
+const PortalActionBody = z.object({
+  machineId: z.string().min(1),
+  type: z.enum(['RunAntiVirusScan', 'Isolate', 'Unisolate', 'CollectInvestigationPackage']),
+  scope: z.string().optional(),
+  comment: z.string().optional(),
+  requestor: z.string().optional(),
+});
+const PortalCancelBody = z.object({ comment: z.string().optional(), requestor: z.string().optional() });
 
 async function body<T>(ex: Exchange, schema: z.ZodType<T>): Promise<T> {
   const text = await readBody(ex.req);
@@ -87,6 +95,15 @@ export function simRoutes(control: SimulatorControl) {
     },
     truthAlerts: async (state, ex) => sendJsonArray(state, ex, control.truthAlerts()),
     truthIncidents: async (state, ex) => sendJsonArray(state, ex, control.truthIncidents()),
+    truthMachineActions: async (state, ex) => sendJsonArray(state, ex, control.truthMachineActions()),
+    portalAction: async (_state, ex) => {
+      const request = await body(ex, PortalActionBody);
+      await sendJson(ex, 200, control.requestMachineAction(request));
+    },
+    portalCancel: async (_state, ex, [id = '']) => {
+      const change = await body(ex, PortalCancelBody);
+      await sendJson(ex, 200, control.cancelMachineAction(id, change));
+    },
     stats: async (_state, ex) => sendJson(ex, 200, control.stats()),
     resetStats: async (_state, ex) => {
       control.resetStats();

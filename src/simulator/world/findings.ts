@@ -168,6 +168,18 @@ export function findingChanges(ctx: FindingContext, core: MachineCore, epoch: nu
   return changes;
 }
 
+/** What the machine's platform installed (the products its findings are drawn from), in install order. */
+export function installedOn(
+  ctx: FindingContext,
+  core: MachineCore,
+): { readonly productIndex: number; readonly version: string }[] {
+  // The same stream and draw order as findingSlots, which starts by drawing the installed software.
+  return installedSoftware(core, rngFor(ctx.seed, Stream.findings, core.index)).map((item) => ({
+    productIndex: item.productIndex,
+    version: item.version,
+  }));
+}
+
 function osProductIndex(core: MachineCore): number {
   return core.platform.osProduct === null ? -1 : productIndex(core.platform.osProduct);
 }

@@ -1,6 +1,6 @@
-import { rngFor, Stream } from '../random.js';
-import { iso7, TICKS_PER_DAY, TICKS_PER_SECOND, type Ticks } from '../time.js';
-import { describeMachine, type MachineContext } from './machines.js';
+import { rngFor, Stream, type Rng } from '../random.js';
+import { iso7, TICKS_PER_DAY, TICKS_PER_MS, TICKS_PER_SECOND, type Ticks } from '../time.js';
+import { describeMachine, type MachineContext, type MachineCore } from './machines.js';
 import type { TenantIdentity } from '../identity.js';
 
 export type MachineActionType =
@@ -16,10 +16,23 @@ export type MachineActionType =
 
 export type MachineActionStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'TimeOut' | 'Cancelled';
 
-/**
- * A response action. Seeded history for now; the response-action routes (isolate, scan, …) will append to the
- * same book, which is why it is a list of plain entries rather than a pure function of the index.
- */
+/** The actions the simulator lets a caller (hub or "portal") request. */
+export type RequestableActionType =
+  'RunAntiVirusScan' | 'Isolate' | 'Unisolate' | 'CollectInvestigationPackage';
+
+const FINAL: ReadonlySet<MachineActionStatus> = new Set(['Succeeded', 'Failed', 'TimeOut', 'Cancelled']);
+
+export function isFinalStatus(status: MachineActionStatus): boolean {
+  return FINAL.has(status);
+}
+
+export interface Cancellation {
+  readonly at: Ticks;
+  readonly requestor: string;
+  readonly comment: string;
+}
+
+/** A response action as seen at one instant of the simulated clock. */
 export interface MachineAction {
   readonly id: string;
   readonly type: MachineActionType;
@@ -33,7 +46,59 @@ export interface MachineAction {
   readonly lastUpdate: Ticks;
   readonly requestSource: string;
   readonly relatedFileInfo: { readonly fileIdentifier: string; readonly fileIdentifierType: string } | null;
+  readonly cancellation: Cancellation | null;
 }
+
+/**
+ * When an action changes state. Fixed at creation, so a record's status is a pure function of the clock: the
+ * same requests and advances always give the same history.
+ */
+interface Plan {
+  readonly inProgressAt: Ticks | undefined;
+  readonly finalAt: Ticks;
+  readonly finalStatus: MachineActionStatus;
+}
+
+interface Entry {
+  readonly base: Omit<MachineAction, 'status' | 'lastUpdate' | 'cancellation'>;
+  readonly plan: Plan;
+  cancellation: Cancellation | null;
+}
+
+/** A device picks an action up a minute after it is made, then needs this long (from creation) to finish. */
+export const PICKUP_TICKS = 60 * TICKS_PER_SECOND;
+const MINUTES = 60 * TICKS_PER_SECOND;
+export const ACTION_DURATION_TICKS: Readonly<Record<string, Ticks>> = {
+  Isolate: 3 * MINUTES,
+  Unisolate: 3 * MINUTES,
+  'RunAntiVirusScan:Quick': 10 * MINUTES,
+  'RunAntiVirusScan:Full': 45 * MINUTES,
+  CollectInvestigationPackage: 15 * MINUTES,
+};
+/** An offline device never picks the action up; the service gives up after a day. */
+export const OFFLINE_TIMEOUT_TICKS = TICKS_PER_DAY;
+
+/** The rule the README documents: a device that does not report (Inactive, or not onboarded) is offline. */
+export function isOffline(machine: MachineCore): boolean {
+  return !machine.reporting;
+}
+
+export interface ActionRequest {
+  readonly type: RequestableActionType;
+  readonly scope: string | null;
+  readonly comment: string;
+  readonly requestor: string;
+  readonly requestSource: 'PublicApi' | 'Portal';
+}
+
+export type CreateOutcome =
+  | { readonly ok: true; readonly action: MachineAction }
+  | { readonly ok: false; readonly pending: MachineAction };
+
+export type CancelOutcome =
+  | { readonly ok: true; readonly action: MachineAction }
+  | { readonly ok: false; readonly reason: 'not-found' }
+  | { readonly ok: false; readonly reason: 'final'; readonly action: MachineAction };
 
 const SEEDED_ACTIONS = 12;
 const KINDS: readonly (readonly [MachineActionType, string | null, string])[] = [
@@ -46,51 +111,139 @@ const KINDS: readonly (readonly [MachineActionType, string | null, string])[] = 
   ['RestrictCodeExecution', null, 'Suspicious processes running'],
 ];
 
-export class MachineActionBook {
-  readonly #actions: MachineAction[];
+type BookContext = MachineContext & { readonly identity: TenantIdentity };
 
-  constructor(ctx: MachineContext & { readonly identity: TenantIdentity }, initialMachines: number) {
-    this.#actions = [];
+/**
+ * The tenant's response actions: a seeded, finished history plus the ones requested while the simulator runs
+ * (through the API or `/_sim/machine-actions`), newest first.
+ */
+export class MachineActionBook {
+  readonly #ctx: BookContext;
+  readonly #entries: Entry[] = [];
+  #created = 0;
+  #lastCreated: Ticks = Number.NEGATIVE_INFINITY;
+
+  constructor(ctx: BookContext, initialMachines: number) {
+    this.#ctx = ctx;
     const now = ctx.clock.epochStart(0);
-    for (let n = 0; n < (initialMachines === 0 ? 0 : SEEDED_ACTIONS); n++) {
-      const rng = rngFor(ctx.seed, Stream.machineAction, n);
-      const machine = describeMachine(ctx, rng.int(initialMachines));
-      const [type, scope, comment] = rng.pick(KINDS);
-      const created = now - rng.int(20 * TICKS_PER_DAY) - rng.int(TICKS_PER_SECOND);
-      const status = rng.weighted<MachineActionStatus>([
-        ['Succeeded', 80],
-        ['Failed', 8],
-        ['TimeOut', 6],
-        ['Cancelled', 6],
-      ]);
-      this.#actions.push({
-        id: rng.guid(),
-        type,
-        scope,
-        requestor: `${rng.pick(['secops.anna', 'soc.tier2', 'ir.lead'])}@${ctx.identity.tenantDomain}`,
-        requestorComment: comment,
-        status,
-        machineId: machine.id,
-        computerDnsName: machine.computerDnsName,
-        created,
-        lastUpdate: created + (20 + rng.int(600)) * TICKS_PER_SECOND + rng.int(TICKS_PER_SECOND),
-        requestSource: rng.pick(['Portal', 'PublicApi']),
-        relatedFileInfo:
-          type === 'StopAndQuarantineFile'
-            ? { fileIdentifier: rng.hex(40), fileIdentifierType: 'Sha1' }
-            : null,
-      });
-    }
-    this.#actions.sort((a, b) => b.created - a.created);
+    for (let n = 0; n < (initialMachines === 0 ? 0 : SEEDED_ACTIONS); n++)
+      this.#entries.push(seededEntry(ctx, rngFor(ctx.seed, Stream.machineAction, n), now, initialMachines));
+    this.#entries.sort((a, b) => b.base.created - a.base.created);
   }
 
-  list(): readonly MachineAction[] {
-    return this.#actions;
+  list(): MachineAction[] {
+    const now = this.#ctx.clock.now;
+    return this.#entries.map((entry) => snapshot(entry, now));
   }
 
   byId(id: string): MachineAction | undefined {
-    return this.#actions.find((action) => action.id.toLowerCase() === id.toLowerCase());
+    const entry = this.#find(id);
+    return entry === undefined ? undefined : snapshot(entry, this.#ctx.clock.now);
   }
+
+  /** Refused while an action of the same type on the same machine is still pending or in progress. */
+  create(machine: MachineCore, request: ActionRequest): CreateOutcome {
+    const now = this.#ctx.clock.now;
+    const pending = this.#entries
+      .map((entry) => snapshot(entry, now))
+      .find((a) => a.machineId === machine.id && a.type === request.type && !isFinalStatus(a.status));
+    if (pending !== undefined) return { ok: false, pending };
+    // The clock stands still between advances; a millisecond apart keeps "newest first" a total order.
+    const created = Math.max(now, this.#lastCreated + TICKS_PER_MS);
+    this.#lastCreated = created;
+    const rng = rngFor(this.#ctx.seed, Stream.machineAction, SEEDED_ACTIONS + this.#created++);
+    const entry: Entry = {
+      base: {
+        id: rng.guid(),
+        type: request.type,
+        scope: request.scope,
+        requestor: request.requestor,
+        requestorComment: request.comment,
+        machineId: machine.id,
+        computerDnsName: machine.computerDnsName,
+        created,
+        requestSource: request.requestSource,
+        relatedFileInfo: null,
+      },
+      plan: planFor(request, machine, created),
+      cancellation: null,
+    };
+    this.#entries.unshift(entry);
+    return { ok: true, action: snapshot(entry, now) };
+  }
+
+  cancel(id: string, requestor: string, comment: string): CancelOutcome {
+    const entry = this.#find(id);
+    if (entry === undefined) return { ok: false, reason: 'not-found' };
+    const now = this.#ctx.clock.now;
+    const current = snapshot(entry, now);
+    if (isFinalStatus(current.status)) return { ok: false, reason: 'final', action: current };
+    entry.cancellation = { at: Math.max(now, entry.base.created), requestor, comment };
+    return { ok: true, action: snapshot(entry, now) };
+  }
+
+  #find(id: string): Entry | undefined {
+    return this.#entries.find((entry) => entry.base.id.toLowerCase() === id.toLowerCase());
+  }
+}
+
+function planFor(request: ActionRequest, machine: MachineCore, created: Ticks): Plan {
+  if (isOffline(machine))
+    return { inProgressAt: undefined, finalAt: created + OFFLINE_TIMEOUT_TICKS, finalStatus: 'TimeOut' };
+  const key =
+    request.type === 'RunAntiVirusScan' ? `${request.type}:${request.scope ?? 'Quick'}` : request.type;
+  const duration = ACTION_DURATION_TICKS[key] ?? 5 * MINUTES;
+  return { inProgressAt: created + PICKUP_TICKS, finalAt: created + duration, finalStatus: 'Succeeded' };
+}
+
+function snapshot(entry: Entry, now: Ticks): MachineAction {
+  const { plan, cancellation } = entry;
+  const at = (status: MachineActionStatus, lastUpdate: Ticks): MachineAction => ({
+    ...entry.base,
+    status,
+    lastUpdate,
+    cancellation: status === 'Cancelled' ? cancellation : null,
+  });
+  // A cancellation only wins over a state the action had not reached yet when it was cancelled.
+  if (cancellation !== null && cancellation.at < plan.finalAt) return at('Cancelled', cancellation.at);
+  if (now >= plan.finalAt) return at(plan.finalStatus, plan.finalAt);
+  if (plan.inProgressAt !== undefined && now >= plan.inProgressAt) return at('InProgress', plan.inProgressAt);
+  return at('Pending', entry.base.created);
+}
+
+function seededEntry(ctx: BookContext, rng: Rng, now: Ticks, initialMachines: number): Entry {
+  const machine = describeMachine(ctx, rng.int(initialMachines));
+  const [type, scope, comment] = rng.pick(KINDS);
+  const created = now - rng.int(20 * TICKS_PER_DAY) - rng.int(TICKS_PER_SECOND);
+  const status = rng.weighted<MachineActionStatus>([
+    ['Succeeded', 80],
+    ['Failed', 8],
+    ['TimeOut', 6],
+    ['Cancelled', 6],
+  ]);
+  const id = rng.guid();
+  const requestor = `${rng.pick(['secops.anna', 'soc.tier2', 'ir.lead'])}@${ctx.identity.tenantDomain}`;
+  const lastUpdate = created + (20 + rng.int(600)) * TICKS_PER_SECOND + rng.int(TICKS_PER_SECOND);
+  const requestSource = rng.pick(['Portal', 'PublicApi']);
+  const relatedFileInfo =
+    type === 'StopAndQuarantineFile' ? { fileIdentifier: rng.hex(40), fileIdentifierType: 'Sha1' } : null;
+  const cancelled = status === 'Cancelled';
+  return {
+    base: {
+      id,
+      type,
+      scope,
+      requestor,
+      requestorComment: comment,
+      machineId: machine.id,
+      computerDnsName: machine.computerDnsName,
+      created,
+      requestSource,
+      relatedFileInfo,
+    },
+    plan: { inProgressAt: undefined, finalAt: cancelled ? lastUpdate + 1 : lastUpdate, finalStatus: status },
+    cancellation: cancelled ? { at: lastUpdate, requestor, comment: 'Not needed anymore' } : null,
+  };
 }
 
 /**
@@ -99,6 +252,7 @@ export class MachineActionBook {
  */
 export function machineActionRecord(action: MachineAction): Record<string, unknown> {
   const finalFailure = action.status === 'Failed' || action.status === 'TimeOut';
+  const { cancellation } = action;
   return {
     id: action.id,
     type: action.type,
@@ -111,9 +265,9 @@ export function machineActionRecord(action: MachineAction): Record<string, unkno
     creationDateTimeUtc: iso7(action.created),
     lastUpdateDateTimeUtc: iso7(action.lastUpdate),
     lastUpdateTimeUtc: iso7(action.lastUpdate),
-    cancellationRequestor: action.status === 'Cancelled' ? action.requestor : null,
-    cancellationComment: action.status === 'Cancelled' ? 'Not needed anymore' : null,
-    cancellationDateTimeUtc: action.status === 'Cancelled' ? iso7(action.lastUpdate) : null,
+    cancellationRequestor: cancellation?.requestor ?? null,
+    cancellationComment: cancellation?.comment ?? null,
+    cancellationDateTimeUtc: cancellation === null ? null : iso7(cancellation.at),
     errorHResult: finalFailure ? -2145844840 : 0,
     scope: action.scope,
     externalId: null,

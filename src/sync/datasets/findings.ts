@@ -166,6 +166,7 @@ export const findingsDataset: Dataset = {
     });
     // Today's trend point: the findings run is the one that changes counts across the board.
     await repos.snapshots.take(integration.id, new Date());
+    await repos.maintenance.afterRewrite(['endpoints', 'patches']);
     return { complete: true, completeness: `all pages read; ${verdict.note}` };
   },
 };

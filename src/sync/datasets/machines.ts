@@ -89,6 +89,7 @@ export const machinesDataset: Dataset = {
       integration.enabled,
     );
     await repos.snapshots.refreshRisk(integration.id, new Date());
+    await repos.maintenance.afterRewrite(['endpoints']);
     return { complete: true, completeness: `all pages read; ${verdict.note}` };
   },
 };

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import type { Hub } from '../src/app/hub.js';
+import { buildServer } from '../src/server/build-server.js';
+
+/** The strategies whose evaluation is timed: one over patch fields, one that needs the patch × endpoint pairs. */
+const benchStrategies = [
+  'Defender.SeverityLevel in ("Critical","High") and Defender.KnownExploitExists = true',
+  'Defender.SeverityLevel >= "High" and Endpoint.RiskLevel >= "High"',
+];
+
+function percentile(values: readonly number[], share: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
+}
+
+async function timed(app: FastifyInstance, url: string): Promise<{ ms: number; total: number }> {
+  const started = performance.now();
+  const response = await app.inject({ method: 'GET', url });
+  const ms = performance.now() - started;
+  if (response.statusCode !== 200)
+    throw new Error(`${url} answered ${response.statusCode}: ${response.body}`);
+  return { ms, total: (JSON.parse(response.body) as { total: number }).total };
+}
+
+/**
+ * Through the HTTP API, on the synced store: the endpoint list filtered by risk level (a page at a time, every
+ * level in turn) and each benchmark strategy's matches (first page, 100 endpoints per patch).
+ */
+export async function queryTimings(hub: Hub): Promise<void> {
+  const app = await buildServer(hub);
+  try {
+    const levels = ['Critical', 'High', 'Medium', 'Low', 'None'];
+    // A few requests first, so the figures are of a running server, not of its first compilations.
+    for (const level of levels) await timed(app, `/api/v1/endpoints?riskLevel=${level}`);
+    const list: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const level = levels[i % levels.length] ?? 'High';
+      list.push(
+        (await timed(app, `/api/v1/endpoints?riskLevel=${level}&page=${1 + (i % 4)}&pageSize=50`)).ms,
+      );
+    }
+    console.log(
+      `endpoint list with a risk filter: p95 ${percentile(list, 0.95).toFixed(1)} ms, median ${percentile(list, 0.5).toFixed(1)} ms (100 requests of 50 rows)`,
+    );
+    for (const [i, expression] of benchStrategies.entries()) {
+      const { id } = await hub.strategies.create({ name: `bench ${i} ${Date.now()}`, expression });
+      const runs = [];
+      try {
+        for (let r = 0; r < 5; r++)
+          runs.push(await timed(app, `/api/v1/patch-strategies/${id}/matches?pageSize=50`));
+      } finally {
+        await hub.strategies.remove(id);
+      }
+      console.log(
+        `strategy ${JSON.stringify(expression)}: ${runs[0]?.total ?? 0} patches, slowest of 5 runs ${Math.max(...runs.map((r) => r.ms)).toFixed(0)} ms, median ${percentile(
+          runs.map((r) => r.ms),
+          0.5,
+        ).toFixed(0)} ms`,
+      );
+    }
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,109 @@
+import { ApiError } from '../http/api-error.js';
+import { compileFilter, type FilterSchema } from '../http/odata-filter.js';
+import { mdeContext } from '../http/odata-list.js';
+import { sendJson } from '../http/responses.js';
+import type { SimState } from '../state.js';
+import { softwareLedger, type ProductTally, type SoftwareData } from '../world/software-inventory.js';
+import {
+  exposureScoreRecord,
+  groupScoreRecords,
+  rankedRecommendations,
+  recommendationMachines,
+  recommendationRecord,
+  tallyByRecommendationId,
+} from '../world/software-records.js';
+import type { Handler } from './handler.js';
+import { sendMachineReferences, sendPage } from './software.js';
+
+type RecommendationRecord = Record<string, unknown>;
+
+const text = (name: string) => ({
+  type: 'string' as const,
+  get: (r: RecommendationRecord) => (typeof r[name] === 'string' ? r[name] : null),
+});
+
+/** The properties `GET /api/recommendations` documents as filterable. */
+const RECOMMENDATION_FILTER: FilterSchema<RecommendationRecord> = {
+  id: text('id'),
+  productName: text('productName'),
+  vendor: text('vendor'),
+  recommendedVersion: text('recommendedVersion'),
+  recommendationCategory: text('recommendationCategory'),
+  subCategory: text('subCategory'),
+  severityScore: {
+    type: 'number',
+    get: (r) => (typeof r.severityScore === 'number' ? r.severityScore : null),
+  },
+  remediationType: text('remediationType'),
+  recommendedProgram: text('recommendedProgram'),
+  recommendedVendor: text('recommendedVendor'),
+  status: text('status'),
+};
+
+interface Snapshot {
+  readonly data: SoftwareData;
+  /** The instant the epoch's numbers describe. */
+  readonly at: number;
+}
+
+async function snapshot(state: SimState): Promise<Snapshot> {
+  const data = await softwareLedger(state.tenant).data(state.tenant.epoch);
+  return { data, at: state.tenant.clock.epochStart(data.epoch) };
+}
+
+function record(state: SimState, { data, at }: Snapshot, tally: ProductTally): RecommendationRecord {
+  return recommendationRecord(tally, data, state.tenant.catalog, at);
+}
+
+async function recommendationOr404(
+  state: SimState,
+  id: string,
+): Promise<{ snap: Snapshot; tally: ProductTally }> {
+  const snap = await snapshot(state);
+  const tally = tallyByRecommendationId(snap.data, id, snap.at);
+  if (tally === undefined) throw new ApiError(404, 'ResourceNotFound', `Recommendation ${id} was not found`);
+  return { snap, tally };
+}
+
+/** `GET /api/recommendations`: one per product with something open (or out of support), most exposure first. */
+export const listRecommendations: Handler = async (state, ex) => {
+  const snap = await snapshot(state);
+  const filter = ex.query.get('$filter');
+  const predicate =
+    filter === undefined ? () => true : compileFilter(filter, RECOMMENDATION_FILTER, 'Recommendations');
+  const matching = rankedRecommendations(snap.data, snap.at)
+    .map((tally) => record(state, snap, tally))
+    .filter(predicate);
+  await sendPage(state, ex, 'Recommendations', matching.length, (i) => matching[i] ?? {});
+};
+
+/** `GET /api/recommendations/{id}` */
+export const getRecommendation: Handler = async (state, ex, [id = '']) => {
+  const { snap, tally } = await recommendationOr404(state, id);
+  await sendJson(ex, 200, {
+    '@odata.context': mdeContext(state, 'Recommendations/$entity'),
+    ...record(state, snap, tally),
+  });
+};
+
+/** `GET /api/recommendations/{id}/machineReferences`: the devices the recommendation would fix. */
+export const recommendationMachineReferences: Handler = async (state, ex, [id = '']) => {
+  const { snap, tally } = await recommendationOr404(state, id);
+  await sendMachineReferences(state, ex, recommendationMachines(tally, snap.at));
+};
+
+/** `GET /api/exposureScore` */
+export const exposureScore: Handler = async (state, ex) => {
+  const { data, at } = await snapshot(state);
+  await sendJson(ex, 200, {
+    '@odata.context': mdeContext(state, 'ExposureScore/$entity'),
+    ...exposureScoreRecord(data, at),
+  });
+};
+
+/** `GET /api/exposureScore/ByMachineGroups` */
+export const exposureScoreByMachineGroups: Handler = async (state, ex) => {
+  const { data, at } = await snapshot(state);
+  const rows = groupScoreRecords(data, at);
+  await sendPage(state, ex, 'ExposureScore', rows.length, (i) => rows[i] ?? {});
+};
