@@ -4,6 +4,7 @@ import { IntegrationService } from '../integrations/integration-service.js';
 import { SyncService } from '../sync/sync-service.js';
 import { ProfileService } from '../profiles/profile-service.js';
 import { StrategyService } from '../strategies/strategy-service.js';
+import { ActionService, type ActionServiceOptions } from '../actions/action-service.js';
 import { SecretBox, loadMasterKey } from '../secrets/secret-box.js';
 import type { DefenderClientTuning } from '../defender/config.js';
 import type { HubConfig } from './config.js';
@@ -17,13 +18,14 @@ export interface Hub {
   readonly profiles: ProfileService;
   readonly strategies: StrategyService;
   readonly sync: SyncService;
+  readonly actions: ActionService;
   close(): Promise<void>;
 }
 
 /** Opens the store, brings its schema up to date, and wires the services. */
 export async function openHub(
   config: HubConfig,
-  options: { tuning?: DefenderClientTuning; schema?: string } = {},
+  options: { tuning?: DefenderClientTuning; schema?: string; actions?: ActionServiceOptions } = {},
 ): Promise<Hub> {
   const store = openStore(config.databaseUrl, options.schema === undefined ? {} : { schema: options.schema });
   try {
@@ -34,7 +36,18 @@ export async function openHub(
   }
   const repos = createRepositories(store);
   const secrets = new SecretBox(loadMasterKey({ secretKey: config.secretKey, dataDir: config.dataDir }));
-  return { config, store, repos, ...hubServices(repos, secrets, options.tuning), close: () => store.close() };
+  const services = hubServices(repos, secrets, options.tuning, options.actions);
+  return {
+    config,
+    store,
+    repos,
+    ...services,
+    close: async () => {
+      // Tracking stops with the hub; the next machine actions sync brings the states up to date.
+      await services.actions.settle({ stop: true });
+      await store.close();
+    },
+  };
 }
 
 /** The services over a store's repositories, wired to each other (an integration's OS profiles follow its enabled state). */
@@ -42,11 +55,18 @@ export function hubServices(
   repos: Repositories,
   secrets: SecretBox,
   tuning?: DefenderClientTuning,
-): Pick<Hub, 'integrations' | 'profiles' | 'strategies' | 'sync'> {
+  actionOptions?: ActionServiceOptions,
+): Pick<Hub, 'integrations' | 'profiles' | 'strategies' | 'sync' | 'actions'> {
   const profiles = new ProfileService(repos.profiles, repos.integrations);
   const integrations = new IntegrationService(repos.integrations, secrets, {
     enabledChanged: (id, enabled) => profiles.integrationEnabled(id, enabled),
   });
   const sync = new SyncService(repos, integrations, tuning === undefined ? {} : { tuning });
-  return { integrations, profiles, strategies: new StrategyService(repos.strategies, repos), sync };
+  return {
+    integrations,
+    profiles,
+    strategies: new StrategyService(repos.strategies, repos),
+    sync,
+    actions: new ActionService(repos, integrations, actionOptions),
+  };
 }

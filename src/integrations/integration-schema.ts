@@ -4,7 +4,14 @@ import { defenderRegions, type DefenderRegion } from '../defender/clouds.js';
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const domainName = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
-export const datasetNames = ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents'] as const;
+export const datasetNames = [
+  'machines',
+  'machineActions',
+  'vulnerabilities',
+  'findings',
+  'alerts',
+  'incidents',
+] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
 const importsSchema = z
@@ -23,6 +30,7 @@ const schedulesSchema = z
     vulnerabilities: z.number().int().min(5).max(10_080).default(1440),
     alerts: z.number().int().min(1).max(1440).default(5),
     incidents: z.number().int().min(1).max(1440).default(5),
+    machineActions: z.number().int().min(1).max(1440).default(15),
   })
   .strict();
 

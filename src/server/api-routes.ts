@@ -10,6 +10,7 @@ import { patchRoutes } from './routes/patches.js';
 import { strategyRoutes } from './routes/strategies.js';
 import { remediationRoutes } from './routes/remediation.js';
 import { trendRoutes } from './routes/trends.js';
+import { actionRoutes } from './routes/actions.js';
 
 /**
  * Every `/api/v1` route, in one encapsulated context: the authentication preHandler goes here, once, and covers
@@ -26,4 +27,5 @@ export const apiRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub 
   await app.register(strategyRoutes, { hub });
   await app.register(remediationRoutes, { hub });
   await app.register(trendRoutes, { hub });
+  await app.register(actionRoutes, { hub });
 };

@@ -13,6 +13,8 @@ const statusOfCode: Readonly<Record<string, number>> = {
   STRATEGY_NAME_TAKEN: 409,
   INVALID_STRATEGY_EXPRESSION: 400,
   SYNC_ALREADY_RUNNING: 409,
+  ACTION_PROTECTED_DEVICE: 403,
+  ACTION_BULK_TOO_LARGE: 400,
 };
 
 /** Defender failures are the upstream service's answer, not ours: a bad gateway unless the settings are bad. */

@@ -1,6 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, NewEndpointRow } from './schema.js';
 import { upsertRows } from './upsert.js';
+import { parseStringArray } from './list-queries.js';
+
+/** What a response action needs of an endpoint: where it lives and what its guardrails look at. */
+export interface EndpointIdentity {
+  readonly id: number;
+  readonly integrationId: string;
+  readonly machineId: string;
+  readonly name: string | null;
+  readonly deviceGroup: string | null;
+  readonly tags: string[];
+}
 
 export class EndpointsRepository {
   readonly #db: Kysely<Database>;
@@ -66,5 +77,27 @@ export class EndpointsRepository {
     let query = this.#db.selectFrom('endpoints').select(sql<number>`count(*)`.as('n'));
     if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
     return (await query.executeTakeFirstOrThrow()).n;
+  }
+
+  async identities(ids: readonly number[]): Promise<Map<number, EndpointIdentity>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#db
+      .selectFrom('endpoints')
+      .select(['id', 'integration_id', 'machine_id', 'computer_dns_name', 'rbac_group_name', 'machine_tags'])
+      .where('id', 'in', [...ids])
+      .execute();
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          integrationId: r.integration_id,
+          machineId: r.machine_id,
+          name: r.computer_dns_name,
+          deviceGroup: r.rbac_group_name,
+          tags: parseStringArray(r.machine_tags),
+        },
+      ]),
+    );
   }
 }

@@ -13,6 +13,9 @@ export interface MachineActionFilter {
 
 const finalStatuses = ['Succeeded', 'Failed', 'Cancelled', 'TimeOut'];
 
+/** A stored action with the hub id of its endpoint, when the hub has that machine. */
+export type StoredMachineAction = MachineActionRow & { endpoint_id: number | null };
+
 /** Response actions the hub sent and the tenant's machine actions synced from Defender, in one table. */
 export class MachineActionsRepository {
   readonly #db: Kysely<Database>;
@@ -38,24 +41,37 @@ export class MachineActionsRepository {
     return new Map(rows.map((r) => [r.action_id, `${r.status}|${r.last_update_raw ?? ''}`]));
   }
 
-  async get(actionId: string): Promise<MachineActionRow | undefined> {
+  #withEndpoint() {
     return this.#db
-      .selectFrom('machine_actions')
-      .selectAll()
-      .where('action_id', '=', actionId)
+      .selectFrom('machine_actions as a')
+      .leftJoin('endpoints as e', (join) =>
+        join.onRef('e.integration_id', '=', 'a.integration_id').onRef('e.machine_id', '=', 'a.machine_id'),
+      );
+  }
+
+  async get(actionId: string): Promise<StoredMachineAction | undefined> {
+    return this.#withEndpoint()
+      .selectAll('a')
+      .select('e.id as endpoint_id')
+      .where('a.action_id', '=', actionId)
       .executeTakeFirst();
   }
 
   /** Newest first. */
-  list(filter: MachineActionFilter, page: PageRequest): Promise<Page<MachineActionRow>> {
-    let query = this.#db.selectFrom('machine_actions');
-    if (filter.integrationId !== undefined) query = query.where('integration_id', '=', filter.integrationId);
-    if (filter.machineId !== undefined) query = query.where('machine_id', '=', filter.machineId);
-    if (filter.type !== undefined) query = query.where('type', '=', filter.type);
-    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  list(filter: MachineActionFilter, page: PageRequest): Promise<Page<StoredMachineAction>> {
+    let query = this.#withEndpoint();
+    if (filter.integrationId !== undefined)
+      query = query.where('a.integration_id', '=', filter.integrationId);
+    if (filter.machineId !== undefined) query = query.where('a.machine_id', '=', filter.machineId);
+    if (filter.type !== undefined) query = query.where('a.type', '=', filter.type);
+    if (filter.status !== undefined) query = query.where('a.status', '=', filter.status);
     return fetchPage(
       page,
-      query.selectAll().orderBy('created_at', 'desc').orderBy('action_id', 'desc'),
+      query
+        .selectAll('a')
+        .select('e.id as endpoint_id')
+        .orderBy('a.created_at', 'desc')
+        .orderBy('a.action_id', 'desc'),
       query.select((eb) => eb.fn.countAll<number>().as('total')),
       (rows) => rows,
     );
@@ -74,16 +90,16 @@ export class MachineActionsRepository {
     return rows.filter((r) => changesIsolation(r.type));
   }
 
-  /** The machine's actions of one type that have not reached a final state, newest first. */
-  async pending(integrationId: string, machineId: string, type: string): Promise<MachineActionRow[]> {
-    return this.#db
+  /** The creation time (raw) of the integration's oldest action not yet final: what a refresh reads from. */
+  async oldestOpen(integrationId: string): Promise<string | undefined> {
+    const row = await this.#db
       .selectFrom('machine_actions')
-      .selectAll()
+      .select('created_raw')
       .where('integration_id', '=', integrationId)
-      .where('machine_id', '=', machineId)
-      .where('type', '=', type)
       .where('status', 'not in', finalStatuses)
-      .orderBy('created_at', 'desc')
-      .execute();
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.created_raw;
   }
 }

@@ -9,6 +9,7 @@ import type { Dataset } from './dataset.js';
 import { RunCounters, type SyncProgress } from './run-counters.js';
 import { runnerAlive, thisRunner } from './run-owner.js';
 import { machinesDataset } from './datasets/machines.js';
+import { machineActionsDataset } from './datasets/machine-actions.js';
 import { findingsDataset } from './datasets/findings.js';
 import { vulnerabilitiesDataset } from './datasets/vulnerabilities.js';
 import { alertsDataset, incidentsDataset } from './datasets/activity.js';
@@ -16,6 +17,7 @@ import { alertsDataset, incidentsDataset } from './datasets/activity.js';
 /** In the order a full sync runs them: findings need the endpoints of the machines run. */
 export const datasets: readonly Dataset[] = [
   machinesDataset,
+  machineActionsDataset,
   vulnerabilitiesDataset,
   findingsDataset,
   alertsDataset,

@@ -53,6 +53,8 @@ export async function useApi(dialect: TestDialect): Promise<TestApi> {
     {
       // Quick retries: tests that break the service on purpose should not wait minutes of back-off.
       tuning: { retry: { maxAttempts: 3, baseDelayMs: 20 } },
+      // Actions are tracked against the simulator's clock, which tests move on: poll often.
+      actions: { pollIntervalMs: 20, maxPollIntervalMs: 200 },
       ...(schema === undefined ? {} : { schema }),
     },
   );

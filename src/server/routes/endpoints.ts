@@ -18,6 +18,7 @@ import { endpointDetailBody, endpointSummaryBody, findingBody, softwareBody } fr
 import { alertSummaryBody } from '../schemas/activity.js';
 import { found } from '../not-found.js';
 import { riskLevels } from '../../domain/levels.js';
+import type { IsolationState } from '../../domain/isolation.js';
 
 const tags = ['endpoints'];
 
@@ -47,6 +48,25 @@ const endpointListQuery = pageQuery
 
 const notFound = (id: number): string => `No endpoint with id ${id}.`;
 
+const notIsolated: IsolationState = { state: 'notIsolated', since: null, actionId: null };
+
+/** Each endpoint with its isolation state, read for the whole page at once per integration. */
+async function withIsolation<E extends { integrationId: string; machineId: string }>(
+  hub: Hub,
+  endpoints: readonly E[],
+): Promise<(E & { isolation: IsolationState })[]> {
+  const states = new Map<string, IsolationState>();
+  for (const integrationId of new Set(endpoints.map((e) => e.integrationId))) {
+    const machines = endpoints.filter((e) => e.integrationId === integrationId).map((e) => e.machineId);
+    for (const [machineId, state] of await hub.actions.isolation(integrationId, machines))
+      states.set(`${integrationId}\n${machineId}`, state);
+  }
+  return endpoints.map((e) => ({
+    ...e,
+    isolation: states.get(`${e.integrationId}\n${e.machineId}`) ?? notIsolated,
+  }));
+}
+
 /** Endpoints: the list, one endpoint's summary, and its vulnerabilities, software and alerts. */
 export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
   const db = hub.store.db;
@@ -61,9 +81,13 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         response: { 200: pageOf(endpointSummaryBody), ...errorResponses(400) },
       },
     },
-    (request) => {
+    async (request) => {
       const { page, pageSize, sort, integration, ...filter } = request.query;
-      return listEndpoints(db, { ...filter, integrationId: integration }, sort, { page, pageSize });
+      const endpoints = await listEndpoints(db, { ...filter, integrationId: integration }, sort, {
+        page,
+        pageSize,
+      });
+      return { ...endpoints, items: await withIsolation(hub, endpoints.items) };
     },
   );
 
@@ -77,8 +101,15 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         response: { 200: endpointDetailBody, ...errorResponses(400, 404) },
       },
     },
-    async (request) =>
-      found(await getEndpoint(db, request.params.id), 'ENDPOINT_NOT_FOUND', notFound(request.params.id)),
+    async (request) => {
+      const endpoint = found(
+        await getEndpoint(db, request.params.id),
+        'ENDPOINT_NOT_FOUND',
+        notFound(request.params.id),
+      );
+      const [withState] = await withIsolation(hub, [endpoint]);
+      return withState ?? { ...endpoint, isolation: notIsolated };
+    },
   );
 
   app.get(

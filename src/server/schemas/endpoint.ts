@@ -41,6 +41,15 @@ export const endpointSummaryBody = z.object({
       exposureLevel: riskLevel.describe("Defender's exposureLevel."),
     })
     .describe('What the risk level is made of, so the reason is visible.'),
+  isolation: z
+    .object({
+      state: z.enum(['isolated', 'notIsolated', 'pending']),
+      since: z.string().nullable(),
+      actionId: z.string().nullable(),
+    })
+    .describe(
+      'From the latest isolate or release action that did not fail (Defender keeps no isolation flag on the machine).',
+    ),
 });
 
 export const endpointDetailBody = endpointSummaryBody.extend({

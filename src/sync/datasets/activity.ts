@@ -5,7 +5,7 @@ import type { Repositories } from '../../store/repositories.js';
 import type { AlertsTable, IncidentsTable } from '../../store/schema.js';
 import type { Insertable } from 'kysely';
 import type { Dataset } from '../dataset.js';
-import { isTimestamp } from './machines.js';
+import { storedRecordJson } from '../stored-record.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';
 
 /** Re-read this much before the cursor: records indexed late carry an update time already behind us. */
@@ -28,9 +28,6 @@ interface ActivitySpec<
     now: string,
   ) => T extends 'alerts' ? Insertable<AlertsTable> : Insertable<IncidentsTable>;
 }
-
-const storedJson = (record: unknown): string =>
-  JSON.stringify(record, (_key, value: unknown) => (isTimestamp(value) ? value.raw : value));
 
 /** `ge` filters take the raw form; seven fractional digits keep the cursor exact. */
 function minus(timestamp: string, ms: number): string {
@@ -134,7 +131,7 @@ export const alertsDataset = activityDataset<GraphAlert, 'alerts'>({
     created_at_raw: alert.createdDateTime?.raw ?? null,
     last_update_raw: alert.lastUpdateDateTime.raw,
     last_update_at: alert.lastUpdateDateTime.date.toISOString(),
-    raw: storedJson(alert),
+    raw: storedRecordJson(alert),
     updated_at: now,
   }),
 });
@@ -155,7 +152,7 @@ export const incidentsDataset = activityDataset<Incident, 'incidents'>({
     created_at_raw: incident.createdDateTime?.raw ?? null,
     last_update_raw: incident.lastUpdateDateTime.raw,
     last_update_at: incident.lastUpdateDateTime.date.toISOString(),
-    raw: storedJson(incident),
+    raw: storedRecordJson(incident),
     updated_at: now,
   }),
 });

@@ -1,7 +1,7 @@
 import type { Batch, Finding } from '../../defender/index.js';
 import type { NewFindingRow } from '../../store/schema.js';
 import { removalVerdict, type Dataset, type DatasetContext } from '../dataset.js';
-import { isTimestamp } from './machines.js';
+import { isTimestamp } from '../stored-record.js';
 import { ExposureTally, refreshEndpointRisk } from '../endpoint-risk.js';
 import { patchKey } from '../../domain/patch-metadata.js';
 import { PatchTally } from '../patch-tally.js';

@@ -1,4 +1,5 @@
 import type { Machine } from '../../defender/index.js';
+import { storedRecordJson } from '../stored-record.js';
 import type { NewEndpointRow } from '../../store/schema.js';
 import { removalVerdict, type Dataset } from '../dataset.js';
 import { endpointDropReason } from '../endpoint-filter.js';
@@ -29,24 +30,13 @@ function toEndpointRow(machine: Machine, integrationId: string, runId: number, n
     first_seen_raw: machine.firstSeen?.raw ?? null,
     last_seen_raw: machine.lastSeen?.raw ?? null,
     last_seen_at: machine.lastSeen?.date.toISOString() ?? null,
-    raw: JSON.stringify(machine, (_key, value: unknown) => (isTimestamp(value) ? value.raw : value)),
+    raw: storedRecordJson(machine),
     stale: 0,
     stale_since: null,
     last_run_id: runId,
     created_at: now,
     updated_at: now,
   };
-}
-
-/** Parsed timestamps go back to their raw string when a record is stored whole. */
-export function isTimestamp(value: unknown): value is { raw: string; date: Date } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'raw' in value &&
-    'date' in value &&
-    (value as { date: unknown }).date instanceof Date
-  );
 }
 
 /**

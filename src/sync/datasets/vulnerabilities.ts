@@ -1,5 +1,5 @@
 import type { Dataset } from '../dataset.js';
-import { isTimestamp } from './machines.js';
+import { storedRecordJson } from '../stored-record.js';
 
 const flag = (value: boolean | null | undefined): number => (value === true ? 1 : 0);
 
@@ -28,7 +28,7 @@ export const vulnerabilitiesDataset: Dataset = {
           epss: v.epss ?? null,
           published_on: v.publishedOn?.date.toISOString() ?? null,
           updated_on: v.updatedOn?.date.toISOString() ?? null,
-          raw: JSON.stringify(v, (_key, value: unknown) => (isTimestamp(value) ? value.raw : value)),
+          raw: storedRecordJson(v),
           updated_at: now,
         })),
       );

@@ -1,0 +1,328 @@
+import { HubError } from '../errors.js';
+import { parseInput } from '../parse-input.js';
+import {
+  ActionAlreadyInProgressError,
+  isFinalAction,
+  type DefenderClient,
+  type MachineAction,
+} from '../defender/index.js';
+import type { IntegrationService } from '../integrations/integration-service.js';
+import type { Repositories } from '../store/repositories.js';
+import type { EndpointIdentity } from '../store/endpoints-repository.js';
+import type { MachineActionFilter } from '../store/machine-actions-repository.js';
+import type { Page, PageRequest } from '../store/list-queries.js';
+import { protectionReason } from '../domain/protected-devices.js';
+import { isolationState, type IsolationState } from '../domain/isolation.js';
+import {
+  actionRequestSchema,
+  bulkActionRequestSchema,
+  cancelRequestSchema,
+  defenderActionType,
+  type ActionRequest,
+} from './action-input.js';
+import { ActionNotFoundError, ActionRefusedError } from './action-errors.js';
+import { toActionRow, toActionSummary, type ActionSummary } from './action-records.js';
+import { storeMachineActions } from '../sync/datasets/machine-actions.js';
+import { abortableSleep } from '../defender/abortable-sleep.js';
+
+export class EndpointNotFoundError extends HubError {
+  constructor(id: number) {
+    super('ENDPOINT_NOT_FOUND', `No endpoint with id ${id}; list them with GET /api/v1/endpoints.`);
+  }
+}
+
+/** What became of one endpoint's request. */
+export interface ActionOutcome {
+  endpointId: number;
+  ok: boolean;
+  dryRun: boolean;
+  /** Defender already had an action of this kind under way on the device: `action` is that one. */
+  linked: boolean;
+  action: ActionSummary | null;
+  /** A dry run: what would be asked of Defender. */
+  wouldRequest: { type: string; scope: string | null; machineId: string; comment: string } | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface ActionServiceOptions {
+  /** Endpoints per bulk request (default 100). */
+  readonly bulkLimit?: number;
+  /** First wait between polls of an action being tracked (default 5 s); grows while nothing changes. */
+  readonly pollIntervalMs?: number;
+  readonly maxPollIntervalMs?: number;
+}
+
+/**
+ * Response actions: sends them to Defender with the guardrails (protected devices, dry runs, bulk caps),
+ * records them with who asked, and tracks each to its final state in the background. "Already in progress" is
+ * not a failure: the action under way is linked instead.
+ */
+export class ActionService {
+  readonly #repos: Repositories;
+  readonly #integrations: IntegrationService;
+  readonly #options: Required<ActionServiceOptions>;
+  readonly #stop = new AbortController();
+  /** The tracking loop of each integration with actions under way. */
+  readonly #loops = new Map<string, Promise<void>>();
+
+  constructor(repos: Repositories, integrations: IntegrationService, options: ActionServiceOptions = {}) {
+    this.#repos = repos;
+    this.#integrations = integrations;
+    this.#options = { bulkLimit: 100, pollIntervalMs: 5000, maxPollIntervalMs: 60_000, ...options };
+  }
+
+  get bulkLimit(): number {
+    return this.#options.bulkLimit;
+  }
+
+  async request(endpointId: number, input: unknown, requestedBy: string): Promise<ActionOutcome> {
+    const request = parseInput(actionRequestSchema, input);
+    const endpoint = (await this.#repos.endpoints.identities([endpointId])).get(endpointId);
+    if (endpoint === undefined) throw new EndpointNotFoundError(endpointId);
+    return this.#send(endpoint, request, requestedBy);
+  }
+
+  /** One comment for many endpoints, answered per endpoint: one refusal or failure never stops the others. */
+  async requestBulk(input: unknown, requestedBy: string): Promise<ActionOutcome[]> {
+    const { endpointIds, ...request } = parseInput(bulkActionRequestSchema, input);
+    const distinct = [...new Set(endpointIds)];
+    if (distinct.length > this.#options.bulkLimit)
+      throw new ActionRefusedError(
+        'ACTION_BULK_TOO_LARGE',
+        `A bulk request takes at most ${this.#options.bulkLimit} endpoints; this one names ${distinct.length}. Split it.`,
+        { limit: this.#options.bulkLimit, requested: distinct.length },
+      );
+    const endpoints = await this.#repos.endpoints.identities(distinct);
+    const outcomes: ActionOutcome[] = [];
+    for (const id of distinct) {
+      const endpoint = endpoints.get(id);
+      outcomes.push(
+        endpoint === undefined
+          ? failed(id, request.dryRun, new EndpointNotFoundError(id))
+          : await this.#send(endpoint, request, requestedBy).catch((error: unknown) =>
+              failed(id, request.dryRun, error),
+            ),
+      );
+    }
+    return outcomes;
+  }
+
+  async cancel(actionId: string, input: unknown, requestedBy: string): Promise<ActionSummary> {
+    const { comment } = parseInput(cancelRequestSchema, input);
+    const stored = await this.#repos.machineActions.get(actionId);
+    if (stored === undefined) throw new ActionNotFoundError(actionId);
+    const action = await this.#withClient(stored.integration_id, (client) =>
+      client.machineActions.cancel(actionId, { comment: `${comment} (${requestedBy})` }),
+    );
+    return this.#record(stored.integration_id, action, stored.requested_by);
+  }
+
+  async get(actionId: string): Promise<ActionSummary> {
+    const stored = await this.#repos.machineActions.get(actionId);
+    if (stored === undefined) throw new ActionNotFoundError(actionId);
+    return toActionSummary(stored);
+  }
+
+  async list(filter: MachineActionFilter, page: PageRequest): Promise<Page<ActionSummary>> {
+    const rows = await this.#repos.machineActions.list(filter, page);
+    return { ...rows, items: rows.items.map(toActionSummary) };
+  }
+
+  /** Each machine's isolation state, from its stored isolate and release actions. */
+  async isolation(
+    integrationId: string,
+    machineIds: readonly string[],
+  ): Promise<Map<string, IsolationState>> {
+    const actions = await this.#repos.machineActions.isolationActions(integrationId, machineIds);
+    return new Map(
+      machineIds.map((machineId) => [
+        machineId,
+        isolationState(
+          actions
+            .filter((a) => a.machine_id === machineId)
+            .map((a) => ({
+              id: a.action_id,
+              type: a.type,
+              status: a.status,
+              createdAt: a.created_at,
+              lastUpdateAt: a.last_update_at,
+            })),
+        ),
+      ]),
+    );
+  }
+
+  /** Waits for the tracking loops to end; with `stop`, ends them first (the next machine actions sync goes on). */
+  async settle(options: { stop?: boolean } = {}): Promise<void> {
+    if (options.stop === true) this.#stop.abort();
+    while (this.#loops.size > 0) await Promise.allSettled([...this.#loops.values()]);
+  }
+
+  async #send(
+    endpoint: EndpointIdentity,
+    request: ActionRequest,
+    requestedBy: string,
+  ): Promise<ActionOutcome> {
+    if (request.type === 'isolate') {
+      const integration = await this.#integrations.get(endpoint.integrationId);
+      const reason = protectionReason(endpoint, integration.protectedDevices);
+      if (reason !== undefined)
+        throw new ActionRefusedError(
+          'ACTION_PROTECTED_DEVICE',
+          `Endpoint ${endpoint.id} (${endpoint.name ?? endpoint.machineId}) is protected from isolation by its ${reason}; change the integration's protectedDevices to isolate it.`,
+          { endpointId: endpoint.id, reason },
+        );
+    }
+    const scope =
+      request.type === 'scan'
+        ? (request.scanType ?? 'Quick')
+        : request.type === 'isolate'
+          ? (request.isolationType ?? 'Full')
+          : null;
+    if (request.dryRun)
+      return {
+        ...outcome(endpoint.id, true),
+        wouldRequest: {
+          type: defenderActionType[request.type],
+          scope,
+          machineId: endpoint.machineId,
+          comment: request.comment,
+        },
+      };
+    const { action, linked } = await this.#withClient(endpoint.integrationId, (client) =>
+      sendAction(client, endpoint.machineId, request, scope),
+    );
+    const summary = await this.#record(endpoint.integrationId, action, linked ? null : requestedBy);
+    this.#track(endpoint.integrationId, action);
+    return { ...outcome(endpoint.id, false), linked, action: summary };
+  }
+
+  async #record(
+    integrationId: string,
+    action: MachineAction,
+    requestedBy: string | null,
+  ): Promise<ActionSummary> {
+    await this.#repos.machineActions.upsert([
+      toActionRow(action, integrationId, requestedBy, new Date().toISOString()),
+    ]);
+    const stored = await this.#repos.machineActions.get(action.id);
+    if (stored === undefined) throw new ActionNotFoundError(action.id);
+    return toActionSummary(stored);
+  }
+
+  /**
+   * Tracks the integration's actions to their final states: one loop per integration, however many actions, that
+   * re-reads the actions list from the oldest still under way (one call per poll, never one per action) and
+   * stores what changed, waiting longer while nothing does. It ends when none is under way; the machine actions
+   * sync picks up whatever a stopped hub left.
+   */
+  #track(integrationId: string, action: MachineAction): void {
+    if (isFinalAction(action)) return;
+    if (this.#loops.has(integrationId)) return;
+    const loop = this.#refreshUntilSettled(integrationId)
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.#loops.get(integrationId) === loop) this.#loops.delete(integrationId);
+      });
+    this.#loops.set(integrationId, loop);
+  }
+
+  async #refreshUntilSettled(integrationId: string): Promise<void> {
+    const signal = this.#stop.signal;
+    const { pollIntervalMs, maxPollIntervalMs } = this.#options;
+    await this.#withClient(integrationId, async (client) => {
+      let wait = pollIntervalMs;
+      for (;;) {
+        await abortableSleep(wait, signal);
+        const open = await this.#repos.machineActions.oldestOpen(integrationId);
+        if (open === undefined) {
+          // In the same turn as the check, so an action recorded after it starts a loop of its own.
+          this.#loops.delete(integrationId);
+          return;
+        }
+        let changed = 0;
+        await storeMachineActions(client, this.#repos, integrationId, open, {
+          signal,
+          onBatch: (_batch, n) => (changed += n),
+        });
+        wait = changed > 0 ? pollIntervalMs : Math.min(maxPollIntervalMs, Math.round(wait * 1.5));
+      }
+    });
+  }
+
+  /** Follows one action to its final state now (the CLI's --wait), storing each change on the way. */
+  async waitForFinal(actionId: string, options: { signal?: AbortSignal } = {}): Promise<ActionSummary> {
+    const stored = await this.#repos.machineActions.get(actionId);
+    if (stored === undefined) throw new ActionNotFoundError(actionId);
+    let last: MachineAction | undefined;
+    await this.#withClient(stored.integration_id, async (client) => {
+      for await (const change of client.machineActions.watch(actionId, {
+        ...options,
+        intervalMs: this.#options.pollIntervalMs,
+        maxIntervalMs: this.#options.maxPollIntervalMs,
+      })) {
+        last = change;
+        await this.#record(stored.integration_id, change, stored.requested_by);
+      }
+    });
+    return last === undefined ? toActionSummary(stored) : this.get(actionId);
+  }
+
+  async #withClient<T>(integrationId: string, work: (client: DefenderClient) => Promise<T>): Promise<T> {
+    const client = await this.#integrations.client(integrationId);
+    try {
+      return await work(client);
+    } finally {
+      await client.close();
+    }
+  }
+}
+
+async function sendAction(
+  client: DefenderClient,
+  machineId: string,
+  request: ActionRequest,
+  scope: string | null,
+): Promise<{ action: MachineAction; linked: boolean }> {
+  const options = { comment: request.comment };
+  try {
+    const action = await (() => {
+      switch (request.type) {
+        case 'scan':
+          return client.machineActions.runAntivirusScan(machineId, {
+            ...options,
+            scanType: scope === 'Full' ? 'Full' : 'Quick',
+          });
+        case 'isolate':
+          return client.machineActions.isolate(machineId, {
+            ...options,
+            isolationType: scope === 'Selective' ? 'Selective' : 'Full',
+          });
+        case 'release':
+          return client.machineActions.release(machineId, options);
+        case 'collectInvestigationPackage':
+          return client.machineActions.collectInvestigationPackage(machineId, options);
+      }
+    })();
+    return { action, linked: false };
+  } catch (error) {
+    if (!(error instanceof ActionAlreadyInProgressError) || error.pendingActionId === undefined) throw error;
+    return { action: await client.machineActions.get(error.pendingActionId), linked: true };
+  }
+}
+
+function outcome(endpointId: number, dryRun: boolean): ActionOutcome {
+  return { endpointId, ok: true, dryRun, linked: false, action: null, wouldRequest: null, error: null };
+}
+
+function failed(endpointId: number, dryRun: boolean, error: unknown): ActionOutcome {
+  const known = error instanceof HubError;
+  return {
+    ...outcome(endpointId, dryRun),
+    ok: false,
+    error: {
+      code: known ? error.code : 'ACTION_FAILED',
+      message: known ? error.message : 'The action could not be sent; see the hub log.',
+    },
+  };
+}

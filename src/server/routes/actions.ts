@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { Hub } from '../../app/hub.js';
+import {
+  errorResponses,
+  exactFilter,
+  numericIdParams,
+  pageOf,
+  pageQuery,
+  textIdParams,
+} from '../schemas/common.js';
+import { actionBody, actionOutcomeBody } from '../schemas/action.js';
+import { endpointKey } from '../../store/endpoint-queries.js';
+import { found } from '../not-found.js';
+
+const tags = ['actions'];
+
+// Until sign-in arrives (access control), the API is reachable from this host only and records its requests so.
+const requestedBy = 'api';
+
+/** Request bodies are validated by the action service's own schemas, so the CLI and the API refuse alike. */
+const anyBody = z.unknown();
+
+/** Response actions (scan, isolate, release, collect), the tenant's machine actions, and cancelling. */
+export const actionRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
+  const { actions } = hub;
+
+  app.get(
+    '/actions',
+    {
+      schema: {
+        tags,
+        summary: "Machine actions, newest first: the hub's and those made in the Defender portal (synced)",
+        querystring: pageQuery
+          .extend({
+            integration: z.string().trim().min(1).optional().describe('Integration id.'),
+            endpoint: z.coerce.number().int().positive().optional().describe("An endpoint's hub id."),
+            type: exactFilter('Defender action type (RunAntiVirusScan, Isolate, Unisolate, …)'),
+            status: exactFilter('status (Pending, InProgress, Succeeded, Failed, Cancelled, TimeOut)'),
+          })
+          .strict(),
+        response: { 200: pageOf(actionBody), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, integration, endpoint, type, status } = request.query;
+      const key =
+        endpoint === undefined
+          ? undefined
+          : found(
+              await endpointKey(hub.store.db, endpoint),
+              'ENDPOINT_NOT_FOUND',
+              `No endpoint with id ${endpoint}.`,
+            );
+      return actions.list(
+        {
+          integrationId: key?.integrationId ?? integration,
+          machineId: key?.machineId,
+          type,
+          status,
+        },
+        { page, pageSize },
+      );
+    },
+  );
+
+  app.get(
+    '/actions/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One machine action',
+        params: textIdParams,
+        response: { 200: actionBody, ...errorResponses(404) },
+      },
+    },
+    (request) => actions.get(request.params.id),
+  );
+
+  app.post(
+    '/endpoints/:id/actions',
+    {
+      schema: {
+        tags,
+        summary: 'Run a response action on an endpoint (or, with dryRun, say what would be asked)',
+        description:
+          'Body: `{type: "scan"|"isolate"|"release"|"collectInvestigationPackage", comment, scanType?: "Quick"|"Full", isolationType?: "Full"|"Selective", dryRun?}`. A protected device is never isolated (403 ACTION_PROTECTED_DEVICE). An action of the same kind already under way is linked, not failed.',
+        params: numericIdParams,
+        body: anyBody,
+        response: { 201: actionOutcomeBody, 200: actionOutcomeBody, ...errorResponses(400, 404, 502) },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await actions.request(request.params.id, request.body, requestedBy);
+      return reply.code(outcome.dryRun || outcome.linked ? 200 : 201).send(outcome);
+    },
+  );
+
+  app.post(
+    '/actions/bulk',
+    {
+      schema: {
+        tags,
+        summary: 'One response action on many endpoints, answered per endpoint',
+        description: `Body: the single request's fields plus \`endpointIds\` (at most ${actions.bulkLimit}). One endpoint's refusal or failure never stops the others.`,
+        body: anyBody,
+        response: { 200: z.object({ items: z.array(actionOutcomeBody) }), ...errorResponses(400) },
+      },
+    },
+    async (request) => ({ items: await actions.requestBulk(request.body, requestedBy) }),
+  );
+
+  app.post(
+    '/actions/:id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel an action that is not final yet',
+        description: 'Body: `{comment}`.',
+        params: textIdParams,
+        body: anyBody,
+        response: { 200: actionBody, ...errorResponses(400, 404, 502) },
+      },
+    },
+    (request) => actions.cancel(request.params.id, request.body, requestedBy),
+  );
+
+  done();
+};
