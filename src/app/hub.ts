@@ -5,6 +5,7 @@ import { SyncService } from '../sync/sync-service.js';
 import { ProfileService } from '../profiles/profile-service.js';
 import { StrategyService } from '../strategies/strategy-service.js';
 import { ActionService, type ActionServiceOptions } from '../actions/action-service.js';
+import { HuntingService } from '../hunting/hunting-service.js';
 import { SecretBox, loadMasterKey } from '../secrets/secret-box.js';
 import type { DefenderClientTuning } from '../defender/config.js';
 import type { HubConfig } from './config.js';
@@ -19,6 +20,7 @@ export interface Hub {
   readonly strategies: StrategyService;
   readonly sync: SyncService;
   readonly actions: ActionService;
+  readonly hunting: HuntingService;
   close(): Promise<void>;
 }
 
@@ -56,7 +58,7 @@ export function hubServices(
   secrets: SecretBox,
   tuning?: DefenderClientTuning,
   actionOptions?: ActionServiceOptions,
-): Pick<Hub, 'integrations' | 'profiles' | 'strategies' | 'sync' | 'actions'> {
+): Pick<Hub, 'integrations' | 'profiles' | 'strategies' | 'sync' | 'actions' | 'hunting'> {
   const profiles = new ProfileService(repos.profiles, repos.integrations);
   const integrations = new IntegrationService(repos.integrations, secrets, {
     enabledChanged: (id, enabled) => profiles.integrationEnabled(id, enabled),
@@ -68,5 +70,6 @@ export function hubServices(
     strategies: new StrategyService(repos.strategies, repos),
     sync,
     actions: new ActionService(repos, integrations, actionOptions),
+    hunting: new HuntingService(integrations),
   };
 }

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { HubError } from '../errors.js';
+import { actionCommand } from './commands/actions.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
+import { huntCommand } from './commands/hunt.js';
 import { integrationsCommand } from './commands/integrations.js';
 import { migrateCommand } from './commands/migrate.js';
 import { profilesCommand } from './commands/profiles.js';
@@ -23,6 +25,8 @@ const program = new Command('defender-hub')
   .addCommand(strategiesCommand())
   .addCommand(syncCommand())
   .addCommand(exportCommand())
+  .addCommand(actionCommand())
+  .addCommand(huntCommand())
   .addCommand(simulatorCommand());
 
 /**

@@ -11,6 +11,7 @@ import { strategyRoutes } from './routes/strategies.js';
 import { remediationRoutes } from './routes/remediation.js';
 import { trendRoutes } from './routes/trends.js';
 import { actionRoutes } from './routes/actions.js';
+import { huntingRoutes } from './routes/hunting.js';
 
 /**
  * Every `/api/v1` route, in one encapsulated context: the authentication preHandler goes here, once, and covers
@@ -28,4 +29,5 @@ export const apiRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub 
   await app.register(remediationRoutes, { hub });
   await app.register(trendRoutes, { hub });
   await app.register(actionRoutes, { hub });
+  await app.register(huntingRoutes, { hub });
 };

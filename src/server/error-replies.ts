@@ -23,7 +23,11 @@ function defenderStatus(error: DefenderError): number {
     case DefenderErrorCode.InvalidConfig:
     case DefenderErrorCode.BaseUrlEndsWithApi:
       return 400;
+    case DefenderErrorCode.HuntingQueryInvalid:
+    case DefenderErrorCode.HuntingResultTooLarge:
+      return 400;
     case DefenderErrorCode.Throttled:
+    case DefenderErrorCode.HuntingQuotaExceeded:
       return 503;
     default:
       return 502;
