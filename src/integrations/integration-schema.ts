@@ -6,11 +6,11 @@ const domainName = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]
 
 export const datasetNames = [
   'machines',
-  'machineActions',
   'vulnerabilities',
   'findings',
   'alerts',
   'incidents',
+  'machineActions',
 ] as const;
 export type DatasetName = (typeof datasetNames)[number];
 

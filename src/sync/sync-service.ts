@@ -17,11 +17,11 @@ import { alertsDataset, incidentsDataset } from './datasets/activity.js';
 /** In the order a full sync runs them: findings need the endpoints of the machines run. */
 export const datasets: readonly Dataset[] = [
   machinesDataset,
-  machineActionsDataset,
   vulnerabilitiesDataset,
   findingsDataset,
   alertsDataset,
   incidentsDataset,
+  machineActionsDataset,
 ];
 
 export interface SyncOptions {

@@ -67,6 +67,7 @@ function allRan(m: number, change: LastRuns = {}): LastRuns {
     },
     alerts: run(m),
     incidents: run(m),
+    machineActions: run(m),
     ...change,
   };
 }
@@ -81,10 +82,12 @@ describe('plannedDatasets', () => {
       'findings',
       'alerts',
       'incidents',
+      'machineActions',
     ]);
     expect(plannedDatasets(integration({ imports: { vulnerabilities: false, incidents: false } }))).toEqual([
       'machines',
       'alerts',
+      'machineActions',
     ]);
     expect(
       plannedDatasets(
@@ -107,7 +110,7 @@ describe('dueFor', () => {
     expect(dueFor(integration(), {}, now)).toEqual({
       integrationId: 'i1',
       full: true,
-      datasets: ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents'],
+      datasets: ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents', 'machineActions'],
       reason: 'first sync',
     });
     expect(dueFor(integration({ imports: { alerts: false } }), {}, now)?.datasets).toEqual([
@@ -115,20 +118,21 @@ describe('dueFor', () => {
       'vulnerabilities',
       'findings',
       'incidents',
+      'machineActions',
     ]);
   });
 
   it('should not call it a first sync once any dataset has a run, even a failed one', () => {
     const work = dueFor(integration(), { alerts: run(1, 'failed') }, now);
     expect(work?.full).toBe(false);
-    expect(work?.datasets).toEqual(['machines', 'vulnerabilities', 'incidents']);
+    expect(work?.datasets).toEqual(['machines', 'vulnerabilities', 'incidents', 'machineActions']);
   });
 
   it('should run a full sync when asked (the integration was enabled again), even if all is fresh', () => {
     expect(dueFor(integration(), allRan(1), now, { fullSyncRequested: true })).toEqual({
       integrationId: 'i1',
       full: true,
-      datasets: ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents'],
+      datasets: ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents', 'machineActions'],
       reason: 'enabled',
     });
   });
@@ -176,7 +180,13 @@ describe('dueFor', () => {
   });
 
   it('should list every due dataset in dependency order', () => {
-    expect(due(integration(), allRan(2000))).toEqual(['machines', 'vulnerabilities', 'alerts', 'incidents']);
+    expect(due(integration(), allRan(2000))).toEqual([
+      'machines',
+      'vulnerabilities',
+      'alerts',
+      'incidents',
+      'machineActions',
+    ]);
   });
 
   it('should run a dataset that has no run yet at once (an import switched on later)', () => {
@@ -272,7 +282,11 @@ describe('dueFor', () => {
 
   it('should never offer a dataset already run in this pass', () => {
     const done = new Set(['machines', 'alerts'] as const);
-    expect(due(integration(), allRan(2000), { done })).toEqual(['vulnerabilities', 'incidents']);
+    expect(due(integration(), allRan(2000), { done })).toEqual([
+      'vulnerabilities',
+      'incidents',
+      'machineActions',
+    ]);
     // After machines ran in this pass, findings follow; machines do not come round again.
     const afterMachines = allRan(2000, {
       machines: { status: 'succeeded', started_at: minutesAgo(1), finished_at: minutesAgo(0) },
@@ -282,6 +296,7 @@ describe('dueFor', () => {
       'findings',
       'alerts',
       'incidents',
+      'machineActions',
     ]);
     // A full sync already done in this pass is not offered again.
     const all = new Set(plannedDatasets(integration()));

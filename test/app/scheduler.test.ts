@@ -42,7 +42,7 @@ function testClock(): { now: () => Date; advanceMinutes: (m: number) => void } {
   };
 }
 
-const all = ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents'];
+const all = ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents', 'machineActions'];
 
 describe('Scheduler on SQLite', () => {
   it('should run a first full sync, then each dataset on its schedule, findings right after machines', async () => {
@@ -80,6 +80,7 @@ describe('Scheduler on SQLite', () => {
         'findings:succeeded',
         'alerts:succeeded',
         'incidents:succeeded',
+        'machineActions:succeeded',
       ]);
 
       // Disabled: nothing runs, however late it gets.
@@ -172,7 +173,13 @@ describe('Scheduler on PostgreSQL', () => {
       await scheduler.idle();
       // The first sync, full; findings wait for the workers to queue them after machines.
       const first = await queued();
-      expect(first.map((j) => j.dataset)).toEqual(['machines', 'vulnerabilities', 'alerts', 'incidents']);
+      expect(first.map((j) => j.dataset)).toEqual([
+        'machines',
+        'vulnerabilities',
+        'alerts',
+        'incidents',
+        'machineActions',
+      ]);
       expect(first.every((j) => (JSON.parse(j.options) as { full: boolean }).full)).toBe(true);
       expect(await hub.repos.syncRuns.latest(integration.id, 'machines')).toBeUndefined();
 

@@ -68,7 +68,9 @@ describe('defender-hub action', () => {
       () => void simPost(sim, '/_sim/advance', { hours: 0.25 }).catch(() => undefined),
       500,
     );
-    const scan = await scanning.finally(() => clearInterval(advance));
+    const scan = await scanning.finally(() => {
+      clearInterval(advance);
+    });
     expect(scan.code, scan.stderr).toBe(0);
     const [outcome] = JSON.parse(scan.stdout) as Outcome[];
     expect(outcome?.action).toMatchObject({ type: 'RunAntiVirusScan', scope: 'Quick', status: 'Succeeded' });

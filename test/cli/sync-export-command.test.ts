@@ -84,6 +84,7 @@ describe.concurrent('defender-hub sync and export', () => {
       ['findings', 'succeeded'],
       ['alerts', 'succeeded'],
       ['incidents', 'succeeded'],
+      ['machineActions', 'succeeded'],
     ]);
     const machines = runs[0]!;
     expect(machines.recordsIn).toBe(40);

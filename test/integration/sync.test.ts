@@ -19,7 +19,7 @@ type TestHub = Awaited<ReturnType<typeof useHub>>;
 
 const count = async (
   hub: TestHub,
-  table: 'endpoints' | 'findings' | 'alerts' | 'incidents' | 'vulnerabilities',
+  table: 'endpoints' | 'findings' | 'alerts' | 'incidents' | 'vulnerabilities' | 'machine_actions',
   where?: [string, string, unknown],
 ) => {
   let query = hub.repos.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
@@ -62,8 +62,9 @@ describe.each(dialects)('sync on %s', (dialect) => {
       ['findings', 'succeeded'],
       ['alerts', 'succeeded'],
       ['incidents', 'succeeded'],
+      ['machineActions', 'succeeded'],
     ]);
-    const [machines, vulnerabilities, findings, alerts, incidents] = runs;
+    const [machines, vulnerabilities, findings, alerts, incidents, machineActions] = runs;
     expect(machines!.records_in).toBe(truth.machines);
     expect(machines!.upserted + machines!.skipped).toBe(truth.machines);
     expect(JSON.parse(machines!.skipped_reasons)).toHaveProperty(['mobile or IoT platform']);
@@ -79,6 +80,11 @@ describe.each(dialects)('sync on %s', (dialect) => {
     expect(alerts!.upserted).toBe(truth.alerts);
     expect(await count(hub, 'incidents')).toBe(truth.incidents);
     expect(incidents!.complete).toBe(1);
+    // The tenant's machine actions, made outside the hub, are there too.
+    const actions = await simGet<unknown[]>(sim, '/_sim/truth/machine-actions');
+    expect(actions.length).toBeGreaterThan(0);
+    expect(machineActions!.upserted).toBe(actions.length);
+    expect(await count(hub, 'machine_actions')).toBe(actions.length);
   });
 
   it('should store exactly the changes after time moves on', async () => {

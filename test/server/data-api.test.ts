@@ -159,6 +159,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
       ['findings', 'succeeded'],
       ['alerts', 'succeeded'],
       ['incidents', 'succeeded'],
+      ['machineActions', 'succeeded'],
     ]);
     expect(body.runs[0]!.skippedReasons).toHaveProperty(['mobile or IoT platform']);
     const db = api.hub.store.db;
@@ -559,6 +560,12 @@ describe.each(dialects)('data API on %s', (dialect) => {
         'GET /api/v1/incidents/{id}',
         'GET /api/v1/sync-runs',
         'GET /api/v1/sync-runs/{id}',
+        'GET /api/v1/actions',
+        'GET /api/v1/actions/{id}',
+        'POST /api/v1/endpoints/{id}/actions',
+        'POST /api/v1/actions/bulk',
+        'POST /api/v1/actions/{id}/cancel',
+        'POST /api/v1/hunting/query',
       ]),
     );
     expect(JSON.stringify(body.paths['/api/v1/integrations'])).toContain('clientSecret');

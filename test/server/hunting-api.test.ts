@@ -19,7 +19,7 @@ describe('POST /api/v1/hunting/query', () => {
     const integration = await api.hub.integrations.create(simulatorSettings(sim));
     const machines = await simGet<TruthMachine[]>(sim, '/_sim/truth/machines');
     const expected = new Map<string, number>();
-    for (const m of machines) expected.set(m.osPlatform ?? '', (expected.get(m.osPlatform ?? '') ?? 0) + 1);
+    for (const m of machines) expected.set(m.osPlatform, (expected.get(m.osPlatform) ?? 0) + 1);
 
     const answer = await api.call<HuntingAnswer>('POST', '/api/v1/hunting/query', {
       integration: integration.name,
