@@ -11,6 +11,7 @@ export const datasetNames = [
   'alerts',
   'incidents',
   'machineActions',
+  'software',
 ] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
@@ -20,6 +21,7 @@ const importsSchema = z
     vulnerabilities: z.boolean().default(true),
     alerts: z.boolean().default(true),
     incidents: z.boolean().default(true),
+    software: z.boolean().default(true),
   })
   .strict();
 
@@ -31,6 +33,7 @@ const schedulesSchema = z
     alerts: z.number().int().min(1).max(1440).default(5),
     incidents: z.number().int().min(1).max(1440).default(5),
     machineActions: z.number().int().min(1).max(1440).default(15),
+    software: z.number().int().min(60).max(10_080).default(1440),
   })
   .strict();
 

@@ -12,6 +12,7 @@ import { remediationRoutes } from './routes/remediation.js';
 import { trendRoutes } from './routes/trends.js';
 import { actionRoutes } from './routes/actions.js';
 import { huntingRoutes } from './routes/hunting.js';
+import { softwareRoutes } from './routes/software.js';
 
 /**
  * Every `/api/v1` route, in one encapsulated context: the authentication preHandler goes here, once, and covers
@@ -30,4 +31,5 @@ export const apiRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub 
   await app.register(trendRoutes, { hub });
   await app.register(actionRoutes, { hub });
   await app.register(huntingRoutes, { hub });
+  await app.register(softwareRoutes, { hub });
 };

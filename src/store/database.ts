@@ -14,6 +14,7 @@ import { up as riskAndProfiles } from './migrations/0005-risk-and-profiles.js';
 import { up as patchesAndStrategies } from './migrations/0006-patches-and-strategies.js';
 import { up as strategyEndpointFields } from './migrations/0007-strategy-endpoint-fields.js';
 import { up as machineActions } from './migrations/0008-machine-actions.js';
+import { up as software } from './migrations/0009-software.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -97,6 +98,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0006-patches-and-strategies': { up: patchesAndStrategies(dialect) },
     '0007-strategy-endpoint-fields': { up: strategyEndpointFields() },
     '0008-machine-actions': { up: machineActions() },
+    '0009-software': { up: software() },
   };
 }
 

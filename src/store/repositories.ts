@@ -15,6 +15,7 @@ import { StrategiesRepository } from './strategies-repository.js';
 import { SnapshotsRepository } from './snapshots-repository.js';
 import { MachineActionsRepository } from './machine-actions-repository.js';
 import { MaintenanceRepository } from './maintenance-repository.js';
+import { SoftwareRepository } from './software-repository.js';
 
 /** Every repository over one database handle. */
 export interface Repositories {
@@ -35,6 +36,7 @@ export interface Repositories {
   readonly incidents: ActivityRepository<'incidents'>;
   readonly machineActions: MachineActionsRepository;
   readonly maintenance: MaintenanceRepository;
+  readonly software: SoftwareRepository;
 }
 
 export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>): Repositories {
@@ -58,5 +60,6 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     incidents: new ActivityRepository(db, 'incidents', cursors),
     machineActions: new MachineActionsRepository(db),
     maintenance: new MaintenanceRepository(db, store.dialect),
+    software: new SoftwareRepository(db),
   };
 }

@@ -316,6 +316,32 @@ export interface MachineActionsTable {
   updated_at: string;
 }
 
+export interface SoftwareTable {
+  integration_id: string;
+  /** Defender's id, `vendor-_-name`. */
+  software_id: string;
+  name: string | null;
+  vendor: string | null;
+  weaknesses: number | null;
+  public_exploit: number | null;
+  active_alert: number | null;
+  exposed_machines: number | null;
+  installed_machines: number | null;
+  impact_score: number | null;
+  end_of_support_status: string | null;
+  end_of_support_date: string | null;
+  raw: string;
+  /** The sync run that last saw it: a complete run removes what it did not see. */
+  run_id: number;
+  updated_at: string;
+}
+
+export interface SoftwareMachinesTable {
+  integration_id: string;
+  software_id: string;
+  machine_id: string;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   endpoints: EndpointsTable;
@@ -331,6 +357,8 @@ export interface Database {
   patch_strategies: PatchStrategiesTable;
   daily_snapshots: DailySnapshotsTable;
   machine_actions: MachineActionsTable;
+  software: SoftwareTable;
+  software_machines: SoftwareMachinesTable;
   sync_runs: SyncRunsTable;
   sync_cursors: SyncCursorsTable;
   sync_jobs: SyncJobsTable;

@@ -10,6 +10,7 @@ import { RunCounters, type SyncProgress } from './run-counters.js';
 import { runnerAlive, thisRunner } from './run-owner.js';
 import { machinesDataset } from './datasets/machines.js';
 import { machineActionsDataset } from './datasets/machine-actions.js';
+import { softwareDataset } from './datasets/software.js';
 import { findingsDataset } from './datasets/findings.js';
 import { vulnerabilitiesDataset } from './datasets/vulnerabilities.js';
 import { alertsDataset, incidentsDataset } from './datasets/activity.js';
@@ -22,6 +23,7 @@ export const datasets: readonly Dataset[] = [
   alertsDataset,
   incidentsDataset,
   machineActionsDataset,
+  softwareDataset,
 ];
 
 export interface SyncOptions {

@@ -68,6 +68,7 @@ function allRan(m: number, change: LastRuns = {}): LastRuns {
     alerts: run(m),
     incidents: run(m),
     machineActions: run(m),
+    software: run(m),
     ...change,
   };
 }
@@ -83,15 +84,25 @@ describe('plannedDatasets', () => {
       'alerts',
       'incidents',
       'machineActions',
+      'software',
     ]);
     expect(plannedDatasets(integration({ imports: { vulnerabilities: false, incidents: false } }))).toEqual([
       'machines',
       'alerts',
       'machineActions',
+      'software',
     ]);
     expect(
       plannedDatasets(
-        integration({ imports: { assets: false, vulnerabilities: false, alerts: false, incidents: false } }),
+        integration({
+          imports: {
+            assets: false,
+            vulnerabilities: false,
+            alerts: false,
+            incidents: false,
+            software: false,
+          },
+        }),
       ),
     ).toEqual([]);
   });
@@ -110,7 +121,15 @@ describe('dueFor', () => {
     expect(dueFor(integration(), {}, now)).toEqual({
       integrationId: 'i1',
       full: true,
-      datasets: ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents', 'machineActions'],
+      datasets: [
+        'machines',
+        'vulnerabilities',
+        'findings',
+        'alerts',
+        'incidents',
+        'machineActions',
+        'software',
+      ],
       reason: 'first sync',
     });
     expect(dueFor(integration({ imports: { alerts: false } }), {}, now)?.datasets).toEqual([
@@ -119,27 +138,42 @@ describe('dueFor', () => {
       'findings',
       'incidents',
       'machineActions',
+      'software',
     ]);
   });
 
   it('should not call it a first sync once any dataset has a run, even a failed one', () => {
     const work = dueFor(integration(), { alerts: run(1, 'failed') }, now);
     expect(work?.full).toBe(false);
-    expect(work?.datasets).toEqual(['machines', 'vulnerabilities', 'incidents', 'machineActions']);
+    expect(work?.datasets).toEqual([
+      'machines',
+      'vulnerabilities',
+      'incidents',
+      'machineActions',
+      'software',
+    ]);
   });
 
   it('should run a full sync when asked (the integration was enabled again), even if all is fresh', () => {
     expect(dueFor(integration(), allRan(1), now, { fullSyncRequested: true })).toEqual({
       integrationId: 'i1',
       full: true,
-      datasets: ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents', 'machineActions'],
+      datasets: [
+        'machines',
+        'vulnerabilities',
+        'findings',
+        'alerts',
+        'incidents',
+        'machineActions',
+        'software',
+      ],
       reason: 'enabled',
     });
   });
 
   it('should run nothing when every import is switched off', () => {
     const off = integration({
-      imports: { assets: false, vulnerabilities: false, alerts: false, incidents: false },
+      imports: { assets: false, vulnerabilities: false, alerts: false, incidents: false, software: false },
     });
     expect(dueFor(off, {}, now)).toBeUndefined();
     expect(dueFor(off, {}, now, { fullSyncRequested: true })).toBeUndefined();
@@ -186,6 +220,7 @@ describe('dueFor', () => {
       'alerts',
       'incidents',
       'machineActions',
+      'software',
     ]);
   });
 
@@ -269,7 +304,7 @@ describe('dueFor', () => {
     });
 
     it('should keep the machines interval when the machines import is off', () => {
-      const i = integration({ imports: { assets: false } });
+      const i = integration({ imports: { assets: false, software: false } });
       expect(
         due(i, { findings: run(59), alerts: run(1), incidents: run(1), vulnerabilities: run(1) }),
       ).toEqual([]);
@@ -286,6 +321,7 @@ describe('dueFor', () => {
       'vulnerabilities',
       'incidents',
       'machineActions',
+      'software',
     ]);
     // After machines ran in this pass, findings follow; machines do not come round again.
     const afterMachines = allRan(2000, {
@@ -297,6 +333,7 @@ describe('dueFor', () => {
       'alerts',
       'incidents',
       'machineActions',
+      'software',
     ]);
     // A full sync already done in this pass is not offered again.
     const all = new Set(plannedDatasets(integration()));

@@ -42,7 +42,7 @@ function testClock(): { now: () => Date; advanceMinutes: (m: number) => void } {
   };
 }
 
-const all = ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents', 'machineActions'];
+const all = ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents', 'machineActions', 'software'];
 
 describe('Scheduler on SQLite', () => {
   it('should run a first full sync, then each dataset on its schedule, findings right after machines', async () => {
@@ -179,6 +179,7 @@ describe('Scheduler on PostgreSQL', () => {
         'alerts',
         'incidents',
         'machineActions',
+        'software',
       ]);
       expect(first.every((j) => (JSON.parse(j.options) as { full: boolean }).full)).toBe(true);
       expect(await hub.repos.syncRuns.latest(integration.id, 'machines')).toBeUndefined();
@@ -186,10 +187,11 @@ describe('Scheduler on PostgreSQL', () => {
       // Asking again while they wait queues nothing twice.
       await scheduler.tick();
       await scheduler.idle();
-      expect(await queue.pending()).toBe(4);
+      expect(await queue.pending()).toBe(6);
 
       const worker = new SyncWorker(queue, hub.sync);
-      expect(await worker.drain()).toBe(5);
+      // The six queued, and findings, queued after the machines run.
+      expect(await worker.drain()).toBe(7);
       await scheduler.tick();
       await scheduler.idle();
       expect(await queue.pending()).toBe(0);

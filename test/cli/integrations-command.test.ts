@@ -68,6 +68,8 @@ describe.concurrent('defender-hub integrations', () => {
       findings: null,
       alerts: null,
       incidents: null,
+      machineActions: null,
+      software: null,
     });
     const table = await cli(['integrations', 'list']);
     expect(table.stdout).toMatch(/^ID\s+NAME\s+PRODUCT\s+TENANT\s+ENABLED\s+MACHINES/m);

@@ -45,99 +45,105 @@ function csvRecords(text: string): string[][] {
 }
 
 describe.concurrent('defender-hub sync and export', () => {
-  it('should sync every dataset, print one JSON line per run, and export what was stored', async () => {
-    const sim = await useSimulator({ machines: 40, seed: 21, findingsPerMachine: 4 });
-    const env = dataDirEnv();
-    const add = await runCli(
-      addIntegrationArgs(sim, { name: 'sim', caFile: join(env.HUB_DATA_DIR!, 'missing-ca.pem') }),
-      env,
-    );
-    expectOneClearLine(add, /--ca-file.*missing-ca\.pem/);
-    const caFile = join(env.HUB_DATA_DIR!, 'ca.pem');
-    writeFileSync(caFile, sim.caPem);
-    const added = await runCli(addIntegrationArgs(sim, { name: 'sim', caFile }), env);
-    expect(added.code, added.stderr).toBe(0);
-    expect(added.stdout).not.toContain(sim.clientSecret);
+  // A dozen CLI processes in a row, each starting Node: slow when the suite shares two cores.
+  it(
+    'should sync every dataset, print one JSON line per run, and export what was stored',
+    { timeout: 150_000 },
+    async () => {
+      const sim = await useSimulator({ machines: 40, seed: 21, findingsPerMachine: 4 });
+      const env = dataDirEnv();
+      const add = await runCli(
+        addIntegrationArgs(sim, { name: 'sim', caFile: join(env.HUB_DATA_DIR!, 'missing-ca.pem') }),
+        env,
+      );
+      expectOneClearLine(add, /--ca-file.*missing-ca\.pem/);
+      const caFile = join(env.HUB_DATA_DIR!, 'ca.pem');
+      writeFileSync(caFile, sim.caPem);
+      const added = await runCli(addIntegrationArgs(sim, { name: 'sim', caFile }), env);
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stdout).not.toContain(sim.clientSecret);
 
-    const test = await runCli(['integrations', 'test', 'sim', '--json'], env);
-    expect(test.code, test.stderr).toBe(0);
-    const tested = JSON.parse(test.stdout) as { ok: boolean; steps: { name: string; ok: boolean }[] };
-    expect(tested.ok).toBe(true);
-    expect(tested.steps.map((s) => s.name)).toEqual([
-      'token',
-      'assets',
-      'vulnerabilities',
-      'alerts',
-      'incidents',
-    ]);
+      const test = await runCli(['integrations', 'test', 'sim', '--json'], env);
+      expect(test.code, test.stderr).toBe(0);
+      const tested = JSON.parse(test.stdout) as { ok: boolean; steps: { name: string; ok: boolean }[] };
+      expect(tested.ok).toBe(true);
+      expect(tested.steps.map((s) => s.name)).toEqual([
+        'token',
+        'assets',
+        'vulnerabilities',
+        'alerts',
+        'incidents',
+      ]);
 
-    const sync = await runCli(['sync', '--json'], env);
-    expect(sync.code, sync.stderr).toBe(0);
-    expect(sync.stderr).toBe('');
-    const runs = sync.stdout
-      .trimEnd()
-      .split('\n')
-      .map((line) => JSON.parse(line) as RunJson);
-    expect(runs.map((r) => [r.dataset, r.status])).toEqual([
-      ['machines', 'succeeded'],
-      ['vulnerabilities', 'succeeded'],
-      ['findings', 'succeeded'],
-      ['alerts', 'succeeded'],
-      ['incidents', 'succeeded'],
-      ['machineActions', 'succeeded'],
-    ]);
-    const machines = runs[0]!;
-    expect(machines.recordsIn).toBe(40);
-    expect(machines.upserted).toBeGreaterThan(0);
-    expect(typeof machines.skippedReasons).toBe('object');
+      const sync = await runCli(['sync', '--json'], env);
+      expect(sync.code, sync.stderr).toBe(0);
+      expect(sync.stderr).toBe('');
+      const runs = sync.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as RunJson);
+      expect(runs.map((r) => [r.dataset, r.status])).toEqual([
+        ['machines', 'succeeded'],
+        ['vulnerabilities', 'succeeded'],
+        ['findings', 'succeeded'],
+        ['alerts', 'succeeded'],
+        ['incidents', 'succeeded'],
+        ['machineActions', 'succeeded'],
+        ['software', 'succeeded'],
+      ]);
+      const machines = runs[0]!;
+      expect(machines.recordsIn).toBe(40);
+      expect(machines.upserted).toBeGreaterThan(0);
+      expect(typeof machines.skippedReasons).toBe('object');
 
-    const one = await runCli(['sync', '--integration', 'sim', '--dataset', 'alerts'], env);
-    expect(one.code, one.stderr).toBe(0);
-    expect(one.stdout).toMatch(/^sim alerts: succeeded in [\d.]+ s \(\d+ read, \d+ upserted/);
-    expect(one.stdout.trimEnd().split('\n')).toHaveLength(1);
+      const one = await runCli(['sync', '--integration', 'sim', '--dataset', 'alerts'], env);
+      expect(one.code, one.stderr).toBe(0);
+      expect(one.stdout).toMatch(/^sim alerts: succeeded in [\d.]+ s \(\d+ read, \d+ upserted/);
+      expect(one.stdout.trimEnd().split('\n')).toHaveLength(1);
 
-    const csv = await runCli(['export', 'endpoints', '--format', 'csv'], env);
-    expect(csv.code, csv.stderr).toBe(0);
-    const records = csvRecords(csv.stdout);
-    expect(records).toHaveLength(machines.upserted + 1);
-    expect(records[0]).toContain('computerDnsName');
-    expect(new Set(records.map((r) => r.length)).size).toBe(1);
+      const csv = await runCli(['export', 'endpoints', '--format', 'csv'], env);
+      expect(csv.code, csv.stderr).toBe(0);
+      const records = csvRecords(csv.stdout);
+      expect(records).toHaveLength(machines.upserted + 1);
+      expect(records[0]).toContain('computerDnsName');
+      expect(new Set(records.map((r) => r.length)).size).toBe(1);
 
-    const outFile = join(env.HUB_DATA_DIR!, 'findings.json');
-    const json = await runCli(
-      ['export', 'findings', '--integration', 'sim', '--format', 'json', '--out', outFile],
-      env,
-    );
-    expect(json.code, json.stderr).toBe(0);
-    const findings = JSON.parse(readFileSync(outFile, 'utf8')) as {
-      cveId: string;
-      computerDnsName: string;
-    }[];
-    // The export holds the vulnerabilities: the stored rows with a CVE, not software reported without one.
-    const store = new SqliteDatabase(env.DATABASE_URL!.slice('sqlite:'.length), { readonly: true });
-    const withCve = store.prepare('select count(*) as n from findings where cve_id is not null').get() as {
-      n: number;
-    };
-    store.close();
-    expect(findings.length).toBe(withCve.n);
-    expect(findings.length).toBeGreaterThan(0);
-    expect(findings[0]!.cveId).toMatch(/^CVE-/);
+      const outFile = join(env.HUB_DATA_DIR!, 'findings.json');
+      const json = await runCli(
+        ['export', 'findings', '--integration', 'sim', '--format', 'json', '--out', outFile],
+        env,
+      );
+      expect(json.code, json.stderr).toBe(0);
+      const findings = JSON.parse(readFileSync(outFile, 'utf8')) as {
+        cveId: string;
+        computerDnsName: string;
+      }[];
+      // The export holds the vulnerabilities: the stored rows with a CVE, not software reported without one.
+      const store = new SqliteDatabase(env.DATABASE_URL!.slice('sqlite:'.length), { readonly: true });
+      const withCve = store.prepare('select count(*) as n from findings where cve_id is not null').get() as {
+        n: number;
+      };
+      store.close();
+      expect(findings.length).toBe(withCve.n);
+      expect(findings.length).toBeGreaterThan(0);
+      expect(findings[0]!.cveId).toMatch(/^CVE-/);
 
-    const ndjson = await runCli(['export', 'alerts'], env);
-    expect(ndjson.code, ndjson.stderr).toBe(0);
-    const alerts = ndjson.stdout
-      .trimEnd()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { alertId: string });
-    expect(alerts.length).toBe(runs[3]!.upserted);
-    expect(new Set(alerts.map((a) => a.alertId)).size).toBe(alerts.length);
+      const ndjson = await runCli(['export', 'alerts'], env);
+      expect(ndjson.code, ndjson.stderr).toBe(0);
+      const alerts = ndjson.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { alertId: string });
+      expect(alerts.length).toBe(runs[3]!.upserted);
+      expect(new Set(alerts.map((a) => a.alertId)).size).toBe(alerts.length);
 
-    const wrong = await runCli(['export', 'machines'], env);
-    expectOneClearLine(wrong, /endpoints, findings, alerts/);
+      const wrong = await runCli(['export', 'machines'], env);
+      expectOneClearLine(wrong, /endpoints, findings, alerts/);
 
-    for (const output of [sync, one, csv, json, ndjson])
-      expect(output.stdout + output.stderr).not.toContain(sim.clientSecret);
-  });
+      for (const output of [sync, one, csv, json, ndjson])
+        expect(output.stdout + output.stderr).not.toContain(sim.clientSecret);
+    },
+  );
 
   it('should exit 1 naming the run that failed', async () => {
     const sim = await useSimulator({ machines: 5, seed: 22, findingsPerMachine: 1 });

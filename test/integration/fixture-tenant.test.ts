@@ -284,6 +284,8 @@ describe.each(dialects)("a sync of Microsoft's published examples on %s", (diale
       run('findings', published.findings.length, published.findings.length),
       run('alerts', published.alerts.length, published.alerts.length),
       run('incidents', published.incidents.length, published.incidents.length),
+      run('machineActions', published.machineActions.length, published.machineActions.length),
+      run('software', published.software.length, published.software.length),
     ]);
     // Only the routes a sync calls were asked for, each answered (a token problem would show as 401 here).
     expect(new Set(tenant.served.map((r) => `${r.method} ${r.path} ${r.status}`))).toEqual(
@@ -293,6 +295,11 @@ describe.each(dialects)("a sync of Microsoft's published examples on %s", (diale
         'GET /api/machines/SoftwareVulnerabilitiesByMachine 200',
         'GET /v1.0/security/alerts_v2 200',
         'GET /v1.0/security/incidents 200',
+        'GET /api/machineactions 200',
+        'GET /api/Software 200',
+        ...published.software.map(
+          (s) => `GET /api/Software/${encodeURIComponent(String(s.id))}/machineReferences 200`,
+        ),
       ]),
     );
   });

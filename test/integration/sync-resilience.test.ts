@@ -110,6 +110,7 @@ describe.each(dialects)('a sync that breaks, on %s', (dialect) => {
       'succeeded',
       'succeeded',
       'succeeded',
+      'succeeded',
     ]);
     expect(await stored(hub)).toEqual(reference);
     expect(reference.alerts).toBe(truth.alerts);

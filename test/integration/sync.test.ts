@@ -63,6 +63,7 @@ describe.each(dialects)('sync on %s', (dialect) => {
       ['alerts', 'succeeded'],
       ['incidents', 'succeeded'],
       ['machineActions', 'succeeded'],
+      ['software', 'succeeded'],
     ]);
     const [machines, vulnerabilities, findings, alerts, incidents, machineActions] = runs;
     expect(machines!.records_in).toBe(truth.machines);

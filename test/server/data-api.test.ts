@@ -160,6 +160,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
       ['alerts', 'succeeded'],
       ['incidents', 'succeeded'],
       ['machineActions', 'succeeded'],
+      ['software', 'succeeded'],
     ]);
     expect(body.runs[0]!.skippedReasons).toHaveProperty(['mobile or IoT platform']);
     const db = api.hub.store.db;

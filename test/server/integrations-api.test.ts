@@ -81,7 +81,13 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
     );
     expect(status).toBe(200);
     expect(body.name).toBe('renamed');
-    expect(body.imports).toEqual({ assets: true, vulnerabilities: true, alerts: true, incidents: false });
+    expect(body.imports).toEqual({
+      assets: true,
+      vulnerabilities: true,
+      alerts: true,
+      incidents: false,
+      software: true,
+    });
     expect(body.credential.setAt >= created.credential.setAt).toBe(true);
     const row = await api.hub.repos.integrations.find(created.id);
     expect(row?.credential_ciphertext).not.toContain(otherSecret);

@@ -27,6 +27,8 @@ export interface PublishedTenant {
   readonly findings: readonly JsonObject[];
   readonly alerts: readonly JsonObject[];
   readonly incidents: readonly JsonObject[];
+  readonly machineActions: readonly JsonObject[];
+  readonly software: readonly JsonObject[];
 }
 
 export interface ServedRequest {
@@ -55,6 +57,10 @@ const files = {
   findings: 'software-vulnerabilities-by-machine.json',
   alerts: 'graph-alerts-v2-list.json',
   incidents: 'graph-incidents-list.json',
+  machineActions: 'machineactions-list.json',
+  software: 'software-list.json',
+  // The machines of the published software (Microsoft Edge), from the same documentation set.
+  machineReferences: 'machine-references.json',
 } as const;
 
 function readList(file: string): PublishedList {
@@ -120,6 +126,12 @@ function routesOf(lists: Record<keyof typeof files, PublishedList>, derived: rea
     ],
     ['/v1.0/security/alerts_v2', { audience: 'graph', body: lists.alerts.text }],
     ['/v1.0/security/incidents', { audience: 'graph', body: lists.incidents.text }],
+    ['/api/machineactions', { audience: 'defender', body: lists.machineActions.text }],
+    ['/api/Software', { audience: 'defender', body: lists.software.text }],
+    ...lists.software.records.map((product): [string, Route] => [
+      `/api/Software/${encodeURIComponent(String(product.id))}/machineReferences`,
+      { audience: 'defender', body: lists.machineReferences.text },
+    ]),
   ]);
 }
 
@@ -204,6 +216,9 @@ export async function startFixtureTenant(authority: RunningSimulator): Promise<F
     findings: readList(files.findings),
     alerts: readList(files.alerts),
     incidents: readList(files.incidents),
+    machineActions: readList(files.machineActions),
+    software: readList(files.software),
+    machineReferences: readList(files.machineReferences),
   };
   const derivedMachines = machinesForFindings(lists.findings.records);
   const routes = routesOf(lists, derivedMachines);
@@ -245,6 +260,8 @@ export async function startFixtureTenant(authority: RunningSimulator): Promise<F
       findings: lists.findings.records,
       alerts: lists.alerts.records,
       incidents: lists.incidents.records,
+      machineActions: lists.machineActions.records,
+      software: lists.software.records,
     },
     derivedMachines,
     served,

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { Hub } from '../../app/hub.js';
+import { errorResponses, pageOf, pageQuery, queryFlag, textIdParams } from '../schemas/common.js';
+import type { SoftwareRow } from '../../store/software-repository.js';
+import { found } from '../not-found.js';
+
+const tags = ['software'];
+
+const softwareBody = z.object({
+  id: z.string().describe("Defender's id, vendor-_-name."),
+  integrationId: z.string(),
+  name: z.string().nullable(),
+  vendor: z.string().nullable(),
+  weaknesses: z.number().int().nullable().describe('Distinct open CVEs.'),
+  publicExploit: z.boolean().nullable(),
+  activeAlert: z.boolean().nullable(),
+  exposedMachines: z.number().int().nullable(),
+  installedMachines: z.number().int().nullable(),
+  impactScore: z.number().nullable(),
+  endOfSupportStatus: z
+    .string()
+    .nullable()
+    .describe('None, EOS Version, Upcoming EOS Software, … as Defender gives it.'),
+  endOfSupportDate: z.string().nullable(),
+  updatedAt: z.string(),
+});
+
+function toBody(row: SoftwareRow): z.output<typeof softwareBody> {
+  const flag = (value: number | null): boolean | null => (value === null ? null : value === 1);
+  return {
+    id: row.software_id,
+    integrationId: row.integration_id,
+    name: row.name,
+    vendor: row.vendor,
+    weaknesses: row.weaknesses,
+    publicExploit: flag(row.public_exploit),
+    activeAlert: flag(row.active_alert),
+    exposedMachines: row.exposed_machines,
+    installedMachines: row.installed_machines,
+    impactScore: row.impact_score,
+    endOfSupportStatus: row.end_of_support_status,
+    endOfSupportDate: row.end_of_support_date,
+    updatedAt: row.updated_at,
+  };
+}
+
+const integrationQuery = z
+  .string()
+  .trim()
+  .min(1)
+  .optional()
+  .describe('Integration id (the first that has it by default).');
+const notFound = (id: string): string => `No software ${id}; list it with GET /api/v1/software.`;
+
+/** The software inventory and the endpoints each product is installed on. */
+export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
+  const { software } = hub.repos;
+
+  app.get(
+    '/software',
+    {
+      schema: {
+        tags,
+        summary: 'The software inventory, most exposed first',
+        querystring: pageQuery
+          .extend({
+            integration: z.string().trim().min(1).optional().describe('Integration id.'),
+            search: z.string().trim().max(200).optional().describe('Part of the name or vendor.'),
+            endOfSupport: queryFlag(false).describe('true: only products past or near their end of support.'),
+          })
+          .strict(),
+        response: { 200: pageOf(softwareBody), ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, integration, ...filter } = request.query;
+      const rows = await software.list({ ...filter, integrationId: integration }, { page, pageSize });
+      return { ...rows, items: rows.items.map(toBody) };
+    },
+  );
+
+  app.get(
+    '/software/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One product',
+        params: textIdParams,
+        querystring: z.object({ integration: integrationQuery }).strict(),
+        response: { 200: softwareBody, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) =>
+      toBody(
+        found(
+          await software.get(request.params.id, request.query.integration),
+          'SOFTWARE_NOT_FOUND',
+          notFound(request.params.id),
+        ),
+      ),
+  );
+
+  app.get(
+    '/software/:id/endpoints',
+    {
+      schema: {
+        tags,
+        summary: 'The endpoints a product is installed on',
+        params: textIdParams,
+        querystring: pageQuery.extend({ integration: integrationQuery }).strict(),
+        response: {
+          200: pageOf(
+            z.object({
+              id: z.number().int(),
+              machineId: z.string(),
+              computerDnsName: z.string().nullable(),
+              osPlatform: z.string().nullable(),
+            }),
+          ),
+          ...errorResponses(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { integration, ...page } = request.query;
+      const product = found(
+        await software.get(request.params.id, integration),
+        'SOFTWARE_NOT_FOUND',
+        notFound(request.params.id),
+      );
+      return software.endpoints(product.integration_id, product.software_id, page);
+    },
+  );
+
+  done();
+};

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { dialects } from '../support/stores.js';
+import { simGet, useSimulator } from '../support/simulator.js';
+import { allPages, simulatorSettings, useApi } from '../server/api-harness.js';
+import type { SimulatorStats } from '../../src/simulator/index.js';
+
+interface SoftwareItem {
+  id: string;
+  installedMachines: number | null;
+  exposedMachines: number | null;
+  endOfSupportStatus: string | null;
+}
+interface TruthSoftware {
+  id: string;
+  installedMachines: number;
+  exposedMachines: number;
+  endOfSupportStatus: string | null;
+}
+
+describe.each(dialects)('software inventory on %s', (dialect) => {
+  it('should store the inventory and the devices of each product as the truth has them, never calling per machine', async () => {
+    const machines = 250;
+    const sim = await useSimulator({ machines, seed: 47, findingsPerMachine: 4 });
+    const api = await useApi(dialect);
+    const integration = await api.hub.integrations.create(simulatorSettings(sim));
+    const runs = await api.hub.sync.syncIntegration(integration.id);
+    const run = runs.find((r) => r.dataset === 'software');
+    expect(run?.status).toBe('succeeded');
+
+    const truth = await simGet<TruthSoftware[]>(sim, '/_sim/truth/software');
+    const stored = await allPages<SoftwareItem>(api, '/api/v1/software');
+    expect(
+      new Map(stored.map((s) => [s.id, [s.installedMachines, s.exposedMachines, s.endOfSupportStatus]])),
+    ).toEqual(
+      new Map(truth.map((t) => [t.id, [t.installedMachines, t.exposedMachines, t.endOfSupportStatus]])),
+    );
+
+    // Devices by software: the truth's machines that are hub endpoints (mobile and IoT devices are not).
+    const endpoints = new Set(
+      (await allPages<{ machineId: string }>(api, '/api/v1/endpoints')).map((e) => e.machineId),
+    );
+    const products = [...truth].sort((a, b) => b.installedMachines - a.installedMachines).slice(0, 5);
+    for (const product of products) {
+      const onMachines = await simGet<{ id: string }[]>(
+        sim,
+        `/_sim/truth/software/${encodeURIComponent(product.id)}/machines`,
+      );
+      const listed = await allPages<{ machineId: string }>(
+        api,
+        `/api/v1/software/${encodeURIComponent(product.id)}/endpoints`,
+      );
+      expect(listed.map((e) => e.machineId).sort()).toEqual(
+        onMachines
+          .map((m) => m.id)
+          .filter((id) => endpoints.has(id))
+          .sort(),
+      );
+    }
+    const endOfSupport = await allPages<SoftwareItem>(api, '/api/v1/software?endOfSupport=true');
+    expect(endOfSupport.map((s) => s.id).sort()).toEqual(
+      truth
+        .filter((t) => t.endOfSupportStatus !== null && t.endOfSupportStatus !== 'None')
+        .map((t) => t.id)
+        .sort(),
+    );
+    expect((await api.call('GET', '/api/v1/software/nobody-_-nothing')).status).toBe(404);
+
+    // The calls a full sync made: per product at most, never per machine.
+    expect(run!.api_calls).toBe(1 + truth.length);
+    expect(truth.length).toBeLessThan(machines / 2);
+    const stats = await simGet<SimulatorStats>(sim, '/_sim/stats');
+    // Defender and Graph routes that name one item (token and truth routes aside).
+    const perItem = Object.keys(stats.requests.byRoute).filter(
+      (route) => /^[A-Z]+ \/(api|v1\.0)\//.test(route) && route.includes('{'),
+    );
+    expect(perItem.filter((route) => !route.startsWith('GET /api/Software/{id}/'))).toEqual([]);
+  });
+});
