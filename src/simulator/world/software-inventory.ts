@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { EpochCache } from './epoch-cache.js';
 import { installedOn, openFindings, type FindingContext } from './findings.js';
 import type { MachineCore } from './machines.js';
 import { PRODUCT_LIST } from './software-catalog.js';
@@ -98,7 +99,6 @@ class Accumulator {
 }
 
 const MACHINES_PER_SLICE = 2000;
-const CACHED_EPOCHS = 2;
 
 /**
  * Software counts for the whole tenant, walked once per epoch from the same finding slots as the truth summary
@@ -107,23 +107,14 @@ const CACHED_EPOCHS = 2;
  */
 export class SoftwareLedger {
   readonly #tenant: SimTenant;
-  readonly #cache = new Map<number, Promise<SoftwareData>>();
+  readonly #cache = new EpochCache<SoftwareData>((epoch) => this.#compute(epoch));
 
   constructor(tenant: SimTenant) {
     this.#tenant = tenant;
   }
 
   data(epoch: number): Promise<SoftwareData> {
-    let pending = this.#cache.get(epoch);
-    if (pending === undefined) {
-      pending = this.#compute(epoch);
-      if (this.#cache.size >= CACHED_EPOCHS) {
-        const oldest = this.#cache.keys().next().value;
-        if (oldest !== undefined) this.#cache.delete(oldest);
-      }
-      this.#cache.set(epoch, pending);
-    }
-    return pending;
+    return this.#cache.get(epoch);
   }
 
   async #compute(epoch: number): Promise<SoftwareData> {

@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { EpochCache } from './epoch-cache.js';
 import { iso7 } from '../time.js';
 import { findingSlots, isOpenAt } from './findings.js';
 import { groupIncidents } from './incidents.js';
@@ -31,7 +32,6 @@ export interface TruthData {
 }
 
 const MACHINES_PER_SLICE = 2000;
-const CACHED_EPOCHS = 2;
 
 /**
  * Counts the tenant by walking compact finding slots, never export records, and yields to the event loop between
@@ -39,23 +39,14 @@ const CACHED_EPOCHS = 2;
  */
 export class TruthLedger {
   readonly #tenant: SimTenant;
-  readonly #cache = new Map<number, Promise<TruthData>>();
+  readonly #cache = new EpochCache<TruthData>((epoch) => this.#compute(epoch));
 
   constructor(tenant: SimTenant) {
     this.#tenant = tenant;
   }
 
   data(epoch: number): Promise<TruthData> {
-    let pending = this.#cache.get(epoch);
-    if (pending === undefined) {
-      pending = this.#compute(epoch);
-      if (this.#cache.size >= CACHED_EPOCHS) {
-        const oldest = this.#cache.keys().next().value;
-        if (oldest !== undefined) this.#cache.delete(oldest);
-      }
-      this.#cache.set(epoch, pending);
-    }
-    return pending;
+    return this.#cache.get(epoch);
   }
 
   async #compute(epoch: number): Promise<TruthData> {
