@@ -79,7 +79,7 @@ export class ActionService {
     const request = parseInput(actionRequestSchema, input);
     const endpoint = (await this.#repos.endpoints.identities([endpointId])).get(endpointId);
     if (endpoint === undefined) throw new EndpointNotFoundError(endpointId);
-    return this.#send(endpoint, request, requestedBy);
+    return this.#withClients((clientFor) => this.#send(endpoint, request, requestedBy, clientFor));
   }
 
   /** One comment for many endpoints, answered per endpoint: one refusal or failure never stops the others. */
@@ -93,18 +93,20 @@ export class ActionService {
         { limit: this.#options.bulkLimit, requested: distinct.length },
       );
     const endpoints = await this.#repos.endpoints.identities(distinct);
-    const outcomes: ActionOutcome[] = [];
-    for (const id of distinct) {
-      const endpoint = endpoints.get(id);
-      outcomes.push(
-        endpoint === undefined
-          ? failed(id, request.dryRun, new EndpointNotFoundError(id))
-          : await this.#send(endpoint, request, requestedBy).catch((error: unknown) =>
-              failed(id, request.dryRun, error),
-            ),
-      );
-    }
-    return outcomes;
+    return this.#withClients(async (clientFor) => {
+      const outcomes: ActionOutcome[] = [];
+      for (const id of distinct) {
+        const endpoint = endpoints.get(id);
+        outcomes.push(
+          endpoint === undefined
+            ? failed(id, request.dryRun, new EndpointNotFoundError(id))
+            : await this.#send(endpoint, request, requestedBy, clientFor).catch((error: unknown) =>
+                failed(id, request.dryRun, error),
+              ),
+        );
+      }
+      return outcomes;
+    });
   }
 
   async cancel(actionId: string, input: unknown, requestedBy: string): Promise<ActionSummary> {
@@ -162,6 +164,7 @@ export class ActionService {
     endpoint: EndpointIdentity,
     request: ActionRequest,
     requestedBy: string,
+    clientFor: (integrationId: string) => Promise<DefenderClient>,
   ): Promise<ActionOutcome> {
     if (request.type === 'isolate') {
       const integration = await this.#integrations.get(endpoint.integrationId);
@@ -189,9 +192,8 @@ export class ActionService {
           comment: request.comment,
         },
       };
-    const { action, linked } = await this.#withClient(endpoint.integrationId, (client) =>
-      sendAction(client, endpoint.machineId, request, scope),
-    );
+    const client = await clientFor(endpoint.integrationId);
+    const { action, linked } = await sendAction(client, endpoint.machineId, request, scope);
     const summary = await this.#record(endpoint.integrationId, action, linked ? null : requestedBy);
     this.#track(endpoint.integrationId, action);
     return { ...outcome(endpoint.id, false), linked, action: summary };
@@ -266,6 +268,26 @@ export class ActionService {
       }
     });
     return last === undefined ? toActionSummary(stored) : this.get(actionId);
+  }
+
+  /**
+   * One client per integration for the length of a request, however many of its endpoints the request names: a
+   * client signs in once, so a bulk of 50 is one token, not 50.
+   */
+  async #withClients<T>(
+    work: (clientFor: (integrationId: string) => Promise<DefenderClient>) => Promise<T>,
+  ): Promise<T> {
+    const clients = new Map<string, Promise<DefenderClient>>();
+    const clientFor = (integrationId: string): Promise<DefenderClient> => {
+      const open = clients.get(integrationId) ?? this.#integrations.client(integrationId);
+      clients.set(integrationId, open);
+      return open;
+    };
+    try {
+      return await work(clientFor);
+    } finally {
+      await Promise.allSettled([...clients.values()].map(async (client) => (await client).close()));
+    }
   }
 
   async #withClient<T>(integrationId: string, work: (client: DefenderClient) => Promise<T>): Promise<T> {

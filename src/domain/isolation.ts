@@ -24,8 +24,10 @@ export interface IsolationAction {
 const pendingStatuses = new Set(['Pending', 'InProgress']);
 
 /** Isolate or release: the only action types that change isolation. */
+export const isolationTypes: readonly string[] = ['Isolate', 'Unisolate'];
+
 export function changesIsolation(type: string): boolean {
-  return type === 'Isolate' || type === 'Unisolate';
+  return isolationTypes.includes(type);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, MachineActionRow, NewMachineActionRow } from './schema.js';
 import { upsertRows } from './upsert.js';
 import { fetchPage, type Page, type PageRequest } from './list-queries.js';
-import { changesIsolation } from '../domain/isolation.js';
+import { isolationTypes } from '../domain/isolation.js';
 
 export interface MachineActionFilter {
   readonly integrationId?: string | undefined;
@@ -80,14 +80,13 @@ export class MachineActionsRepository {
   /** The isolate and release actions of these machines, for their isolation state. */
   async isolationActions(integrationId: string, machineIds: readonly string[]): Promise<MachineActionRow[]> {
     if (machineIds.length === 0) return [];
-    const rows = await this.#db
+    return this.#db
       .selectFrom('machine_actions')
       .selectAll()
       .where('integration_id', '=', integrationId)
       .where('machine_id', 'in', [...machineIds])
-      .where('type', 'in', ['Isolate', 'Unisolate'])
+      .where('type', 'in', isolationTypes)
       .execute();
-    return rows.filter((r) => changesIsolation(r.type));
   }
 
   /** The creation time (raw) of the integration's oldest action not yet final: what a refresh reads from. */

@@ -3,7 +3,7 @@ import { dialects } from '../support/stores.js';
 import { simGet, simPost, useSimulator } from '../support/simulator.js';
 import { allPages, simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';
 import type { TruthMachineAction } from '../../src/simulator/index.js';
-import type { RunningSimulator } from '../../src/simulator/index.js';
+import type { RunningSimulator, SimulatorStats } from '../../src/simulator/index.js';
 
 interface Endpoint {
   id: number;
@@ -170,6 +170,9 @@ describe.each(dialects)('response actions on %s', (dialect) => {
       const { sim, api, fresh, offline } = await setUp(dialect);
       expect(offline.length).toBeGreaterThanOrEqual(3);
       const endpoints = [...Array.from({ length: 47 }, () => fresh()), ...offline.slice(0, 3)];
+      const tokens = async (): Promise<number> =>
+        (await simGet<SimulatorStats>(sim, '/_sim/stats')).tokens.issued;
+      const tokensBefore = await tokens();
       const bulk = await api.call<{ items: Outcome[] }>('POST', '/api/v1/actions/bulk', {
         type: 'scan',
         comment: 'sweep after the phishing wave',
@@ -178,6 +181,8 @@ describe.each(dialects)('response actions on %s', (dialect) => {
       expect(bulk.status).toBe(200);
       expect(bulk.body.items.map((o) => o.endpointId)).toEqual(endpoints.map((e) => e.id));
       expect(bulk.body.items.every((o) => o.ok && o.action?.status === 'Pending')).toBe(true);
+      // One sign-in for the request and at most one for the tracking that follows, not one per endpoint.
+      expect((await tokens()) - tokensBefore).toBeLessThanOrEqual(2);
       // Offline devices never pick the action up; Defender gives up after a day.
       await advanceMinutes(sim, 25 * 60);
       const final = await Promise.all(bulk.body.items.map((o) => until(api, o.action!.id)));
