@@ -70,6 +70,6 @@ export function hubServices(
     strategies: new StrategyService(repos.strategies, repos),
     sync,
     actions: new ActionService(repos, integrations, actionOptions),
-    hunting: new HuntingService(integrations),
+    hunting: new HuntingService(integrations, repos, tuning === undefined ? {} : { tuning }),
   };
 }

@@ -16,6 +16,8 @@ import { oneLine } from './output.js';
 
 const program = new Command('defender-hub')
   .description('Self-hosted hub for Microsoft Defender data, with a built-in Defender simulator')
+  // Options after a command name are that command's: `hunt save --timespan` must not be read as `hunt --timespan`.
+  .enablePositionalOptions()
   .addCommand(demoCommand())
   .addCommand(serveCommand())
   .addCommand(workerCommand())

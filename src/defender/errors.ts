@@ -186,7 +186,14 @@ export class HuntingQuotaError extends DefenderApiError {
       retryAfterMs?: number;
     },
   ) {
-    super(DefenderErrorCode.HuntingQuotaExceeded, message, options);
+    // In the details too, so an API answer tells a client which quota ran out and when to try again.
+    const details = {
+      quota: options.quota,
+      ...(options.retryAfterMs === undefined
+        ? {}
+        : { retryAfterSeconds: Math.ceil(options.retryAfterMs / 1000) }),
+    };
+    super(DefenderErrorCode.HuntingQuotaExceeded, message, { ...options, details });
     this.quota = options.quota;
   }
 }

@@ -15,25 +15,45 @@ function csvLine(values: readonly ExportValue[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
+/** CSV with a header row, record by record; `valueOf` picks a record's value for a column. */
+export async function* csvText<R>(
+  columns: readonly string[],
+  records: AsyncIterable<R> | Iterable<R>,
+  valueOf: (record: R, column: string) => ExportValue,
+): AsyncGenerator<string> {
+  yield csvLine(columns);
+  for await (const record of records) yield csvLine(columns.map((c) => valueOf(record, c)));
+}
+
+/** One JSON array, written as it goes. */
+export async function* jsonArray(
+  records: AsyncIterable<unknown> | Iterable<unknown>,
+): AsyncGenerator<string> {
+  yield '[';
+  let first = true;
+  for await (const record of records) {
+    yield `${first ? '\n' : ',\n'}${JSON.stringify(record)}`;
+    first = false;
+  }
+  yield first ? ']\n' : '\n]\n';
+}
+
+async function* ndjson(records: AsyncIterable<unknown>): AsyncGenerator<string> {
+  for await (const record of records) yield `${JSON.stringify(record)}\n`;
+}
+
 /**
  * The export as text, record by record: CSV with a header row, one JSON array written as it goes, or one JSON
  * object per line. Nothing is held but the record in hand.
  */
-export async function* encode(
+export function encode(
   format: ExportFormat,
   columns: readonly string[],
   records: AsyncIterable<ExportRecord>,
 ): AsyncGenerator<string> {
-  if (format === 'csv') yield csvLine(columns);
-  if (format === 'json') yield '[';
-  let first = true;
-  for await (const record of records) {
-    if (format === 'csv') yield csvLine(columns.map((c) => record[c] ?? null));
-    else if (format === 'ndjson') yield `${JSON.stringify(record)}\n`;
-    else yield `${first ? '\n' : ',\n'}${JSON.stringify(record)}`;
-    first = false;
-  }
-  if (format === 'json') yield first ? ']\n' : '\n]\n';
+  if (format === 'csv') return csvText(columns, records, (record, column) => record[column] ?? null);
+  if (format === 'json') return jsonArray(records);
+  return ndjson(records);
 }
 
 /** Joins small strings into writes of about `size` characters: one write per record would be slow. */

@@ -1,44 +1,187 @@
-import { z } from 'zod';
 import { parseInput } from '../parse-input.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
-import type { HuntingResult } from '../defender/index.js';
+import type { DefenderClientOptions, HuntingResult } from '../defender/index.js';
+import { keysetRows } from '../export/keyset.js';
+import type { Repositories } from '../store/repositories.js';
+import type { Page, PageRequest } from '../store/list-queries.js';
+import type {
+  HuntingResultColumn,
+  HuntingResultsRepository,
+  HuntingRow,
+  StoredHuntingResult,
+} from '../store/hunting-results-repository.js';
+import { HuntingResultNotFoundError } from './hunting-errors.js';
+import {
+  DEFAULT_RESULT_PAGE_SIZE,
+  huntingQueryInput,
+  huntingRunInput,
+  savedQueryRunInput,
+} from './hunting-input.js';
+import { SavedHuntingQueries } from './saved-queries.js';
 
-export const huntingQuerySchema = z
-  .object({
-    integration: z.string({ error: 'integration is required: an integration id or name.' }).trim().min(1),
-    query: z
-      .string({ error: 'query is required: the KQL to run.' })
-      .trim()
-      .min(1, { error: 'query is required: the KQL to run.' })
-      .max(30_000, { error: 'query must be at most 30,000 characters.' }),
-    timespan: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .optional()
-      .describe('ISO 8601: P7D, start/end, start/P1D …; the service default is the last 30 days.'),
-  })
-  .strict();
+/** How long a stored result can be paged and exported; older ones are pruned when the next one is stored. */
+export const RESULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 
-/** Advanced hunting through an integration: Graph runHuntingQuery, the retiring MDE API only as a fallback. */
+/** A page of a stored result, with what produced it. */
+export interface HuntingResultPage extends Page<HuntingRow> {
+  readonly resultId: number;
+  readonly integrationId: string;
+  readonly savedQueryId: number | null;
+  readonly query: string;
+  readonly timespan: string | null;
+  readonly source: 'graph' | 'mde';
+  readonly schema: HuntingResultColumn[];
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+interface KeptRun {
+  readonly integration: string;
+  readonly query: string;
+  readonly timespan: string | null;
+  readonly savedQueryId: number | null;
+  readonly pageSize: number | undefined;
+}
+
+function retentionCutoff(now: number): string {
+  return new Date(now - RESULT_RETENTION_MS).toISOString();
+}
+
+function toPage(result: StoredHuntingResult, request: PageRequest, items: HuntingRow[]): HuntingResultPage {
+  return {
+    resultId: result.id,
+    integrationId: result.integrationId,
+    savedQueryId: result.savedQueryId,
+    query: result.query,
+    timespan: result.timespan,
+    source: result.source,
+    schema: [...result.columns],
+    createdAt: result.createdAt,
+    expiresAt: new Date(Date.parse(result.createdAt) + RESULT_RETENTION_MS).toISOString(),
+    total: result.rowCount,
+    page: request.page,
+    pageSize: request.pageSize,
+    items,
+  };
+}
+
+async function* rowsOnly(rows: AsyncIterable<{ row: HuntingRow }>): AsyncGenerator<HuntingRow> {
+  for await (const { row } of rows) yield row;
+}
+
+/**
+ * Advanced hunting through an integration: Graph runHuntingQuery, the retiring MDE API only as a fallback.
+ * Runs made through the API keep their result, so paging and exporting it never spend the tenant's quotas again.
+ */
 export class HuntingService {
+  readonly saved: SavedHuntingQueries;
   readonly #integrations: IntegrationService;
+  readonly #results: HuntingResultsRepository;
+  readonly #clientOptions: Pick<DefenderClientOptions, 'tuning'>;
 
-  constructor(integrations: IntegrationService) {
+  constructor(
+    integrations: IntegrationService,
+    repos: Pick<Repositories, 'huntingQueries' | 'huntingResults'>,
+    clientOptions: Pick<DefenderClientOptions, 'tuning'> = {},
+  ) {
     this.#integrations = integrations;
+    this.#clientOptions = clientOptions;
+    this.#results = repos.huntingResults;
+    this.saved = new SavedHuntingQueries(repos.huntingQueries);
   }
 
+  /** One run, answered whole and not kept (the CLI prints it). */
   async run(input: unknown, signal?: AbortSignal): Promise<HuntingResult> {
-    const { integration, query, timespan } = parseInput(huntingQuerySchema, input);
-    const client = await this.#integrations.client(integration);
+    const { integration, query, timespan } = parseInput(huntingQueryInput, input);
+    return this.#execute(integration, query, timespan ?? null, signal);
+  }
+
+  /** One run whose result is kept; the answer is its first page. */
+  runAndKeep(input: unknown, signal?: AbortSignal): Promise<HuntingResultPage> {
+    const { integration, query, timespan, pageSize } = parseInput(huntingRunInput, input);
+    return this.#runAndKeep(
+      { integration, query, timespan: timespan ?? null, savedQueryId: null, pageSize },
+      signal,
+    );
+  }
+
+  /** A saved query run against the integration the input names, kept like any other run. */
+  async runSaved(id: number, input: unknown, signal?: AbortSignal): Promise<HuntingResultPage> {
+    const saved = await this.saved.get(id);
+    const { integration, pageSize } = parseInput(savedQueryRunInput, input);
+    return this.#runAndKeep(
+      { integration, query: saved.query, timespan: saved.timespan, savedQueryId: saved.id, pageSize },
+      signal,
+    );
+  }
+
+  async resultPage(id: number, request: PageRequest): Promise<HuntingResultPage> {
+    const result = await this.#result(id);
+    return toPage(result, request, await this.#pageRows(result.id, request));
+  }
+
+  /** A whole stored result: its columns, and its rows read from the store a page at a time, in order. */
+  async resultRows(id: number): Promise<{ result: StoredHuntingResult; rows: AsyncIterable<HuntingRow> }> {
+    const result = await this.#result(id);
+    const rows = keysetRows(
+      (after: number | undefined, limit) =>
+        this.#results.rowsFrom(result.id, after === undefined ? 0 : after + 1, limit),
+      (row) => row.position,
+    );
+    return { result, rows: rowsOnly(rows) };
+  }
+
+  async #runAndKeep(run: KeptRun, signal: AbortSignal | undefined): Promise<HuntingResultPage> {
+    const integrationId = (await this.#integrations.get(run.integration)).id;
+    const answer = await this.#execute(integrationId, run.query, run.timespan, signal);
+    const now = Date.now();
+    const result = await this.#results.insert(
+      {
+        integrationId,
+        savedQueryId: run.savedQueryId,
+        query: run.query,
+        timespan: run.timespan,
+        source: answer.source,
+        columns: answer.schema,
+        rows: answer.results,
+        createdAt: new Date(now).toISOString(),
+      },
+      retentionCutoff(now),
+    );
+    const request = { page: 1, pageSize: run.pageSize ?? DEFAULT_RESULT_PAGE_SIZE };
+    // The rows are in hand: the first page needs no read back.
+    return toPage(result, request, answer.results.slice(0, request.pageSize));
+  }
+
+  async #execute(
+    integration: string,
+    query: string,
+    timespan: string | null,
+    signal: AbortSignal | undefined,
+  ): Promise<HuntingResult> {
+    const client = await this.#integrations.client(integration, this.#clientOptions);
     try {
       return await client.hunting.run(query, {
-        ...(timespan === undefined ? {} : { timespan }),
+        ...(timespan === null ? {} : { timespan }),
         ...(signal === undefined ? {} : { signal }),
       });
     } finally {
       await client.close();
     }
+  }
+
+  async #result(id: number): Promise<StoredHuntingResult> {
+    const result = await this.#results.find(id, retentionCutoff(Date.now()));
+    if (result === undefined) throw new HuntingResultNotFoundError(id);
+    return result;
+  }
+
+  async #pageRows(resultId: number, request: PageRequest): Promise<HuntingRow[]> {
+    const rows = await this.#results.rowsFrom(
+      resultId,
+      (request.page - 1) * request.pageSize,
+      request.pageSize,
+    );
+    return rows.map((r) => r.row);
   }
 }

@@ -12,6 +12,7 @@ export const datasetNames = [
   'incidents',
   'machineActions',
   'software',
+  'recommendations',
 ] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
@@ -22,6 +23,7 @@ const importsSchema = z
     alerts: z.boolean().default(true),
     incidents: z.boolean().default(true),
     software: z.boolean().default(true),
+    recommendations: z.boolean().default(true),
   })
   .strict();
 
@@ -34,6 +36,7 @@ const schedulesSchema = z
     incidents: z.number().int().min(1).max(1440).default(5),
     machineActions: z.number().int().min(1).max(1440).default(15),
     software: z.number().int().min(60).max(10_080).default(1440),
+    recommendations: z.number().int().min(60).max(10_080).default(1440),
   })
   .strict();
 

@@ -13,6 +13,7 @@ import { trendRoutes } from './routes/trends.js';
 import { actionRoutes } from './routes/actions.js';
 import { huntingRoutes } from './routes/hunting.js';
 import { softwareRoutes } from './routes/software.js';
+import { recommendationRoutes } from './routes/recommendations.js';
 
 /**
  * Every `/api/v1` route, in one encapsulated context: the authentication preHandler goes here, once, and covers
@@ -32,4 +33,5 @@ export const apiRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub 
   await app.register(actionRoutes, { hub });
   await app.register(huntingRoutes, { hub });
   await app.register(softwareRoutes, { hub });
+  await app.register(recommendationRoutes, { hub });
 };

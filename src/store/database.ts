@@ -15,6 +15,8 @@ import { up as patchesAndStrategies } from './migrations/0006-patches-and-strate
 import { up as strategyEndpointFields } from './migrations/0007-strategy-endpoint-fields.js';
 import { up as machineActions } from './migrations/0008-machine-actions.js';
 import { up as software } from './migrations/0009-software.js';
+import { up as recommendations } from './migrations/0010-recommendations.js';
+import { up as hunting } from './migrations/0011-hunting.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -99,6 +101,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0007-strategy-endpoint-fields': { up: strategyEndpointFields() },
     '0008-machine-actions': { up: machineActions() },
     '0009-software': { up: software() },
+    '0010-recommendations': { up: recommendations(dialect) },
+    '0011-hunting': { up: hunting(dialect) },
   };
 }
 

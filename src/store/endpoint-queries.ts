@@ -7,6 +7,7 @@ import {
   endpointVulnerabilitiesUrl,
 } from '../domain/portal-links.js';
 import { cloudOfApiBaseUrl } from '../defender/clouds.js';
+import { organisationScope } from './exposure-scores-repository.js';
 import {
   exposureLevelRisk,
   parseRiskLevel,
@@ -111,6 +112,9 @@ export interface DefenderView {
   overviewUrl: string;
   riskScore: string | null;
   exposureLevel: string | null;
+  /** Security recommendations that concern the device. */
+  recommendations: number;
+  exposureScore: { organisation: number | null; deviceGroup: number | null; time: string | null };
 }
 
 /** Where an endpoint's findings and alerts live: its integration and Defender machine id. */
@@ -215,7 +219,7 @@ export async function getEndpoint(db: Kysely<Database>, id: number): Promise<End
     .where('endpoints.id', '=', id)
     .executeTakeFirst();
   if (row === undefined) return undefined;
-  const [findings, alerts, profiles] = await Promise.all([
+  const [findings, alerts, profiles, recommendations, organisationScore, groupScore] = await Promise.all([
     db
       .selectFrom('findings')
       .select(['cve_id', 'severity', 'exploitability_level', 'cvss_score'])
@@ -238,6 +242,16 @@ export async function getEndpoint(db: Kysely<Database>, id: number): Promise<End
       .orderBy('ep.match_score', 'desc')
       .orderBy('p.name')
       .execute(),
+    db
+      .selectFrom('catalog_links')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('integration_id', '=', row.integration_id)
+      .where('kind', '=', 'machine')
+      .where('target_id', '=', row.machine_id)
+      .where('catalog', '=', 'recommendation')
+      .executeTakeFirstOrThrow(),
+    newestScore(db, row.integration_id, organisationScope),
+    row.rbac_group_id === null ? undefined : newestScore(db, row.integration_id, row.rbac_group_id),
   ]);
   const openFindingsBySeverity: Record<string, number> = {};
   for (const f of findings) {
@@ -267,9 +281,30 @@ export async function getEndpoint(db: Kysely<Database>, id: number): Promise<End
       overviewUrl: endpointOverviewUrl(tenant, row.machine_id),
       riskScore: row.risk_score,
       exposureLevel: row.exposure_level,
+      recommendations: recommendations.n,
+      exposureScore: {
+        organisation: organisationScore?.score ?? null,
+        deviceGroup: groupScore?.score ?? null,
+        time: organisationScore?.time_raw ?? null,
+      },
     },
     defenderRecord: parseStoredJson(row.raw),
   };
+}
+
+function newestScore(
+  db: Kysely<Database>,
+  integrationId: string,
+  scope: string,
+): Promise<{ score: number; time_raw: string } | undefined> {
+  return db
+    .selectFrom('exposure_scores')
+    .select(['score', 'time_raw'])
+    .where('integration_id', '=', integrationId)
+    .where('scope', '=', scope)
+    .orderBy('time_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** The open finding that sets the exposure risk (by the domain's order), described from the CVE catalog. */

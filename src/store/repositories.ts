@@ -16,6 +16,10 @@ import { SnapshotsRepository } from './snapshots-repository.js';
 import { MachineActionsRepository } from './machine-actions-repository.js';
 import { MaintenanceRepository } from './maintenance-repository.js';
 import { SoftwareRepository } from './software-repository.js';
+import { HuntingQueriesRepository } from './hunting-queries-repository.js';
+import { HuntingResultsRepository } from './hunting-results-repository.js';
+import { RecommendationsRepository } from './recommendations-repository.js';
+import { ExposureScoresRepository } from './exposure-scores-repository.js';
 
 /** Every repository over one database handle. */
 export interface Repositories {
@@ -37,6 +41,10 @@ export interface Repositories {
   readonly machineActions: MachineActionsRepository;
   readonly maintenance: MaintenanceRepository;
   readonly software: SoftwareRepository;
+  readonly huntingQueries: HuntingQueriesRepository;
+  readonly huntingResults: HuntingResultsRepository;
+  readonly recommendations: RecommendationsRepository;
+  readonly exposureScores: ExposureScoresRepository;
 }
 
 export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>): Repositories {
@@ -61,5 +69,9 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     machineActions: new MachineActionsRepository(db),
     maintenance: new MaintenanceRepository(db, store.dialect),
     software: new SoftwareRepository(db),
+    huntingQueries: new HuntingQueriesRepository(db),
+    huntingResults: new HuntingResultsRepository(db),
+    recommendations: new RecommendationsRepository(db),
+    exposureScores: new ExposureScoresRepository(db),
   };
 }

@@ -336,10 +336,100 @@ export interface SoftwareTable {
   updated_at: string;
 }
 
-export interface SoftwareMachinesTable {
+export type Catalog = 'software' | 'recommendation';
+
+/** What a catalog item is linked to: a machine (by Defender id) or a vulnerability (by CVE id). */
+export type CatalogLinkKind = 'machine' | 'vulnerability';
+
+/**
+ * The machines a software product is installed on or a recommendation is about, and the CVEs of a product.
+ */
+export interface CatalogLinksTable {
   integration_id: string;
-  software_id: string;
-  machine_id: string;
+  catalog: Catalog;
+  kind: CatalogLinkKind;
+  /** The product's or recommendation's Defender id. */
+  item_id: string;
+  /** A machine id or a CVE id, by `kind`. */
+  target_id: string;
+  /** The sync run that last saw the link: the item's links of earlier runs are pruned once it is read whole. */
+  run_id: number;
+}
+
+export interface RecommendationsTable {
+  integration_id: string;
+  /** Defender's id: `va-_-vendor-_-product` for software, its own for configuration recommendations. */
+  recommendation_id: string;
+  name: string | null;
+  product_name: string | null;
+  vendor: string | null;
+  /** Application, OS, Network, Accounts, Security controls. */
+  category: string | null;
+  /** Update, Upgrade, Uninstall, ConfigurationChange. */
+  remediation_type: string | null;
+  /** Active, Exception. */
+  status: string | null;
+  recommended_version: string | null;
+  severity_score: number | null;
+  weaknesses: number | null;
+  public_exploit: number | null;
+  active_alert: number | null;
+  /** What acting on it would take off the exposure score. */
+  exposure_impact: number | null;
+  config_score_impact: number | null;
+  total_machines: number | null;
+  exposed_machines: number | null;
+  exposed_critical_devices: number | null;
+  raw: string;
+  run_id: number;
+  updated_at: string;
+}
+
+/** Exposure score readings (0–100, lower is better): the organisation's and each device group's. */
+export interface ExposureScoresTable {
+  integration_id: string;
+  /** '' for the organisation, else the device group's id. */
+  scope: string;
+  rbac_group_name: string | null;
+  score: number;
+  /** Defender's `time` as received. */
+  time_raw: string;
+  time_at: string;
+}
+
+/** A saved advanced hunting query: KQL with a unique name, run against any integration. */
+export interface HuntingQueriesTable {
+  id: Generated<number>;
+  name: string;
+  query: string;
+  /** ISO 8601 timespan for Graph (`P7D`, `start/end`); null for the service's default (30 days). */
+  timespan: string | null;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One hunting run made through the API, kept (with its rows) for 24 hours so it can be paged and exported. */
+export interface HuntingResultsTable {
+  id: Generated<number>;
+  integration_id: string;
+  saved_query_id: number | null;
+  query: string;
+  timespan: string | null;
+  /** `graph`, or `mde` when the retiring MDE API answered. */
+  source: string;
+  /** JSON [{name, type}], the service's columns in order. */
+  columns: string;
+  row_count: number;
+  created_at: string;
+}
+
+export interface HuntingResultRowsTable {
+  result_id: number;
+  /** 0-based, dense, in the service's order. */
+  position: number;
+  /** JSON object: the row as the service answered it. */
+  data: string;
 }
 
 export interface Database {
@@ -358,10 +448,15 @@ export interface Database {
   daily_snapshots: DailySnapshotsTable;
   machine_actions: MachineActionsTable;
   software: SoftwareTable;
-  software_machines: SoftwareMachinesTable;
+  catalog_links: CatalogLinksTable;
+  recommendations: RecommendationsTable;
+  exposure_scores: ExposureScoresTable;
   sync_runs: SyncRunsTable;
   sync_cursors: SyncCursorsTable;
   sync_jobs: SyncJobsTable;
+  hunting_queries: HuntingQueriesTable;
+  hunting_results: HuntingResultsTable;
+  hunting_result_rows: HuntingResultRowsTable;
 }
 
 export type IntegrationRow = Selectable<IntegrationsTable>;

@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, SoftwareTable } from './schema.js';
-import { upsertChunkRows, upsertRows } from './upsert.js';
+import { upsertRows } from './upsert.js';
+import { CatalogLinksRepository } from './catalog-links-repository.js';
 import { containsText, fetchPage, type Page, type PageRequest } from './list-queries.js';
 
 export type SoftwareRow = Selectable<SoftwareTable>;
@@ -17,52 +18,16 @@ export interface SoftwareFilter {
 export class SoftwareRepository {
   readonly #db: Kysely<Database>;
 
+  /** The machines each product is installed on, and its CVEs. */
+  readonly links: CatalogLinksRepository;
+
   constructor(db: Kysely<Database>) {
     this.#db = db;
+    this.links = new CatalogLinksRepository(db, 'software', { table: 'software', key: 'software_id' });
   }
 
-  /** One product and the machines it is on now, replacing what was stored of it, as one transaction. */
-  async store(row: Insertable<SoftwareTable>, machineIds: readonly string[]): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
-      await upsertRows(trx, 'software', [row], ['integration_id', 'software_id']);
-      await trx
-        .deleteFrom('software_machines')
-        .where('integration_id', '=', row.integration_id)
-        .where('software_id', '=', row.software_id)
-        .execute();
-      const distinct = [...new Set(machineIds)];
-      for (let i = 0; i < distinct.length; i += upsertChunkRows)
-        await trx
-          .insertInto('software_machines')
-          .values(
-            distinct.slice(i, i + upsertChunkRows).map((machineId) => ({
-              integration_id: row.integration_id,
-              software_id: row.software_id,
-              machine_id: machineId,
-            })),
-          )
-          .execute();
-    });
-  }
-
-  /** After a complete run: products Defender no longer lists are gone, with their machines. */
-  async removeUnseen(integrationId: string, runId: number): Promise<number> {
-    const unseen = this.#db
-      .selectFrom('software')
-      .select('software_id')
-      .where('integration_id', '=', integrationId)
-      .where('run_id', '<>', runId);
-    await this.#db
-      .deleteFrom('software_machines')
-      .where('integration_id', '=', integrationId)
-      .where('software_id', 'in', unseen)
-      .execute();
-    const removed = await this.#db
-      .deleteFrom('software')
-      .where('integration_id', '=', integrationId)
-      .where('run_id', '<>', runId)
-      .executeTakeFirst();
-    return Number(removed.numDeletedRows);
+  async upsert(row: Insertable<SoftwareTable>): Promise<void> {
+    await upsertRows(this.#db, 'software', [row], ['integration_id', 'software_id']);
   }
 
   /** Most exposed first. */
@@ -96,36 +61,5 @@ export class SoftwareRepository {
     let query = this.#db.selectFrom('software').selectAll().where('software_id', '=', softwareId);
     if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
     return query.orderBy('integration_id').executeTakeFirst();
-  }
-
-  /** The endpoints a product is installed on, by DNS name; machines the hub has no endpoint for are left out. */
-  endpoints(
-    integrationId: string,
-    softwareId: string,
-    page: PageRequest,
-  ): Promise<
-    Page<{ id: number; machineId: string; computerDnsName: string | null; osPlatform: string | null }>
-  > {
-    const query = this.#db
-      .selectFrom('software_machines as sm')
-      .innerJoin('endpoints as e', (join) =>
-        join.onRef('e.integration_id', '=', 'sm.integration_id').onRef('e.machine_id', '=', 'sm.machine_id'),
-      )
-      .where('sm.integration_id', '=', integrationId)
-      .where('sm.software_id', '=', softwareId);
-    return fetchPage(
-      page,
-      query
-        .select([
-          'e.id',
-          'e.machine_id as machineId',
-          'e.computer_dns_name as computerDnsName',
-          'e.os_platform as osPlatform',
-        ])
-        .orderBy('e.computer_dns_name')
-        .orderBy('e.id'),
-      query.select((eb) => eb.fn.countAll<number>().as('total')),
-      (rows) => rows,
-    );
   }
 }

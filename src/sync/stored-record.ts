@@ -13,3 +13,8 @@ export function isTimestamp(value: unknown): value is { raw: string; date: Date 
 export function storedRecordJson(record: unknown): string {
   return JSON.stringify(record, (_key, value: unknown) => (isTimestamp(value) ? value.raw : value));
 }
+
+/** A Defender boolean as the store's 0/1 integer column; null stays null. */
+export function storedFlag(value: boolean | null | undefined): number | null {
+  return value == null ? null : value ? 1 : 0;
+}

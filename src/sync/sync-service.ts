@@ -11,6 +11,7 @@ import { runnerAlive, thisRunner } from './run-owner.js';
 import { machinesDataset } from './datasets/machines.js';
 import { machineActionsDataset } from './datasets/machine-actions.js';
 import { softwareDataset } from './datasets/software.js';
+import { recommendationsDataset } from './datasets/recommendations.js';
 import { findingsDataset } from './datasets/findings.js';
 import { vulnerabilitiesDataset } from './datasets/vulnerabilities.js';
 import { alertsDataset, incidentsDataset } from './datasets/activity.js';
@@ -24,6 +25,7 @@ export const datasets: readonly Dataset[] = [
   incidentsDataset,
   machineActionsDataset,
   softwareDataset,
+  recommendationsDataset,
 ];
 
 export interface SyncOptions {

@@ -45,6 +45,10 @@ function integration(
   };
 }
 
+const allImportsOff = Object.fromEntries(
+  Object.keys(importsSchema.shape).map((name) => [name, false]),
+) as Partial<Imports>;
+
 /** A finished run that started `m` minutes ago and took a minute (or is still running). */
 function run(m: number, status: LastRun['status'] = 'succeeded'): LastRun {
   return {
@@ -69,6 +73,7 @@ function allRan(m: number, change: LastRuns = {}): LastRuns {
     incidents: run(m),
     machineActions: run(m),
     software: run(m),
+    recommendations: run(m),
     ...change,
   };
 }
@@ -85,26 +90,16 @@ describe('plannedDatasets', () => {
       'incidents',
       'machineActions',
       'software',
+      'recommendations',
     ]);
     expect(plannedDatasets(integration({ imports: { vulnerabilities: false, incidents: false } }))).toEqual([
       'machines',
       'alerts',
       'machineActions',
       'software',
+      'recommendations',
     ]);
-    expect(
-      plannedDatasets(
-        integration({
-          imports: {
-            assets: false,
-            vulnerabilities: false,
-            alerts: false,
-            incidents: false,
-            software: false,
-          },
-        }),
-      ),
-    ).toEqual([]);
+    expect(plannedDatasets(integration({ imports: allImportsOff }))).toEqual([]);
   });
 });
 
@@ -129,6 +124,7 @@ describe('dueFor', () => {
         'incidents',
         'machineActions',
         'software',
+        'recommendations',
       ],
       reason: 'first sync',
     });
@@ -139,6 +135,7 @@ describe('dueFor', () => {
       'incidents',
       'machineActions',
       'software',
+      'recommendations',
     ]);
   });
 
@@ -151,6 +148,7 @@ describe('dueFor', () => {
       'incidents',
       'machineActions',
       'software',
+      'recommendations',
     ]);
   });
 
@@ -166,15 +164,14 @@ describe('dueFor', () => {
         'incidents',
         'machineActions',
         'software',
+        'recommendations',
       ],
       reason: 'enabled',
     });
   });
 
   it('should run nothing when every import is switched off', () => {
-    const off = integration({
-      imports: { assets: false, vulnerabilities: false, alerts: false, incidents: false, software: false },
-    });
+    const off = integration({ imports: allImportsOff });
     expect(dueFor(off, {}, now)).toBeUndefined();
     expect(dueFor(off, {}, now, { fullSyncRequested: true })).toBeUndefined();
   });
@@ -221,6 +218,7 @@ describe('dueFor', () => {
       'incidents',
       'machineActions',
       'software',
+      'recommendations',
     ]);
   });
 
@@ -304,7 +302,7 @@ describe('dueFor', () => {
     });
 
     it('should keep the machines interval when the machines import is off', () => {
-      const i = integration({ imports: { assets: false, software: false } });
+      const i = integration({ imports: { assets: false, software: false, recommendations: false } });
       expect(
         due(i, { findings: run(59), alerts: run(1), incidents: run(1), vulnerabilities: run(1) }),
       ).toEqual([]);
@@ -322,6 +320,7 @@ describe('dueFor', () => {
       'incidents',
       'machineActions',
       'software',
+      'recommendations',
     ]);
     // After machines ran in this pass, findings follow; machines do not come round again.
     const afterMachines = allRan(2000, {
@@ -334,6 +333,7 @@ describe('dueFor', () => {
       'incidents',
       'machineActions',
       'software',
+      'recommendations',
     ]);
     // A full sync already done in this pass is not offered again.
     const all = new Set(plannedDatasets(integration()));

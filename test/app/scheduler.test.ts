@@ -42,7 +42,16 @@ function testClock(): { now: () => Date; advanceMinutes: (m: number) => void } {
   };
 }
 
-const all = ['machines', 'vulnerabilities', 'findings', 'alerts', 'incidents', 'machineActions', 'software'];
+const all = [
+  'machines',
+  'vulnerabilities',
+  'findings',
+  'alerts',
+  'incidents',
+  'machineActions',
+  'software',
+  'recommendations',
+];
 
 describe('Scheduler on SQLite', () => {
   it('should run a first full sync, then each dataset on its schedule, findings right after machines', async () => {
@@ -180,6 +189,7 @@ describe('Scheduler on PostgreSQL', () => {
         'incidents',
         'machineActions',
         'software',
+        'recommendations',
       ]);
       expect(first.every((j) => (JSON.parse(j.options) as { full: boolean }).full)).toBe(true);
       expect(await hub.repos.syncRuns.latest(integration.id, 'machines')).toBeUndefined();
@@ -187,11 +197,11 @@ describe('Scheduler on PostgreSQL', () => {
       // Asking again while they wait queues nothing twice.
       await scheduler.tick();
       await scheduler.idle();
-      expect(await queue.pending()).toBe(6);
+      expect(await queue.pending()).toBe(7);
 
       const worker = new SyncWorker(queue, hub.sync);
-      // The six queued, and findings, queued after the machines run.
-      expect(await worker.drain()).toBe(7);
+      // The seven queued, and findings, queued after the machines run.
+      expect(await worker.drain()).toBe(8);
       await scheduler.tick();
       await scheduler.idle();
       expect(await queue.pending()).toBe(0);

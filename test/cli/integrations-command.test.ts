@@ -70,6 +70,7 @@ describe.concurrent('defender-hub integrations', () => {
       incidents: null,
       machineActions: null,
       software: null,
+      recommendations: null,
     });
     const table = await cli(['integrations', 'list']);
     expect(table.stdout).toMatch(/^ID\s+NAME\s+PRODUCT\s+TENANT\s+ENABLED\s+MACHINES/m);

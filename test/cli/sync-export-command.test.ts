@@ -90,6 +90,7 @@ describe.concurrent('defender-hub sync and export', () => {
         ['incidents', 'succeeded'],
         ['machineActions', 'succeeded'],
         ['software', 'succeeded'],
+        ['recommendations', 'succeeded'],
       ]);
       const machines = runs[0]!;
       expect(machines.recordsIn).toBe(40);

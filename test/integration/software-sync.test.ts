@@ -1,20 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
-import { simGet, useSimulator } from '../support/simulator.js';
+import { perItemRoutes, simGet, useSimulator } from '../support/simulator.js';
 import { allPages, simulatorSettings, useApi } from '../server/api-harness.js';
-import type { SimulatorStats } from '../../src/simulator/index.js';
 
 interface SoftwareItem {
   id: string;
+  impactScore: number | null;
   installedMachines: number | null;
   exposedMachines: number | null;
   endOfSupportStatus: string | null;
 }
 interface TruthSoftware {
   id: string;
+  impactScore: number;
   installedMachines: number;
   exposedMachines: number;
   endOfSupportStatus: string | null;
+}
+
+interface TruthFinding {
+  cveId: string | null;
+  softwareVendor: string;
+  softwareName: string;
 }
 
 describe.each(dialects)('software inventory on %s', (dialect) => {
@@ -30,9 +37,19 @@ describe.each(dialects)('software inventory on %s', (dialect) => {
     const truth = await simGet<TruthSoftware[]>(sim, '/_sim/truth/software');
     const stored = await allPages<SoftwareItem>(api, '/api/v1/software');
     expect(
-      new Map(stored.map((s) => [s.id, [s.installedMachines, s.exposedMachines, s.endOfSupportStatus]])),
+      new Map(
+        stored.map((s) => [
+          s.id,
+          [s.installedMachines, s.exposedMachines, s.impactScore, s.endOfSupportStatus],
+        ]),
+      ),
     ).toEqual(
-      new Map(truth.map((t) => [t.id, [t.installedMachines, t.exposedMachines, t.endOfSupportStatus]])),
+      new Map(
+        truth.map((t) => [
+          t.id,
+          [t.installedMachines, t.exposedMachines, t.impactScore, t.endOfSupportStatus],
+        ]),
+      ),
     );
 
     // Devices by software: the truth's machines that are hub endpoints (mobile and IoT devices are not).
@@ -56,6 +73,27 @@ describe.each(dialects)('software inventory on %s', (dialect) => {
           .sort(),
       );
     }
+    // Vulnerabilities by software: the CVEs the truth has open on any machine, product by product.
+    const cves = new Map<string, Set<string>>();
+    for (const machine of await simGet<{ id: string }[]>(sim, '/_sim/truth/machines'))
+      for (const f of await simGet<TruthFinding[]>(
+        sim,
+        `/_sim/truth/findings?machineId=${encodeURIComponent(machine.id)}`,
+      )) {
+        if (f.cveId === null) continue;
+        const id = `${f.softwareVendor}-_-${f.softwareName}`;
+        cves.set(id, (cves.get(id) ?? new Set()).add(f.cveId));
+      }
+    for (const product of truth) {
+      const listed = await allPages<{ cveId: string; description: string | null }>(
+        api,
+        `/api/v1/software/${encodeURIComponent(product.id)}/vulnerabilities`,
+      );
+      expect(listed.map((v) => v.cveId)).toEqual([...(cves.get(product.id) ?? [])].sort());
+      expect(listed.filter((v) => v.description === null)).toEqual([]);
+    }
+    expect([...cves.values()].some((set) => set.size > 1)).toBe(true);
+
     const endOfSupport = await allPages<SoftwareItem>(api, '/api/v1/software?endOfSupport=true');
     expect(endOfSupport.map((s) => s.id).sort()).toEqual(
       truth
@@ -65,14 +103,9 @@ describe.each(dialects)('software inventory on %s', (dialect) => {
     );
     expect((await api.call('GET', '/api/v1/software/nobody-_-nothing')).status).toBe(404);
 
-    // The calls a full sync made: per product at most, never per machine.
-    expect(run!.api_calls).toBe(1 + truth.length);
+    // The calls a full sync made: two per product (its machines, its CVEs; one page each here), never per machine.
+    expect(run!.api_calls).toBe(1 + 2 * truth.length);
     expect(truth.length).toBeLessThan(machines / 2);
-    const stats = await simGet<SimulatorStats>(sim, '/_sim/stats');
-    // Defender and Graph routes that name one item (token and truth routes aside).
-    const perItem = Object.keys(stats.requests.byRoute).filter(
-      (route) => /^[A-Z]+ \/(api|v1\.0)\//.test(route) && route.includes('{'),
-    );
-    expect(perItem.filter((route) => !route.startsWith('GET /api/Software/{id}/'))).toEqual([]);
+    expect(await perItemRoutes(sim)).toEqual([]);
   });
 });

@@ -64,6 +64,7 @@ describe.each(dialects)('sync on %s', (dialect) => {
       ['incidents', 'succeeded'],
       ['machineActions', 'succeeded'],
       ['software', 'succeeded'],
+      ['recommendations', 'succeeded'],
     ]);
     const [machines, vulnerabilities, findings, alerts, incidents, machineActions] = runs;
     expect(machines!.records_in).toBe(truth.machines);

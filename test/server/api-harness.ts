@@ -10,8 +10,9 @@ import { buildServer } from '../../src/server/build-server.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { postgresUrl, type TestDialect } from '../support/stores.js';
 import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
+import type { RetryOptions } from '../../src/defender/retry-policy.js';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** An answer, its JSON body typed as the caller expects it. */
 export interface Answer<T> {
@@ -32,7 +33,10 @@ export interface TestApi {
  * A hub opened the way the CLI opens it (openHub over a fresh SQLite file or PostgreSQL schema) and the server
  * built on it, torn down after the test file.
  */
-export async function useApi(dialect: TestDialect): Promise<TestApi> {
+export async function useApi(
+  dialect: TestDialect,
+  options: { retry?: Partial<RetryOptions> } = {},
+): Promise<TestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dh-api-'));
   let databaseUrl = `sqlite:${join(dataDir, 'hub.db')}`;
   let schema: string | undefined;
@@ -52,7 +56,7 @@ export async function useApi(dialect: TestDialect): Promise<TestApi> {
     },
     {
       // Quick retries: tests that break the service on purpose should not wait minutes of back-off.
-      tuning: { retry: { maxAttempts: 3, baseDelayMs: 20 } },
+      tuning: { retry: { maxAttempts: 3, baseDelayMs: 20, ...options.retry } },
       // Actions are tracked against the simulator's clock, which tests move on: poll often.
       actions: { pollIntervalMs: 20, maxPollIntervalMs: 200 },
       ...(schema === undefined ? {} : { schema }),

@@ -161,6 +161,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
       ['incidents', 'succeeded'],
       ['machineActions', 'succeeded'],
       ['software', 'succeeded'],
+      ['recommendations', 'succeeded'],
     ]);
     expect(body.runs[0]!.skippedReasons).toHaveProperty(['mobile or IoT platform']);
     const db = api.hub.store.db;
@@ -567,6 +568,16 @@ describe.each(dialects)('data API on %s', (dialect) => {
         'POST /api/v1/actions/bulk',
         'POST /api/v1/actions/{id}/cancel',
         'POST /api/v1/hunting/query',
+        'GET /api/v1/software',
+        'GET /api/v1/software/{id}',
+        'GET /api/v1/software/{id}/endpoints',
+        'GET /api/v1/software/{id}/vulnerabilities',
+        'GET /api/v1/recommendations',
+        'GET /api/v1/recommendations/{id}',
+        'GET /api/v1/recommendations/{id}/endpoints',
+        'GET /api/v1/endpoints/{id}/recommendations',
+        'GET /api/v1/exposure-score',
+        'GET /api/v1/exposure-score/history',
       ]),
     );
     expect(JSON.stringify(body.paths['/api/v1/integrations'])).toContain('clientSecret');

@@ -87,6 +87,7 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
       alerts: true,
       incidents: false,
       software: true,
+      recommendations: true,
     });
     expect(body.credential.setAt >= created.credential.setAt).toBe(true);
     const row = await api.hub.repos.integrations.find(created.id);

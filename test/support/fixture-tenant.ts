@@ -278,7 +278,8 @@ export async function useFixtureTenant(authority: RunningSimulator): Promise<Fix
 
 /**
  * The integration a user would enter for this tenant: the simulator's sign-in (authority, tenant, app, secret),
- * this server as the Defender API and Graph, and both CAs trusted (one PEM bundle).
+ * this server as the Defender API and Graph, and both CAs trusted (one PEM bundle). Recommendations are not
+ * imported: the documentation publishes no example payloads of them.
  */
 export function fixtureTenantSettings(
   tenant: FixtureTenant,
@@ -290,5 +291,6 @@ export function fixtureTenantSettings(
     apiBaseUrl: tenant.url,
     graphBaseUrl: tenant.url,
     caPem: `${authority.caPem.trim()}\n${tenant.caPem.trim()}\n`,
+    imports: { recommendations: false },
   };
 }

@@ -1,5 +1,10 @@
 import { afterAll } from 'vitest';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import {
+  startSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+  type SimulatorStats,
+} from '../../src/simulator/index.js';
 import {
   createDefenderClient,
   type DefenderClient,
@@ -39,6 +44,21 @@ export function clientFor(
   const client = createDefenderClient(simulatorConfig(sim, change), options);
   afterAll(() => client.close());
   return client;
+}
+
+/**
+ * The Defender and Graph routes the simulator served that name one item, other than a software product's or a
+ * recommendation's device list (one call per item of a catalog): what a sync must never call per machine.
+ */
+export async function perItemRoutes(sim: RunningSimulator): Promise<string[]> {
+  const stats = await simGet<SimulatorStats>(sim, '/_sim/stats');
+  return Object.keys(stats.requests.byRoute).filter(
+    (route) =>
+      /^[A-Z]+ \/(api|v1\.0)\//.test(route) &&
+      route.includes('{') &&
+      !route.startsWith('GET /api/Software/{id}/') &&
+      !route.startsWith('GET /api/recommendations/{id}/'),
+  );
 }
 
 /** GET a `/_sim/*` route as JSON (no token needed). */

@@ -192,13 +192,14 @@ function parseJson(text: string, url: string): unknown {
   }
 }
 
+/** The service's wait hint as a sentence, or nothing when it gave none. */
+function freesUp(retryAfterMs: number | undefined): string {
+  return retryAfterMs === undefined ? '' : ` It frees up in about ${Math.ceil(retryAfterMs / 1000)} s.`;
+}
+
 function cpuQuotaError(error: DefenderApiError): HuntingQuotaError {
-  const wait =
-    error.retryAfterMs === undefined
-      ? ''
-      : ` It frees up in about ${Math.ceil(error.retryAfterMs / 1000)} s.`;
   return new HuntingQuotaError(
-    `Advanced hunting's CPU quota for this tenant is used up (HTTP 429: ${error.apiMessage ?? 'no details'}).${wait} ` +
+    `Advanced hunting's CPU quota for this tenant is used up (HTTP 429: ${error.apiMessage ?? 'no details'}).${freesUp(error.retryAfterMs)} ` +
       'Wait, then run narrower queries (filter early, summarize or take fewer rows).',
     {
       quota: 'cpu',
@@ -214,10 +215,12 @@ function cpuQuotaError(error: DefenderApiError): HuntingQuotaError {
 /** The retry policy's final error, in hunting's own terms where it has them. */
 function huntingError(error: unknown): unknown {
   if (error instanceof DefenderError && error.code === DefenderErrorCode.Throttled) {
+    // The retry policy gives up when the wait asked for is longer than it may wait; the last 429 says how long.
+    const retryAfterMs = error.cause instanceof DefenderApiError ? error.cause.retryAfterMs : undefined;
     return new HuntingQuotaError(
-      'Advanced hunting kept answering "too many requests" (45 queries a minute, 1,500 an hour per tenant). ' +
-        'Run fewer queries, or wait a minute and run it again.',
-      { quota: 'calls', status: 429, cause: error },
+      'Advanced hunting answered "too many requests": the tenant\'s 45 queries a minute (1,500 an hour) are used up.' +
+        `${freesUp(retryAfterMs)} Run fewer queries, or wait a minute and run it again.`,
+      { quota: 'calls', status: 429, cause: error, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
     );
   }
   if (!(error instanceof DefenderApiError) || error.status !== 400) return error;

@@ -1,9 +1,18 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { errorResponses, pageOf, pageQuery, queryFlag, textIdParams } from '../schemas/common.js';
+import {
+  errorResponses,
+  integrationQuery,
+  pageOf,
+  pageQuery,
+  queryFlag,
+  textIdParams,
+} from '../schemas/common.js';
+import { flag } from '../../store/list-queries.js';
 import type { SoftwareRow } from '../../store/software-repository.js';
 import { found } from '../not-found.js';
+import { endpointRefBody } from '../schemas/endpoint.js';
 
 const tags = ['software'];
 
@@ -27,7 +36,6 @@ const softwareBody = z.object({
 });
 
 function toBody(row: SoftwareRow): z.output<typeof softwareBody> {
-  const flag = (value: number | null): boolean | null => (value === null ? null : value === 1);
   return {
     id: row.software_id,
     integrationId: row.integration_id,
@@ -45,17 +53,13 @@ function toBody(row: SoftwareRow): z.output<typeof softwareBody> {
   };
 }
 
-const integrationQuery = z
-  .string()
-  .trim()
-  .min(1)
-  .optional()
-  .describe('Integration id (the first that has it by default).');
 const notFound = (id: string): string => `No software ${id}; list it with GET /api/v1/software.`;
 
 /** The software inventory and the endpoints each product is installed on. */
 export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
   const { software } = hub.repos;
+  const product = async (id: string, integration: string | undefined): Promise<SoftwareRow> =>
+    found(await software.get(id, integration), 'SOFTWARE_NOT_FOUND', notFound(id));
 
   app.get(
     '/software',
@@ -91,14 +95,7 @@ export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         response: { 200: softwareBody, ...errorResponses(400, 404) },
       },
     },
-    async (request) =>
-      toBody(
-        found(
-          await software.get(request.params.id, request.query.integration),
-          'SOFTWARE_NOT_FOUND',
-          notFound(request.params.id),
-        ),
-      ),
+    async (request) => toBody(await product(request.params.id, request.query.integration)),
   );
 
   app.get(
@@ -110,12 +107,33 @@ export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         params: textIdParams,
         querystring: pageQuery.extend({ integration: integrationQuery }).strict(),
         response: {
+          200: pageOf(endpointRefBody),
+          ...errorResponses(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { integration, ...page } = request.query;
+      const row = await product(request.params.id, integration);
+      return software.links.endpoints(row.integration_id, row.software_id, page);
+    },
+  );
+
+  app.get(
+    '/software/:id/vulnerabilities',
+    {
+      schema: {
+        tags,
+        summary: "A product's CVEs, as Defender lists them, described from the CVE catalog",
+        params: textIdParams,
+        querystring: pageQuery.extend({ integration: integrationQuery }).strict(),
+        response: {
           200: pageOf(
             z.object({
-              id: z.number().int(),
-              machineId: z.string(),
-              computerDnsName: z.string().nullable(),
-              osPlatform: z.string().nullable(),
+              cveId: z.string(),
+              severity: z.string().nullable(),
+              cvssV3: z.number().nullable(),
+              description: z.string().nullable().describe('Null when the CVE catalog does not hold it yet.'),
             }),
           ),
           ...errorResponses(400, 404),
@@ -124,12 +142,8 @@ export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
     async (request) => {
       const { integration, ...page } = request.query;
-      const product = found(
-        await software.get(request.params.id, integration),
-        'SOFTWARE_NOT_FOUND',
-        notFound(request.params.id),
-      );
-      return software.endpoints(product.integration_id, product.software_id, page);
+      const row = await product(request.params.id, integration);
+      return software.links.vulnerabilities(row.integration_id, row.software_id, page);
     },
   );
 

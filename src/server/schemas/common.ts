@@ -41,7 +41,7 @@ export const errorBody = z
 export type ErrorBody = z.output<typeof errorBody>;
 
 /** The error answers a route can give, for its OpenAPI description. */
-export function errorResponses<S extends 400 | 404 | 409 | 502>(
+export function errorResponses<S extends 400 | 404 | 409 | 502 | 503>(
   ...statuses: S[]
 ): Record<S, typeof errorBody> {
   return Object.fromEntries(statuses.map((s) => [s, errorBody])) as Record<S, typeof errorBody>;
@@ -49,6 +49,14 @@ export function errorResponses<S extends 400 | 404 | 409 | 502>(
 
 /** `:id` of a row whose key is a hub-assigned number. */
 export const numericIdParams = z.object({ id: z.coerce.number().int().positive() });
+
+/** `?integration=` of a lookup by Defender's id, which two integrations may share. */
+export const integrationQuery = z
+  .string()
+  .trim()
+  .min(1)
+  .optional()
+  .describe('Integration id (the first that has it by default).');
 
 /** `:id` of a row whose key is text (an integration id, a Defender alert id, …). */
 export const textIdParams = z.object({ id: z.string().min(1).max(200) });

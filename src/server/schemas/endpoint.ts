@@ -91,6 +91,24 @@ export const endpointDetailBody = endpointSummaryBody.extend({
       overviewUrl: z.string().describe("The device's page in the Defender portal."),
       riskScore: z.string().nullable().describe("Defender's riskScore as reported."),
       exposureLevel: z.string().nullable().describe("Defender's exposureLevel as reported."),
+      recommendations: z
+        .number()
+        .int()
+        .describe(
+          'Security recommendations that concern the device (GET /api/v1/endpoints/:id/recommendations).',
+        ),
+      exposureScore: z
+        .object({
+          organisation: z.number().nullable(),
+          deviceGroup: z
+            .number()
+            .nullable()
+            .describe("The score of the device's group, when Defender rates it."),
+          time: z.string().nullable().describe("Defender's time of the organisation's reading."),
+        })
+        .describe(
+          'The newest exposure score readings (0–100, lower is better); null before a recommendations sync.',
+        ),
     })
     .describe('The endpoint as Microsoft Defender sees it, with links into the Defender portal (per cloud).'),
   defenderRecord: z.unknown().describe('The Defender machine record as received.'),
@@ -142,4 +160,12 @@ export const softwareBody = z.object({
   exploitabilityLevel: z.string().nullable().describe("That row's exploitabilityLevel."),
   updateAvailable: z.boolean().nullable().describe("That row's securityUpdateAvailable."),
   defender: defenderMembers,
+});
+
+/** An endpoint as a list of devices (by software, by recommendation) names it. */
+export const endpointRefBody = z.object({
+  id: z.number().int().describe("The endpoint's hub id (GET /api/v1/endpoints/:id)."),
+  machineId: z.string(),
+  computerDnsName: z.string().nullable(),
+  osPlatform: z.string().nullable(),
 });

@@ -1,0 +1,56 @@
+import type { Batch } from '../defender/index.js';
+import type { CatalogLinksRepository } from '../store/catalog-links-repository.js';
+import type { CatalogLinkKind } from '../store/schema.js';
+import { removalVerdict, type DatasetContext, type DatasetOutcome } from './dataset.js';
+
+/** One kind of an item's links and the Defender list that names them (one call per item and page). */
+export interface CatalogTargets {
+  readonly kind: CatalogLinkKind;
+  read(itemId: string): AsyncIterable<Batch<{ readonly id: string }>>;
+}
+
+/** A Defender catalog whose items each list their machines and possibly more (software, recommendations). */
+export interface CatalogSource<T extends { readonly id: string }> {
+  readonly items: AsyncIterable<Batch<T>>;
+  readonly targets: readonly CatalogTargets[];
+  /** Stores the item's own row, marked seen by this run. */
+  store(item: T): Promise<void>;
+  readonly links: CatalogLinksRepository;
+  /** The items, in words, for the removal note: "software products". */
+  readonly what: string;
+}
+
+/**
+ * Reads a catalog whole: every item, then each of its link lists page by page into the store, never one call
+ * per machine. After the last page, items Defender no longer lists are removed, within the removal bound.
+ */
+export async function syncCatalog<T extends { readonly id: string }>(
+  ctx: DatasetContext,
+  source: CatalogSource<T>,
+): Promise<DatasetOutcome> {
+  const { integration, counters, runId } = ctx;
+  for await (const batch of source.items) {
+    counters.read(batch);
+    for (const item of batch.items) {
+      await source.store(item);
+      for (const targets of source.targets)
+        for await (const page of targets.read(item.id)) {
+          for (const _ of page.rejected) counters.skip(`malformed ${targets.kind} reference`);
+          await source.links.link(
+            targets.kind,
+            integration.id,
+            item.id,
+            page.items.map((target) => target.id),
+            runId,
+          );
+        }
+      await source.links.prune(integration.id, item.id, runId);
+      counters.upserted++;
+    }
+    ctx.progress(counters);
+  }
+  const { unseen, total } = await source.links.unseenCount(integration.id, runId);
+  const verdict = removalVerdict(unseen, total, ctx.force, source.what);
+  if (verdict.allowed) counters.removed = await source.links.removeUnseen(integration.id, runId);
+  return { complete: true, completeness: `all pages read; ${verdict.note}` };
+}

@@ -1,0 +1,91 @@
+import type { Insertable } from 'kysely';
+import type { DefenderClient, ExposureScore, Recommendation } from '../../defender/index.js';
+import type { ExposureScoresTable, RecommendationsTable } from '../../store/schema.js';
+import { organisationScope } from '../../store/exposure-scores-repository.js';
+import type { RunCounters } from '../run-counters.js';
+import type { Dataset } from '../dataset.js';
+import { storedFlag, storedRecordJson } from '../stored-record.js';
+import { syncCatalog } from '../catalog-sync.js';
+
+function toRecommendationRow(
+  r: Recommendation,
+  integrationId: string,
+  runId: number,
+  now: string,
+): Insertable<RecommendationsTable> {
+  return {
+    integration_id: integrationId,
+    recommendation_id: r.id,
+    name: r.recommendationName ?? null,
+    product_name: r.productName ?? null,
+    vendor: r.vendor ?? null,
+    category: r.recommendationCategory ?? null,
+    remediation_type: r.remediationType ?? null,
+    status: r.status ?? null,
+    recommended_version: r.recommendedVersion ?? null,
+    severity_score: r.severityScore ?? null,
+    weaknesses: r.weaknesses ?? null,
+    public_exploit: storedFlag(r.publicExploit),
+    active_alert: storedFlag(r.activeAlert),
+    exposure_impact: r.exposureImpact ?? null,
+    config_score_impact: r.configScoreImpact ?? null,
+    total_machines: r.totalMachineCount ?? null,
+    exposed_machines: r.exposedMachinesCount ?? null,
+    exposed_critical_devices: r.exposedCriticalDevices ?? null,
+    raw: storedRecordJson(r),
+    run_id: runId,
+    updated_at: now,
+  };
+}
+
+function toScoreRow(score: ExposureScore, integrationId: string): Insertable<ExposureScoresTable> {
+  const group = score.rbacGroupId;
+  return {
+    integration_id: integrationId,
+    scope: group === null || group === undefined ? organisationScope : String(group),
+    rbac_group_name: score.rbacGroupName ?? null,
+    score: score.score,
+    time_raw: score.time.raw,
+    time_at: score.time.date.toISOString(),
+  };
+}
+
+/** The organisation's score and every device group's, as one list of rows. */
+async function readScores(
+  client: DefenderClient,
+  integrationId: string,
+  counters: RunCounters,
+  signal: { signal?: AbortSignal },
+): Promise<Insertable<ExposureScoresTable>[]> {
+  const rows = [toScoreRow(await client.recommendations.exposureScore(signal.signal), integrationId)];
+  for await (const batch of client.recommendations.exposureScoreByMachineGroups(signal)) {
+    counters.read(batch);
+    for (const score of batch.items) rows.push(toScoreRow(score, integrationId));
+  }
+  return rows;
+}
+
+/**
+ * Security recommendations (`/api/recommendations`), the devices each is about (one call per recommendation
+ * and page, never per machine), then the exposure score of the organisation and of each device group, kept as
+ * readings over time. Recommendations Defender no longer lists are removed after a complete run.
+ */
+export const recommendationsDataset: Dataset = {
+  name: 'recommendations',
+  enabled: (integration) => integration.imports.recommendations,
+  async run(ctx) {
+    const { integration, client, repos, runId, counters } = ctx;
+    const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
+    const outcome = await syncCatalog(ctx, {
+      items: client.recommendations.list(signal),
+      targets: [{ kind: 'machine', read: (id) => client.recommendations.machineReferences(id, signal) }],
+      store: (r) =>
+        repos.recommendations.upsert(toRecommendationRow(r, integration.id, runId, new Date().toISOString())),
+      links: repos.recommendations.links,
+      what: 'recommendations',
+    });
+    // A device group count is small (hundreds at most): its readings are stored together.
+    await repos.exposureScores.record(await readScores(client, integration.id, counters, signal));
+    return outcome;
+  },
+};
