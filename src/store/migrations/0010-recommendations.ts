@@ -23,7 +23,13 @@ export function up(dialect: Dialect) {
       .addColumn('item_id', 'text', (c) => c.notNull())
       .addColumn('target_id', 'text', (c) => c.notNull())
       .addColumn('run_id', 'integer', (c) => c.notNull())
-      .addPrimaryKeyConstraint('catalog_links_pk', ['integration_id', 'catalog', 'item_id', 'kind', 'target_id'])
+      .addPrimaryKeyConstraint('catalog_links_pk', [
+        'integration_id',
+        'catalog',
+        'item_id',
+        'kind',
+        'target_id',
+      ])
       .execute();
     await db.schema
       .createIndex('catalog_links_target')
