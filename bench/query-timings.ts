@@ -13,9 +13,13 @@ function percentile(values: readonly number[], share: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
 }
 
-async function timed(app: FastifyInstance, url: string): Promise<{ ms: number; total: number }> {
+async function timed(
+  app: FastifyInstance,
+  url: string,
+  token: string,
+): Promise<{ ms: number; total: number }> {
   const started = performance.now();
-  const response = await app.inject({ method: 'GET', url });
+  const response = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
   const ms = performance.now() - started;
   if (response.statusCode !== 200)
     throw new Error(`${url} answered ${response.statusCode}: ${response.body}`);
@@ -28,15 +32,18 @@ async function timed(app: FastifyInstance, url: string): Promise<{ ms: number; t
  */
 export async function queryTimings(hub: Hub): Promise<void> {
   const app = await buildServer(hub);
+  // Timed as a script calls the API: with a token, authenticated on every request.
+  await hub.auth.ensureFirstAdmin(undefined);
+  const token = await hub.auth.issueAdminToken('bench');
   try {
     const levels = ['Critical', 'High', 'Medium', 'Low', 'None'];
     // A few requests first, so the figures are of a running server, not of its first compilations.
-    for (const level of levels) await timed(app, `/api/v1/endpoints?riskLevel=${level}`);
+    for (const level of levels) await timed(app, `/api/v1/endpoints?riskLevel=${level}`, token);
     const list: number[] = [];
     for (let i = 0; i < 100; i++) {
       const level = levels[i % levels.length] ?? 'High';
       list.push(
-        (await timed(app, `/api/v1/endpoints?riskLevel=${level}&page=${1 + (i % 4)}&pageSize=50`)).ms,
+        (await timed(app, `/api/v1/endpoints?riskLevel=${level}&page=${1 + (i % 4)}&pageSize=50`, token)).ms,
       );
     }
     console.log(
@@ -47,7 +54,7 @@ export async function queryTimings(hub: Hub): Promise<void> {
       const runs = [];
       try {
         for (let r = 0; r < 5; r++)
-          runs.push(await timed(app, `/api/v1/patch-strategies/${id}/matches?pageSize=50`));
+          runs.push(await timed(app, `/api/v1/patch-strategies/${id}/matches?pageSize=50`, token));
       } finally {
         await hub.strategies.remove(id);
       }

@@ -1,4 +1,6 @@
 import { HubError } from '../errors.js';
+import { roleAllows, type Role } from '../domain/roles.js';
+import { roleTooLow } from '../auth/auth-errors.js';
 import { parseInput } from '../parse-input.js';
 import {
   ActionAlreadyInProgressError,
@@ -52,6 +54,18 @@ export interface ActionServiceOptions {
   readonly maxPollIntervalMs?: number;
 }
 
+/** Who asks for an action, as recorded with it, and the role they hold. */
+export interface Requester {
+  readonly name: string;
+  readonly role: Role;
+}
+
+/** Analysts scan, isolate and release; collecting an investigation package (forensics) is for admins. */
+function mayRequest(by: Requester, type: string): void {
+  if (type === 'collectInvestigationPackage' && !roleAllows(by.role, 'admin'))
+    throw roleTooLow('admin', by.role);
+}
+
 /**
  * Response actions: sends them to Defender with the guardrails (protected devices, dry runs, bulk caps),
  * records them with who asked, and tracks each to its final state in the background. "Already in progress" is
@@ -75,16 +89,20 @@ export class ActionService {
     return this.#options.bulkLimit;
   }
 
-  async request(endpointId: number, input: unknown, requestedBy: string): Promise<ActionOutcome> {
+  async request(endpointId: number, input: unknown, by: Requester): Promise<ActionOutcome> {
     const request = parseInput(actionRequestSchema, input);
+    mayRequest(by, request.type);
+    const requestedBy = by.name;
     const endpoint = (await this.#repos.endpoints.identities([endpointId])).get(endpointId);
     if (endpoint === undefined) throw new EndpointNotFoundError(endpointId);
     return this.#withClients((clientFor) => this.#send(endpoint, request, requestedBy, clientFor));
   }
 
   /** One comment for many endpoints, answered per endpoint: one refusal or failure never stops the others. */
-  async requestBulk(input: unknown, requestedBy: string): Promise<ActionOutcome[]> {
+  async requestBulk(input: unknown, by: Requester): Promise<ActionOutcome[]> {
     const { endpointIds, ...request } = parseInput(bulkActionRequestSchema, input);
+    mayRequest(by, request.type);
+    const requestedBy = by.name;
     const distinct = [...new Set(endpointIds)];
     if (distinct.length > this.#options.bulkLimit)
       throw new ActionRefusedError(
@@ -109,7 +127,8 @@ export class ActionService {
     });
   }
 
-  async cancel(actionId: string, input: unknown, requestedBy: string): Promise<ActionSummary> {
+  async cancel(actionId: string, input: unknown, by: Requester): Promise<ActionSummary> {
+    const requestedBy = by.name;
     const { comment } = parseInput(cancelRequestSchema, input);
     const stored = await this.#repos.machineActions.get(actionId);
     if (stored === undefined) throw new ActionNotFoundError(actionId);

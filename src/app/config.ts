@@ -41,6 +41,18 @@ const configSchema = z.object({
     .default(8080),
   HUB_SECRET_KEY: z.string().optional(),
   HUB_ADMIN_PASSWORD: z.string().optional(),
+  HUB_SESSION_IDLE_MINUTES: z.coerce
+    .number({ error: 'HUB_SESSION_IDLE_MINUTES must be a number of minutes.' })
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  HUB_SESSION_MAX_HOURS: z.coerce
+    .number({ error: 'HUB_SESSION_MAX_HOURS must be a number of hours.' })
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUB_SLA_DAYS: z
     .string()
@@ -61,6 +73,9 @@ export interface HubConfig {
   /** Never logged or printed. */
   readonly secretKey: string | undefined;
   readonly adminPassword: string | undefined;
+  /** UI sessions end after this many idle minutes, and this many hours after sign-in at the latest. */
+  readonly sessionIdleMinutes?: number;
+  readonly sessionMaxHours?: number;
   readonly logLevel: string;
   /** Days allowed to fix an open finding, per severity (HUB_SLA_DAYS); the defaults when absent. */
   readonly slaDays?: SlaDays | undefined;
@@ -84,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     port: c.PORT,
     secretKey: c.HUB_SECRET_KEY,
     adminPassword: c.HUB_ADMIN_PASSWORD,
+    sessionIdleMinutes: c.HUB_SESSION_IDLE_MINUTES,
+    sessionMaxHours: c.HUB_SESSION_MAX_HOURS,
     logLevel: c.LOG_LEVEL,
     slaDays: c.HUB_SLA_DAYS,
   });

@@ -6,7 +6,8 @@ import { ProfileService } from '../profiles/profile-service.js';
 import { StrategyService } from '../strategies/strategy-service.js';
 import { ActionService, type ActionServiceOptions } from '../actions/action-service.js';
 import { HuntingService } from '../hunting/hunting-service.js';
-import { SecretBox, loadMasterKey } from '../secrets/secret-box.js';
+import { SecretBox, openSecretBox } from '../secrets/secret-box.js';
+import { AuthService } from '../auth/auth-service.js';
 import type { DefenderClientTuning } from '../defender/config.js';
 import type { HubConfig } from './config.js';
 
@@ -21,6 +22,7 @@ export interface Hub {
   readonly sync: SyncService;
   readonly actions: ActionService;
   readonly hunting: HuntingService;
+  readonly auth: AuthService;
   close(): Promise<void>;
 }
 
@@ -37,13 +39,18 @@ export async function openHub(
     throw error;
   }
   const repos = createRepositories(store);
-  const secrets = new SecretBox(loadMasterKey({ secretKey: config.secretKey, dataDir: config.dataDir }));
+  const secrets = openSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
   const services = hubServices(repos, secrets, options.tuning, options.actions);
+  const auth = new AuthService(repos, {
+    ...(config.sessionIdleMinutes === undefined ? {} : { idleMinutes: config.sessionIdleMinutes }),
+    ...(config.sessionMaxHours === undefined ? {} : { maxHours: config.sessionMaxHours }),
+  });
   return {
     config,
     store,
     repos,
     ...services,
+    auth,
     close: async () => {
       // Tracking stops with the hub; the next machine actions sync brings the states up to date.
       await services.actions.settle({ stop: true });

@@ -65,7 +65,11 @@ export function integrationLines(
       ['product', i.product],
       ['tenant', i.tenantId],
       ['client id', i.clientId],
-      ['credential', `${i.credential.type}, set ${i.credential.setAt}`],
+      [
+        'credential',
+        `${i.credential.type}, set ${i.credential.setAt}, expires ${i.credential.expiresAt ?? 'unknown'}`,
+      ],
+      ...i.credential.warnings.map((w): [string, string] => [w.level, `${w.message} [${w.code}]`]),
       ['API', i.apiBaseUrl],
       ['authority', i.authorityHost ?? "the API cloud's default"],
       ['Graph', i.graphBaseUrl ?? "the API cloud's default"],

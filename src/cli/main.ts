@@ -7,17 +7,23 @@ import { huntCommand } from './commands/hunt.js';
 import { integrationsCommand } from './commands/integrations.js';
 import { migrateCommand } from './commands/migrate.js';
 import { profilesCommand } from './commands/profiles.js';
+import { secretsCommand } from './commands/secrets.js';
 import { serveCommand } from './commands/serve.js';
 import { simulatorCommand } from './commands/simulator.js';
 import { strategiesCommand } from './commands/strategies.js';
 import { syncCommand } from './commands/sync.js';
 import { workerCommand } from './commands/worker.js';
+import { usersCommand } from './commands/users.js';
 import { oneLine } from './output.js';
+import { noteCommand } from './cli-audit.js';
 
 const program = new Command('defender-hub')
   .description('Self-hosted hub for Microsoft Defender data, with a built-in Defender simulator')
   // Options after a command name are that command's: `hunt save --timespan` must not be read as `hunt --timespan`.
   .enablePositionalOptions()
+  .hook('preAction', (_program, command) => {
+    noteCommand(command);
+  })
   .addCommand(demoCommand())
   .addCommand(serveCommand())
   .addCommand(workerCommand())
@@ -29,6 +35,8 @@ const program = new Command('defender-hub')
   .addCommand(exportCommand())
   .addCommand(actionCommand())
   .addCommand(huntCommand())
+  .addCommand(usersCommand())
+  .addCommand(secretsCommand())
   .addCommand(simulatorCommand());
 
 /**

@@ -20,6 +20,7 @@ import { MachineActionsResource } from './resources/machine-actions.js';
 import { HuntingResource } from './resources/hunting.js';
 import { SoftwareResource } from './resources/software.js';
 import { RecommendationsResource } from './resources/recommendations.js';
+import { ApplicationsResource } from './resources/applications.js';
 
 export interface DefenderClientOptions {
   readonly tuning?: DefenderClientTuning;
@@ -49,6 +50,8 @@ export class DefenderClient {
   readonly hunting: HuntingResource;
   readonly software: SoftwareResource;
   readonly recommendations: RecommendationsResource;
+  /** The app registration's own credentials, for their expiry (Graph, Application.Read.All). */
+  readonly applications: ApplicationsResource;
   readonly #transport: Transport;
   readonly #tokens: TokenProvider;
   readonly #http: ApiHttp;
@@ -80,6 +83,12 @@ export class DefenderClient {
     this.hunting = new HuntingResource(this.#http, apiBaseUrl, graphBaseUrl, config.clientId);
     this.software = new SoftwareResource(this.#http, apiBaseUrl);
     this.recommendations = new RecommendationsResource(this.#http, apiBaseUrl);
+    this.applications = new ApplicationsResource(
+      this.#http,
+      graphBaseUrl,
+      config.clientId,
+      config.credential,
+    );
   }
 
   /** Calls made, by status, and retries: what a run reports. */

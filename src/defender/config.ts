@@ -3,6 +3,7 @@ import { DefenderError, DefenderErrorCode } from './errors.js';
 import { cloudOfApiBaseUrl, clouds, defaultApiBaseUrl } from './clouds.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { RateGovernorOptions } from './rate-governor.js';
+import { Secret } from '../secrets/secret.js';
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const domainName = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -85,10 +86,18 @@ function httpsOrHttpProxy() {
 
 export type DefenderClientConfigInput = z.input<typeof defenderClientConfigSchema>;
 
+/**
+ * The credential as the client keeps it: wrapped, so a logged or inspected config (or an error holding one)
+ * shows `[redacted]`; the value is revealed only where it is used (the token provider's credential).
+ */
+export type ResolvedCredential =
+  | { readonly type: 'secret'; readonly clientSecret: Secret }
+  | { readonly type: 'certificate'; readonly certificatePem: Secret };
+
 export interface ResolvedDefenderConfig {
   readonly tenantId: string;
   readonly clientId: string;
-  readonly credential: z.output<typeof credentialSchema>;
+  readonly credential: ResolvedCredential;
   readonly apiBaseUrl: string;
   readonly authorityHost: string;
   readonly graphBaseUrl: string;
@@ -131,7 +140,7 @@ export function resolveDefenderConfig(input: DefenderClientConfigInput): Resolve
   return Object.freeze({
     tenantId: config.tenantId,
     clientId: config.clientId,
-    credential: config.credential,
+    credential: wrapCredential(config.credential),
     apiBaseUrl: config.apiBaseUrl,
     authorityHost: config.authorityHost ?? cloud.authorityHost,
     graphBaseUrl: config.graphBaseUrl ?? cloud.graphBaseUrl,
@@ -141,4 +150,10 @@ export function resolveDefenderConfig(input: DefenderClientConfigInput): Resolve
     httpsProxy: config.httpsProxy,
     noProxy: config.noProxy,
   });
+}
+
+function wrapCredential(credential: z.output<typeof credentialSchema>): ResolvedCredential {
+  return credential.type === 'secret'
+    ? { type: 'secret', clientSecret: new Secret(credential.clientSecret) }
+    : { type: 'certificate', certificatePem: new Secret(credential.certificatePem) };
 }

@@ -62,6 +62,11 @@ export interface EntraErrorBody {
   readonly correlationId: string | undefined;
 }
 
+/** `(Entra AADSTS7000222; trace …, correlation …)`: what support asks for, appended to sign-in errors. */
+export function entraReference(entra: EntraErrorBody): string {
+  return `(Entra ${entra.aadsts.map((c) => `AADSTS${c}`).join(', ')}; trace ${entra.traceId ?? 'n/a'}, correlation ${entra.correlationId ?? 'n/a'})`;
+}
+
 export class DefenderAuthError extends DefenderError {
   readonly entra: EntraErrorBody | undefined;
 

@@ -29,3 +29,9 @@ export {
   type WaitOptions,
 } from './resources/response-actions.js';
 export type { HuntingColumn, HuntingResult, HuntingRunOptions } from './resources/hunting.js';
+export type { Application } from './schemas/application.js';
+export {
+  APPLICATION_READ_ROLE,
+  type CredentialInUse,
+  type CredentialLookup,
+} from './resources/applications.js';

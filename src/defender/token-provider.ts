@@ -1,6 +1,6 @@
 import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
 import type { ResolvedDefenderConfig } from './config.js';
-import { DefenderAuthError, DefenderErrorCode, type EntraErrorBody } from './errors.js';
+import { DefenderAuthError, DefenderErrorCode, entraReference, type EntraErrorBody } from './errors.js';
 import { entraErrorBodySchema } from './schemas/envelopes.js';
 import { isMicrosoftAuthorityHost } from './clouds.js';
 import { AzureHttpClient, type Transport } from './transport.js';
@@ -86,11 +86,11 @@ export class TokenProvider {
       retryOptions: { maxRetries: 2 },
     };
     return credential.type === 'secret'
-      ? new ClientSecretCredential(tenantId, clientId, credential.clientSecret, options)
+      ? new ClientSecretCredential(tenantId, clientId, credential.clientSecret.reveal(), options)
       : new ClientCertificateCredential(
           tenantId,
           clientId,
-          { certificate: credential.certificatePem },
+          { certificate: credential.certificatePem.reveal() },
           options,
         );
   }
@@ -111,14 +111,14 @@ export class TokenProvider {
   #fromEntra(entra: EntraErrorBody, status: number | undefined, cause: unknown): DefenderAuthError {
     const { tenantId, clientId, credential } = this.#config;
     const has = (code: number): boolean => entra.aadsts.includes(code);
-    const ids = ` (Entra ${entra.aadsts.map((c) => `AADSTS${c}`).join(', ')}; trace ${entra.traceId ?? 'n/a'}, correlation ${entra.correlationId ?? 'n/a'})`;
+    const ids = ` ${entraReference(entra)}`;
     const fail = (
       code: (typeof DefenderErrorCode)[keyof typeof DefenderErrorCode],
       message: string,
     ): DefenderAuthError => new DefenderAuthError(code, message + ids, { cause, entra, status });
 
     if (has(7000215)) {
-      if (credential.type === 'secret' && guid.test(credential.clientSecret)) {
+      if (credential.type === 'secret' && guid.test(credential.clientSecret.reveal())) {
         return fail(
           DefenderErrorCode.SecretIdInsteadOfValue,
           'The client secret looks like the secret\'s ID (a GUID), not its value. In the app registration\'s "Certificates & secrets", copy the Value column (shown only when the secret is created; create a new secret if it is hidden).',

@@ -9,6 +9,13 @@ import {
 import type { DefenderClientConfigInput } from '../defender/config.js';
 import type { createIntegrationSchema, Imports } from './integration-schema.js';
 import type { IntegrationService } from './integration-service.js';
+import {
+  checkAfterFailure,
+  readCredentialExpiry,
+  withExpiryDate,
+  type CredentialCheck,
+} from './credential-check.js';
+import { credentialWarnings, type CredentialType, type CredentialWarning } from './credential-health.js';
 
 /** Validated settings of an integration that is not saved (the output of `createIntegrationSchema`). */
 export type IntegrationSettings = z.output<typeof createIntegrationSchema>;
@@ -32,10 +39,26 @@ export interface FeaturePermission {
   granted: boolean;
 }
 
+/** The credential's health as the test found it; not a step, so an unknown expiry never fails the test. */
+export interface CredentialReport {
+  expiresAt: string | null;
+  checkedAt: string;
+  warnings: CredentialWarning[];
+}
+
 export interface ConnectionTestResult {
   ok: boolean;
   steps: ConnectionStep[];
   permissions: FeaturePermission[];
+  credential: CredentialReport;
+}
+
+export interface ConnectionTestOptions {
+  readonly signal?: AbortSignal;
+  /** The end date known from an earlier look: Entra's "expired" does not say since when. */
+  readonly knownExpiresAt?: string | null;
+  /** Called with the look at the credential's health, to keep it. */
+  readonly onCredentialCheck?: (check: CredentialCheck) => Promise<void>;
 }
 
 /** The roles each import needs, and which token carries them. */
@@ -54,34 +77,30 @@ export const stepSkippedCode = 'TEST_STEP_SKIPPED';
 
 /**
  * Tries an integration's connection the way a sync would use it: sign in (Defender, and Graph when alerts or
- * incidents are imported), then read the first records of every enabled import. Each step records the typed
- * error's code instead of throwing, so one answer shows everything that is wrong. Closes the client.
+ * incidents are imported), then read the first records of every enabled import, and when the credential
+ * expires. Each step records the typed error's code instead of throwing, so one answer shows everything that
+ * is wrong. Closes the client.
  */
 export async function testConnection(
   client: DefenderClient,
   imports: Imports,
-  options: { signal?: AbortSignal } = {},
+  options: ConnectionTestOptions = {},
 ): Promise<ConnectionTestResult> {
   const signal = options.signal;
+  const known = options.knownExpiresAt ?? null;
   const enabled = features.filter((f) => imports[f]);
   const audiences = [...new Set(enabled.map((f) => featureRoles[f].audience))];
   // The Defender sign-in is tried even with no import enabled: it is the one every later feature needs.
   if (!audiences.includes('defender')) audiences.unshift('defender');
   const granted = new Map<'defender' | 'graph', readonly string[]>();
   const steps: ConnectionStep[] = [];
+  let signInFailure: unknown;
+  let check: CredentialCheck;
   try {
     steps.push(
       await timed('token', async () => {
-        // Every audience is tried, so a Graph failure does not hide a working Defender sign-in.
-        let failure: Error | undefined;
-        for (const audience of audiences) {
-          try {
-            granted.set(audience, await client.grantedRoles(audience, signal));
-          } catch (error) {
-            failure ??= error instanceof Error ? error : new Error(String(error));
-          }
-        }
-        if (failure !== undefined) throw failure;
+        signInFailure = await signIn(client, audiences, granted, signal);
+        if (signInFailure !== undefined) throw withExpiryDate(signInFailure, known);
       }),
     );
     for (const feature of enabled) {
@@ -97,9 +116,15 @@ export async function testConnection(
       }
       steps.push(await timed(feature, () => probe(client, feature, signal)));
     }
+    // A failed sign-in would only fail again (and wait out an unreachable host again).
+    check =
+      signInFailure === undefined
+        ? await readCredentialExpiry(client, signal)
+        : checkAfterFailure(signInFailure);
   } finally {
     await client.close();
   }
+  await options.onCredentialCheck?.(check);
   return {
     ok: steps.every((s) => s.ok),
     steps,
@@ -108,6 +133,41 @@ export async function testConnection(
       const roles = granted.get(audience) ?? [];
       return { feature, needs: [...needs], granted: needs.some((role) => roles.includes(role)) };
     }),
+    credential: credentialReport(client.config.credential.type, check, known),
+  };
+}
+
+/**
+ * Signs in for every audience, so a Graph failure does not hide a working Defender sign-in; keeps the roles
+ * each token carries and returns the first failure.
+ */
+async function signIn(
+  client: DefenderClient,
+  audiences: readonly ('defender' | 'graph')[],
+  granted: Map<'defender' | 'graph', readonly string[]>,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  let failure: unknown;
+  for (const audience of audiences) {
+    try {
+      granted.set(audience, await client.grantedRoles(audience, signal));
+    } catch (error) {
+      failure ??= error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  return failure;
+}
+
+function credentialReport(
+  type: CredentialType,
+  check: CredentialCheck,
+  known: string | null,
+): CredentialReport {
+  const expiresAt = check.expiresAt === undefined ? known : check.expiresAt;
+  return {
+    expiresAt,
+    checkedAt: check.checkedAt,
+    warnings: credentialWarnings({ type, outcome: check.outcome, expiresAt }, new Date()),
   };
 }
 
@@ -119,7 +179,10 @@ export async function testSavedIntegration(
 ): Promise<ConnectionTestResult> {
   const integration = await integrations.get(idOrName);
   const client = await integrations.client(integration.id, clientOptions);
-  return testConnection(client, integration.imports);
+  return testConnection(client, integration.imports, {
+    knownExpiresAt: integration.credential.expiresAt,
+    onCredentialCheck: (check) => integrations.recordCredentialCheck(integration.id, check),
+  });
 }
 
 /** Tests settings before they are saved; nothing is stored. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defenderRegions, type DefenderRegion } from '../defender/clouds.js';
+import type { CredentialWarning } from './credential-health.js';
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const domainName = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -169,6 +170,12 @@ export interface Integration {
     readonly type: 'secret' | 'certificate';
     readonly set: true;
     readonly setAt: string;
+    /** When the credential in use expires, as its app registration says; null while unknown. */
+    readonly expiresAt: string | null;
+    /** When the hub last looked (a connection test, the daily look during sync, a sign-in refused). */
+    readonly checkedAt: string | null;
+    /** At 30, 14 and 3 days before expiry and once expired; or a note on why the expiry is unknown. */
+    readonly warnings: CredentialWarning[];
   };
   readonly apiBaseUrl: string;
   readonly authorityHost: string | null;

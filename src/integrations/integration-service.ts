@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { IntegrationsRepository } from '../store/integrations-repository.js';
 import type { IntegrationRow } from '../store/schema.js';
-import type { SecretBox } from '../secrets/secret-box.js';
+import { sealContext, type SecretBox } from '../secrets/secret-box.js';
 import { createDefenderClient, type DefenderClient, type DefenderClientOptions } from '../defender/index.js';
 import {
   createIntegrationSchema,
@@ -17,8 +18,14 @@ import {
 import { IntegrationConflictError, IntegrationNotFoundError } from './integration-errors.js';
 import { defaultApiBaseUrl } from '../defender/clouds.js';
 import { parseInput } from '../parse-input.js';
+import {
+  credentialCheckOutcomes,
+  credentialWarnings,
+  type CredentialCheckOutcome,
+} from './credential-health.js';
+import type { CredentialCheck } from './credential-check.js';
 
-const credentialContext = (id: string): string => `integration:${id}`;
+const credentialContext = sealContext.integration;
 
 /** What else must happen when an integration changes (its OS profiles follow its enabled state). */
 export interface IntegrationHooks {
@@ -91,6 +98,7 @@ export class IntegrationService {
     const existing = toIntegration(current);
     const credential = value.clientSecret ?? value.certificate;
     const row = await this.#repository.update(current.id, {
+      ...(credentialChanged(current, value) ? UNKNOWN_HEALTH : {}),
       ...(value.name === undefined ? {} : { name: value.name }),
       ...(value.product === undefined ? {} : { product: value.product }),
       ...(value.tenantId === undefined ? {} : { tenant_id: value.tenantId }),
@@ -138,6 +146,18 @@ export class IntegrationService {
     await this.#repository.remove(row.id);
   }
 
+  /**
+   * Keeps what a look at the credential's health found. Not a settings change, so `updatedAt` stays; a look
+   * that learned nothing of the end date keeps the one known.
+   */
+  async recordCredentialCheck(id: string, check: CredentialCheck): Promise<void> {
+    await this.#repository.update(id, {
+      credential_check: check.outcome,
+      credential_checked_at: check.checkedAt,
+      ...(check.expiresAt === undefined ? {} : { credential_expires_at: check.expiresAt }),
+    });
+  }
+
   /** A Defender client with the integration's decrypted credential; the caller closes it. */
   async client(idOrName: string, options: DefenderClientOptions = {}): Promise<DefenderClient> {
     const row = await this.#row(idOrName);
@@ -166,14 +186,49 @@ export class IntegrationService {
   }
 }
 
+/** What is known of a credential's health stops being true when the credential, the app or the tenant changes. */
+const UNKNOWN_HEALTH = {
+  credential_check: null,
+  credential_checked_at: null,
+  credential_expires_at: null,
+} as const;
+
+function credentialChanged(
+  current: IntegrationRow,
+  value: z.output<typeof updateIntegrationSchema>,
+): boolean {
+  return (
+    value.clientSecret !== undefined ||
+    value.certificate !== undefined ||
+    (value.clientId !== undefined && value.clientId !== current.client_id) ||
+    (value.tenantId !== undefined && value.tenantId !== current.tenant_id)
+  );
+}
+
+function storedOutcome(value: string | null): CredentialCheckOutcome | null {
+  return credentialCheckOutcomes.find((outcome) => outcome === value) ?? null;
+}
+
 function toIntegration(row: IntegrationRow): Integration {
+  const health = {
+    type: row.credential_type,
+    outcome: storedOutcome(row.credential_check),
+    expiresAt: row.credential_expires_at,
+  };
   return {
     id: row.id,
     name: row.name,
     product: row.product,
     tenantId: row.tenant_id,
     clientId: row.client_id,
-    credential: { type: row.credential_type, set: true, setAt: row.credential_set_at },
+    credential: {
+      type: row.credential_type,
+      set: true,
+      setAt: row.credential_set_at,
+      expiresAt: row.credential_expires_at,
+      checkedAt: row.credential_checked_at,
+      warnings: credentialWarnings(health, new Date()),
+    },
     apiBaseUrl: row.api_base_url,
     authorityHost: row.authority_host,
     graphBaseUrl: row.graph_base_url,

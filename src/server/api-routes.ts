@@ -14,12 +14,13 @@ import { actionRoutes } from './routes/actions.js';
 import { huntingRoutes } from './routes/hunting.js';
 import { softwareRoutes } from './routes/software.js';
 import { recommendationRoutes } from './routes/recommendations.js';
+import { accessRoutes } from './routes/access.js';
+import { auditLogRoutes } from './routes/audit-log.js';
 
-/**
- * Every `/api/v1` route, in one encapsulated context: the authentication preHandler goes here, once, and covers
- * them all (and only them: `/healthz` stays open).
- */
+/** Every `/api/v1` route; who may call which is in access-policy.ts, enforced for the whole server. */
 export const apiRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub }) => {
+  await app.register(accessRoutes, { hub });
+  await app.register(auditLogRoutes, { hub });
   await app.register(integrationRoutes, { hub });
   await app.register(endpointRoutes, { hub });
   await app.register(vulnerabilityRoutes, { hub });

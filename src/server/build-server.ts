@@ -10,10 +10,17 @@ import type { Hub } from '../app/hub.js';
 import { apiRoutes } from './api-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { installErrorReplies } from './error-replies.js';
+import { installAuthentication } from './authentication.js';
+import { installSecurityHeaders } from './security-headers.js';
+import { installAuditTrail } from './audit-trail.js';
+import { hubLoggerOptions, type HubLogSettings } from '../secrets/log-redaction.js';
 
 export interface ServerOptions {
-  /** Fastify's request log (pino) on stdout; off by default so tests and the CLI stay quiet. */
-  readonly logger?: boolean;
+  /**
+   * Fastify's request log (pino), secrets redacted at any depth; off by default so tests and the CLI stay quiet.
+   * `true` logs on stdout at LOG_LEVEL; settings give another level or stream.
+   */
+  readonly logger?: boolean | HubLogSettings;
 }
 
 /**
@@ -23,10 +30,17 @@ export interface ServerOptions {
  * ready, so the caller may still add routes (the web UI's static files) before `listen`.
  */
 export async function buildServer(hub: Hub, options: ServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false }).withTypeProvider<ZodTypeProvider>();
+  const logger =
+    options.logger === undefined || options.logger === false
+      ? false
+      : hubLoggerOptions(options.logger === true ? { level: hub.config.logLevel } : options.logger);
+  const app = Fastify({ logger }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorReplies(app);
+  installSecurityHeaders(app);
+  installAuthentication(app, hub);
+  installAuditTrail(app, hub);
 
   // Registered before the routes: it collects their schemas as they are added.
   await app.register(fastifySwagger, {

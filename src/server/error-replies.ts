@@ -16,6 +16,14 @@ const statusOfCode: Readonly<Record<string, number>> = {
   SYNC_ALREADY_RUNNING: 409,
   ACTION_PROTECTED_DEVICE: 403,
   ACTION_BULK_TOO_LARGE: 400,
+  AUTH_REQUIRED: 401,
+  AUTH_FAILED: 401,
+  AUTH_FORBIDDEN: 403,
+  CSRF_INVALID: 403,
+  AUTH_LOCKED: 429,
+  AUTH_RATE_LIMITED: 429,
+  USER_NAME_TAKEN: 409,
+  USER_LAST_ADMIN: 409,
 };
 
 /** Defender failures are the upstream service's answer, not ours: a bad gateway unless the settings are bad. */

@@ -13,6 +13,10 @@ export interface TenantIdentity {
   readonly clientSecretId: string;
   /** Object id of the app's service principal (the token's `oid`/`sub`). */
   readonly servicePrincipalId: string;
+  /** Object id of the app registration (Graph `application.id`, not the client id). */
+  readonly applicationObjectId: string;
+  /** An older client secret of the same app, expired long ago: only its ID and hint are ever shown. */
+  readonly previousSecret: { readonly keyId: string; readonly hint: string };
 }
 
 const ORGS = [
@@ -38,7 +42,7 @@ export function deriveIdentity(seed: number): TenantIdentity {
   };
   // Entra secret values are 40 characters: 3 random, the "8Q~" marker, 34 random.
   const clientSecret = `${randomChars(3)}8Q~${randomChars(34)}`;
-  return {
+  const identity = {
     tenantId: rng.guid(),
     tenantDomain: `${orgName}.onmicrosoft.com`,
     orgName,
@@ -47,6 +51,15 @@ export function deriveIdentity(seed: number): TenantIdentity {
     clientSecretId: rng.guid(),
     servicePrincipalId: rng.guid(),
   };
+  // Drawn after the others, so adding them left every earlier value of a seed as it was.
+  const applicationObjectId = rng.guid();
+  const previousSecret = { keyId: rng.guid(), hint: otherHint(randomChars(3), clientSecret) };
+  return { ...identity, applicationObjectId, previousSecret };
+}
+
+/** The old secret must not share the current one's hint, or the hint would not tell them apart. */
+function otherHint(hint: string, clientSecret: string): string {
+  return hint === clientSecret.slice(0, 3) ? `${hint.slice(0, 2)}${hint.endsWith('x') ? 'y' : 'x'}` : hint;
 }
 
 /** Whether a `{tenant}` path segment names this tenant (its GUID or its onmicrosoft.com domain). */

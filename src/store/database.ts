@@ -17,6 +17,9 @@ import { up as machineActions } from './migrations/0008-machine-actions.js';
 import { up as software } from './migrations/0009-software.js';
 import { up as recommendations } from './migrations/0010-recommendations.js';
 import { up as hunting } from './migrations/0011-hunting.js';
+import { up as auth } from './migrations/0012-auth.js';
+import { up as secretExpiry } from './migrations/0013-secret-expiry.js';
+import { up as auditLog } from './migrations/0014-audit-log.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -103,6 +106,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0009-software': { up: software() },
     '0010-recommendations': { up: recommendations(dialect) },
     '0011-hunting': { up: hunting(dialect) },
+    '0012-auth': { up: auth(dialect) },
+    '0013-secret-expiry': { up: secretExpiry() },
+    '0014-audit-log': { up: auditLog(dialect) },
   };
 }
 

@@ -20,6 +20,10 @@ import { HuntingQueriesRepository } from './hunting-queries-repository.js';
 import { HuntingResultsRepository } from './hunting-results-repository.js';
 import { RecommendationsRepository } from './recommendations-repository.js';
 import { ExposureScoresRepository } from './exposure-scores-repository.js';
+import { UsersRepository } from './users-repository.js';
+import { SessionsRepository } from './sessions-repository.js';
+import { ApiTokensRepository } from './api-tokens-repository.js';
+import { AuditLogRepository } from './audit-log-repository.js';
 
 /** Every repository over one database handle. */
 export interface Repositories {
@@ -45,6 +49,10 @@ export interface Repositories {
   readonly huntingResults: HuntingResultsRepository;
   readonly recommendations: RecommendationsRepository;
   readonly exposureScores: ExposureScoresRepository;
+  readonly users: UsersRepository;
+  readonly sessions: SessionsRepository;
+  readonly apiTokens: ApiTokensRepository;
+  readonly auditLog: AuditLogRepository;
 }
 
 export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>): Repositories {
@@ -73,5 +81,9 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     huntingResults: new HuntingResultsRepository(db),
     recommendations: new RecommendationsRepository(db),
     exposureScores: new ExposureScoresRepository(db),
+    users: new UsersRepository(db),
+    sessions: new SessionsRepository(db),
+    apiTokens: new ApiTokensRepository(db),
+    auditLog: new AuditLogRepository(db),
   };
 }

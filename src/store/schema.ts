@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Role } from '../domain/roles.js';
 
 /**
  * Column conventions, the same on SQLite and PostgreSQL so one query serves both: ids are text, booleans are
@@ -28,6 +29,12 @@ export interface IntegrationsTable {
   filters: string;
   /** JSON ProtectedDevices: devices never isolated through the hub. */
   protected_devices: Generated<string>;
+  /** When the credential in use expires, as the app registration says (Graph); null until read. */
+  credential_expires_at: string | null;
+  /** When the hub last looked at the credential's health (a Graph read or a sign-in refused as expired). */
+  credential_checked_at: string | null;
+  /** What that look found: a CredentialCheckOutcome (integrations/credential-health.ts). */
+  credential_check: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -432,6 +439,61 @@ export interface HuntingResultRowsTable {
   data: string;
 }
 
+export type { Role };
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  role: Role;
+  /** `scrypt$N$r$p$salt$hash` (see auth/passwords.ts). */
+  password_hash: string;
+  password_set_at: string;
+  /** Failed sign-ins since the last good one: the account locks at the limit. */
+  failed_logins: Generated<number>;
+  locked_until: string | null;
+  last_login_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the cookie's value. */
+  token_hash: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+  /** The absolute expiry; the idle one is counted from `last_seen_at`. */
+  expires_at: string;
+  address: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  /** SHA-256 (hex) of the token: it is shown once, when created. */
+  token_hash: string;
+  user_id: number;
+  name: string;
+  /** No higher than its creator's role when created, and capped by it on every use. */
+  role: Role;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string | null;
+  actor_kind: 'session' | 'token' | 'cli' | 'anonymous';
+  address: string | null;
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'failure' | 'refused';
+  status: number | null;
+  /** JSON with every secret masked. */
+  details: string;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   endpoints: EndpointsTable;
@@ -451,6 +513,10 @@ export interface Database {
   catalog_links: CatalogLinksTable;
   recommendations: RecommendationsTable;
   exposure_scores: ExposureScoresTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
   sync_runs: SyncRunsTable;
   sync_cursors: SyncCursorsTable;
   sync_jobs: SyncJobsTable;

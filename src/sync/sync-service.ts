@@ -2,6 +2,7 @@ import { HubError } from '../errors.js';
 import type { DefenderClient } from '../defender/index.js';
 import type { DefenderClientTuning } from '../defender/config.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
+import { CredentialUpkeep } from '../integrations/credential-upkeep.js';
 import { datasetNames, type DatasetName } from '../integrations/integration-schema.js';
 import type { Repositories } from '../store/repositories.js';
 import type { SyncRunRow } from '../store/schema.js';
@@ -55,6 +56,7 @@ export class SyncService {
   readonly #running = new Set<string>();
 
   readonly #tuning: DefenderClientTuning | undefined;
+  readonly #credentials: CredentialUpkeep;
 
   constructor(
     repos: Repositories,
@@ -64,6 +66,10 @@ export class SyncService {
     this.#repos = repos;
     this.#integrations = integrations;
     this.#tuning = options.tuning;
+    this.#credentials = new CredentialUpkeep(
+      integrations,
+      options.tuning === undefined ? {} : { tuning: options.tuning },
+    );
   }
 
   /** Every enabled dataset of the integration, in dependency order. */
@@ -136,7 +142,8 @@ export class SyncService {
           complete: outcome.complete ? 1 : 0,
           completeness: outcome.completeness,
         });
-      } catch (error) {
+      } catch (caught) {
+        const error = await this.#credentials.explainFailure(integration, caught);
         const code = error instanceof HubError ? error.code : 'SYNC_FAILED';
         const message = error instanceof Error ? error.message : 'unknown error';
         await repos.syncRuns.finish(runId, {
@@ -151,6 +158,7 @@ export class SyncService {
       } finally {
         await client?.close();
       }
+      await this.#credentials.lookIfDue(integration.id, options.signal);
       const row = await repos.syncRuns.get(runId);
       if (row === undefined)
         throw new HubError('SYNC_RUN_LOST', `Sync run ${runId} disappeared from the database.`);

@@ -25,8 +25,11 @@ interface Ready {
   adminPassword: string;
 }
 
-async function getJson(url: string): Promise<{ status: number; body: unknown }> {
-  const response = await request(url);
+async function getJson(url: string, token?: string): Promise<{ status: number; body: unknown }> {
+  const response = await request(
+    url,
+    token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } },
+  );
   return { status: response.statusCode, body: await response.body.json() };
 }
 
@@ -48,7 +51,8 @@ describe('defender-hub demo', () => {
 
       const health = await getJson(`${ready.url}/healthz`);
       expect(health.status).toBe(200);
-      const endpoints = await getJson(`${ready.url}/api/v1/endpoints`);
+      expect((await getJson(`${ready.url}/api/v1/endpoints`)).status).toBe(401);
+      const endpoints = await getJson(`${ready.url}/api/v1/endpoints`, ready.apiToken);
       expect(endpoints.status).toBe(200);
       const page = endpoints.body as { items: unknown[]; total: number };
       expect(page.total).toBeGreaterThan(0);
@@ -60,7 +64,8 @@ describe('defender-hub demo', () => {
     expect(exit.code, exit.stderr).toBe(0);
     // stdout holds the ready line only; the rest went to stderr.
     expect(exit.stdout.trimEnd().split('\n')).toHaveLength(1);
-    expect(exit.stderr).toMatch(/not enforced/i);
+    expect(exit.stderr).toMatch(/Sign in at/);
+    expect(exit.stderr).not.toContain('demo-admin-password');
     expect(exit.stderr).toMatch(/machines: succeeded/);
   });
 });

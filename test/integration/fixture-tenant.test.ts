@@ -297,8 +297,13 @@ describe.each(dialects)("a sync of Microsoft's published examples on %s", (diale
         'GET /v1.0/security/incidents 200',
         'GET /api/machineactions 200',
         'GET /api/Software 200',
-        ...published.software.map(
-          (s) => `GET /api/Software/${encodeURIComponent(String(s.id))}/machineReferences 200`,
+        // The daily look at the credential's expiry (one per integration): the published examples hold no app
+        // registration, so it finds none and the runs go on.
+        'GET /v1.0/applications 404',
+        ...published.software.flatMap((s) =>
+          ['machineReferences', 'vulnerabilities'].map(
+            (list) => `GET /api/Software/${encodeURIComponent(String(s.id))}/${list} 200`,
+          ),
         ),
       ]),
     );

@@ -97,7 +97,7 @@ describe.each(dialects)('response actions on %s', (dialect) => {
         status: 'Pending',
         machineId: endpoint.machineId,
         endpointId: endpoint.id,
-        requestedBy: 'api',
+        requestedBy: 'admin',
         requestorComment: `ticket 42: ${request.type}`,
       });
       sent.push(answer.body.action!);
@@ -117,7 +117,7 @@ describe.each(dialects)('response actions on %s', (dialect) => {
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ ok: true, linked: true });
     expect(second.body.action?.id).toBe(first.body.action?.id);
-    expect(second.body.action?.requestedBy).toBe('api');
+    expect(second.body.action?.requestedBy).toBe('admin');
   });
 
   it('should never isolate a protected device, say which rule protects it, and still scan it', async () => {

@@ -21,12 +21,29 @@ export interface Answer<T> {
   readonly text: string;
 }
 
+export interface CallOptions {
+  /** Another API token to send, or null for none (anonymous); the admin's token by default. */
+  readonly token?: string | null;
+  readonly headers?: Record<string, string>;
+}
+
 export interface TestApi {
   readonly hub: Hub;
   readonly app: FastifyInstance;
   /** Every answer body this file received, to check no secret ever crossed. */
   readonly bodies: string[];
-  call<T = unknown>(method: Method, url: string, payload?: unknown): Promise<Answer<T>>;
+  /** The first admin's name and password, and an admin API token that `call` sends unless told otherwise. */
+  readonly admin: { readonly username: string; readonly password: string; readonly token: string };
+  /** `Authorization` header of the admin token, for requests made with `app.inject` directly. */
+  readonly authHeaders: Record<string, string>;
+  call<T = unknown>(
+    method: Method,
+    url: string,
+    payload?: unknown,
+    options?: CallOptions,
+  ): Promise<Answer<T>>;
+  /** A new user of that role and an API token of theirs. */
+  tokenFor(role: 'admin' | 'analyst' | 'viewer'): Promise<string>;
 }
 
 /**
@@ -62,6 +79,10 @@ export async function useApi(
       ...(schema === undefined ? {} : { schema }),
     },
   );
+  const admin = { username: 'admin', password: randomBytes(12).toString('base64url') };
+  await hub.auth.ensureFirstAdmin(admin.password);
+  const token = await hub.auth.issueAdminToken('tests');
+  const authHeaders = { authorization: `Bearer ${token}` };
   const app = await buildServer(hub);
   afterAll(async () => {
     await app.close();
@@ -73,13 +94,33 @@ export async function useApi(
     hub,
     app,
     bodies,
-    async call<T>(method: Method, url: string, payload?: unknown): Promise<Answer<T>> {
-      const options: InjectOptions = { method, url };
+    admin: { ...admin, token },
+    authHeaders,
+    async call<T>(
+      method: Method,
+      url: string,
+      payload?: unknown,
+      call: CallOptions = {},
+    ): Promise<Answer<T>> {
+      const sent = call.token === undefined ? token : call.token;
+      const options: InjectOptions = {
+        method,
+        url,
+        headers: { ...(sent === null ? {} : { authorization: `Bearer ${sent}` }), ...call.headers },
+      };
       if (payload !== undefined) options.payload = payload as NonNullable<InjectOptions['payload']>;
       const response = await app.inject(options);
       bodies.push(response.body);
       const text = response.body;
       return { status: response.statusCode, text, body: (text === '' ? undefined : JSON.parse(text)) as T };
+    },
+    async tokenFor(role) {
+      const { user } = await hub.auth.createUser({
+        username: `${role}-${randomBytes(4).toString('hex')}`,
+        role,
+      });
+      const principal = { kind: 'token' as const, userId: user.id, username: user.username, role };
+      return (await hub.auth.createToken(principal, { name: `${role} token`, role })).token;
     },
   };
 }

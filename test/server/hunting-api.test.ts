@@ -185,6 +185,7 @@ describe.each(dialects)('advanced hunting API on %s', (dialect) => {
     const csv = await api.app.inject({
       method: 'GET',
       url: `/api/v1/hunting/results/${resultId}/export?format=csv`,
+      headers: api.authHeaders,
     });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
@@ -202,6 +203,7 @@ describe.each(dialects)('advanced hunting API on %s', (dialect) => {
     const defaulted = await api.app.inject({
       method: 'GET',
       url: `/api/v1/hunting/results/${resultId}/export`,
+      headers: api.authHeaders,
     });
     expect(defaulted.body).toBe(csv.body);
     expect((await api.call('GET', `/api/v1/hunting/results/${resultId}/export?format=xml`)).status).toBe(400);

@@ -155,7 +155,7 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
     const response = await api.app.inject({
       method: 'POST',
       url: '/api/v1/integrations',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...api.authHeaders, 'content-type': 'application/json' },
       payload: '{"name": ',
     });
     expect(response.statusCode).toBe(400);

@@ -61,6 +61,8 @@ const files = {
   software: 'software-list.json',
   // The machines of the published software (Microsoft Edge), from the same documentation set.
   machineReferences: 'machine-references.json',
+  // And its CVEs.
+  softwareVulnerabilities: 'software-vulnerabilities.json',
 } as const;
 
 function readList(file: string): PublishedList {
@@ -131,6 +133,10 @@ function routesOf(lists: Record<keyof typeof files, PublishedList>, derived: rea
     ...lists.software.records.map((product): [string, Route] => [
       `/api/Software/${encodeURIComponent(String(product.id))}/machineReferences`,
       { audience: 'defender', body: lists.machineReferences.text },
+    ]),
+    ...lists.software.records.map((product): [string, Route] => [
+      `/api/Software/${encodeURIComponent(String(product.id))}/vulnerabilities`,
+      { audience: 'defender', body: lists.softwareVulnerabilities.text },
     ]),
   ]);
 }
@@ -219,6 +225,7 @@ export async function startFixtureTenant(authority: RunningSimulator): Promise<F
     machineActions: readList(files.machineActions),
     software: readList(files.software),
     machineReferences: readList(files.machineReferences),
+    softwareVulnerabilities: readList(files.softwareVulnerabilities),
   };
   const derivedMachines = machinesForFindings(lists.findings.records);
   const routes = routesOf(lists, derivedMachines);

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { Argument, Command, Option } from 'commander';
 import type { Hub } from '../../app/hub.js';
 import { HubError } from '../../errors.js';
-import type { ActionOutcome } from '../../actions/action-service.js';
+import type { ActionOutcome, Requester } from '../../actions/action-service.js';
 import type { ActionSummary } from '../../actions/action-records.js';
 import type { ActionKind } from '../../actions/action-input.js';
 import { withHub } from '../hub-session.js';
@@ -20,8 +20,9 @@ interface SendFlags {
 }
 
 /** Who asked, as recorded with the action: the person at this terminal. */
-function requester(): string {
-  return `cli:${userInfo().username}`;
+/** The CLI runs where the hub's database and key are: it acts as an admin, recorded by the OS user's name. */
+function requester(): Requester {
+  return { name: `cli:${userInfo().username}`, role: 'admin' };
 }
 
 function outcomeLine(o: ActionOutcome): string {

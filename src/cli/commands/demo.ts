@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../../app/config.js';
@@ -8,6 +7,7 @@ import { IntegrationNotFoundError } from '../../integrations/integration-errors.
 import type { Integration } from '../../integrations/integration-schema.js';
 import type { RunningSimulator } from '../../simulator/index.js';
 import { Lifecycle } from '../lifecycle.js';
+import { generatePassword } from '../../auth/passwords.js';
 import { wholeNumber } from '../options.js';
 import { showsProgress } from '../output.js';
 import { runSyncs } from '../run-syncs.js';
@@ -74,20 +74,35 @@ async function startDemo(flags: DemoFlags, lifecycle: Lifecycle): Promise<void> 
     log: stderrLogger(),
   });
   lifecycle.onStop(() => runtime.stop());
-  say(
-    'Auth is not enforced yet (logins arrive in a later version): the API token and admin password printed are ' +
-      'the ones to use then; until then the API answers anyone who can reach 127.0.0.1.',
-  );
+  const admin = await demoAdmin(hub, config.adminPassword);
   const ready = {
     event: 'ready',
     url: runtime.url,
     simulatorUrl: sim.url,
-    apiToken: `dh_${randomBytes(32).toString('base64url')}`,
-    adminUser: 'admin',
-    adminPassword: config.adminPassword ?? randomBytes(18).toString('base64url'),
+    apiToken: await hub.auth.issueAdminToken('demo'),
+    adminUser: admin.username,
+    adminPassword: admin.password,
   };
+  say(
+    `Sign in at ${runtime.url} as "${admin.username}" with the password of the ready line, or call the API with ` +
+      '"Authorization: Bearer <apiToken>".',
+  );
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   say('Ctrl+C stops the hub and the simulator.');
+}
+
+/**
+ * The demo's admin and a password to print: HUB_ADMIN_PASSWORD or a new one each start. The demo's store is its
+ * own, so setting the password again on a later start locks nobody out of a real hub.
+ */
+async function demoAdmin(
+  hub: Hub,
+  configured: string | undefined,
+): Promise<{ username: string; password: string }> {
+  const password = configured ?? generatePassword();
+  const created = await hub.auth.ensureFirstAdmin(password);
+  if (created === undefined) await hub.auth.resetPassword('admin', password);
+  return { username: 'admin', password };
 }
 
 /** `npm start`: a simulated tenant, synced into the hub, served with its scheduler running. */

@@ -18,7 +18,22 @@ function resultLines(name: string, result: ConnectionTestResult): string[] {
     ['FEATURE', 'NEEDS (ANY ONE)', 'GRANTED'],
     result.permissions.map((p) => [p.feature, p.needs.join(' or '), p.granted ? 'yes' : 'no']),
   );
-  return [`Connection test of "${name}": ${result.ok ? 'ok' : 'failed'}`, '', ...steps, '', ...permissions];
+  return [
+    `Connection test of "${name}": ${result.ok ? 'ok' : 'failed'}`,
+    '',
+    ...steps,
+    '',
+    ...permissions,
+    '',
+    ...credentialLines(result.credential),
+  ];
+}
+
+function credentialLines(credential: ConnectionTestResult['credential']): string[] {
+  return [
+    `Credential expires: ${credential.expiresAt ?? 'unknown'}`,
+    ...credential.warnings.map((w) => `  ${w.level}: ${oneLine(w.message)} [${w.code}]`),
+  ];
 }
 
 export function testIntegrationCommand(): Command {

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
+import type { Requester } from '../../actions/action-service.js';
+import { requireRole } from '../authentication.js';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import {
@@ -15,8 +18,11 @@ import { found } from '../not-found.js';
 
 const tags = ['actions'];
 
-// Until sign-in arrives (access control), the API is reachable from this host only and records its requests so.
-const requestedBy = 'api';
+/** The signed-in user (or the token's), recorded with each request. */
+function requester(request: FastifyRequest): Requester {
+  const principal = requireRole(request, 'viewer');
+  return { name: principal.username, role: principal.role };
+}
 
 /** Request bodies are validated by the action service's own schemas, so the CLI and the API refuse alike. */
 const anyBody = z.unknown();
@@ -91,7 +97,7 @@ export const actionRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
       },
     },
     async (request, reply) => {
-      const outcome = await actions.request(request.params.id, request.body, requestedBy);
+      const outcome = await actions.request(request.params.id, request.body, requester(request));
       return reply.code(outcome.dryRun || outcome.linked ? 200 : 201).send(outcome);
     },
   );
@@ -107,7 +113,7 @@ export const actionRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
         response: { 200: z.object({ items: z.array(actionOutcomeBody) }), ...errorResponses(400) },
       },
     },
-    async (request) => ({ items: await actions.requestBulk(request.body, requestedBy) }),
+    async (request) => ({ items: await actions.requestBulk(request.body, requester(request)) }),
   );
 
   app.post(
@@ -122,7 +128,7 @@ export const actionRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
         response: { 200: actionBody, ...errorResponses(400, 404, 502) },
       },
     },
-    (request) => actions.cancel(request.params.id, request.body, requestedBy),
+    (request) => actions.cancel(request.params.id, request.body, requester(request)),
   );
 
   done();

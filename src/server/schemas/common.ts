@@ -41,7 +41,7 @@ export const errorBody = z
 export type ErrorBody = z.output<typeof errorBody>;
 
 /** The error answers a route can give, for its OpenAPI description. */
-export function errorResponses<S extends 400 | 404 | 409 | 502 | 503>(
+export function errorResponses<S extends 400 | 401 | 403 | 404 | 409 | 429 | 502 | 503>(
   ...statuses: S[]
 ): Record<S, typeof errorBody> {
   return Object.fromEntries(statuses.map((s) => [s, errorBody])) as Record<S, typeof errorBody>;

@@ -7,6 +7,28 @@ import {
   schedulesSchema,
 } from '../../integrations/integration-schema.js';
 
+const credentialWarningBody = z.object({
+  level: z.enum(['info', 'notice', 'warning', 'critical']),
+  code: z
+    .string()
+    .describe(
+      'CREDENTIAL_EXPIRES_SOON (30, 14, 3 days ahead: notice, warning, critical), CREDENTIAL_EXPIRED, or a note why the expiry is unknown: CREDENTIAL_EXPIRY_NOT_PERMITTED, CREDENTIAL_NOT_LISTED, CREDENTIAL_APPLICATION_NOT_FOUND.',
+    ),
+  message: z.string(),
+});
+
+/** The credential's health: never the credential, nor Graph's hint of it. */
+const credentialHealthFields = {
+  expiresAt: z
+    .string()
+    .nullable()
+    .describe(
+      'When the credential expires, from the app registration (Graph, needs Application.Read.All); null while unknown.',
+    ),
+  checkedAt: z.string().nullable().describe('When the hub last looked.'),
+  warnings: z.array(credentialWarningBody),
+};
+
 /**
  * An integration as answered: the service's `Integration`. Listing every member (rather than passing the object
  * through) means a member added to the service later stays out of answers until it is added here on purpose.
@@ -18,8 +40,13 @@ export const integrationBody = z.object({
   tenantId: z.string(),
   clientId: z.string(),
   credential: z
-    .object({ type: z.enum(['secret', 'certificate']), set: z.literal(true), setAt: z.string() })
-    .describe('The credential is write-only: only its kind and when it was set are shown.'),
+    .object({
+      type: z.enum(['secret', 'certificate']),
+      set: z.literal(true),
+      setAt: z.string(),
+      ...credentialHealthFields,
+    })
+    .describe('The credential is write-only: only its kind, when it was set and when it expires are shown.'),
   apiBaseUrl: z.string(),
   authorityHost: z.string().nullable(),
   graphBaseUrl: z.string().nullable(),
@@ -61,4 +88,7 @@ export const connectionTestBody = z.object({
       granted: z.boolean(),
     }),
   ),
+  credential: z
+    .object({ ...credentialHealthFields, checkedAt: z.string() })
+    .describe("The credential's expiry as this test read it; an unknown expiry does not fail the test."),
 });

@@ -1,6 +1,7 @@
 import { GRAPH_ROLES, MDE_ROLES } from '../auth/roles.js';
 import type { SimulatorControl } from '../control.js';
 import { getAlert, listAlerts } from '../routes/alerts.js';
+import { listApplications } from '../routes/applications.js';
 import { openIdConfiguration, signingKeys } from '../routes/entra-discovery.js';
 import { tokenHandler } from '../routes/entra-token.js';
 import { exportByMachine, exportChanges } from '../routes/export-json.js';
@@ -52,6 +53,8 @@ export interface Route {
   readonly roles: readonly string[];
   readonly rateClass: RateClass | undefined;
   readonly handler: Handler;
+  /** The 403 for a token without the roles, where the API's answer is not its usual "missing roles" text. */
+  readonly refusal?: { readonly code: string; readonly message: string };
 }
 
 function mde(
@@ -86,6 +89,20 @@ function graph(name: string, pattern: RegExp, roles: readonly GraphRole[], handl
     roles,
     rateClass: 'graph',
     handler,
+  };
+}
+
+/**
+ * A Graph directory read (app registrations). Directory APIs refuse a token without the role with their own
+ * 403, which names no role: `Authorization_RequestDenied`, "Insufficient privileges to complete the operation."
+ */
+function directory(name: string, pattern: RegExp, roles: readonly GraphRole[], handler: Handler): Route {
+  return {
+    ...graph(name, pattern, roles, handler),
+    refusal: {
+      code: 'Authorization_RequestDenied',
+      message: 'Insufficient privileges to complete the operation.',
+    },
   };
 }
 
@@ -302,6 +319,7 @@ export function buildRoutes(control: SimulatorControl): readonly Route[] {
       ['SecurityIncident.Read.All', 'SecurityIncident.ReadWrite.All'],
       listGraphIncidents,
     ),
+    directory('/v1.0/applications', /^\/v1\.0\/applications$/i, ['Application.Read.All'], listApplications),
     hunting(
       'graph',
       '/v1.0/security/runHuntingQuery',

@@ -93,12 +93,11 @@ async function handle(
       }
       ex.claims = auth.claims;
       if (route.roles.length > 0 && !route.roles.some((role) => auth.claims.roles.includes(role))) {
-        await sendApiError(
-          ex,
-          403,
-          'Forbidden',
-          missingRolesMessage(route.surface, route.roles, auth.claims.roles),
-        );
+        const refusal = route.refusal ?? {
+          code: 'Forbidden',
+          message: missingRolesMessage(route.surface, route.roles, auth.claims.roles),
+        };
+        await sendApiError(ex, 403, refusal.code, refusal.message);
         return;
       }
       if (state.settings.rateLimits && route.rateClass !== undefined) {

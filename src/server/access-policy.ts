@@ -1,0 +1,43 @@
+import type { Role } from '../domain/roles.js';
+
+/**
+ * Who may call what, in one table so it can be read (and tested) whole. A route is `METHOD /path` as Fastify
+ * names it. Reads need viewer, changes admin, except the ones listed: what an analyst may do (run actions and
+ * hunting), the changes every signed-in user may make to their own session and tokens, and the open routes.
+ */
+const openRoutes = new Set(['GET /healthz', 'POST /api/v1/session']);
+
+const neededRoles: ReadonlyMap<string, Role> = new Map<string, Role>([
+  // Analysts: scans, isolation and release, hunting (collecting a package is checked per type: admin).
+  ['POST /api/v1/endpoints/:id/actions', 'analyst'],
+  ['POST /api/v1/actions/bulk', 'analyst'],
+  ['POST /api/v1/actions/:id/cancel', 'analyst'],
+  ['POST /api/v1/hunting/query', 'analyst'],
+  ['POST /api/v1/hunting/queries', 'analyst'],
+  ['PUT /api/v1/hunting/queries/:id', 'analyst'],
+  ['DELETE /api/v1/hunting/queries/:id', 'analyst'],
+  ['POST /api/v1/hunting/queries/:id/run', 'analyst'],
+  // Changes that touch only the caller's own session and tokens, or that change nothing.
+  ['DELETE /api/v1/session', 'viewer'],
+  ['POST /api/v1/tokens', 'viewer'],
+  ['DELETE /api/v1/tokens/:id', 'viewer'],
+  ['POST /api/v1/patch-strategies/validate', 'viewer'],
+  // Reads for admins only.
+  ['GET /api/v1/users', 'admin'],
+  ['GET /api/v1/users/:id', 'admin'],
+  ['GET /api/v1/audit-log', 'admin'],
+  ['GET /api/v1/audit-log/export', 'admin'],
+]);
+
+const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function isReadMethod(method: string): boolean {
+  return readMethods.has(method);
+}
+
+/** `undefined` for a route anyone may call; else the least role it needs. */
+export function neededRole(method: string, url: string): Role | undefined {
+  const route = `${method} ${url}`;
+  if (openRoutes.has(route)) return undefined;
+  return neededRoles.get(route) ?? (isReadMethod(method) ? 'viewer' : 'admin');
+}

@@ -1,0 +1,130 @@
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { Hub } from '../../app/hub.js';
+import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
+import type { AuditEntryRow, AuditFilter } from '../../store/audit-log-repository.js';
+import { parseStoredJson } from '../../store/list-queries.js';
+import { keysetRows } from '../../export/keyset.js';
+import { chunked, encode, exportFormats } from '../../export/formats.js';
+import type { ExportRecord } from '../../export/sources.js';
+
+const tags = ['audit'];
+
+const entryBody = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string().nullable().describe('The username (or the name tried at a failed sign-in).'),
+  actorKind: z.enum(['session', 'token', 'cli', 'anonymous']),
+  address: z.string().nullable(),
+  action: z.string().describe('`METHOD /route` for the API, the command for the CLI.'),
+  target: z.string().nullable(),
+  outcome: z.enum(['success', 'failure', 'refused']),
+  status: z.number().int().nullable(),
+  details: z
+    .unknown()
+    .describe('The request, the error code, and before/after of a setting; secrets masked.'),
+});
+
+function toBody(row: AuditEntryRow): z.output<typeof entryBody> {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    actorKind: row.actor_kind,
+    address: row.address,
+    action: row.action,
+    target: row.target,
+    outcome: row.outcome,
+    status: row.status,
+    details: parseStoredJson(row.details),
+  };
+}
+
+const filterQuery = z.object({
+  actor: z.string().trim().min(1).max(200).optional(),
+  action: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('The start of the action, e.g. `POST /api/v1/integrations`.'),
+  outcome: z.enum(['success', 'failure', 'refused']).optional(),
+  since: z.iso.datetime().optional().describe('ISO 8601 instant, inclusive.'),
+  until: z.iso.datetime().optional().describe('ISO 8601 instant, inclusive.'),
+});
+
+const exportColumns = [
+  'id',
+  'at',
+  'actor',
+  'actorKind',
+  'address',
+  'action',
+  'target',
+  'outcome',
+  'status',
+  'details',
+];
+
+function exportRecord(row: AuditEntryRow): ExportRecord {
+  const body = toBody(row);
+  return { ...body, details: row.details };
+}
+
+/** The audit log (admins): newest first, and as a file. */
+export const auditLogRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
+  const { auditLog } = hub.repos;
+
+  app.get(
+    '/audit-log',
+    {
+      schema: {
+        tags,
+        summary: 'Changes, sign-ins and action requests, newest first (admins)',
+        querystring: pageQuery.extend(filterQuery.shape).strict(),
+        response: { 200: pageOf(entryBody), ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, ...filter } = request.query;
+      const rows = await auditLog.list(filter satisfies AuditFilter, { page, pageSize });
+      return { ...rows, items: rows.items.map(toBody) };
+    },
+  );
+
+  app.get(
+    '/audit-log/export',
+    {
+      schema: {
+        tags,
+        summary: 'The audit log as a file, oldest first (admins): NDJSON, CSV or JSON, streamed',
+        querystring: filterQuery.extend({ format: z.enum(exportFormats).default('ndjson') }).strict(),
+        produces: ['application/x-ndjson', 'text/csv', 'application/json'],
+        response: { 200: z.string().describe('The file, streamed.'), ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...filter } = request.query;
+      const rows = keysetRows(
+        (after: number | undefined, limit) => auditLog.from(filter, after ?? 0, limit),
+        (row) => row.id,
+      );
+      const records = (async function* () {
+        for await (const row of rows) yield exportRecord(row);
+      })();
+      const streamed: FastifyReply = reply;
+      return streamed
+        .type(
+          { ndjson: 'application/x-ndjson', csv: 'text/csv', json: 'application/json' }[format] +
+            '; charset=utf-8',
+        )
+        .header('content-disposition', `attachment; filename="audit-log.${format}"`)
+        .send(Readable.from(chunked(encode(format, exportColumns, records))));
+    },
+  );
+
+  done();
+};
