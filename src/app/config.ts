@@ -41,6 +41,10 @@ const configSchema = z.object({
     .default(8080),
   HUB_SECRET_KEY: z.string().optional(),
   HUB_ADMIN_PASSWORD: z.string().optional(),
+  HUB_TRUST_PROXY: z
+    .enum(['true', 'false'], { error: 'HUB_TRUST_PROXY must be true or false.' })
+    .default('false')
+    .transform((v) => v === 'true'),
   HUB_SESSION_IDLE_MINUTES: z.coerce
     .number({ error: 'HUB_SESSION_IDLE_MINUTES must be a number of minutes.' })
     .int()
@@ -73,6 +77,11 @@ export interface HubConfig {
   /** Never logged or printed. */
   readonly secretKey: string | undefined;
   readonly adminPassword: string | undefined;
+  /**
+   * Behind a reverse proxy (TLS terminated there): take the client's address and scheme from X-Forwarded-For
+   * and X-Forwarded-Proto, so sign-in limits and the audit log see the client and cookies are marked Secure.
+   */
+  readonly trustProxy?: boolean;
   /** UI sessions end after this many idle minutes, and this many hours after sign-in at the latest. */
   readonly sessionIdleMinutes?: number;
   readonly sessionMaxHours?: number;
@@ -99,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     port: c.PORT,
     secretKey: c.HUB_SECRET_KEY,
     adminPassword: c.HUB_ADMIN_PASSWORD,
+    trustProxy: c.HUB_TRUST_PROXY,
     sessionIdleMinutes: c.HUB_SESSION_IDLE_MINUTES,
     sessionMaxHours: c.HUB_SESSION_MAX_HOURS,
     logLevel: c.LOG_LEVEL,

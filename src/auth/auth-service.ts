@@ -243,6 +243,11 @@ export class AuthService {
       locked_until: null,
       last_login_at: now.toISOString(),
     });
+    // Sessions that ended are dropped as new ones begin, so the table holds live sessions only.
+    await this.#repos.sessions.removeExpired(
+      now.toISOString(),
+      new Date(now.getTime() - this.#options.idleMinutes * 60_000).toISOString(),
+    );
     const sessionToken = newSecret('');
     const expiresAt = new Date(now.getTime() + this.#options.maxHours * 3_600_000).toISOString();
     await this.#repos.sessions.insert({
@@ -348,7 +353,7 @@ export class AuthService {
   /** A token for the hub's own use (the demo's ready line): the first admin's, created on demand. */
   async issueAdminToken(name: string): Promise<string> {
     const admin = (await this.#repos.users.list()).find((u) => u.role === 'admin');
-    if (admin === undefined) throw lastAdmin();
+    if (admin === undefined) throw new UserNotFoundError('admin');
     const principal: Principal = { kind: 'token', userId: admin.id, username: admin.username, role: 'admin' };
     return (await this.createToken(principal, { name, role: 'admin' })).token;
   }

@@ -16,6 +16,7 @@ import { workerCommand } from './commands/worker.js';
 import { usersCommand } from './commands/users.js';
 import { oneLine } from './output.js';
 import { noteCommand } from './cli-audit.js';
+import { redactText } from '../secrets/log-redaction.js';
 
 const program = new Command('defender-hub')
   .description('Self-hosted hub for Microsoft Defender data, with a built-in Defender simulator')
@@ -59,8 +60,9 @@ function fail(error: unknown): never {
   if (error instanceof HubError)
     process.stderr.write(`defender-hub: ${oneLine(error.message)} [${error.code}]\n`);
   else
+    // A bug's own text may quote what it was handling: secret-shaped parts are masked before it is shown.
     process.stderr.write(
-      `defender-hub: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `defender-hub: unexpected error: ${redactText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
     );
   process.exit(1);
 }

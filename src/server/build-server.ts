@@ -34,7 +34,12 @@ export async function buildServer(hub: Hub, options: ServerOptions = {}): Promis
     options.logger === undefined || options.logger === false
       ? false
       : hubLoggerOptions(options.logger === true ? { level: hub.config.logLevel } : options.logger);
-  const app = Fastify({ logger }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger,
+    trustProxy: hub.config.trustProxy === true,
+    // Stated rather than left to the default: no route takes more than a bulk action or a strategy needs.
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorReplies(app);

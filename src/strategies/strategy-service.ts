@@ -30,7 +30,12 @@ export class StrategyNameTakenError extends HubError {
 
 const name = z.string().trim().min(1, 'name is required').max(200, 'name is at most 200 characters');
 const description = z.string().trim().max(2000, 'description is at most 2,000 characters').nullable();
-const expression = z.string().min(1, 'expression is required');
+/** Bounded: a strategy fits on a screen; a megabyte of text is an attack or a mistake. */
+export const strategyExpression = z
+  .string()
+  .min(1, 'expression is required')
+  .max(10_000, 'expression is at most 10,000 characters');
+const expression = strategyExpression;
 
 export const createStrategyInput = z
   .object({ name, description: description.optional(), expression })

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.js';
 import { openHub, type Hub } from '../../src/app/hub.js';
 import { Scheduler } from '../../src/app/scheduler.js';
-import type { Integration } from '../../src/integrations/integration-schema.js';
+import { datasetNames, type Integration } from '../../src/integrations/integration-schema.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import type { SyncRunRow } from '../../src/store/schema.js';
 import { SyncJobQueue } from '../../src/jobs/sync-job-queue.js';
@@ -42,16 +42,7 @@ function testClock(): { now: () => Date; advanceMinutes: (m: number) => void } {
   };
 }
 
-const all = [
-  'machines',
-  'vulnerabilities',
-  'findings',
-  'alerts',
-  'incidents',
-  'machineActions',
-  'software',
-  'recommendations',
-];
+const all = [...datasetNames];
 
 describe('Scheduler on SQLite', () => {
   it('should run a first full sync, then each dataset on its schedule, findings right after machines', async () => {

@@ -50,7 +50,7 @@ describe('access control', () => {
         return {
           route: `${r.method} ${r.template}`,
           status,
-          code: (body as ErrorAnswer | undefined)?.error.code,
+          code: (body as Partial<ErrorAnswer> | undefined)?.error?.code,
         };
       }),
     );
@@ -265,6 +265,31 @@ describe('access control', () => {
     expect(demote.status).toBe(409);
     expect(demote.body.error.code).toBe('USER_LAST_ADMIN');
     expect((await api.call('DELETE', `/api/v1/users/${last.id}`)).status).toBe(409);
+  });
+});
+
+describe('behind a reverse proxy (HUB_TRUST_PROXY)', () => {
+  it("should mark the cookie Secure over the proxy's HTTPS and count sign-ins by the client's address", async () => {
+    const api = await useApi('sqlite', { config: { trustProxy: true } });
+    const viaProxy = (password: string, client: string) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        payload: { username: 'admin', password },
+        headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': client },
+      });
+    const signedIn = await viaProxy(api.admin.password, '203.0.113.9');
+    expect(String(signedIn.headers['set-cookie'])).toMatch(/; Secure/);
+    expect((await viaProxy('wrong password!', '203.0.113.10')).statusCode).toBe(401);
+    const entries = await api.hub.repos.db
+      .selectFrom('audit_log')
+      .select(['address', 'outcome'])
+      .orderBy('id')
+      .execute();
+    expect(entries).toEqual([
+      { address: '203.0.113.9', outcome: 'success' },
+      { address: '203.0.113.10', outcome: 'refused' },
+    ]);
   });
 });
 

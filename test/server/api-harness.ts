@@ -6,6 +6,7 @@ import { afterAll } from 'vitest';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
 import { openHub, type Hub } from '../../src/app/hub.js';
+import type { HubConfig } from '../../src/app/config.js';
 import { buildServer } from '../../src/server/build-server.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { postgresUrl, type TestDialect } from '../support/stores.js';
@@ -52,7 +53,7 @@ export interface TestApi {
  */
 export async function useApi(
   dialect: TestDialect,
-  options: { retry?: Partial<RetryOptions> } = {},
+  options: { retry?: Partial<RetryOptions>; config?: Partial<HubConfig> } = {},
 ): Promise<TestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dh-api-'));
   let databaseUrl = `sqlite:${join(dataDir, 'hub.db')}`;
@@ -70,6 +71,7 @@ export async function useApi(
       secretKey: randomBytes(32).toString('base64'),
       adminPassword: undefined,
       logLevel: 'silent',
+      ...options.config,
     },
     {
       // Quick retries: tests that break the service on purpose should not wait minutes of back-off.

@@ -45,6 +45,8 @@ const badBodies: (string | undefined)[] = [
   JSON.stringify({ unknownField: true }),
   JSON.stringify({ name: 'x'.repeat(100_000), comment: 'x'.repeat(100_000), query: 'x'.repeat(100_000) }),
   JSON.stringify({ name: 1, enabled: 'yes', imports: [], page: -1, endpointIds: 'all', role: 'root' }),
+  JSON.stringify({ expression: '('.repeat(9_999), query: `DeviceInfo ${'| where 1 == 1 '.repeat(2000)}` }),
+  JSON.stringify({ expression: 'x'.repeat(20_000), name: 'n' }),
   JSON.stringify({ endpointIds: Array.from({ length: 5000 }, (_, i) => i), type: 'scan', comment: 'c' }),
   JSON.stringify(JSON.parse(`${'{"a":'.repeat(500)}1${'}'.repeat(500)}`)),
   'x'.repeat(2 * 1024 * 1024),

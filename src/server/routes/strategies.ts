@@ -2,7 +2,11 @@ import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { describeStrategyFields } from '../../domain/strategy/index.js';
-import { createStrategyInput, updateStrategyInput } from '../../strategies/strategy-service.js';
+import {
+  createStrategyInput,
+  strategyExpression,
+  updateStrategyInput,
+} from '../../strategies/strategy-service.js';
 import { errorResponses, numericIdParams, pageOf, pageQuery } from '../schemas/common.js';
 import {
   strategyBody,
@@ -54,7 +58,7 @@ export const strategyRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         tags,
         summary:
           'Check an expression without saving it: its canonical form, or the line, column and reason it fails',
-        body: z.object({ expression: z.string() }).strict(),
+        body: z.object({ expression: strategyExpression }).strict(),
         response: { 200: strategyCheckBody, ...errorResponses(400) },
       },
     },
