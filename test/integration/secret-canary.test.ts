@@ -4,6 +4,8 @@ import { basename, dirname, join } from 'node:path';
 import { inspect } from 'node:util';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../src/app/scheduler.js';
 import { createDefenderClient } from '../../src/defender/index.js';
@@ -19,7 +21,7 @@ import { simulatorSettings, useApi, type TestApi } from '../server/api-harness.j
  * The canary: secret values given to the hub (a client secret through the API, a wrong one through "test
  * connection", the master key, the admin's password and API token) must appear nowhere in plaintext, neither in
  * the database files, the log at every level, the API's answers, the exports nor the errors, after a full sync,
- * failed test connections and a sync that crashes mid-stream. Access tokens (JWTs) must appear nowhere either.
+ * failed test connections, a sync that crashes mid-stream and a sync process killed mid-run. Access tokens (JWTs) must appear nowhere either.
  */
 
 // A random seed gives the simulated tenant, and so the client secret, a value no other run has used.
@@ -159,6 +161,37 @@ describe.each(dialects)('the secret canary on %s', (dialect) => {
       await client.close();
       await simPost(sim, '/_sim/faults', { clear: true });
     }
+  });
+
+  it('should crash a sync process: killed mid-run (SIGKILL), its output and its half-written store kept', async () => {
+    const { config } = api.hub;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/sync-child.ts'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: config.databaseUrl,
+        HUB_DATA_DIR: config.dataDir,
+        HUB_SECRET_KEY: config.secretKey,
+        SYNC_INTEGRATION: integration.id,
+        ...(api.hub.store.schema === undefined ? {} : { SYNC_SCHEMA: api.hub.store.schema }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => {
+        resolve(signal);
+      }),
+    );
+    for await (const line of createInterface({ input: child.stdout })) {
+      output += `${line}\n`;
+      if (line === 'started') break;
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    errors.set('the output of the killed sync process', output);
   });
 
   it('should run a full sync', async () => {
