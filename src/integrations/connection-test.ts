@@ -20,8 +20,18 @@ import { credentialWarnings, type CredentialType, type CredentialWarning } from 
 /** Validated settings of an integration that is not saved (the output of `createIntegrationSchema`). */
 export type IntegrationSettings = z.output<typeof createIntegrationSchema>;
 
-export type ConnectionStepName = 'token' | 'assets' | 'vulnerabilities' | 'alerts' | 'incidents';
-export type Feature = Exclude<ConnectionStepName, 'token'>;
+/** What a test reads besides the sign-in: one per import, named as the import toggles are. */
+export const connectionFeatures = [
+  'assets',
+  'vulnerabilities',
+  'alerts',
+  'incidents',
+  'software',
+  'recommendations',
+] as const;
+export type Feature = (typeof connectionFeatures)[number];
+export const connectionStepNames = ['token', ...connectionFeatures] as const;
+export type ConnectionStepName = (typeof connectionStepNames)[number];
 
 export interface ConnectionStep {
   name: ConnectionStepName;
@@ -68,9 +78,12 @@ const featureRoles: Readonly<Record<Feature, { audience: 'defender' | 'graph'; n
     vulnerabilities: { audience: 'defender', needs: ['Vulnerability.Read.All'] },
     alerts: { audience: 'graph', needs: ['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All'] },
     incidents: { audience: 'graph', needs: ['SecurityIncident.Read.All', 'SecurityIncident.ReadWrite.All'] },
+    software: { audience: 'defender', needs: ['Software.Read.All'] },
+    // The exposure score needs Score.Read.All besides: the probe reads it too, so a missing one fails the step.
+    recommendations: { audience: 'defender', needs: ['SecurityRecommendation.Read.All'] },
   };
 
-const features = Object.keys(featureRoles) as Feature[];
+const features = connectionFeatures;
 
 /** Stable code of a probe that did not run because the sign-in it needs failed. */
 export const stepSkippedCode = 'TEST_STEP_SKIPPED';
@@ -221,9 +234,12 @@ async function probe(
     vulnerabilities: () => client.vulnerabilities.list(common),
     alerts: () => client.alerts.list(common),
     incidents: () => client.incidents.list(common),
+    software: () => client.software.list(common),
+    recommendations: () => client.recommendations.list(common),
   } as const;
   // Leaving the loop closes the generator, which frees the connection mid-page.
   for await (const _batch of lists[feature]()) break;
+  if (feature === 'recommendations') await client.recommendations.exposureScore(signal);
 }
 
 async function timed(name: ConnectionStepName, step: () => Promise<void>): Promise<ConnectionStep> {

@@ -206,6 +206,8 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
       ['vulnerabilities', true],
       ['alerts', true],
       ['incidents', true],
+      ['software', true],
+      ['recommendations', true],
     ]);
     expect(body.permissions.every((p) => p.granted)).toBe(true);
     expect(body.permissions.find((p) => p.feature === 'assets')?.needs).toEqual([
@@ -234,6 +236,15 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
         granted: false,
       });
       expect(body.permissions.find((p) => p.feature === 'vulnerabilities')?.granted).toBe(true);
+
+      // Recommendations without Score.Read.All: the exposure score the sync reads too is named.
+      await simPost(sim, '/_sim/control', {
+        roles: ['Machine.Read.All', 'Vulnerability.Read.All', 'SecurityRecommendation.Read.All'],
+      });
+      const noScore = await api.call<ConnectionAnswer>('POST', `/api/v1/integrations/${created.id}/test`);
+      const recommendations = noScore.body.steps.find((s) => s.name === 'recommendations');
+      expect(recommendations).toMatchObject({ ok: false, code: 'DEFENDER_PERMISSION_MISSING' });
+      expect(recommendations?.message).toMatch(/Score\.Read\.All/);
     } finally {
       await simPost(sim, '/_sim/control', { roles: null });
     }
@@ -243,7 +254,10 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
     const ok = await api.call<ConnectionAnswer>(
       'POST',
       '/api/v1/integrations/test',
-      simulatorSettings(sim, { name: 'unsaved', imports: { alerts: false, incidents: false } }),
+      simulatorSettings(sim, {
+        name: 'unsaved',
+        imports: { alerts: false, incidents: false, software: false, recommendations: false },
+      }),
     );
     expect(ok.status).toBe(200);
     expect(ok.body.ok).toBe(true);

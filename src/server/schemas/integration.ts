@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { connectionFeatures, connectionStepNames } from '../../integrations/connection-test.js';
 import {
   datasetNames,
   filtersSchema,
@@ -74,7 +75,7 @@ export const connectionTestBody = z.object({
   ok: z.boolean(),
   steps: z.array(
     z.object({
-      name: z.enum(['token', 'assets', 'vulnerabilities', 'alerts', 'incidents']),
+      name: z.enum(connectionStepNames),
       ok: z.boolean(),
       code: z.string().optional(),
       message: z.string().optional(),
@@ -83,7 +84,7 @@ export const connectionTestBody = z.object({
   ),
   permissions: z.array(
     z.object({
-      feature: z.enum(['assets', 'vulnerabilities', 'alerts', 'incidents']),
+      feature: z.enum(connectionFeatures),
       needs: z.array(z.string()).describe('App roles of which any one suffices.'),
       granted: z.boolean(),
     }),
