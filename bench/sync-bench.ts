@@ -41,12 +41,23 @@ interface RunLine {
   readonly apiCalls: number;
 }
 
-/** The fewest calls the page caps allow for what a run read. */
-function minimumCalls(run: RunLine): number {
-  const per =
-    { machines: 10_000, vulnerabilities: 8000, findings: 200_000, alerts: 1000, incidents: 1000 }[
-      run.dataset
-    ] ?? 1;
+/** Records per page at the page cap, for the datasets whose fewest calls follow from their record count. */
+const pageCaps: Readonly<Record<string, number>> = {
+  machines: 10_000,
+  vulnerabilities: 8000,
+  findings: 200_000,
+  alerts: 1000,
+  incidents: 1000,
+  machineActions: 10_000,
+};
+
+/**
+ * The fewest calls the page caps allow for what a run read; undefined for the catalogs (software,
+ * recommendations), whose calls follow each item's device count, which the run line does not give.
+ */
+function minimumCalls(run: RunLine): number | undefined {
+  const per = pageCaps[run.dataset];
+  if (per === undefined) return undefined;
   const pages =
     Math.floor(run.recordsIn / per) +
     (run.dataset === 'findings' || run.dataset === 'alerts' || run.dataset === 'incidents'
@@ -113,7 +124,7 @@ function printRuns(runs: readonly RunLine[]): void {
   console.log('dataset          status     records in   upserted    skipped  API calls  minimum  records/s');
   for (const run of runs) {
     console.log(
-      `${run.dataset.padEnd(16)} ${run.status.padEnd(10)} ${String(run.recordsIn).padStart(10)} ${String(run.upserted).padStart(10)} ${String(run.skipped).padStart(10)} ${String(run.apiCalls).padStart(10)} ${String(minimumCalls(run)).padStart(8)} ${String(Math.round(run.recordsIn / seconds(run))).padStart(10)}`,
+      `${run.dataset.padEnd(16)} ${run.status.padEnd(10)} ${String(run.recordsIn).padStart(10)} ${String(run.upserted).padStart(10)} ${String(run.skipped).padStart(10)} ${String(run.apiCalls).padStart(10)} ${String(minimumCalls(run) ?? '-').padStart(8)} ${String(Math.round(run.recordsIn / seconds(run))).padStart(10)}`,
     );
   }
 }
