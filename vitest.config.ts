@@ -10,6 +10,9 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two files at a time even on two cores: most tests wait on a simulator, PostgreSQL or a child process,
+    // and vitest's default (cores − 1) would run the files one after another.
+    maxWorkers: 2,
     reporters: jsonReport === undefined ? ['default'] : ['default', 'json'],
     ...(jsonReport === undefined ? {} : { outputFile: { json: jsonReport } }),
   },

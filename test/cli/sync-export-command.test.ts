@@ -73,6 +73,8 @@ describe.concurrent('defender-hub sync and export', () => {
         'vulnerabilities',
         'alerts',
         'incidents',
+        'software',
+        'recommendations',
       ]);
 
       const sync = await runCli(['sync', '--json'], env);

@@ -1,7 +1,8 @@
 /**
  * A sync in its own process, for tests that kill it mid-run: `tsx test/support/sync-child.ts` with
  * DATABASE_URL (and SYNC_SCHEMA for PostgreSQL), HUB_DATA_DIR, HUB_SECRET_KEY and SYNC_INTEGRATION set. Prints
- * "started" when the run begins.
+ * "started" once the findings run has stored its first batch: the machines are in, the findings are half-way,
+ * so a kill then always lands in the middle of a run (the machines run alone can finish between two reads).
  */
 import { loadConfig } from '../../src/app/config.js';
 import { openHub } from '../../src/app/hub.js';
@@ -13,8 +14,8 @@ const hub = await openHub(loadConfig(), {
 });
 let announced = false;
 await hub.sync.syncIntegration(process.env.SYNC_INTEGRATION ?? '', {
-  onProgress: () => {
-    if (announced) return;
+  onProgress: (progress) => {
+    if (announced || progress.dataset !== 'findings') return;
     announced = true;
     process.stdout.write('started\n');
   },
