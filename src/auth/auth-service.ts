@@ -85,7 +85,8 @@ const newSecret = (prefix: string): string => `${prefix}${randomBytes(32).toStri
 /** The CSRF token is derived from the session's value, so it needs no storage and dies with the session. */
 const csrfOf = (sessionToken: string): string =>
   createHash('sha256').update(`csrf\n${sessionToken}`).digest('base64url');
-// Token last-use times are written at most this often: a script's every call should not be a write.
+// Session and token last-use times are written at most this often: a page's or a script's every call
+// should not be a write (the idle expiry is measured from it, a minute at most behind).
 const touchEveryMs = 60_000;
 
 function userView(row: UserRow): UserView {
@@ -281,7 +282,8 @@ export class AuthService {
       await this.#repos.sessions.remove(hash);
       return undefined;
     }
-    await this.#repos.sessions.touch(hash, now.toISOString());
+    if (now.getTime() - Date.parse(session.last_seen_at) >= touchEveryMs)
+      await this.#repos.sessions.touch(hash, now.toISOString());
     return {
       kind: 'session',
       userId: session.user_id,

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { useSimulator } from '../support/simulator.js';
 import { dataDirEnv, expectOneClearLine, runCli, addIntegrationArgs } from './cli.js';
+import { everyDatasetSucceeded } from '../support/datasets.js';
 
 interface RunJson {
   integrationId: string;
@@ -84,16 +85,7 @@ describe.concurrent('defender-hub sync and export', () => {
         .trimEnd()
         .split('\n')
         .map((line) => JSON.parse(line) as RunJson);
-      expect(runs.map((r) => [r.dataset, r.status])).toEqual([
-        ['machines', 'succeeded'],
-        ['vulnerabilities', 'succeeded'],
-        ['findings', 'succeeded'],
-        ['alerts', 'succeeded'],
-        ['incidents', 'succeeded'],
-        ['machineActions', 'succeeded'],
-        ['software', 'succeeded'],
-        ['recommendations', 'succeeded'],
-      ]);
+      expect(runs.map((r) => [r.dataset, r.status])).toEqual(everyDatasetSucceeded);
       const machines = runs[0]!;
       expect(machines.recordsIn).toBe(40);
       expect(machines.upserted).toBeGreaterThan(0);

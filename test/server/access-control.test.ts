@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useApi, type TestApi } from './api-harness.js';
 import { neededRole } from '../../src/server/access-policy.js';
@@ -242,6 +243,18 @@ describe('access control', () => {
     now = new Date('2026-12-01T09:00:00Z');
     expect(await auth.session(idle.sessionToken)).toBeUndefined();
 
+    // The last use is written at most once a minute, not on every request.
+    const lastSeen = async (token: string) =>
+      (await api.hub.repos.sessions.find(createHash('sha256').update(token).digest('hex')))?.last_seen_at;
+    const touched = await signIn();
+    now = new Date('2026-12-01T09:00:30Z');
+    await auth.session(touched.sessionToken);
+    expect(await lastSeen(touched.sessionToken)).toBe('2026-12-01T09:00:00.000Z');
+    now = new Date('2026-12-01T09:01:00Z');
+    await auth.session(touched.sessionToken);
+    expect(await lastSeen(touched.sessionToken)).toBe('2026-12-01T09:01:00.000Z');
+
+    now = new Date('2026-12-01T09:00:00Z');
     const busy = await signIn();
     for (const minute of ['09:25', '09:50', '10:15', '10:40']) {
       now = new Date(`2026-12-01T${minute}:00Z`);
