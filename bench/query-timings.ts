@@ -8,7 +8,7 @@ const benchStrategies = [
   'Defender.SeverityLevel >= "High" and Endpoint.RiskLevel >= "High"',
 ];
 
-function percentile(values: readonly number[], share: number): number {
+export function percentile(values: readonly number[], share: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
 }

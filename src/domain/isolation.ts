@@ -3,7 +3,8 @@
  * machine's isolate and release (Unisolate) actions: the latest one that did not fail decides.
  */
 
-export type IsolationStateName = 'isolated' | 'notIsolated' | 'pending';
+export const isolationStateNames = ['isolated', 'notIsolated', 'pending'] as const;
+export type IsolationStateName = (typeof isolationStateNames)[number];
 
 export interface IsolationState {
   readonly state: IsolationStateName;
@@ -21,7 +22,11 @@ export interface IsolationAction {
   readonly lastUpdateAt: string | null;
 }
 
-const pendingStatuses = new Set(['Pending', 'InProgress']);
+/** The statuses of an action still under way: it makes the state pending. */
+export const pendingIsolationStatuses: readonly string[] = ['Pending', 'InProgress'];
+/** The statuses of an action that decides the state; any other (failed, cancelled, timed out) changed nothing. */
+export const decidingIsolationStatuses: readonly string[] = [...pendingIsolationStatuses, 'Succeeded'];
+const pendingStatuses = new Set(pendingIsolationStatuses);
 
 /** Isolate or release: the only action types that change isolation. */
 export const isolationTypes: readonly string[] = ['Isolate', 'Unisolate'];
@@ -31,13 +36,14 @@ export function changesIsolation(type: string): boolean {
 }
 
 /**
- * The latest isolate or release that is pending or succeeded decides: pending while it runs, else isolated
- * after an isolate and not isolated after a release. A failed, cancelled or timed-out action changed nothing,
- * so the one before it still holds. With none, the endpoint was never isolated.
+ * The latest isolate or release that is pending or succeeded decides (latest by creation time, ties by action
+ * id, both compared as text): pending while it runs, else isolated after an isolate and not isolated after a
+ * release. A failed, cancelled or timed-out action changed nothing, so the one before it still holds. With
+ * none, the endpoint was never isolated. store/isolation-sql.ts states the same rule in SQL, to filter lists.
  */
 export function isolationState(actions: readonly IsolationAction[]): IsolationState {
   const deciding = actions
-    .filter((a) => changesIsolation(a.type) && (pendingStatuses.has(a.status) || a.status === 'Succeeded'))
+    .filter((a) => changesIsolation(a.type) && decidingIsolationStatuses.includes(a.status))
     .reduce<IsolationAction | undefined>(
       (latest, a) =>
         latest === undefined ||

@@ -12,6 +12,13 @@ export type RiskLevel = (typeof riskLevels)[number];
 export const severityLevels = ['Low', 'Medium', 'High', 'Critical'] as const;
 export type Severity = (typeof severityLevels)[number];
 
+/**
+ * Graph's alert severities, weakest first, as the alerts sync stores them (Graph's `unknownFutureValue` and words
+ * added later stay outside the scale).
+ */
+export const alertSeverityLevels = ['unknown', 'informational', 'low', 'medium', 'high'] as const;
+export type AlertSeverity = (typeof alertSeverityLevels)[number];
+
 /** Defender's exploitability levels, weakest first. */
 export const exploitabilityLevels = [
   'NoExploit',
@@ -74,6 +81,11 @@ export function severityRank(value: Text): number {
 
 export function maxSeverity(values: Iterable<Text>): Severity | null {
   return highest(severityLevels, values);
+}
+
+/** Graph's spelling of an alert severity, from either API's (MDE says `High`, `UnSpecified` is not on it). */
+export function parseAlertSeverity(value: Text): AlertSeverity | undefined {
+  return lookup(alertSeverityLevels, value);
 }
 
 // ---- exploitability ----

@@ -17,7 +17,8 @@ export interface ExportSource {
   records(db: Kysely<Database>, filter: ExportFilter, pageSize?: number): AsyncIterable<ExportRecord>;
 }
 
-async function* mapped<Row, R>(rows: AsyncIterable<Row>, map: (row: Row) => R): AsyncGenerator<R> {
+/** Each row as it comes, mapped. */
+export async function* mapped<Row, R>(rows: AsyncIterable<Row>, map: (row: Row) => R): AsyncGenerator<R> {
   for await (const row of rows) yield map(row);
 }
 

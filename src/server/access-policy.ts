@@ -35,8 +35,17 @@ export function isReadMethod(method: string): boolean {
   return readMethods.has(method);
 }
 
-/** `undefined` for a route anyone may call; else the least role it needs. */
-export function neededRole(method: string, url: string): Role | undefined {
+/** Whether a request that no route matched reads the web UI (its pages and assets are open). */
+export function readsWebUi(method: string, path: string): boolean {
+  return isReadMethod(method) && !path.startsWith('/api/');
+}
+
+/**
+ * `undefined` for a route anyone may call; else the least role it needs. `url` is undefined where no route
+ * matched: the web UI when it is a read outside /api, else an unknown API path, guarded like every API route.
+ */
+export function neededRole(method: string, url: string | undefined, path = ''): Role | undefined {
+  if (url === undefined) return readsWebUi(method, path) ? undefined : 'viewer';
   const route = `${method} ${url}`;
   if (openRoutes.has(route)) return undefined;
   return neededRoles.get(route) ?? (isReadMethod(method) ? 'viewer' : 'admin');

@@ -16,6 +16,7 @@ import { softwareRoutes } from './routes/software.js';
 import { recommendationRoutes } from './routes/recommendations.js';
 import { accessRoutes } from './routes/access.js';
 import { auditLogRoutes } from './routes/audit-log.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 
 /** Every `/api/v1` route; who may call which is in access-policy.ts, enforced for the whole server. */
 export const apiRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub }) => {
@@ -35,4 +36,5 @@ export const apiRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub 
   await app.register(huntingRoutes, { hub });
   await app.register(softwareRoutes, { hub });
   await app.register(recommendationRoutes, { hub });
+  await app.register(dashboardRoutes, { hub });
 };

@@ -71,7 +71,7 @@ export function installAuthentication(app: FastifyInstance, hub: Hub): void {
   });
   app.addHook('onRequest', async (request) => {
     const url = request.routeOptions.url;
-    const needed = url === undefined ? 'viewer' : neededRole(request.method, url);
+    const needed = neededRole(request.method, url, request.url);
     if (needed === undefined) return;
     const principal = await principalOf(hub, request);
     if (principal === undefined) throw authRequired();

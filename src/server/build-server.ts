@@ -13,6 +13,7 @@ import { installErrorReplies } from './error-replies.js';
 import { installAuthentication } from './authentication.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { installAuditTrail } from './audit-trail.js';
+import { webUiHandler } from './web-ui.js';
 import { hubLoggerOptions, type HubLogSettings } from '../secrets/log-redaction.js';
 
 export interface ServerOptions {
@@ -21,13 +22,15 @@ export interface ServerOptions {
    * `true` logs on stdout at LOG_LEVEL; settings give another level or stream.
    */
   readonly logger?: boolean | HubLogSettings;
+  /** The web UI's build folder (default dist/web); `false` serves the API alone. */
+  readonly webRoot?: string | false;
 }
 
 /**
  * The hub's HTTP API over a hub's services: JSON under `/api/v1`, `/healthz`, and the OpenAPI document at
  * `/api/openapi.json`, generated from the same zod schemas that validate requests and shape answers. The caller
  * listens (or injects) and closes the instance; the hub stays the caller's to close. The instance is not yet
- * ready, so the caller may still add routes (the web UI's static files) before `listen`.
+ * ready, so the caller may still add routes before `listen`. Every other GET outside /api serves the web UI.
  */
 export async function buildServer(hub: Hub, options: ServerOptions = {}): Promise<FastifyInstance> {
   const logger =
@@ -42,7 +45,7 @@ export async function buildServer(hub: Hub, options: ServerOptions = {}): Promis
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorReplies(app);
+  installErrorReplies(app, options.webRoot === false ? undefined : await webUiHandler(options.webRoot));
   installSecurityHeaders(app);
   installAuthentication(app, hub);
   installAuditTrail(app, hub);

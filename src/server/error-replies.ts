@@ -3,6 +3,8 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HubError } from '../errors.js';
 import { DefenderError, DefenderErrorCode } from '../defender/index.js';
 import type { ErrorBody } from './schemas/common.js';
+import { readsWebUi } from './access-policy.js';
+import type { WebUiHandler } from './web-ui.js';
 
 /** HubError codes that are the caller's doing, by the status that says so. */
 const statusOfCode: Readonly<Record<string, number>> = {
@@ -122,8 +124,11 @@ export function errorReply(error: unknown): { status: number; body: ErrorBody } 
   };
 }
 
-/** Every error and unknown route of the app answers in the API's error shape. */
-export function installErrorReplies(app: FastifyInstance): void {
+/**
+ * Every error and unknown API route of the app answers in the API's error shape; a read outside /api that no
+ * route matched goes to the web UI, when there is one.
+ */
+export function installErrorReplies(app: FastifyInstance, webUi?: WebUiHandler): void {
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorReply(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
@@ -132,6 +137,7 @@ export function installErrorReplies(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
+    if (webUi !== undefined && readsWebUi(request.method, path)) return webUi(request, reply);
     return reply.code(404).send({
       error: { code: 'ROUTE_NOT_FOUND', message: `There is no ${request.method} ${path}.` },
     } satisfies ErrorBody);

@@ -1,5 +1,16 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely';
 import type { Database, EndpointsTable, ProfilesTable } from './schema.js';
+import type { Dialect } from './database.js';
+import { isolationStateIn } from './isolation-sql.js';
+import type { IsolationStateName } from '../domain/isolation.js';
 import { exposureRisk, type RiskParts } from '../domain/endpoint-risk.js';
 import {
   endpointAlertsUrl,
@@ -27,11 +38,19 @@ import {
   sortValues,
   type Page,
   type PageRequest,
+  type SortDirection,
 } from './list-queries.js';
 
 export const endpointSortFields = ['name', 'lastSeen', 'os', 'risk'] as const;
 export const endpointSorts = sortValues(endpointSortFields);
 export type EndpointSort = (typeof endpointSorts)[number];
+type EndpointSortField = (typeof endpointSortFields)[number];
+
+/** What the endpoint lists need of the store: the connection, and the dialect for the isolation rule's SQL. */
+export interface EndpointStore {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+}
 
 export interface EndpointFilter {
   /** Only endpoints that carry a profile of this name (any case). */
@@ -47,6 +66,8 @@ export interface EndpointFilter {
   readonly integrationId?: string | undefined;
   /** true: only endpoints Defender no longer lists; false (the default): only active ones. */
   readonly stale?: boolean | undefined;
+  /** The isolation states to keep (any of them), by domain/isolation.ts's rule (stated in SQL). */
+  readonly isolation?: readonly IsolationStateName[] | undefined;
 }
 
 export interface EndpointSummary {
@@ -149,14 +170,13 @@ const summaryColumns = [
 
 type SummaryRow = Pick<Selectable<EndpointsTable>, (typeof summaryColumns)[number]>;
 
-/** A page of endpoints; the open vulnerability counts of the whole page come from one grouped query. */
-export async function listEndpoints(
-  db: Kysely<Database>,
-  filter: EndpointFilter,
-  sort: EndpointSort,
-  page: PageRequest,
-): Promise<Page<EndpointSummary>> {
-  let query = db.selectFrom('endpoints').where('stale', '=', filter.stale === true ? 1 : 0);
+/** The summary columns and the sort columns a keyset continues from. */
+const listColumns = [...summaryColumns, 'last_seen_at', 'risk_rank'] as const;
+type ListRow = Pick<Selectable<EndpointsTable>, (typeof listColumns)[number]>;
+
+/** The endpoints that match the filter (no order, no columns yet): the rows, the total and the export. */
+function filteredEndpoints(store: EndpointStore, filter: EndpointFilter) {
+  let query = store.db.selectFrom('endpoints').where('stale', '=', filter.stale === true ? 1 : 0);
   if (filter.integrationId !== undefined) query = query.where('integration_id', '=', filter.integrationId);
   if (filter.os !== undefined) query = query.where('os_platform', '=', filter.os);
   if (filter.health !== undefined) query = query.where('health_status', '=', filter.health);
@@ -188,25 +208,107 @@ export async function listEndpoints(
       ]),
     );
   }
+  const isolation = isolationStateIn(store.db, store.dialect, filter.isolation ?? []);
+  if (isolation !== undefined) query = query.where(isolation);
+  return query;
+}
 
+/** The columns each sort orders by, in turn; every sort ends with the id, ascending, so the order is total. */
+interface SortKey {
+  readonly column: 'computer_dns_name' | 'last_seen_at' | 'os_platform' | 'os_version' | 'risk_rank';
+  /** Rows without a value go last, either direction. */
+  readonly nullable: boolean;
+}
+
+const sortKeys: Record<EndpointSortField, readonly SortKey[]> = {
+  name: [{ column: 'computer_dns_name', nullable: true }],
+  lastSeen: [{ column: 'last_seen_at', nullable: true }],
+  os: [
+    { column: 'os_platform', nullable: true },
+    { column: 'os_version', nullable: true },
+  ],
+  risk: [{ column: 'risk_rank', nullable: false }],
+};
+
+function ordered<O>(
+  rows: SelectQueryBuilder<Database, 'endpoints', O>,
+  keys: readonly SortKey[],
+  direction: SortDirection,
+): SelectQueryBuilder<Database, 'endpoints', O> {
+  let query = rows;
+  for (const key of keys) query = query.orderBy(key.column, key.nullable ? nullsLast(direction) : direction);
+  return query.orderBy('id', 'asc');
+}
+
+/** Where a keyset read of the list stopped: the last row's sort values (as `sortKeys` names them) and id. */
+export interface EndpointCursor {
+  readonly values: readonly (string | number | null)[];
+  readonly id: number;
+}
+
+/** The rows after the cursor in the order `ordered` gives: a row strictly beyond on one key, equal before it. */
+function afterCursor(keys: readonly SortKey[], direction: SortDirection, cursor: EndpointCursor) {
+  return (eb: ExpressionBuilder<Database, 'endpoints'>): Expression<SqlBool> => {
+    const from = (i: number): Expression<SqlBool> => {
+      const key = keys[i];
+      if (key === undefined) return eb('id', '>', cursor.id);
+      const value = cursor.values[i] ?? null;
+      const column = eb.ref(key.column);
+      // Nulls sort last: after a null come only more nulls.
+      if (value === null) return eb.and([eb(column, 'is', null), from(i + 1)]);
+      const beyond = [eb(column, direction === 'asc' ? '>' : '<', value)];
+      if (key.nullable) beyond.push(eb(column, 'is', null));
+      return eb.or([...beyond, eb.and([eb(column, '=', value), from(i + 1)])]);
+    };
+    return from(0);
+  };
+}
+
+/** The list's items of some rows, with their open vulnerability counts from one grouped query. */
+async function summaries(db: Kysely<Database>, rows: readonly ListRow[]): Promise<EndpointSummary[]> {
+  const counts = await openFindingCounts(db, rows);
+  return rows.map((row) => toSummary(row, counts.get(keyOf(row)) ?? 0));
+}
+
+/** A page of endpoints; the open vulnerability counts of the whole page come from one grouped query. */
+export async function listEndpoints(
+  store: EndpointStore,
+  filter: EndpointFilter,
+  sort: EndpointSort,
+  page: PageRequest,
+): Promise<Page<EndpointSummary>> {
+  const query = filteredEndpoints(store, filter);
   const { field, direction } = parseSort(sort);
-  let rows = query.select(summaryColumns);
-  if (field === 'name') rows = rows.orderBy('computer_dns_name', nullsLast(direction));
-  if (field === 'lastSeen') rows = rows.orderBy('last_seen_at', nullsLast(direction));
-  if (field === 'os')
-    rows = rows.orderBy('os_platform', nullsLast(direction)).orderBy('os_version', nullsLast(direction));
-  if (field === 'risk') rows = rows.orderBy('risk_rank', direction);
-  rows = rows.orderBy('id', 'asc');
-
   return fetchPage(
     page,
-    rows,
+    ordered(query.select(listColumns), sortKeys[field], direction),
     query.select((eb) => eb.fn.countAll<number>().as('total')),
-    async (slice) => {
-      const counts = await openFindingCounts(db, slice);
-      return slice.map((row) => toSummary(row, counts.get(keyOf(row)) ?? 0));
-    },
+    (slice) => summaries(store.db, slice),
   );
+}
+
+/**
+ * Up to `limit` endpoints of the list (same filter, same order) after `after` (from the start without one),
+ * each with the cursor to continue from: a keyset read, so reading the whole list costs one page at a time
+ * however far into it the read is.
+ */
+export async function listEndpointsAfter(
+  store: EndpointStore,
+  filter: EndpointFilter,
+  sort: EndpointSort,
+  after: EndpointCursor | undefined,
+  limit: number,
+): Promise<(EndpointSummary & { cursor: EndpointCursor })[]> {
+  const { field, direction } = parseSort(sort);
+  const keys = sortKeys[field];
+  let query = filteredEndpoints(store, filter);
+  if (after !== undefined) query = query.where(afterCursor(keys, direction, after));
+  const rows = await ordered(query.select(listColumns), keys, direction).limit(limit).execute();
+  const counts = await openFindingCounts(store.db, rows);
+  return rows.map((row) => ({
+    ...toSummary(row, counts.get(keyOf(row)) ?? 0),
+    cursor: { values: keys.map((k) => row[k.column]), id: row.id },
+  }));
 }
 
 /** One endpoint by its hub id, with its finding and alert counts, its Defender view and the Defender record. */
@@ -358,7 +460,7 @@ const keyOf = (row: { integration_id: string; machine_id: string }): string =>
 /** Open vulnerability findings per endpoint of a page, in one grouped query over the page's machines only. */
 async function openFindingCounts(
   db: Kysely<Database>,
-  rows: readonly SummaryRow[],
+  rows: readonly { integration_id: string; machine_id: string }[],
 ): Promise<Map<string, number>> {
   if (rows.length === 0) return new Map();
   const counted = await db

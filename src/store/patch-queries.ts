@@ -16,6 +16,8 @@ import {
 export const patchSortFields = ['severity', 'exploitability', 'endpoints', 'cves', 'cvss', 'name'] as const;
 export const patchSorts = sortValues(patchSortFields);
 export type PatchSort = (typeof patchSorts)[number];
+/** What GET /patches sorts by unless told: the most severe first. */
+export const defaultPatchSort: PatchSort = '-severity';
 
 export interface PatchFilter {
   readonly integrationId?: string | undefined;

@@ -109,6 +109,28 @@ export class SnapshotsRepository {
     return counted(rows);
   }
 
+  /**
+   * Open vulnerability findings by severity as the newest snapshot of each integration (or of the one given)
+   * counted them, summed: what the last findings run left, without recounting millions of rows.
+   */
+  async newestOpenFindings(integrationId: string | undefined): Promise<Counts> {
+    let newest = this.#db
+      .selectFrom('daily_snapshots')
+      .select(['integration_id', (eb) => eb.fn.max('day').as('day')])
+      .groupBy('integration_id');
+    if (integrationId !== undefined) newest = newest.where('integration_id', '=', integrationId);
+    const rows = await this.#db
+      .selectFrom('daily_snapshots as s')
+      .innerJoin(newest.as('n'), (join) =>
+        join.onRef('n.integration_id', '=', 's.integration_id').onRef('n.day', '=', 's.day'),
+      )
+      .select('s.findings_by_severity')
+      .execute();
+    const counts: Counts = {};
+    for (const row of rows) add(counts, parseCounts(row.findings_by_severity));
+    return counts;
+  }
+
   /** Snapshots from `sinceDay` on, oldest first; without an integration, each day summed over all of them. */
   async trends(integrationId: string | undefined, sinceDay: string): Promise<Snapshot[]> {
     let query = this.#db.selectFrom('daily_snapshots').selectAll().where('day', '>=', sinceDay);

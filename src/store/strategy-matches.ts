@@ -83,6 +83,28 @@ export function strategyMatches(
     : patchFieldMatches(db, dialect, expr, request);
 }
 
+/**
+ * How many patches the strategy selects: the total of strategyMatches, without listing any. Patch fields alone
+ * are one count; endpoint fields need the same walk over the candidates, counting each only to its first match.
+ */
+export async function countStrategyMatches(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  expr: Expr,
+  integrationId: string | undefined,
+  batches: MatchBatches = defaultBatches,
+): Promise<number> {
+  if (!namesEndpointField(expr)) {
+    const row = await candidatePatches(db, dialect, expr, integrationId)
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirst();
+    return row?.total ?? 0;
+  }
+  // An empty page: every candidate is tested only until its first matching endpoint.
+  const request = { page: 1, pageSize: 0, endpointLimit: 0, integrationId };
+  return (await endpointFieldMatches(db, dialect, expr, request, batches)).total;
+}
+
 /** The patches of the request's scope that pass the strategy's patch-only conjuncts (all when it has none). */
 function candidatePatches(db: Kysely<Database>, dialect: Dialect, expr: Expr, integrationId?: string) {
   let patches = db.selectFrom('patches as p');

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, SyncRunRow, SyncRunsTable } from './schema.js';
 import type { Updateable } from 'kysely';
+import { interruptedRunCode } from '../domain/connection-status.js';
 
 export class SyncRunsRepository {
   readonly #db: Kysely<Database>;
@@ -48,7 +49,7 @@ export class SyncRunsRepository {
       .set({
         status: 'failed',
         finished_at: now,
-        error_code: 'SYNC_INTERRUPTED',
+        error_code: interruptedRunCode,
         error_message: 'The process stopped during the run.',
       })
       .where('id', 'in', ids)

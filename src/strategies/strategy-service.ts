@@ -10,7 +10,7 @@ import {
 } from '../domain/strategy/index.js';
 import type { StrategiesRepository, StrategyRow } from '../store/strategies-repository.js';
 import type { Repositories } from '../store/repositories.js';
-import { strategyMatches, type StrategyMatch } from '../store/strategy-matches.js';
+import { countStrategyMatches, strategyMatches, type StrategyMatch } from '../store/strategy-matches.js';
 import type { Page } from '../store/list-queries.js';
 
 export class StrategyNotFoundError extends HubError {
@@ -57,6 +57,17 @@ export interface Strategy {
 export type StrategyCheck =
   { ok: true; expression: string } | { ok: false; error: StrategyExpressionProblem };
 
+/** A check that also says, when asked and the expression is valid, how many patches it selects. */
+export type CountedStrategyCheck =
+  | { ok: true; expression: string; matchingPatches?: number }
+  | { ok: false; error: StrategyExpressionProblem };
+
+export interface ValidateOptions {
+  /** Count the patches the expression selects, as a saved strategy's matches total would. */
+  readonly count?: boolean | undefined;
+  readonly integrationId?: string | undefined;
+}
+
 /** Parses an expression without saving it (no database needed): the canonical text, or where and why it fails. */
 export function checkStrategy(source: string): StrategyCheck {
   const result = validateStrategyExpression(source);
@@ -86,8 +97,15 @@ export class StrategyService {
     this.#store = store;
   }
 
-  validate(source: string): StrategyCheck {
-    return checkStrategy(source);
+  async validate(source: string, options: ValidateOptions = {}): Promise<CountedStrategyCheck> {
+    const check = checkStrategy(source);
+    if (!check.ok || options.count !== true) return check;
+    const { db, dialect } = this.#store;
+    const expr = parseStrategyExpression(check.expression);
+    return {
+      ...check,
+      matchingPatches: await countStrategyMatches(db, dialect, expr, options.integrationId),
+    };
   }
 
   async list(): Promise<Strategy[]> {

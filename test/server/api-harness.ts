@@ -47,14 +47,19 @@ export interface TestApi {
   tokenFor(role: 'admin' | 'analyst' | 'viewer'): Promise<string>;
 }
 
+export interface TestHubOptions {
+  readonly retry?: Partial<RetryOptions>;
+  readonly config?: Partial<HubConfig>;
+}
+
 /**
- * A hub opened the way the CLI opens it (openHub over a fresh SQLite file or PostgreSQL schema) and the server
- * built on it, torn down after the test file.
+ * A hub opened the way the CLI opens it (openHub over a fresh SQLite file or PostgreSQL schema) with a first
+ * admin and an admin API token, closed after the test file.
  */
-export async function useApi(
+export async function useTestHub(
   dialect: TestDialect,
-  options: { retry?: Partial<RetryOptions>; config?: Partial<HubConfig> } = {},
-): Promise<TestApi> {
+  options: TestHubOptions = {},
+): Promise<{ hub: Hub; admin: TestApi['admin'] }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dh-api-'));
   let databaseUrl = `sqlite:${join(dataDir, 'hub.db')}`;
   let schema: string | undefined;
@@ -81,22 +86,30 @@ export async function useApi(
       ...(schema === undefined ? {} : { schema }),
     },
   );
-  const admin = { username: 'admin', password: randomBytes(12).toString('base64url') };
-  await hub.auth.ensureFirstAdmin(admin.password);
-  const token = await hub.auth.issueAdminToken('tests');
-  const authHeaders = { authorization: `Bearer ${token}` };
-  const app = await buildServer(hub);
   afterAll(async () => {
-    await app.close();
     await hub.close();
     if (schema !== undefined) await adminQuery(`drop schema ${schema} cascade`);
   });
+  const admin = { username: 'admin', password: randomBytes(12).toString('base64url') };
+  await hub.auth.ensureFirstAdmin(admin.password);
+  const token = await hub.auth.issueAdminToken('tests');
+  return { hub, admin: { ...admin, token } };
+}
+
+/** A test hub (see useTestHub) and the server built on it, torn down after the test file. */
+export async function useApi(dialect: TestDialect, options: TestHubOptions = {}): Promise<TestApi> {
+  const { hub, admin } = await useTestHub(dialect, options);
+  const { token } = admin;
+  const authHeaders = { authorization: `Bearer ${token}` };
+  const app = await buildServer(hub);
+  // Registered after the hub's: vitest runs afterAll hooks in reverse, so the server closes first.
+  afterAll(() => app.close());
   const bodies: string[] = [];
   return {
     hub,
     app,
     bodies,
-    admin: { ...admin, token },
+    admin,
     authHeaders,
     async call<T>(
       method: Method,

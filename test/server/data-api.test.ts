@@ -542,6 +542,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
         'POST /api/v1/integrations/{id}/test',
         'POST /api/v1/integrations/{id}/sync',
         'GET /api/v1/endpoints',
+        'GET /api/v1/endpoints/export',
         'GET /api/v1/endpoints/{id}',
         'GET /api/v1/endpoints/{id}/vulnerabilities',
         'GET /api/v1/endpoints/{id}/software',

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { DecompressionStream, TransformStream, type ReadableStream } from 'node:stream/web';
 import type { Dispatcher } from 'undici';
 import type { ApiHttp } from '../api-http.js';
 import { abortableSleep } from '../abortable-sleep.js';

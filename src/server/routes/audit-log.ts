@@ -1,14 +1,12 @@
-import { Readable } from 'node:stream';
 import { z } from 'zod';
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
 import type { AuditEntryRow, AuditFilter } from '../../store/audit-log-repository.js';
 import { parseStoredJson } from '../../store/list-queries.js';
 import { keysetRows } from '../../export/keyset.js';
-import { chunked, encode, exportFormats } from '../../export/formats.js';
-import type { ExportRecord } from '../../export/sources.js';
+import { mapped, type ExportRecord } from '../../export/sources.js';
+import { exportBody, exportFormatQuery, exportProduces, sendExport } from '../export-reply.js';
 
 const tags = ['audit'];
 
@@ -101,9 +99,9 @@ export const auditLogRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
       schema: {
         tags,
         summary: 'The audit log as a file, oldest first (admins): NDJSON, CSV or JSON, streamed',
-        querystring: filterQuery.extend({ format: z.enum(exportFormats).default('ndjson') }).strict(),
-        produces: ['application/x-ndjson', 'text/csv', 'application/json'],
-        response: { 200: z.string().describe('The file, streamed.'), ...errorResponses(400) },
+        querystring: filterQuery.extend({ format: exportFormatQuery('ndjson') }).strict(),
+        produces: exportProduces,
+        response: { 200: exportBody, ...errorResponses(400) },
       },
     },
     async (request, reply) => {
@@ -112,17 +110,11 @@ export const auditLogRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         (after: number | undefined, limit) => auditLog.from(filter, after ?? 0, limit),
         (row) => row.id,
       );
-      const records = (async function* () {
-        for await (const row of rows) yield exportRecord(row);
-      })();
-      const streamed: FastifyReply = reply;
-      return streamed
-        .type(
-          { ndjson: 'application/x-ndjson', csv: 'text/csv', json: 'application/json' }[format] +
-            '; charset=utf-8',
-        )
-        .header('content-disposition', `attachment; filename="audit-log.${format}"`)
-        .send(Readable.from(chunked(encode(format, exportColumns, records))));
+      return sendExport(
+        reply,
+        { name: 'audit-log', format, columns: exportColumns },
+        mapped(rows, exportRecord),
+      );
     },
   );
 

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { endpointKey, endpointSorts, getEndpoint, listEndpoints } from '../../store/endpoint-queries.js';
+import {
+  endpointKey,
+  endpointSorts,
+  getEndpoint,
+  listEndpoints,
+  listEndpointsAfter,
+  type EndpointCursor,
+  type EndpointFilter,
+} from '../../store/endpoint-queries.js';
 import { findingStatuses, listEndpointFindings } from '../../store/finding-queries.js';
 import { listEndpointSoftware } from '../../store/software-queries.js';
 import { listAlerts } from '../../store/activity-queries.js';
@@ -18,33 +26,52 @@ import { endpointDetailBody, endpointSummaryBody, findingBody, softwareBody } fr
 import { alertSummaryBody } from '../schemas/activity.js';
 import { found } from '../not-found.js';
 import { riskLevels } from '../../domain/levels.js';
-import type { IsolationState } from '../../domain/isolation.js';
+import { isolationStateNames, type IsolationState } from '../../domain/isolation.js';
+import { keysetRows } from '../../export/keyset.js';
+import { mapped } from '../../export/sources.js';
+import { endpointTableColumns, endpointTableRecord } from '../../export/endpoint-table.js';
+import { exportBody, exportFormatQuery, exportProduces, sendExport } from '../export-reply.js';
 
 const tags = ['endpoints'];
 
-const endpointListQuery = pageQuery
-  .extend({
-    search: z
-      .string()
-      .trim()
-      .max(200)
-      .optional()
-      .describe('Part of the DNS name, machine id or an IP address.'),
-    os: exactFilter('OS platform'),
-    health: exactFilter('health status'),
-    risk: exactFilter("Defender's risk score"),
-    riskLevel: levelListFilter('riskLevel', riskLevels).describe(
-      `The hub's risk levels to keep, comma-separated: ${riskLevels.join(', ')}.`,
-    ),
-    exposure: exactFilter('exposure level'),
-    integration: z.string().trim().min(1).optional().describe('Integration id.'),
-    profile: z.string().trim().min(1).max(200).optional().describe('A profile name (any case).'),
-    stale: queryFlag(false).describe(
-      'true: only endpoints Defender no longer lists; false: only active ones.',
-    ),
-    sort: z.enum(endpointSorts).default('name').describe('A field; a leading - sorts descending.'),
-  })
-  .strict();
+/** The list's filter and sort, shared by the list and its export. */
+const endpointFilterQuery = z.object({
+  search: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe('Part of the DNS name, machine id or an IP address.'),
+  os: exactFilter('OS platform'),
+  health: exactFilter('health status'),
+  risk: exactFilter("Defender's risk score"),
+  riskLevel: levelListFilter('riskLevel', riskLevels).describe(
+    `The hub's risk levels to keep, comma-separated: ${riskLevels.join(', ')}.`,
+  ),
+  exposure: exactFilter('exposure level'),
+  integration: z.string().trim().min(1).optional().describe('Integration id.'),
+  profile: z.string().trim().min(1).max(200).optional().describe('A profile name (any case).'),
+  stale: queryFlag(false).describe('true: only endpoints Defender no longer lists; false: only active ones.'),
+  isolation: levelListFilter('isolation', isolationStateNames).describe(
+    `The isolation states to keep, comma-separated: ${isolationStateNames.join(', ')}. The state is each ` +
+      "item's `isolation.state`: the latest isolate or release action of the machine that is pending or " +
+      'succeeded decides (pending while it runs); failed, cancelled and timed-out ones change nothing; a ' +
+      'machine without one is notIsolated. Applied before paging, so `total` counts the matches.',
+  ),
+  sort: z.enum(endpointSorts).default('name').describe('A field; a leading - sorts descending.'),
+});
+
+const endpointListQuery = pageQuery.extend(endpointFilterQuery.shape).strict();
+
+const endpointExportQuery = endpointFilterQuery.extend({ format: exportFormatQuery('csv') }).strict();
+
+/** The store's filter of the query's members. */
+function endpointFilter({
+  integration,
+  ...filter
+}: Omit<z.output<typeof endpointFilterQuery>, 'sort'>): EndpointFilter {
+  return { ...filter, integrationId: integration };
+}
 
 const notFound = (id: number): string => `No endpoint with id ${id}.`;
 
@@ -69,7 +96,8 @@ async function withIsolation<E extends { integrationId: string; machineId: strin
 
 /** Endpoints: the list, one endpoint's summary, and its vulnerabilities, software and alerts. */
 export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
-  const db = hub.store.db;
+  const { store } = hub;
+  const db = store.db;
 
   app.get(
     '/endpoints',
@@ -82,12 +110,42 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
       },
     },
     async (request) => {
-      const { page, pageSize, sort, integration, ...filter } = request.query;
-      const endpoints = await listEndpoints(db, { ...filter, integrationId: integration }, sort, {
-        page,
-        pageSize,
-      });
+      const { page, pageSize, sort, ...filter } = request.query;
+      const endpoints = await listEndpoints(store, endpointFilter(filter), sort, { page, pageSize });
       return { ...endpoints, items: await withIsolation(hub, endpoints.items) };
+    },
+  );
+
+  // A static path: Fastify's router tries it before the `:id` routes, whatever the order they are added in.
+  app.get(
+    '/endpoints/export',
+    {
+      schema: {
+        tags,
+        summary:
+          "The endpoint list as a file, with the list's filters and sort: CSV, NDJSON or JSON, streamed",
+        description:
+          "The table's columns (isolation is the state's name); every matching endpoint, in the list's order, " +
+          'read a page at a time by keyset.',
+        querystring: endpointExportQuery,
+        produces: exportProduces,
+        response: { 200: exportBody, ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const { format, sort, ...filter } = request.query;
+      const rows = keysetRows(
+        async (after: EndpointCursor | undefined, limit) =>
+          withIsolation(hub, await listEndpointsAfter(store, endpointFilter(filter), sort, after, limit)),
+        (row) => row.cursor,
+        // Each page sorts the matching rows again (no index gives the nulls-last orders): large pages, few sorts.
+        2000,
+      );
+      return sendExport(
+        reply,
+        { name: 'endpoints', format, columns: endpointTableColumns },
+        mapped(rows, endpointTableRecord),
+      );
     },
   );
 

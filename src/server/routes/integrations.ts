@@ -6,7 +6,13 @@ import { testIntegrationSettings, testSavedIntegration } from '../../integration
 import { slicePage } from '../../store/list-queries.js';
 import { toSyncRun } from '../../store/sync-run-queries.js';
 import { errorResponses, pageOf, pageQuery, textIdParams } from '../schemas/common.js';
-import { connectionTestBody, integrationBody, syncRequestBody } from '../schemas/integration.js';
+import {
+  connectionTestBody,
+  integrationBody,
+  integrationStatusBody,
+  syncRequestBody,
+} from '../schemas/integration.js';
+import { integrationStatuses } from '../../app/integration-status.js';
 import { syncRunBody } from '../schemas/sync-run.js';
 
 const tags = ['integrations'];
@@ -52,6 +58,19 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
       },
     },
     (request) => testIntegrationSettings(request.body),
+  );
+
+  // A static path: Fastify's router prefers it to `/integrations/:id`, whatever the order of registration.
+  app.get(
+    '/integrations/status',
+    {
+      schema: {
+        tags,
+        summary: "Every integration's connection status, with the latest run of each dataset it imports",
+        response: { 200: z.object({ items: z.array(integrationStatusBody) }) },
+      },
+    },
+    async () => ({ items: await integrationStatuses(integrations, hub.store.db) }),
   );
 
   app.get(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { listPatches, patchSorts } from '../../store/patch-queries.js';
+import { defaultPatchSort, listPatches, patchSorts } from '../../store/patch-queries.js';
 import { exploitabilityLevels, severityLevels } from '../../domain/levels.js';
 import { errorResponses, levelListFilter, pageOf, pageQuery } from '../schemas/common.js';
 import { patchBody } from '../schemas/patch.js';
@@ -26,7 +26,7 @@ const patchListQuery = pageQuery
     updateAvailable: flag.describe('Defender.SecurityUpdateAvailable.'),
     minCvss: z.coerce.number().min(0).max(10).optional().describe('At least this CVSS score among its CVEs.'),
     search: z.string().trim().max(200).optional().describe('Part of the vendor, software or update name.'),
-    sort: z.enum(patchSorts).default('-severity').describe('A field; a leading - sorts descending.'),
+    sort: z.enum(patchSorts).default(defaultPatchSort).describe('A field; a leading - sorts descending.'),
   })
   .strict();
 

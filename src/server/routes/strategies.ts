@@ -58,11 +58,28 @@ export const strategyRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         tags,
         summary:
           'Check an expression without saving it: its canonical form, or the line, column and reason it fails',
-        body: z.object({ expression: strategyExpression }).strict(),
+        body: z
+          .object({
+            expression: strategyExpression,
+            count: z
+              .boolean()
+              .optional()
+              .describe('Also count the patches a valid expression selects (matchingPatches).'),
+            integration: z
+              .string()
+              .trim()
+              .min(1)
+              .optional()
+              .describe('Integration id: count only its patches.'),
+          })
+          .strict(),
         response: { 200: strategyCheckBody, ...errorResponses(400) },
       },
     },
-    (request) => strategies.validate(request.body.expression),
+    (request) => {
+      const { expression, count, integration } = request.body;
+      return strategies.validate(expression, { count, integrationId: integration });
+    },
   );
 
   app.post(

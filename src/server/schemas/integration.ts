@@ -7,6 +7,8 @@ import {
   protectedDevicesSchema,
   schedulesSchema,
 } from '../../integrations/integration-schema.js';
+import { connectionStates } from '../../domain/connection-status.js';
+import { syncRunBody } from './sync-run.js';
 
 const credentialWarningBody = z.object({
   level: z.enum(['info', 'notice', 'warning', 'critical']),
@@ -92,4 +94,45 @@ export const connectionTestBody = z.object({
   credential: z
     .object({ ...credentialHealthFields, checkedAt: z.string() })
     .describe("The credential's expiry as this test read it; an unknown expiry does not fail the test."),
+});
+
+/** One integration's connection status and the latest runs of the datasets it imports. */
+export const integrationStatusBody = z.object({
+  id: z.string(),
+  name: z.string(),
+  product: z.enum(['endpoint', 'cloud']),
+  enabled: z.boolean(),
+  state: z
+    .enum(connectionStates)
+    .describe(
+      "failing: a dataset's latest run that ran to its end failed (running, cancelled and interrupted runs decide nothing); notSynced: none did yet.",
+    ),
+  label: z
+    .string()
+    .describe(
+      '"Connected", "Failing: <the newest failed run\'s error message>", "Disabled" or "Not synced yet".',
+    ),
+  credentialExpiresAt: credentialHealthFields.expiresAt,
+  datasets: z
+    .array(
+      z.object({
+        dataset: z.enum(datasetNames),
+        lastRun: syncRunBody
+          .pick({
+            id: true,
+            status: true,
+            startedAt: true,
+            finishedAt: true,
+            upserted: true,
+            removed: true,
+            skipped: true,
+            errorCode: true,
+            errorMessage: true,
+          })
+          .nullable()
+          .describe('The latest run, whatever its state; null when the dataset never ran.'),
+        lastSuccessAt: z.string().nullable().describe('When its latest succeeded run finished.'),
+      }),
+    )
+    .describe('One per dataset the integration imports, in the order a full sync runs them.'),
 });

@@ -19,7 +19,17 @@ export const strategyProblemBody = z.object({
 });
 
 export const strategyCheckBody = z.union([
-  z.object({ ok: z.literal(true), expression: z.string().describe('The canonical form.') }),
+  z.object({
+    ok: z.literal(true),
+    expression: z.string().describe('The canonical form.'),
+    matchingPatches: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        'With count: true, the patches the expression selects: the total GET /api/v1/patch-strategies/:id/matches answers for a strategy saved with it.',
+      ),
+  }),
   z.object({ ok: z.literal(false), error: strategyProblemBody }),
 ]);
 

@@ -1,0 +1,95 @@
+import type { Kysely } from 'kysely';
+import { connectionStatus, type ConnectionStatus } from '../domain/connection-status.js';
+import type { DatasetName, Integration } from '../integrations/integration-schema.js';
+import type { IntegrationService } from '../integrations/integration-service.js';
+import type { Database } from '../store/schema.js';
+import { latestDatasetRuns, type DatasetRuns, type SyncRun } from '../store/sync-run-queries.js';
+import { datasets } from '../sync/sync-service.js';
+
+/** A run as the status shows it: what it did and how it ended, without the paging counters. */
+export type RunView = Pick<
+  SyncRun,
+  | 'id'
+  | 'status'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'upserted'
+  | 'removed'
+  | 'skipped'
+  | 'errorCode'
+  | 'errorMessage'
+>;
+
+export interface DatasetStatus {
+  readonly dataset: DatasetName;
+  /** The latest run, whatever its state; null when the dataset never ran. */
+  readonly lastRun: RunView | null;
+  readonly lastSuccessAt: string | null;
+}
+
+export interface IntegrationStatus extends ConnectionStatus {
+  readonly id: string;
+  readonly name: string;
+  readonly product: Integration['product'];
+  readonly enabled: boolean;
+  readonly credentialExpiresAt: string | null;
+  /** One per dataset the integration imports, in the order a full sync runs them. */
+  readonly datasets: DatasetStatus[];
+}
+
+/** The connection status of every integration (or of the one given), its datasets' runs read all at once. */
+export async function integrationStatuses(
+  integrations: IntegrationService,
+  db: Kysely<Database>,
+  integrationId?: string,
+): Promise<IntegrationStatus[]> {
+  const [all, runs] = await Promise.all([integrations.list(), latestDatasetRuns(db, integrationId)]);
+  const byKey = new Map(runs.map((r) => [`${r.integrationId}\n${r.dataset}`, r]));
+  return all
+    .filter((integration) => integrationId === undefined || integration.id === integrationId)
+    .map((integration) => statusOf(integration, (dataset) => byKey.get(`${integration.id}\n${dataset}`)));
+}
+
+function statusOf(
+  integration: Integration,
+  runsOf: (dataset: DatasetName) => DatasetRuns | undefined,
+): IntegrationStatus {
+  const imported = datasets
+    .filter((d) => d.enabled(integration))
+    .map((d) => ({ name: d.name, runs: runsOf(d.name) }));
+  const status = connectionStatus({
+    enabled: integration.enabled,
+    datasets: imported.map(({ runs }) =>
+      runs === undefined
+        ? []
+        : [runs.latest, ...(runs.latestConclusive === undefined ? [] : [runs.latestConclusive])],
+    ),
+  });
+  return {
+    id: integration.id,
+    name: integration.name,
+    product: integration.product,
+    enabled: integration.enabled,
+    ...status,
+    credentialExpiresAt: integration.credential.expiresAt,
+    datasets: imported.map(({ name, runs }) => ({
+      dataset: name,
+      lastRun: runs === undefined ? null : runView(runs.latest),
+      lastSuccessAt: runs?.lastSuccessAt ?? null,
+    })),
+  };
+}
+
+function runView(run: SyncRun): RunView {
+  return {
+    id: run.id,
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    upserted: run.upserted,
+    removed: run.removed,
+    skipped: run.skipped,
+    errorCode: run.errorCode,
+    errorMessage: run.errorMessage,
+  };
+}

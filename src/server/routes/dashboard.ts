@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { Hub } from '../../app/hub.js';
+import { integrationStatuses } from '../../app/integration-status.js';
+import { dashboardCounts } from '../../store/dashboard-queries.js';
+import { defaultPatchSort, listPatches } from '../../store/patch-queries.js';
+import { errorResponses } from '../schemas/common.js';
+import { dashboardBody } from '../schemas/dashboard.js';
+
+/** How many patches the dashboard lists. */
+const topPatchCount = 5;
+
+/** The dashboard: counts for its charts, the most urgent patches and every integration's connection status. */
+export const dashboardRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
+  app.get(
+    '/dashboard',
+    {
+      schema: {
+        tags: ['dashboard'],
+        summary: 'Endpoints by risk, open findings and active alerts by severity, top patches, integrations',
+        querystring: z
+          .object({
+            integration: z
+              .string()
+              .trim()
+              .min(1)
+              .optional()
+              .describe('Integration id; all of them when absent.'),
+          })
+          .strict(),
+        response: { 200: dashboardBody, ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const integrationId = request.query.integration;
+      const [counts, patches, integrations] = await Promise.all([
+        dashboardCounts(hub.repos, integrationId),
+        listPatches(hub.store.db, { integrationId }, defaultPatchSort, { page: 1, pageSize: topPatchCount }),
+        integrationStatuses(hub.integrations, hub.store.db, integrationId),
+      ]);
+      return { ...counts, topPatches: patches.items, integrations };
+    },
+  );
+  done();
+};

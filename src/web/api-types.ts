@@ -1,0 +1,74 @@
+/**
+ * The API's answers as the server's own zod schemas declare them (type-only imports: nothing of the server is
+ * bundled), so a change to an answer's shape fails the UI's type check instead of its users.
+ */
+import type { z } from 'zod';
+import type { actionBody, actionOutcomeBody } from '../server/schemas/action.js';
+import type { alertSummaryBody, incidentSummaryBody } from '../server/schemas/activity.js';
+import type {
+  endpointDetailBody,
+  endpointSummaryBody,
+  findingBody,
+  softwareBody,
+} from '../server/schemas/endpoint.js';
+import type { connectionTestBody, integrationBody } from '../server/schemas/integration.js';
+import type { patchBody } from '../server/schemas/patch.js';
+import type { strategyBody, strategyCheckBody, strategyFieldBody } from '../server/schemas/strategy.js';
+import type { syncRunBody } from '../server/schemas/sync-run.js';
+import type { vulnerabilitySummaryBody } from '../server/schemas/vulnerability.js';
+import type { huntingResultPageBody, savedHuntingQueryBody } from '../server/schemas/hunting.js';
+import type { Role } from '../domain/roles.js';
+
+export type Action = z.output<typeof actionBody>;
+export type ActionOutcome = z.output<typeof actionOutcomeBody>;
+export type Alert = z.output<typeof alertSummaryBody>;
+export type Incident = z.output<typeof incidentSummaryBody>;
+export type EndpointSummary = z.output<typeof endpointSummaryBody>;
+export type EndpointDetail = z.output<typeof endpointDetailBody>;
+export type Finding = z.output<typeof findingBody>;
+export type Software = z.output<typeof softwareBody>;
+export type Integration = z.output<typeof integrationBody>;
+export type ConnectionTest = z.output<typeof connectionTestBody>;
+export type Patch = z.output<typeof patchBody>;
+export type Strategy = z.output<typeof strategyBody>;
+export type StrategyCheck = z.output<typeof strategyCheckBody>;
+export type StrategyField = z.output<typeof strategyFieldBody>;
+export type SyncRun = z.output<typeof syncRunBody>;
+export type Vulnerability = z.output<typeof vulnerabilitySummaryBody>;
+export type SavedHuntingQuery = z.output<typeof savedHuntingQueryBody>;
+export type HuntingResultPage = z.output<typeof huntingResultPageBody>;
+export type { Role };
+
+export interface Session {
+  username: string;
+  role: Role;
+  via: 'session' | 'token';
+  csrfToken: string | null;
+}
+
+/** `GET /api/v1/integrations/status` and the dashboard's `integrations`. */
+export interface IntegrationStatus {
+  id: string;
+  name: string;
+  product: 'endpoint' | 'cloud';
+  enabled: boolean;
+  state: 'connected' | 'failing' | 'disabled' | 'notSynced';
+  label: string;
+  credentialExpiresAt: string | null;
+  datasets: {
+    dataset: string;
+    lastRun: Pick<
+      SyncRun,
+      | 'id'
+      | 'status'
+      | 'startedAt'
+      | 'finishedAt'
+      | 'upserted'
+      | 'removed'
+      | 'skipped'
+      | 'errorCode'
+      | 'errorMessage'
+    > | null;
+    lastSuccessAt: string | null;
+  }[];
+}

@@ -1,0 +1,39 @@
+/**
+ * A level as a coloured badge that always carries its word: colour helps, the text is what counts (and what
+ * screen readers and colour-blind users get).
+ */
+const tones: Readonly<Record<string, string>> = {
+  critical: 'critical',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
+  none: 'none',
+  informational: 'none',
+  succeeded: 'ok',
+  connected: 'ok',
+  isolated: 'high',
+  pending: 'medium',
+  inprogress: 'medium',
+  failed: 'critical',
+  failing: 'critical',
+  timeout: 'critical',
+  cancelled: 'none',
+  disabled: 'none',
+  notisolated: 'none',
+  granted: 'ok',
+  missing: 'critical',
+  refused: 'high',
+};
+
+export function Badge({ value, label }: { value: string | null | undefined; label?: string }) {
+  const text = value ?? 'Unknown';
+  const tone = tones[text.toLowerCase().replace(/[^a-z]/g, '')] ?? 'none';
+  return (
+    <span
+      className={`badge badge-${tone}`}
+      {...(label === undefined ? {} : { 'aria-label': `${label}: ${text}` })}
+    >
+      {text}
+    </span>
+  );
+}

@@ -1,0 +1,85 @@
+import { useEffect, useState } from 'react';
+import type { useUrlState } from '../url-state.js';
+import { Field } from './field.js';
+
+type UrlState = ReturnType<typeof useUrlState>;
+
+/** A select bound to a URL parameter; the first option ("Any") clears it. */
+export function SelectFilter({
+  url,
+  name,
+  label,
+  options,
+}: {
+  url: UrlState;
+  name: string;
+  label: string;
+  options: readonly (string | { value: string; label: string })[];
+}) {
+  return (
+    <Field label={label} className="filter">
+      {(p) => (
+        <select
+          {...p}
+          value={url.value(name)}
+          onChange={(e) => {
+            url.set({ [name]: e.target.value });
+          }}
+        >
+          <option value="">Any</option>
+          {options.map((o) => {
+            const { value, label: text } = typeof o === 'string' ? { value: o, label: o } : o;
+            return (
+              <option key={value} value={value}>
+                {text}
+              </option>
+            );
+          })}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** A text box bound to a URL parameter, written to the URL a moment after typing stops (one request, not ten). */
+export function TextFilter({
+  url,
+  name,
+  label,
+  placeholder,
+}: {
+  url: UrlState;
+  name: string;
+  label: string;
+  placeholder?: string;
+}) {
+  const current = url.value(name);
+  const [draft, setDraft] = useState(current);
+  useEffect(() => {
+    setDraft(current);
+  }, [current]);
+  useEffect(() => {
+    if (draft === current) return;
+    const timer = window.setTimeout(() => {
+      url.set({ [name]: draft.trim() });
+    }, 300);
+    return () => {
+      window.clearTimeout(timer);
+    };
+  }, [draft, current, name, url]);
+  return (
+    <Field label={label} className="filter">
+      {(p) => (
+        <input
+          {...p}
+          type="search"
+          value={draft}
+          placeholder={placeholder}
+          onChange={(e) => {
+            setDraft(e.target.value);
+          }}
+        />
+      )}
+    </Field>
+  );
+}

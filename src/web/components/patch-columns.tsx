@@ -1,0 +1,56 @@
+import type { Patch } from '../api-types.js';
+import { Badge } from './badge.js';
+import type { Column } from './data-table.js';
+import { formatCount, text } from '../format.js';
+
+const yes = (v: boolean): string => (v ? 'Yes' : 'No');
+
+/** Patches with their Defender.* metadata, as the Patches page, the dashboard and strategy matches show them. */
+export const patchColumns: readonly Column<Patch>[] = [
+  {
+    id: 'name',
+    header: 'Patch',
+    sort: 'name',
+    cell: (p) =>
+      p.fixingUpdateUrl === null ? (
+        p.name
+      ) : (
+        <a href={p.fixingUpdateUrl} target="_blank" rel="noreferrer noopener">
+          {p.name}
+        </a>
+      ),
+  },
+  { id: 'software', header: 'Software', cell: (p) => `${text(p.softwareVendor)} ${text(p.softwareName)}` },
+  {
+    id: 'severity',
+    header: 'Defender.SeverityLevel',
+    sort: 'severity',
+    cell: (p) => <Badge value={p.metadata['Defender.SeverityLevel']} />,
+  },
+  {
+    id: 'exploitability',
+    header: 'Defender.ExploitabilityLevel',
+    sort: 'exploitability',
+    cell: (p) => text(p.metadata['Defender.ExploitabilityLevel']),
+  },
+  {
+    id: 'known',
+    header: 'Defender.KnownExploitExists',
+    cell: (p) => yes(p.metadata['Defender.KnownExploitExists']),
+  },
+  {
+    id: 'available',
+    header: 'Defender.SecurityUpdateAvailable',
+    cell: (p) => yes(p.metadata['Defender.SecurityUpdateAvailable']),
+  },
+  {
+    id: 'cvss',
+    header: 'Max CVSS',
+    sort: 'cvss',
+    cell: (p) => (p.maxCvss === null ? '—' : p.maxCvss.toFixed(1)),
+  },
+  { id: 'cves', header: 'CVEs', sort: 'cves', cell: (p) => formatCount(p.cveCount) },
+  { id: 'endpoints', header: 'Endpoints', sort: 'endpoints', cell: (p) => formatCount(p.endpointCount) },
+];
+
+export const patchKey = (p: Patch): string => `${p.integrationId}|${p.key}`;

@@ -1,0 +1,69 @@
+import { NavLink, Outlet } from 'react-router';
+import { useSession } from './session.js';
+import { ErrorBox } from './components/error-box.js';
+import { useAction } from './use-action.js';
+
+const sections: readonly { to: string; label: string; admin?: boolean }[] = [
+  { to: '/', label: 'Dashboard' },
+  { to: '/endpoints', label: 'Endpoints' },
+  { to: '/vulnerabilities', label: 'Vulnerabilities' },
+  { to: '/patches', label: 'Patches' },
+  { to: '/strategies', label: 'Patch strategies' },
+  { to: '/alerts', label: 'Alerts' },
+  { to: '/incidents', label: 'Incidents' },
+  { to: '/actions', label: 'Actions' },
+  { to: '/hunting', label: 'Advanced hunting' },
+  { to: '/integrations', label: 'Integrations' },
+  { to: '/audit-log', label: 'Audit log', admin: true },
+  { to: '/users', label: 'Users', admin: true },
+  { to: '/tokens', label: 'API tokens' },
+];
+
+function UserMenu() {
+  const { session, signOut } = useSession();
+  const { error, run } = useAction();
+  if (session === null || session === undefined) return null;
+  return (
+    <div className="user-menu" aria-label="User menu" role="group">
+      <span className="user-name">{session.username}</span>
+      <span className="user-role">{session.role}</span>
+      <button
+        type="button"
+        onClick={() => {
+          run(signOut);
+        }}
+      >
+        Sign out
+      </button>
+      <ErrorBox error={error} />
+    </div>
+  );
+}
+
+export function Layout() {
+  const { may } = useSession();
+  return (
+    <div className="shell">
+      <header className="top">
+        <span className="brand">defender-hub</span>
+        <UserMenu />
+      </header>
+      <nav className="side" aria-label="Sections">
+        <ul>
+          {sections
+            .filter((s) => s.admin !== true || may('admin'))
+            .map((s) => (
+              <li key={s.to}>
+                <NavLink to={s.to} end={s.to === '/'}>
+                  {s.label}
+                </NavLink>
+              </li>
+            ))}
+        </ul>
+      </nav>
+      <main className="content">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import './styles.css';
+import { SessionProvider, useSession } from './session.js';
+import { Layout } from './layout.js';
+import { SignInPage } from './pages/sign-in.js';
+import { DashboardPage } from './pages/dashboard.js';
+import { EndpointsPage } from './pages/endpoints.js';
+import { EndpointPage } from './pages/endpoint.js';
+import { VulnerabilitiesPage } from './pages/vulnerabilities.js';
+import { PatchesPage } from './pages/patches.js';
+import { StrategiesPage } from './pages/strategies.js';
+import { AlertsPage, IncidentsPage } from './pages/activity.js';
+import { ActionsPage } from './pages/actions.js';
+import { HuntingPage } from './pages/hunting.js';
+import { IntegrationsPage } from './pages/integrations.js';
+import { IntegrationFormPage } from './pages/integration-form.js';
+import { SyncHistoryPage } from './pages/sync-history.js';
+import { AuditLogPage } from './pages/audit-log.js';
+import { UsersPage } from './pages/users.js';
+import { TokensPage } from './pages/tokens.js';
+import { NotFoundPage } from './pages/not-found.js';
+
+function App() {
+  const { session } = useSession();
+  if (session === undefined) return <p className="placeholder">Loading…</p>;
+  if (session === null) return <SignInPage />;
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<DashboardPage />} />
+        <Route path="endpoints" element={<EndpointsPage />} />
+        <Route path="endpoints/:id" element={<EndpointPage />} />
+        <Route path="endpoints/:id/:tab" element={<EndpointPage />} />
+        <Route path="endpoints/:id/:tab/:subtab" element={<EndpointPage />} />
+        <Route path="vulnerabilities" element={<VulnerabilitiesPage />} />
+        <Route path="patches" element={<PatchesPage />} />
+        <Route path="strategies" element={<StrategiesPage />} />
+        <Route path="alerts" element={<AlertsPage />} />
+        <Route path="incidents" element={<IncidentsPage />} />
+        <Route path="actions" element={<ActionsPage />} />
+        <Route path="hunting" element={<HuntingPage />} />
+        <Route path="integrations" element={<IntegrationsPage />} />
+        <Route path="integrations/new" element={<IntegrationFormPage />} />
+        <Route path="integrations/:id" element={<IntegrationFormPage />} />
+        <Route path="integrations/:id/history" element={<SyncHistoryPage />} />
+        <Route path="audit-log" element={<AuditLogPage />} />
+        <Route path="users" element={<UsersPage />} />
+        <Route path="tokens" element={<TokensPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <BrowserRouter>
+      <SessionProvider>
+        <App />
+      </SessionProvider>
+    </BrowserRouter>
+  </StrictMode>,
+);

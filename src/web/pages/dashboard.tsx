@@ -1,0 +1,136 @@
+import { Link } from 'react-router';
+import type { IntegrationStatus, Patch } from '../api-types.js';
+import { BarList, TrendChart } from '../components/charts.js';
+import { DataTable } from '../components/data-table.js';
+import { ErrorBox } from '../components/error-box.js';
+import { patchColumns, patchKey } from '../components/patch-columns.js';
+import { formatTime } from '../format.js';
+import { useRequest } from '../use-request.js';
+import { riskLevels, severityLevels } from '../../domain/levels.js';
+import { StatusBadge } from './integrations.js';
+
+type Counts = Record<string, number>;
+
+interface Dashboard {
+  endpointsByRisk: Counts;
+  openFindingsBySeverity: Counts;
+  alertsBySeverity: Counts;
+  topPatches: Patch[];
+  integrations: IntegrationStatus[];
+}
+
+interface Trends {
+  items: {
+    day: string;
+    endpointsByRisk: Counts;
+    openFindingsBySeverity: Counts;
+    patchesBySeverity: Counts;
+  }[];
+}
+
+const alertSeverities = ['High', 'Medium', 'Low', 'Informational'];
+
+function seriesOf(
+  items: Trends['items'],
+  pick: (i: Trends['items'][number]) => Counts,
+  names: readonly string[],
+) {
+  return names.map((name) => ({ name, values: items.map((i) => pick(i)[name] ?? 0) }));
+}
+
+/** Alerts by severity whatever case the source spelled them in. */
+function bySeverityName(counts: Counts | undefined): Counts | undefined {
+  if (counts === undefined) return undefined;
+  const out: Counts = {};
+  for (const [name, n] of Object.entries(counts)) {
+    const key = alertSeverities.find((s) => s.toLowerCase() === name.toLowerCase()) ?? name;
+    out[key] = (out[key] ?? 0) + n;
+  }
+  return out;
+}
+
+export function DashboardPage() {
+  const dashboard = useRequest<Dashboard>('/dashboard');
+  const trends = useRequest<Trends>('/trends?days=30');
+  const d = dashboard.data;
+  const days = trends.data?.items ?? [];
+  const risks = [...riskLevels].reverse();
+  const severities = [...severityLevels].reverse();
+  return (
+    <section className="dashboard">
+      <h1>Dashboard</h1>
+      <ErrorBox error={dashboard.error ?? trends.error} />
+      <div className="cards">
+        <div className="card">
+          <BarList label="Endpoints by risk level" counts={d?.endpointsByRisk} order={risks} />
+          <Link to="/endpoints?riskLevel=Critical">Critical endpoints</Link>
+        </div>
+        <div className="card">
+          <BarList label="Open findings by severity" counts={d?.openFindingsBySeverity} order={severities} />
+          <Link to="/vulnerabilities">Vulnerabilities</Link>
+        </div>
+        <div className="card">
+          <BarList
+            label="Active alerts by severity"
+            counts={bySeverityName(d?.alertsBySeverity)}
+            order={alertSeverities}
+          />
+          <Link to="/alerts">Alerts</Link>
+        </div>
+        <div className="card">
+          <h2>Sync health</h2>
+          <ul className="sync-health">
+            {(d?.integrations ?? []).map((s) => (
+              <li key={s.id}>
+                <Link to={`/integrations/${encodeURIComponent(s.id)}/history`}>{s.name}</Link>{' '}
+                <StatusBadge status={s} />
+                <span className="note">
+                  {' '}
+                  last success{' '}
+                  {formatTime(
+                    s.datasets
+                      .map((x) => x.lastSuccessAt ?? '')
+                      .sort()
+                      .at(-1),
+                  )}
+                </span>
+              </li>
+            ))}
+            {d !== undefined && d.integrations.length === 0 ? (
+              <li>
+                No integration yet: <Link to="/integrations/new">add one</Link>.
+              </li>
+            ) : null}
+          </ul>
+        </div>
+      </div>
+      <div className="cards">
+        <div className="card wide">
+          <TrendChart
+            label="Endpoints by risk level, last 30 days"
+            days={days.map((i) => i.day)}
+            series={seriesOf(days, (i) => i.endpointsByRisk, risks)}
+          />
+        </div>
+        <div className="card wide">
+          <TrendChart
+            label="Open findings by severity, last 30 days"
+            days={days.map((i) => i.day)}
+            series={seriesOf(days, (i) => i.openFindingsBySeverity, severities)}
+          />
+        </div>
+      </div>
+      <h2>Top patches</h2>
+      <DataTable
+        label="Top patches"
+        columns={patchColumns}
+        rows={d?.topPatches}
+        rowKey={patchKey}
+        loading={dashboard.loading}
+      />
+      <p>
+        <Link to="/patches">All patches</Link>
+      </p>
+    </section>
+  );
+}

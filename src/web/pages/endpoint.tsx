@@ -1,0 +1,311 @@
+import { useCallback, type ReactNode } from 'react';
+import { Link, NavLink, useParams } from 'react-router';
+import type { Alert, EndpointDetail, Finding, Integration, Software, Action } from '../api-types.js';
+import { Badge } from '../components/badge.js';
+import { DataTable, type Column } from '../components/data-table.js';
+import { ErrorBox } from '../components/error-box.js';
+import { EndpointActions } from '../components/endpoint-actions.js';
+import { formatCount, formatTime, text } from '../format.js';
+import { usePagedList } from '../use-paged-list.js';
+import { useRequest } from '../use-request.js';
+import { isolationLabels } from '../labels.js';
+
+const tabs = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'risk', label: 'Risk' },
+  { id: 'vulnerabilities', label: 'Vulnerabilities' },
+  { id: 'software', label: 'Software' },
+  { id: 'alerts', label: 'Alerts' },
+  { id: 'actions', label: 'Actions' },
+] as const;
+
+function Fields({ rows }: { rows: readonly [string, ReactNode][] }) {
+  return (
+    <dl className="fields">
+      {rows.map(([name, value]) => (
+        <div key={name}>
+          <dt>{name}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function External({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <a href={href} target="_blank" rel="noreferrer noopener">
+      {children}
+    </a>
+  );
+}
+
+function Overview({ endpoint }: { endpoint: EndpointDetail }) {
+  const ips = endpoint.ipAddresses
+    .map((ip) => ip.ipAddress)
+    .filter((ip): ip is string => typeof ip === 'string');
+  return (
+    <Fields
+      rows={[
+        ['DNS name', text(endpoint.computerDnsName)],
+        ['Machine id', <code key="id">{endpoint.machineId}</code>],
+        ['Entra device id', text(endpoint.aadDeviceId)],
+        ['IP addresses', ips.length === 0 ? text(endpoint.lastIpAddress) : [...new Set(ips)].join(', ')],
+        ['External IP', text(endpoint.lastExternalIpAddress)],
+        ['OS', `${text(endpoint.osPlatform)} ${endpoint.osVersion ?? ''} ${endpoint.osBuild ?? ''}`.trim()],
+        ['Profiles', endpoint.profiles.map((p) => p.name).join(', ') || '—'],
+        ['Tags', endpoint.machineTags.join(', ') || '—'],
+        ['Device group', text(endpoint.rbacGroupName)],
+        ['Health', text(endpoint.healthStatus)],
+        ['First seen', formatTime(endpoint.firstSeen)],
+        ['Last seen', formatTime(endpoint.lastSeen)],
+        ['Isolation', <Badge key="iso" value={isolationLabels[endpoint.isolation.state]} />],
+        [
+          'In Defender',
+          <External key="portal" href={endpoint.defender.overviewUrl}>
+            Device page in Defender
+          </External>,
+        ],
+      ]}
+    />
+  );
+}
+
+function DefenderRisk({ endpoint }: { endpoint: EndpointDetail }) {
+  const d = endpoint.defender;
+  return (
+    <section aria-label="Microsoft Defender risk" className="defender-risk">
+      <Fields
+        rows={[
+          [
+            'Most severe vulnerability',
+            d.worstVulnerability === null ? (
+              'No open vulnerabilities'
+            ) : (
+              <span className="worst" key="worst">
+                <strong>{d.worstVulnerability.id}</strong>
+                <span className="description">
+                  {d.worstVulnerability.description ?? 'Defender gave no description.'}
+                </span>
+              </span>
+            ),
+          ],
+          ['Exposure Risk Level', <Badge key="exposure" value={d.exposureRiskLevel} />],
+          [
+            'Vulnerabilities',
+            <External key="vulns" href={d.vulnerabilitiesUrl}>
+              {formatCount(d.vulnerabilityCount)} vulnerabilities
+            </External>,
+          ],
+          ['Risk Level', <Badge key="alert" value={d.alertRiskLevel} />],
+          [
+            'Alerts',
+            <External key="alerts" href={d.alertsUrl}>
+              Alerts in Defender
+            </External>,
+          ],
+          [
+            'Device',
+            <External key="overview" href={d.overviewUrl}>
+              Device page in Defender
+            </External>,
+          ],
+          ["Defender's risk score", text(d.riskScore)],
+          ["Defender's exposure level", text(d.exposureLevel)],
+          ['Security recommendations', formatCount(d.recommendations)],
+          [
+            'Exposure score (organisation)',
+            d.exposureScore.organisation === null ? '—' : d.exposureScore.organisation.toFixed(1),
+          ],
+        ]}
+      />
+    </section>
+  );
+}
+
+function RiskTab({ endpoint, subtab }: { endpoint: EndpointDetail; subtab: string | undefined }) {
+  const base = `/endpoints/${endpoint.id}/risk`;
+  return (
+    <>
+      <nav className="subtabs" aria-label="Risk sources">
+        <NavLink to={base} end>
+          Summary
+        </NavLink>
+        <NavLink to={`${base}/defender`}>Microsoft Defender</NavLink>
+      </nav>
+      {subtab === 'defender' ? (
+        <DefenderRisk endpoint={endpoint} />
+      ) : (
+        <Fields
+          rows={[
+            ['Risk level', <Badge key="r" value={endpoint.riskLevel} label="Risk level" />],
+            ['From vulnerabilities', <Badge key="e" value={endpoint.riskParts.exposure} />],
+            ['From alerts', <Badge key="a" value={endpoint.riskParts.alert} />],
+            ["From Defender's risk score", <Badge key="s" value={endpoint.riskParts.riskScore} />],
+            ["From Defender's exposure level", <Badge key="x" value={endpoint.riskParts.exposureLevel} />],
+            ['Open findings', formatCount(endpoint.openFindings)],
+            ['Alerts', formatCount(endpoint.alerts)],
+          ]}
+        />
+      )}
+    </>
+  );
+}
+
+const findingColumns: readonly Column<Finding>[] = [
+  { id: 'cve', header: 'CVE', cell: (f) => <Link to={`/vulnerabilities?search=${f.cveId}`}>{f.cveId}</Link> },
+  { id: 'severity', header: 'Severity', cell: (f) => <Badge value={f.severity} /> },
+  { id: 'cvss', header: 'CVSS', cell: (f) => (f.cvssScore === null ? '—' : f.cvssScore.toFixed(1)) },
+  { id: 'software', header: 'Software', cell: (f) => `${text(f.softwareName)} ${f.softwareVersion ?? ''}` },
+  { id: 'exploit', header: 'Exploitability', cell: (f) => text(f.exploitabilityLevel) },
+  { id: 'fix', header: 'Fix', cell: (f) => text(f.fixingUpdate ?? f.fixingUpdateId) },
+  { id: 'status', header: 'Status', cell: (f) => f.status },
+  { id: 'firstSeen', header: 'First seen', cell: (f) => formatTime(f.firstSeen) },
+];
+
+const softwareColumns: readonly Column<Software>[] = [
+  { id: 'name', header: 'Software', cell: (s) => `${text(s.softwareVendor)} ${text(s.softwareName)}` },
+  { id: 'version', header: 'Version', cell: (s) => text(s.softwareVersion) },
+  { id: 'vulns', header: 'Open vulnerabilities', cell: (s) => formatCount(s.openVulnerabilities) },
+  {
+    id: 'update',
+    header: 'Update available',
+    cell: (s) => (s.updateAvailable === null ? '—' : s.updateAvailable ? 'Yes' : 'No'),
+  },
+];
+
+export const alertColumns: readonly Column<Alert>[] = [
+  { id: 'title', header: 'Title', cell: (a) => text(a.title) },
+  { id: 'severity', header: 'Severity', cell: (a) => <Badge value={a.severity} /> },
+  { id: 'status', header: 'Status', cell: (a) => text(a.status) },
+  { id: 'category', header: 'Category', cell: (a) => text(a.category) },
+  { id: 'created', header: 'Created', cell: (a) => formatTime(a.createdAt) },
+];
+
+export const actionColumns: readonly Column<Action>[] = [
+  { id: 'type', header: 'Type', cell: (a) => `${a.type}${a.scope === null ? '' : ` (${a.scope})`}` },
+  { id: 'status', header: 'State', cell: (a) => <Badge value={a.status} /> },
+  { id: 'by', header: 'Requested by', cell: (a) => text(a.requestedBy ?? a.requestor) },
+  { id: 'comment', header: 'Comment', cell: (a) => text(a.requestorComment) },
+  { id: 'created', header: 'Requested', cell: (a) => formatTime(a.createdAt) },
+  { id: 'updated', header: 'Updated', cell: (a) => formatTime(a.lastUpdateAt) },
+];
+
+function SubList<T>({
+  path,
+  query = {},
+  label,
+  columns,
+  rowKey,
+}: {
+  path: string;
+  query?: Readonly<Record<string, string | number>>;
+  label: string;
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string | number;
+}) {
+  const list = usePagedList<T>(path, [], undefined, query);
+  return (
+    <>
+      <ErrorBox error={list.error} />
+      <DataTable label={label} columns={columns} rowKey={rowKey} {...list.table} />
+    </>
+  );
+}
+
+function TabBody({
+  endpoint,
+  tab,
+  subtab,
+}: {
+  endpoint: EndpointDetail;
+  tab: string;
+  subtab: string | undefined;
+}) {
+  const base = `/endpoints/${endpoint.id}`;
+  switch (tab) {
+    case 'risk':
+      return <RiskTab endpoint={endpoint} subtab={subtab} />;
+    case 'vulnerabilities':
+      return (
+        <SubList
+          path={`${base}/vulnerabilities`}
+          label="Vulnerabilities"
+          columns={findingColumns}
+          rowKey={(f) => f.id}
+        />
+      );
+    case 'software':
+      return (
+        <SubList
+          path={`${base}/software`}
+          label="Software"
+          columns={softwareColumns}
+          rowKey={(s) => `${s.softwareVendor ?? ''}|${s.softwareName ?? ''}|${s.softwareVersion ?? ''}`}
+        />
+      );
+    case 'alerts':
+      return <SubList path={`${base}/alerts`} label="Alerts" columns={alertColumns} rowKey={(a) => a.id} />;
+    case 'actions':
+      return (
+        <SubList
+          path="/actions"
+          query={{ endpoint: endpoint.id }}
+          label="Actions"
+          columns={actionColumns}
+          rowKey={(a) => a.id}
+        />
+      );
+    default:
+      return <Overview endpoint={endpoint} />;
+  }
+}
+
+export function EndpointPage() {
+  const params = useParams();
+  const id = params.id ?? '';
+  const tab = params.tab ?? 'overview';
+  const endpoint = useRequest<EndpointDetail>(`/endpoints/${encodeURIComponent(id)}`);
+  const integration = useRequest<Integration>(
+    endpoint.data === undefined ? null : `/integrations/${encodeURIComponent(endpoint.data.integrationId)}`,
+  );
+  const { reload } = endpoint;
+  const onChange = useCallback(() => {
+    reload();
+  }, [reload]);
+  const e = endpoint.data;
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to="/endpoints">Endpoints</Link>
+      </p>
+      <ErrorBox error={endpoint.error} />
+      {e === undefined ? (
+        endpoint.error === undefined ? (
+          <p className="placeholder">Loading…</p>
+        ) : null
+      ) : (
+        <>
+          <header className="endpoint-head">
+            <h1>{e.computerDnsName ?? e.machineId}</h1>
+            <Badge value={e.riskLevel} label="Risk level" />
+            <Badge value={isolationLabels[e.isolation.state]} label="Isolation state" />
+          </header>
+          <EndpointActions endpoint={e} integration={integration.data} onChange={onChange} />
+          <nav className="tabs" aria-label="Endpoint sections">
+            {tabs.map((t) => (
+              <NavLink
+                key={t.id}
+                to={t.id === 'overview' ? `/endpoints/${e.id}` : `/endpoints/${e.id}/${t.id}`}
+                end={t.id === 'overview'}
+              >
+                {t.label}
+              </NavLink>
+            ))}
+          </nav>
+          <TabBody endpoint={e} tab={tab} subtab={params.subtab} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,102 @@
+import { Link } from 'react-router';
+import { withQuery } from '../api.js';
+import type { EndpointSummary } from '../api-types.js';
+import { Badge } from '../components/badge.js';
+import { DataTable, type Column } from '../components/data-table.js';
+import { ErrorBox } from '../components/error-box.js';
+import { SelectFilter, TextFilter } from '../components/filter-controls.js';
+import { formatCount, formatTime, text } from '../format.js';
+import { useIntegrationOptions } from '../options.js';
+import { usePagedList } from '../use-paged-list.js';
+import { useRequest } from '../use-request.js';
+import { riskLevels } from '../../domain/levels.js';
+import { isolationLabels } from '../labels.js';
+
+const filters = [
+  'search',
+  'riskLevel',
+  'os',
+  'profile',
+  'health',
+  'integration',
+  'isolation',
+  'stale',
+] as const;
+
+const columns: readonly Column<EndpointSummary>[] = [
+  {
+    id: 'name',
+    header: 'Name',
+    sort: 'name',
+    cell: (e) => <Link to={`/endpoints/${e.id}`}>{e.computerDnsName ?? e.machineId}</Link>,
+  },
+  { id: 'risk', header: 'Risk level', sort: 'risk', cell: (e) => <Badge value={e.riskLevel} /> },
+  { id: 'os', header: 'OS', sort: 'os', cell: (e) => `${text(e.osPlatform)} ${e.osVersion ?? ''}`.trim() },
+  { id: 'findings', header: 'Open findings', cell: (e) => formatCount(e.openFindings) },
+  { id: 'health', header: 'Health', cell: (e) => text(e.healthStatus) },
+  { id: 'isolation', header: 'Isolation', cell: (e) => <Badge value={isolationLabels[e.isolation.state]} /> },
+  { id: 'ip', header: 'Last IP', cell: (e) => text(e.lastIpAddress) },
+  { id: 'lastSeen', header: 'Last seen', sort: 'lastSeen', cell: (e) => formatTime(e.lastSeen) },
+  { id: 'tags', header: 'Tags', hidden: true, cell: (e) => e.machineTags.join(', ') || '—' },
+  { id: 'group', header: 'Device group', hidden: true, cell: (e) => text(e.rbacGroupName) },
+  { id: 'exposure', header: 'Exposure level', hidden: true, cell: (e) => text(e.exposureLevel) },
+  { id: 'riskScore', header: 'Defender risk score', hidden: true, cell: (e) => text(e.riskScore) },
+  { id: 'machineId', header: 'Machine id', hidden: true, cell: (e) => <code>{e.machineId}</code> },
+];
+
+export function EndpointsPage() {
+  const list = usePagedList<EndpointSummary>('/endpoints', filters, 'name');
+  const profiles = useRequest<{ items: { name: string }[] }>('/profiles');
+  const integrations = useIntegrationOptions();
+  const { url } = list;
+  return (
+    <section>
+      <h1>Endpoints</h1>
+      <div className="filters" role="search" aria-label="Endpoint filters">
+        <TextFilter url={url} name="search" label="Search" placeholder="Name, machine id or IP" />
+        <SelectFilter url={url} name="riskLevel" label="Risk level" options={[...riskLevels].reverse()} />
+        <TextFilter url={url} name="os" label="OS platform" placeholder="e.g. Windows11" />
+        <SelectFilter
+          url={url}
+          name="profile"
+          label="Profile"
+          options={[...new Set((profiles.data?.items ?? []).map((p) => p.name))]}
+        />
+        <SelectFilter
+          url={url}
+          name="health"
+          label="Health"
+          options={['Active', 'Inactive', 'ImpairedCommunication', 'NoSensorData']}
+        />
+        <SelectFilter url={url} name="integration" label="Integration" options={integrations} />
+        <SelectFilter
+          url={url}
+          name="isolation"
+          label="Isolation"
+          options={Object.entries(isolationLabels).map(([value, label]) => ({ value, label }))}
+        />
+        <SelectFilter
+          url={url}
+          name="stale"
+          label="Listed by Defender"
+          options={[{ value: 'true', label: 'No longer listed' }]}
+        />
+        <a
+          className="button"
+          href={withQuery('/api/v1/endpoints/export', { ...list.query, format: 'csv' })}
+          download
+        >
+          Export CSV
+        </a>
+      </div>
+      <ErrorBox error={list.error} />
+      <DataTable
+        label="Endpoints"
+        columns={columns}
+        rowKey={(e) => e.id}
+        storageKey="endpoints"
+        {...list.table}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,393 @@
+import { useEffect, useState, type SyntheticEvent } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api } from '../api.js';
+import type { ConnectionTest, Integration } from '../api-types.js';
+import { Badge } from '../components/badge.js';
+import { ErrorBox } from '../components/error-box.js';
+import { Field } from '../components/field.js';
+import { formatTime } from '../format.js';
+import { useSession } from '../session.js';
+import { useRequest } from '../use-request.js';
+import { useAction } from '../use-action.js';
+import { defenderRegions } from '../../defender/clouds.js';
+
+const importToggles = [
+  ['assets', 'Import internal assets'],
+  ['vulnerabilities', 'Import vulnerabilities'],
+  ['alerts', 'Import alerts'],
+  ['incidents', 'Import incidents'],
+  ['software', 'Import software'],
+  ['recommendations', 'Import recommendations'],
+] as const;
+type ImportName = (typeof importToggles)[number][0];
+
+const customRegion = 'custom';
+
+interface FormState {
+  name: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  product: 'endpoint' | 'cloud';
+  region: string;
+  apiBaseUrl: string;
+  authorityHost: string;
+  graphBaseUrl: string;
+  caPem: string;
+  enabled: boolean;
+  imports: Record<ImportName, boolean>;
+}
+
+const blank: FormState = {
+  name: '',
+  tenantId: '',
+  clientId: '',
+  clientSecret: '',
+  product: 'endpoint',
+  region: 'Global',
+  apiBaseUrl: '',
+  authorityHost: '',
+  graphBaseUrl: '',
+  caPem: '',
+  enabled: true,
+  imports: {
+    assets: true,
+    vulnerabilities: true,
+    alerts: true,
+    incidents: true,
+    software: true,
+    recommendations: true,
+  },
+};
+
+function regionOf(apiBaseUrl: string): string {
+  const match = Object.entries(defenderRegions).find(([, r]) => r.apiBaseUrl === apiBaseUrl);
+  return match?.[0] ?? customRegion;
+}
+
+function fromIntegration(i: Integration): FormState {
+  const region = regionOf(i.apiBaseUrl);
+  return {
+    name: i.name,
+    tenantId: i.tenantId,
+    clientId: i.clientId,
+    clientSecret: '',
+    product: i.product,
+    region,
+    apiBaseUrl: region === customRegion ? i.apiBaseUrl : '',
+    authorityHost: i.authorityHost ?? '',
+    graphBaseUrl: i.graphBaseUrl ?? '',
+    caPem: i.caPem ?? '',
+    enabled: i.enabled,
+    imports: i.imports,
+  };
+}
+
+/** The API body: empty optional fields left out (an empty secret on an edit keeps the stored one). */
+function bodyOf(form: FormState): Record<string, unknown> {
+  const optional = (name: string, value: string): Record<string, string> =>
+    value.trim() === '' ? {} : { [name]: value.trim() };
+  return {
+    name: form.name,
+    tenantId: form.tenantId,
+    clientId: form.clientId,
+    product: form.product,
+    enabled: form.enabled,
+    imports: form.imports,
+    apiBaseUrl: form.region === customRegion ? form.apiBaseUrl.trim() : form.region,
+    ...optional('clientSecret', form.clientSecret),
+    ...optional('authorityHost', form.authorityHost),
+    ...optional('graphBaseUrl', form.graphBaseUrl),
+    ...(form.caPem.trim() === '' ? {} : { caPem: form.caPem }),
+  };
+}
+
+function TestResult({ result }: { result: ConnectionTest }) {
+  return (
+    <section className="test-result" aria-label="Connection test result">
+      <h3>
+        Connection test: <Badge value={result.ok ? 'Succeeded' : 'Failed'} label="Connection test" />
+      </h3>
+      <ol className="steps">
+        {result.steps.map((s) => (
+          <li key={s.name} className={s.ok ? 'ok' : 'failed'}>
+            <span className="step-name">{s.name}</span> <Badge value={s.ok ? 'Succeeded' : 'Failed'} />{' '}
+            <span className="ms">{Math.round(s.ms)} ms</span>
+            {s.message === undefined ? null : <p className="step-message">{s.message}</p>}
+          </li>
+        ))}
+      </ol>
+      <table aria-label="Permissions">
+        <thead>
+          <tr>
+            <th scope="col">Feature</th>
+            <th scope="col">Needs (any of)</th>
+            <th scope="col">Granted</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.permissions.map((p) => (
+            <tr key={p.feature}>
+              <td>{p.feature}</td>
+              <td>{p.needs.join(', ')}</td>
+              <td>
+                <Badge value={p.granted ? 'Granted' : 'Missing'} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        Secret expires: {formatTime(result.credential.expiresAt)}
+        {result.credential.warnings.map((w) => (
+          <span key={w.code} className={`warning warning-${w.level}`}>
+            {' '}
+            {w.message}
+          </span>
+        ))}
+      </p>
+    </section>
+  );
+}
+
+export function IntegrationFormPage() {
+  const { id } = useParams();
+  const editing = id !== undefined && id !== 'new';
+  const navigate = useNavigate();
+  const { may } = useSession();
+  const saved = useRequest<Integration>(editing ? `/integrations/${encodeURIComponent(id)}` : null);
+  const [form, setForm] = useState<FormState>(blank);
+  const action = useAction();
+  const [asked, setAsked] = useState<'test' | 'save'>();
+  const busy = action.busy ? asked : undefined;
+  const error = action.error;
+  const [result, setResult] = useState<ConnectionTest>();
+
+  useEffect(() => {
+    if (saved.data !== undefined) setForm(fromIntegration(saved.data));
+  }, [saved.data]);
+
+  const change = <K extends keyof FormState>(name: K, value: FormState[K]): void => {
+    setForm((f) => ({ ...f, [name]: value }));
+  };
+  const run = (kind: 'test' | 'save', work: () => Promise<void>): void => {
+    setAsked(kind);
+    action.run(work);
+  };
+  const test = (): void => {
+    run('test', async () => {
+      setResult(undefined);
+      // A saved integration without a new secret is tested with its stored one.
+      const answer =
+        editing && form.clientSecret.trim() === ''
+          ? await api<ConnectionTest>('POST', `/integrations/${encodeURIComponent(id)}/test`)
+          : await api<ConnectionTest>('POST', '/integrations/test', bodyOf(form));
+      setResult(answer);
+    });
+  };
+  const save = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    run('save', async () => {
+      const answer = editing
+        ? await api<Integration>('PATCH', `/integrations/${encodeURIComponent(id)}`, bodyOf(form))
+        : await api<Integration>('POST', '/integrations', bodyOf(form));
+      void navigate(`/integrations/${encodeURIComponent(answer.id)}/history`);
+    });
+  };
+  const readOnly = !may('admin');
+  const secretSetAt = saved.data?.credential.setAt;
+
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to="/integrations">Integrations</Link>
+      </p>
+      <h1>{editing ? `Integration ${saved.data?.name ?? ''}` : 'New integration'}</h1>
+      <ErrorBox error={saved.error} />
+      <form className="integration-form" onSubmit={save} aria-label="Integration settings">
+        <fieldset disabled={readOnly}>
+          <Field label="Name">
+            {(p) => (
+              <input
+                {...p}
+                required
+                value={form.name}
+                onChange={(e) => {
+                  change('name', e.target.value);
+                }}
+              />
+            )}
+          </Field>
+          <Field label="Defender product">
+            {(p) => (
+              <select
+                {...p}
+                value={form.product}
+                onChange={(e) => {
+                  change('product', e.target.value === 'cloud' ? 'cloud' : 'endpoint');
+                }}
+              >
+                <option value="endpoint">Endpoint</option>
+                <option value="cloud">Cloud</option>
+              </select>
+            )}
+          </Field>
+          <Field label="Tenant ID" hint="Directory (tenant) ID: a GUID or contoso.onmicrosoft.com">
+            {(p) => (
+              <input
+                {...p}
+                required
+                value={form.tenantId}
+                onChange={(e) => {
+                  change('tenantId', e.target.value);
+                }}
+              />
+            )}
+          </Field>
+          <Field label="Client ID" hint="The app registration's Application (client) ID">
+            {(p) => (
+              <input
+                {...p}
+                required
+                value={form.clientId}
+                onChange={(e) => {
+                  change('clientId', e.target.value);
+                }}
+              />
+            )}
+          </Field>
+          <Field
+            label="Client secret"
+            hint={
+              secretSetAt === undefined
+                ? 'Write-only: it is stored encrypted and never shown again'
+                : `Set ${formatTime(secretSetAt)}; leave empty to keep it`
+            }
+          >
+            {(p) => (
+              <input
+                {...p}
+                type="password"
+                autoComplete="new-password"
+                required={!editing}
+                value={form.clientSecret}
+                onChange={(e) => {
+                  change('clientSecret', e.target.value);
+                }}
+              />
+            )}
+          </Field>
+          <Field label="Region" hint="Where the tenant's Defender API lives">
+            {(p) => (
+              <select
+                {...p}
+                value={form.region}
+                onChange={(e) => {
+                  change('region', e.target.value);
+                }}
+              >
+                {Object.entries(defenderRegions).map(([name, r]) => (
+                  <option key={name} value={name}>
+                    {name} ({r.apiBaseUrl})
+                  </option>
+                ))}
+                <option value={customRegion}>Custom base URL</option>
+              </select>
+            )}
+          </Field>
+          {form.region === customRegion ? (
+            <Field label="API base URL">
+              {(p) => (
+                <input
+                  {...p}
+                  type="url"
+                  required
+                  value={form.apiBaseUrl}
+                  onChange={(e) => {
+                    change('apiBaseUrl', e.target.value);
+                  }}
+                />
+              )}
+            </Field>
+          ) : null}
+          <details open={form.authorityHost !== '' || form.graphBaseUrl !== '' || form.caPem !== ''}>
+            <summary>Sign-in host, Graph and certificate authority</summary>
+            <Field label="Authority host" hint="Empty: Microsoft's sign-in for the region's cloud">
+              {(p) => (
+                <input
+                  {...p}
+                  type="url"
+                  value={form.authorityHost}
+                  onChange={(e) => {
+                    change('authorityHost', e.target.value);
+                  }}
+                />
+              )}
+            </Field>
+            <Field label="Graph base URL" hint="Empty: Graph of the region's cloud">
+              {(p) => (
+                <input
+                  {...p}
+                  type="url"
+                  value={form.graphBaseUrl}
+                  onChange={(e) => {
+                    change('graphBaseUrl', e.target.value);
+                  }}
+                />
+              )}
+            </Field>
+            <Field label="CA certificate (PEM)" hint="Only behind an inspecting proxy, or for the simulator">
+              {(p) => (
+                <textarea
+                  {...p}
+                  rows={4}
+                  value={form.caPem}
+                  onChange={(e) => {
+                    change('caPem', e.target.value);
+                  }}
+                />
+              )}
+            </Field>
+          </details>
+          <fieldset className="toggles">
+            <legend>What to import</legend>
+            {importToggles.map(([name, label]) => (
+              <label key={name} className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={form.imports[name]}
+                  onChange={(e) => {
+                    change('imports', { ...form.imports, [name]: e.target.checked });
+                  }}
+                />
+                {label}
+              </label>
+            ))}
+          </fieldset>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={form.enabled}
+              onChange={(e) => {
+                change('enabled', e.target.checked);
+              }}
+            />
+            Enabled
+          </label>
+        </fieldset>
+        <ErrorBox error={error} />
+        {readOnly ? null : (
+          <div className="buttons">
+            <button type="button" className="secondary" disabled={busy !== undefined} onClick={test}>
+              {busy === 'test' ? 'Testing…' : 'Test connection'}
+            </button>
+            <button type="submit" disabled={busy !== undefined}>
+              {busy === 'save' ? 'Saving…' : 'Save'}
+            </button>
+          </div>
+        )}
+      </form>
+      {result === undefined ? null : <TestResult result={result} />}
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+import { Link, useParams } from 'react-router';
+import { api } from '../api.js';
+import type { SyncRun } from '../api-types.js';
+import { Badge } from '../components/badge.js';
+import { DataTable, type Column } from '../components/data-table.js';
+import { ErrorBox } from '../components/error-box.js';
+import { formatCount, formatTime } from '../format.js';
+import { useSession } from '../session.js';
+import { usePagedList } from '../use-paged-list.js';
+import { usePolling } from '../use-request.js';
+import { useAction } from '../use-action.js';
+
+/** What a run did and why, as a few log lines: the run's record is its log. */
+function RunLog({ run }: { run: SyncRun }) {
+  const lines = [
+    `${formatTime(run.startedAt)} started ${run.dataset}`,
+    `${formatCount(run.apiCalls)} API calls, ${formatCount(run.pages)} pages, ${formatCount(run.recordsIn)} records read`,
+    `${formatCount(run.upserted)} stored, ${formatCount(run.skipped)} skipped, ${formatCount(run.removed)} removed`,
+    ...Object.entries(run.skippedReasons).map(([reason, n]) => `skipped ${formatCount(n)}: ${reason}`),
+    ...(run.completeness === null ? [] : [`completeness: ${run.completeness}`]),
+    ...(run.errorMessage === null ? [] : [`error ${run.errorCode ?? ''}: ${run.errorMessage}`]),
+    run.finishedAt === null ? 'still running' : `${formatTime(run.finishedAt)} ${run.status}`,
+  ];
+  return <pre className="run-log">{lines.join('\n')}</pre>;
+}
+
+const columns: readonly Column<SyncRun>[] = [
+  { id: 'dataset', header: 'Dataset', cell: (r) => r.dataset },
+  { id: 'status', header: 'Status', cell: (r) => <Badge value={r.status} /> },
+  { id: 'started', header: 'Started', cell: (r) => formatTime(r.startedAt) },
+  { id: 'finished', header: 'Finished', cell: (r) => formatTime(r.finishedAt) },
+  { id: 'read', header: 'Read', cell: (r) => formatCount(r.recordsIn) },
+  { id: 'stored', header: 'Stored', cell: (r) => formatCount(r.upserted) },
+  { id: 'skipped', header: 'Skipped', cell: (r) => formatCount(r.skipped) },
+  { id: 'removed', header: 'Removed', cell: (r) => formatCount(r.removed) },
+  {
+    id: 'log',
+    header: 'Log',
+    cell: (r) => (
+      <details>
+        <summary>Log</summary>
+        <RunLog run={r} />
+      </details>
+    ),
+  },
+];
+
+export function SyncHistoryPage() {
+  const { id = '' } = useParams();
+  const { may } = useSession();
+  const list = usePagedList<SyncRun>('/sync-runs', ['dataset', 'status'], undefined, { integration: id });
+  const running = (list.data?.items ?? []).some((r) => r.status === 'running');
+  // A first sync starts within seconds of saving: look again until nothing runs.
+  usePolling(running || list.data?.total === 0, 3000, list.reload);
+  const { busy, error, run } = useAction();
+  const syncNow = (): void => {
+    run(async () => {
+      try {
+        await api('POST', `/integrations/${encodeURIComponent(id)}/sync`);
+      } finally {
+        list.reload();
+      }
+    });
+  };
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to="/integrations">Integrations</Link> ›{' '}
+        <Link to={`/integrations/${encodeURIComponent(id)}`}>Settings</Link>
+      </p>
+      <h1>Sync history</h1>
+      {may('admin') ? (
+        <button type="button" disabled={busy} onClick={syncNow}>
+          {busy ? 'Syncing…' : 'Sync now'}
+        </button>
+      ) : null}
+      <ErrorBox error={error ?? list.error} />
+      <DataTable
+        label="Sync runs"
+        columns={columns}
+        rowKey={(r) => r.id}
+        {...list.table}
+        empty="No run yet: the first sync starts within seconds of saving."
+      />
+    </section>
+  );
+}

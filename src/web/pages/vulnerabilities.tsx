@@ -1,0 +1,65 @@
+import type { Vulnerability } from '../api-types.js';
+import { Badge } from '../components/badge.js';
+import { DataTable, type Column } from '../components/data-table.js';
+import { ErrorBox } from '../components/error-box.js';
+import { SelectFilter, TextFilter } from '../components/filter-controls.js';
+import { formatCount, text } from '../format.js';
+import { useIntegrationOptions } from '../options.js';
+import { usePagedList } from '../use-paged-list.js';
+import { severityLevels } from '../../domain/levels.js';
+
+const yes = (v: boolean): string => (v ? 'Yes' : 'No');
+
+const columns: readonly Column<Vulnerability>[] = [
+  { id: 'cve', header: 'CVE', sort: 'cveId', cell: (v) => <code>{v.cveId}</code> },
+  { id: 'name', header: 'Name', cell: (v) => text(v.name) },
+  { id: 'severity', header: 'Severity', sort: 'severity', cell: (v) => <Badge value={v.severity} /> },
+  {
+    id: 'cvss',
+    header: 'CVSS v3',
+    sort: 'cvssV3',
+    cell: (v) => (v.cvssV3 === null ? '—' : v.cvssV3.toFixed(1)),
+  },
+  { id: 'exploit', header: 'Public exploit', cell: (v) => yes(v.publicExploit) },
+  { id: 'verified', header: 'Exploit verified', hidden: true, cell: (v) => yes(v.exploitVerified) },
+  { id: 'kit', header: 'In exploit kit', hidden: true, cell: (v) => yes(v.exploitInKit) },
+  { id: 'epss', header: 'EPSS', hidden: true, cell: (v) => (v.epss === null ? '—' : v.epss.toFixed(3)) },
+  {
+    id: 'exposed',
+    header: 'Exposed endpoints',
+    sort: 'exposedEndpoints',
+    cell: (v) => formatCount(v.exposedEndpoints),
+  },
+];
+
+export function VulnerabilitiesPage() {
+  const list = usePagedList<Vulnerability>(
+    '/vulnerabilities',
+    ['search', 'severity', 'integration'],
+    '-exposedEndpoints',
+  );
+  const integrations = useIntegrationOptions();
+  return (
+    <section>
+      <h1>Vulnerabilities</h1>
+      <div className="filters" role="search" aria-label="Vulnerability filters">
+        <TextFilter url={list.url} name="search" label="Search" placeholder="CVE id or name" />
+        <SelectFilter
+          url={list.url}
+          name="severity"
+          label="Severity"
+          options={[...severityLevels].reverse()}
+        />
+        <SelectFilter url={list.url} name="integration" label="Integration" options={integrations} />
+      </div>
+      <ErrorBox error={list.error} />
+      <DataTable
+        label="Vulnerabilities"
+        columns={columns}
+        rowKey={(v) => v.cveId}
+        storageKey="vulnerabilities"
+        {...list.table}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,24 @@
+import { useCallback, useState } from 'react';
+import { asError } from './api.js';
+
+/** A change the user asked for: busy while it runs, its error kept to show in place. */
+export function useAction(): {
+  readonly busy: boolean;
+  readonly error: Error | undefined;
+  readonly run: (work: () => Promise<void>) => void;
+} {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  const run = useCallback((work: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    work()
+      .catch((e: unknown) => {
+        setError(asError(e));
+      })
+      .finally(() => {
+        setBusy(false);
+      });
+  }, []);
+  return { busy, error, run };
+}
