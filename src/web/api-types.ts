@@ -18,6 +18,7 @@ import type { syncRunBody } from '../server/schemas/sync-run.js';
 import type { vulnerabilitySummaryBody } from '../server/schemas/vulnerability.js';
 import type { huntingResultPageBody, savedHuntingQueryBody } from '../server/schemas/hunting.js';
 import type { Role } from '../domain/roles.js';
+import type { IntegrationStatus } from '../app/integration-status.js';
 
 export type Action = z.output<typeof actionBody>;
 export type ActionOutcome = z.output<typeof actionOutcomeBody>;
@@ -37,38 +38,11 @@ export type SyncRun = z.output<typeof syncRunBody>;
 export type Vulnerability = z.output<typeof vulnerabilitySummaryBody>;
 export type SavedHuntingQuery = z.output<typeof savedHuntingQueryBody>;
 export type HuntingResultPage = z.output<typeof huntingResultPageBody>;
-export type { Role };
+export type { Role, IntegrationStatus };
 
 export interface Session {
   username: string;
   role: Role;
   via: 'session' | 'token';
   csrfToken: string | null;
-}
-
-/** `GET /api/v1/integrations/status` and the dashboard's `integrations`. */
-export interface IntegrationStatus {
-  id: string;
-  name: string;
-  product: 'endpoint' | 'cloud';
-  enabled: boolean;
-  state: 'connected' | 'failing' | 'disabled' | 'notSynced';
-  label: string;
-  credentialExpiresAt: string | null;
-  datasets: {
-    dataset: string;
-    lastRun: Pick<
-      SyncRun,
-      | 'id'
-      | 'status'
-      | 'startedAt'
-      | 'finishedAt'
-      | 'upserted'
-      | 'removed'
-      | 'skipped'
-      | 'errorCode'
-      | 'errorMessage'
-    > | null;
-    lastSuccessAt: string | null;
-  }[];
 }

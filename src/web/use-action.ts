@@ -1,12 +1,14 @@
 import { useCallback, useState } from 'react';
 import { asError } from './api.js';
 
-/** A change the user asked for: busy while it runs, its error kept to show in place. */
-export function useAction(): {
+export interface Action {
   readonly busy: boolean;
   readonly error: Error | undefined;
   readonly run: (work: () => Promise<void>) => void;
-} {
+}
+
+/** A change the user asked for: busy while it runs, its error kept to show in place. */
+export function useAction(): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
   const run = useCallback((work: () => Promise<void>) => {

@@ -22,8 +22,8 @@ export interface BrowserHub {
   readonly admin: { readonly username: string; readonly password: string; readonly token: string };
   /** A fresh browser context (own cookies) at 1280×800. */
   newPage(): Promise<Page>;
-  /** GET or POST the hub's API with the admin token, for the truth the pages are checked against. */
-  api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  /** Call the hub's API with the admin token, for the truth the pages are checked against. */
+  api<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
   /** Signs in through the sign-in form. */
   signIn(page: Page, username: string, password: string): Promise<void>;
   screenshot(page: Page, name: string): Promise<void>;
@@ -61,7 +61,7 @@ export async function useBrowserHub(options: { machines?: number } = {}): Promis
       contexts.push(context);
       return context.newPage();
     },
-    async api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    async api<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
       const response = await fetch(`${runtime.url}/api/v1${path}`, {
         method,
         headers: {

@@ -214,7 +214,7 @@ describe('web UI', async () => {
 
     await admin.getByRole('button', { name: 'Release from isolation' }).click();
     await admin.getByLabel('Comment').fill('Browser test: cleared');
-    await admin.getByRole('button', { name: 'Release from isolation' }).last().click();
+    await admin.getByRole('button', { name: 'Confirm release' }).click();
     await expect.poll(() => actionState(admin).textContent()).toMatch(/Pending|InProgress/);
     await advance(1);
     await expect.poll(() => actionState(admin).textContent(), { timeout: 30_000 }).toBe('Succeeded');
@@ -227,6 +227,18 @@ describe('web UI', async () => {
       'Unisolate Succeeded',
       'Isolate Succeeded',
     ]);
+
+    // Protected by its name: isolation is off in the page (the hub refuses it too), a scan is still offered.
+    const [integration] = (await b.api<ListPage<{ id: string }>>('GET', '/integrations')).items;
+    await b.api('PATCH', `/integrations/${integration!.id}`, {
+      protectedDevices: { namePatterns: [target.computerDnsName ?? target.machineId] },
+    });
+    await admin.reload();
+    await expect
+      .poll(() => admin.locator('.endpoint-actions .note').first().textContent())
+      .toContain('protected by name pattern');
+    expect(await admin.getByRole('button', { name: 'Isolate' }).isDisabled()).toBe(true);
+    expect(await admin.getByRole('button', { name: 'Run scan' }).isDisabled()).toBe(false);
   });
 
   it('should show a viewer no action buttons and no integration changes', async () => {

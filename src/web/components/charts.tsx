@@ -42,11 +42,14 @@ export function TrendChart({
   days: readonly string[];
   series: readonly { name: string; values: readonly number[] }[];
 }) {
-  const width = 480;
+  // About the card's shape at 1280 px, so the default fit (meet) neither stretches the dots nor leaves much room.
+  const width = 960;
   const height = 160;
   const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const x = (i: number): number => (days.length <= 1 ? width / 2 : (i * width) / (days.length - 1));
-  const y = (v: number): number => height - (v * (height - 10)) / max;
+  const pad = 6;
+  const x = (i: number): number =>
+    days.length <= 1 ? width / 2 : pad + (i * (width - 2 * pad)) / (days.length - 1);
+  const y = (v: number): number => height - pad - (v * (height - 2 * pad)) / max;
   const last = days.length - 1;
   const summary =
     last < 0
@@ -55,12 +58,7 @@ export function TrendChart({
   return (
     <figure className="trend">
       <figcaption>{label}</figcaption>
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        role="img"
-        aria-label={`${label}. ${summary}`}
-        preserveAspectRatio="none"
-      >
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${label}. ${summary}`}>
         {series.map((s) => (
           <g key={s.name} className={tone(s.name)}>
             <polyline

@@ -13,6 +13,12 @@ type Kind = 'scan' | 'isolate' | 'release';
 
 const finalStatuses = new Set(['Succeeded', 'Failed', 'Cancelled', 'TimeOut']);
 
+const submitLabels: Readonly<Record<Kind, string>> = {
+  scan: 'Start scan',
+  isolate: 'Confirm isolation',
+  release: 'Confirm release',
+};
+
 const titles: Readonly<Record<Kind, string>> = {
   scan: 'Run antivirus scan',
   isolate: 'Isolate device',
@@ -98,7 +104,7 @@ function ActionForm({
       <ErrorBox error={error} />
       <div className="buttons">
         <button type="submit" disabled={busy || comment.trim() === '' || (kind === 'isolate' && !confirmed)}>
-          {kind === 'isolate' ? 'Confirm isolation' : titles[kind]}
+          {submitLabels[kind]}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
           Cancel

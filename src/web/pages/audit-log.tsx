@@ -1,7 +1,7 @@
-import { withQuery } from '../api.js';
 import { Badge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
+import { ExportLink } from '../components/export-link.js';
 import { SelectFilter, TextFilter } from '../components/filter-controls.js';
 import { formatTime, text } from '../format.js';
 import { usePagedList } from '../use-paged-list.js';
@@ -65,13 +65,7 @@ export function AuditLogPage() {
           label="Outcome"
           options={['success', 'failure', 'refused']}
         />
-        <a
-          className="button"
-          href={withQuery('/api/v1/audit-log/export', { ...list.query, format: 'csv' })}
-          download
-        >
-          Export CSV
-        </a>
+        <ExportLink path="/audit-log/export" query={list.query} />
       </div>
       <ErrorBox error={list.error} />
       <DataTable

@@ -1,8 +1,8 @@
-import { useState, type SyntheticEvent } from 'react';
+import { useState } from 'react';
 import { api } from '../api.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
-import { Field } from '../components/field.js';
+import { NameRoleForm } from '../components/name-role-form.js';
 import { OnceSecret } from '../components/once-secret.js';
 import { formatTime } from '../format.js';
 import { useSession } from '../session.js';
@@ -24,18 +24,12 @@ export function TokensPage() {
   const { may } = useSession();
   const tokens = useRequest<{ items: Token[] }>('/tokens');
   const change = useAction();
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<Role>('viewer');
   const [value, setValue] = useState<string>();
 
-  const create = (event: SyntheticEvent): void => {
-    event.preventDefault();
-    change.run(async () => {
-      const answer = await api<{ token: string }>('POST', '/tokens', { name: name.trim(), role });
-      setValue(answer.token);
-      setName('');
-      tokens.reload();
-    });
+  const create = async (name: string, role: Role): Promise<void> => {
+    const answer = await api<{ token: string }>('POST', '/tokens', { name, role });
+    setValue(answer.token);
+    tokens.reload();
   };
   const columns: readonly Column<Token>[] = [
     { id: 'name', header: 'Name', cell: (t) => t.name },
@@ -68,40 +62,14 @@ export function TokensPage() {
   return (
     <section>
       <h1>API tokens</h1>
-      <form className="inline-form" onSubmit={create} aria-label="Create API token">
-        <Field label="Token name" className="filter">
-          {(p) => (
-            <input
-              {...p}
-              required
-              value={name}
-              onChange={(e) => {
-                setName(e.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <Field label="Role" className="filter">
-          {(p) => (
-            <select
-              {...p}
-              value={role}
-              onChange={(e) => {
-                setRole(e.target.value as Role);
-              }}
-            >
-              {roles
-                .filter((r) => may(r))
-                .map((r) => (
-                  <option key={r}>{r}</option>
-                ))}
-            </select>
-          )}
-        </Field>
-        <button type="submit" disabled={change.busy}>
-          Create token
-        </button>
-      </form>
+      <NameRoleForm
+        label="Create API token"
+        nameLabel="Token name"
+        submitLabel="Create token"
+        roles={roles.filter((r) => may(r))}
+        action={change}
+        onSubmit={create}
+      />
       <OnceSecret label="The token" value={value} />
       <ErrorBox error={change.error ?? tokens.error} />
       <DataTable

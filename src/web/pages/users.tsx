@@ -1,8 +1,8 @@
-import { useState, type SyntheticEvent } from 'react';
+import { useState } from 'react';
 import { api } from '../api.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
-import { Field } from '../components/field.js';
+import { NameRoleForm } from '../components/name-role-form.js';
 import { OnceSecret } from '../components/once-secret.js';
 import { formatTime } from '../format.js';
 import { useAction } from '../use-action.js';
@@ -21,18 +21,12 @@ interface User {
 export function UsersPage() {
   const users = useRequest<{ items: User[] }>('/users');
   const change = useAction();
-  const [username, setUsername] = useState('');
-  const [role, setRole] = useState<Role>('viewer');
   const [password, setPassword] = useState<string>();
 
-  const add = (event: SyntheticEvent): void => {
-    event.preventDefault();
-    change.run(async () => {
-      const answer = await api<{ password?: string }>('POST', '/users', { username: username.trim(), role });
-      setPassword(answer.password);
-      setUsername('');
-      users.reload();
-    });
+  const add = async (username: string, role: Role): Promise<void> => {
+    const answer = await api<{ password?: string }>('POST', '/users', { username, role });
+    setPassword(answer.password);
+    users.reload();
   };
   const columns: readonly Column<User>[] = [
     { id: 'name', header: 'Username', cell: (u) => u.username },
@@ -81,38 +75,14 @@ export function UsersPage() {
   return (
     <section>
       <h1>Users</h1>
-      <form className="inline-form" onSubmit={add} aria-label="Add user">
-        <Field label="Username" className="filter">
-          {(p) => (
-            <input
-              {...p}
-              required
-              value={username}
-              onChange={(e) => {
-                setUsername(e.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <Field label="Role" className="filter">
-          {(p) => (
-            <select
-              {...p}
-              value={role}
-              onChange={(e) => {
-                setRole(e.target.value as Role);
-              }}
-            >
-              {roles.map((r) => (
-                <option key={r}>{r}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <button type="submit" disabled={change.busy}>
-          Add user
-        </button>
-      </form>
+      <NameRoleForm
+        label="Add user"
+        nameLabel="Username"
+        submitLabel="Add user"
+        roles={roles}
+        action={change}
+        onSubmit={add}
+      />
       <OnceSecret label="Their password" value={password} />
       <ErrorBox error={change.error ?? users.error} />
       <DataTable

@@ -1,0 +1,66 @@
+import { useState, type SyntheticEvent } from 'react';
+import type { Role } from '../api-types.js';
+import { Field } from './field.js';
+import type { Action } from '../use-action.js';
+
+/** A name and a role, as adding a user and creating a token both ask; the name is cleared once it is taken. */
+export function NameRoleForm({
+  label,
+  nameLabel,
+  submitLabel,
+  roles,
+  action,
+  onSubmit,
+}: {
+  label: string;
+  nameLabel: string;
+  submitLabel: string;
+  roles: readonly Role[];
+  /** The page's action, whose error the page shows. */
+  action: Action;
+  onSubmit: (name: string, role: Role) => Promise<void>;
+}) {
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
+  const submit = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    action.run(async () => {
+      await onSubmit(name.trim(), role);
+      setName('');
+    });
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={label}>
+      <Field label={nameLabel} className="filter">
+        {(p) => (
+          <input
+            {...p}
+            required
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+            }}
+          />
+        )}
+      </Field>
+      <Field label="Role" className="filter">
+        {(p) => (
+          <select
+            {...p}
+            value={role}
+            onChange={(e) => {
+              setRole(roles.find((r) => r === e.target.value) ?? 'viewer');
+            }}
+          >
+            {roles.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <button type="submit" disabled={action.busy}>
+        {submitLabel}
+      </button>
+    </form>
+  );
+}
