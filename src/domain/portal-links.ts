@@ -18,6 +18,17 @@ export interface PortalTenant {
   readonly tenantId: string;
 }
 
+/** Where no integration speaks for a record: the commercial portal, without `tid` (the signed-in tenant). */
+export const commercialPortalTenant: PortalTenant = { cloud: 'commercial', tenantId: '' };
+
+/** An integration's tenant in the portal: its Entra tenant id, and the cloud of its Defender API host. */
+export function integrationPortalTenant(integration: {
+  readonly tenantId: string;
+  readonly apiBaseUrl: string;
+}): PortalTenant {
+  return { cloud: cloudOfApiBaseUrl(integration.apiBaseUrl), tenantId: integration.tenantId };
+}
+
 /** The portal that goes with a Defender API host (custom hosts, such as the simulator, count as commercial). */
 export function portalForApiBaseUrl(apiBaseUrl: string): string {
   return portalBaseUrls[cloudOfApiBaseUrl(apiBaseUrl)];

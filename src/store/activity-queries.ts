@@ -2,6 +2,8 @@ import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { AlertRow, Database, IncidentRow } from './schema.js';
 import type { EndpointKey } from './endpoint-queries.js';
 import { fetchPage, parseStoredJson, parseStringArray, type Page, type PageRequest } from './list-queries.js';
+import { portalTenantOf, portalTenants, type PortalTenants } from './portal-tenants.js';
+import { alertUrl, incidentUrl } from '../domain/portal-links.js';
 
 /** Filters alerts and incidents share. */
 
@@ -48,6 +50,8 @@ export interface AlertSummary {
   /** Defender's raw created / last-update strings. */
   createdAt: string | null;
   lastUpdate: string;
+  /** The alert's page in the Defender portal, in its integration's cloud and tenant. */
+  portalUrl: string;
 }
 
 export interface AlertDetail extends AlertSummary {
@@ -64,6 +68,8 @@ export interface IncidentSummary {
   determination: string | null;
   createdAt: string | null;
   lastUpdate: string;
+  /** The incident's page in the Defender portal, in its integration's cloud and tenant. */
+  portalUrl: string;
 }
 
 export interface IncidentDetail extends IncidentSummary {
@@ -93,7 +99,13 @@ export function listAlerts(
     page,
     rows,
     query.select((eb) => eb.fn.countAll<number>().as('total')),
-    (slice) => slice.map(toAlertSummary),
+    async (slice) => {
+      const tenants = await portalTenants(
+        db,
+        slice.map((r) => r.integration_id),
+      );
+      return slice.map((r) => toAlertSummary(r, tenants));
+    },
   );
 }
 
@@ -106,7 +118,9 @@ export async function getAlert(
   let query = db.selectFrom('alerts').selectAll().where('alert_id', '=', alertId);
   if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
   const row = await query.orderBy('last_update_at', 'desc').executeTakeFirst();
-  return row === undefined ? undefined : { ...toAlertSummary(row), raw: parseStoredJson(row.raw) };
+  if (row === undefined) return undefined;
+  const tenants = await portalTenants(db, [row.integration_id]);
+  return { ...toAlertSummary(row, tenants), raw: parseStoredJson(row.raw) };
 }
 
 /** Incidents, the most recently updated first. */
@@ -134,7 +148,13 @@ export function listIncidents(
     page,
     rows,
     query.select((eb) => eb.fn.countAll<number>().as('total')),
-    (slice) => slice.map(toIncidentSummary),
+    async (slice) => {
+      const tenants = await portalTenants(
+        db,
+        slice.map((r) => r.integration_id),
+      );
+      return slice.map((r) => toIncidentSummary(r, tenants));
+    },
   );
 }
 
@@ -146,7 +166,9 @@ export async function getIncident(
   let query = db.selectFrom('incidents').selectAll().where('incident_id', '=', incidentId);
   if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
   const row = await query.orderBy('last_update_at', 'desc').executeTakeFirst();
-  return row === undefined ? undefined : { ...toIncidentSummary(row), raw: parseStoredJson(row.raw) };
+  if (row === undefined) return undefined;
+  const tenants = await portalTenants(db, [row.integration_id]);
+  return { ...toIncidentSummary(row, tenants), raw: parseStoredJson(row.raw) };
 }
 
 /**
@@ -185,7 +207,7 @@ type AlertSummaryRow = Pick<
   | 'last_update_raw'
 >;
 
-function toAlertSummary(row: AlertSummaryRow): AlertSummary {
+function toAlertSummary(row: AlertSummaryRow, tenants: PortalTenants): AlertSummary {
   return {
     id: row.alert_id,
     integrationId: row.integration_id,
@@ -199,6 +221,7 @@ function toAlertSummary(row: AlertSummaryRow): AlertSummary {
     machineIds: parseStringArray(row.machine_ids),
     createdAt: row.created_at_raw,
     lastUpdate: row.last_update_raw,
+    portalUrl: alertUrl(portalTenantOf(tenants, row.integration_id), row.alert_id),
   };
 }
 
@@ -215,7 +238,7 @@ type IncidentSummaryRow = Pick<
   | 'last_update_raw'
 >;
 
-function toIncidentSummary(row: IncidentSummaryRow): IncidentSummary {
+function toIncidentSummary(row: IncidentSummaryRow, tenants: PortalTenants): IncidentSummary {
   return {
     id: row.incident_id,
     integrationId: row.integration_id,
@@ -226,5 +249,6 @@ function toIncidentSummary(row: IncidentSummaryRow): IncidentSummary {
     determination: row.determination,
     createdAt: row.created_at_raw,
     lastUpdate: row.last_update_raw,
+    portalUrl: incidentUrl(portalTenantOf(tenants, row.integration_id), row.incident_id),
   };
 }

@@ -16,8 +16,8 @@ import {
   endpointAlertsUrl,
   endpointOverviewUrl,
   endpointVulnerabilitiesUrl,
+  integrationPortalTenant,
 } from '../domain/portal-links.js';
-import { cloudOfApiBaseUrl } from '../defender/clouds.js';
 import { organisationScope } from './exposure-scores-repository.js';
 import {
   exposureLevelRisk,
@@ -361,7 +361,7 @@ export async function getEndpoint(db: Kysely<Database>, id: number): Promise<End
     openFindingsBySeverity[severity] = (openFindingsBySeverity[severity] ?? 0) + 1;
   }
   const summary = toSummary(row, findings.length);
-  const tenant = { cloud: cloudOfApiBaseUrl(row.api_base_url), tenantId: row.tenant_id };
+  const tenant = integrationPortalTenant({ tenantId: row.tenant_id, apiBaseUrl: row.api_base_url });
   return {
     ...summary,
     firstSeen: row.first_seen_raw,

@@ -308,6 +308,19 @@ describe('web UI', async () => {
     await b.screenshot(admin, 'dashboard');
   });
 
+  it('should link alerts, incidents and CVEs to their pages in the Defender portal', async () => {
+    for (const [path, table] of [
+      ['/alerts', 'Alerts'],
+      ['/incidents', 'Incidents'],
+      ['/vulnerabilities', 'Vulnerabilities'],
+    ] as const) {
+      const truth = await b.api<ListPage<{ portalUrl: string }>>('GET', path);
+      await admin.goto(path);
+      const link = admin.getByRole('table', { name: table }).getByRole('link').first();
+      await expect.poll(() => link.getAttribute('href')).toBe(truth.items[0]!.portalUrl);
+    }
+  });
+
   it('should keep filters in the URL, so a deep link and the back button show the same rows', async () => {
     const high = await b.api<ListPage<EndpointSummary>>('GET', '/endpoints?riskLevel=Critical');
     const all = await b.api<ListPage<EndpointSummary>>('GET', '/endpoints');
@@ -332,6 +345,29 @@ describe('web UI', async () => {
     await admin.goBack();
     await expect.poll(() => count.textContent()).toBe(`${high.total} items`);
     expect(new URL(admin.url()).searchParams.get('riskLevel')).toBe('Critical');
+  });
+
+  it('should run a hunting query and show its rows, with the export of the same result', async () => {
+    await admin.goto('/hunting');
+    const query = await admin.getByLabel('Query (KQL)').inputValue();
+    await admin.getByRole('button', { name: 'Run query' }).click();
+    const table = admin.getByRole('table', { name: 'Hunting results' });
+    await table.waitFor();
+    const truth = await b.api<{ total: number; schema: { name: string }[] }>('POST', '/hunting/query', {
+      integration: (await b.api<ListPage<{ id: string }>>('GET', '/integrations')).items[0]!.id,
+      query,
+    });
+    expect(truth.total).toBeGreaterThan(0);
+    expect(await table.getByRole('columnheader').allTextContents()).toEqual(truth.schema.map((c) => c.name));
+    expect(await admin.locator('.count').textContent()).toBe(`${truth.total} items`);
+    const [download] = await Promise.all([
+      admin.waitForEvent('download'),
+      admin.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split(/\r?\n/);
+    expect(csv.length - 1).toBe(truth.total);
   });
 
   it('should be usable with the keyboard alone', async () => {

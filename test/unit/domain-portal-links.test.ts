@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { CloudName } from '../../src/defender/clouds.js';
 import {
   alertUrl,
+  commercialPortalTenant,
   cveUrl,
   endpointAlertsUrl,
   endpointOverviewUrl,
   endpointVulnerabilitiesUrl,
   incidentUrl,
+  integrationPortalTenant,
   portalBaseUrls,
   portalForApiBaseUrl,
 } from '../../src/domain/portal-links.js';
@@ -89,5 +91,16 @@ describe('portal links', () => {
     expect(incidentUrl({ cloud: 'gcc', tenantId: '' }, '1')).toBe(
       'https://security.microsoft.com/incidents/1',
     );
+  });
+
+  it("should take an integration's tenant and the cloud of its API host", () => {
+    expect(
+      integrationPortalTenant({ tenantId, apiBaseUrl: 'https://api-gov.securitycenter.microsoft.us' }),
+    ).toEqual({ cloud: 'gccHigh', tenantId });
+    expect(integrationPortalTenant({ tenantId, apiBaseUrl: 'https://127.0.0.1:8443' })).toEqual({
+      cloud: 'commercial',
+      tenantId,
+    });
+    expect(alertUrl(commercialPortalTenant, '1')).toBe('https://security.microsoft.com/alerts/1');
   });
 });

@@ -13,6 +13,9 @@ export const alertSummaryBody = z.object({
   machineIds: z.array(z.string()),
   createdAt: z.string().nullable(),
   lastUpdate: z.string(),
+  portalUrl: z
+    .string()
+    .describe("The alert's page in the Defender portal (per cloud, with ?tid= of the integration's tenant)."),
 });
 
 export const alertDetailBody = alertSummaryBody.extend({
@@ -29,6 +32,11 @@ export const incidentSummaryBody = z.object({
   determination: z.string().nullable(),
   createdAt: z.string().nullable(),
   lastUpdate: z.string(),
+  portalUrl: z
+    .string()
+    .describe(
+      "The incident's page in the Defender portal (per cloud, with ?tid= of the integration's tenant).",
+    ),
 });
 
 export const incidentDetailBody = incidentSummaryBody.extend({

@@ -7,6 +7,7 @@ import { formatTime, text } from '../format.js';
 import { useIntegrationOptions } from '../options.js';
 import { usePagedList } from '../use-paged-list.js';
 import { alertColumns } from './endpoint.js';
+import { PortalLink } from '../components/portal-link.js';
 
 const filters = ['severity', 'status', 'integration'] as const;
 const severities = ['high', 'medium', 'low', 'informational'];
@@ -53,7 +54,11 @@ export function AlertsPage() {
 }
 
 const incidentColumns: readonly Column<Incident>[] = [
-  { id: 'name', header: 'Incident', cell: (i) => text(i.displayName) },
+  {
+    id: 'name',
+    header: 'Incident',
+    cell: (i) => <PortalLink href={i.portalUrl}>{text(i.displayName)}</PortalLink>,
+  },
   { id: 'severity', header: 'Severity', cell: (i) => <Badge value={i.severity} /> },
   { id: 'status', header: 'Status', cell: (i) => text(i.status) },
   { id: 'classification', header: 'Classification', cell: (i) => text(i.classification) },

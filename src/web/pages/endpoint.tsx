@@ -5,6 +5,7 @@ import { Badge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
 import { EndpointActions } from '../components/endpoint-actions.js';
+import { PortalLink } from '../components/portal-link.js';
 import { formatCount, formatTime, text } from '../format.js';
 import { usePagedList } from '../use-paged-list.js';
 import { useRequest } from '../use-request.js';
@@ -32,14 +33,6 @@ function Fields({ rows }: { rows: readonly [string, ReactNode][] }) {
   );
 }
 
-function External({ href, children }: { href: string; children: ReactNode }) {
-  return (
-    <a href={href} target="_blank" rel="noreferrer noopener">
-      {children}
-    </a>
-  );
-}
-
 function Overview({ endpoint }: { endpoint: EndpointDetail }) {
   const ips = endpoint.ipAddresses
     .map((ip) => ip.ipAddress)
@@ -62,9 +55,9 @@ function Overview({ endpoint }: { endpoint: EndpointDetail }) {
         ['Isolation', <Badge key="iso" value={isolationLabels[endpoint.isolation.state]} />],
         [
           'In Defender',
-          <External key="portal" href={endpoint.defender.overviewUrl}>
+          <PortalLink key="portal" href={endpoint.defender.overviewUrl}>
             Device page in Defender
-          </External>,
+          </PortalLink>,
         ],
       ]}
     />
@@ -93,22 +86,22 @@ function DefenderRisk({ endpoint }: { endpoint: EndpointDetail }) {
           ['Exposure Risk Level', <Badge key="exposure" value={d.exposureRiskLevel} />],
           [
             'Vulnerabilities',
-            <External key="vulns" href={d.vulnerabilitiesUrl}>
+            <PortalLink key="vulns" href={d.vulnerabilitiesUrl}>
               {formatCount(d.vulnerabilityCount)} vulnerabilities
-            </External>,
+            </PortalLink>,
           ],
           ['Risk Level', <Badge key="alert" value={d.alertRiskLevel} />],
           [
             'Alerts',
-            <External key="alerts" href={d.alertsUrl}>
+            <PortalLink key="alerts" href={d.alertsUrl}>
               Alerts in Defender
-            </External>,
+            </PortalLink>,
           ],
           [
             'Device',
-            <External key="overview" href={d.overviewUrl}>
+            <PortalLink key="overview" href={d.overviewUrl}>
               Device page in Defender
-            </External>,
+            </PortalLink>,
           ],
           ["Defender's risk score", text(d.riskScore)],
           ["Defender's exposure level", text(d.exposureLevel)],
@@ -175,7 +168,7 @@ const softwareColumns: readonly Column<Software>[] = [
 ];
 
 export const alertColumns: readonly Column<Alert>[] = [
-  { id: 'title', header: 'Title', cell: (a) => text(a.title) },
+  { id: 'title', header: 'Title', cell: (a) => <PortalLink href={a.portalUrl}>{text(a.title)}</PortalLink> },
   { id: 'severity', header: 'Severity', cell: (a) => <Badge value={a.severity} /> },
   { id: 'status', header: 'Status', cell: (a) => text(a.status) },
   { id: 'category', header: 'Category', cell: (a) => text(a.category) },

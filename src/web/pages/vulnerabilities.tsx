@@ -1,5 +1,6 @@
 import type { Vulnerability } from '../api-types.js';
 import { Badge } from '../components/badge.js';
+import { PortalLink } from '../components/portal-link.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
 import { SelectFilter, TextFilter } from '../components/filter-controls.js';
@@ -11,7 +12,16 @@ import { severityLevels } from '../../domain/levels.js';
 const yes = (v: boolean): string => (v ? 'Yes' : 'No');
 
 const columns: readonly Column<Vulnerability>[] = [
-  { id: 'cve', header: 'CVE', sort: 'cveId', cell: (v) => <code>{v.cveId}</code> },
+  {
+    id: 'cve',
+    header: 'CVE',
+    sort: 'cveId',
+    cell: (v) => (
+      <PortalLink href={v.portalUrl}>
+        <code>{v.cveId}</code>
+      </PortalLink>
+    ),
+  },
   { id: 'name', header: 'Name', cell: (v) => text(v.name) },
   { id: 'severity', header: 'Severity', sort: 'severity', cell: (v) => <Badge value={v.severity} /> },
   {
