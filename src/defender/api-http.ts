@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { ResolvedDefenderConfig } from './config.js';
 import {
+  ARM_READ_ROLE,
+  ArmAuthorizationError,
   DefenderApiError,
   DefenderAuthError,
   DefenderError,
@@ -282,6 +284,7 @@ export class ApiHttp {
     token: string | undefined,
     status: number,
   ): DefenderError {
+    if (request.audience === 'arm') return this.#armAuthorizationError(request, where, apiMessage, status);
     const required = requiredRolesFromMessage(apiMessage);
     const granted = token === undefined ? [] : [...readAccessTokenClaims(token).roles];
     const api = request.audience === 'graph' ? 'Microsoft Graph' : 'WindowsDefenderATP';
@@ -297,6 +300,31 @@ export class ApiHttp {
       { status, requiredRoles: required, grantedRoles: granted },
     );
   }
+
+  /** ARM's 403 is Azure RBAC on the subscription, not an app permission: say which role to assign where. */
+  #armAuthorizationError(
+    request: ApiRequest,
+    where: string,
+    apiMessage: string,
+    status: number,
+  ): ArmAuthorizationError {
+    const subscriptionId = subscriptionOf(request.url);
+    const action = /perform action '([^']+)'/.exec(apiMessage)?.[1];
+    const scope = subscriptionId === undefined ? 'the subscription' : `subscription ${subscriptionId}`;
+    return new ArmAuthorizationError(
+      `${where} was refused by Azure Resource Manager${action === undefined ? '' : ` (${action})`}: app ${this.#config.clientId} ` +
+        `needs the ${ARM_READ_ROLE} role on ${scope}. Assign it under the subscription's "Access control (IAM)" ` +
+        '(role assignments can take a few minutes to apply).',
+      { status, subscriptionId, action },
+    );
+  }
+}
+
+/** The subscription of an ARM URL (`/subscriptions/{id}/...`), if it names one. */
+function subscriptionOf(url: string): string | undefined {
+  const path = URL.canParse(url) ? new URL(url).pathname : url;
+  const found = /^\/subscriptions\/([^/]+)/i.exec(path);
+  return found?.[1] === undefined ? undefined : decodeURIComponent(found[1]);
 }
 
 function parseApiError(text: string): ApiErrorBody | undefined {

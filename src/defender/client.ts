@@ -21,6 +21,8 @@ import { HuntingResource } from './resources/hunting.js';
 import { SoftwareResource } from './resources/software.js';
 import { RecommendationsResource } from './resources/recommendations.js';
 import { ApplicationsResource } from './resources/applications.js';
+import { DevicesResource } from './resources/devices.js';
+import { DefenderForCloudResource } from './resources/defender-for-cloud.js';
 
 export interface DefenderClientOptions {
   readonly tuning?: DefenderClientTuning;
@@ -52,6 +54,10 @@ export class DefenderClient {
   readonly recommendations: RecommendationsResource;
   /** The app registration's own credentials, for their expiry (Graph, Application.Read.All). */
   readonly applications: ApplicationsResource;
+  /** Entra ID devices (Graph `/v1.0/devices`, Device.Read.All), joined to machines by `aadDeviceId`. */
+  readonly devices: DevicesResource;
+  /** Defender for Cloud through Azure Resource Manager (Security Reader on each subscription). */
+  readonly defenderForCloud: DefenderForCloudResource;
   readonly #transport: Transport;
   readonly #tokens: TokenProvider;
   readonly #http: ApiHttp;
@@ -89,6 +95,8 @@ export class DefenderClient {
       config.clientId,
       config.credential,
     );
+    this.devices = new DevicesResource(this.#http, graphBaseUrl);
+    this.defenderForCloud = new DefenderForCloudResource(this.#http, config.armBaseUrl);
   }
 
   /** Calls made, by status, and retries: what a run reports. */

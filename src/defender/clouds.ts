@@ -10,6 +10,8 @@ export interface Cloud {
   /** Token audience of the MDE API. Microsoft's samples ask for the securitycenter App ID URI. */
   readonly defenderAudience: string;
   readonly graphAudience: string;
+  /** Azure Resource Manager (Defender for Cloud); its token audience is the same URL. */
+  readonly armBaseUrl: string;
 }
 
 export const clouds: Readonly<Record<CloudName, Cloud>> = {
@@ -18,6 +20,7 @@ export const clouds: Readonly<Record<CloudName, Cloud>> = {
     graphBaseUrl: 'https://graph.microsoft.com',
     defenderAudience: 'https://api.securitycenter.microsoft.com',
     graphAudience: 'https://graph.microsoft.com',
+    armBaseUrl: 'https://management.azure.com',
   },
   // GCC keeps the commercial sign-in and Graph but has its own Defender host and audience.
   gcc: {
@@ -25,13 +28,18 @@ export const clouds: Readonly<Record<CloudName, Cloud>> = {
     graphBaseUrl: 'https://graph.microsoft.com',
     defenderAudience: 'https://api-gcc.securitycenter.microsoft.us',
     graphAudience: 'https://graph.microsoft.com',
+    // GCC's Azure subscriptions are usually commercial Azure; a GCC tenant on Azure Government sets armBaseUrl.
+    armBaseUrl: 'https://management.azure.com',
   },
   gccHigh: {
     authorityHost: 'https://login.microsoftonline.us',
     graphBaseUrl: 'https://graph.microsoft.us',
     defenderAudience: 'https://api-gov.securitycenter.microsoft.us',
     graphAudience: 'https://graph.microsoft.us',
+    armBaseUrl: 'https://management.usgovcloudapi.net',
   },
+  // Azure China (21Vianet) would be ARM https://management.chinacloudapi.cn with sign-in
+  // https://login.chinacloudapi.cn; Defender for Endpoint has no China host here, so it is not a cloud of its own.
 };
 
 /**

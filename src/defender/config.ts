@@ -57,9 +57,12 @@ export const defenderClientConfigSchema = z
     apiBaseUrl: httpsUrl('The Defender API base URL').default(defaultApiBaseUrl),
     authorityHost: httpsUrl('The authority host').optional(),
     graphBaseUrl: httpsUrl('The Microsoft Graph base URL').optional(),
+    /** Azure Resource Manager, for Defender for Cloud (default per cloud: https://management.azure.com). */
+    armBaseUrl: httpsUrl('The Azure Resource Manager base URL').optional(),
     /** Token audiences; derived from the hosts' cloud when absent. */
     defenderAudience: z.string().optional(),
     graphAudience: z.string().optional(),
+    armAudience: z.string().optional(),
     caPem: z.string().optional(),
     httpsProxy: httpsOrHttpProxy().optional(),
     noProxy: z.string().optional(),
@@ -103,6 +106,9 @@ export interface ResolvedDefenderConfig {
   readonly graphBaseUrl: string;
   readonly defenderAudience: string;
   readonly graphAudience: string;
+  readonly armBaseUrl: string;
+  /** Token audience for ARM (scope `<armAudience>/.default`). */
+  readonly armAudience: string;
   readonly caPem: string | undefined;
   readonly httpsProxy: string | undefined;
   readonly noProxy: string | undefined;
@@ -146,6 +152,9 @@ export function resolveDefenderConfig(input: DefenderClientConfigInput): Resolve
     graphBaseUrl: config.graphBaseUrl ?? cloud.graphBaseUrl,
     defenderAudience: config.defenderAudience ?? cloud.defenderAudience,
     graphAudience: config.graphAudience ?? cloud.graphAudience,
+    armBaseUrl: config.armBaseUrl ?? cloud.armBaseUrl,
+    // ARM's audience is its public host even when armBaseUrl points elsewhere (a proxy, the simulator).
+    armAudience: config.armAudience ?? cloud.armBaseUrl,
     caPem: config.caPem,
     httpsProxy: config.httpsProxy,
     noProxy: config.noProxy,

@@ -96,6 +96,38 @@ export class DefenderPermissionError extends DefenderError {
   }
 }
 
+/** The least privileged Azure built-in role that reads Defender for Cloud's scores, assessments and findings. */
+export const ARM_READ_ROLE = 'Security Reader';
+
+/**
+ * Azure Resource Manager refused a Defender for Cloud read on one subscription (`403 AuthorizationFailed`): the
+ * app holds no role there that grants the action. Code DEFENDER_PERMISSION_MISSING, like every missing permission;
+ * `subscriptionId` and `action` say where and what. The other subscriptions can still be read.
+ */
+export class ArmAuthorizationError extends DefenderPermissionError {
+  readonly subscriptionId: string | undefined;
+  /** The RBAC action ARM named, e.g. `Microsoft.Security/assessments/read`. */
+  readonly action: string | undefined;
+
+  constructor(
+    message: string,
+    options: DefenderErrorOptions & { subscriptionId: string | undefined; action: string | undefined },
+  ) {
+    super(message, {
+      ...options,
+      requiredRoles: [ARM_READ_ROLE],
+      grantedRoles: [],
+      details: {
+        subscriptionId: options.subscriptionId,
+        action: options.action,
+        requiredRole: ARM_READ_ROLE,
+      },
+    });
+    this.subscriptionId = options.subscriptionId;
+    this.action = options.action;
+  }
+}
+
 /** An HTTP answer from the Defender/Graph API that is an error; `apiCode` is the body's `error.code`. */
 export class DefenderApiError extends DefenderError {
   readonly apiCode: string | undefined;

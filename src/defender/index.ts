@@ -30,6 +30,17 @@ export {
 } from './resources/response-actions.js';
 export type { HuntingColumn, HuntingResult, HuntingRunOptions } from './resources/hunting.js';
 export type { Application } from './schemas/application.js';
+export type {
+  ArmSubscription,
+  Assessment,
+  SecureScore,
+  SecureScoreControl,
+  SubAssessment,
+} from './schemas/defender-for-cloud.js';
+export { cveIds } from './schemas/defender-for-cloud.js';
+export { ARM_API_VERSIONS, type ArmListOptions } from './resources/defender-for-cloud.js';
+export type { EntraDevice } from './schemas/device.js';
+export { DEVICE_READ_ROLE, type ListDevicesOptions } from './resources/devices.js';
 export {
   APPLICATION_READ_ROLE,
   type CredentialInUse,

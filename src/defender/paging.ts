@@ -14,7 +14,8 @@ export interface Batch<T> {
 }
 
 /**
- * How a list pages. `nextLink`: follow `@odata.nextLink` (the export APIs, Graph). `skip`: step `$skip` by a
+ * How a list pages. `nextLink`: follow `@odata.nextLink` (the export APIs, Graph) or ARM's plain `nextLink`
+ * (Defender for Cloud). `skip`: step `$skip` by a
  * fixed `$top` until a short page, for lists that give no next link (machines, the CVE catalog). A next link
  * in skip mode is ignored on purpose: the machines link has been seen to loop and garble its own query.
  */
@@ -133,7 +134,8 @@ function nextPageUrl(
     const skip = Number(new URL(current).searchParams.get('$skip') ?? '0') + mode.pageSize;
     return withQuery(first, { $top: mode.pageSize, $skip: skip });
   }
-  const next = envelope['@odata.nextLink'];
+  // OData lists name it `@odata.nextLink`; Azure Resource Manager lists name it `nextLink` (with `$skipToken`).
+  const next = envelope['@odata.nextLink'] ?? envelope.nextLink;
   if (typeof next !== 'string' || next === '') return undefined;
   const resolved = new URL(next, current);
   // The bearer token follows the link: never hand it to another host.

@@ -28,6 +28,11 @@ export const apiClassLimits = {
   ],
   /** Graph security: 150/min per app per tenant is the published figure for /security. */
   graph: [{ windowMs: 60_000, limit: 150 }],
+  /**
+   * Azure Resource Manager reads (Defender for Cloud): 12,000 per hour per principal and subscription in the
+   * classic limits; counted here for all subscriptions together, which stays below that.
+   */
+  arm: [{ windowMs: 3_600_000, limit: 12_000 }],
   /** Export file downloads go to blob storage, which has no per-tenant quota of this kind. */
   unmetered: [],
 } as const satisfies Record<string, readonly { windowMs: number; limit: number }[]>;

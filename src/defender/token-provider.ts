@@ -6,7 +6,7 @@ import { isMicrosoftAuthorityHost } from './clouds.js';
 import { AzureHttpClient, type Transport } from './transport.js';
 import { describeNetworkError } from './network-errors.js';
 
-export type Audience = 'defender' | 'graph';
+export type Audience = 'defender' | 'graph' | 'arm';
 
 /** Refresh this long before expiry so a token never dies during a long page download. */
 const refreshMarginMs = 5 * 60_000;
@@ -18,7 +18,7 @@ interface CachedToken {
 }
 
 /**
- * Access tokens for the two audiences of one tenant, through @azure/identity. Failures become typed errors that
+ * Access tokens for the audiences of one tenant (Defender, Graph, Azure Resource Manager), through @azure/identity. Failures become typed errors that
  * name the mistake (a wrong secret, an expired one, an unknown app or tenant) instead of MSAL's generic text.
  */
 export class TokenProvider {
@@ -59,7 +59,12 @@ export class TokenProvider {
   }
 
   async #fetch(audience: Audience, signal: AbortSignal | undefined): Promise<string> {
-    const resource = audience === 'defender' ? this.#config.defenderAudience : this.#config.graphAudience;
+    const resource =
+      audience === 'defender'
+        ? this.#config.defenderAudience
+        : audience === 'graph'
+          ? this.#config.graphAudience
+          : this.#config.armAudience;
     this.#http.clearLastFailure();
     try {
       const token = await this.#credential.getToken(

@@ -15,6 +15,7 @@ import { StatsRecorder } from './http/stats.js';
 import type { SimState } from './state.js';
 import { TICKS_PER_DAY } from './time.js';
 import { SimTenant } from './world/tenant.js';
+import { ArmWorld } from './world/arm.js';
 import { TruthLedger } from './world/truth.js';
 
 export { parseFaultSpec } from './http/faults.js';
@@ -59,6 +60,8 @@ export interface SimulatorOptions {
   secretExpiresAt?: string;
   /** Granted app roles (default: all known roles). */
   roles?: string[];
+  /** Azure subscriptions with Defender for Cloud (default 3); the last of two or more is unreadable (403). */
+  subscriptions?: number;
 }
 
 export interface RunningSimulator {
@@ -70,6 +73,8 @@ export interface RunningSimulator {
   readonly authorityHost: string;
   /** = url (the client appends /v1.0/security/...). */
   readonly graphBaseUrl: string;
+  /** = url (Azure Resource Manager: the client appends /subscriptions/...). */
+  readonly armBaseUrl: string;
   readonly tenantId: string;
   readonly clientId: string;
   readonly clientSecret: string;
@@ -117,6 +122,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     1,
     10_000_000,
   );
+  const subscriptions = wholeNumber('subscriptions', options.subscriptions, 3, 0, 100);
   const faultSpec = parseFaultSpec(options.faults ?? '');
   const unknownRoles = (options.roles ?? []).filter((role) => !ALL_ROLES.includes(role));
   if (unknownRoles.length > 0) throw new InputError(`Unknown app role(s): ${unknownRoles.join(', ')}`);
@@ -128,6 +134,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const state: SimState = {
     tenant,
     truth: new TruthLedger(tenant),
+    arm: new ArmWorld(seed, tenant.identity, tenant.catalog, tenant.clock.now, subscriptions),
     settings: {
       roles: options.roles ?? ALL_ROLES,
       secretExpiresAt:
@@ -167,6 +174,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     apiBaseUrl: baseUrl,
     authorityHost: baseUrl,
     graphBaseUrl: baseUrl,
+    armBaseUrl: baseUrl,
     tenantId: identity.tenantId,
     clientId: identity.clientId,
     clientSecret: identity.clientSecret,

@@ -5,6 +5,7 @@ import type { RateLimiter } from './http/rate-limiter.js';
 import type { SasSigner } from './http/sas.js';
 import type { StatsRecorder } from './http/stats.js';
 import type { Ticks } from './time.js';
+import type { ArmWorld } from './world/arm.js';
 import type { SimTenant } from './world/tenant.js';
 import type { TruthLedger } from './world/truth.js';
 
@@ -19,6 +20,8 @@ export interface MutableSettings {
 export interface SimState {
   readonly tenant: SimTenant;
   readonly truth: TruthLedger;
+  /** Defender for Cloud's subscriptions and records (Azure Resource Manager). */
+  readonly arm: ArmWorld;
   readonly settings: MutableSettings;
   readonly faults: FaultInjector;
   readonly stats: StatsRecorder;

@@ -50,6 +50,7 @@ describe('defender-hub simulator', () => {
       expect(Object.keys(ready).sort()).toEqual(
         [
           'apiBaseUrl',
+          'armBaseUrl',
           'authorityHost',
           'caFile',
           'clientId',

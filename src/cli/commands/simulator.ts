@@ -19,6 +19,7 @@ export function readyLine(sim: RunningSimulator): string {
     apiBaseUrl: sim.apiBaseUrl,
     authorityHost: sim.authorityHost,
     graphBaseUrl: sim.graphBaseUrl,
+    armBaseUrl: sim.armBaseUrl,
     tenantId: sim.tenantId,
     clientId: sim.clientId,
     clientSecret: sim.clientSecret,

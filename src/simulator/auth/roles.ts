@@ -1,5 +1,8 @@
-/** The two resources a Defender integration signs in to, and the app roles each one grants. */
-export type Audience = 'mde' | 'graph';
+/**
+ * The resources a Defender integration signs in to, and the app roles each one grants. Azure Resource Manager
+ * (Defender for Cloud) grants none: access there is Azure RBAC on each subscription.
+ */
+export type Audience = 'mde' | 'graph' | 'arm';
 
 export const MDE_ROLES = [
   'Machine.Read.All',
@@ -24,6 +27,7 @@ export const GRAPH_ROLES = [
   'ThreatHunting.Read.All',
   'Application.Read.All',
   'Device.Read.All',
+  'Directory.Read.All',
 ] as const;
 
 export const ALL_ROLES: readonly string[] = [...MDE_ROLES, ...GRAPH_ROLES];
@@ -37,6 +41,10 @@ const RESOURCES: ReadonlyMap<string, Audience> = new Map([
   ['https://api-gov.securitycenter.microsoft.us', 'mde'],
   ['https://graph.microsoft.com', 'graph'],
   ['https://graph.microsoft.us', 'graph'],
+  ['https://management.azure.com', 'arm'],
+  ['https://management.core.windows.net', 'arm'],
+  ['https://management.usgovcloudapi.net', 'arm'],
+  ['https://management.core.usgovcloudapi.net', 'arm'],
 ]);
 
 /** The audience of a resource URI (a trailing slash and letter case do not matter), if it is one we serve. */
@@ -46,6 +54,7 @@ export function audienceOf(resource: string): Audience | undefined {
 
 /** The granted roles that belong to a resource: the token for MDE never carries Graph roles and vice versa. */
 export function rolesFor(audience: Audience, granted: readonly string[]): string[] {
+  if (audience === 'arm') return [];
   const own: readonly string[] = audience === 'mde' ? MDE_ROLES : GRAPH_ROLES;
   return granted.filter((role) => own.includes(role));
 }

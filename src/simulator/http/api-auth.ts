@@ -31,6 +31,15 @@ export function authenticate(
   }
   if (check.claims.tid !== tenantId)
     return { ok: false, message: `The access token was issued for another tenant (${check.claims.tid}).` };
+  if (check.audience !== expected && expected === 'arm') {
+    return {
+      ok: false,
+      message:
+        `The access token has been obtained for wrong audience or resource '${check.claims.aud}'. It should exactly match ` +
+        "with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net'," +
+        "'https://management.azure.com/','https://management.azure.com'.",
+    };
+  }
   if (check.audience !== expected) {
     return {
       ok: false,

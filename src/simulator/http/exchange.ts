@@ -3,7 +3,7 @@ import type { AccessClaims } from '../auth/access-token.js';
 import type { FaultDecision } from './faults.js';
 
 /** Which service a route imitates; decides error shapes, faults, auth and rate limits. */
-export type Surface = 'mde' | 'graph' | 'blob' | 'entra' | 'sim';
+export type Surface = 'mde' | 'graph' | 'arm' | 'blob' | 'entra' | 'sim';
 
 /** Query parameters looked up case-insensitively (`pageSize` and Microsoft's own `pagesize` both work). */
 export class Query {

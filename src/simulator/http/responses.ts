@@ -152,7 +152,13 @@ const STORAGE_CODES: Record<string, string> = {
   InternalServerError: 'InternalError',
 };
 
-/** An error in the shape of the service the route imitates (MDE, Graph or Azure Storage). */
+/** ARM's own codes where they differ from MDE's (ARM's CloudError body is `{"error":{"code","message"}}`). */
+const ARM_CODES: Record<string, string> = {
+  Unauthorized: 'InvalidAuthenticationToken',
+  InvalidInput: 'BadRequest',
+};
+
+/** An error in the shape of the service the route imitates (MDE, Graph, ARM or Azure Storage). */
 export function sendApiError(
   ex: Exchange,
   status: number,
@@ -161,6 +167,17 @@ export function sendApiError(
   headers: OutgoingHttpHeaders = {},
 ): Promise<void> {
   if (ex.surface === 'graph') return sendGraphError(ex, status, GRAPH_CODES[code] ?? code, message, headers);
+  if (ex.surface === 'arm') {
+    return sendJson(
+      ex,
+      status,
+      { error: { code: ARM_CODES[code] ?? code, message } },
+      {
+        'x-ms-request-id': ex.requestId,
+        ...headers,
+      },
+    );
+  }
   if (ex.surface === 'blob')
     return sendStorageError(ex, status, STORAGE_CODES[code] ?? code, message, undefined, headers);
   return sendMdeError(ex, status, code, message, headers);

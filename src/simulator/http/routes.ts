@@ -2,8 +2,10 @@ import { GRAPH_ROLES, MDE_ROLES } from '../auth/roles.js';
 import type { SimulatorControl } from '../control.js';
 import { getAlert, listAlerts } from '../routes/alerts.js';
 import { listApplications } from '../routes/applications.js';
+import { armRoutes } from '../routes/arm.js';
 import { openIdConfiguration, signingKeys } from '../routes/entra-discovery.js';
 import { tokenHandler } from '../routes/entra-token.js';
+import { listDevices, truthDevicesRoute } from '../routes/devices.js';
 import { exportByMachine, exportChanges } from '../routes/export-json.js';
 import { exportBlob, exportFiles } from '../routes/export-files.js';
 import { listGraphAlerts, listGraphIncidents } from '../routes/graph-security.js';
@@ -320,6 +322,7 @@ export function buildRoutes(control: SimulatorControl): readonly Route[] {
       listGraphIncidents,
     ),
     directory('/v1.0/applications', /^\/v1\.0\/applications$/i, ['Application.Read.All'], listApplications),
+    directory('/v1.0/devices', /^\/v1\.0\/devices$/i, ['Device.Read.All', 'Directory.Read.All'], listDevices),
     hunting(
       'graph',
       '/v1.0/security/runHuntingQuery',
@@ -334,6 +337,7 @@ export function buildRoutes(control: SimulatorControl): readonly Route[] {
       ['AdvancedQuery.Read.All'],
       hunt.mdeRun,
     ),
+    ...armRoutes(),
     open(
       'GET',
       '/_blob/tvm-export/{file}',
@@ -353,6 +357,7 @@ export function buildRoutes(control: SimulatorControl): readonly Route[] {
     open('GET', '/_sim/truth/alerts', /^\/_sim\/truth\/alerts$/, 'sim', sim.truthAlerts),
     open('GET', '/_sim/truth/incidents', /^\/_sim\/truth\/incidents$/, 'sim', sim.truthIncidents),
     open('GET', '/_sim/truth/software', /^\/_sim\/truth\/software$/, 'sim', truthSoftwareRoute),
+    open('GET', '/_sim/truth/devices', /^\/_sim\/truth\/devices$/, 'sim', truthDevicesRoute),
     open(
       'GET',
       '/_sim/truth/software/{id}/machines',

@@ -76,14 +76,19 @@ async function handle(
   });
   // The APIs stamp answers with their own clock, which here is the simulated one: clients that bound an
   // incremental read by "the service's now" must get the tenant's time, not this machine's.
-  if (route.surface === 'mde' || route.surface === 'graph')
-    res.setHeader('date', new Date(msFromTicks(state.tenant.clock.now)).toUTCString());
+  const service = route.surface === 'mde' || route.surface === 'graph' || route.surface === 'arm';
+  if (service) res.setHeader('date', new Date(msFromTicks(state.tenant.clock.now)).toUTCString());
   try {
-    if (route.surface === 'mde' || route.surface === 'graph' || route.surface === 'blob') {
+    if (
+      route.surface === 'mde' ||
+      route.surface === 'graph' ||
+      route.surface === 'arm' ||
+      route.surface === 'blob'
+    ) {
       ex.faults = state.faults.decide(pathname, route.surface);
       if (await answeredByFault(state, ex)) return;
     }
-    if (route.surface === 'mde' || route.surface === 'graph') {
+    if (route.surface === 'mde' || route.surface === 'graph' || route.surface === 'arm') {
       const auth = authenticate(ex, state.tokens, state.tenant.identity.tenantId, route.surface);
       if (!auth.ok || ex.faults.kind === 'expire-token') {
         const message = auth.ok ? 'The access token has expired or is not yet valid.' : auth.message;

@@ -76,7 +76,8 @@ const HEALTH: readonly (readonly [string, number])[] = [
 const TAGS = ['VIP', 'Finance', 'Kiosk', 'Protected', 'PCI', 'Dev', 'Production', 'Pilot'];
 const SERVER_ROLES = ['sql', 'web', 'app', 'dc', 'file', 'exch', 'print', 'build', 'rds', 'backup'];
 const LINUX_ROLES = ['web', 'db', 'k8s-node', 'jump', 'mq', 'cache'];
-const FIRST_NAMES = [
+/** Owners' first names, in device names (also the Entra-only devices', world/entra-devices.ts). */
+export const FIRST_NAMES = [
   'anna',
   'ben',
   'carla',
