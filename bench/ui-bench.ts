@@ -9,11 +9,9 @@
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { loadConfig } from '../src/app/config.js';
-import { openHub } from '../src/app/hub.js';
-import { buildServer } from '../src/server/build-server.js';
 import { defaultWebRoot } from '../src/server/web-ui.js';
 import { launchChromium } from '../test/support/chromium.js';
 import { percentile } from './query-timings.js';
@@ -61,23 +59,44 @@ function report(name: string, values: readonly number[]): void {
   );
 }
 
-const hub = await openHub(loadConfig(process.env));
-const app = await buildServer(hub);
+interface Served {
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  readonly total: number;
+  readonly dialect: string;
+}
+
+/** bench/ui-server.ts in a child process, once it prints its ready line. */
+async function startServer(): Promise<{ served: Served; stop: () => void }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./ui-server.ts', import.meta.url))],
+    {
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
+    });
+    child.on('exit', (code) => {
+      reject(new Error(`the hub process exited with code ${String(code)}`));
+    });
+  });
+  return { served: JSON.parse(line) as Served, stop: () => child.kill('SIGTERM') };
+}
+
+const { served, stop } = await startServer();
 const browser = await launchChromium();
 try {
-  const password = randomBytes(12).toString('base64url');
-  const username = `bench-${randomBytes(3).toString('hex')}`;
-  await hub.auth.createUser({ username, role: 'admin', password });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const answer = await app.inject({
-    method: 'GET',
-    url: '/api/v1/endpoints?pageSize=1',
-    headers: { authorization: `Bearer ${await hub.auth.issueAdminToken('bench')}` },
-  });
-  const { total } = answer.json<{ total: number }>();
+  const { url, username, password, total } = served;
   const size = bundleSize();
   console.log(
-    `defender-hub UI benchmark: ${total.toLocaleString('en-US')} endpoints, ${hub.store.dialect}, Chromium headless at 1280×800; bundle ${(size.bytes / 1024).toFixed(0)} kB (${(size.gzip / 1024).toFixed(0)} kB gzipped)`,
+    `defender-hub UI benchmark: ${total.toLocaleString('en-US')} endpoints, ${served.dialect}, Chromium headless at 1280×800; bundle ${(size.bytes / 1024).toFixed(0)} kB (${(size.gzip / 1024).toFixed(0)} kB gzipped)`,
   );
   const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -132,6 +151,5 @@ try {
   report('endpoint Risk → Microsoft Defender (deep link)', detail);
 } finally {
   await browser.close();
-  await app.close();
-  await hub.close();
+  stop();
 }
