@@ -5,6 +5,7 @@ import type { IntegrationService } from '../integrations/integration-service.js'
 import type { Database } from '../store/schema.js';
 import { latestDatasetRuns, type DatasetRuns, type SyncRun } from '../store/sync-run-queries.js';
 import { datasets } from '../sync/sync-service.js';
+import { datasetRunsFor } from '../sync/dataset.js';
 
 /** A run as the status shows it: what it did and how it ended, without the paging counters. */
 export type RunView = Pick<
@@ -55,7 +56,7 @@ function statusOf(
   runsOf: (dataset: DatasetName) => DatasetRuns | undefined,
 ): IntegrationStatus {
   const imported = datasets
-    .filter((d) => d.enabled(integration))
+    .filter((d) => datasetRunsFor(d, integration))
     .map((d) => ({ name: d.name, runs: runsOf(d.name) }));
   const status = connectionStatus({
     enabled: integration.enabled,

@@ -1,6 +1,7 @@
 import { datasetNames, type DatasetName, type Integration } from '../integrations/integration-schema.js';
 import type { SyncRunRow } from '../store/schema.js';
 import { datasets } from '../sync/sync-service.js';
+import { datasetRunsFor } from '../sync/dataset.js';
 
 /**
  * What is due now: a pure function of an integration, its latest run per dataset and the time. The in-process
@@ -31,7 +32,7 @@ const minute = 60_000;
 
 /** The datasets the integration's import toggles ask for, in dependency order. */
 export function plannedDatasets(integration: Integration): DatasetName[] {
-  return datasets.filter((d) => d.enabled(integration)).map((d) => d.name);
+  return datasets.filter((d) => datasetRunsFor(d, integration)).map((d) => d.name);
 }
 
 /** Minutes between runs of the dataset; findings have none of their own and keep the machines cadence. */

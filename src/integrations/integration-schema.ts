@@ -14,6 +14,8 @@ export const datasetNames = [
   'machineActions',
   'software',
   'recommendations',
+  'entraDevices',
+  'cloudPosture',
 ] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
@@ -25,6 +27,8 @@ const importsSchema = z
     incidents: z.boolean().default(true),
     software: z.boolean().default(true),
     recommendations: z.boolean().default(true),
+    /** Entra ID devices through Microsoft Graph (Device.Read.All), joined to endpoints by aadDeviceId. */
+    entraDevices: z.boolean().default(true),
   })
   .strict();
 
@@ -38,6 +42,9 @@ const schedulesSchema = z
     machineActions: z.number().int().min(1).max(1440).default(15),
     software: z.number().int().min(60).max(10_080).default(1440),
     recommendations: z.number().int().min(60).max(10_080).default(1440),
+    entraDevices: z.number().int().min(60).max(10_080).default(1440),
+    /** Defender for Cloud posture (product cloud). */
+    cloudPosture: z.number().int().min(60).max(10_080).default(240),
   })
   .strict();
 
@@ -86,11 +93,11 @@ const apiBaseUrlSchema = z
       `apiBaseUrl must not end in /api: use ${String(issue.input).replace(/\/api(\/v1\.0)?$/i, '')}.`,
   });
 
+const productSchema = z.enum(['endpoint', 'cloud'], { error: 'product must be "endpoint" or "cloud".' });
+
 const baseFields = {
   name: z.string().trim().min(1, { error: 'name is required.' }).max(120),
-  product: z
-    .enum(['endpoint', 'cloud'], { error: 'product must be "endpoint" or "cloud".' })
-    .default('endpoint'),
+  product: productSchema.default('endpoint'),
   tenantId: z
     .string({ error: 'tenantId is required.' })
     .trim()
@@ -113,6 +120,14 @@ const baseFields = {
   apiBaseUrl: apiBaseUrlSchema.optional(),
   authorityHost: httpsUrl('authorityHost').optional(),
   graphBaseUrl: httpsUrl('graphBaseUrl').optional(),
+  /** Azure Resource Manager (product cloud); the cloud's host when absent (https://management.azure.com). */
+  armBaseUrl: httpsUrl('armBaseUrl').optional(),
+  /** The subscriptions a cloud integration reads; empty: every one the app can read. */
+  subscriptions: z
+    .array(z.string().trim().min(1).max(100))
+    .max(1000)
+    .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))])
+    .optional(),
   caPem: z
     .string()
     .refine((v) => v.includes('BEGIN CERTIFICATE'), { error: 'caPem must be a PEM certificate.' })
@@ -138,7 +153,8 @@ export const updateIntegrationSchema = z
     name: baseFields.name.optional(),
     tenantId: baseFields.tenantId.optional(),
     clientId: baseFields.clientId.optional(),
-    product: baseFields.product.optional(),
+    // Not baseFields.product: zod applies its default under optional(), and a change would reset the product.
+    product: productSchema.optional(),
     enabled: z.boolean().optional(),
     imports: importsSchema.partial().optional(),
     schedules: schedulesSchema.partial().optional(),
@@ -180,6 +196,10 @@ export interface Integration {
   readonly apiBaseUrl: string;
   readonly authorityHost: string | null;
   readonly graphBaseUrl: string | null;
+  /** Azure Resource Manager host (product cloud); null: the cloud's default. */
+  readonly armBaseUrl: string | null;
+  /** The subscription ids a cloud integration reads; empty: all it can read. */
+  readonly subscriptions: string[];
   readonly caPem: string | null;
   readonly enabled: boolean;
   readonly imports: Imports;

@@ -24,6 +24,7 @@ import {
   type CredentialCheckOutcome,
 } from './credential-health.js';
 import type { CredentialCheck } from './credential-check.js';
+import { parseStringArray } from '../store/list-queries.js';
 
 const credentialContext = sealContext.integration;
 
@@ -63,6 +64,8 @@ export class IntegrationService {
       api_base_url: value.apiBaseUrl ?? defaultApiBaseUrl,
       authority_host: value.authorityHost ?? null,
       graph_base_url: value.graphBaseUrl ?? null,
+      arm_base_url: value.armBaseUrl ?? null,
+      subscriptions: JSON.stringify(value.subscriptions ?? []),
       ca_pem: value.caPem ?? null,
       enabled: value.enabled ? 1 : 0,
       imports: JSON.stringify(value.imports),
@@ -113,6 +116,8 @@ export class IntegrationService {
       ...(value.apiBaseUrl === undefined ? {} : { api_base_url: value.apiBaseUrl }),
       ...(value.authorityHost === undefined ? {} : { authority_host: value.authorityHost }),
       ...(value.graphBaseUrl === undefined ? {} : { graph_base_url: value.graphBaseUrl }),
+      ...(value.armBaseUrl === undefined ? {} : { arm_base_url: value.armBaseUrl }),
+      ...(value.subscriptions === undefined ? {} : { subscriptions: JSON.stringify(value.subscriptions) }),
       ...(value.caPem === undefined ? {} : { ca_pem: value.caPem }),
       ...(value.enabled === undefined ? {} : { enabled: value.enabled ? 1 : 0 }),
       ...(value.imports === undefined
@@ -173,6 +178,7 @@ export class IntegrationService {
         apiBaseUrl: row.api_base_url,
         ...(row.authority_host === null ? {} : { authorityHost: row.authority_host }),
         ...(row.graph_base_url === null ? {} : { graphBaseUrl: row.graph_base_url }),
+        ...(row.arm_base_url === null ? {} : { armBaseUrl: row.arm_base_url }),
         ...(row.ca_pem === null ? {} : { caPem: row.ca_pem }),
       },
       options,
@@ -232,6 +238,8 @@ function toIntegration(row: IntegrationRow): Integration {
     apiBaseUrl: row.api_base_url,
     authorityHost: row.authority_host,
     graphBaseUrl: row.graph_base_url,
+    armBaseUrl: row.arm_base_url,
+    subscriptions: parseStringArray(row.subscriptions),
     caPem: row.ca_pem,
     enabled: row.enabled === 1,
     imports: importsSchema.parse(JSON.parse(row.imports)),

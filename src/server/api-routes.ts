@@ -17,6 +17,8 @@ import { recommendationRoutes } from './routes/recommendations.js';
 import { accessRoutes } from './routes/access.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { cloudRoutes } from './routes/cloud.js';
+import { entraDeviceRoutes } from './routes/entra-devices.js';
 
 /** Every `/api/v1` route; who may call which is in access-policy.ts, enforced for the whole server. */
 export const apiRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub }) => {
@@ -37,4 +39,6 @@ export const apiRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub 
   await app.register(softwareRoutes, { hub });
   await app.register(recommendationRoutes, { hub });
   await app.register(dashboardRoutes, { hub });
+  await app.register(cloudRoutes, { hub });
+  await app.register(entraDeviceRoutes, { hub });
 };

@@ -10,6 +10,7 @@ import type { WebUiHandler } from './web-ui.js';
 const statusOfCode: Readonly<Record<string, number>> = {
   INVALID_INPUT: 400,
   SYNC_UNKNOWN_DATASET: 400,
+  SYNC_DATASET_NOT_FOR_PRODUCT: 400,
   INTEGRATION_NAME_TAKEN: 409,
   PROFILE_NAME_TAKEN: 409,
   STRATEGY_NAME_TAKEN: 409,

@@ -9,6 +9,8 @@ export interface SimulatorEndpoints {
   readonly authorityHost: string;
   readonly graphBaseUrl: string;
   readonly caPem: string;
+  /** Azure Resource Manager (Defender for Cloud); a cloud integration reads it. */
+  readonly armBaseUrl?: string;
 }
 
 /** The integration settings a user would enter for this simulator, trusting its CA. */
@@ -24,6 +26,7 @@ export function simulatorIntegrationSettings(
     apiBaseUrl: sim.apiBaseUrl,
     authorityHost: sim.authorityHost,
     graphBaseUrl: sim.graphBaseUrl,
+    ...(sim.armBaseUrl === undefined ? {} : { armBaseUrl: sim.armBaseUrl }),
     caPem: sim.caPem,
   };
 }

@@ -20,6 +20,8 @@ import { up as hunting } from './migrations/0011-hunting.js';
 import { up as auth } from './migrations/0012-auth.js';
 import { up as secretExpiry } from './migrations/0013-secret-expiry.js';
 import { up as auditLog } from './migrations/0014-audit-log.js';
+import { up as entraDevices } from './migrations/0015-entra-devices.js';
+import { up as cloudPosture } from './migrations/0016-cloud-posture.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -109,6 +111,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0012-auth': { up: auth(dialect) },
     '0013-secret-expiry': { up: secretExpiry() },
     '0014-audit-log': { up: auditLog(dialect) },
+    '0015-entra-devices': { up: entraDevices() },
+    '0016-cloud-posture': { up: cloudPosture() },
   };
 }
 

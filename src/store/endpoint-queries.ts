@@ -20,6 +20,12 @@ import {
 } from '../domain/portal-links.js';
 import { organisationScope } from './exposure-scores-repository.js';
 import {
+  endpointEntraIn,
+  entraDevicesOf,
+  type EntraDeviceRef,
+  type EntraFilterValue,
+} from './entra-device-queries.js';
+import {
   exposureLevelRisk,
   parseRiskLevel,
   riskRank,
@@ -68,6 +74,8 @@ export interface EndpointFilter {
   readonly stale?: boolean | undefined;
   /** The isolation states to keep (any of them), by domain/isolation.ts's rule (stated in SQL). */
   readonly isolation?: readonly IsolationStateName[] | undefined;
+  /** The Entra ID join types of the endpoint's device to keep, or `none` for no device (any of them). */
+  readonly entra?: readonly EntraFilterValue[] | undefined;
 }
 
 export interface EndpointSummary {
@@ -95,6 +103,8 @@ export interface EndpointSummary {
   /** The hub's risk level: the highest of `riskParts`. */
   riskLevel: RiskLevel;
   riskParts: RiskParts;
+  /** The Entra ID device the endpoint's aadDeviceId names in its integration; null without one. */
+  entraDevice: EntraDeviceRef | null;
 }
 
 export interface EndpointDetail extends EndpointSummary {
@@ -171,7 +181,7 @@ const summaryColumns = [
 type SummaryRow = Pick<Selectable<EndpointsTable>, (typeof summaryColumns)[number]>;
 
 /** The summary columns and the sort columns a keyset continues from. */
-const listColumns = [...summaryColumns, 'last_seen_at', 'risk_rank'] as const;
+const listColumns = [...summaryColumns, 'last_seen_at', 'risk_rank', 'aad_device_id'] as const;
 type ListRow = Pick<Selectable<EndpointsTable>, (typeof listColumns)[number]>;
 
 /** The endpoints that match the filter (no order, no columns yet): the rows, the total and the export. */
@@ -210,6 +220,8 @@ function filteredEndpoints(store: EndpointStore, filter: EndpointFilter) {
   }
   const isolation = isolationStateIn(store.db, store.dialect, filter.isolation ?? []);
   if (isolation !== undefined) query = query.where(isolation);
+  if (filter.entra !== undefined && filter.entra.length > 0)
+    query = query.where(endpointEntraIn(filter.entra));
   return query;
 }
 
@@ -264,10 +276,10 @@ function afterCursor(keys: readonly SortKey[], direction: SortDirection, cursor:
   };
 }
 
-/** The list's items of some rows, with their open vulnerability counts from one grouped query. */
+/** The list's items of some rows, with their open vulnerability counts and devices, one query each. */
 async function summaries(db: Kysely<Database>, rows: readonly ListRow[]): Promise<EndpointSummary[]> {
-  const counts = await openFindingCounts(db, rows);
-  return rows.map((row) => toSummary(row, counts.get(keyOf(row)) ?? 0));
+  const [counts, deviceOf] = await Promise.all([openFindingCounts(db, rows), entraDevicesOf(db, rows)]);
+  return rows.map((row) => toSummary(row, counts.get(keyOf(row)) ?? 0, deviceOf(row)));
 }
 
 /** A page of endpoints; the open vulnerability counts of the whole page come from one grouped query. */
@@ -304,9 +316,12 @@ export async function listEndpointsAfter(
   let query = filteredEndpoints(store, filter);
   if (after !== undefined) query = query.where(afterCursor(keys, direction, after));
   const rows = await ordered(query.select(listColumns), keys, direction).limit(limit).execute();
-  const counts = await openFindingCounts(store.db, rows);
+  const [counts, deviceOf] = await Promise.all([
+    openFindingCounts(store.db, rows),
+    entraDevicesOf(store.db, rows),
+  ]);
   return rows.map((row) => ({
-    ...toSummary(row, counts.get(keyOf(row)) ?? 0),
+    ...toSummary(row, counts.get(keyOf(row)) ?? 0, deviceOf(row)),
     cursor: { values: keys.map((k) => row[k.column]), id: row.id },
   }));
 }
@@ -360,7 +375,7 @@ export async function getEndpoint(db: Kysely<Database>, id: number): Promise<End
     const severity = f.severity ?? 'Unknown';
     openFindingsBySeverity[severity] = (openFindingsBySeverity[severity] ?? 0) + 1;
   }
-  const summary = toSummary(row, findings.length);
+  const summary = toSummary(row, findings.length, (await entraDevicesOf(db, [row]))(row));
   const tenant = integrationPortalTenant({ tenantId: row.tenant_id, apiBaseUrl: row.api_base_url });
   return {
     ...summary,
@@ -475,7 +490,11 @@ async function openFindingCounts(
   return new Map(counted.map((r) => [keyOf(r), r.n]));
 }
 
-function toSummary(row: SummaryRow, openFindings: number): EndpointSummary {
+function toSummary(
+  row: SummaryRow,
+  openFindings: number,
+  entraDevice: EntraDeviceRef | null,
+): EndpointSummary {
   return {
     id: row.id,
     integrationId: row.integration_id,
@@ -503,6 +522,7 @@ function toSummary(row: SummaryRow, openFindings: number): EndpointSummary {
       riskScore: riskScoreRisk(row.risk_score),
       exposureLevel: exposureLevelRisk(row.exposure_level),
     },
+    entraDevice,
   };
 }
 

@@ -24,6 +24,8 @@ import { UsersRepository } from './users-repository.js';
 import { SessionsRepository } from './sessions-repository.js';
 import { ApiTokensRepository } from './api-tokens-repository.js';
 import { AuditLogRepository } from './audit-log-repository.js';
+import { CloudRepository } from './cloud-repository.js';
+import { EntraDevicesRepository } from './entra-devices-repository.js';
 
 /** Every repository over one database handle. */
 export interface Repositories {
@@ -53,6 +55,8 @@ export interface Repositories {
   readonly sessions: SessionsRepository;
   readonly apiTokens: ApiTokensRepository;
   readonly auditLog: AuditLogRepository;
+  readonly cloud: CloudRepository;
+  readonly entraDevices: EntraDevicesRepository;
 }
 
 export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>): Repositories {
@@ -85,5 +89,7 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     sessions: new SessionsRepository(db),
     apiTokens: new ApiTokensRepository(db),
     auditLog: new AuditLogRepository(db),
+    cloud: new CloudRepository(db),
+    entraDevices: new EntraDevicesRepository(db),
   };
 }

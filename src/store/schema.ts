@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Role } from '../domain/roles.js';
+import type { CloudTables } from './cloud-schema.js';
 
 /**
  * Column conventions, the same on SQLite and PostgreSQL so one query serves both: ids are text, booleans are
@@ -35,6 +36,10 @@ export interface IntegrationsTable {
   credential_checked_at: string | null;
   /** What that look found: a CredentialCheckOutcome (integrations/credential-health.ts). */
   credential_check: string | null;
+  /** Azure Resource Manager host (product cloud); null: the cloud's default. */
+  arm_base_url: string | null;
+  /** JSON list of the subscription ids a cloud integration reads; [] = all it can read. */
+  subscriptions: Generated<string>;
   created_at: string;
   updated_at: string;
 }
@@ -343,6 +348,30 @@ export interface SoftwareTable {
   updated_at: string;
 }
 
+/** An Entra ID device (Microsoft Graph `device`), joined to endpoints by `device_id` = `aad_device_id`. */
+export interface EntraDevicesTable {
+  integration_id: string;
+  /** The directory object id (Graph's `id`). */
+  object_id: string;
+  /** The device GUID (Graph's `deviceId`), Defender's `aadDeviceId`. */
+  device_id: string;
+  display_name: string | null;
+  operating_system: string | null;
+  operating_system_version: string | null;
+  /** `AzureAd` (joined), `Workplace` (registered), `ServerAd` (hybrid joined). */
+  trust_type: string | null;
+  is_compliant: number | null;
+  is_managed: number | null;
+  last_sign_in_at: string | null;
+  account_enabled: number | null;
+  registration_at: string | null;
+  raw: string;
+  /** The sync run that last saw it: a complete run deletes what it did not see. */
+  run_id: number;
+  first_synced_at: string;
+  last_synced_at: string;
+}
+
 export type Catalog = 'software' | 'recommendation';
 
 /** What a catalog item is linked to: a machine (by Defender id) or a vulnerability (by CVE id). */
@@ -494,7 +523,7 @@ export interface AuditLogTable {
   details: string;
 }
 
-export interface Database {
+export interface Database extends CloudTables {
   integrations: IntegrationsTable;
   endpoints: EndpointsTable;
   vulnerabilities: VulnerabilitiesTable;
@@ -513,6 +542,7 @@ export interface Database {
   catalog_links: CatalogLinksTable;
   recommendations: RecommendationsTable;
   exposure_scores: ExposureScoresTable;
+  entra_devices: EntraDevicesTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

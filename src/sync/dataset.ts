@@ -28,12 +28,19 @@ export interface DatasetOutcome {
 
 export interface Dataset {
   readonly name: DatasetName;
+  /** The Defender product whose integrations run it (Endpoint when absent). */
+  readonly product?: Integration['product'];
   /** Whether the integration's import toggles ask for this dataset. */
   enabled(integration: Integration): boolean;
   run(context: DatasetContext): Promise<DatasetOutcome>;
 }
 
 export type { SyncProgress };
+
+/** Whether the dataset runs for the integration: its product's datasets only, as its import toggles ask. */
+export function datasetRunsFor(dataset: Dataset, integration: Integration): boolean {
+  return (dataset.product ?? 'endpoint') === integration.product && dataset.enabled(integration);
+}
 
 /** Largest share of the previous count a run may remove (mark stale, resolve) without `--force`. */
 export const removalBound = 0.2;

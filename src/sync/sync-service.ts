@@ -6,7 +6,7 @@ import { CredentialUpkeep } from '../integrations/credential-upkeep.js';
 import { datasetNames, type DatasetName } from '../integrations/integration-schema.js';
 import type { Repositories } from '../store/repositories.js';
 import type { SyncRunRow } from '../store/schema.js';
-import type { Dataset } from './dataset.js';
+import { datasetRunsFor, type Dataset } from './dataset.js';
 import { RunCounters, type SyncProgress } from './run-counters.js';
 import { runnerAlive, thisRunner } from './run-owner.js';
 import { machinesDataset } from './datasets/machines.js';
@@ -16,6 +16,8 @@ import { recommendationsDataset } from './datasets/recommendations.js';
 import { findingsDataset } from './datasets/findings.js';
 import { vulnerabilitiesDataset } from './datasets/vulnerabilities.js';
 import { alertsDataset, incidentsDataset } from './datasets/activity.js';
+import { cloudPostureDataset } from './datasets/cloud-posture.js';
+import { entraDevicesDataset } from './datasets/entra-devices.js';
 
 /** In the order a full sync runs them: findings need the endpoints of the machines run. */
 export const datasets: readonly Dataset[] = [
@@ -27,6 +29,8 @@ export const datasets: readonly Dataset[] = [
   machineActionsDataset,
   softwareDataset,
   recommendationsDataset,
+  entraDevicesDataset,
+  cloudPostureDataset,
 ];
 
 export interface SyncOptions {
@@ -77,7 +81,7 @@ export class SyncService {
     const integration = await this.#integrations.get(integrationId);
     const runs: SyncRunRow[] = [];
     for (const dataset of datasets) {
-      if (!dataset.enabled(integration)) continue;
+      if (!datasetRunsFor(dataset, integration)) continue;
       runs.push(await this.runDataset(integration.id, dataset.name, options));
     }
     return runs;
@@ -95,6 +99,11 @@ export class SyncService {
         `Unknown dataset "${name}": use one of ${datasetNames.join(', ')}.`,
       );
     const integration = await this.#integrations.get(integrationIdOrName);
+    if ((dataset.product ?? 'endpoint') !== integration.product)
+      throw new HubError(
+        'SYNC_DATASET_NOT_FOR_PRODUCT',
+        `The ${name} dataset is not read for a Defender ${integration.product === 'cloud' ? 'for Cloud' : 'for Endpoint'} integration; sync it without naming a dataset to run its own.`,
+      );
     const key = `${integration.id}/${name}`;
     if (this.#running.has(key)) throw new SyncBusyError(integration.id, name);
     this.#running.add(key);

@@ -41,6 +41,8 @@ function integration(
     apiBaseUrl: 'https://api.security.microsoft.com',
     authorityHost: null,
     graphBaseUrl: null,
+    armBaseUrl: null,
+    subscriptions: [],
     caPem: null,
     enabled: change.enabled ?? true,
     imports: importsSchema.parse(change.imports ?? {}),
@@ -81,6 +83,7 @@ function allRan(m: number, change: LastRuns = {}): LastRuns {
     machineActions: run(m),
     software: run(m),
     recommendations: run(m),
+    entraDevices: run(m),
     ...change,
   };
 }
@@ -98,6 +101,7 @@ describe('plannedDatasets', () => {
       'machineActions',
       'software',
       'recommendations',
+      'entraDevices',
     ]);
     expect(plannedDatasets(integration({ imports: { vulnerabilities: false, incidents: false } }))).toEqual([
       'machines',
@@ -105,6 +109,7 @@ describe('plannedDatasets', () => {
       'machineActions',
       'software',
       'recommendations',
+      'entraDevices',
     ]);
     expect(plannedDatasets(integration({ imports: allImportsOff }))).toEqual([]);
   });
@@ -132,6 +137,7 @@ describe('dueFor', () => {
         'machineActions',
         'software',
         'recommendations',
+        'entraDevices',
       ],
       reason: 'first sync',
     });
@@ -143,6 +149,7 @@ describe('dueFor', () => {
       'machineActions',
       'software',
       'recommendations',
+      'entraDevices',
     ]);
   });
 
@@ -156,6 +163,7 @@ describe('dueFor', () => {
       'machineActions',
       'software',
       'recommendations',
+      'entraDevices',
     ]);
   });
 
@@ -172,6 +180,7 @@ describe('dueFor', () => {
         'machineActions',
         'software',
         'recommendations',
+        'entraDevices',
       ],
       reason: 'enabled',
     });
@@ -226,6 +235,7 @@ describe('dueFor', () => {
       'machineActions',
       'software',
       'recommendations',
+      'entraDevices',
     ]);
   });
 
@@ -309,7 +319,9 @@ describe('dueFor', () => {
     });
 
     it('should keep the machines interval when the machines import is off', () => {
-      const i = integration({ imports: { assets: false, software: false, recommendations: false } });
+      const i = integration({
+        imports: { assets: false, software: false, recommendations: false, entraDevices: false },
+      });
       expect(
         due(i, { findings: run(59), alerts: run(1), incidents: run(1), vulnerabilities: run(1) }),
       ).toEqual([]);
@@ -328,6 +340,7 @@ describe('dueFor', () => {
       'machineActions',
       'software',
       'recommendations',
+      'entraDevices',
     ]);
     // After machines ran in this pass, findings follow; machines do not come round again.
     const afterMachines = allRan(2000, {
@@ -341,6 +354,7 @@ describe('dueFor', () => {
       'machineActions',
       'software',
       'recommendations',
+      'entraDevices',
     ]);
     // A full sync already done in this pass is not offered again.
     const all = new Set(plannedDatasets(integration()));

@@ -88,6 +88,7 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
       incidents: false,
       software: true,
       recommendations: true,
+      entraDevices: true,
     });
     expect(body.credential.setAt >= created.credential.setAt).toBe(true);
     const row = await api.hub.repos.integrations.find(created.id);

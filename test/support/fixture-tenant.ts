@@ -298,6 +298,7 @@ export function fixtureTenantSettings(
     apiBaseUrl: tenant.url,
     graphBaseUrl: tenant.url,
     caPem: `${authority.caPem.trim()}\n${tenant.caPem.trim()}\n`,
-    imports: { recommendations: false },
+    // The published data has no recommendations and no Entra ID devices.
+    imports: { recommendations: false, entraDevices: false },
   };
 }

@@ -26,6 +26,7 @@ import { endpointDetailBody, endpointSummaryBody, findingBody, softwareBody } fr
 import { alertSummaryBody } from '../schemas/activity.js';
 import { found } from '../not-found.js';
 import { riskLevels } from '../../domain/levels.js';
+import { entraFilterValues } from '../../store/entra-device-queries.js';
 import { isolationStateNames, type IsolationState } from '../../domain/isolation.js';
 import { keysetRows } from '../../export/keyset.js';
 import { mapped } from '../../export/sources.js';
@@ -57,6 +58,10 @@ const endpointFilterQuery = z.object({
       "item's `isolation.state`: the latest isolate or release action of the machine that is pending or " +
       'succeeded decides (pending while it runs); failed, cancelled and timed-out ones change nothing; a ' +
       'machine without one is notIsolated. Applied before paging, so `total` counts the matches.',
+  ),
+  entra: levelListFilter('entra', entraFilterValues).describe(
+    `The Entra ID join of the endpoint's device, comma-separated (any of them): ${entraFilterValues.join(', ')}. ` +
+      "none: no synced Entra device has the endpoint's aadDeviceId. Applied before paging.",
   ),
   sort: z.enum(endpointSorts).default('name').describe('A field; a leading - sorts descending.'),
 });

@@ -1,7 +1,22 @@
 import { z } from 'zod';
 import { riskLevels } from '../../domain/levels.js';
+import { entraJoinTypes } from '../../store/entra-device-queries.js';
 
 const riskLevel = z.enum(riskLevels);
+
+/** An Entra ID device as an endpoint names it. */
+export const entraDeviceRefBody = z.object({
+  id: z.string().describe('The directory object id (Graph device id).'),
+  deviceId: z.string().describe("The device GUID (Graph deviceId, Defender's aadDeviceId), in lower case."),
+  displayName: z.string().nullable(),
+  trustType: z.string().nullable().describe("Graph's trustType: AzureAd, Workplace or ServerAd."),
+  joinType: z
+    .enum(entraJoinTypes)
+    .describe('joined (trustType AzureAd), hybridJoined (ServerAd), registered (Workplace or none).'),
+  isCompliant: z.boolean().nullable().describe('Intune compliance; null when the device is not managed.'),
+  isManaged: z.boolean().nullable(),
+  lastSignInAt: z.string().nullable().describe("Graph's approximateLastSignInDateTime (ISO 8601)."),
+});
 
 export const endpointSummaryBody = z.object({
   id: z.number().int().describe("The hub's id of the endpoint."),
@@ -49,6 +64,12 @@ export const endpointSummaryBody = z.object({
     })
     .describe(
       'From the latest isolate or release action that did not fail (Defender keeps no isolation flag on the machine).',
+    ),
+  entraDevice: entraDeviceRefBody
+    .nullable()
+    .describe(
+      "The Entra ID device whose deviceId is the endpoint's aadDeviceId, in its integration (entraDevices sync); " +
+        'null when the directory has none or the dataset was not synced.',
     ),
 });
 

@@ -53,6 +53,15 @@ export const integrationBody = z.object({
   apiBaseUrl: z.string(),
   authorityHost: z.string().nullable(),
   graphBaseUrl: z.string().nullable(),
+  armBaseUrl: z
+    .string()
+    .nullable()
+    .describe(
+      "Azure Resource Manager host of a cloud integration; null: the cloud's (https://management.azure.com).",
+    ),
+  subscriptions: z
+    .array(z.string())
+    .describe('The subscriptions a cloud integration reads; empty: every one the app can read.'),
   caPem: z.string().nullable(),
   enabled: z.boolean(),
   imports: importsSchema,

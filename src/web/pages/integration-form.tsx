@@ -18,6 +18,7 @@ const importToggles = [
   ['incidents', 'Import incidents'],
   ['software', 'Import software'],
   ['recommendations', 'Import recommendations'],
+  ['entraDevices', 'Import Entra ID devices'],
 ] as const;
 type ImportName = (typeof importToggles)[number][0];
 
@@ -57,6 +58,7 @@ const blank: FormState = {
     incidents: true,
     software: true,
     recommendations: true,
+    entraDevices: true,
   },
 };
 

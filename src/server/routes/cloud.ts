@@ -1,0 +1,347 @@
+import { z } from 'zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { Hub } from '../../app/hub.js';
+import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
+import type {
+  CloudAssessmentRow,
+  CloudFindingRow,
+  CloudSecureScoreDayRow,
+  CloudSecureScoreRow,
+  CloudSubscriptionRow,
+} from '../../store/cloud-repository.js';
+import { flag, parseObjectArray, parseStoredJson, parseStringArray } from '../../store/list-queries.js';
+
+const tags = ['cloud'];
+
+const integrationFilter = z.string().trim().min(1).optional().describe('Integration id (product cloud).');
+const subscriptionFilter = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .optional()
+  .describe('Azure subscription id (any case).');
+const severityFilter = z
+  .enum(['High', 'Medium', 'Low'])
+  .optional()
+  .describe("Defender for Cloud's severity: High, Medium or Low.");
+const resourceTypeFilter = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe('ARM resource type, e.g. Microsoft.Compute/virtualMachines (any case).');
+
+const subscriptionBody = z.object({
+  integrationId: z.string(),
+  subscriptionId: z.string(),
+  displayName: z.string().nullable(),
+  state: z.string().nullable().describe('Enabled, Disabled, Warned, …'),
+  lastReadAt: z.string().nullable().describe('When the hub last read its lists.'),
+  lastReadOk: z.boolean().describe('Whether that read succeeded; false: see error.'),
+  error: z
+    .object({ code: z.string(), message: z.string() })
+    .nullable()
+    .describe('Why the last read failed (e.g. DEFENDER_PERMISSION_MISSING: no Security Reader role).'),
+});
+
+function toSubscription(row: CloudSubscriptionRow): z.output<typeof subscriptionBody> {
+  return {
+    integrationId: row.integration_id,
+    subscriptionId: row.subscription_id,
+    displayName: row.display_name,
+    state: row.state,
+    lastReadAt: row.last_read_at,
+    lastReadOk: row.last_read_ok === 1,
+    error:
+      row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? row.error_code },
+  };
+}
+
+const scoreFields = {
+  current: z.number().describe('Points gained.'),
+  max: z.number().describe('Points possible.'),
+  percentage: z.number().describe('current / max, 0–1.'),
+};
+
+const secureScoreBody = z.object({
+  integrationId: z.string(),
+  subscriptionId: z.string(),
+  name: z.string().describe("ARM's name of the score (ascScore: the default initiative)."),
+  id: z.string().describe('ARM id of the score.'),
+  displayName: z.string().nullable(),
+  ...scoreFields,
+  weight: z.number().int(),
+  readAt: z.string().describe('When the hub read it.'),
+  controls: z
+    .array(z.record(z.string(), z.unknown()))
+    .describe('The security controls of the score: points, weight and resources by health.'),
+  history: z
+    .array(z.object({ day: z.string().describe('YYYY-MM-DD (UTC).'), ...scoreFields }))
+    .describe('One reading per day (its last), oldest first, over the days asked.'),
+});
+
+function toSecureScore(
+  row: CloudSecureScoreRow,
+  days: readonly CloudSecureScoreDayRow[],
+): z.output<typeof secureScoreBody> {
+  return {
+    integrationId: row.integration_id,
+    subscriptionId: row.subscription_id,
+    name: row.name,
+    id: row.score_id,
+    displayName: row.display_name,
+    current: row.current,
+    max: row.max,
+    percentage: row.percentage,
+    weight: row.weight,
+    readAt: row.read_at,
+    controls: parseObjectArray(row.controls),
+    history: days.map((d) => ({ day: d.day, current: d.current, max: d.max, percentage: d.percentage })),
+  };
+}
+
+const statusValues = ['healthy', 'unhealthy', 'notApplicable'] as const;
+
+const assessmentBody = z.object({
+  integrationId: z.string(),
+  id: z.string().describe('ARM id of the assessment.'),
+  name: z.string().describe("The assessment's key (its metadata's name)."),
+  subscriptionId: z.string(),
+  resourceId: z.string().nullable().describe('The assessed resource.'),
+  resourceType: z.string().nullable().describe('ARM type of the resource.'),
+  displayName: z.string(),
+  status: z.enum(statusValues),
+  severity: z.string().nullable().describe('High, Medium or Low.'),
+  remediation: z.string().nullable().describe('What to do, as Defender for Cloud describes it.'),
+  portalUrl: z.string().nullable().describe('The assessment in the Azure portal.'),
+  updatedAt: z.string(),
+  defender: z.unknown().describe('The assessment record as received.'),
+});
+
+function toAssessment(row: CloudAssessmentRow): z.output<typeof assessmentBody> {
+  return {
+    integrationId: row.integration_id,
+    id: row.assessment_id,
+    name: row.name,
+    subscriptionId: row.subscription_id,
+    resourceId: row.resource_id,
+    resourceType: row.resource_type,
+    displayName: row.display_name,
+    status: row.status,
+    severity: row.severity,
+    remediation: row.remediation,
+    portalUrl: row.portal_url,
+    updatedAt: row.updated_at,
+    defender: parseStoredJson(row.raw),
+  };
+}
+
+const findingBody = z.object({
+  integrationId: z.string(),
+  id: z.string().describe('ARM id of the sub-assessment.'),
+  assessmentId: z.string().nullable().describe('ARM id of the assessment it belongs to.'),
+  subscriptionId: z.string(),
+  vulnerabilityId: z.string().describe("The scanner's or rule's id (a number, VA2064, …)."),
+  displayName: z.string(),
+  resourceId: z.string().nullable(),
+  resourceType: z.string().nullable().describe('ARM type of the resource.'),
+  assessedResourceType: z
+    .string()
+    .nullable()
+    .describe('ServerVulnerability, ContainerRegistryVulnerability, SqlServerVulnerability, …'),
+  cveIds: z.array(z.string()).describe('The CVEs it names; empty for configuration checks.'),
+  severity: z.string(),
+  patchable: z.boolean().nullable(),
+  status: z.enum(statusValues),
+  updatedAt: z.string(),
+  defender: z.unknown().describe('The sub-assessment record as received.'),
+});
+
+function toFinding(row: CloudFindingRow): z.output<typeof findingBody> {
+  return {
+    integrationId: row.integration_id,
+    id: row.finding_id,
+    assessmentId: row.assessment_id,
+    subscriptionId: row.subscription_id,
+    vulnerabilityId: row.vulnerability_id,
+    displayName: row.display_name,
+    resourceId: row.resource_id,
+    resourceType: row.resource_type,
+    assessedResourceType: row.assessed_resource_type,
+    cveIds: parseStringArray(row.cve_ids),
+    severity: row.severity,
+    patchable: flag(row.patchable),
+    status: row.status,
+    updatedAt: row.updated_at,
+    defender: parseStoredJson(row.raw),
+  };
+}
+
+const resourceBody = z.object({
+  integrationId: z.string(),
+  subscriptionId: z.string(),
+  resourceId: z.string(),
+  resourceType: z.string().nullable(),
+  assessments: z.number().int().describe('Assessments of the resource, any status.'),
+  unhealthy: z
+    .object({ High: z.number().int(), Medium: z.number().int(), Low: z.number().int() })
+    .describe('Its unhealthy assessments by severity.'),
+});
+
+const day = 86_400_000;
+
+/** Defender for Cloud posture read by cloud integrations: subscriptions, secure scores, assessments, findings. */
+export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
+  const { cloud } = hub.repos;
+
+  app.get(
+    '/cloud/subscriptions',
+    {
+      schema: {
+        tags,
+        summary: 'Azure subscriptions the cloud integrations read, with how the last read went',
+        querystring: pageQuery
+          .extend({ integration: integrationFilter, subscription: subscriptionFilter })
+          .strict(),
+        response: { 200: pageOf(subscriptionBody), ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, integration, subscription } = request.query;
+      const rows = await cloud.subscriptions(
+        { integrationId: integration, subscription },
+        { page, pageSize },
+      );
+      return { ...rows, items: rows.items.map(toSubscription) };
+    },
+  );
+
+  app.get(
+    '/cloud/secure-scores',
+    {
+      schema: {
+        tags,
+        summary: 'The current secure score of each subscription, with its daily history',
+        querystring: z
+          .object({
+            integration: integrationFilter,
+            subscription: subscriptionFilter,
+            days: z.coerce
+              .number()
+              .int()
+              .min(1)
+              .max(3650)
+              .default(30)
+              .describe('Days of history, today included.'),
+          })
+          .strict(),
+        response: {
+          200: z.object({ items: z.array(secureScoreBody) }),
+          ...errorResponses(400),
+        },
+      },
+    },
+    async (request) => {
+      const { integration, subscription, days } = request.query;
+      const scope = { integrationId: integration, subscription };
+      const since = new Date(Date.now() - (days - 1) * day).toISOString().slice(0, 10);
+      const [scores, history] = await Promise.all([
+        cloud.secureScores(scope),
+        cloud.scoreHistory(scope, since),
+      ]);
+      const byScore = new Map<string, CloudSecureScoreDayRow[]>();
+      for (const h of history) {
+        const key = `${h.integration_id}\n${h.subscription_id}\n${h.name}`;
+        byScore.set(key, [...(byScore.get(key) ?? []), h]);
+      }
+      return {
+        items: scores.map((s) =>
+          toSecureScore(s, byScore.get(`${s.integration_id}\n${s.subscription_id}\n${s.name}`) ?? []),
+        ),
+      };
+    },
+  );
+
+  app.get(
+    '/cloud/assessments',
+    {
+      schema: {
+        tags,
+        summary: 'Security assessments of the Azure resources',
+        querystring: pageQuery
+          .extend({
+            integration: integrationFilter,
+            subscription: subscriptionFilter,
+            status: z.enum(statusValues).optional().describe('healthy, unhealthy or notApplicable.'),
+            severity: severityFilter,
+            resourceType: resourceTypeFilter,
+          })
+          .strict(),
+        response: { 200: pageOf(assessmentBody), ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, integration, ...filter } = request.query;
+      const rows = await cloud.assessments({ ...filter, integrationId: integration }, { page, pageSize });
+      return { ...rows, items: rows.items.map(toAssessment) };
+    },
+  );
+
+  app.get(
+    '/cloud/findings',
+    {
+      schema: {
+        tags,
+        summary: 'Findings of the assessments (sub-assessments): vulnerabilities and failed checks',
+        querystring: pageQuery
+          .extend({
+            integration: integrationFilter,
+            subscription: subscriptionFilter,
+            severity: severityFilter,
+            cve: z
+              .string()
+              .trim()
+              .regex(/^CVE-\d{4}-\d{4,}$/i, { error: 'cve must look like CVE-2024-12345.' })
+              .optional()
+              .describe('Only findings naming this CVE.'),
+            resourceType: resourceTypeFilter.describe(
+              'ARM resource type, or the assessed type (ServerVulnerability, …), any case.',
+            ),
+          })
+          .strict(),
+        response: { 200: pageOf(findingBody), ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, integration, ...filter } = request.query;
+      const rows = await cloud.findings({ ...filter, integrationId: integration }, { page, pageSize });
+      return { ...rows, items: rows.items.map(toFinding) };
+    },
+  );
+
+  app.get(
+    '/cloud/resources',
+    {
+      schema: {
+        tags,
+        summary: 'Azure resources the assessments name, the most unhealthy High first',
+        querystring: pageQuery
+          .extend({
+            integration: integrationFilter,
+            subscription: subscriptionFilter,
+            resourceType: resourceTypeFilter,
+          })
+          .strict(),
+        response: { 200: pageOf(resourceBody), ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, integration, ...filter } = request.query;
+      return cloud.resources({ ...filter, integrationId: integration }, { page, pageSize });
+    },
+  );
+
+  done();
+};

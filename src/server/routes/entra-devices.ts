@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { Hub } from '../../app/hub.js';
+import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
+import { entraDeviceRefBody } from '../schemas/endpoint.js';
+import { listEntraDevices } from '../../store/entra-device-queries.js';
+
+const tags = ['entra-devices'];
+
+const entraDeviceBody = entraDeviceRefBody.extend({
+  integrationId: z.string(),
+  operatingSystem: z.string().nullable(),
+  operatingSystemVersion: z.string().nullable(),
+  accountEnabled: z.boolean().nullable(),
+  registeredAt: z.string().nullable().describe("Graph's registrationDateTime (ISO 8601)."),
+  firstSyncedAt: z.string(),
+  lastSyncedAt: z.string(),
+  endpointId: z
+    .number()
+    .int()
+    .nullable()
+    .describe('The active endpoint that names the device (GET /api/v1/endpoints/:id); null: not onboarded.'),
+});
+
+const entraDeviceQuery = pageQuery
+  .extend({
+    integration: z.string().trim().min(1).optional().describe('Integration id.'),
+    trustType: z
+      .string()
+      .trim()
+      .min(1)
+      .optional()
+      .describe('Exact trustType, as Graph reports it: AzureAd, Workplace or ServerAd.'),
+    onboarded: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true'))
+      .describe(
+        'false: the coverage gap, devices no active Defender endpoint names by aadDeviceId (not onboarded); ' +
+          'true: the devices joined to an endpoint. Every device when absent.',
+      ),
+  })
+  .strict();
+
+/** Entra ID devices, and the coverage gap: devices in the directory that Defender does not cover. */
+export const entraDeviceRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
+  app.get(
+    '/entra-devices',
+    {
+      schema: {
+        tags,
+        summary:
+          'Entra ID devices, by display name; onboarded=false lists the ones not onboarded to Defender',
+        description:
+          "Devices the entraDevices sync read from Microsoft Graph. A device is onboarded when an active (not stale) endpoint's aadDeviceId is its deviceId, in the same integration.",
+        querystring: entraDeviceQuery,
+        response: { 200: pageOf(entraDeviceBody), ...errorResponses(400) },
+      },
+    },
+    (request) => {
+      const { page, pageSize, integration, trustType, onboarded } = request.query;
+      return listEntraDevices(
+        hub.store.db,
+        { integrationId: integration, trustType, onboarded },
+        { page, pageSize },
+      );
+    },
+  );
+  done();
+};

@@ -1,0 +1,299 @@
+import type { Insertable } from 'kysely';
+import {
+  ArmAuthorizationError,
+  cveIds,
+  type ArmSubscription,
+  type Assessment,
+  type Batch,
+  type SecureScore,
+  type SecureScoreControl,
+  type SubAssessment,
+} from '../../defender/index.js';
+import { HubError } from '../../errors.js';
+import type {
+  CloudAssessmentsTable,
+  CloudFindingsTable,
+  CloudSecureScoreDaysTable,
+  CloudSecureScoresTable,
+  CloudStatus,
+} from '../../store/cloud-schema.js';
+import type { CloudList } from '../../store/cloud-repository.js';
+import { removalVerdict, type Dataset, type DatasetContext } from '../dataset.js';
+import { storedFlag, storedRecordJson } from '../stored-record.js';
+
+const statusCodes: Readonly<Record<string, CloudStatus>> = {
+  Healthy: 'healthy',
+  Unhealthy: 'unhealthy',
+  NotApplicable: 'notApplicable',
+};
+
+function status(code: string): CloudStatus {
+  return statusCodes[code] ?? 'notApplicable';
+}
+
+/**
+ * The ARM resource type of a resource id: `Microsoft.Compute/virtualMachines` of
+ * `/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/virtualMachines/vm1`, nested types joined
+ * (`Microsoft.Sql/servers/databases`); a resource group or subscription id answers Microsoft.Resources'.
+ */
+export function armResourceType(resourceId: string | null | undefined): string | null {
+  if (resourceId === null || resourceId === undefined || resourceId === '') return null;
+  const lower = resourceId.toLowerCase();
+  const at = lower.lastIndexOf('/providers/');
+  if (at >= 0) {
+    const parts = resourceId
+      .slice(at + '/providers/'.length)
+      .split('/')
+      .filter(Boolean);
+    const [namespace, ...rest] = parts;
+    if (namespace === undefined || rest.length === 0) return null;
+    const types = rest.filter((_part, index) => index % 2 === 0);
+    return [namespace, ...types].join('/');
+  }
+  if (/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/?$/.test(lower))
+    return 'Microsoft.Resources/resourceGroups';
+  if (/^\/subscriptions\/[^/]+\/?$/.test(lower)) return 'Microsoft.Resources/subscriptions';
+  return null;
+}
+
+/** The resource an assessment is about: its resourceDetails id, else its own id up to /providers/Microsoft.Security. */
+function assessedResource(id: string, details: { id?: string | undefined }): string | null {
+  if (details.id !== undefined && details.id !== '') return details.id;
+  const at = id.toLowerCase().lastIndexOf('/providers/microsoft.security/');
+  return at > 0 ? id.slice(0, at) : null;
+}
+
+function stringMember(record: Record<string, unknown> | undefined, key: string): string | null {
+  const value = record?.[key];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function toAssessmentRow(
+  a: Assessment,
+  integrationId: string,
+  subscriptionId: string,
+  runId: number,
+  now: string,
+): Insertable<CloudAssessmentsTable> {
+  const p = a.properties;
+  const resourceId = assessedResource(a.id, p.resourceDetails);
+  return {
+    integration_id: integrationId,
+    assessment_id: a.id,
+    subscription_id: subscriptionId,
+    name: a.name,
+    resource_id: resourceId,
+    resource_type: armResourceType(resourceId),
+    display_name: p.displayName,
+    status: status(p.status.code),
+    severity: p.metadata?.severity ?? null,
+    remediation:
+      stringMember(p.metadata, 'remediationDescription') ?? stringMember(p.status, 'description') ?? null,
+    portal_url: p.links?.azurePortalUri ?? null,
+    raw: storedRecordJson(a),
+    run_id: runId,
+    updated_at: now,
+  };
+}
+
+function toFindingRow(
+  f: SubAssessment,
+  integrationId: string,
+  subscriptionId: string,
+  runId: number,
+  now: string,
+): Insertable<CloudFindingsTable> {
+  const p = f.properties;
+  const at = f.id.toLowerCase().lastIndexOf('/subassessments/');
+  const resourceId = p.resourceDetails.id ?? null;
+  return {
+    integration_id: integrationId,
+    finding_id: f.id,
+    subscription_id: subscriptionId,
+    assessment_id: at > 0 ? f.id.slice(0, at) : null,
+    vulnerability_id: p.id,
+    display_name: p.displayName,
+    resource_id: resourceId,
+    resource_type: armResourceType(resourceId),
+    assessed_resource_type: p.additionalData?.assessedResourceType ?? null,
+    cve_ids: JSON.stringify(cveIds(f)),
+    severity: p.status.severity,
+    patchable: storedFlag(p.additionalData?.patchable),
+    status: status(p.status.code),
+    raw: storedRecordJson(f),
+    run_id: runId,
+    updated_at: now,
+  };
+}
+
+function controlBody(c: SecureScoreControl) {
+  const p = c.properties;
+  return {
+    id: c.id,
+    name: c.name,
+    displayName: p.displayName,
+    current: p.score.current,
+    max: p.score.max,
+    percentage: p.score.percentage,
+    weight: p.weight,
+    healthyResources: p.healthyResourceCount,
+    unhealthyResources: p.unhealthyResourceCount,
+    notApplicableResources: p.notApplicableResourceCount,
+  };
+}
+export type SecureScoreControlBody = ReturnType<typeof controlBody>;
+
+/** Every item of a list, counting its pages and malformed records. */
+async function collect<T>(ctx: DatasetContext, batches: AsyncIterable<Batch<T>>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const batch of batches) {
+    ctx.counters.read(batch);
+    items.push(...batch.items);
+  }
+  return items;
+}
+
+/** Reads one subscription's lists, writing each page as it comes; returns the removal notes. */
+async function readSubscription(ctx: DatasetContext, subscriptionId: string): Promise<string[]> {
+  const { integration, client, repos, runId, counters } = ctx;
+  const mdc = client.defenderForCloud;
+  const options = ctx.signal === undefined ? {} : { signal: ctx.signal };
+  const now = new Date().toISOString();
+
+  const scores: SecureScore[] = await collect(ctx, mdc.secureScores(subscriptionId, options));
+  const scoreRows: Insertable<CloudSecureScoresTable>[] = [];
+  const dayRows: Insertable<CloudSecureScoreDaysTable>[] = [];
+  for (const score of scores) {
+    const controls = await collect(ctx, mdc.secureScoreControls(subscriptionId, score.name, options));
+    const s = score.properties.score;
+    scoreRows.push({
+      integration_id: integration.id,
+      subscription_id: subscriptionId,
+      name: score.name,
+      score_id: score.id,
+      display_name: score.properties.displayName,
+      current: s.current,
+      max: s.max,
+      percentage: s.percentage,
+      weight: score.properties.weight,
+      controls: JSON.stringify(controls.map(controlBody)),
+      read_at: now,
+      run_id: runId,
+    });
+    dayRows.push({
+      integration_id: integration.id,
+      subscription_id: subscriptionId,
+      name: score.name,
+      day: now.slice(0, 10),
+      current: s.current,
+      max: s.max,
+      percentage: s.percentage,
+      read_at: now,
+    });
+  }
+  await repos.cloud.recordScores(scoreRows, dayRows);
+  counters.upserted += scoreRows.length;
+
+  for await (const batch of mdc.assessments(subscriptionId, options)) {
+    counters.read(batch);
+    const rows = batch.items.map((a) => toAssessmentRow(a, integration.id, subscriptionId, runId, now));
+    await repos.cloud.upsertAssessments(rows);
+    counters.upserted += rows.length;
+    ctx.progress(counters);
+  }
+  for await (const batch of mdc.subAssessments(subscriptionId, options)) {
+    counters.read(batch);
+    const rows = batch.items.map((f) => toFindingRow(f, integration.id, subscriptionId, runId, now));
+    await repos.cloud.upsertFindings(rows);
+    counters.upserted += rows.length;
+    ctx.progress(counters);
+  }
+
+  const notes: string[] = [];
+  const lists: [CloudList, string][] = [
+    ['cloud_secure_scores', 'secure scores'],
+    ['cloud_assessments', 'assessments'],
+    ['cloud_findings', 'sub-assessments'],
+  ];
+  for (const [table, what] of lists) {
+    const { total, unseen } = await repos.cloud.counts(table, integration.id, subscriptionId, runId);
+    const verdict = removalVerdict(unseen, total, ctx.force, `${what} of ${subscriptionId}`);
+    if (unseen > 0 && verdict.allowed) {
+      await repos.cloud.removeNotSeen(table, integration.id, subscriptionId, runId);
+      counters.removed += unseen;
+    }
+    if (!verdict.allowed) notes.push(verdict.note);
+  }
+  return notes;
+}
+
+function wanted(integrationSubscriptions: readonly string[], s: ArmSubscription): boolean {
+  return (
+    integrationSubscriptions.length === 0 || integrationSubscriptions.includes(s.subscriptionId.toLowerCase())
+  );
+}
+
+/**
+ * Defender for Cloud posture (product cloud): the subscriptions the app sees (or the integration's list of
+ * them) and, per subscription, the secure scores with their controls, the assessments and the sub-assessments,
+ * written page by page. A subscription the app may not read (403) is recorded on its row and among the run's
+ * skipped reasons; the others are read all the same. A subscription's records no longer listed are removed
+ * once its lists were read whole.
+ */
+export const cloudPostureDataset: Dataset = {
+  name: 'cloudPosture',
+  product: 'cloud',
+  enabled: () => true,
+  async run(ctx) {
+    const { integration, client, repos, runId, counters } = ctx;
+    const options = ctx.signal === undefined ? {} : { signal: ctx.signal };
+    const listed = await collect(ctx, client.defenderForCloud.subscriptions(options));
+    const subscriptions = listed.filter((s) => wanted(integration.subscriptions, s));
+    const seen = new Set(subscriptions.map((s) => s.subscriptionId.toLowerCase()));
+    for (const id of integration.subscriptions)
+      if (!seen.has(id)) counters.skip(`subscription not listed: ${id}`);
+
+    const unreadable: string[] = [];
+    const notes: string[] = [];
+    for (const s of subscriptions) {
+      const row = {
+        integration_id: integration.id,
+        subscription_id: s.subscriptionId,
+        display_name: s.displayName,
+        state: s.state,
+        run_id: runId,
+      };
+      try {
+        notes.push(...(await readSubscription(ctx, s.subscriptionId)));
+        await repos.cloud.upsertSubscription({
+          ...row,
+          last_read_at: new Date().toISOString(),
+          last_read_ok: 1,
+          error_code: null,
+          error_message: null,
+        });
+      } catch (caught) {
+        if (!(caught instanceof ArmAuthorizationError)) throw caught;
+        unreadable.push(s.subscriptionId);
+        counters.skip(`subscription not readable: ${s.subscriptionId}`);
+        await repos.cloud.upsertSubscription({
+          ...row,
+          last_read_at: new Date().toISOString(),
+          last_read_ok: 0,
+          error_code: caught instanceof HubError ? caught.code : 'DEFENDER_PERMISSION_MISSING',
+          error_message: caught.message,
+        });
+      }
+    }
+    counters.removed += await repos.cloud.removeSubscriptionsNotSeen(integration.id, runId);
+
+    const read = subscriptions.length - unreadable.length;
+    if (unreadable.length > 0)
+      return {
+        complete: false,
+        completeness: `incomplete: ${read} of ${subscriptions.length} subscriptions read; not readable (the app needs the Security Reader role): ${unreadable.join(', ')}`,
+      };
+    if (notes.length > 0) return { complete: false, completeness: `incomplete: ${notes.join(' ')}` };
+    return { complete: true, completeness: `complete: ${read} subscriptions read` };
+  },
+};
