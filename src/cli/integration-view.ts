@@ -3,18 +3,26 @@ import { latestRuns, type LatestRuns } from '../app/latest-runs.js';
 import { datasetNames, type DatasetName, type Integration } from '../integrations/integration-schema.js';
 import type { SyncRunRow } from '../store/schema.js';
 import { toSyncRun, type SyncRun } from '../store/sync-run-queries.js';
+import { datasets } from '../sync/sync-service.js';
 import { ago, keyValues, table } from './output.js';
 
 /** An integration with its latest run per dataset, as `list --json` and `show --json` print it. */
 export type IntegrationWithRuns = Integration & {
-  readonly lastRuns: Readonly<Record<DatasetName, SyncRun | null>>;
+  /** The datasets of the integration's product. */
+  readonly lastRuns: Readonly<Partial<Record<DatasetName, SyncRun | null>>>;
 };
+
+/** The datasets of the integration's product: a Defender for Endpoint integration never runs cloudPosture. */
+function ownDatasets(integration: Integration): DatasetName[] {
+  return datasets.filter((d) => (d.product ?? 'endpoint') === integration.product).map((d) => d.name);
+}
 
 export async function withRuns(hub: Hub, integration: Integration): Promise<IntegrationWithRuns> {
   const runs = await latestRuns(hub.repos, integration.id);
+  const own = ownDatasets(integration);
   const lastRuns = Object.fromEntries(
-    datasetNames.map((d) => [d, runs[d] === undefined ? null : toSyncRun(runs[d])]),
-  ) as Record<DatasetName, SyncRun | null>;
+    own.map((d) => [d, runs[d] === undefined ? null : toSyncRun(runs[d])]),
+  ) as Partial<Record<DatasetName, SyncRun | null>>;
   return { ...integration, lastRuns };
 }
 
@@ -92,7 +100,7 @@ export function integrationLines(
     ...lines,
     '  last runs',
     ...keyValues(
-      datasetNames.map((d) => {
+      ownDatasets(i).map((d) => {
         const row = runs[d];
         const counts =
           row === undefined || row.status === 'running'

@@ -71,6 +71,7 @@ describe.concurrent('defender-hub integrations', () => {
       machineActions: null,
       software: null,
       recommendations: null,
+      entraDevices: null,
     });
     const table = await cli(['integrations', 'list']);
     expect(table.stdout).toMatch(/^ID\s+NAME\s+PRODUCT\s+TENANT\s+ENABLED\s+MACHINES/m);
