@@ -50,8 +50,9 @@ export function SyncHistoryPage() {
   const { may } = useSession();
   const list = usePagedList<SyncRun>('/sync-runs', ['dataset', 'status'], undefined, { integration: id });
   const running = (list.data?.items ?? []).some((r) => r.status === 'running');
-  // A first sync starts within seconds of saving: look again until nothing runs.
-  usePolling(running || list.data?.total === 0, 3000, list.reload);
+  // Always looking again: a scheduled chain has moments with no run running (findings start after machines end),
+  // so stopping when nothing runs would freeze the page before the chain's next run.
+  usePolling(true, running ? 2000 : 5000, list.reload);
   const { busy, error, run } = useAction();
   const syncNow = (): void => {
     run(async () => {
