@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import pg from 'pg';
 import { HubError } from '../errors.js';
 import type { Database } from './schema.js';
 import { openSqliteConnection } from './sqlite-connection.js';
+import { SearchPathPostgresDialect } from './postgres-dialect.js';
 import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk/bulk-writer.js';
 import { up as initial } from './migrations/0001-initial.js';
 import { up as jobs } from './migrations/0002-jobs.js';
@@ -60,7 +61,7 @@ export function openStore(databaseUrl: string, options: { schema?: string } = {}
       ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
     });
     const url = new URL(databaseUrl);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new SearchPathPostgresDialect({ pool }) });
     return {
       db,
       dialect: 'postgres',
