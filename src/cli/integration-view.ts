@@ -60,6 +60,18 @@ function anyOf(values: readonly string[]): string {
   return values.length === 0 ? 'any' : values.join(', ');
 }
 
+/** A cloud integration's Resource Manager and subscriptions; nothing for an Endpoint one. */
+function cloudLines(i: Integration): [string, string][] {
+  if (i.product !== 'cloud') return [];
+  return [
+    ['ARM', i.armBaseUrl ?? "the API cloud's default"],
+    [
+      'subscriptions',
+      i.subscriptions.length === 0 ? 'every one the app can read' : i.subscriptions.join(', '),
+    ],
+  ];
+}
+
 /** What a person wants to check after `add` or in `show`: everything but the credential itself. */
 export function integrationLines(
   i: Integration,
@@ -81,6 +93,7 @@ export function integrationLines(
       ['API', i.apiBaseUrl],
       ['authority', i.authorityHost ?? "the API cloud's default"],
       ['Graph', i.graphBaseUrl ?? "the API cloud's default"],
+      ...cloudLines(i),
       ['trusted CA', i.caPem === null ? 'system store' : 'system store and a custom CA'],
       ['enabled', i.enabled ? 'yes' : 'no'],
       ['imports', onOff(i.imports)],

@@ -72,6 +72,20 @@ export function cloudOfApiBaseUrl(apiBaseUrl: string): CloudName {
   return 'commercial';
 }
 
+/** Azure Resource Manager's public hosts; each is its own token audience. */
+const armHosts = ['management.azure.com', 'management.usgovcloudapi.net', 'management.chinacloudapi.cn'];
+
+/**
+ * The token audience for an ARM base URL: a Microsoft ARM host is its own (so a sovereign armBaseUrl signs in
+ * for its cloud even with a commercial Defender host); anything else (a proxy, the simulator) gets `fallback`,
+ * the Defender host's cloud's ARM.
+ */
+export function armAudienceOf(armBaseUrl: string | undefined, fallback: string): string {
+  if (armBaseUrl === undefined) return fallback;
+  const url = new URL(armBaseUrl);
+  return armHosts.includes(url.hostname) ? url.origin : fallback;
+}
+
 /** Microsoft's own sign-in hosts; any other authority needs instance discovery switched off. */
 export function isMicrosoftAuthorityHost(authorityHost: string): boolean {
   const host = new URL(authorityHost).hostname;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DefenderError, DefenderErrorCode } from './errors.js';
-import { cloudOfApiBaseUrl, clouds, defaultApiBaseUrl } from './clouds.js';
+import { armAudienceOf, cloudOfApiBaseUrl, clouds, defaultApiBaseUrl } from './clouds.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { RateGovernorOptions } from './rate-governor.js';
 import { Secret } from '../secrets/secret.js';
@@ -154,7 +154,7 @@ export function resolveDefenderConfig(input: DefenderClientConfigInput): Resolve
     graphAudience: config.graphAudience ?? cloud.graphAudience,
     armBaseUrl: config.armBaseUrl ?? cloud.armBaseUrl,
     // ARM's audience is its public host even when armBaseUrl points elsewhere (a proxy, the simulator).
-    armAudience: config.armAudience ?? cloud.armBaseUrl,
+    armAudience: config.armAudience ?? armAudienceOf(config.armBaseUrl, cloud.armBaseUrl),
     caPem: config.caPem,
     httpsProxy: config.httpsProxy,
     noProxy: config.noProxy,

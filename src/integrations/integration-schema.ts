@@ -124,7 +124,15 @@ const baseFields = {
   armBaseUrl: httpsUrl('armBaseUrl').optional(),
   /** The subscriptions a cloud integration reads; empty: every one the app can read. */
   subscriptions: z
-    .array(z.string().trim().min(1).max(100))
+    .array(
+      z
+        .string()
+        .trim()
+        .refine((v) => guid.test(v), {
+          error: (issue) =>
+            `subscriptions must hold subscription IDs (GUIDs such as 00000000-0000-0000-0000-000000000000, the subscription's "Subscription ID" in the Azure portal); ${JSON.stringify(issue.input)} is not one.`,
+        }),
+    )
     .max(1000)
     .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))])
     .optional(),

@@ -8,8 +8,19 @@ import type {
   CloudStatus,
   CloudSubscriptionsTable,
 } from './cloud-schema.js';
-import { upsertRows } from './upsert.js';
-import { fetchPage, type Page, type PageRequest } from './list-queries.js';
+import { upsertChunkRows, upsertRows } from './upsert.js';
+import type { Dialect } from './database.js';
+import { insertFindingCves } from './cloud-finding-cves.js';
+import {
+  containsText,
+  fetchPage,
+  parseSort,
+  sortValues,
+  type Page,
+  type PageRequest,
+} from './list-queries.js';
+import { rankOf } from './level-sql.js';
+import { riskLevels, type RiskLevel } from '../domain/levels.js';
 
 export type CloudSubscriptionRow = Selectable<CloudSubscriptionsTable>;
 export type CloudSecureScoreRow = Selectable<CloudSecureScoresTable>;
@@ -39,7 +50,18 @@ export interface CloudFindingFilter extends CloudScope {
 
 export interface CloudResourceFilter extends CloudScope {
   readonly resourceType?: string | undefined;
+  /** Any of these levels. */
+  readonly riskLevels?: readonly RiskLevel[] | undefined;
+  /** Part of the resource id, any case. */
+  readonly search?: string | undefined;
+  /** Only resources with an unhealthy finding naming this CVE (any case). */
+  readonly cve?: string | undefined;
 }
+
+export const cloudResourceSortFields = ['riskLevel', 'resourceId', 'findings', 'cves'] as const;
+type CloudResourceSortField = (typeof cloudResourceSortFields)[number];
+export const cloudResourceSorts = sortValues(cloudResourceSortFields);
+export type CloudResourceSort = (typeof cloudResourceSorts)[number];
 
 /** A resource as its assessments name it, with its unhealthy assessments counted by severity. */
 export interface CloudResource {
@@ -49,14 +71,22 @@ export interface CloudResource {
   readonly resourceType: string | null;
   readonly assessments: number;
   readonly unhealthy: { readonly High: number; readonly Medium: number; readonly Low: number };
+  /** cloudResourceRiskLevel of its worst unhealthy assessment and worst open finding. */
+  readonly riskLevel: RiskLevel;
+  /** Its open (unhealthy) findings. */
+  readonly findings: number;
+  /** Distinct CVEs its open findings name. */
+  readonly cves: number;
 }
 
 /** Defender for Cloud posture per integration: subscriptions, secure scores, assessments, findings. */
 export class CloudRepository {
   readonly #db: Kysely<Database>;
+  readonly #dialect: Dialect;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, dialect: Dialect) {
     this.#db = db;
+    this.#dialect = dialect;
   }
 
   async upsertSubscription(row: Insertable<CloudSubscriptionsTable>): Promise<void> {
@@ -114,12 +144,27 @@ export class CloudRepository {
       .execute((trx) => upsertRows(trx, 'cloud_assessments', rows, ['integration_id', 'assessment_id']));
   }
 
-  /** One page of sub-assessments as one transaction. */
+  /**
+   * One page of sub-assessments as one transaction, with their CVE links rewritten from the rows just stored (a
+   * finding's CVE list can change between reads).
+   */
   async upsertFindings(rows: readonly Insertable<CloudFindingsTable>[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.#db
-      .transaction()
-      .execute((trx) => upsertRows(trx, 'cloud_findings', rows, ['integration_id', 'finding_id']));
+    await this.#db.transaction().execute(async (trx) => {
+      await upsertRows(trx, 'cloud_findings', rows, ['integration_id', 'finding_id']);
+      for (const integrationId of new Set(rows.map((r) => r.integration_id))) {
+        const own = rows.filter((r) => r.integration_id === integrationId);
+        for (let i = 0; i < own.length; i += upsertChunkRows) {
+          const findingIds = own.slice(i, i + upsertChunkRows).map((r) => r.finding_id);
+          await trx
+            .deleteFrom('cloud_finding_cves')
+            .where('integration_id', '=', integrationId)
+            .where('finding_id', 'in', findingIds)
+            .execute();
+          await insertFindingCves(trx, this.#dialect, { integrationId, findingIds });
+        }
+      }
+    });
   }
 
   /** Rows of one subscription's list, and of those the ones the run did not see. */
@@ -227,17 +272,117 @@ export class CloudRepository {
     );
   }
 
-  /** Distinct resources of the assessments, the most unhealthy High first. */
-  resources(filter: CloudResourceFilter, page: PageRequest): Promise<Page<CloudResource>> {
+  /**
+   * Distinct resources of the assessments with their risk level (cloudResourceRiskLevel, computed here in SQL:
+   * the highest risk rank of its unhealthy assessments and of the unhealthy findings of those assessments), open
+   * findings and distinct CVEs; the riskiest first unless sorted otherwise.
+   */
+  resources(
+    filter: CloudResourceFilter,
+    sort: CloudResourceSort,
+    page: PageRequest,
+  ): Promise<Page<CloudResource>> {
+    const rows = this.#resourceRows(filter);
+    const { field, direction } = parseSort(sort);
+    const sortColumn = {
+      riskLevel: 'risk_rank',
+      resourceId: 'resource_id',
+      findings: 'findings',
+      cves: 'cves',
+    } as const satisfies Record<CloudResourceSortField, string>;
+    const ordered = rows
+      .selectAll()
+      .orderBy(sortColumn[field], direction)
+      .orderBy('high', 'desc')
+      .orderBy('medium', 'desc')
+      .orderBy('low', 'desc')
+      .orderBy('resource_id')
+      .orderBy('integration_id');
+    const total = rows.select((eb) => eb.fn.countAll<number>().as('total'));
+    return fetchPage(page, ordered, total, (items) =>
+      items.map((r) => ({
+        integrationId: r.integration_id,
+        subscriptionId: r.subscription_id,
+        resourceId: r.resource_id ?? '',
+        resourceType: r.resource_type,
+        assessments: Number(r.assessments),
+        unhealthy: { High: Number(r.high), Medium: Number(r.medium), Low: Number(r.low) },
+        riskLevel: riskLevels[r.risk_rank] ?? 'None',
+        findings: Number(r.findings),
+        cves: Number(r.cves),
+      })),
+    );
+  }
+
+  /** The resources as one relation `x`, filtered, for the page and its total. */
+  #resourceRows(filter: CloudResourceFilter) {
+    const db = this.#db;
+    const findingRank = sql<number>`coalesce(fa.finding_rank, 0)`;
+    const joined = db
+      .selectFrom(this.#assessedResources(filter).as('r'))
+      .leftJoin(this.#openFindingsByResource(filter.integrationId).as('fa'), (join) =>
+        join
+          .onRef('fa.integration_id', '=', 'r.integration_id')
+          .onRef('fa.resource_id', '=', 'r.resource_id'),
+      )
+      .leftJoin(this.#cvesByResource(filter.integrationId).as('ca'), (join) =>
+        join
+          .onRef('ca.integration_id', '=', 'r.integration_id')
+          .onRef('ca.resource_id', '=', 'r.resource_id'),
+      )
+      .select([
+        'r.integration_id',
+        'r.subscription_id',
+        'r.resource_id',
+        'r.resource_type',
+        'r.assessments',
+        'r.high',
+        'r.medium',
+        'r.low',
+        // cloudResourceRiskLevel: the worse of the two ranks (None when neither has one).
+        sql<number>`case when ${findingRank} > r.assessment_rank then ${findingRank} else r.assessment_rank end`.as(
+          'risk_rank',
+        ),
+        sql<number | string>`coalesce(fa.findings, 0)`.as('findings'),
+        sql<number | string>`coalesce(ca.cves, 0)`.as('cves'),
+      ]);
+    let rows = db.selectFrom(joined.as('x'));
+    if (filter.riskLevels !== undefined && filter.riskLevels.length > 0)
+      rows = rows.where(
+        'risk_rank',
+        'in',
+        filter.riskLevels.map((level) => riskLevels.indexOf(level)),
+      );
+    const cve = filter.cve;
+    if (cve !== undefined)
+      rows = rows.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('cloud_finding_cves as l')
+            .select(sql`1`.as('one'))
+            .whereRef('l.integration_id', '=', 'x.integration_id')
+            .whereRef('l.resource_id', '=', 'x.resource_id')
+            .where('l.cve_id', '=', cve.toUpperCase())
+            .where('l.status', '=', 'unhealthy'),
+        ),
+      );
+    return rows;
+  }
+
+  /** The assessed resources in scope, with their unhealthy assessments by severity and the worst one's rank. */
+  #assessedResources(filter: CloudResourceFilter) {
     let base = this.#db
       .selectFrom('cloud_assessments')
       .where(scope(filter))
       .where('resource_id', 'is not', null);
     if (filter.resourceType !== undefined)
       base = base.where(sql<string>`lower(resource_type)`, '=', filter.resourceType.toLowerCase());
+    const search = filter.search?.trim();
+    if (search !== undefined && search !== '')
+      base = base.where((eb) => containsText(eb.ref('resource_id'), search));
     const unhealthy = (severity: string) =>
       sql<number | string>`sum(case when status = 'unhealthy' and severity = ${severity} then 1 else 0 end)`;
-    const grouped = base
+    return base
       .select((eb) => [
         'integration_id',
         'subscription_id',
@@ -247,27 +392,47 @@ export class CloudRepository {
         unhealthy('High').as('high'),
         unhealthy('Medium').as('medium'),
         unhealthy('Low').as('low'),
+        sql<number>`max(case when status = 'unhealthy' then ${riskRankOf('severity')} else 0 end)`.as(
+          'assessment_rank',
+        ),
       ])
       .groupBy(['integration_id', 'subscription_id', 'resource_id']);
-    const rows = this.#db
-      .selectFrom(grouped.as('r'))
-      .selectAll()
-      .orderBy('high', 'desc')
-      .orderBy('medium', 'desc')
-      .orderBy('low', 'desc')
-      .orderBy('resource_id');
-    const total = this.#db.selectFrom(grouped.as('r')).select((eb) => eb.fn.countAll<number>().as('total'));
-    return fetchPage(page, rows, total, (items) =>
-      items.map((r) => ({
-        integrationId: r.integration_id,
-        subscriptionId: r.subscription_id,
-        resourceId: r.resource_id ?? '',
-        resourceType: r.resource_type,
-        assessments: Number(r.assessments),
-        unhealthy: { High: Number(r.high), Medium: Number(r.medium), Low: Number(r.low) },
-      })),
-    );
   }
+
+  /** Open findings per resource their assessment assesses (as the CVE links place them), and the worst's rank. */
+  #openFindingsByResource(integrationId: string | undefined) {
+    const query = this.#db
+      .selectFrom('cloud_findings as f')
+      .innerJoin('cloud_assessments as a', (join) =>
+        join
+          .onRef('a.integration_id', '=', 'f.integration_id')
+          .onRef('a.assessment_id', '=', 'f.assessment_id'),
+      )
+      .where('f.status', '=', 'unhealthy')
+      .select([
+        'a.integration_id',
+        'a.resource_id',
+        sql<number | string>`count(*)`.as('findings'),
+        sql<number>`max(${riskRankOf('f.severity')})`.as('finding_rank'),
+      ])
+      .groupBy(['a.integration_id', 'a.resource_id']);
+    return integrationId === undefined ? query : query.where('f.integration_id', '=', integrationId);
+  }
+
+  /** Distinct CVEs of the open findings per resource. */
+  #cvesByResource(integrationId: string | undefined) {
+    const query = this.#db
+      .selectFrom('cloud_finding_cves')
+      .where('status', '=', 'unhealthy')
+      .select(['integration_id', 'resource_id', sql<number | string>`count(distinct cve_id)`.as('cves')])
+      .groupBy(['integration_id', 'resource_id']);
+    return integrationId === undefined ? query : query.where('integration_id', '=', integrationId);
+  }
+}
+
+/** A severity column's rank on the risk scale (None 0 … Critical 4), 0 for no or an unknown word. */
+function riskRankOf(column: string): RawBuilder<number> {
+  return sql<number>`coalesce(${rankOf(column, riskLevels)}, 0)`;
 }
 
 /** An integration and a subscription (ids compared ignoring case), for any of the cloud tables. */

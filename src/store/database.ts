@@ -23,6 +23,7 @@ import { up as secretExpiry } from './migrations/0013-secret-expiry.js';
 import { up as auditLog } from './migrations/0014-audit-log.js';
 import { up as entraDevices } from './migrations/0015-entra-devices.js';
 import { up as cloudPosture } from './migrations/0016-cloud-posture.js';
+import { up as cloudFindingCves } from './migrations/0017-cloud-finding-cves.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -114,6 +115,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0014-audit-log': { up: auditLog(dialect) },
     '0015-entra-devices': { up: entraDevices() },
     '0016-cloud-posture': { up: cloudPosture() },
+    '0017-cloud-finding-cves': { up: cloudFindingCves(dialect) },
   };
 }
 

@@ -89,7 +89,7 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     sessions: new SessionsRepository(db),
     apiTokens: new ApiTokensRepository(db),
     auditLog: new AuditLogRepository(db),
-    cloud: new CloudRepository(db),
+    cloud: new CloudRepository(db, store.dialect),
     entraDevices: new EntraDevicesRepository(db),
   };
 }

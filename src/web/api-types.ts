@@ -17,6 +17,15 @@ import type { strategyBody, strategyCheckBody, strategyFieldBody } from '../serv
 import type { syncRunBody } from '../server/schemas/sync-run.js';
 import type { vulnerabilitySummaryBody } from '../server/schemas/vulnerability.js';
 import type { huntingResultPageBody, savedHuntingQueryBody } from '../server/schemas/hunting.js';
+import type {
+  cloudAssessmentBody,
+  cloudFindingBody,
+  cloudResourceBody,
+  cloudSecureScoreBody,
+  cloudSubscriptionBody,
+} from '../server/routes/cloud.js';
+import type { entraDeviceBody } from '../server/routes/entra-devices.js';
+import type { EntraFilterValue } from '../store/entra-device-queries.js';
 import type { Role } from '../domain/roles.js';
 import type { IntegrationStatus } from '../app/integration-status.js';
 
@@ -38,7 +47,13 @@ export type SyncRun = z.output<typeof syncRunBody>;
 export type Vulnerability = z.output<typeof vulnerabilitySummaryBody>;
 export type SavedHuntingQuery = z.output<typeof savedHuntingQueryBody>;
 export type HuntingResultPage = z.output<typeof huntingResultPageBody>;
-export type { Role, IntegrationStatus };
+export type CloudSubscription = z.output<typeof cloudSubscriptionBody>;
+export type CloudSecureScore = z.output<typeof cloudSecureScoreBody>;
+export type CloudAssessment = z.output<typeof cloudAssessmentBody>;
+export type CloudFinding = z.output<typeof cloudFindingBody>;
+export type CloudResource = z.output<typeof cloudResourceBody>;
+export type EntraDevice = z.output<typeof entraDeviceBody>;
+export type { Role, IntegrationStatus, EntraFilterValue };
 
 export interface Session {
   username: string;

@@ -1,4 +1,4 @@
-import type { EndpointSummary } from './api-types.js';
+import type { EndpointSummary, EntraFilterValue } from './api-types.js';
 
 type IsolationState = EndpointSummary['isolation']['state'];
 
@@ -8,3 +8,25 @@ export const isolationLabels: Readonly<Record<IsolationState, string>> = {
   notIsolated: 'Not isolated',
   pending: 'Pending',
 };
+
+type EntraDeviceRef = NonNullable<EndpointSummary['entraDevice']>;
+
+/** How a device is joined to Entra ID, in the words of the Entra admin center. */
+export const entraJoinLabels: Readonly<Record<EntraDeviceRef['joinType'], string>> = {
+  joined: 'Microsoft Entra joined',
+  hybridJoined: 'Microsoft Entra hybrid joined',
+  registered: 'Microsoft Entra registered',
+};
+
+/** The endpoint list's `entra=` values in words: a join type, or no device in the directory. */
+export const entraFilterLabels: Readonly<Record<EntraFilterValue, string>> = {
+  ...entraJoinLabels,
+  none: 'Not in Entra ID',
+};
+
+/** Intune compliance as a word: null means the device is not managed, so there is no verdict. */
+export function complianceLabel(isCompliant: boolean | null): string {
+  return isCompliant === null ? 'Not evaluated' : isCompliant ? 'Compliant' : 'Not compliant';
+}
+
+export const yesNo = (v: boolean | null): string => (v === null ? '—' : v ? 'Yes' : 'No');

@@ -21,6 +21,11 @@ import { AuditLogPage } from './pages/audit-log.js';
 import { UsersPage } from './pages/users.js';
 import { TokensPage } from './pages/tokens.js';
 import { NotFoundPage } from './pages/not-found.js';
+import { CloudPosturePage } from './pages/cloud-posture.js';
+import { CloudResourcesPage } from './pages/cloud-resources.js';
+import { CloudAssessmentsPage } from './pages/cloud-assessments.js';
+import { CloudFindingsPage } from './pages/cloud-findings.js';
+import { EntraCoveragePage } from './pages/entra-coverage.js';
 
 function App() {
   const { session } = useSession();
@@ -48,6 +53,11 @@ function App() {
         <Route path="audit-log" element={<AuditLogPage />} />
         <Route path="users" element={<UsersPage />} />
         <Route path="tokens" element={<TokensPage />} />
+        <Route path="entra-coverage" element={<EntraCoveragePage />} />
+        <Route path="cloud/posture" element={<CloudPosturePage />} />
+        <Route path="cloud/resources" element={<CloudResourcesPage />} />
+        <Route path="cloud/assessments" element={<CloudAssessmentsPage />} />
+        <Route path="cloud/findings" element={<CloudFindingsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -6,6 +6,7 @@ import type { Hub } from '../../src/app/hub.js';
 import { startHubRuntime } from '../../src/cli/hub-runtime.js';
 import { defaultWebRoot } from '../../src/server/web-ui.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
+import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 import { useTestHub } from '../server/api-harness.js';
 import { useSimulator } from '../support/simulator.js';
 import { launchChromium } from '../support/chromium.js';
@@ -27,17 +28,55 @@ export interface BrowserHub {
   /** Signs in through the sign-in form. */
   signIn(page: Page, username: string, password: string): Promise<void>;
   screenshot(page: Page, name: string): Promise<void>;
+  /** The integrations made with `withIntegrations` (ids), none otherwise. */
+  readonly integrations: { readonly endpoint?: string; readonly cloud?: string };
+}
+
+export interface BrowserHubOptions {
+  machines?: number;
+  /**
+   * Before serving: create an endpoint integration ("Contoso") and a Defender for Cloud one ("Contoso cloud",
+   * against the simulator's ARM) and sync both once, so the pages have data without waiting for the scheduler
+   * (which then finds nothing due).
+   */
+  withIntegrations?: boolean;
+  /** Azure subscriptions of the simulator (its default: 3, the last unreadable). */
+  subscriptions?: number;
+}
+
+/** The integrations of `withIntegrations`, synced; a failed run fails the set-up (the pages would be empty). */
+async function seedIntegrations(
+  hub: Hub,
+  sim: RunningSimulator,
+): Promise<{ endpoint: string; cloud: string }> {
+  const endpoint = await hub.integrations.create(simulatorIntegrationSettings(sim, 'Contoso'));
+  const cloud = await hub.integrations.create({
+    ...simulatorIntegrationSettings(sim, 'Contoso cloud'),
+    product: 'cloud',
+    armBaseUrl: sim.armBaseUrl,
+  });
+  for (const id of [endpoint.id, cloud.id]) {
+    const failed = (await hub.sync.syncIntegration(id)).filter((r) => r.status !== 'succeeded');
+    if (failed.length > 0)
+      throw new Error(`Seed sync failed: ${failed.map((r) => `${r.dataset} ${r.error_message}`).join('; ')}`);
+  }
+  return { endpoint: endpoint.id, cloud: cloud.id };
 }
 
 /**
  * The hub serving on an ephemeral port (SQLite, the embedded default) against a simulator, and Chromium, all
  * closed after the test file. The UI must be built (`npm run build:web`, which `npm test` runs first).
  */
-export async function useBrowserHub(options: { machines?: number } = {}): Promise<BrowserHub> {
+export async function useBrowserHub(options: BrowserHubOptions = {}): Promise<BrowserHub> {
   if (!existsSync(join(defaultWebRoot, 'index.html')))
     throw new Error(`The web UI is not built in ${defaultWebRoot}: run \`npm run build:web\`.`);
-  const sim = await useSimulator({ machines: options.machines ?? 40, findingsPerMachine: 12 });
+  const sim = await useSimulator({
+    machines: options.machines ?? 40,
+    findingsPerMachine: 12,
+    ...(options.subscriptions === undefined ? {} : { subscriptions: options.subscriptions }),
+  });
   const { hub, admin } = await useTestHub('sqlite');
+  const integrations = options.withIntegrations === true ? await seedIntegrations(hub, sim) : {};
   const runtime = await startHubRuntime(hub, { host: '127.0.0.1', port: 0, serverLogs: false, log: quiet });
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
@@ -53,6 +92,7 @@ export async function useBrowserHub(options: { machines?: number } = {}): Promis
     sim,
     url: runtime.url,
     admin,
+    integrations,
     async newPage() {
       const context = await browser.newContext({
         baseURL: runtime.url,

@@ -76,6 +76,7 @@ describe.concurrent('defender-hub sync and export', () => {
         'incidents',
         'software',
         'recommendations',
+        'entraDevices',
       ]);
 
       const sync = await runCli(['sync', '--json'], env);

@@ -433,11 +433,15 @@ describe.each(dialects)('data API on %s', (dialect) => {
     expect(found.map((v) => v.cveId)).toContain(top.cveId);
 
     const detail = await get<
-      Vulnerability & { integrations: { integrationId: string; exposedEndpoints: number }[] }
+      Vulnerability & {
+        integrations: { integrationId: string; exposedEndpoints: number; exposedCloudResources: number }[];
+      }
     >(`/api/v1/vulnerabilities/${top.cveId}`);
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ cveId: top.cveId, exposedEndpoints: top.exposedEndpoints });
-    expect(detail.body.integrations).toEqual([{ integrationId, exposedEndpoints: top.exposedEndpoints }]);
+    expect(detail.body.integrations).toEqual([
+      { integrationId, exposedEndpoints: top.exposedEndpoints, exposedCloudResources: 0 },
+    ]);
     const missing = await get<ErrorAnswer>('/api/v1/vulnerabilities/CVE-1999-0000');
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('VULNERABILITY_NOT_FOUND');

@@ -209,6 +209,7 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
       ['incidents', true],
       ['software', true],
       ['recommendations', true],
+      ['entraDevices', true],
     ]);
     expect(body.permissions.every((p) => p.granted)).toBe(true);
     expect(body.permissions.find((p) => p.feature === 'assets')?.needs).toEqual([
@@ -257,7 +258,13 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
       '/api/v1/integrations/test',
       simulatorSettings(sim, {
         name: 'unsaved',
-        imports: { alerts: false, incidents: false, software: false, recommendations: false },
+        imports: {
+          alerts: false,
+          incidents: false,
+          software: false,
+          recommendations: false,
+          entraDevices: false,
+        },
       }),
     );
     expect(ok.status).toBe(200);

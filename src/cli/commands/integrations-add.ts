@@ -18,6 +18,8 @@ interface AddFlags {
   apiBaseUrl?: string;
   authorityHost?: string;
   graphBaseUrl?: string;
+  armBaseUrl?: string;
+  subscription?: string[];
   caFile?: string;
   disabled?: true;
   json?: true;
@@ -34,6 +36,8 @@ const flagOf: Readonly<Record<string, string>> = {
   apiBaseUrl: '--api-base-url',
   authorityHost: '--authority-host',
   graphBaseUrl: '--graph-base-url',
+  armBaseUrl: '--arm-base-url',
+  subscriptions: '--subscription',
   caPem: '--ca-file',
 };
 
@@ -46,15 +50,16 @@ function isIssue(value: unknown): value is { path: string; message: string } {
   );
 }
 
-/** "clientId must be a GUID." → "--client-id must be a GUID." */
+/** "clientId must be a GUID." → "--client-id must be a GUID."; a list's item (`subscriptions.1`) is its flag's. */
 function inFlagTerms(error: InputError): InputError {
   const issues = error.details?.issues;
   if (!Array.isArray(issues) || !issues.every(isIssue)) return error;
   const message = issues
     .map(({ path, message }) => {
-      const flag = flagOf[path];
+      const field = path.split('.')[0] ?? path;
+      const flag = flagOf[field];
       if (flag === undefined) return message;
-      return message.startsWith(path) ? `${flag}${message.slice(path.length)}` : `${flag}: ${message}`;
+      return message.startsWith(field) ? `${flag}${message.slice(field.length)}` : `${flag}: ${message}`;
     })
     .join(' ');
   return new InputError(message, { cause: error });
@@ -79,12 +84,39 @@ async function credential(flags: AddFlags): Promise<{ clientSecret: string } | {
   );
 }
 
+/** `--subscription a --subscription b,c`: every id, in order; the schema says which ones are not GUIDs. */
+function collectSubscriptions(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== ''),
+  ];
+}
+
+/** Settings only a Defender for Cloud integration reads; refused on an Endpoint one rather than kept unused. */
+function cloudSettings(flags: AddFlags): Pick<CreateIntegrationInput, 'armBaseUrl' | 'subscriptions'> {
+  const given = flags.armBaseUrl !== undefined || flags.subscription !== undefined;
+  if (given && flags.product !== 'cloud')
+    throw new InputError(
+      '--arm-base-url and --subscription are for Defender for Cloud: add --product cloud.',
+    );
+  return {
+    ...(flags.armBaseUrl === undefined ? {} : { armBaseUrl: flags.armBaseUrl }),
+    ...(flags.subscription === undefined ? {} : { subscriptions: flags.subscription }),
+  };
+}
+
 export function addIntegrationCommand(): Command {
   return new Command('add')
     .description('Add a Defender integration (an Entra ID app registration in one tenant)')
     .requiredOption('--name <name>', 'a name to refer to it by')
     .addOption(
-      new Option('--product <product>', 'Defender product')
+      new Option(
+        '--product <product>',
+        'Defender product: endpoint (Defender for Endpoint API and Graph) or cloud (Defender for Cloud through Azure Resource Manager)',
+      )
         .choices(['endpoint', 'cloud'])
         .default('endpoint'),
     )
@@ -109,10 +141,20 @@ export function addIntegrationCommand(): Command {
     )
     .option('--authority-host <url>', 'Entra ID sign-in host (default per cloud)')
     .option('--graph-base-url <url>', 'Microsoft Graph host (default per cloud)')
+    .option(
+      '--arm-base-url <url>',
+      'cloud: Azure Resource Manager host, https (default per cloud: https://management.azure.com, Azure Government https://management.usgovcloudapi.net)',
+    )
+    .option(
+      '--subscription <id>',
+      'cloud: a subscription ID (GUID) to read; repeat it or give a comma list (default: every subscription the app can read)',
+      collectSubscriptions,
+    )
     .option('--ca-file <file>', "an extra CA to trust (a TLS-inspecting proxy's, the simulator's), PEM")
     .option('--disabled', 'add it without syncing it yet')
     .option('--json', 'print the integration as JSON')
     .action(async (flags: AddFlags) => {
+      const cloud = cloudSettings(flags);
       const input: CreateIntegrationInput = {
         name: flags.name,
         product: flags.product,
@@ -123,6 +165,7 @@ export function addIntegrationCommand(): Command {
         ...(flags.apiBaseUrl === undefined ? {} : { apiBaseUrl: flags.apiBaseUrl }),
         ...(flags.authorityHost === undefined ? {} : { authorityHost: flags.authorityHost }),
         ...(flags.graphBaseUrl === undefined ? {} : { graphBaseUrl: flags.graphBaseUrl }),
+        ...cloud,
         ...(flags.caFile === undefined ? {} : { caPem: await readFlagFile('--ca-file', flags.caFile) }),
       };
       const integration = await withHub(async (hub) => {

@@ -14,19 +14,32 @@ function resultLines(name: string, result: ConnectionTestResult): string[] {
       s.ok ? '' : `${oneLine(s.message ?? '')} [${s.code ?? 'FAILED'}]`,
     ]),
   );
-  const permissions = table(
-    ['FEATURE', 'NEEDS (ANY ONE)', 'GRANTED'],
-    result.permissions.map((p) => [p.feature, p.needs.join(' or '), p.granted ? 'yes' : 'no']),
-  );
   return [
     `Connection test of "${name}": ${result.ok ? 'ok' : 'failed'}`,
     '',
     ...steps,
     '',
-    ...permissions,
+    ...(result.product === 'cloud' ? subscriptionLines(result) : permissionLines(result)),
     '',
     ...credentialLines(result.credential),
   ];
+}
+
+function permissionLines(result: ConnectionTestResult): string[] {
+  return table(
+    ['FEATURE', 'NEEDS (ANY ONE)', 'GRANTED'],
+    result.permissions.map((p) => [p.feature, p.needs.join(' or '), p.granted ? 'yes' : 'no']),
+  );
+}
+
+/** Cloud: ARM access is a role per subscription, so the subscriptions stand where app roles would. */
+function subscriptionLines(result: ConnectionTestResult): string[] {
+  if (result.subscriptions.length === 0) return ['Subscriptions visible: none'];
+  const readable = (value: boolean | null): string => (value === null ? 'not tried' : value ? 'yes' : 'no');
+  return table(
+    ['SUBSCRIPTION', 'NAME', 'STATE', 'READABLE (SECURITY READER)'],
+    result.subscriptions.map((s) => [s.subscriptionId, s.displayName, s.state, readable(s.readable)]),
+  );
 }
 
 function credentialLines(credential: ConnectionTestResult['credential']): string[] {
@@ -38,7 +51,9 @@ function credentialLines(credential: ConnectionTestResult['credential']): string
 
 export function testIntegrationCommand(): Command {
   return new Command('test')
-    .description('Sign in and read a first record of every enabled import, then show the permissions granted')
+    .description(
+      'Sign in and read a first record of every enabled import, then show the permissions granted; for a cloud integration: the Azure Resource Manager sign-in, the subscriptions visible and one read of each (Security Reader)',
+    )
     .argument('<id|name>', 'the integration')
     .option('--json', 'print the result as JSON')
     .action((idOrName: string, flags: { json?: true }) =>

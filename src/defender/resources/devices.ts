@@ -73,7 +73,9 @@ function namedRefusal(error: DefenderPermissionError): DefenderPermissionError {
   return new DefenderPermissionError(
     `Reading Entra ID devices (GET /v1.0/devices) needs ${DEVICE_READ_ROLE} (Microsoft Graph, application permission), ` +
       `but the app's token carries ${granted.length === 0 ? 'no roles' : granted.join(', ')}. ` +
-      'Add it under "API permissions" and grant admin consent.',
+      // The hub's one use of devices is an optional import: switching it off is as good a fix as the grant.
+      'Add it under "API permissions" and grant admin consent, or turn off the Entra ID devices import ' +
+      '(imports.entraDevices) of the integration.',
     {
       ...(error.status === undefined ? {} : { status: error.status }),
       cause: error,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
+import { errorResponses, levelListFilter, pageOf, pageQuery } from '../schemas/common.js';
+import { riskLevels } from '../../domain/levels.js';
 import type {
   CloudAssessmentRow,
   CloudFindingRow,
@@ -9,6 +10,7 @@ import type {
   CloudSecureScoreRow,
   CloudSubscriptionRow,
 } from '../../store/cloud-repository.js';
+import { cloudResourceSorts } from '../../store/cloud-repository.js';
 import { flag, parseObjectArray, parseStoredJson, parseStringArray } from '../../store/list-queries.js';
 
 const tags = ['cloud'];
@@ -32,6 +34,12 @@ const resourceTypeFilter = z
   .max(200)
   .optional()
   .describe('ARM resource type, e.g. Microsoft.Compute/virtualMachines (any case).');
+
+const cveFilter = z
+  .string()
+  .trim()
+  .regex(/^CVE-\d{4}-\d{4,}$/i, { error: 'cve must look like CVE-2024-12345.' })
+  .optional();
 
 const subscriptionBody = z.object({
   integrationId: z.string(),
@@ -188,6 +196,13 @@ const resourceBody = z.object({
   unhealthy: z
     .object({ High: z.number().int(), Medium: z.number().int(), Low: z.number().int() })
     .describe('Its unhealthy assessments by severity.'),
+  riskLevel: z
+    .enum(riskLevels)
+    .describe(
+      'The worse of its worst unhealthy assessment and worst open finding, on the endpoint risk scale.',
+    ),
+  findings: z.number().int().describe('Open (unhealthy) findings of its assessments.'),
+  cves: z.number().int().describe('Distinct CVEs its open findings name.'),
 });
 
 const day = 86_400_000;
@@ -300,12 +315,7 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
             integration: integrationFilter,
             subscription: subscriptionFilter,
             severity: severityFilter,
-            cve: z
-              .string()
-              .trim()
-              .regex(/^CVE-\d{4}-\d{4,}$/i, { error: 'cve must look like CVE-2024-12345.' })
-              .optional()
-              .describe('Only findings naming this CVE.'),
+            cve: cveFilter.describe('Only findings naming this CVE.'),
             resourceType: resourceTypeFilter.describe(
               'ARM resource type, or the assessed type (ServerVulnerability, …), any case.',
             ),
@@ -326,22 +336,41 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
     {
       schema: {
         tags,
-        summary: 'Azure resources the assessments name, the most unhealthy High first',
+        summary: 'Azure resources the assessments name, with their risk level, the riskiest first',
         querystring: pageQuery
           .extend({
             integration: integrationFilter,
             subscription: subscriptionFilter,
             resourceType: resourceTypeFilter,
+            riskLevel: levelListFilter('riskLevel', riskLevels),
+            search: z.string().trim().max(500).optional().describe('Part of the resource id, any case.'),
+            cve: cveFilter.describe('Only resources with an open finding naming this CVE.'),
+            sort: z
+              .enum(cloudResourceSorts)
+              .default('-riskLevel')
+              .describe('A field; a leading - sorts descending. Ties: most unhealthy High first.'),
           })
           .strict(),
         response: { 200: pageOf(resourceBody), ...errorResponses(400) },
       },
     },
     async (request) => {
-      const { page, pageSize, integration, ...filter } = request.query;
-      return cloud.resources({ ...filter, integrationId: integration }, { page, pageSize });
+      const { page, pageSize, integration, riskLevel, sort, ...filter } = request.query;
+      return cloud.resources({ ...filter, riskLevels: riskLevel, integrationId: integration }, sort, {
+        page,
+        pageSize,
+      });
     },
   );
 
   done();
+};
+
+// The web UI's types of these answers (src/web/api-types.ts, type-only).
+export {
+  subscriptionBody as cloudSubscriptionBody,
+  secureScoreBody as cloudSecureScoreBody,
+  assessmentBody as cloudAssessmentBody,
+  findingBody as cloudFindingBody,
+  resourceBody as cloudResourceBody,
 };

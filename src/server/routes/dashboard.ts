@@ -6,6 +6,7 @@ import { dashboardCounts } from '../../store/dashboard-queries.js';
 import { defaultPatchSort, listPatches } from '../../store/patch-queries.js';
 import { errorResponses } from '../schemas/common.js';
 import { dashboardBody } from '../schemas/dashboard.js';
+import { withCloudExposure } from '../../store/cloud-cve-queries.js';
 
 /** How many patches the dashboard lists. */
 const topPatchCount = 5;
@@ -38,7 +39,8 @@ export const dashboardRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { h
         listPatches(hub.store.db, { integrationId }, defaultPatchSort, { page: 1, pageSize: topPatchCount }),
         integrationStatuses(hub.integrations, hub.store.db, integrationId),
       ]);
-      return { ...counts, topPatches: patches.items, integrations };
+      const topPatches = await withCloudExposure(hub.store.db, hub.store.dialect, patches.items);
+      return { ...counts, topPatches, integrations };
     },
   );
   done();

@@ -68,3 +68,6 @@ export const entraDeviceRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
   );
   done();
 };
+
+// The web UI's type of the answer (src/web/api-types.ts, type-only).
+export { entraDeviceBody };

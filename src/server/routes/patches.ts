@@ -4,7 +4,8 @@ import type { Hub } from '../../app/hub.js';
 import { defaultPatchSort, listPatches, patchSorts } from '../../store/patch-queries.js';
 import { exploitabilityLevels, severityLevels } from '../../domain/levels.js';
 import { errorResponses, levelListFilter, pageOf, pageQuery } from '../schemas/common.js';
-import { patchBody } from '../schemas/patch.js';
+import { patchListItemBody } from '../schemas/patch.js';
+import { withCloudExposure } from '../../store/cloud-cve-queries.js';
 
 const tags = ['patches'];
 
@@ -39,12 +40,17 @@ export const patchRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
         tags,
         summary: 'List patches, filtered and sorted on their Defender.* metadata',
         querystring: patchListQuery,
-        response: { 200: pageOf(patchBody), ...errorResponses(400) },
+        response: { 200: pageOf(patchListItemBody), ...errorResponses(400) },
       },
     },
-    (request) => {
+    async (request) => {
       const { page, pageSize, sort, integration, ...filter } = request.query;
-      return listPatches(hub.store.db, { ...filter, integrationId: integration }, sort, { page, pageSize });
+      const { db, dialect } = hub.store;
+      const patches = await listPatches(db, { ...filter, integrationId: integration }, sort, {
+        page,
+        pageSize,
+      });
+      return { ...patches, items: await withCloudExposure(db, dialect, patches.items) };
     },
   );
   done();

@@ -7,7 +7,12 @@ import {
   vulnerabilitySorts,
 } from '../../store/vulnerability-queries.js';
 import { errorResponses, exactFilter, pageOf, pageQuery } from '../schemas/common.js';
-import { vulnerabilityDetailBody, vulnerabilitySummaryBody } from '../schemas/vulnerability.js';
+import {
+  cveCloudResourceBody,
+  vulnerabilityDetailBody,
+  vulnerabilitySummaryBody,
+} from '../schemas/vulnerability.js';
+import { listCveCloudResources } from '../../store/cloud-cve-queries.js';
 import { found } from '../not-found.js';
 
 const tags = ['vulnerabilities'];
@@ -22,7 +27,8 @@ export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app,
     {
       schema: {
         tags,
-        summary: 'List the CVE catalog with exposed endpoints',
+        summary:
+          'List the CVE catalog (and the CVEs cloud findings name) with exposed endpoints and cloud resources',
         querystring: pageQuery
           .extend({
             severity: exactFilter('severity'),
@@ -61,6 +67,29 @@ export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app,
         'VULNERABILITY_NOT_FOUND',
         `No vulnerability ${cveId} in the catalog.`,
       );
+    },
+  );
+
+  app.get(
+    '/vulnerabilities/:cveId/cloud-resources',
+    {
+      schema: {
+        tags,
+        summary: 'The cloud resources with an unhealthy finding naming this CVE, the most severe first',
+        params: z.object({ cveId: z.string().min(1).max(100) }),
+        querystring: pageQuery.extend({ integration }).strict(),
+        response: { 200: pageOf(cveCloudResourceBody), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const { cveId } = request.params;
+      const { page, pageSize, integration: integrationId } = request.query;
+      const known = await listVulnerabilities(db, { cveId, integrationId }, 'cveId', {
+        page: 1,
+        pageSize: 1,
+      });
+      found(known.items[0], 'VULNERABILITY_NOT_FOUND', `No vulnerability ${cveId} in the catalog.`);
+      return listCveCloudResources(db, cveId, integrationId, { page, pageSize });
     },
   );
 

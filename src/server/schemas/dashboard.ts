@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { alertSeverityLevels, riskLevels, severityLevels } from '../../domain/levels.js';
 import { integrationStatusBody } from './integration.js';
-import { patchBody } from './patch.js';
+import { patchListItemBody } from './patch.js';
 
 const count = z.number().int();
 
@@ -22,7 +22,7 @@ export const dashboardBody = z.object({
       `Alerts not resolved per severity in Graph's spelling (${alertSeverityLevels.join(', ')}, every one present; a word Graph adds later as stored), counted live.`,
     ),
   topPatches: z
-    .array(patchBody)
+    .array(patchListItemBody)
     .describe('The first 5 patches of GET /api/v1/patches in its default order (most severe first).'),
   integrations: z.array(integrationStatusBody).describe('As GET /api/v1/integrations/status answers them.'),
 });

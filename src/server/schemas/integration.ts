@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionFeatures, connectionStepNames } from '../../integrations/connection-test.js';
+import { connectionFeatures, connectionStepNames } from '../../integrations/connection-steps.js';
 import {
   datasetNames,
   filtersSchema,
@@ -84,6 +84,11 @@ export const syncRequestBody = z
 
 export const connectionTestBody = z.object({
   ok: z.boolean(),
+  product: z
+    .enum(['endpoint', 'cloud'])
+    .describe(
+      'endpoint: token, then one probe per enabled import; cloud: token (Azure Resource Manager), subscriptions, securityReader.',
+    ),
   steps: z.array(
     z.object({
       name: z.enum(connectionStepNames),
@@ -103,6 +108,21 @@ export const connectionTestBody = z.object({
   credential: z
     .object({ ...credentialHealthFields, checkedAt: z.string() })
     .describe("The credential's expiry as this test read it; an unknown expiry does not fail the test."),
+  subscriptions: z
+    .array(
+      z.object({
+        subscriptionId: z.string(),
+        displayName: z.string(),
+        state: z.string(),
+        readable: z
+          .boolean()
+          .nullable()
+          .describe(
+            'Whether Defender for Cloud could be read on it (Security Reader); null: not tried, not chosen.',
+          ),
+      }),
+    )
+    .describe('Cloud: every subscription the app sees, to choose from; empty for Endpoint.'),
 });
 
 /** One integration's connection status and the latest runs of the datasets it imports. */

@@ -29,3 +29,11 @@ export const patchBody = z.object({
   openFindings: z.number().int(),
   updatedAt: z.string().describe('When the last findings run recounted it.'),
 });
+
+/** A patch as GET /patches lists it: with the cloud resources its CVEs expose. */
+export const patchListItemBody = patchBody.extend({
+  exposedCloudResources: z
+    .number()
+    .int()
+    .describe('Cloud resources (of any cloud integration) with an unhealthy finding naming one of its CVEs.'),
+});

@@ -198,6 +198,30 @@ const props = (r: Record<string, unknown>): Record<string, unknown> =>
 const status = (r: Record<string, unknown>): Record<string, unknown> =>
   (props(r).status ?? {}) as Record<string, unknown>;
 
+const additionalData = (r: Record<string, unknown>): Record<string, unknown> =>
+  (props(r).additionalData ?? {}) as Record<string, unknown>;
+const resourceOf = (r: Record<string, unknown>): unknown =>
+  (props(r).resourceDetails as Record<string, unknown> | undefined)?.id ?? null;
+
+/** What a test needs of an assessment to rate its resource. */
+function assessmentTruth(a: Record<string, unknown>) {
+  const metadata = (props(a).metadata ?? {}) as Record<string, unknown>;
+  return { id: a.id, resourceId: resourceOf(a), status: status(a).code, severity: metadata.severity ?? null };
+}
+
+/** What a test needs of a sub-assessment to join it by CVE: its resource, health, severity and CVE titles. */
+function subAssessmentTruth(f: Record<string, unknown>) {
+  const cve = (additionalData(f).cve ?? []) as { title?: unknown }[];
+  return {
+    id: f.id,
+    resourceId: resourceOf(f),
+    status: status(f).code,
+    severity: status(f).severity,
+    patchable: additionalData(f).patchable ?? null,
+    cves: cve.map((c) => c.title),
+  };
+}
+
 /** `GET /_sim/truth/arm`: per subscription, exactly what the ARM lists hold (the unreadable one included). */
 export const truthArm: Handler = async (state, ex) => {
   const subscriptions = state.arm.subscriptions.map((s) => ({
@@ -221,15 +245,14 @@ export const truthArm: Handler = async (state, ex) => {
       count: s.assessments.length,
       ids: idsOf(s.assessments),
       byStatus: countBy(s.assessments, (a) => status(a).code),
+      records: s.assessments.map(assessmentTruth),
     },
     subAssessments: {
       count: s.subAssessments.length,
       ids: idsOf(s.subAssessments),
       bySeverity: countBy(s.subAssessments, (a) => status(a).severity),
-      byResourceType: countBy(
-        s.subAssessments,
-        (a) => (props(a).additionalData as Record<string, unknown> | undefined)?.assessedResourceType,
-      ),
+      byResourceType: countBy(s.subAssessments, (a) => additionalData(a).assessedResourceType),
+      records: s.subAssessments.map(subAssessmentTruth),
     },
   }));
   await sendJson(ex, 200, { pageSizes: ARM_PAGE_SIZES, subscriptions });

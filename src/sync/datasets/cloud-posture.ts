@@ -288,12 +288,11 @@ export const cloudPostureDataset: Dataset = {
     counters.removed += await repos.cloud.removeSubscriptionsNotSeen(integration.id, runId);
 
     const read = subscriptions.length - unreadable.length;
-    if (unreadable.length > 0)
-      return {
-        complete: false,
-        completeness: `incomplete: ${read} of ${subscriptions.length} subscriptions read; not readable (the app needs the Security Reader role): ${unreadable.join(', ')}`,
-      };
-    if (notes.length > 0) return { complete: false, completeness: `incomplete: ${notes.join(' ')}` };
-    return { complete: true, completeness: `complete: ${read} subscriptions read` };
+    // As for the other datasets, complete means every page was read; a refused removal is told, not a gap.
+    const summary =
+      unreadable.length === 0
+        ? `complete: ${read} subscriptions read`
+        : `incomplete: ${read} of ${subscriptions.length} subscriptions read; not readable (the app needs the Security Reader role): ${unreadable.join(', ')}.`;
+    return { complete: unreadable.length === 0, completeness: [summary, ...notes].join(' ') };
   },
 };

@@ -23,6 +23,13 @@ const tones: Readonly<Record<string, string>> = {
   granted: 'ok',
   missing: 'critical',
   refused: 'high',
+  compliant: 'ok',
+  notcompliant: 'high',
+  read: 'ok',
+  unreadable: 'critical',
+  healthy: 'ok',
+  unhealthy: 'high',
+  notapplicable: 'none',
 };
 
 export function Badge({ value, label }: { value: string | null | undefined; label?: string }) {

@@ -37,15 +37,22 @@ export function TrendChart({
   label,
   days,
   series,
+  empty = 'No daily snapshot yet: one is taken after each findings run.',
+  max: top,
 }: {
   label: string;
   days: readonly string[];
-  series: readonly { name: string; values: readonly number[] }[];
+  /** `tone` names the colour when the name is no level (a subscription): seriesA … seriesD (styles.css). */
+  series: readonly { name: string; values: readonly number[]; tone?: string }[];
+  /** The summary before the first day. */
+  empty?: string;
+  /** The top of the scale (100 for percentages); the largest value when absent. */
+  max?: number;
 }) {
   // About the card's shape at 1280 px, so the default fit (meet) neither stretches the dots nor leaves much room.
   const width = 960;
   const height = 160;
-  const max = Math.max(1, ...series.flatMap((s) => s.values));
+  const max = top ?? Math.max(1, ...series.flatMap((s) => s.values));
   const pad = 6;
   const x = (i: number): number =>
     days.length <= 1 ? width / 2 : pad + (i * (width - 2 * pad)) / (days.length - 1);
@@ -53,14 +60,14 @@ export function TrendChart({
   const last = days.length - 1;
   const summary =
     last < 0
-      ? 'No daily snapshot yet: one is taken after each findings run.'
+      ? empty
       : `${days[last] ?? ''}: ${series.map((s) => `${s.name} ${formatCount(s.values[last] ?? 0)}`).join(', ')}`;
   return (
     <figure className="trend">
       <figcaption>{label}</figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${label}. ${summary}`}>
         {series.map((s) => (
-          <g key={s.name} className={tone(s.name)}>
+          <g key={s.name} className={tone(s.tone ?? s.name)}>
             <polyline
               className="line"
               fill="none"
@@ -75,7 +82,7 @@ export function TrendChart({
       </svg>
       <p className="legend">
         {series.map((s) => (
-          <span key={s.name} className={`legend-item ${tone(s.name)}`}>
+          <span key={s.name} className={`legend-item ${tone(s.tone ?? s.name)}`}>
             {s.name}
           </span>
         ))}

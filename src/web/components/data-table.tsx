@@ -25,7 +25,8 @@ interface DataTableProps<T> {
   readonly onPage?: (page: number) => void;
   /** Remembers the chosen columns under this name (per browser). */
   readonly storageKey?: string;
-  readonly empty?: string;
+  /** What an empty answer shows; a node, so it can say what to set up and link there. */
+  readonly empty?: ReactNode;
 }
 
 function chosenColumns(storageKey: string | undefined): string[] | undefined {

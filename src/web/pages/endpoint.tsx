@@ -9,7 +9,7 @@ import { PortalLink } from '../components/portal-link.js';
 import { formatCount, formatTime, text } from '../format.js';
 import { usePagedList } from '../use-paged-list.js';
 import { useRequest } from '../use-request.js';
-import { isolationLabels } from '../labels.js';
+import { complianceLabel, entraJoinLabels, isolationLabels, yesNo } from '../labels.js';
 
 const tabs = [
   { id: 'overview', label: 'Overview' },
@@ -33,34 +33,62 @@ function Fields({ rows }: { rows: readonly [string, ReactNode][] }) {
   );
 }
 
+/** The endpoint's device in Entra ID (joined by aadDeviceId), or that the directory has none. */
+function EntraDeviceFields({ device }: { device: EndpointDetail['entraDevice'] }) {
+  return (
+    <section aria-label="Entra ID device" className="entra-device">
+      <h2>Entra ID device</h2>
+      {device === null ? (
+        <p className="note">
+          Not in Entra ID: no synced Entra ID device has this endpoint&apos;s Entra device id.
+        </p>
+      ) : (
+        <Fields
+          rows={[
+            ['Device name', text(device.displayName)],
+            ['Join type', entraJoinLabels[device.joinType]],
+            ['Trust type', text(device.trustType)],
+            ['Compliance', <Badge key="c" value={complianceLabel(device.isCompliant)} />],
+            ['Managed', yesNo(device.isManaged)],
+            ['Last sign-in', formatTime(device.lastSignInAt)],
+          ]}
+        />
+      )}
+    </section>
+  );
+}
+
 function Overview({ endpoint }: { endpoint: EndpointDetail }) {
   const ips = endpoint.ipAddresses
     .map((ip) => ip.ipAddress)
     .filter((ip): ip is string => typeof ip === 'string');
   return (
-    <Fields
-      rows={[
-        ['DNS name', text(endpoint.computerDnsName)],
-        ['Machine id', <code key="id">{endpoint.machineId}</code>],
-        ['Entra device id', text(endpoint.aadDeviceId)],
-        ['IP addresses', ips.length === 0 ? text(endpoint.lastIpAddress) : [...new Set(ips)].join(', ')],
-        ['External IP', text(endpoint.lastExternalIpAddress)],
-        ['OS', `${text(endpoint.osPlatform)} ${endpoint.osVersion ?? ''} ${endpoint.osBuild ?? ''}`.trim()],
-        ['Profiles', endpoint.profiles.map((p) => p.name).join(', ') || '—'],
-        ['Tags', endpoint.machineTags.join(', ') || '—'],
-        ['Device group', text(endpoint.rbacGroupName)],
-        ['Health', text(endpoint.healthStatus)],
-        ['First seen', formatTime(endpoint.firstSeen)],
-        ['Last seen', formatTime(endpoint.lastSeen)],
-        ['Isolation', <Badge key="iso" value={isolationLabels[endpoint.isolation.state]} />],
-        [
-          'In Defender',
-          <PortalLink key="portal" href={endpoint.defender.overviewUrl}>
-            Device page in Defender
-          </PortalLink>,
-        ],
-      ]}
-    />
+    <>
+      <Fields
+        rows={[
+          ['DNS name', text(endpoint.computerDnsName)],
+          ['Machine id', <code key="id">{endpoint.machineId}</code>],
+          ['Entra device id', text(endpoint.aadDeviceId)],
+          ['IP addresses', ips.length === 0 ? text(endpoint.lastIpAddress) : [...new Set(ips)].join(', ')],
+          ['External IP', text(endpoint.lastExternalIpAddress)],
+          ['OS', `${text(endpoint.osPlatform)} ${endpoint.osVersion ?? ''} ${endpoint.osBuild ?? ''}`.trim()],
+          ['Profiles', endpoint.profiles.map((p) => p.name).join(', ') || '—'],
+          ['Tags', endpoint.machineTags.join(', ') || '—'],
+          ['Device group', text(endpoint.rbacGroupName)],
+          ['Health', text(endpoint.healthStatus)],
+          ['First seen', formatTime(endpoint.firstSeen)],
+          ['Last seen', formatTime(endpoint.lastSeen)],
+          ['Isolation', <Badge key="iso" value={isolationLabels[endpoint.isolation.state]} />],
+          [
+            'In Defender',
+            <PortalLink key="portal" href={endpoint.defender.overviewUrl}>
+              Device page in Defender
+            </PortalLink>,
+          ],
+        ]}
+      />
+      <EntraDeviceFields device={endpoint.entraDevice} />
+    </>
   );
 }
 

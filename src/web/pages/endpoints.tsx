@@ -10,7 +10,7 @@ import { useIntegrationOptions } from '../options.js';
 import { usePagedList } from '../use-paged-list.js';
 import { useRequest } from '../use-request.js';
 import { riskLevels } from '../../domain/levels.js';
-import { isolationLabels } from '../labels.js';
+import { entraFilterLabels, entraJoinLabels, isolationLabels } from '../labels.js';
 
 const filters = [
   'search',
@@ -21,6 +21,7 @@ const filters = [
   'integration',
   'isolation',
   'stale',
+  'entra',
 ] as const;
 
 const columns: readonly Column<EndpointSummary>[] = [
@@ -42,6 +43,12 @@ const columns: readonly Column<EndpointSummary>[] = [
   { id: 'exposure', header: 'Exposure level', hidden: true, cell: (e) => text(e.exposureLevel) },
   { id: 'riskScore', header: 'Defender risk score', hidden: true, cell: (e) => text(e.riskScore) },
   { id: 'machineId', header: 'Machine id', hidden: true, cell: (e) => <code>{e.machineId}</code> },
+  {
+    id: 'entra',
+    header: 'Entra ID',
+    hidden: true,
+    cell: (e) => (e.entraDevice === null ? entraFilterLabels.none : entraJoinLabels[e.entraDevice.joinType]),
+  },
 ];
 
 export function EndpointsPage() {
@@ -82,6 +89,12 @@ export function EndpointsPage() {
           name="stale"
           label="Listed by Defender"
           options={[{ value: 'true', label: 'No longer listed' }]}
+        />
+        <SelectFilter
+          url={url}
+          name="entra"
+          label="Entra ID"
+          options={Object.entries(entraFilterLabels).map(([value, label]) => ({ value, label }))}
         />
         <ExportLink path="/endpoints/export" query={list.query} />
       </div>

@@ -9,7 +9,7 @@ import { formatTime } from '../format.js';
 import { useSession } from '../session.js';
 import { useRequest } from '../use-request.js';
 import { useAction } from '../use-action.js';
-import { defenderRegions } from '../../defender/clouds.js';
+import { cloudOfApiBaseUrl, clouds, defenderRegions } from '../../defender/clouds.js';
 
 const importToggles = [
   ['assets', 'Import internal assets'],
@@ -21,6 +21,7 @@ const importToggles = [
   ['entraDevices', 'Import Entra ID devices'],
 ] as const;
 type ImportName = (typeof importToggles)[number][0];
+type VisibleSubscription = ConnectionTest['subscriptions'][number];
 
 const customRegion = 'custom';
 
@@ -35,6 +36,10 @@ interface FormState {
   authorityHost: string;
   graphBaseUrl: string;
   caPem: string;
+  /** Cloud only: empty means the region's cloud's Azure Resource Manager. */
+  armBaseUrl: string;
+  /** Cloud only: subscription ids as typed (lines or commas); empty means every one the app can read. */
+  subscriptions: string;
   enabled: boolean;
   imports: Record<ImportName, boolean>;
 }
@@ -50,6 +55,8 @@ const blank: FormState = {
   authorityHost: '',
   graphBaseUrl: '',
   caPem: '',
+  armBaseUrl: '',
+  subscriptions: '',
   enabled: true,
   imports: {
     assets: true,
@@ -80,8 +87,32 @@ function fromIntegration(i: Integration): FormState {
     authorityHost: i.authorityHost ?? '',
     graphBaseUrl: i.graphBaseUrl ?? '',
     caPem: i.caPem ?? '',
+    armBaseUrl: i.armBaseUrl ?? '',
+    subscriptions: i.subscriptions.join('\n'),
     enabled: i.enabled,
     imports: i.imports,
+  };
+}
+
+/** The subscription ids typed, one per line or comma-separated, each once. */
+function subscriptionList(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).filter((id) => id !== ''))];
+}
+
+/** The Azure Resource Manager a cloud integration gets when the field is empty: the region's cloud's. */
+function defaultArmBaseUrl(form: FormState): string {
+  if (form.region !== customRegion && form.region in defenderRegions)
+    return clouds[defenderRegions[form.region as keyof typeof defenderRegions].cloud].armBaseUrl;
+  const cloud = URL.canParse(form.apiBaseUrl) ? cloudOfApiBaseUrl(form.apiBaseUrl) : 'commercial';
+  return clouds[cloud].armBaseUrl;
+}
+
+/** Cloud settings, sent only for a cloud integration (an Endpoint one keeps what it has). */
+function cloudBody(form: FormState): Record<string, unknown> {
+  if (form.product !== 'cloud') return {};
+  return {
+    ...(form.armBaseUrl.trim() === '' ? {} : { armBaseUrl: form.armBaseUrl.trim() }),
+    subscriptions: subscriptionList(form.subscriptions),
   };
 }
 
@@ -101,7 +132,110 @@ function bodyOf(form: FormState): Record<string, unknown> {
     ...optional('authorityHost', form.authorityHost),
     ...optional('graphBaseUrl', form.graphBaseUrl),
     ...(form.caPem.trim() === '' ? {} : { caPem: form.caPem }),
+    ...cloudBody(form),
   };
+}
+
+function Permissions({ result }: { result: ConnectionTest }) {
+  return (
+    <table aria-label="Permissions">
+      <thead>
+        <tr>
+          <th scope="col">Feature</th>
+          <th scope="col">Needs (any of)</th>
+          <th scope="col">Granted</th>
+        </tr>
+      </thead>
+      <tbody>
+        {result.permissions.map((p) => (
+          <tr key={p.feature}>
+            <td>{p.feature}</td>
+            <td>{p.needs.join(', ')}</td>
+            <td>
+              <Badge value={p.granted ? 'Granted' : 'Missing'} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+type Change = <K extends keyof FormState>(name: K, value: FormState[K]) => void;
+
+function readableNote(readable: boolean | null): string {
+  if (readable === null) return 'not tried';
+  return readable ? 'readable' : 'not readable: needs Security Reader';
+}
+
+/**
+ * Defender for Cloud's settings: the ARM host and the subscriptions, typed or ticked from the ones the last
+ * Test connection found (ticking edits the typed list, so the list stays the one thing saved).
+ */
+function CloudFields({
+  form,
+  found,
+  change,
+}: {
+  form: FormState;
+  found: readonly VisibleSubscription[];
+  change: Change;
+}) {
+  const fallback = defaultArmBaseUrl(form);
+  const chosen = subscriptionList(form.subscriptions);
+  const toggle = (id: string, on: boolean): void => {
+    const rest = chosen.filter((c) => c.toLowerCase() !== id.toLowerCase());
+    change('subscriptions', (on ? [...rest, id] : rest).join('\n'));
+  };
+  return (
+    <>
+      <Field label="Azure Resource Manager URL" hint={`Empty: ${fallback} (the region's cloud)`}>
+        {(p) => (
+          <input
+            {...p}
+            type="url"
+            placeholder={fallback}
+            value={form.armBaseUrl}
+            onChange={(e) => {
+              change('armBaseUrl', e.target.value);
+            }}
+          />
+        )}
+      </Field>
+      <Field
+        label="Subscriptions"
+        hint="Subscription IDs, one per line or comma-separated; empty: every subscription the app can read"
+      >
+        {(p) => (
+          <textarea
+            {...p}
+            rows={3}
+            value={form.subscriptions}
+            onChange={(e) => {
+              change('subscriptions', e.target.value);
+            }}
+          />
+        )}
+      </Field>
+      {found.length === 0 ? null : (
+        <fieldset className="toggles">
+          <legend>Subscriptions found by Test connection</legend>
+          {found.map((s) => (
+            <label key={s.subscriptionId} className="checkbox">
+              <input
+                type="checkbox"
+                checked={chosen.some((c) => c.toLowerCase() === s.subscriptionId.toLowerCase())}
+                onChange={(e) => {
+                  toggle(s.subscriptionId, e.target.checked);
+                }}
+              />
+              {s.displayName} ({s.subscriptionId}) <span className="hint">{readableNote(s.readable)}</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+    </>
+  );
 }
 
 function TestResult({ result }: { result: ConnectionTest }) {
@@ -119,26 +253,7 @@ function TestResult({ result }: { result: ConnectionTest }) {
           </li>
         ))}
       </ol>
-      <table aria-label="Permissions">
-        <thead>
-          <tr>
-            <th scope="col">Feature</th>
-            <th scope="col">Needs (any of)</th>
-            <th scope="col">Granted</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.permissions.map((p) => (
-            <tr key={p.feature}>
-              <td>{p.feature}</td>
-              <td>{p.needs.join(', ')}</td>
-              <td>
-                <Badge value={p.granted ? 'Granted' : 'Missing'} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {result.permissions.length === 0 ? null : <Permissions result={result} />}
       <p>
         Secret expires: {formatTime(result.credential.expiresAt)}
         {result.credential.warnings.map((w) => (
@@ -312,6 +427,9 @@ export function IntegrationFormPage() {
               )}
             </Field>
           ) : null}
+          {form.product === 'cloud' ? (
+            <CloudFields form={form} found={result?.subscriptions ?? []} change={change} />
+          ) : null}
           <details open={form.authorityHost !== '' || form.graphBaseUrl !== '' || form.caPem !== ''}>
             <summary>Sign-in host, Graph and certificate authority</summary>
             <Field label="Authority host" hint="Empty: Microsoft's sign-in for the region's cloud">
@@ -351,21 +469,24 @@ export function IntegrationFormPage() {
               )}
             </Field>
           </details>
-          <fieldset className="toggles">
-            <legend>What to import</legend>
-            {importToggles.map(([name, label]) => (
-              <label key={name} className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={form.imports[name]}
-                  onChange={(e) => {
-                    change('imports', { ...form.imports, [name]: e.target.checked });
-                  }}
-                />
-                {label}
-              </label>
-            ))}
-          </fieldset>
+          {/* The import toggles are Defender for Endpoint's: a cloud integration reads its posture whole. */}
+          {form.product === 'cloud' ? null : (
+            <fieldset className="toggles">
+              <legend>What to import</legend>
+              {importToggles.map(([name, label]) => (
+                <label key={name} className="checkbox">
+                  <input
+                    type="checkbox"
+                    checked={form.imports[name]}
+                    onChange={(e) => {
+                      change('imports', { ...form.imports, [name]: e.target.checked });
+                    }}
+                  />
+                  {label}
+                </label>
+              ))}
+            </fieldset>
+          )}
           <label className="checkbox">
             <input
               type="checkbox"

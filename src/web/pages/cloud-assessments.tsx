@@ -1,0 +1,71 @@
+import type { CloudAssessment } from '../api-types.js';
+import { Badge } from '../components/badge.js';
+import type { Column } from '../components/data-table.js';
+import { SelectFilter, TextFilter } from '../components/filter-controls.js';
+import { ListPage } from '../components/list-page.js';
+import { PortalLink } from '../components/portal-link.js';
+import {
+  CloudEmpty,
+  cloudSeverities,
+  resourceName,
+  useHasCloudIntegration,
+  useSubscriptionOptions,
+} from '../cloud-options.js';
+import { formatTime, text } from '../format.js';
+
+/** The API's statuses in words; the API's names stay in the URL (?status=notApplicable). */
+export const assessmentStatusLabels: Readonly<Record<CloudAssessment['status'], string>> = {
+  unhealthy: 'Unhealthy',
+  healthy: 'Healthy',
+  notApplicable: 'Not applicable',
+};
+
+const columns: readonly Column<CloudAssessment>[] = [
+  {
+    id: 'name',
+    header: 'Assessment',
+    cell: (a) =>
+      a.portalUrl === null ? a.displayName : <PortalLink href={a.portalUrl}>{a.displayName}</PortalLink>,
+  },
+  { id: 'severity', header: 'Severity', cell: (a) => <Badge value={a.severity} /> },
+  { id: 'status', header: 'Status', cell: (a) => <Badge value={assessmentStatusLabels[a.status]} /> },
+  { id: 'resource', header: 'Resource', cell: (a) => resourceName(a.resourceId) },
+  { id: 'type', header: 'Resource type', cell: (a) => text(a.resourceType) },
+  { id: 'subscription', header: 'Subscription', hidden: true, cell: (a) => <code>{a.subscriptionId}</code> },
+  { id: 'remediation', header: 'Remediation', hidden: true, cell: (a) => text(a.remediation) },
+  { id: 'updated', header: 'Updated', cell: (a) => formatTime(a.updatedAt) },
+];
+
+export function CloudAssessmentsPage() {
+  const subscriptions = useSubscriptionOptions();
+  const hasCloud = useHasCloudIntegration();
+  return (
+    <ListPage
+      title="Cloud assessments"
+      path="/cloud/assessments"
+      filters={['status', 'severity', 'resourceType', 'subscription']}
+      columns={columns}
+      rowKey={(a) => `${a.integrationId}|${a.id}`}
+      storageKey="cloud-assessments"
+      empty={<CloudEmpty hasCloud={hasCloud} what="assessments" />}
+      controls={(url) => (
+        <>
+          <SelectFilter
+            url={url}
+            name="status"
+            label="Status"
+            options={Object.entries(assessmentStatusLabels).map(([value, label]) => ({ value, label }))}
+          />
+          <SelectFilter url={url} name="severity" label="Severity" options={cloudSeverities} />
+          <TextFilter
+            url={url}
+            name="resourceType"
+            label="Resource type"
+            placeholder="e.g. Microsoft.Compute/virtualMachines"
+          />
+          <SelectFilter url={url} name="subscription" label="Subscription" options={subscriptions} />
+        </>
+      )}
+    />
+  );
+}

@@ -1,0 +1,57 @@
+import type { CloudFinding } from '../api-types.js';
+import { Badge } from '../components/badge.js';
+import type { Column } from '../components/data-table.js';
+import { SelectFilter, TextFilter } from '../components/filter-controls.js';
+import { ListPage } from '../components/list-page.js';
+import {
+  CloudEmpty,
+  cloudSeverities,
+  resourceName,
+  useHasCloudIntegration,
+  useSubscriptionOptions,
+} from '../cloud-options.js';
+import { formatTime, text } from '../format.js';
+import { yesNo } from '../labels.js';
+import { assessmentStatusLabels } from './cloud-assessments.js';
+
+const columns: readonly Column<CloudFinding>[] = [
+  { id: 'name', header: 'Finding', cell: (f) => f.displayName },
+  { id: 'id', header: 'Rule or scanner id', cell: (f) => <code>{f.vulnerabilityId}</code> },
+  { id: 'cves', header: 'CVEs', cell: (f) => f.cveIds.join(', ') || '—' },
+  { id: 'severity', header: 'Severity', cell: (f) => <Badge value={f.severity} /> },
+  { id: 'status', header: 'Status', cell: (f) => <Badge value={assessmentStatusLabels[f.status]} /> },
+  { id: 'resource', header: 'Resource', cell: (f) => resourceName(f.resourceId) },
+  { id: 'type', header: 'Assessed type', cell: (f) => text(f.assessedResourceType ?? f.resourceType) },
+  { id: 'patchable', header: 'Patchable', hidden: true, cell: (f) => yesNo(f.patchable) },
+  { id: 'subscription', header: 'Subscription', hidden: true, cell: (f) => <code>{f.subscriptionId}</code> },
+  { id: 'updated', header: 'Updated', cell: (f) => formatTime(f.updatedAt) },
+];
+
+export function CloudFindingsPage() {
+  const subscriptions = useSubscriptionOptions();
+  const hasCloud = useHasCloudIntegration();
+  return (
+    <ListPage
+      title="Cloud findings"
+      path="/cloud/findings"
+      filters={['severity', 'cve', 'resourceType', 'subscription']}
+      columns={columns}
+      rowKey={(f) => `${f.integrationId}|${f.id}`}
+      storageKey="cloud-findings"
+      empty={<CloudEmpty hasCloud={hasCloud} what="findings" />}
+      controls={(url) => (
+        <>
+          <SelectFilter url={url} name="severity" label="Severity" options={cloudSeverities} />
+          <TextFilter url={url} name="cve" label="CVE" placeholder="CVE-2024-12345" />
+          <TextFilter
+            url={url}
+            name="resourceType"
+            label="Resource type"
+            placeholder="e.g. ServerVulnerability"
+          />
+          <SelectFilter url={url} name="subscription" label="Subscription" options={subscriptions} />
+        </>
+      )}
+    />
+  );
+}
