@@ -26,7 +26,7 @@ async function count(
   return { records, rejected, files: files.size };
 }
 
-const sim = await startSimulatorProcess(machines, findingsPerMachine);
+const sim = await startSimulatorProcess(machines, findingsPerMachine, 0);
 const client = createDefenderClient({
   tenantId: sim.tenantId,
   clientId: sim.clientId,

@@ -8,6 +8,21 @@ const benchStrategies = [
   'Defender.SeverityLevel >= "High" and Endpoint.RiskLevel >= "High"',
 ];
 
+/**
+ * Lists that join across sources: the CVE catalog (endpoint catalogs merged with cloud findings' CVEs), patches,
+ * cloud resources, and the endpoint ↔ Entra ID device join both ways.
+ */
+const joinedPages = [
+  '/api/v1/vulnerabilities?pageSize=50',
+  '/api/v1/vulnerabilities?pageSize=50&sort=-exposedCloudResources',
+  '/api/v1/vulnerabilities?pageSize=50&search=CVE-2024',
+  '/api/v1/patches?pageSize=50',
+  '/api/v1/cloud/resources?pageSize=50',
+  '/api/v1/entra-devices?onboarded=false&pageSize=50',
+  '/api/v1/endpoints?entra=none&pageSize=50',
+  '/api/v1/endpoints?entra=joined&sort=-lastSeen&pageSize=50',
+];
+
 export function percentile(values: readonly number[], share: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
@@ -49,6 +64,13 @@ export async function queryTimings(hub: Hub): Promise<void> {
     console.log(
       `endpoint list with a risk filter: p95 ${percentile(list, 0.95).toFixed(1)} ms, median ${percentile(list, 0.5).toFixed(1)} ms (100 requests of 50 rows)`,
     );
+    for (const url of joinedPages) {
+      const runs: number[] = [];
+      for (let r = 0; r < 20; r++) runs.push((await timed(app, url, token)).ms);
+      console.log(
+        `${url}: p95 ${percentile(runs, 0.95).toFixed(1)} ms, median ${percentile(runs, 0.5).toFixed(1)} ms (20 requests)`,
+      );
+    }
     for (const [i, expression] of benchStrategies.entries()) {
       const { id } = await hub.strategies.create({ name: `bench ${i} ${Date.now()}`, expression });
       const runs = [];

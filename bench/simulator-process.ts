@@ -8,6 +8,7 @@ export interface SimulatorProcess {
   readonly apiBaseUrl: string;
   readonly authorityHost: string;
   readonly graphBaseUrl: string;
+  readonly armBaseUrl: string;
   readonly tenantId: string;
   readonly clientId: string;
   readonly clientSecret: string;
@@ -20,6 +21,7 @@ export interface SimulatorProcess {
 export async function startSimulatorProcess(
   machines: number,
   findingsPerMachine: number,
+  subscriptions: number,
 ): Promise<SimulatorProcess> {
   const caFile = join(mkdtempSync(join(tmpdir(), 'dh-bench-')), 'ca.pem');
   const child = spawn(
@@ -35,6 +37,8 @@ export async function startSimulatorProcess(
       String(findingsPerMachine),
       '--seed',
       '7',
+      '--subscriptions',
+      String(subscriptions),
       '--ca-out',
       caFile,
     ],
@@ -47,6 +51,7 @@ export async function startSimulatorProcess(
       apiBaseUrl: event.apiBaseUrl ?? '',
       authorityHost: event.authorityHost ?? '',
       graphBaseUrl: event.graphBaseUrl ?? '',
+      armBaseUrl: event.armBaseUrl ?? '',
       tenantId: event.tenantId ?? '',
       clientId: event.clientId ?? '',
       clientSecret: event.clientSecret ?? '',

@@ -6,6 +6,9 @@
  * RSS stays flat.
  *
  *   BENCH_MACHINES=20000,100000 BENCH_FINDINGS_PER_MACHINE=50 BENCH_DIALECTS=sqlite,postgres npm run bench:sync
+ *
+ * A Defender for Cloud integration over BENCH_SUBSCRIPTIONS subscriptions (default 20) syncs beside it, so the
+ * catalog timings merge endpoint and cloud CVEs as a tenant with both would.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +27,7 @@ import { simulatorIntegrationSettings } from '../src/simulator/integration-setti
 
 const sizes = (process.env.BENCH_MACHINES ?? '20000,100000').split(',').map(Number);
 const findingsPerMachine = Number(process.env.BENCH_FINDINGS_PER_MACHINE ?? 50);
+const subscriptions = Number(process.env.BENCH_SUBSCRIPTIONS ?? 20);
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
 const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 // Keeps each synced database and prints its settings, for `npm run bench:queries` to time queries on again.
@@ -174,7 +178,12 @@ async function benchOne(sim: SimulatorProcess, machines: number, dialect: string
   try {
     const config = () => loadConfig(database.env);
     const setup = await openHub(config());
-    await setup.integrations.create(simulatorIntegrationSettings(sim, 'bench')).finally(() => setup.close());
+    await setup.integrations
+      .create(simulatorIntegrationSettings(sim, 'bench'))
+      .then(() =>
+        setup.integrations.create({ ...simulatorIntegrationSettings(sim, 'bench-cloud'), product: 'cloud' }),
+      )
+      .finally(() => setup.close());
     const sync = await runCli(['sync', '--json'], database.env);
     const runs = sync.stdout
       .trim()
@@ -212,7 +221,7 @@ console.log(
   `defender-hub sync benchmark: ${sizes.join(' and ')} machines, ~${findingsPerMachine} findings per machine, Node ${process.version}`,
 );
 for (const machines of sizes) {
-  const sim = await startSimulatorProcess(machines, findingsPerMachine);
+  const sim = await startSimulatorProcess(machines, findingsPerMachine, subscriptions);
   try {
     for (const dialect of dialects) await benchOne(sim, machines, dialect);
   } finally {

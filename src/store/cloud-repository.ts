@@ -40,12 +40,17 @@ export interface CloudAssessmentFilter extends CloudScope {
   readonly status?: CloudStatus | undefined;
   readonly severity?: string | undefined;
   readonly resourceType?: string | undefined;
+  /** One resource's id, any case. */
+  readonly resource?: string | undefined;
 }
 
 export interface CloudFindingFilter extends CloudScope {
+  readonly status?: CloudStatus | undefined;
   readonly severity?: string | undefined;
   readonly cve?: string | undefined;
   readonly resourceType?: string | undefined;
+  /** One resource's id, any case: its own findings and those of its assessments (see insertFindingCves). */
+  readonly resource?: string | undefined;
 }
 
 export interface CloudResourceFilter extends CloudScope {
@@ -241,6 +246,8 @@ export class CloudRepository {
     if (filter.severity !== undefined) query = query.where('severity', '=', filter.severity);
     if (filter.resourceType !== undefined)
       query = query.where(sql<string>`lower(resource_type)`, '=', filter.resourceType.toLowerCase());
+    if (filter.resource !== undefined)
+      query = query.where(sql<string>`lower(resource_id)`, '=', filter.resource.toLowerCase());
     return fetchPage(
       page,
       query.selectAll().orderBy('integration_id').orderBy('assessment_id'),
@@ -250,7 +257,8 @@ export class CloudRepository {
   }
 
   findings(filter: CloudFindingFilter, page: PageRequest): Promise<Page<CloudFindingRow>> {
-    let query = this.#db.selectFrom('cloud_findings').where(scope(filter));
+    let query = this.#db.selectFrom('cloud_findings as f').where(scope(filter));
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.severity !== undefined) query = query.where('severity', '=', filter.severity);
     if (filter.resourceType !== undefined) {
       const type = filter.resourceType.toLowerCase();
@@ -261,9 +269,34 @@ export class CloudRepository {
         ]),
       );
     }
-    if (filter.cve !== undefined)
-      // cve_ids is a JSON list of quoted ids: the quoted id matches exactly one member.
-      query = query.where(sql<string>`upper(cve_ids)`, 'like', `%"${filter.cve.toUpperCase()}"%`);
+    const { cve, resource } = filter;
+    if (cve !== undefined)
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('cloud_finding_cves as l')
+            .select('l.finding_id')
+            .whereRef('l.integration_id', '=', 'f.integration_id')
+            .whereRef('l.finding_id', '=', 'f.finding_id')
+            .where('l.cve_id', '=', cve.toUpperCase()),
+        ),
+      );
+    if (resource !== undefined) {
+      const id = resource.toLowerCase();
+      query = query.where((eb) =>
+        eb.or([
+          eb(sql<string>`lower(f.resource_id)`, '=', id),
+          eb.exists(
+            eb
+              .selectFrom('cloud_assessments as a')
+              .select('a.assessment_id')
+              .whereRef('a.integration_id', '=', 'f.integration_id')
+              .whereRef('a.assessment_id', '=', 'f.assessment_id')
+              .where(sql<string>`lower(a.resource_id)`, '=', id),
+          ),
+        ]),
+      );
+    }
     return fetchPage(
       page,
       query.selectAll().orderBy('integration_id').orderBy('finding_id'),

@@ -12,7 +12,7 @@ import type {
   softwareBody,
 } from '../server/schemas/endpoint.js';
 import type { connectionTestBody, integrationBody } from '../server/schemas/integration.js';
-import type { patchBody } from '../server/schemas/patch.js';
+import type { patchBody, patchListItemBody } from '../server/schemas/patch.js';
 import type { strategyBody, strategyCheckBody, strategyFieldBody } from '../server/schemas/strategy.js';
 import type { syncRunBody } from '../server/schemas/sync-run.js';
 import type { vulnerabilitySummaryBody } from '../server/schemas/vulnerability.js';
@@ -40,6 +40,8 @@ export type Software = z.output<typeof softwareBody>;
 export type Integration = z.output<typeof integrationBody>;
 export type ConnectionTest = z.output<typeof connectionTestBody>;
 export type Patch = z.output<typeof patchBody>;
+/** A patch as GET /patches lists it: with the cloud resources its CVEs expose. */
+export type PatchListItem = z.output<typeof patchListItemBody>;
 export type Strategy = z.output<typeof strategyBody>;
 export type StrategyCheck = z.output<typeof strategyCheckBody>;
 export type StrategyField = z.output<typeof strategyFieldBody>;

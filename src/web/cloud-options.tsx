@@ -1,6 +1,8 @@
 import { Link } from 'react-router';
 import type { Page } from './api.js';
 import type { CloudSubscription, Integration } from './api-types.js';
+import { TextFilter } from './components/filter-controls.js';
+import type { useUrlState } from './url-state.js';
 import { useRequest } from './use-request.js';
 
 /** Every subscription the cloud integrations read (a tenant has tens, not thousands: one page of 500). */
@@ -43,6 +45,21 @@ export function CloudEmpty({ hasCloud, what }: { hasCloud: boolean | undefined; 
 export function resourceName(resourceId: string | null): string {
   if (resourceId === null) return '—';
   return resourceId.split('/').filter(Boolean).at(-1) ?? resourceId;
+}
+
+/**
+ * One resource (`resource=`, its whole ARM id, any case), as the resources page's related links set it: shown so
+ * the deep link says what it narrows to, and cleared like any filter.
+ */
+export function ResourceFilter({ url }: { url: ReturnType<typeof useUrlState> }) {
+  return (
+    <TextFilter
+      url={url}
+      name="resource"
+      label="Resource id"
+      placeholder="/subscriptions/…/resourceGroups/…/providers/…"
+    />
+  );
 }
 
 export const cloudSeverities = ['High', 'Medium', 'Low'] as const;

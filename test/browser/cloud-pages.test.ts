@@ -3,15 +3,21 @@ import type { Locator } from 'playwright-core';
 import { useBrowserHub } from './browser-harness.js';
 import type {
   CloudAssessment,
+  CloudFinding,
   CloudResource,
   CloudSecureScore,
   CloudSubscription,
   EndpointDetail,
   EndpointSummary,
   EntraDevice,
+  PatchListItem,
+  Vulnerability,
 } from '../../src/web/api-types.js';
 import { formatTime } from '../../src/web/format.js';
 import { complianceLabel, entraJoinLabels, yesNo } from '../../src/web/labels.js';
+
+/** An ARM id's last segment, as the pages name a resource. */
+const resourceName = (id: string): string => id.split('/').filter(Boolean).at(-1) ?? id;
 
 interface ListPage<T> {
   items: T[];
@@ -46,10 +52,40 @@ describe('cloud and Entra pages', async () => {
       .filter({ hasText: new RegExp(`^${name}$`) })
       .locator('xpath=following-sibling::dd[1]');
   const count = page.locator('.count');
+  /** What the table's count says for a total. */
+  const items = (n: number): string => `${n.toLocaleString('en-US')} ${n === 1 ? 'item' : 'items'}`;
   /** Each body row's cells, as text. */
   const rowTexts = async (table: Locator): Promise<string[][]> => {
     const rows = await table.locator('tbody tr').all();
     return Promise.all(rows.map(async (r) => (await r.locator('td').allTextContents()).map((t) => t.trim())));
+  };
+
+  /**
+   * Stores one more unhealthy cloud finding (High) on the resource of the first one, naming this CVE: the
+   * simulator's cloud findings name catalog CVEs only, and none of those the first patches fix.
+   */
+  const nameInCloudFinding = async (cveId: string): Promise<void> => {
+    const finding = (await b.api<ListPage<CloudFinding>>('GET', '/cloud/findings?pageSize=1')).items[0]!;
+    await b.hub.repos.cloud.upsertFindings([
+      {
+        integration_id: finding.integrationId,
+        finding_id: `${finding.id}-${cveId}`,
+        subscription_id: finding.subscriptionId,
+        assessment_id: finding.assessmentId,
+        vulnerability_id: `test-${cveId}`,
+        display_name: `Test finding naming ${cveId}`,
+        resource_id: finding.resourceId,
+        resource_type: finding.resourceType,
+        assessed_resource_type: finding.assessedResourceType,
+        cve_ids: JSON.stringify([cveId]),
+        severity: 'High',
+        patchable: null,
+        status: 'unhealthy',
+        raw: '{}',
+        run_id: 1,
+        updated_at: new Date().toISOString(),
+      },
+    ]);
   };
 
   it('should show the secure score per subscription, unhealthy assessments by severity and the unreadable subscription', async () => {
@@ -133,18 +169,98 @@ describe('cloud and Entra pages', async () => {
     expect(await page.getByRole('searchbox', { name: 'Resource type' }).inputValue()).toBe(type);
     await b.screenshot(page, 'cloud-resources');
 
-    const first = truth.items[0]!;
-    const assessments = await b.api<ListPage<CloudAssessment>>(
+    // The riskiest level there is (the API's default sort puts it first), and a search that narrows it.
+    const level = all.items[0]!.riskLevel;
+    const atLevel = await b.api<ListPage<CloudResource>>('GET', `/cloud/resources?riskLevel=${level}`);
+    const search = resourceName(atLevel.items[0]!.resourceId).slice(0, 4).toUpperCase();
+    const narrowed = await b.api<ListPage<CloudResource>>(
       'GET',
-      `/cloud/assessments?status=unhealthy&subscription=${first.subscriptionId}&resourceType=${encodeURIComponent(type)}`,
+      `/cloud/resources?riskLevel=${level}&search=${encodeURIComponent(search)}`,
     );
-    await page
-      .getByRole('table', { name: 'Cloud resources' })
-      .getByRole('link', { name: /^Unhealthy assessments of/ })
-      .first()
-      .click();
+    expect(narrowed.total).toBeGreaterThan(0);
+    await page.goto(`/cloud/resources?riskLevel=${level}&search=${encodeURIComponent(search)}`);
+    await expect.poll(() => count.textContent()).toBe(`${narrowed.total} items`);
+    expect(await page.getByRole('combobox', { name: 'Risk level' }).inputValue()).toBe(level);
+    expect(await page.getByRole('searchbox', { name: 'Search' }).inputValue()).toBe(search);
+
+    const first = narrowed.items[0]!;
+    const table = page.getByRole('table', { name: 'Cloud resources' });
+    const row = table.getByRole('row').filter({ has: page.locator(`[title="${first.resourceId}"]`) });
+    expect(await row.locator('.badge').textContent()).toBe(first.riskLevel);
+    expect(first.riskLevel).toBe(level);
+
+    // Sorted by the API: the column's button asks for it, the header says so.
+    await table.getByRole('button', { name: 'Open findings' }).click();
+    await expect
+      .poll(() => table.getByRole('columnheader', { name: 'Open findings' }).getAttribute('aria-sort'))
+      .toBe('ascending');
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('findings');
+
+    // The related link opens exactly this resource's assessments (any status), and the filter clears.
+    await row.getByRole('link', { name: `Assessments of ${resourceName(first.resourceId)}` }).click();
     await page.getByRole('heading', { name: 'Cloud assessments' }).waitFor();
-    await expect.poll(() => count.textContent()).toBe(`${assessments.total} items`);
+    await expect.poll(() => count.textContent()).toBe(items(first.assessments));
+    const resource = page.getByRole('searchbox', { name: 'Resource id' });
+    expect(await resource.inputValue()).toBe(first.resourceId);
+    const every = await b.api<ListPage<CloudAssessment>>('GET', '/cloud/assessments?pageSize=1');
+    await resource.fill('');
+    await expect.poll(() => count.textContent()).toBe(items(every.total));
+    expect(new URL(page.url()).searchParams.has('resource')).toBe(false);
+  });
+
+  it("should show a CVE's exposed cloud resources as the API counts them, and list them on the resources page", async () => {
+    const truth = await b.api<ListPage<Vulnerability>>('GET', '/vulnerabilities?sort=-exposedCloudResources');
+    const cve = truth.items[0]!;
+    expect(cve.exposedCloudResources).toBeGreaterThan(0);
+    await page.goto('/vulnerabilities');
+    const table = page.getByRole('table', { name: 'Vulnerabilities' });
+    const header = table.getByRole('columnheader', { name: 'Cloud resources' });
+    await table.getByRole('button', { name: 'Cloud resources' }).click();
+    await expect.poll(() => header.getAttribute('aria-sort')).toBe('ascending');
+    await table.getByRole('button', { name: 'Cloud resources' }).click();
+    await expect.poll(() => header.getAttribute('aria-sort')).toBe('descending');
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('-exposedCloudResources');
+    // A CVE only cloud findings name has no catalog name nor scores: dashes, not blanks.
+    await expect
+      .poll(async () => (await rowTexts(table))[0])
+      .toEqual([
+        cve.cveId,
+        cve.name ?? '—',
+        cve.severity ?? 'Unknown',
+        cve.cvssV3 === null ? '—' : cve.cvssV3.toFixed(1),
+        cve.publicExploit ? 'Yes' : 'No',
+        cve.exposedEndpoints.toLocaleString('en-US'),
+        cve.exposedCloudResources.toLocaleString('en-US'),
+      ]);
+
+    const resources = await b.api<ListPage<CloudResource>>('GET', `/cloud/resources?cve=${cve.cveId}`);
+    await table.getByRole('link', { name: `cloud resources exposed to ${cve.cveId}` }).click();
+    await page.getByRole('heading', { name: 'Cloud resources' }).waitFor();
+    await expect.poll(() => count.textContent()).toBe(items(resources.total));
+    expect(new URL(page.url()).searchParams.get('cve')).toBe(cve.cveId);
+    expect(await page.getByRole('searchbox', { name: 'CVE' }).inputValue()).toBe(cve.cveId);
+
+    // A CVE only a cloud finding names: no name, no scores, dashes.
+    const cloudOnly = 'CVE-1999-0777';
+    await nameInCloudFinding(cloudOnly);
+    const only = await b.api<Vulnerability>('GET', `/vulnerabilities/${cloudOnly}`);
+    expect(only).toMatchObject({ name: null, cvssV3: null, exposedEndpoints: 0, exposedCloudResources: 1 });
+    await page.goto(`/vulnerabilities?search=${cloudOnly}`);
+    await expect
+      .poll(async () => (await rowTexts(table))[0])
+      .toEqual([cloudOnly, '—', only.severity ?? 'Unknown', '—', 'No', '0', '1']);
+  });
+
+  it('should show the cloud resources each patch exposes, as the API counts them', async () => {
+    const before = await b.api<ListPage<PatchListItem>>('GET', '/patches');
+    await nameInCloudFinding(before.items[0]!.cves[0]!);
+    const truth = await b.api<ListPage<PatchListItem>>('GET', '/patches');
+    expect(truth.items[0]!.exposedCloudResources).toBeGreaterThan(0);
+    await page.goto('/patches');
+    const table = page.getByRole('table', { name: 'Patches' });
+    await expect
+      .poll(async () => (await rowTexts(table)).map((r) => [r[0], r.at(-1)]))
+      .toEqual(truth.items.map((p) => [p.name, p.exposedCloudResources.toLocaleString('en-US')]));
   });
 
   it('should link assessments to the Azure portal and filter findings by severity', async () => {

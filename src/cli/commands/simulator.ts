@@ -7,6 +7,7 @@ export interface SimulatorFlags {
   machines: number;
   seed: number;
   findingsPerMachine: number;
+  subscriptions: number;
   faults?: string;
   caOut?: string;
   rateLimits: boolean;
@@ -33,6 +34,7 @@ export function simulatorOptions(flags: SimulatorFlags): Parameters<typeof start
     machines: flags.machines,
     seed: flags.seed,
     findingsPerMachine: flags.findingsPerMachine,
+    subscriptions: flags.subscriptions,
     rateLimits: flags.rateLimits,
     ...(flags.faults === undefined ? {} : { faults: flags.faults }),
     ...(flags.caOut === undefined ? {} : { caOut: flags.caOut }),
@@ -58,6 +60,12 @@ export function addSimulatorFlags(command: Command): Command {
       'average vulnerability findings per machine',
       wholeNumber(0, 10_000),
       50,
+    )
+    .option(
+      '--subscriptions <n>',
+      'Azure subscriptions with Defender for Cloud; the last of two or more is one the app may not read',
+      wholeNumber(0, 100),
+      3,
     )
     .option(
       '--faults <spec>',

@@ -27,6 +27,13 @@ const severityFilter = z
   .enum(['High', 'Medium', 'Low'])
   .optional()
   .describe("Defender for Cloud's severity: High, Medium or Low.");
+const resourceFilter = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2000)
+  .optional()
+  .describe('One Azure resource id, as /cloud/resources lists it (any case).');
 const resourceTypeFilter = z
   .string()
   .trim()
@@ -111,6 +118,7 @@ function toSecureScore(
 }
 
 const statusValues = ['healthy', 'unhealthy', 'notApplicable'] as const;
+const statusFilter = z.enum(statusValues).optional().describe('healthy, unhealthy or notApplicable.');
 
 const assessmentBody = z.object({
   integrationId: z.string(),
@@ -289,9 +297,10 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
           .extend({
             integration: integrationFilter,
             subscription: subscriptionFilter,
-            status: z.enum(statusValues).optional().describe('healthy, unhealthy or notApplicable.'),
+            status: statusFilter,
             severity: severityFilter,
             resourceType: resourceTypeFilter,
+            resource: resourceFilter,
           })
           .strict(),
         response: { 200: pageOf(assessmentBody), ...errorResponses(400) },
@@ -314,10 +323,14 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
           .extend({
             integration: integrationFilter,
             subscription: subscriptionFilter,
+            status: statusFilter.describe('healthy, unhealthy (open) or notApplicable.'),
             severity: severityFilter,
             cve: cveFilter.describe('Only findings naming this CVE.'),
             resourceType: resourceTypeFilter.describe(
               'ARM resource type, or the assessed type (ServerVulnerability, …), any case.',
+            ),
+            resource: resourceFilter.describe(
+              'One Azure resource id (any case): the findings of its assessments and those naming it.',
             ),
           })
           .strict(),

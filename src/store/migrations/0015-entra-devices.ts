@@ -33,10 +33,11 @@ export function up() {
     await db.schema
       .createIndex('entra_devices_device')
       .on('entra_devices')
-      .columns(['integration_id', 'device_id'])
+      .columns(['integration_id', 'device_id', 'trust_type'])
       .execute();
-    // The join from a device to its endpoint (the coverage gap), whatever case Defender spells the GUID in.
-    await sql`create index endpoints_aad_device on endpoints (integration_id, lower(aad_device_id))`.execute(
+    // The join from a device to its endpoint (the coverage gap), whatever case Defender spells the GUID in. stale
+    // first and covering: the entra= filter then walks this index over the active endpoints instead of their rows.
+    await sql`create index endpoints_aad_device on endpoints (stale, integration_id, lower(aad_device_id))`.execute(
       db,
     );
   };

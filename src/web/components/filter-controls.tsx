@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { useUrlState } from '../url-state.js';
 import { Field } from './field.js';
+import { riskLevels } from '../../domain/levels.js';
 
 type UrlState = ReturnType<typeof useUrlState>;
 
@@ -82,4 +83,14 @@ export function TextFilter({
       )}
     </Field>
   );
+}
+
+/** The hub's risk scale as a filter (`riskLevel=`), the worst first: endpoints and cloud resources share it. */
+export function RiskLevelFilter({ url }: { url: UrlState }) {
+  return <SelectFilter url={url} name="riskLevel" label="Risk level" options={[...riskLevels].reverse()} />;
+}
+
+/** One CVE (`cve=`), as the API takes it: the whole id. */
+export function CveFilter({ url }: { url: UrlState }) {
+  return <TextFilter url={url} name="cve" label="CVE" placeholder="CVE-2024-12345" />;
 }

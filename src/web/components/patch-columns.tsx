@@ -1,4 +1,4 @@
-import type { Patch } from '../api-types.js';
+import type { Patch, PatchListItem } from '../api-types.js';
 import { Badge } from './badge.js';
 import type { Column } from './data-table.js';
 import { formatCount, text } from '../format.js';
@@ -51,6 +51,16 @@ export const patchColumns: readonly Column<Patch>[] = [
   },
   { id: 'cves', header: 'CVEs', sort: 'cves', cell: (p) => formatCount(p.cveCount) },
   { id: 'endpoints', header: 'Endpoints', sort: 'endpoints', cell: (p) => formatCount(p.endpointCount) },
+];
+
+/** The Patches page's columns: those, and the cloud resources its CVEs expose (GET /patches counts them). */
+export const patchListColumns: readonly Column<PatchListItem>[] = [
+  ...patchColumns,
+  {
+    id: 'cloud',
+    header: 'Cloud resources',
+    cell: (p) => formatCount(p.exposedCloudResources),
+  },
 ];
 
 export const patchKey = (p: Patch): string => `${p.integrationId}|${p.key}`;

@@ -7,6 +7,7 @@ import { PortalLink } from '../components/portal-link.js';
 import {
   CloudEmpty,
   cloudSeverities,
+  ResourceFilter,
   resourceName,
   useHasCloudIntegration,
   useSubscriptionOptions,
@@ -36,6 +37,13 @@ const columns: readonly Column<CloudAssessment>[] = [
   { id: 'updated', header: 'Updated', cell: (a) => formatTime(a.updatedAt) },
 ];
 
+const statusOptions = Object.entries(assessmentStatusLabels).map(([value, label]) => ({ value, label }));
+
+/** Healthy, unhealthy or not applicable: assessments and their findings share Defender for Cloud's statuses. */
+export function StatusFilter({ url }: { url: Parameters<typeof SelectFilter>[0]['url'] }) {
+  return <SelectFilter url={url} name="status" label="Status" options={statusOptions} />;
+}
+
 export function CloudAssessmentsPage() {
   const subscriptions = useSubscriptionOptions();
   const hasCloud = useHasCloudIntegration();
@@ -43,19 +51,14 @@ export function CloudAssessmentsPage() {
     <ListPage
       title="Cloud assessments"
       path="/cloud/assessments"
-      filters={['status', 'severity', 'resourceType', 'subscription']}
+      filters={['status', 'severity', 'resourceType', 'subscription', 'resource']}
       columns={columns}
       rowKey={(a) => `${a.integrationId}|${a.id}`}
       storageKey="cloud-assessments"
       empty={<CloudEmpty hasCloud={hasCloud} what="assessments" />}
       controls={(url) => (
         <>
-          <SelectFilter
-            url={url}
-            name="status"
-            label="Status"
-            options={Object.entries(assessmentStatusLabels).map(([value, label]) => ({ value, label }))}
-          />
+          <StatusFilter url={url} />
           <SelectFilter url={url} name="severity" label="Severity" options={cloudSeverities} />
           <TextFilter
             url={url}
@@ -64,6 +67,7 @@ export function CloudAssessmentsPage() {
             placeholder="e.g. Microsoft.Compute/virtualMachines"
           />
           <SelectFilter url={url} name="subscription" label="Subscription" options={subscriptions} />
+          <ResourceFilter url={url} />
         </>
       )}
     />

@@ -1,18 +1,19 @@
 import type { CloudFinding } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import type { Column } from '../components/data-table.js';
-import { SelectFilter, TextFilter } from '../components/filter-controls.js';
+import { CveFilter, SelectFilter, TextFilter } from '../components/filter-controls.js';
 import { ListPage } from '../components/list-page.js';
 import {
   CloudEmpty,
   cloudSeverities,
+  ResourceFilter,
   resourceName,
   useHasCloudIntegration,
   useSubscriptionOptions,
 } from '../cloud-options.js';
 import { formatTime, text } from '../format.js';
 import { yesNo } from '../labels.js';
-import { assessmentStatusLabels } from './cloud-assessments.js';
+import { assessmentStatusLabels, StatusFilter } from './cloud-assessments.js';
 
 const columns: readonly Column<CloudFinding>[] = [
   { id: 'name', header: 'Finding', cell: (f) => f.displayName },
@@ -34,15 +35,16 @@ export function CloudFindingsPage() {
     <ListPage
       title="Cloud findings"
       path="/cloud/findings"
-      filters={['severity', 'cve', 'resourceType', 'subscription']}
+      filters={['status', 'severity', 'cve', 'resourceType', 'subscription', 'resource']}
       columns={columns}
       rowKey={(f) => `${f.integrationId}|${f.id}`}
       storageKey="cloud-findings"
       empty={<CloudEmpty hasCloud={hasCloud} what="findings" />}
       controls={(url) => (
         <>
+          <StatusFilter url={url} />
           <SelectFilter url={url} name="severity" label="Severity" options={cloudSeverities} />
-          <TextFilter url={url} name="cve" label="CVE" placeholder="CVE-2024-12345" />
+          <CveFilter url={url} />
           <TextFilter
             url={url}
             name="resourceType"
@@ -50,6 +52,7 @@ export function CloudFindingsPage() {
             placeholder="e.g. ServerVulnerability"
           />
           <SelectFilter url={url} name="subscription" label="Subscription" options={subscriptions} />
+          <ResourceFilter url={url} />
         </>
       )}
     />

@@ -2,7 +2,8 @@ import { Link } from 'react-router';
 import { withQuery } from '../api.js';
 import type { CloudResource } from '../api-types.js';
 import type { Column } from '../components/data-table.js';
-import { SelectFilter, TextFilter } from '../components/filter-controls.js';
+import { Badge } from '../components/badge.js';
+import { CveFilter, RiskLevelFilter, SelectFilter, TextFilter } from '../components/filter-controls.js';
 import { ListPage } from '../components/list-page.js';
 import {
   CloudEmpty,
@@ -13,27 +14,18 @@ import {
 } from '../cloud-options.js';
 import { formatCount, text } from '../format.js';
 
-/**
- * The assessments and findings lists narrowed to the resource's subscription and type: the API filters those
- * lists by neither resource id nor name yet, so this is the closest view (the resource's rows among few).
- */
+/** The resource's own assessments and findings (the lists' `resource=` filter: this resource exactly). */
 function RelatedLinks({ resource }: { resource: CloudResource }) {
-  const scope = {
-    subscription: resource.subscriptionId,
-    resourceType: resource.resourceType ?? undefined,
-  };
+  const scope = { resource: resource.resourceId };
   const name = resourceName(resource.resourceId);
   return (
     <span className="related-links">
-      <Link
-        to={withQuery('/cloud/assessments', { ...scope, status: 'unhealthy' })}
-        aria-label={`Unhealthy assessments of ${name}'s subscription and type`}
-      >
+      <Link to={withQuery('/cloud/assessments', scope)} aria-label={`Assessments of ${name}`}>
         Assessments
       </Link>{' '}
       <Link
-        to={withQuery('/cloud/findings', scope)}
-        aria-label={`Findings of ${name}'s subscription and type`}
+        to={withQuery('/cloud/findings', { ...scope, status: 'unhealthy' })}
+        aria-label={`Open findings of ${name}`}
       >
         Findings
       </Link>
@@ -45,12 +37,18 @@ const columns: readonly Column<CloudResource>[] = [
   {
     id: 'name',
     header: 'Resource',
+    sort: 'resourceId',
     cell: (r) => <span title={r.resourceId}>{resourceName(r.resourceId)}</span>,
   },
   { id: 'type', header: 'Resource type', cell: (r) => text(r.resourceType) },
+  { id: 'risk', header: 'Risk level', sort: 'riskLevel', cell: (r) => <Badge value={r.riskLevel} /> },
+  { id: 'findings', header: 'Open findings', sort: 'findings', cell: (r) => formatCount(r.findings) },
+  { id: 'cves', header: 'CVEs', sort: 'cves', cell: (r) => formatCount(r.cves) },
   ...cloudSeverities.map((severity): Column<CloudResource> => ({
     id: `unhealthy${severity}`,
     header: `Unhealthy ${severity}`,
+    // The risk level sums them up; High stays in view, the others are a pick in the column chooser away.
+    hidden: severity !== 'High',
     cell: (r) => formatCount(r.unhealthy[severity]),
   })),
   { id: 'assessments', header: 'Assessments', cell: (r) => formatCount(r.assessments) },
@@ -66,13 +64,17 @@ export function CloudResourcesPage() {
     <ListPage
       title="Cloud resources"
       path="/cloud/resources"
-      filters={['subscription', 'resourceType']}
+      filters={['search', 'riskLevel', 'cve', 'subscription', 'resourceType']}
+      defaultSort="-riskLevel"
       columns={columns}
       rowKey={(r) => `${r.integrationId}|${r.resourceId}`}
       storageKey="cloud-resources"
       empty={<CloudEmpty hasCloud={hasCloud} what="resources" />}
       controls={(url) => (
         <>
+          <TextFilter url={url} name="search" label="Search" placeholder="Part of the resource id" />
+          <RiskLevelFilter url={url} />
+          <CveFilter url={url} />
           <SelectFilter url={url} name="subscription" label="Subscription" options={subscriptions} />
           <TextFilter
             url={url}

@@ -4,12 +4,11 @@ import { Badge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
 import { ExportLink } from '../components/export-link.js';
-import { SelectFilter, TextFilter } from '../components/filter-controls.js';
+import { RiskLevelFilter, SelectFilter, TextFilter } from '../components/filter-controls.js';
 import { formatCount, formatTime, text } from '../format.js';
 import { useIntegrationOptions } from '../options.js';
 import { usePagedList } from '../use-paged-list.js';
 import { useRequest } from '../use-request.js';
-import { riskLevels } from '../../domain/levels.js';
 import { entraFilterLabels, entraJoinLabels, isolationLabels } from '../labels.js';
 
 const filters = [
@@ -63,7 +62,7 @@ export function EndpointsPage() {
       <h1>Endpoints</h1>
       <div className="filters" role="search" aria-label="Endpoint filters">
         <TextFilter url={url} name="search" label="Search" placeholder="Name, machine id or IP" />
-        <SelectFilter url={url} name="riskLevel" label="Risk level" options={[...riskLevels].reverse()} />
+        <RiskLevelFilter url={url} />
         <TextFilter url={url} name="os" label="OS platform" placeholder="e.g. Windows11" />
         <SelectFilter
           url={url}

@@ -1,8 +1,8 @@
-import type { Patch } from '../api-types.js';
+import type { PatchListItem } from '../api-types.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
 import { SelectFilter, TextFilter } from '../components/filter-controls.js';
-import { patchColumns, patchKey } from '../components/patch-columns.js';
+import { patchKey, patchListColumns } from '../components/patch-columns.js';
 import { useIntegrationOptions } from '../options.js';
 import { usePagedList } from '../use-paged-list.js';
 import { exploitabilityLevels, severityLevels } from '../../domain/levels.js';
@@ -13,7 +13,7 @@ const flag = [
 ];
 
 export function PatchesPage() {
-  const list = usePagedList<Patch>(
+  const list = usePagedList<PatchListItem>(
     '/patches',
     ['search', 'severity', 'exploitability', 'knownExploit', 'updateAvailable', 'integration'],
     '-severity',
@@ -49,7 +49,7 @@ export function PatchesPage() {
       <ErrorBox error={list.error} />
       <DataTable
         label="Patches"
-        columns={patchColumns}
+        columns={patchListColumns}
         rowKey={patchKey}
         storageKey="patches"
         {...list.table}

@@ -1,3 +1,5 @@
+import { Link } from 'react-router';
+import { withQuery } from '../api.js';
 import type { Vulnerability } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import { PortalLink } from '../components/portal-link.js';
@@ -39,6 +41,22 @@ const columns: readonly Column<Vulnerability>[] = [
     header: 'Exposed endpoints',
     sort: 'exposedEndpoints',
     cell: (v) => formatCount(v.exposedEndpoints),
+  },
+  {
+    id: 'cloud',
+    header: 'Cloud resources',
+    sort: 'exposedCloudResources',
+    cell: (v) =>
+      v.exposedCloudResources === 0 ? (
+        formatCount(0)
+      ) : (
+        <Link
+          to={withQuery('/cloud/resources', { cve: v.cveId })}
+          aria-label={`${formatCount(v.exposedCloudResources)} cloud resources exposed to ${v.cveId}`}
+        >
+          {formatCount(v.exposedCloudResources)}
+        </Link>
+      ),
   },
 ];
 
