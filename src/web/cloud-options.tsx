@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import type { Page } from './api.js';
 import type { CloudSubscription, Integration } from './api-types.js';
-import { TextFilter } from './components/filter-controls.js';
+import { SelectFilter, TextFilter } from './components/filter-controls.js';
 import type { useUrlState } from './url-state.js';
 import { useRequest } from './use-request.js';
 
@@ -63,3 +63,24 @@ export function ResourceFilter({ url }: { url: ReturnType<typeof useUrlState> })
 }
 
 export const cloudSeverities = ['High', 'Medium', 'Low'] as const;
+
+/**
+ * Where the records of an assessments or findings list are: the resource type (`placeholder` gives the list's
+ * own kind of type), the subscription and one resource.
+ */
+export function CloudPlaceFilters({
+  url,
+  typePlaceholder,
+}: {
+  url: ReturnType<typeof useUrlState>;
+  typePlaceholder: string;
+}) {
+  const subscriptions = useSubscriptionOptions();
+  return (
+    <>
+      <TextFilter url={url} name="resourceType" label="Resource type" placeholder={typePlaceholder} />
+      <SelectFilter url={url} name="subscription" label="Subscription" options={subscriptions} />
+      <ResourceFilter url={url} />
+    </>
+  );
+}

@@ -1,16 +1,15 @@
 import type { CloudAssessment } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import type { Column } from '../components/data-table.js';
-import { SelectFilter, TextFilter } from '../components/filter-controls.js';
+import { SelectFilter } from '../components/filter-controls.js';
 import { ListPage } from '../components/list-page.js';
 import { PortalLink } from '../components/portal-link.js';
 import {
   CloudEmpty,
   cloudSeverities,
-  ResourceFilter,
+  CloudPlaceFilters,
   resourceName,
   useHasCloudIntegration,
-  useSubscriptionOptions,
 } from '../cloud-options.js';
 import { formatTime, text } from '../format.js';
 
@@ -45,7 +44,6 @@ export function StatusFilter({ url }: { url: Parameters<typeof SelectFilter>[0][
 }
 
 export function CloudAssessmentsPage() {
-  const subscriptions = useSubscriptionOptions();
   const hasCloud = useHasCloudIntegration();
   return (
     <ListPage
@@ -60,14 +58,7 @@ export function CloudAssessmentsPage() {
         <>
           <StatusFilter url={url} />
           <SelectFilter url={url} name="severity" label="Severity" options={cloudSeverities} />
-          <TextFilter
-            url={url}
-            name="resourceType"
-            label="Resource type"
-            placeholder="e.g. Microsoft.Compute/virtualMachines"
-          />
-          <SelectFilter url={url} name="subscription" label="Subscription" options={subscriptions} />
-          <ResourceFilter url={url} />
+          <CloudPlaceFilters url={url} typePlaceholder="e.g. Microsoft.Compute/virtualMachines" />
         </>
       )}
     />

@@ -1,15 +1,14 @@
 import type { CloudFinding } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import type { Column } from '../components/data-table.js';
-import { CveFilter, SelectFilter, TextFilter } from '../components/filter-controls.js';
+import { CveFilter, SelectFilter } from '../components/filter-controls.js';
 import { ListPage } from '../components/list-page.js';
 import {
   CloudEmpty,
   cloudSeverities,
-  ResourceFilter,
+  CloudPlaceFilters,
   resourceName,
   useHasCloudIntegration,
-  useSubscriptionOptions,
 } from '../cloud-options.js';
 import { formatTime, text } from '../format.js';
 import { yesNo } from '../labels.js';
@@ -29,7 +28,6 @@ const columns: readonly Column<CloudFinding>[] = [
 ];
 
 export function CloudFindingsPage() {
-  const subscriptions = useSubscriptionOptions();
   const hasCloud = useHasCloudIntegration();
   return (
     <ListPage
@@ -45,14 +43,7 @@ export function CloudFindingsPage() {
           <StatusFilter url={url} />
           <SelectFilter url={url} name="severity" label="Severity" options={cloudSeverities} />
           <CveFilter url={url} />
-          <TextFilter
-            url={url}
-            name="resourceType"
-            label="Resource type"
-            placeholder="e.g. ServerVulnerability"
-          />
-          <SelectFilter url={url} name="subscription" label="Subscription" options={subscriptions} />
-          <ResourceFilter url={url} />
+          <CloudPlaceFilters url={url} typePlaceholder="e.g. ServerVulnerability" />
         </>
       )}
     />
