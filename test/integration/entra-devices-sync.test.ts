@@ -169,6 +169,51 @@ describe.each(dialects)('Entra ID devices on %s', (dialect) => {
     expect(await perItemRoutes(sim)).toEqual([]);
   });
 
+  it('should join an endpoint to the latest signed-in of the devices sharing its deviceId, the lower id on a tie', async () => {
+    const sim = await useSimulator({ machines: 30, seed: 63, findingsPerMachine: 1 });
+    const api = await useApi(dialect);
+    const integration = await api.hub.integrations.create(simulatorSettings(sim));
+    expect((await api.hub.sync.runDataset(integration.id, 'machines')).status).toBe('succeeded');
+    expect((await api.hub.sync.runDataset(integration.id, 'entraDevices')).status).toBe('succeeded');
+    const endpoints = await allPages<EndpointItem>(api, '/api/v1/endpoints');
+    const [first, second] = endpoints.filter((e) => e.entraDevice !== null);
+    const now = new Date().toISOString();
+    // Re-registered devices: Entra keeps a new object with the same deviceId beside the old one.
+    const copy = (of: EntraRef, objectId: string, signIn: string) => ({
+      integration_id: integration.id,
+      object_id: objectId,
+      device_id: of.deviceId,
+      display_name: `copy of ${of.id}`,
+      operating_system: null,
+      operating_system_version: null,
+      trust_type: 'AzureAd',
+      is_compliant: 1,
+      is_managed: 1,
+      last_sign_in_at: signIn,
+      account_enabled: 1,
+      registration_at: null,
+      raw: '{}',
+      run_id: 0,
+      first_synced_at: now,
+      last_synced_at: now,
+    });
+    const later = '2999-01-01T00:00:00.000Z';
+    await api.hub.repos.entraDevices.upsertBatch([
+      copy(first!.entraDevice!, 'ffffffff-0000-0000-0000-000000000001', '2000-01-01T00:00:00.000Z'),
+      copy(first!.entraDevice!, 'ffffffff-0000-0000-0000-000000000002', later),
+      copy(second!.entraDevice!, 'ffffffff-0000-0000-0000-000000000004', later),
+      copy(second!.entraDevice!, 'ffffffff-0000-0000-0000-000000000003', later),
+    ]);
+    const device = async (e: EndpointItem) =>
+      (await api.call<EndpointItem>('GET', `/api/v1/endpoints/${e.id}`)).body.entraDevice?.id;
+    expect(await device(first!)).toBe('ffffffff-0000-0000-0000-000000000002');
+    expect(await device(second!)).toBe('ffffffff-0000-0000-0000-000000000003');
+    const listed = await allPages<EndpointItem>(api, '/api/v1/endpoints');
+    expect(listed.find((e) => e.id === second!.id)?.entraDevice?.id).toBe(
+      'ffffffff-0000-0000-0000-000000000003',
+    );
+  });
+
   it('should fail only the entraDevices run, with the permission code, without Device.Read.All', async () => {
     const sim = await useSimulator({
       machines: 60,

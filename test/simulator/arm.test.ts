@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MDE, SimHarness } from './helpers.js';
+import { MDE, readAllPages, SimHarness } from './helpers.js';
 
 const ARM = 'https://management.azure.com';
 const harness = await SimHarness.start({ machines: 5, seed: 61 });
 const { sim } = harness;
 
-interface ArmPage {
-  value: Record<string, unknown>[];
-  nextLink?: string;
-}
 interface TruthSubscription {
   subscriptionId: string;
   displayName: string;
@@ -27,24 +23,18 @@ const truth = await harness.json<Truth>('/_sim/truth/arm');
 const readable = truth.subscriptions.filter((s) => s.readable);
 const unreadable = truth.subscriptions.find((s) => !s.readable);
 
-async function readAll(
+/** Every record under `path`, checking that each ARM `nextLink` stays on the simulator and carries a skip token. */
+function readAll(
   path: string,
   token: string,
 ): Promise<{ records: Record<string, unknown>[]; pages: number }> {
-  const records: Record<string, unknown>[] = [];
-  let next: string | undefined = path;
-  let pages = 0;
-  while (next !== undefined) {
-    const page: ArmPage = await harness.json<ArmPage>(next, token);
-    records.push(...page.value);
-    pages++;
+  return readAllPages(harness, path, token, (page) => {
     if (page.nextLink !== undefined) {
       expect(page.nextLink.startsWith(`${sim.url}/`)).toBe(true);
       expect(new URL(page.nextLink).searchParams.get('$skipToken')).toMatch(/\S/);
     }
-    next = page.nextLink;
-  }
-  return { records, pages };
+    return page.nextLink;
+  });
 }
 
 describe('Azure Resource Manager (Defender for Cloud)', () => {

@@ -107,6 +107,13 @@ export interface ODataPage<T = Record<string, unknown>> {
   readonly value: T[];
 }
 
+/** A list page of OData (`@odata.nextLink`) or of Azure Resource Manager (`nextLink`). */
+export interface ListPage {
+  readonly value: Record<string, unknown>[];
+  readonly '@odata.nextLink'?: string;
+  readonly nextLink?: string;
+}
+
 export interface Summary {
   epoch: number;
   now: string;
@@ -120,20 +127,24 @@ export interface Summary {
   bySeverity: Record<string, number>;
 }
 
-/** Follows `@odata.nextLink` from `path` and returns every record with the number of pages. */
+/**
+ * Follows the next links from `path` (`@odata.nextLink` unless `nextOf` reads another, e.g. ARM's `nextLink`)
+ * and returns every record with the number of pages.
+ */
 export async function readAllPages(
   harness: SimHarness,
   path: string,
   token: string,
+  nextOf: (page: ListPage) => string | undefined = (page) => page['@odata.nextLink'],
 ): Promise<{ records: Record<string, unknown>[]; pages: number }> {
   const records: Record<string, unknown>[] = [];
   let next: string | undefined = path;
   let pages = 0;
   while (next !== undefined) {
-    const page: ODataPage = await harness.json<ODataPage>(next, token);
+    const page: ListPage = await harness.json<ListPage>(next, token);
     records.push(...page.value);
     pages++;
-    next = page['@odata.nextLink'];
+    next = nextOf(page);
   }
   return { records, pages };
 }

@@ -17,6 +17,16 @@ const scoreSchema = z.looseObject({
   percentage: z.number().min(0).max(1),
 });
 
+/** ARM's envelope of a Microsoft.Security record: its id, name and type, and the record itself in `properties`. */
+function armRecord<P extends z.ZodRawShape>(properties: P) {
+  return z.looseObject({
+    id: armId,
+    name: z.string().min(1),
+    type: z.string(),
+    properties: z.looseObject(properties),
+  });
+}
+
 const resourceDetailsSchema = z.looseObject({
   source: z.string(),
   id: z.string().optional(),
@@ -33,89 +43,69 @@ export const subscriptionSchema = z.looseObject({
 export type ArmSubscription = z.output<typeof subscriptionSchema>;
 
 /** `…/providers/Microsoft.Security/secureScores` (2020-01-01). */
-export const secureScoreSchema = z.looseObject({
-  id: armId,
-  name: z.string().min(1),
-  type: z.string(),
-  properties: z.looseObject({
-    displayName: z.string(),
-    score: scoreSchema,
-    weight: z.number().int().nonnegative(),
-  }),
+export const secureScoreSchema = armRecord({
+  displayName: z.string(),
+  score: scoreSchema,
+  weight: z.number().int().nonnegative(),
 });
 export type SecureScore = z.output<typeof secureScoreSchema>;
 
 /** `…/secureScores/{name}/secureScoreControls` (2020-01-01). */
-export const secureScoreControlSchema = z.looseObject({
-  id: armId,
-  name: z.string().min(1),
-  type: z.string(),
-  properties: z.looseObject({
-    displayName: z.string(),
-    score: scoreSchema,
-    healthyResourceCount: z.number().int().nonnegative(),
-    unhealthyResourceCount: z.number().int().nonnegative(),
-    notApplicableResourceCount: z.number().int().nonnegative(),
-    weight: z.number().int().nonnegative(),
-  }),
+export const secureScoreControlSchema = armRecord({
+  displayName: z.string(),
+  score: scoreSchema,
+  healthyResourceCount: z.number().int().nonnegative(),
+  unhealthyResourceCount: z.number().int().nonnegative(),
+  notApplicableResourceCount: z.number().int().nonnegative(),
+  weight: z.number().int().nonnegative(),
 });
 export type SecureScoreControl = z.output<typeof secureScoreControlSchema>;
 
 /** `…/providers/Microsoft.Security/assessments` (2021-06-01). */
-export const assessmentSchema = z.looseObject({
-  id: armId,
-  name: z.string().min(1),
-  type: z.string(),
-  properties: z.looseObject({
-    resourceDetails: resourceDetailsSchema,
-    displayName: z.string(),
-    status: z.looseObject({
-      code: statusCode,
-      cause: z.string().optional(),
-      description: z.string().optional(),
-      firstEvaluationDate: timestampSchema.optional(),
-      statusChangeDate: timestampSchema.optional(),
-    }),
-    additionalData: z.record(z.string(), z.string()).optional(),
-    metadata: z.looseObject({ severity, displayName: z.string().optional() }).optional(),
-    links: z.looseObject({ azurePortalUri: z.string() }).optional(),
+export const assessmentSchema = armRecord({
+  resourceDetails: resourceDetailsSchema,
+  displayName: z.string(),
+  status: z.looseObject({
+    code: statusCode,
+    cause: z.string().optional(),
+    description: z.string().optional(),
+    firstEvaluationDate: timestampSchema.optional(),
+    statusChangeDate: timestampSchema.optional(),
   }),
+  additionalData: z.record(z.string(), z.string()).optional(),
+  metadata: z.looseObject({ severity, displayName: z.string().optional() }).optional(),
+  links: z.looseObject({ azurePortalUri: z.string() }).optional(),
 });
 export type Assessment = z.output<typeof assessmentSchema>;
 
 const cveSchema = z.looseObject({ title: z.string(), link: z.string().optional() });
 
 /** `…/providers/Microsoft.Security/subAssessments` (2019-01-01-preview): one finding of an assessment. */
-export const subAssessmentSchema = z.looseObject({
-  id: armId,
-  name: z.string().min(1),
-  type: z.string(),
-  properties: z.looseObject({
-    /** The finding's own id: a rule (VA2064) or a scanner's vulnerability id. */
-    id: z.string(),
-    displayName: z.string(),
-    status: z.looseObject({
-      code: statusCode,
-      severity,
-      cause: z.string().optional(),
-      description: z.string().optional(),
-    }),
-    remediation: z.string().optional(),
-    impact: z.string().optional(),
-    category: z.string().optional(),
+export const subAssessmentSchema = armRecord({
+  /** The finding's own id: a rule (VA2064) or a scanner's vulnerability id. */
+  id: z.string(),
+  displayName: z.string(),
+  status: z.looseObject({
+    code: statusCode,
+    severity,
+    cause: z.string().optional(),
     description: z.string().optional(),
-    timeGenerated: timestampSchema.optional(),
-    resourceDetails: resourceDetailsSchema,
-    additionalData: z
-      .looseObject({
-        assessedResourceType: z.string(),
-        patchable: z.boolean().optional(),
-        cve: z.array(cveSchema).nullable().optional(),
-        repositoryName: z.string().optional(),
-        imageDigest: z.string().optional(),
-      })
-      .optional(),
   }),
+  remediation: z.string().optional(),
+  impact: z.string().optional(),
+  category: z.string().optional(),
+  description: z.string().optional(),
+  timeGenerated: timestampSchema.optional(),
+  resourceDetails: resourceDetailsSchema,
+  additionalData: z
+    .looseObject({
+      assessedResourceType: z.string(),
+      patchable: z.boolean().optional(),
+      cve: z.array(cveSchema).nullable().optional(),
+      repositoryName: z.string().optional(),
+      imageDigest: z.string().optional(),
+    })
+    .optional(),
 });
 export type SubAssessment = z.output<typeof subAssessmentSchema>;
 

@@ -277,7 +277,9 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
       const byScore = new Map<string, CloudSecureScoreDayRow[]>();
       for (const h of history) {
         const key = `${h.integration_id}\n${h.subscription_id}\n${h.name}`;
-        byScore.set(key, [...(byScore.get(key) ?? []), h]);
+        const days = byScore.get(key);
+        if (days === undefined) byScore.set(key, [h]);
+        else days.push(h);
       }
       return {
         items: scores.map((s) =>

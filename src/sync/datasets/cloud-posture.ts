@@ -153,6 +153,20 @@ async function collect<T>(ctx: DatasetContext, batches: AsyncIterable<Batch<T>>)
   return items;
 }
 
+/** Writes each page of a list as it comes, counting what was read and written. */
+async function writePages<T>(
+  ctx: DatasetContext,
+  batches: AsyncIterable<Batch<T>>,
+  write: (items: readonly T[]) => Promise<void>,
+): Promise<void> {
+  for await (const batch of batches) {
+    ctx.counters.read(batch);
+    await write(batch.items);
+    ctx.counters.upserted += batch.items.length;
+    ctx.progress(ctx.counters);
+  }
+}
+
 /** Reads one subscription's lists, writing each page as it comes; returns the removal notes. */
 async function readSubscription(ctx: DatasetContext, subscriptionId: string): Promise<string[]> {
   const { integration, client, repos, runId, counters } = ctx;
@@ -194,20 +208,14 @@ async function readSubscription(ctx: DatasetContext, subscriptionId: string): Pr
   await repos.cloud.recordScores(scoreRows, dayRows);
   counters.upserted += scoreRows.length;
 
-  for await (const batch of mdc.assessments(subscriptionId, options)) {
-    counters.read(batch);
-    const rows = batch.items.map((a) => toAssessmentRow(a, integration.id, subscriptionId, runId, now));
-    await repos.cloud.upsertAssessments(rows);
-    counters.upserted += rows.length;
-    ctx.progress(counters);
-  }
-  for await (const batch of mdc.subAssessments(subscriptionId, options)) {
-    counters.read(batch);
-    const rows = batch.items.map((f) => toFindingRow(f, integration.id, subscriptionId, runId, now));
-    await repos.cloud.upsertFindings(rows);
-    counters.upserted += rows.length;
-    ctx.progress(counters);
-  }
+  await writePages(ctx, mdc.assessments(subscriptionId, options), (items) =>
+    repos.cloud.upsertAssessments(
+      items.map((a) => toAssessmentRow(a, integration.id, subscriptionId, runId, now)),
+    ),
+  );
+  await writePages(ctx, mdc.subAssessments(subscriptionId, options), (items) =>
+    repos.cloud.upsertFindings(items.map((f) => toFindingRow(f, integration.id, subscriptionId, runId, now))),
+  );
 
   const notes: string[] = [];
   const lists: [CloudList, string][] = [
