@@ -9,10 +9,18 @@ const benchStrategies = [
 ];
 
 /**
- * Lists that join across sources: the CVE catalog (endpoint catalogs merged with cloud findings' CVEs), patches,
- * cloud resources, and the endpoint ↔ Entra ID device join both ways.
+ * The endpoint table's pages in each order, and the lists that join across sources: the CVE catalog (endpoint
+ * catalogs merged with cloud findings' CVEs), patches, cloud resources, and the endpoint ↔ Entra ID device join
+ * both ways.
  */
 const joinedPages = [
+  // The endpoint table's pages as the web UI asks for them: each order, a far page and a search.
+  '/api/v1/endpoints?sort=name&pageSize=50',
+  '/api/v1/endpoints?sort=-lastSeen&pageSize=50',
+  '/api/v1/endpoints?sort=-risk&pageSize=50',
+  '/api/v1/endpoints?sort=os&pageSize=50',
+  '/api/v1/endpoints?sort=name&page=1000&pageSize=50',
+  '/api/v1/endpoints?sort=name&search=desk&pageSize=50',
   '/api/v1/vulnerabilities?pageSize=50',
   '/api/v1/vulnerabilities?pageSize=50&sort=-exposedCloudResources',
   '/api/v1/vulnerabilities?pageSize=50&search=CVE-2024',

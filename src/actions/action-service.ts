@@ -26,12 +26,7 @@ import { ActionNotFoundError, ActionRefusedError } from './action-errors.js';
 import { toActionRow, toActionSummary, type ActionSummary } from './action-records.js';
 import { storeMachineActions } from '../sync/datasets/machine-actions.js';
 import { abortableSleep } from '../defender/abortable-sleep.js';
-
-export class EndpointNotFoundError extends HubError {
-  constructor(id: number) {
-    super('ENDPOINT_NOT_FOUND', `No endpoint with id ${id}; list them with GET /api/v1/endpoints.`);
-  }
-}
+import { EndpointNotFoundError } from '../store/endpoint-not-found.js';
 
 /** What became of one endpoint's request. */
 export interface ActionOutcome {

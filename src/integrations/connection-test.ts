@@ -8,7 +8,7 @@ import {
 } from '../defender/index.js';
 import type { DefenderClientConfigInput } from '../defender/config.js';
 import type { Audience } from '../defender/token-provider.js';
-import type { createIntegrationSchema, Imports } from './integration-schema.js';
+import type { createIntegrationSchema, Imports, UpdateIntegrationInput } from './integration-schema.js';
 import type { IntegrationService } from './integration-service.js';
 import {
   checkAfterFailure,
@@ -253,16 +253,23 @@ function credentialReport(
 }
 
 /** Tests a saved integration with its stored (decrypted) credential. */
+/**
+ * Tests a saved integration, with `changes` (an update's body) applied first when given: edits are tested before
+ * they are saved, with the stored credential unless the changes bring one. Nothing of the changes is stored; the
+ * credential's health is kept only when the stored credential, tenant and app were the ones tested.
+ */
 export async function testSavedIntegration(
   integrations: IntegrationService,
   idOrName: string,
+  changes: UpdateIntegrationInput = {},
   clientOptions: DefenderClientOptions = {},
 ): Promise<ConnectionTestResult> {
-  const integration = await integrations.get(idOrName);
-  const client = await integrations.client(integration.id, clientOptions);
+  const { integration, client, credentialKept } = await integrations.draft(idOrName, changes, clientOptions);
   return testConnection(client, integration, {
     knownExpiresAt: integration.credential.expiresAt,
-    onCredentialCheck: (check) => integrations.recordCredentialCheck(integration.id, check),
+    ...(credentialKept
+      ? { onCredentialCheck: (check) => integrations.recordCredentialCheck(integration.id, check) }
+      : {}),
   });
 }
 

@@ -163,6 +163,11 @@ export const updateIntegrationSchema = z
     clientId: baseFields.clientId.optional(),
     // Not baseFields.product: zod applies its default under optional(), and a change would reset the product.
     product: productSchema.optional(),
+    // null clears a setting back to its default (the cloud's host; the system's trusted certificates).
+    authorityHost: baseFields.authorityHost.nullable(),
+    graphBaseUrl: baseFields.graphBaseUrl.nullable(),
+    armBaseUrl: baseFields.armBaseUrl.nullable(),
+    caPem: baseFields.caPem.nullable(),
     enabled: z.boolean().optional(),
     imports: importsSchema.partial().optional(),
     schedules: schedulesSchema.partial().optional(),

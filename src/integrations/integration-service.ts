@@ -97,10 +97,45 @@ export class IntegrationService {
     ) {
       throw new IntegrationConflictError(value.name);
     }
-    const now = new Date().toISOString();
+    const row = await this.#repository.update(
+      current.id,
+      this.#changes(current, value, new Date().toISOString()),
+    );
+    if (row === undefined) throw new IntegrationNotFoundError(idOrName);
+    if (value.enabled !== undefined && value.enabled !== (current.enabled === 1))
+      await this.#hooks.enabledChanged?.(current.id, value.enabled);
+    return toIntegration(row);
+  }
+
+  /**
+   * The integration as the changes would make it, with a client for it; nothing is saved. It lets the form test
+   * edits before Save. `credentialKept`: the stored credential is tested the way it is stored (same tenant, app,
+   * hosts and CA), so what the test learns of its health is the stored credential's to keep.
+   */
+  async draft(
+    idOrName: string,
+    input: UpdateIntegrationInput,
+    options: DefenderClientOptions = {},
+  ): Promise<{ integration: Integration; client: DefenderClient; credentialKept: boolean }> {
+    const current = await this.#row(idOrName);
+    const value = parseInput(updateIntegrationSchema, input);
+    const row: IntegrationRow = { ...current, ...this.#changes(current, value, current.updated_at) };
+    return {
+      integration: toIntegration(row),
+      client: this.#clientOf(row, options),
+      credentialKept: !connectionChanged(current, value),
+    };
+  }
+
+  /** The row's columns that validated changes set; null clears an optional host or the CA certificate. */
+  #changes(
+    current: IntegrationRow,
+    value: z.output<typeof updateIntegrationSchema>,
+    now: string,
+  ): Partial<Omit<IntegrationRow, 'id' | 'created_at'>> {
     const existing = toIntegration(current);
     const credential = value.clientSecret ?? value.certificate;
-    const row = await this.#repository.update(current.id, {
+    return {
       ...(credentialChanged(current, value) ? UNKNOWN_HEALTH : {}),
       ...(value.name === undefined ? {} : { name: value.name }),
       ...(value.product === undefined ? {} : { product: value.product }),
@@ -135,11 +170,7 @@ export class IntegrationService {
             protected_devices: JSON.stringify({ ...existing.protectedDevices, ...value.protectedDevices }),
           }),
       updated_at: now,
-    });
-    if (row === undefined) throw new IntegrationNotFoundError(idOrName);
-    if (value.enabled !== undefined && value.enabled !== (current.enabled === 1))
-      await this.#hooks.enabledChanged?.(current.id, value.enabled);
-    return toIntegration(row);
+    };
   }
 
   setEnabled(idOrName: string, enabled: boolean): Promise<Integration> {
@@ -165,7 +196,10 @@ export class IntegrationService {
 
   /** A Defender client with the integration's decrypted credential; the caller closes it. */
   async client(idOrName: string, options: DefenderClientOptions = {}): Promise<DefenderClient> {
-    const row = await this.#row(idOrName);
+    return this.#clientOf(await this.#row(idOrName), options);
+  }
+
+  #clientOf(row: IntegrationRow, options: DefenderClientOptions): DefenderClient {
     const secret = this.#secrets.open(row.credential_ciphertext, credentialContext(row.id));
     return createDefenderClient(
       {
@@ -208,6 +242,22 @@ function credentialChanged(
     value.certificate !== undefined ||
     (value.clientId !== undefined && value.clientId !== current.client_id) ||
     (value.tenantId !== undefined && value.tenantId !== current.tenant_id)
+  );
+}
+
+/** Whether the changes sign in or reach Defender otherwise than the stored settings do. */
+function connectionChanged(
+  current: IntegrationRow,
+  value: z.output<typeof updateIntegrationSchema>,
+): boolean {
+  const differs = (next: string | null | undefined, stored: string | null): boolean =>
+    next !== undefined && next !== stored;
+  return (
+    credentialChanged(current, value) ||
+    differs(value.apiBaseUrl, current.api_base_url) ||
+    differs(value.authorityHost, current.authority_host) ||
+    differs(value.graphBaseUrl, current.graph_base_url) ||
+    differs(value.caPem, current.ca_pem)
   );
 }
 

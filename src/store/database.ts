@@ -24,6 +24,7 @@ import { up as auditLog } from './migrations/0014-audit-log.js';
 import { up as entraDevices } from './migrations/0015-entra-devices.js';
 import { up as cloudPosture } from './migrations/0016-cloud-posture.js';
 import { up as cloudFindingCves } from './migrations/0017-cloud-finding-cves.js';
+import { up as endpointListOrder } from './migrations/0018-endpoint-list-order.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -116,6 +117,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0015-entra-devices': { up: entraDevices() },
     '0016-cloud-posture': { up: cloudPosture() },
     '0017-cloud-finding-cves': { up: cloudFindingCves(dialect) },
+    '0018-endpoint-list-order': { up: endpointListOrder() },
   };
 }
 

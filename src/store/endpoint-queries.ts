@@ -282,6 +282,26 @@ async function summaries(db: Kysely<Database>, rows: readonly ListRow[]): Promis
   return rows.map((row) => toSummary(row, counts.get(keyOf(row)) ?? 0, deviceOf(row)));
 }
 
+/**
+ * The list rows of these ids, in the ids' order. The list orders and pages ids alone (read from an index), then
+ * reads the rows of the page: ordering whole rows sorted every matching endpoint's row for each page (a third of
+ * a second at 100,000 endpoints when the order's first key has few values, as the risk level has).
+ */
+async function rowsInOrder(db: Kysely<Database>, ids: readonly { id: number }[]): Promise<ListRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('endpoints')
+    .select(listColumns)
+    .where(
+      'id',
+      'in',
+      ids.map((r) => r.id),
+    )
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((r) => byId.get(r.id) ?? []);
+}
+
 /** A page of endpoints; the open vulnerability counts of the whole page come from one grouped query. */
 export async function listEndpoints(
   store: EndpointStore,
@@ -293,9 +313,9 @@ export async function listEndpoints(
   const { field, direction } = parseSort(sort);
   return fetchPage(
     page,
-    ordered(query.select(listColumns), sortKeys[field], direction),
+    ordered(query.select('id'), sortKeys[field], direction),
     query.select((eb) => eb.fn.countAll<number>().as('total')),
-    (slice) => summaries(store.db, slice),
+    async (slice) => summaries(store.db, await rowsInOrder(store.db, slice)),
   );
 }
 
@@ -315,7 +335,10 @@ export async function listEndpointsAfter(
   const keys = sortKeys[field];
   let query = filteredEndpoints(store, filter);
   if (after !== undefined) query = query.where(afterCursor(keys, direction, after));
-  const rows = await ordered(query.select(listColumns), keys, direction).limit(limit).execute();
+  const rows = await rowsInOrder(
+    store.db,
+    await ordered(query.select('id'), keys, direction).limit(limit).execute(),
+  );
   const [counts, deviceOf] = await Promise.all([
     openFindingCounts(store.db, rows),
     entraDevicesOf(store.db, rows),

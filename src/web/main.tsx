@@ -29,7 +29,13 @@ import { EntraCoveragePage } from './pages/entra-coverage.js';
 
 function App() {
   const { session } = useSession();
-  if (session === undefined) return <p className="placeholder">Loading…</p>;
+  // Out of the flow: the page that follows does not move down from under it.
+  if (session === undefined)
+    return (
+      <p className="placeholder session-loading" role="status">
+        Loading…
+      </p>
+    );
   if (session === null) return <SignInPage />;
   return (
     <Routes>

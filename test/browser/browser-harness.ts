@@ -21,8 +21,8 @@ export interface BrowserHub {
   /** `http://127.0.0.1:PORT` of the serving hub: API, UI and scheduler, as `defender-hub serve` runs them. */
   readonly url: string;
   readonly admin: { readonly username: string; readonly password: string; readonly token: string };
-  /** A fresh browser context (own cookies) at 1280×800. */
-  newPage(): Promise<Page>;
+  /** A fresh browser context (own cookies), at 1280×800 unless another viewport is asked for. */
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
   /** Call the hub's API with the admin token, for the truth the pages are checked against. */
   api<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
   /** Signs in through the sign-in form. */
@@ -93,11 +93,8 @@ export async function useBrowserHub(options: BrowserHubOptions = {}): Promise<Br
     url: runtime.url,
     admin,
     integrations,
-    async newPage() {
-      const context = await browser.newContext({
-        baseURL: runtime.url,
-        viewport: { width: 1280, height: 800 },
-      });
+    async newPage(viewport = { width: 1280, height: 800 }) {
+      const context = await browser.newContext({ baseURL: runtime.url, viewport });
       contexts.push(context);
       return context.newPage();
     },

@@ -130,6 +130,52 @@ describe('web UI: a Defender for Cloud integration', async () => {
     expect((await page.getByLabel('Subscriptions', { exact: true }).inputValue()).split('\n')).toEqual(
       readable,
     );
+  });
+
+  it("should test a saved integration's unsaved edits with its stored secret, and clear its CA certificate on Save", async () => {
+    const listed = await b.api<ListPage<Integration>>('GET', '/integrations');
+    const saved = listed.items.find((i) => i.name === 'Contoso Cloud')!;
+    const all = await b.api<ConnectionTest>('POST', '/integrations/test', settings([]));
+    const unreadable = all.subscriptions.find((s) => s.readable === false)!.subscriptionId;
+    await page.goto(`/integrations/${saved.id}`);
+    const subscriptions = page.getByLabel('Subscriptions', { exact: true });
+    await expect.poll(() => subscriptions.inputValue()).toBe(saved.subscriptions.join('\n'));
+    const result = page.getByRole('region', { name: 'Connection test result' });
+    const test = async (expected: string): Promise<void> => {
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await expect.poll(() => result.getByRole('heading').textContent()).toBe(`Connection test: ${expected}`);
+    };
+
+    // The unsaved subscription is the one read: the stored, readable ones would pass.
+    await subscriptions.fill(unreadable);
+    await test('Failed');
+    const edited = await b.api<ConnectionTest>('POST', `/integrations/${saved.id}/test`, {
+      subscriptions: [unreadable],
+    });
+    expect(stepsOf(edited)).toEqual(['token Succeeded', 'subscriptions Succeeded', 'securityReader Failed']);
+    expect(await shownSteps(page)).toEqual(stepsOf(edited));
+
+    // Without the CA certificate the simulator is not trusted: the sign-in fails and says why.
+    await subscriptions.fill(saved.subscriptions.join('\n'));
+    const ca = page.getByLabel('CA certificate (PEM)');
+    await ca.fill('');
+    await test('Failed');
+    const token = result.getByRole('listitem').filter({ hasText: 'token' });
+    expect(await token.locator('.step-message').textContent()).toMatch(/certificate/i);
+
+    // Nothing was saved by testing: the page opened again shows the stored settings.
+    await page.reload();
+    await expect.poll(() => ca.inputValue()).toBe(sim.caPem);
+    expect(await subscriptions.inputValue()).toBe(saved.subscriptions.join('\n'));
+    await test('Succeeded');
+
+    // An emptied CA certificate is removed on Save (the system's trusted certificates again).
+    await ca.fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Sync history' }).waitFor();
+    const after = await b.api<Integration>('GET', `/integrations/${saved.id}`);
+    expect(after.caPem).toBeNull();
+    expect(after.subscriptions).toEqual(saved.subscriptions);
     expect(problems).toEqual([]);
   });
 });

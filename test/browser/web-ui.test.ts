@@ -302,6 +302,12 @@ describe('web UI', async () => {
         .getByLabel('Connection status')
         .textContent(),
     ).toBe('Connected');
+    const statuses = await b.api<{ items: { state: string }[] }>('GET', '/integrations/status');
+    const connected = statuses.items.filter((s) => s.state === 'connected').length;
+    expect(connected).toBe(statuses.items.length);
+    expect(await admin.locator('.sync-card .note').first().textContent()).toBe(
+      `${statuses.items.length} integration${statuses.items.length === 1 ? '' : 's'}: ${connected} connected`,
+    );
     await b.screenshot(admin, 'dashboard');
   });
 
@@ -383,6 +389,38 @@ describe('web UI', async () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/endpoints');
+  });
+
+  it('should show a refused filter and an unknown endpoint in place, with what to do', async () => {
+    // A page of its own: its refusals are the point here, not problems.
+    const page = await b.newPage();
+    await b.signIn(page, b.admin.username, b.admin.password);
+    const refusal = async (path: string): Promise<string> => {
+      const response = await fetch(`${b.url}/api/v1${path}`, {
+        headers: { authorization: `Bearer ${b.admin.token}` },
+      });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      const { error } = (await response.json()) as { error: { code: string; message: string } };
+      return `${error.message} (${error.code})`;
+    };
+
+    await page.goto('/endpoints?riskLevel=Bogus');
+    const alert = page.getByRole('alert');
+    const bogus = await refusal('/endpoints?riskLevel=Bogus');
+    expect(bogus).toContain('riskLevel takes None, Low, Medium, High, Critical');
+    await expect.poll(() => alert.textContent()).toBe(bogus);
+    // The filter beside it mends the link: the error goes and the rows come.
+    await page.getByRole('combobox', { name: 'Risk level' }).selectOption('Critical');
+    await expect.poll(() => alert.count()).toBe(0);
+    const critical = await b.api<ListPage<EndpointSummary>>('GET', '/endpoints?riskLevel=Critical');
+    await expect.poll(() => page.locator('.count').textContent()).toBe(`${critical.total} items`);
+
+    await page.goto('/endpoints/987654321');
+    const unknown = await refusal('/endpoints/987654321');
+    expect(unknown).toContain('find the endpoint on the Endpoints page');
+    await expect.poll(() => alert.textContent()).toBe(unknown);
+    await page.locator('.crumbs').getByRole('link', { name: 'Endpoints' }).click();
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
   });
 
   it('should have raised no script error or refused resource on any page', () => {

@@ -296,6 +296,74 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
     expect((await api.hub.integrations.list()).map((i) => i.name)).toEqual(['renamed']);
   });
 
+  it('should test a saved integration with unsaved changes: the stored secret used, nothing saved', async () => {
+    const test = (changes: Record<string, unknown>) =>
+      api.call<ConnectionAnswer>('POST', `/api/v1/integrations/${created.id}/test`, changes);
+    const stored = async () =>
+      (await api.call<IntegrationAnswer>('GET', `/api/v1/integrations/${created.id}`)).body;
+    const settingsOf = ({ credential: _health, ...settings }: IntegrationAnswer) => settings;
+    const before = await stored();
+
+    // The edits decide what is read; the stored secret signs in, so what the test learns of it is kept.
+    const fewer = await test({
+      imports: {
+        alerts: false,
+        incidents: false,
+        software: false,
+        recommendations: false,
+        entraDevices: false,
+      },
+    });
+    expect(fewer.status).toBe(200);
+    expect(fewer.body.steps.map((s) => [s.name, s.ok])).toEqual([
+      ['token', true],
+      ['assets', true],
+      ['vulnerabilities', true],
+    ]);
+    const tested = await stored();
+    expect(settingsOf(tested)).toEqual(settingsOf(before));
+
+    // A secret typed in the form is the one tried; its refusal says nothing of the stored credential.
+    const wrong = await test({ clientSecret: otherSecret });
+    expect(wrong.body.steps[0]).toMatchObject({
+      name: 'token',
+      ok: false,
+      code: 'DEFENDER_AUTH_WRONG_SECRET',
+    });
+
+    // Without the CA certificate the simulator's certificate is not trusted: null clears it in the draft too.
+    const untrusted = await test({ caPem: null });
+    expect(untrusted.body.ok).toBe(false);
+    expect(untrusted.body.steps[0]).toMatchObject({ name: 'token', ok: false });
+    expect(untrusted.body.steps[0]?.message).toMatch(/certificate/i);
+
+    const invalid = await api.call<ErrorAnswer>('POST', `/api/v1/integrations/${created.id}/test`, {
+      clientId: 'nope',
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe('INVALID_INPUT');
+    expect(await stored()).toEqual(tested);
+  });
+
+  it('should clear a stored CA certificate and hosts with null, back to their defaults', async () => {
+    const cleared = await api.call<IntegrationAnswer & { caPem: string | null; graphBaseUrl: string | null }>(
+      'PATCH',
+      `/api/v1/integrations/${created.id}`,
+      { caPem: null, graphBaseUrl: null },
+    );
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({ caPem: null, graphBaseUrl: null });
+    const row = await api.hub.repos.integrations.find(created.id);
+    expect([row?.ca_pem, row?.graph_base_url]).toEqual([null, null]);
+
+    const restored = await api.call<{ caPem: string | null; graphBaseUrl: string | null }>(
+      'PATCH',
+      `/api/v1/integrations/${created.id}`,
+      { caPem: sim.caPem, graphBaseUrl: sim.graphBaseUrl },
+    );
+    expect(restored.body).toMatchObject({ caPem: sim.caPem, graphBaseUrl: sim.graphBaseUrl });
+  });
+
   it('should delete it', async () => {
     const removed = await api.call('DELETE', `/api/v1/integrations/${created.id}`);
     expect(removed.status).toBe(204);

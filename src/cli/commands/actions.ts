@@ -1,7 +1,6 @@
 import { userInfo } from 'node:os';
 import { Argument, Command, Option } from 'commander';
 import type { Hub } from '../../app/hub.js';
-import { HubError } from '../../errors.js';
 import type { ActionOutcome, Requester } from '../../actions/action-service.js';
 import type { ActionSummary } from '../../actions/action-records.js';
 import type { ActionKind } from '../../actions/action-input.js';
@@ -9,6 +8,7 @@ import { withHub } from '../hub-session.js';
 import { printJson, printLines, table } from '../output.js';
 import { wholeNumber } from '../options.js';
 import { recordId } from './strategies.js';
+import { EndpointNotFoundError } from '../../store/endpoint-not-found.js';
 
 interface SendFlags {
   comment: string;
@@ -129,7 +129,7 @@ function listCommand(): Command {
             ? undefined
             : (await hub.repos.endpoints.identities([flags.endpoint])).get(flags.endpoint);
         if (flags.endpoint !== undefined && endpoint === undefined)
-          throw new HubError('ENDPOINT_NOT_FOUND', `No endpoint with id ${flags.endpoint}.`);
+          throw new EndpointNotFoundError(flags.endpoint);
         const integrationId =
           endpoint?.integrationId ??
           (flags.integration === undefined ? undefined : (await hub.integrations.get(flags.integration)).id);

@@ -14,7 +14,7 @@ import {
 } from '../schemas/common.js';
 import { actionBody, actionOutcomeBody } from '../schemas/action.js';
 import { endpointKey } from '../../store/endpoint-queries.js';
-import { found } from '../not-found.js';
+import { endpointFound } from '../../store/endpoint-not-found.js';
 
 const tags = ['actions'];
 
@@ -53,11 +53,7 @@ export const actionRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
       const key =
         endpoint === undefined
           ? undefined
-          : found(
-              await endpointKey(hub.store.db, endpoint),
-              'ENDPOINT_NOT_FOUND',
-              `No endpoint with id ${endpoint}.`,
-            );
+          : endpointFound(await endpointKey(hub.store.db, endpoint), endpoint);
       return actions.list(
         {
           integrationId: key?.integrationId ?? integration,

@@ -24,7 +24,6 @@ import {
 } from '../schemas/common.js';
 import { endpointDetailBody, endpointSummaryBody, findingBody, softwareBody } from '../schemas/endpoint.js';
 import { alertSummaryBody } from '../schemas/activity.js';
-import { found } from '../not-found.js';
 import { riskLevels } from '../../domain/levels.js';
 import { entraFilterValues } from '../../store/entra-device-queries.js';
 import { isolationStateNames, type IsolationState } from '../../domain/isolation.js';
@@ -32,6 +31,7 @@ import { keysetRows } from '../../export/keyset.js';
 import { mapped } from '../../export/sources.js';
 import { endpointTableColumns, endpointTableRecord } from '../../export/endpoint-table.js';
 import { exportBody, exportFormatQuery, exportProduces, sendExport } from '../export-reply.js';
+import { endpointFound } from '../../store/endpoint-not-found.js';
 
 const tags = ['endpoints'];
 
@@ -77,8 +77,6 @@ function endpointFilter({
 }: Omit<z.output<typeof endpointFilterQuery>, 'sort'>): EndpointFilter {
   return { ...filter, integrationId: integration };
 }
-
-const notFound = (id: number): string => `No endpoint with id ${id}.`;
 
 const notIsolated: IsolationState = { state: 'notIsolated', since: null, actionId: null };
 
@@ -165,11 +163,7 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
       },
     },
     async (request) => {
-      const endpoint = found(
-        await getEndpoint(db, request.params.id),
-        'ENDPOINT_NOT_FOUND',
-        notFound(request.params.id),
-      );
+      const endpoint = endpointFound(await getEndpoint(db, request.params.id), request.params.id);
       const [withState] = await withIsolation(hub, [endpoint]);
       return withState ?? { ...endpoint, isolation: notIsolated };
     },
@@ -189,7 +183,7 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     async (request) => {
       const { id } = request.params;
       const { status, ...page } = request.query;
-      const key = found(await endpointKey(db, id), 'ENDPOINT_NOT_FOUND', notFound(id));
+      const key = endpointFound(await endpointKey(db, id), id);
       return listEndpointFindings(db, key, status, page);
     },
   );
@@ -207,7 +201,7 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
     async (request) => {
       const { id } = request.params;
-      const key = found(await endpointKey(db, id), 'ENDPOINT_NOT_FOUND', notFound(id));
+      const key = endpointFound(await endpointKey(db, id), id);
       return listEndpointSoftware(db, key, request.query);
     },
   );
@@ -225,7 +219,7 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
     async (request) => {
       const { id } = request.params;
-      const key = found(await endpointKey(db, id), 'ENDPOINT_NOT_FOUND', notFound(id));
+      const key = endpointFound(await endpointKey(db, id), id);
       return listAlerts(db, { endpoint: key }, request.query);
     },
   );

@@ -140,11 +140,15 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
       schema: {
         tags,
         summary: "Test a saved integration's connection and permissions",
+        description:
+          'With a body (the changes a PATCH would make), the integration is tested as those changes would leave it, with the stored credential unless they bring one; nothing is saved.',
         params: textIdParams,
-        response: { 200: connectionTestBody, ...errorResponses(404) },
+        // Fastify hands a POST without a body over as null.
+        body: updateIntegrationSchema.nullish(),
+        response: { 200: connectionTestBody, ...errorResponses(400, 404) },
       },
     },
-    (request) => testSavedIntegration(integrations, request.params.id),
+    (request) => testSavedIntegration(integrations, request.params.id, request.body ?? {}),
   );
 
   app.post(

@@ -16,6 +16,7 @@ import { organisationScope, type ExposureScoreRow } from '../../store/exposure-s
 import { endpointKey } from '../../store/endpoint-queries.js';
 import { flag, parseStoredJson } from '../../store/list-queries.js';
 import { found } from '../not-found.js';
+import { endpointFound } from '../../store/endpoint-not-found.js';
 
 const tags = ['recommendations'];
 
@@ -183,7 +184,7 @@ export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app
     },
     async (request) => {
       const { id } = request.params;
-      const key = found(await endpointKey(db, id), 'ENDPOINT_NOT_FOUND', `No endpoint with id ${id}.`);
+      const key = endpointFound(await endpointKey(db, id), id);
       const rows = await recommendations.forEndpoint(key, request.query);
       return { ...rows, items: rows.items.map(toBody) };
     },

@@ -85,14 +85,16 @@ export function DataTable<T>(props: DataTableProps<T>) {
       window.localStorage.setItem(`dh:columns:${storageKey}`, JSON.stringify(next));
   };
   const pages = total === undefined ? 1 : Math.max(1, Math.ceil(total / pageSize));
+  // A paged table's count line is there from the start, so the table does not move down when the count arrives.
+  const counted = onPage !== undefined || total !== undefined;
   return (
     <div className="data-table">
       <div className="table-tools">
-        {total === undefined ? null : (
+        {counted ? (
           <span className="count" aria-live="polite">
-            {formatCount(total)} {total === 1 ? 'item' : 'items'}
+            {total === undefined ? '' : `${formatCount(total)} ${total === 1 ? 'item' : 'items'}`}
           </span>
-        )}
+        ) : null}
         {storageKey === undefined ? null : (
           <details className="column-chooser">
             <summary>Columns</summary>
@@ -115,50 +117,51 @@ export function DataTable<T>(props: DataTableProps<T>) {
         )}
       </div>
       <div className="table-scroll">
-        <table aria-label={props.label} aria-busy={loading}>
-          <thead>
-            <tr>
-              {shown.map((c) => (
-                <th
-                  key={c.id}
-                  scope="col"
-                  aria-sort={
-                    sort === c.sort ? 'ascending' : sort === `-${c.sort ?? ''}` ? 'descending' : undefined
-                  }
-                >
-                  {c.sort === undefined || onSort === undefined ? (
-                    c.header
-                  ) : (
-                    <SortButton header={c.header} sort={c.sort} current={sort} onSort={onSort} />
-                  )}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows === undefined ? (
+        {rows === undefined ? (
+          // The header is laid out with the first rows, not for none: its columns would jump when they came.
+          <p className="placeholder" role="status" aria-label={props.label}>
+            Loading…
+          </p>
+        ) : (
+          <table aria-label={props.label} aria-busy={loading}>
+            <thead>
               <tr>
-                <td colSpan={shown.length} className="placeholder">
-                  Loading…
-                </td>
+                {shown.map((c) => (
+                  <th
+                    key={c.id}
+                    scope="col"
+                    aria-sort={
+                      sort === c.sort ? 'ascending' : sort === `-${c.sort ?? ''}` ? 'descending' : undefined
+                    }
+                  >
+                    {c.sort === undefined || onSort === undefined ? (
+                      c.header
+                    ) : (
+                      <SortButton header={c.header} sort={c.sort} current={sort} onSort={onSort} />
+                    )}
+                  </th>
+                ))}
               </tr>
-            ) : rows.length === 0 ? (
-              <tr>
-                <td colSpan={shown.length} className="placeholder">
-                  {props.empty ?? 'Nothing matches.'}
-                </td>
-              </tr>
-            ) : (
-              rows.map((row, index) => (
-                <tr key={props.rowKey(row, index)}>
-                  {shown.map((c) => (
-                    <td key={c.id}>{c.cell(row)}</td>
-                  ))}
+            </thead>
+            <tbody>
+              {rows.length === 0 ? (
+                <tr>
+                  <td colSpan={shown.length} className="placeholder">
+                    {props.empty ?? 'Nothing matches.'}
+                  </td>
                 </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+              ) : (
+                rows.map((row, index) => (
+                  <tr key={props.rowKey(row, index)}>
+                    {shown.map((c) => (
+                      <td key={c.id}>{c.cell(row)}</td>
+                    ))}
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        )}
       </div>
       {onPage === undefined || pages <= 1 ? null : (
         <nav className="pager" aria-label={`${props.label} pages`}>

@@ -5,6 +5,7 @@ import { Badge } from '../components/badge.js';
 import { BarList, TrendChart } from '../components/charts.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
+import { WhenAnswered } from '../components/when-answered.js';
 import { CloudEmpty, cloudSeverities, useHasCloudIntegration, useSubscriptions } from '../cloud-options.js';
 import { formatTime, text } from '../format.js';
 import { useRequest } from '../use-request.js';
@@ -106,55 +107,57 @@ export function CloudPosturePage() {
     <section className="cloud-posture">
       <h1>Cloud posture</h1>
       <ErrorBox error={scores.error ?? subscriptions.error ?? unhealthy.error} />
-      <div className="cards">
-        <div className="card wide">
-          <TrendChart
-            label={`Secure score by subscription (%), last ${trendDays} days`}
-            days={trend.days}
-            series={trend.series}
-            empty="No secure score reading yet: one is taken at each cloud sync."
-            max={100}
-          />
+      <WhenAnswered requests={[scores, subscriptions, { data: unhealthy.counts, error: unhealthy.error }]}>
+        <div className="cards">
+          <div className="card wide">
+            <TrendChart
+              label={`Secure score by subscription (%), last ${trendDays} days`}
+              days={trend.days}
+              series={trend.series}
+              empty="No secure score reading yet: one is taken at each cloud sync."
+              max={100}
+            />
+          </div>
+          <div className="card">
+            <BarList
+              label="Unhealthy assessments by severity"
+              counts={unhealthy.counts}
+              order={cloudSeverities}
+            />
+            <ul className="bar-links">
+              {cloudSeverities.map((severity) => (
+                <li key={severity}>
+                  <Link to={withQuery('/cloud/assessments', { status: 'unhealthy', severity })}>
+                    Unhealthy {severity}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </div>
         </div>
-        <div className="card">
-          <BarList
-            label="Unhealthy assessments by severity"
-            counts={unhealthy.counts}
-            order={cloudSeverities}
-          />
-          <ul className="bar-links">
-            {cloudSeverities.map((severity) => (
-              <li key={severity}>
-                <Link to={withQuery('/cloud/assessments', { status: 'unhealthy', severity })}>
-                  Unhealthy {severity}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </div>
-      </div>
-      <h2>Secure score</h2>
-      <DataTable
-        label="Secure score by subscription"
-        columns={scoreColumns}
-        rows={named}
-        rowKey={scoreKey}
-        loading={scores.loading}
-        empty={empty}
-      />
-      <h2>Subscriptions</h2>
-      <DataTable
-        label="Subscriptions"
-        columns={subscriptionColumns}
-        rows={subscriptions.data?.items}
-        rowKey={(s) => `${s.integrationId}|${s.subscriptionId}`}
-        loading={subscriptions.loading}
-        empty={empty}
-      />
-      <p>
-        <Link to="/cloud/resources">Cloud resources</Link> · <Link to="/cloud/assessments">Assessments</Link>{' '}
-        · <Link to="/cloud/findings">Findings</Link>
-      </p>
+        <h2>Secure score</h2>
+        <DataTable
+          label="Secure score by subscription"
+          columns={scoreColumns}
+          rows={named}
+          rowKey={scoreKey}
+          loading={scores.loading}
+          empty={empty}
+        />
+        <h2>Subscriptions</h2>
+        <DataTable
+          label="Subscriptions"
+          columns={subscriptionColumns}
+          rows={subscriptions.data?.items}
+          rowKey={(s) => `${s.integrationId}|${s.subscriptionId}`}
+          loading={subscriptions.loading}
+          empty={empty}
+        />
+        <p>
+          <Link to="/cloud/resources">Cloud resources</Link> ·{' '}
+          <Link to="/cloud/assessments">Assessments</Link> · <Link to="/cloud/findings">Findings</Link>
+        </p>
+      </WhenAnswered>
     </section>
   );
 }

@@ -3,8 +3,9 @@ import type { IntegrationStatus, Patch } from '../api-types.js';
 import { BarList, TrendChart } from '../components/charts.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
+import { WhenAnswered } from '../components/when-answered.js';
 import { patchColumns, patchKey } from '../components/patch-columns.js';
-import { formatTime } from '../format.js';
+import { formatCount, formatTime } from '../format.js';
 import { useRequest } from '../use-request.js';
 import { riskLevels, severityLevels } from '../../domain/levels.js';
 import { StatusBadge } from './integrations.js';
@@ -49,6 +50,62 @@ function bySeverityName(counts: Counts | undefined): Counts | undefined {
   return out;
 }
 
+const stateNames: readonly [IntegrationStatus['state'], string][] = [
+  ['connected', 'connected'],
+  ['failing', 'failing'],
+  ['notSynced', 'not synced yet'],
+  ['disabled', 'disabled'],
+];
+
+/** "3 integrations: 2 connected, 1 failing", the states none is in left out. */
+function healthSummary(integrations: readonly IntegrationStatus[]): string {
+  const parts = stateNames
+    .map(([state, name]) => [integrations.filter((i) => i.state === state).length, name] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, name]) => `${formatCount(n)} ${name}`);
+  return `${formatCount(integrations.length)} ${integrations.length === 1 ? 'integration' : 'integrations'}: ${parts.join(', ')}`;
+}
+
+/**
+ * Each integration's status, the failing ones first. The list scrolls inside the card (an MSSP has hundreds), so
+ * the card is as tall as its row's others whatever comes, and nothing below moves when it does.
+ */
+function SyncHealth({ integrations }: { integrations: readonly IntegrationStatus[] | undefined }) {
+  const order = (s: IntegrationStatus): number => stateNames.findIndex(([state]) => state === s.state);
+  const listed = [...(integrations ?? [])].sort(
+    (a, b) => order(b) - order(a) || a.name.localeCompare(b.name),
+  );
+  return (
+    <div className="card sync-card">
+      <h2>Sync health</h2>
+      <p className="note">{integrations === undefined ? '\u00a0' : healthSummary(integrations)}</p>
+      <ul className="sync-health" aria-label="Integrations">
+        {listed.map((s) => (
+          <li key={s.id}>
+            <Link to={`/integrations/${encodeURIComponent(s.id)}/history`}>{s.name}</Link>{' '}
+            <StatusBadge status={s} />
+            <span className="note">
+              {' '}
+              last success{' '}
+              {formatTime(
+                s.datasets
+                  .map((x) => x.lastSuccessAt ?? '')
+                  .sort()
+                  .at(-1),
+              )}
+            </span>
+          </li>
+        ))}
+        {integrations !== undefined && integrations.length === 0 ? (
+          <li>
+            No integration yet: <Link to="/integrations/new">add one</Link>.
+          </li>
+        ) : null}
+      </ul>
+    </div>
+  );
+}
+
 export function DashboardPage() {
   const dashboard = useRequest<Dashboard>('/dashboard');
   const trends = useRequest<Trends>('/trends?days=30');
@@ -60,77 +117,58 @@ export function DashboardPage() {
     <section className="dashboard">
       <h1>Dashboard</h1>
       <ErrorBox error={dashboard.error ?? trends.error} />
-      <div className="cards">
-        <div className="card">
-          <BarList label="Endpoints by risk level" counts={d?.endpointsByRisk} order={risks} />
-          <Link to="/endpoints?riskLevel=Critical">Critical endpoints</Link>
+      <WhenAnswered requests={[dashboard, trends]}>
+        <div className="cards summary">
+          <div className="card">
+            <BarList label="Endpoints by risk level" counts={d?.endpointsByRisk} order={risks} />
+            <Link to="/endpoints?riskLevel=Critical">Critical endpoints</Link>
+          </div>
+          <div className="card">
+            <BarList
+              label="Open findings by severity"
+              counts={d?.openFindingsBySeverity}
+              order={severities}
+            />
+            <Link to="/vulnerabilities">Vulnerabilities</Link>
+          </div>
+          <div className="card">
+            <BarList
+              label="Active alerts by severity"
+              counts={bySeverityName(d?.alertsBySeverity)}
+              order={alertSeverities}
+            />
+            <Link to="/alerts">Alerts</Link>
+          </div>
+          <SyncHealth integrations={d?.integrations} />
         </div>
-        <div className="card">
-          <BarList label="Open findings by severity" counts={d?.openFindingsBySeverity} order={severities} />
-          <Link to="/vulnerabilities">Vulnerabilities</Link>
+        <div className="cards">
+          <div className="card wide">
+            <TrendChart
+              label="Endpoints by risk level, last 30 days"
+              days={days.map((i) => i.day)}
+              series={seriesOf(days, (i) => i.endpointsByRisk, risks)}
+            />
+          </div>
+          <div className="card wide">
+            <TrendChart
+              label="Open findings by severity, last 30 days"
+              days={days.map((i) => i.day)}
+              series={seriesOf(days, (i) => i.openFindingsBySeverity, severities)}
+            />
+          </div>
         </div>
-        <div className="card">
-          <BarList
-            label="Active alerts by severity"
-            counts={bySeverityName(d?.alertsBySeverity)}
-            order={alertSeverities}
-          />
-          <Link to="/alerts">Alerts</Link>
-        </div>
-        <div className="card">
-          <h2>Sync health</h2>
-          <ul className="sync-health">
-            {(d?.integrations ?? []).map((s) => (
-              <li key={s.id}>
-                <Link to={`/integrations/${encodeURIComponent(s.id)}/history`}>{s.name}</Link>{' '}
-                <StatusBadge status={s} />
-                <span className="note">
-                  {' '}
-                  last success{' '}
-                  {formatTime(
-                    s.datasets
-                      .map((x) => x.lastSuccessAt ?? '')
-                      .sort()
-                      .at(-1),
-                  )}
-                </span>
-              </li>
-            ))}
-            {d !== undefined && d.integrations.length === 0 ? (
-              <li>
-                No integration yet: <Link to="/integrations/new">add one</Link>.
-              </li>
-            ) : null}
-          </ul>
-        </div>
-      </div>
-      <div className="cards">
-        <div className="card wide">
-          <TrendChart
-            label="Endpoints by risk level, last 30 days"
-            days={days.map((i) => i.day)}
-            series={seriesOf(days, (i) => i.endpointsByRisk, risks)}
-          />
-        </div>
-        <div className="card wide">
-          <TrendChart
-            label="Open findings by severity, last 30 days"
-            days={days.map((i) => i.day)}
-            series={seriesOf(days, (i) => i.openFindingsBySeverity, severities)}
-          />
-        </div>
-      </div>
-      <h2>Top patches</h2>
-      <DataTable
-        label="Top patches"
-        columns={patchColumns}
-        rows={d?.topPatches}
-        rowKey={patchKey}
-        loading={dashboard.loading}
-      />
-      <p>
-        <Link to="/patches">All patches</Link>
-      </p>
+        <h2>Top patches</h2>
+        <DataTable
+          label="Top patches"
+          columns={patchColumns}
+          rows={d?.topPatches}
+          rowKey={patchKey}
+          loading={dashboard.loading}
+        />
+        <p>
+          <Link to="/patches">All patches</Link>
+        </p>
+      </WhenAnswered>
     </section>
   );
 }

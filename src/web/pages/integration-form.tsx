@@ -1,4 +1,4 @@
-import { useEffect, useState, type SyntheticEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api.js';
 import type { ConnectionTest, Integration } from '../api-types.js';
@@ -107,19 +107,15 @@ function defaultArmBaseUrl(form: FormState): string {
   return clouds[cloud].armBaseUrl;
 }
 
-/** Cloud settings, sent only for a cloud integration (an Endpoint one keeps what it has). */
-function cloudBody(form: FormState): Record<string, unknown> {
-  if (form.product !== 'cloud') return {};
-  return {
-    ...(form.armBaseUrl.trim() === '' ? {} : { armBaseUrl: form.armBaseUrl.trim() }),
-    subscriptions: subscriptionList(form.subscriptions),
+/**
+ * The API body: empty optional fields left out of a new integration; on an edit an emptied host or CA certificate
+ * is sent as null (back to the default), an empty secret left out (the stored one is kept).
+ */
+function bodyOf(form: FormState, editing: boolean): Record<string, unknown> {
+  const optional = (name: string, value: string, trim = true): Record<string, string | null> => {
+    if (value.trim() !== '') return { [name]: trim ? value.trim() : value };
+    return editing ? { [name]: null } : {};
   };
-}
-
-/** The API body: empty optional fields left out (an empty secret on an edit keeps the stored one). */
-function bodyOf(form: FormState): Record<string, unknown> {
-  const optional = (name: string, value: string): Record<string, string> =>
-    value.trim() === '' ? {} : { [name]: value.trim() };
   return {
     name: form.name,
     tenantId: form.tenantId,
@@ -128,11 +124,15 @@ function bodyOf(form: FormState): Record<string, unknown> {
     enabled: form.enabled,
     imports: form.imports,
     apiBaseUrl: form.region === customRegion ? form.apiBaseUrl.trim() : form.region,
-    ...optional('clientSecret', form.clientSecret),
+    ...(form.clientSecret.trim() === '' ? {} : { clientSecret: form.clientSecret.trim() }),
     ...optional('authorityHost', form.authorityHost),
     ...optional('graphBaseUrl', form.graphBaseUrl),
-    ...(form.caPem.trim() === '' ? {} : { caPem: form.caPem }),
-    ...cloudBody(form),
+    // The certificate as pasted: compared with the stored one, a trimmed copy would count as a change.
+    ...optional('caPem', form.caPem, false),
+    // Cloud settings only for a cloud integration (an Endpoint one keeps what it has).
+    ...(form.product === 'cloud'
+      ? { ...optional('armBaseUrl', form.armBaseUrl), subscriptions: subscriptionList(form.subscriptions) }
+      : {}),
   };
 }
 
@@ -270,19 +270,41 @@ function TestResult({ result }: { result: ConnectionTest }) {
 export function IntegrationFormPage() {
   const { id } = useParams();
   const editing = id !== undefined && id !== 'new';
+  const saved = useRequest<Integration>(editing ? `/integrations/${encodeURIComponent(id)}` : null);
+  const loading = editing && saved.data === undefined;
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to="/integrations">Integrations</Link>
+      </p>
+      <h1>{editing ? `Integration ${saved.data?.name ?? ''}` : 'New integration'}</h1>
+      <ErrorBox error={saved.error} />
+      {/* The form appears with the saved settings in it: filled in later, its sections would open and move. */}
+      {loading ? (
+        saved.error === undefined ? (
+          <p className="placeholder" role="status">
+            Loading…
+          </p>
+        ) : null
+      ) : (
+        <IntegrationForm key={saved.data?.id ?? 'new'} saved={saved.data} />
+      )}
+    </section>
+  );
+}
+
+/** The settings form, for a new integration (`saved` undefined) or a saved one. */
+function IntegrationForm({ saved }: { saved: Integration | undefined }) {
   const navigate = useNavigate();
   const { may } = useSession();
-  const saved = useRequest<Integration>(editing ? `/integrations/${encodeURIComponent(id)}` : null);
-  const [form, setForm] = useState<FormState>(blank);
+  const [form, setForm] = useState<FormState>(() => (saved === undefined ? blank : fromIntegration(saved)));
   const action = useAction();
   const [asked, setAsked] = useState<'test' | 'save'>();
   const busy = action.busy ? asked : undefined;
   const error = action.error;
   const [result, setResult] = useState<ConnectionTest>();
-
-  useEffect(() => {
-    if (saved.data !== undefined) setForm(fromIntegration(saved.data));
-  }, [saved.data]);
+  const editing = saved !== undefined;
+  const path = saved === undefined ? undefined : `/integrations/${encodeURIComponent(saved.id)}`;
 
   const change = <K extends keyof FormState>(name: K, value: FormState[K]): void => {
     setForm((f) => ({ ...f, [name]: value }));
@@ -294,33 +316,29 @@ export function IntegrationFormPage() {
   const test = (): void => {
     run('test', async () => {
       setResult(undefined);
-      // A saved integration without a new secret is tested with its stored one.
+      // A saved integration is tested with the form's edits, unsaved, and its stored secret unless a new one is typed.
       const answer =
-        editing && form.clientSecret.trim() === ''
-          ? await api<ConnectionTest>('POST', `/integrations/${encodeURIComponent(id)}/test`)
-          : await api<ConnectionTest>('POST', '/integrations/test', bodyOf(form));
+        path === undefined
+          ? await api<ConnectionTest>('POST', '/integrations/test', bodyOf(form, false))
+          : await api<ConnectionTest>('POST', `${path}/test`, bodyOf(form, true));
       setResult(answer);
     });
   };
   const save = (event: SyntheticEvent): void => {
     event.preventDefault();
     run('save', async () => {
-      const answer = editing
-        ? await api<Integration>('PATCH', `/integrations/${encodeURIComponent(id)}`, bodyOf(form))
-        : await api<Integration>('POST', '/integrations', bodyOf(form));
+      const answer =
+        path === undefined
+          ? await api<Integration>('POST', '/integrations', bodyOf(form, false))
+          : await api<Integration>('PATCH', path, bodyOf(form, true));
       void navigate(`/integrations/${encodeURIComponent(answer.id)}/history`);
     });
   };
   const readOnly = !may('admin');
-  const secretSetAt = saved.data?.credential.setAt;
+  const secretSetAt = saved?.credential.setAt;
 
   return (
-    <section>
-      <p className="crumbs">
-        <Link to="/integrations">Integrations</Link>
-      </p>
-      <h1>{editing ? `Integration ${saved.data?.name ?? ''}` : 'New integration'}</h1>
-      <ErrorBox error={saved.error} />
+    <>
       <form className="integration-form" onSubmit={save} aria-label="Integration settings">
         <fieldset disabled={readOnly}>
           <Field label="Name">
@@ -456,7 +474,10 @@ export function IntegrationFormPage() {
                 />
               )}
             </Field>
-            <Field label="CA certificate (PEM)" hint="Only behind an inspecting proxy, or for the simulator">
+            <Field
+              label="CA certificate (PEM)"
+              hint="Only behind an inspecting proxy, or for the simulator; empty: the system's trusted certificates"
+            >
               {(p) => (
                 <textarea
                   {...p}
@@ -511,6 +532,6 @@ export function IntegrationFormPage() {
         )}
       </form>
       {result === undefined ? null : <TestResult result={result} />}
-    </section>
+    </>
   );
 }
