@@ -252,11 +252,10 @@ function credentialReport(
   };
 }
 
-/** Tests a saved integration with its stored (decrypted) credential. */
 /**
  * Tests a saved integration, with `changes` (an update's body) applied first when given: edits are tested before
  * they are saved, with the stored credential unless the changes bring one. Nothing of the changes is stored; the
- * credential's health is kept only when the stored credential, tenant and app were the ones tested.
+ * credential's health is kept only when it was tested as stored (same credential, tenant, app, hosts and CA).
  */
 export async function testSavedIntegration(
   integrations: IntegrationService,

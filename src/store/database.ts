@@ -117,7 +117,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0015-entra-devices': { up: entraDevices() },
     '0016-cloud-posture': { up: cloudPosture() },
     '0017-cloud-finding-cves': { up: cloudFindingCves(dialect) },
-    '0018-endpoint-list-order': { up: endpointListOrder() },
+    '0018-endpoint-list-order': { up: endpointListOrder(dialect) },
   };
 }
 

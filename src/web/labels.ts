@@ -1,4 +1,4 @@
-import type { EndpointSummary, EntraFilterValue } from './api-types.js';
+import type { EndpointSummary, EntraFilterValue, IntegrationStatus } from './api-types.js';
 
 type IsolationState = EndpointSummary['isolation']['state'];
 
@@ -30,3 +30,11 @@ export function complianceLabel(isCompliant: boolean | null): string {
 }
 
 export const yesNo = (v: boolean | null): string => (v === null ? '—' : v ? 'Yes' : 'No');
+
+/** Integrations' connection states in words, in the order they ask for a look: failing first. */
+export const connectionStates: readonly { value: IntegrationStatus['state']; label: string }[] = [
+  { value: 'failing', label: 'Failing' },
+  { value: 'notSynced', label: 'Not synced yet' },
+  { value: 'connected', label: 'Connected' },
+  { value: 'disabled', label: 'Disabled' },
+];

@@ -45,10 +45,28 @@ function UserMenu() {
   );
 }
 
+/** The first stop of the Tab key: past the header and the sections, to the page itself. */
+function SkipLink() {
+  return (
+    <a
+      className="skip-link"
+      href="#content"
+      onClick={(event) => {
+        // Focus, not a #content fragment in the URL: the URL keeps naming the view (and back stays where it was).
+        event.preventDefault();
+        document.getElementById('content')?.focus();
+      }}
+    >
+      Skip to content
+    </a>
+  );
+}
+
 export function Layout() {
   const { may } = useSession();
   return (
     <div className="shell">
+      <SkipLink />
       <header className="top">
         <span className="brand">defender-hub</span>
         <UserMenu />
@@ -66,7 +84,7 @@ export function Layout() {
             ))}
         </ul>
       </nav>
-      <main className="content">
+      <main className="content" id="content" tabIndex={-1}>
         <Outlet />
       </main>
     </div>

@@ -10,6 +10,7 @@ import type {
   EndpointDetail,
   EndpointSummary,
   EntraDevice,
+  IntegrationStatus,
   PatchListItem,
   Vulnerability,
 } from '../../src/web/api-types.js';
@@ -328,6 +329,34 @@ describe('cloud and Entra pages', async () => {
     await filter.selectOption('joined');
     const onlyJoined = await b.api<ListPage<unknown>>('GET', '/endpoints?entra=joined');
     await expect.poll(() => count.textContent()).toBe(`${onlyJoined.total} items`);
+  });
+
+  it('should filter the integrations by name, connection status and product, as their statuses say', async () => {
+    const statuses = (await b.api<{ items: IntegrationStatus[] }>('GET', '/integrations/status')).items;
+    expect(new Set(statuses.map((s) => s.product)).size).toBe(2);
+    const names = async (): Promise<string[]> =>
+      (await rowTexts(page.getByRole('table', { name: 'Integrations' }))).map((cells) => cells[0] ?? '');
+    const shows = async (query: string, keep: (s: IntegrationStatus) => boolean): Promise<void> => {
+      await page.goto(`/integrations${query}`);
+      const expected = statuses.filter(keep).map((s) => s.name);
+      await expect.poll(() => count.textContent()).toBe(items(expected.length));
+      expect(await names()).toEqual(
+        expected.length === 0 ? ['No integration matches these filters.'] : expected,
+      );
+    };
+    await shows('?product=cloud', (s) => s.product === 'cloud');
+    await shows('?product=endpoint', (s) => s.product === 'endpoint');
+    const state = statuses[0]!.state;
+    await shows(`?state=${state}`, (s) => s.state === state);
+    await shows('?search=CLOUD', (s) => s.name.toLowerCase().includes('cloud'));
+    await shows('?search=nothing-like-it', () => false);
+    // The filters are the page's controls too: choosing one writes it to the URL.
+    await page.goto('/integrations');
+    await page.getByRole('combobox', { name: 'Product' }).selectOption({ label: 'Defender for Cloud' });
+    await expect.poll(() => new URL(page.url()).searchParams.get('product')).toBe('cloud');
+    await expect
+      .poll(() => count.textContent())
+      .toBe(items(statuses.filter((s) => s.product === 'cloud').length));
   });
 
   it('should have raised no script error or refused resource on any page', () => {

@@ -4,6 +4,8 @@ import type { Locator, Page } from 'playwright-core';
 import { useBrowserHub } from './browser-harness.js';
 import { simPost } from '../support/simulator.js';
 import type { ConnectionTest, EndpointDetail, EndpointSummary } from '../../src/web/api-types.js';
+import { formatTime } from '../../src/web/format.js';
+import { isolationLabels } from '../../src/web/labels.js';
 
 interface ListPage<T> {
   items: T[];
@@ -150,6 +152,26 @@ describe('web UI', async () => {
     await admin.goto('/endpoints?sort=-risk');
     await admin.getByRole('table', { name: 'Endpoints' }).getByRole('link').first().click();
     await admin.getByRole('heading', { name: truth.computerDnsName ?? truth.machineId }).waitFor();
+    // The overview: names, addresses, OS, profiles, tags, first and last seen and isolation, as the API has them.
+    const overview = admin.locator('dl.fields').first();
+    const dash = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
+    const ips = [
+      ...new Set(truth.ipAddresses.map((ip) => ip.ipAddress).filter((ip) => typeof ip === 'string')),
+    ];
+    const expected: [string, string][] = [
+      ['DNS name', dash(truth.computerDnsName)],
+      ['Machine id', truth.machineId],
+      ['IP addresses', ips.length === 0 ? dash(truth.lastIpAddress) : ips.join(', ')],
+      ['OS', `${dash(truth.osPlatform)} ${truth.osVersion ?? ''} ${truth.osBuild ?? ''}`.trim()],
+      ['Profiles', truth.profiles.map((p) => p.name).join(', ') || '—'],
+      ['Tags', truth.machineTags.join(', ') || '—'],
+      ['First seen', formatTime(truth.firstSeen)],
+      ['Last seen', formatTime(truth.lastSeen)],
+      ['Isolation', isolationLabels[truth.isolation.state]],
+    ];
+    for (const [name, value] of expected)
+      expect([name, await field(overview, name).textContent()]).toEqual([name, value]);
+    expect(truth.profiles.length).toBeGreaterThan(0);
     await admin
       .getByRole('navigation', { name: 'Endpoint sections' })
       .getByRole('link', { name: 'Risk' })
@@ -236,6 +258,45 @@ describe('web UI', async () => {
       .toContain('protected by name pattern');
     expect(await admin.getByRole('button', { name: 'Isolate' }).isDisabled()).toBe(true);
     expect(await admin.getByRole('button', { name: 'Run scan' }).isDisabled()).toBe(false);
+  });
+
+  it("should list an endpoint's vulnerabilities, software, alerts and actions in its tabs, as the API does", async () => {
+    const withActions = await b.api<ListPage<{ endpointId: number | null }>>('GET', '/actions?pageSize=1');
+    const id = withActions.items[0]!.endpointId!;
+    const tabs = [
+      ['Vulnerabilities', `/endpoints/${id}/vulnerabilities`],
+      ['Software', `/endpoints/${id}/software`],
+      ['Alerts', `/endpoints/${id}/alerts`],
+      ['Actions', `/actions?endpoint=${id}`],
+    ] as const;
+    await admin.goto(`/endpoints/${id}`);
+    const sections = admin.getByRole('navigation', { name: 'Endpoint sections' });
+    for (const [tab, path] of tabs) {
+      const truth = await b.api<ListPage<{ id: string | number | null }>>('GET', path);
+      await sections.getByRole('link', { name: tab }).click();
+      const table = admin.getByRole('table', { name: tab });
+      await expect
+        .poll(() => admin.locator('.count').textContent())
+        .toBe(`${truth.total} ${truth.total === 1 ? 'item' : 'items'}`);
+      // Every row and header filled in: a table left from the tab before once showed this tab's rows empty.
+      expect([tab, await table.locator('tbody tr:has(td)').count()]).toEqual([
+        tab,
+        Math.max(1, Math.min(truth.total, 50)),
+      ]);
+      expect(await table.getByRole('columnheader').count()).toBeGreaterThan(2);
+    }
+    // The isolation test's two actions, newest first, as the actions list answers them.
+    const actions = await b.api<ListPage<{ type: string; scope: string | null }>>(
+      'GET',
+      `/actions?endpoint=${id}`,
+    );
+    expect(actions.total).toBe(2);
+    expect(
+      await admin
+        .getByRole('table', { name: 'Actions' })
+        .locator('tbody tr td:first-child')
+        .allTextContents(),
+    ).toEqual(actions.items.map((a) => (a.scope === null ? a.type : `${a.type} (${a.scope})`)));
   });
 
   it('should show a viewer no action buttons and no integration changes', async () => {
@@ -382,6 +443,12 @@ describe('web UI', async () => {
     await page.keyboard.type(b.admin.password);
     await page.keyboard.press('Enter');
     await page.getByRole('group', { name: 'User menu' }).waitFor();
+    // The first Tab offers to skip the header and the sections; Enter lands in the page.
+    await page.keyboard.press('Tab');
+    expect(await page.locator(':focus').textContent()).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.locator(':focus').getAttribute('id')).toBe('content');
+    expect(new URL(page.url()).hash).toBe('');
     // Tab from the sign-out button into the navigation and open Endpoints with Enter.
     await page.getByRole('button', { name: 'Sign out' }).focus();
     for (let i = 0; i < 2; i++) await page.keyboard.press('Tab');

@@ -22,6 +22,14 @@ interface ConnectionAnswer {
 
 const sim = await useSimulator({ machines: 20, seed: 71, findingsPerMachine: 2 });
 const otherSecret = 'another-secret-value-that-must-never-be-echoed';
+/** The imports of a test that reads only Defender's machines and vulnerabilities. */
+const onlyAssetsAndVulnerabilities = {
+  alerts: false,
+  incidents: false,
+  software: false,
+  recommendations: false,
+  entraDevices: false,
+};
 
 describe.each(dialects)('integrations API on %s', (dialect) => {
   let api: TestApi;
@@ -258,13 +266,7 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
       '/api/v1/integrations/test',
       simulatorSettings(sim, {
         name: 'unsaved',
-        imports: {
-          alerts: false,
-          incidents: false,
-          software: false,
-          recommendations: false,
-          entraDevices: false,
-        },
+        imports: onlyAssetsAndVulnerabilities,
       }),
     );
     expect(ok.status).toBe(200);
@@ -306,13 +308,7 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
 
     // The edits decide what is read; the stored secret signs in, so what the test learns of it is kept.
     const fewer = await test({
-      imports: {
-        alerts: false,
-        incidents: false,
-        software: false,
-        recommendations: false,
-        entraDevices: false,
-      },
+      imports: onlyAssetsAndVulnerabilities,
     });
     expect(fewer.status).toBe(200);
     expect(fewer.body.steps.map((s) => [s.name, s.ok])).toEqual([
@@ -343,6 +339,11 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.code).toBe('INVALID_INPUT');
     expect(await stored()).toEqual(tested);
+
+    // The audit log keeps the tests with their bodies, the typed secret masked.
+    const audit = await api.call('GET', '/api/v1/audit-log?pageSize=200');
+    expect(audit.text).toContain('POST /api/v1/integrations/:id/test');
+    expect(audit.text).not.toContain(otherSecret);
   });
 
   it('should clear a stored CA certificate and hosts with null, back to their defaults', async () => {

@@ -9,6 +9,7 @@ import { formatCount, formatTime } from '../format.js';
 import { useRequest } from '../use-request.js';
 import { riskLevels, severityLevels } from '../../domain/levels.js';
 import { StatusBadge } from './integrations.js';
+import { connectionStates } from '../labels.js';
 
 type Counts = Record<string, number>;
 
@@ -50,17 +51,13 @@ function bySeverityName(counts: Counts | undefined): Counts | undefined {
   return out;
 }
 
-const stateNames: readonly [IntegrationStatus['state'], string][] = [
-  ['connected', 'connected'],
-  ['failing', 'failing'],
-  ['notSynced', 'not synced yet'],
-  ['disabled', 'disabled'],
-];
-
-/** "3 integrations: 2 connected, 1 failing", the states none is in left out. */
+/** "3 integrations: 1 failing, 2 connected", the states none is in left out. */
 function healthSummary(integrations: readonly IntegrationStatus[]): string {
-  const parts = stateNames
-    .map(([state, name]) => [integrations.filter((i) => i.state === state).length, name] as const)
+  const parts = connectionStates
+    .map(
+      ({ value, label }) =>
+        [integrations.filter((i) => i.state === value).length, label.toLowerCase()] as const,
+    )
     .filter(([n]) => n > 0)
     .map(([n, name]) => `${formatCount(n)} ${name}`);
   return `${formatCount(integrations.length)} ${integrations.length === 1 ? 'integration' : 'integrations'}: ${parts.join(', ')}`;
@@ -71,9 +68,10 @@ function healthSummary(integrations: readonly IntegrationStatus[]): string {
  * the card is as tall as its row's others whatever comes, and nothing below moves when it does.
  */
 function SyncHealth({ integrations }: { integrations: readonly IntegrationStatus[] | undefined }) {
-  const order = (s: IntegrationStatus): number => stateNames.findIndex(([state]) => state === s.state);
+  const order = (s: IntegrationStatus): number =>
+    connectionStates.findIndex(({ value }) => value === s.state);
   const listed = [...(integrations ?? [])].sort(
-    (a, b) => order(b) - order(a) || a.name.localeCompare(b.name),
+    (a, b) => order(a) - order(b) || a.name.localeCompare(b.name),
   );
   return (
     <div className="card sync-card">

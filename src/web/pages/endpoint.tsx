@@ -324,7 +324,8 @@ export function EndpointPage() {
               </NavLink>
             ))}
           </nav>
-          <TabBody endpoint={e} tab={tab} subtab={params.subtab} />
+          {/* A tab of its own each: the tabs' tables differ, and one table's chosen columns are not another's. */}
+          <TabBody key={tab} endpoint={e} tab={tab} subtab={params.subtab} />
         </>
       )}
     </section>

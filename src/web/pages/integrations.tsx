@@ -6,6 +6,9 @@ import { ErrorBox } from '../components/error-box.js';
 import { formatTime } from '../format.js';
 import { useSession } from '../session.js';
 import { usePolling, useRequest } from '../use-request.js';
+import { SelectFilter, TextFilter } from '../components/filter-controls.js';
+import { useUrlState } from '../url-state.js';
+import { connectionStates } from '../labels.js';
 
 export function StatusBadge({ status }: { status: IntegrationStatus }) {
   return <Badge value={status.label} label="Connection status" />;
@@ -47,9 +50,29 @@ const columns: readonly Column<IntegrationStatus>[] = [
   },
 ];
 
+const productOptions = [
+  { value: 'endpoint', label: 'Defender for Endpoint' },
+  { value: 'cloud', label: 'Defender for Cloud' },
+];
+
+/** The integrations the URL's filters leave: part of the name, the connection state, the product. */
+function filtered(items: readonly IntegrationStatus[], params: URLSearchParams): IntegrationStatus[] {
+  const search = (params.get('search') ?? '').trim().toLowerCase();
+  const state = params.get('state') ?? '';
+  const product = params.get('product') ?? '';
+  return items.filter(
+    (s) =>
+      (search === '' || s.name.toLowerCase().includes(search)) &&
+      (state === '' || s.state === state) &&
+      (product === '' || s.product === product),
+  );
+}
+
 export function IntegrationsPage() {
   const { may } = useSession();
+  const url = useUrlState();
   const status = useRequest<{ items: IntegrationStatus[] }>('/integrations/status');
+  const rows = status.data === undefined ? undefined : filtered(status.data.items, url.params);
   const running = (status.data?.items ?? []).some((s) =>
     s.datasets.some((d) => d.lastRun?.status === 'running'),
   );
@@ -64,14 +87,25 @@ export function IntegrationsPage() {
           </Link>
         </p>
       ) : null}
+      {/* An MSSP's hundreds of tenants: the list is the status of all, filtered here. */}
+      <div className="filters" role="search" aria-label="Integration filters">
+        <TextFilter url={url} name="search" label="Search" placeholder="Part of the name" />
+        <SelectFilter url={url} name="state" label="Connection status" options={connectionStates} />
+        <SelectFilter url={url} name="product" label="Product" options={productOptions} />
+      </div>
       <ErrorBox error={status.error} />
       <DataTable
         label="Integrations"
         columns={columns}
-        rows={status.data?.items}
+        rows={rows}
+        total={rows?.length}
         rowKey={(s) => s.id}
         loading={status.loading}
-        empty="No integration yet: add one to connect a Defender tenant."
+        empty={
+          status.data?.items.length === 0
+            ? 'No integration yet: add one to connect a Defender tenant.'
+            : 'No integration matches these filters.'
+        }
       />
     </section>
   );
