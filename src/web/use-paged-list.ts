@@ -16,7 +16,9 @@ export function usePagedList<T>(
   const page = Number(url.value('page', '1')) || 1;
   const sort = url.value('sort', defaultSort ?? '');
   const query = { ...pick(url.params, filters), ...(sort === '' ? {} : { sort }) };
-  const request = useRequest<Page<T>>(withQuery(path, { ...fixed, ...query, page }));
+  // A page size in the link is kept (the API checks it); the API's default otherwise.
+  const pageSize = url.value('pageSize');
+  const request = useRequest<Page<T>>(withQuery(path, { ...fixed, ...query, page, pageSize }));
   return {
     ...request,
     url,

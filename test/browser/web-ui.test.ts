@@ -411,6 +411,46 @@ describe('web UI', async () => {
     expect(new URL(admin.url()).searchParams.get('riskLevel')).toBe('Critical');
   });
 
+  it('should sort by a column header, page with Next and keep the chosen columns', async () => {
+    await admin.goto('/endpoints?pageSize=10');
+    const table = admin.getByRole('table', { name: 'Endpoints' });
+    const shown = () => table.locator('tbody tr td:first-child').allTextContents();
+    const listed = async (query: string): Promise<string[]> =>
+      (await b.api<ListPage<EndpointSummary>>('GET', `/endpoints?pageSize=10&${query}`)).items.map(
+        (e) => e.computerDnsName ?? e.machineId,
+      );
+    await expect.poll(shown).toEqual(await listed('sort=name'));
+    const lastSeen = table.getByRole('button', { name: 'Last seen' });
+    await lastSeen.click();
+    await expect.poll(() => new URL(admin.url()).searchParams.get('sort')).toBe('lastSeen');
+    await expect.poll(shown).toEqual(await listed('sort=lastSeen'));
+    await lastSeen.click();
+    await expect.poll(shown).toEqual(await listed('sort=-lastSeen'));
+    expect(await table.getByRole('columnheader', { name: 'Last seen' }).getAttribute('aria-sort')).toBe(
+      'descending',
+    );
+    await admin
+      .getByRole('navigation', { name: 'Endpoints pages' })
+      .getByRole('button', { name: 'Next' })
+      .click();
+    await expect.poll(() => new URL(admin.url()).searchParams.get('page')).toBe('2');
+    await expect.poll(shown).toEqual(await listed('sort=-lastSeen&page=2'));
+
+    // Columns: one added, one taken away; the choice outlives a reload.
+    await admin.getByText('Columns', { exact: true }).click();
+    const chooser = admin.getByRole('group', { name: 'Columns shown' });
+    await chooser.getByLabel('Tags').check();
+    await chooser.getByLabel('Last IP').uncheck();
+    const headers = () => table.getByRole('columnheader').allTextContents();
+    const expectChosen = async (): Promise<void> => {
+      await expect.poll(async () => (await headers()).includes('Tags')).toBe(true);
+      expect(await headers()).not.toContain('Last IP');
+    };
+    await expectChosen();
+    await admin.reload();
+    await expectChosen();
+  });
+
   it('should run a hunting query and show its rows, with the export of the same result', async () => {
     await admin.goto('/hunting');
     const query = await admin.getByLabel('Query (KQL)').inputValue();

@@ -25,6 +25,8 @@ interface DataTableProps<T> {
   readonly onPage?: (page: number) => void;
   /** Remembers the chosen columns under this name (per browser). */
   readonly storageKey?: string;
+  /** Shows the count line ("12 items"); paged tables always do. */
+  readonly counted?: boolean;
   /** What an empty answer shows; a node, so it can say what to set up and link there. */
   readonly empty?: ReactNode;
 }
@@ -86,7 +88,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
   };
   const pages = total === undefined ? 1 : Math.max(1, Math.ceil(total / pageSize));
   // A paged table's count line is there from the start, so the table does not move down when the count arrives.
-  const counted = onPage !== undefined || total !== undefined;
+  const counted = props.counted === true || onPage !== undefined;
   return (
     <div className="data-table">
       <div className="table-tools">

@@ -99,6 +99,7 @@ export function IntegrationsPage() {
         columns={columns}
         rows={rows}
         total={rows?.length}
+        counted
         rowKey={(s) => s.id}
         loading={status.loading}
         empty={
