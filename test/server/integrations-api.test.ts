@@ -10,7 +10,7 @@ interface IntegrationAnswer {
   id: string;
   name: string;
   enabled: boolean;
-  credential: { type: string; set: boolean; setAt: string };
+  credential: { type: string; set: boolean; setAt: string; checkedAt: string | null };
   imports: Record<string, boolean>;
   apiBaseUrl: string;
 }
@@ -318,6 +318,8 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
     ]);
     const tested = await stored();
     expect(settingsOf(tested)).toEqual(settingsOf(before));
+    expect(tested.credential.checkedAt).not.toBeNull();
+    expect(tested.credential.checkedAt).not.toBe(before.credential.checkedAt);
 
     // A secret typed in the form is the one tried; its refusal says nothing of the stored credential.
     const wrong = await test({ clientSecret: otherSecret });

@@ -76,7 +76,7 @@ function SyncHealth({ integrations }: { integrations: readonly IntegrationStatus
   return (
     <div className="card sync-card">
       <h2>Sync health</h2>
-      <p className="note">{integrations === undefined ? '\u00a0' : healthSummary(integrations)}</p>
+      {integrations === undefined ? null : <p className="note">{healthSummary(integrations)}</p>}
       <ul className="sync-health" aria-label="Integrations">
         {listed.map((s) => (
           <li key={s.id}>
