@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../support/fixtures.js';
+import { readFixture, requireFixtures } from '../support/fixtures.js';
 import { GRAPH, readAllPages, SimHarness, type ODataPage, type Summary } from './helpers.js';
 
-const publishedAlert =
-  (JSON.parse(readFixture('defender', 'graph-alerts-v2-list.json')) as ODataPage).value[0] ?? {};
-const publishedIncident =
-  (JSON.parse(readFixture('defender', 'graph-incidents-list.json')) as ODataPage).value[0] ?? {};
+const firstPublished = (file: string): Record<string, unknown> =>
+  (JSON.parse(readFixture('defender', file)) as ODataPage).value[0] ?? {};
 
 describe('Graph security lists', async () => {
   const harness = await SimHarness.start({ machines: 1000, seed: 61, findingsPerMachine: 2 });
   const token = await harness.token(GRAPH);
   const summary = await harness.json<Summary>('/_sim/truth/summary');
 
-  it('should page alerts_v2 by nextLink (newest first) and count them with $count=true', async () => {
+  it('should page alerts_v2 by nextLink (newest first) and count them with $count=true', async (ctx) => {
+    requireFixtures(ctx);
+    const publishedAlert = firstPublished('graph-alerts-v2-list.json');
     const first = await harness.json<ODataPage>('/v1.0/security/alerts_v2?$count=true', token);
     expect(first['@odata.count']).toBe(summary.alerts);
     expect(first.value).toHaveLength(100);
@@ -55,7 +55,9 @@ describe('Graph security lists', async () => {
     expect(since).toHaveLength(updates.filter((u) => u > pivot).length);
   });
 
-  it('should group alerts into incidents, with $expand=alerts', async () => {
+  it('should group alerts into incidents, with $expand=alerts', async (ctx) => {
+    requireFixtures(ctx);
+    const publishedIncident = firstPublished('graph-incidents-list.json');
     const { records } = await readAllPages(
       harness,
       '/v1.0/security/incidents?$top=1000&$expand=alerts',

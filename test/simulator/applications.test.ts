@@ -1,16 +1,12 @@
 import { generate } from 'selfsigned';
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../support/fixtures.js';
+import { readFixture, requireFixtures } from '../support/fixtures.js';
 import { GRAPH, MDE, SimHarness, type ODataPage } from './helpers.js';
 
 const harness = await SimHarness.start({ machines: 5, seed: 23 });
 const { sim } = harness;
 const SELECT = 'id,appId,displayName,passwordCredentials,keyCredentials';
 const ownApp = `/v1.0/applications?$filter=${encodeURIComponent(`appId eq '${sim.clientId}'`)}&$select=${SELECT}`;
-/** Graph's published 403 body (the security API's), for the envelope every Graph error shares. */
-const graphError = JSON.parse(readFixture('defender', 'graph-error-403-missing-roles.json')) as {
-  error: { innerError: Record<string, unknown> };
-};
 
 interface PasswordCredential {
   keyId: string;
@@ -113,7 +109,12 @@ describe('GET /v1.0/applications (the app registration)', () => {
     ]);
   });
 
-  it("should refuse a token without Application.Read.All with the directory's 403, naming no role", async () => {
+  it("should refuse a token without Application.Read.All with the directory's 403, naming no role", async (ctx) => {
+    requireFixtures(ctx);
+    // Graph's published 403 body (the security API's), for the envelope every Graph error shares.
+    const graphError = JSON.parse(readFixture('defender', 'graph-error-403-missing-roles.json')) as {
+      error: { innerError: Record<string, unknown> };
+    };
     const reply = await withRoles(['SecurityAlert.Read.All', 'Machine.Read.All'], async () =>
       harness.call(ownApp, { token: await harness.token(GRAPH) }),
     );

@@ -1,14 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../support/fixtures.js';
+import { readFixture, requireFixtures } from '../support/fixtures.js';
 import { readAllPages, SimHarness, type ODataPage, type Summary } from './helpers.js';
 
-const published = JSON.parse(
-  readFixture('defender', 'software-vulnerabilities-by-machine.json'),
-) as ODataPage;
-const publishedDelta = JSON.parse(
-  readFixture('defender', 'software-vulnerability-changes-by-machine.json'),
-) as ODataPage;
 const EXPORT = '/api/machines/SoftwareVulnerabilitiesByMachine';
 const CHANGES = '/api/machines/SoftwareVulnerabilityChangesByMachine';
 
@@ -19,7 +13,8 @@ interface ExportFiles {
 }
 
 /** The published example's members, plus cvssScore: in the export's field table, left out of its examples. */
-function withDocumentedMembers(example: Record<string, unknown> | undefined): string[] {
+function documentedMembers(file: string): string[] {
+  const example = (JSON.parse(readFixture('defender', file)) as ODataPage).value[0];
   const keys = Object.keys(example ?? {});
   const at = keys.indexOf('cveId') + 1;
   return [...keys.slice(0, at), 'cvssScore', ...keys.slice(at)];
@@ -45,13 +40,15 @@ describe('JSON export (SoftwareVulnerabilitiesByMachine)', async () => {
     expect(records.filter((r) => r.cveId === null)).toHaveLength(summary.findingsWithoutCve);
   });
 
-  it('should send the published record shape, consistent with the catalog', async () => {
+  it('should send the published record shape, consistent with the catalog', async (ctx) => {
+    requireFixtures(ctx);
+    const members = documentedMembers('software-vulnerabilities-by-machine.json');
     const { value } = await harness.json<ODataPage>(`${EXPORT}?$top=300`, token);
     const catalog = new Map(
       (await harness.json<ODataPage>('/api/vulnerabilities', token)).value.map((v) => [v.id, v]),
     );
     for (const record of value) {
-      expect(Object.keys(record)).toEqual(withDocumentedMembers(published.value[0]));
+      expect(Object.keys(record)).toEqual(members);
       expect(record.lastSeenTimestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
       expect(record.id).toBe(
         `${String(record.deviceId)}_${String(record.softwareName)}_${String(record.softwareVersion)}_${typeof record.cveId === 'string' ? record.cveId : ''}_`,
@@ -153,7 +150,9 @@ describe('delta export (SoftwareVulnerabilityChangesByMachine)', async () => {
   const harness = await SimHarness.start({ machines: 400, seed: 33, findingsPerMachine: 15 });
   const token = await harness.token();
 
-  it('should report New and Fixed records that turn the old snapshot into the new one', async () => {
+  it('should report New and Fixed records that turn the old snapshot into the new one', async (ctx) => {
+    requireFixtures(ctx);
+    const members = documentedMembers('software-vulnerability-changes-by-machine.json');
     const before = (await readAllPages(harness, `${EXPORT}?pageSize=4000`, token)).records;
     const machinesBefore = new Set(
       (await harness.json<{ id: string }[]>('/_sim/truth/machines')).map((m) => m.id),
@@ -171,7 +170,7 @@ describe('delta export (SoftwareVulnerabilityChangesByMachine)', async () => {
     );
     expect(changes.length).toBeGreaterThan(0);
     for (const change of changes) {
-      expect(Object.keys(change)).toEqual(withDocumentedMembers(publishedDelta.value[0]));
+      expect(Object.keys(change)).toEqual(members);
       expect(['New', 'Fixed']).toContain(change.status);
       expect(change.eventTimestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{7}$/);
     }

@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../support/fixtures.js';
+import { readFixture, requireFixtures } from '../support/fixtures.js';
 import { SimHarness, type ODataPage, type Summary } from './helpers.js';
 
 const harness = await SimHarness.start({ machines: 2500, seed: 21, findingsPerMachine: 5 });
 const token = await harness.token();
 const summary = await harness.json<Summary>('/_sim/truth/summary');
-const published = JSON.parse(readFixture('defender', 'machines-list.json')) as ODataPage;
-const peer = JSON.parse(
-  readFixture('peers', 'elastic-machine-test-machine.log').split('\n')[0] ?? '{}',
-) as Record<string, unknown>;
 
 const page = (query: string): Promise<ODataPage> => harness.json<ODataPage>(`/api/machines${query}`, token);
 
 describe('GET /api/machines', () => {
-  it('should send the published fields, in the peer-observed order, with no nextLink', async () => {
+  it('should send the published fields, in the peer-observed order, with no nextLink', async (ctx) => {
+    requireFixtures(ctx);
+    const published = JSON.parse(readFixture('defender', 'machines-list.json')) as ODataPage;
+    const peer = JSON.parse(
+      readFixture('peers', 'elastic-machine-test-machine.log').split('\n')[0] ?? '{}',
+    ) as Record<string, unknown>;
     const first = await page('?$top=100');
     expect(first['@odata.context']).toBe(`${harness.sim.url}/api/$metadata#Machines`);
     expect(first['@odata.nextLink']).toBeUndefined();

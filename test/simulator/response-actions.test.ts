@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../support/fixtures.js';
+import { readFixture, requireFixtures } from '../support/fixtures.js';
 import { SimHarness, type ODataPage, type Reply } from './helpers.js';
 
 type Action = Record<string, unknown> & { id: string; status: string };
@@ -7,10 +7,6 @@ type Action = Record<string, unknown> & { id: string; status: string };
 const harness = await SimHarness.start({ machines: 400, seed: 61, findingsPerMachine: 1 });
 const { sim } = harness;
 const token = await harness.token();
-const published = JSON.parse(readFixture('defender', 'machineaction-isolate.json')) as Record<
-  string,
-  unknown
->;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 async function machineIds(filter: string): Promise<string[]> {
@@ -72,7 +68,12 @@ async function withRoles<T>(roles: string[], run: (restricted: string) => Promis
 }
 
 describe('creating response actions', () => {
-  it('should answer 201 with a Pending MachineAction requested by the app, listed newest first', async () => {
+  it('should answer 201 with a Pending MachineAction requested by the app, listed newest first', async (ctx) => {
+    requireFixtures(ctx);
+    const published = JSON.parse(readFixture('defender', 'machineaction-isolate.json')) as Record<
+      string,
+      unknown
+    >;
     const machineId = await freshMachine();
     const action = created(
       await post(`/api/machines/${machineId}/isolate`, { Comment: 'ransomware', IsolationType: 'Selective' }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../support/fixtures.js';
+import { readFixture, requireFixtures } from '../support/fixtures.js';
 import { SimHarness, type ODataPage } from './helpers.js';
 
 interface TruthSoftware {
@@ -26,11 +26,6 @@ type Row = Record<string, unknown>;
 const harness = await SimHarness.start({ machines: 1200, seed: 9, findingsPerMachine: 6 });
 const token = await harness.token();
 const truth = await harness.json<TruthSoftware[]>('/_sim/truth/software');
-const published = JSON.parse(readFixture('defender', 'software-list.json')) as ODataPage;
-const publishedRefs = JSON.parse(readFixture('defender', 'machine-references.json')) as ODataPage;
-const publishedError = JSON.parse(readFixture('defender', 'error-resource-not-found.json')) as {
-  error: Row;
-};
 
 const get = <T = ODataPage>(path: string): Promise<T> => harness.json<T>(path, token);
 const truthMachines = (id: string): Promise<TruthSoftwareMachine[]> =>
@@ -51,7 +46,9 @@ const biggest = [...truth].sort((a, b) => b.installedMachines - a.installedMachi
 const someExposed = truth.find((s) => s.exposedMachines > 0 && s.exposedMachines < s.installedMachines);
 
 describe('GET /api/Software', () => {
-  it('should list every installed product with the published fields and the counts of the truth', async () => {
+  it('should list every installed product with the published fields and the counts of the truth', async (ctx) => {
+    requireFixtures(ctx);
+    const published = JSON.parse(readFixture('defender', 'software-list.json')) as ODataPage;
     expect(truth.length).toBeGreaterThan(10);
     const page = await get('/api/Software');
     expect(page['@odata.context']).toBe(`${harness.sim.url}/api/$metadata#Software`);
@@ -104,7 +101,11 @@ describe('GET /api/Software', () => {
 });
 
 describe('GET /api/Software/{id}', () => {
-  it('should answer the list record as an entity, and 404 with the real error body otherwise', async () => {
+  it('should answer the list record as an entity, and 404 with the real error body otherwise', async (ctx) => {
+    requireFixtures(ctx);
+    const publishedError = JSON.parse(readFixture('defender', 'error-resource-not-found.json')) as {
+      error: Row;
+    };
     const listed = (await get(`/api/Software?$filter=${encodeURIComponent("id eq 'microsoft-_-edge'")}`))
       .value[0];
     const one = await get<Row>('/api/Software/microsoft-_-edge');
@@ -122,7 +123,9 @@ describe('GET /api/Software/{id}', () => {
     );
   });
 
-  it('should give the machines it is installed on, exactly the truth, paged', async () => {
+  it('should give the machines it is installed on, exactly the truth, paged', async (ctx) => {
+    requireFixtures(ctx);
+    const publishedRefs = JSON.parse(readFixture('defender', 'machine-references.json')) as ODataPage;
     for (const software of [biggest, someExposed]) {
       const id = String(software?.id);
       const expected = await truthMachines(id);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readAccessTokenClaims, requiredRolesFromMessage } from '../../src/defender/access-token.js';
-import { readFixture } from '../support/fixtures.js';
+import { readFixture, requireFixtures } from '../support/fixtures.js';
 
 describe('requiredRolesFromMessage', () => {
-  it("should read the roles from Graph's published 403", () => {
+  it("should read the roles from Graph's published 403", (ctx) => {
+    requireFixtures(ctx);
     const body = JSON.parse(readFixture('defender', 'graph-error-403-missing-roles.json')) as {
       error: { message: string };
     };

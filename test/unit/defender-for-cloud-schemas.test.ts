@@ -8,7 +8,7 @@ import {
   type SubAssessment,
 } from '../../src/defender/schemas/defender-for-cloud.js';
 import type { RecordValidator } from '../../src/defender/schemas/record.js';
-import { readFixture } from '../support/fixtures.js';
+import { readFixture, requireFixtures } from '../support/fixtures.js';
 
 /** The published ARM examples, read through the client's own streaming parser in small chunks. */
 async function records(file: string): Promise<{ records: unknown[]; envelope: Record<string, unknown> }> {
@@ -33,14 +33,17 @@ const cases: { file: string; validate: RecordValidator<unknown>; count: number }
 ];
 
 describe("Defender for Cloud's published payloads through the client's schemas", () => {
-  it.each(cases)('should accept every record of $file', async ({ file, validate, count }) => {
+  // `for`, not `each`: only `for` hands the case its test context, which requireFixtures needs.
+  it.for(cases)('should accept every record of $file', async ({ file, validate, count }, ctx) => {
+    requireFixtures(ctx);
     const { records: all } = await records(file);
     expect(all).toHaveLength(count);
     const results = all.map((r) => validate(r));
     expect(results.flatMap((r) => (r.ok ? [] : [r.rejected]))).toEqual([]);
   });
 
-  it('should read the values the hub will store', async () => {
+  it('should read the values the hub will store', async (ctx) => {
+    requireFixtures(ctx);
     const [score] = (await records('mdc-secure-scores-list.json')).records.map((r) => validateSecureScore(r));
     expect(score?.ok && score.value.properties.score).toEqual({
       max: 39,
@@ -68,7 +71,8 @@ describe("Defender for Cloud's published payloads through the client's schemas",
     expect(cveIds(value as SubAssessment)).toEqual([]);
   });
 
-  it('should refuse a record whose status code or severity is not one ARM defines, with the reason', async () => {
+  it('should refuse a record whose status code or severity is not one ARM defines, with the reason', async (ctx) => {
+    requireFixtures(ctx);
     const [raw] = (await records('mdc-subassessments-list.json')).records as Record<string, unknown>[];
     const broken = structuredClone(raw) as { properties: { status: Record<string, unknown> } };
     broken.properties.status.severity = 'Critical';

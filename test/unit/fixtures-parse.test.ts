@@ -14,7 +14,7 @@ import {
   tokenResponseSchema,
 } from '../../src/defender/schemas/envelopes.js';
 import type { RecordValidator } from '../../src/defender/schemas/record.js';
-import { fixturePath, readFixture } from '../support/fixtures.js';
+import { fixturePath, readFixture, requireFixtures } from '../support/fixtures.js';
 
 type Shape = 'collection' | 'entity' | 'lines';
 interface Case {
@@ -175,7 +175,9 @@ async function* chunked(text: string, size: number): AsyncGenerator<string> {
 }
 
 describe("published payloads through the client's schemas", () => {
-  it.each(cases)('should read $file', async ({ file, shape, validate, refused = 0 }) => {
+  // `for`, not `each`: only `for` hands the case its test context, which requireFixtures needs.
+  it.for(cases)('should read $file', async ({ file, shape, validate, refused = 0 }, ctx) => {
+    requireFixtures(ctx);
     const all = await records(file, shape);
     const results = all.map((r) => validate(r));
     const rejected = results.flatMap((r) => (r.ok ? [] : [r.rejected]));
@@ -184,7 +186,8 @@ describe("published payloads through the client's schemas", () => {
     expect(results.length - rejected.length).toBe(all.length - refused);
   });
 
-  it('should keep members the schema does not name', async () => {
+  it('should keep members the schema does not name', async (ctx) => {
+    requireFixtures(ctx);
     const [machine] = await records('peers/elastic-machine-test-machine.log', 'lines');
     const result = validateMachine(machine);
     expect(result.ok && result.value).toMatchObject({
@@ -193,7 +196,8 @@ describe("published payloads through the client's schemas", () => {
     });
   });
 
-  it('should read PascalCase export rows like camelCase ones', async () => {
+  it('should read PascalCase export rows like camelCase ones', async (ctx) => {
+    requireFixtures(ctx);
     const rows = await records('peers/elastic-vulnerability-test-vulnerability.log', 'lines');
     const first = validateFinding(rows[0]);
     expect(
@@ -209,13 +213,15 @@ describe("published payloads through the client's schemas", () => {
     });
   });
 
-  it("should fill lastUpdateDateTimeUtc from the list examples' spelling", async () => {
+  it("should fill lastUpdateDateTimeUtc from the list examples' spelling", async (ctx) => {
+    requireFixtures(ctx);
     const [action] = await records('defender/machineactions-list.json', 'collection');
     const result = validateMachineAction(action);
     expect(result.ok && result.value.lastUpdateDateTimeUtc?.raw).toBeTruthy();
   });
 
-  it('should read the export, error and token envelopes', () => {
+  it('should read the export, error and token envelopes', (ctx) => {
+    requireFixtures(ctx);
     expect(
       exportFilesResponseSchema.safeParse(
         JSON.parse(readFixture('defender', 'software-vulnerabilities-export.json')),

@@ -7,7 +7,7 @@ import {
   validateSoftwareDistribution,
 } from '../../src/defender/schemas/software.js';
 import { validateVulnerability } from '../../src/defender/schemas/vulnerability.js';
-import { readFixture } from '../support/fixtures.js';
+import { readFixture, requireFixtures } from '../support/fixtures.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,7 +22,8 @@ function published(file: string): Json[] {
 }
 
 describe('published software payloads', () => {
-  it.each([
+  // `for`, not `each`: only `for` hands the case its test context, which requireFixtures needs.
+  it.for([
     ['software-list.json', validateSoftware],
     ['software-by-id.json', validateSoftware],
     ['machine-software.json', validateSoftware],
@@ -31,7 +32,8 @@ describe('published software payloads', () => {
     ['software-vulnerabilities.json', validateVulnerability],
   ] as [string, RecordValidator<Json>][])(
     'should read every record of %s, keeping its fields',
-    (file, validate) => {
+    ([file, validate], ctx) => {
+      requireFixtures(ctx);
       const records = published(file);
       expect(records.length).toBeGreaterThan(0);
       for (const raw of records) {
@@ -43,7 +45,8 @@ describe('published software payloads', () => {
     },
   );
 
-  it('should read the published Software example field by field', () => {
+  it('should read the published Software example field by field', (ctx) => {
+    requireFixtures(ctx);
     const [raw] = published('software-by-id.json');
     const result = validateSoftware(raw);
     expect(result).toMatchObject({
