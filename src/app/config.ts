@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { HubError, InputError } from '../errors.js';
 import { defaultSlaDays, parseSlaDays, type SlaDays } from '../domain/remediation.js';
 
 /**
@@ -33,6 +34,7 @@ const configSchema = z.object({
       error: 'DATABASE_URL must start with sqlite: or postgres:// (e.g. sqlite:./data/defender-hub.db).',
     })
     .optional(),
+  HUB_HOST: z.string().trim().min(1, { error: 'HUB_HOST must not be empty.' }).default('127.0.0.1'),
   PORT: z.coerce
     .number({ error: 'PORT must be a number.' })
     .int({ error: 'PORT must be a whole number.' })
@@ -73,6 +75,8 @@ const configSchema = z.object({
 export interface HubConfig {
   readonly dataDir: string;
   readonly databaseUrl: string;
+  /** The address `serve` listens on unless --host says otherwise. */
+  readonly host: string;
   readonly port: number;
   /** Never logged or printed. */
   readonly secretKey: string | undefined;
@@ -90,13 +94,76 @@ export interface HubConfig {
   readonly slaDays?: SlaDays | undefined;
 }
 
+/** Stable codes of the configuration errors that are not a value's format (those are INVALID_INPUT). */
+export const ConfigErrorCode = {
+  /** Both `X` and `X_FILE` are set: which one wins would be a guess. */
+  FileConflict: 'CONFIG_FILE_CONFLICT',
+  FileUnreadable: 'CONFIG_FILE_UNREADABLE',
+  /** An empty secret file is a mount gone wrong, not a choice: an empty HUB_SECRET_KEY would mean "use the key file". */
+  FileEmpty: 'CONFIG_FILE_EMPTY',
+} as const;
+export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
+
+export class ConfigError extends HubError {
+  declare readonly code: ConfigErrorCode;
+
+  constructor(code: ConfigErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, options);
+  }
+}
+
+/** The variables that may instead name a file holding their value (`X_FILE`), as Docker and Kubernetes secrets are mounted. */
+export const fileVariables = ['DATABASE_URL', 'HUB_SECRET_KEY', 'HUB_ADMIN_PASSWORD'] as const;
+
+const isSet = (value: string | undefined): value is string => value !== undefined && value !== '';
+
+/**
+ * The environment with each `X_FILE` replaced by `X`, read from that file without its trailing line breaks, and
+ * where each came from. Errors name the variable and the path, never what the file holds.
+ */
+function withFileVariables(env: NodeJS.ProcessEnv): {
+  env: NodeJS.ProcessEnv;
+  fromFile: ReadonlyMap<string, string>;
+} {
+  const resolved = { ...env };
+  const fromFile = new Map<string, string>();
+  for (const name of fileVariables) {
+    const path = env[`${name}_FILE`];
+    if (!isSet(path)) continue;
+    if (isSet(env[name]))
+      throw new ConfigError(
+        ConfigErrorCode.FileConflict,
+        `Both ${name} and ${name}_FILE are set: set only one of them.`,
+      );
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        ConfigErrorCode.FileUnreadable,
+        `${name}_FILE names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}): check the path and that this user may read it.`,
+        { cause: error },
+      );
+    }
+    const value = text.replace(/(\r?\n)+$/, '');
+    if (value === '')
+      throw new ConfigError(ConfigErrorCode.FileEmpty, `${name}_FILE names ${path}, which is empty.`);
+    resolved[name] = value;
+    fromFile.set(name, `${name} (from ${name}_FILE ${path})`);
+  }
+  return { env: resolved, fromFile };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
-  const parsed = configSchema.safeParse(env);
+  const { env: resolved, fromFile } = withFileVariables(env);
+  const parsed = configSchema.safeParse(resolved);
   if (!parsed.success) {
-    // Messages that name their variable already ("PORT must be a number.") are not prefixed with it again.
+    // Messages that name their variable already ("PORT must be a number.") are not prefixed with it again; a
+    // value read from a file says which file.
     const describe = (i: { path: PropertyKey[]; message: string }): string => {
       const name = i.path.join('.');
-      return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
+      const message = i.message.startsWith(name) ? i.message.slice(name.length) : `: ${i.message}`;
+      return `${fromFile.get(name) ?? name}${message}`;
     };
     throw new InputError(parsed.error.issues.map(describe).join(' '));
   }
@@ -105,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   return Object.freeze({
     dataDir,
     databaseUrl: c.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'defender-hub.db')}`,
+    host: c.HUB_HOST,
     port: c.PORT,
     secretKey: c.HUB_SECRET_KEY,
     adminPassword: c.HUB_ADMIN_PASSWORD,

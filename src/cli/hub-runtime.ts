@@ -3,6 +3,7 @@ import { Scheduler, type SchedulerLogger } from '../app/scheduler.js';
 import { HubError } from '../errors.js';
 import { SyncJobQueue } from '../jobs/sync-job-queue.js';
 import { buildServer } from '../server/build-server.js';
+import type { HubLogSettings } from '../secrets/log-redaction.js';
 
 export interface HubRuntime {
   /** `http://HOST:PORT` */
@@ -11,21 +12,19 @@ export interface HubRuntime {
   stop(): Promise<void>;
 }
 
-/** Human lines on stderr, for `demo`: its stdout carries only the ready line. */
-export function stderrLogger(): SchedulerLogger {
-  const write = (message: string): void => {
-    process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
-  };
-  return { info: write, warn: write, error: write };
-}
-
 /**
  * The serving hub: the HTTP API on host:port and the scheduler, which runs due syncs in this process with
  * SQLite, and with PostgreSQL queues them as jobs for the workers.
  */
 export async function startHubRuntime(
   hub: Hub,
-  options: { host: string; port: number; serverLogs: boolean; log?: SchedulerLogger },
+  options: {
+    host: string;
+    port: number;
+    /** The server's log (see buildServer); the scheduler logs through it too unless `log` is given. */
+    serverLogs: boolean | HubLogSettings;
+    log?: SchedulerLogger;
+  },
 ): Promise<HubRuntime> {
   const server = await buildServer(hub, { logger: options.serverLogs });
   let url: string;

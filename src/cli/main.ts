@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { HubError } from '../errors.js';
+import { hubVersion } from '../app/version.js';
 import { actionCommand } from './commands/actions.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
@@ -20,6 +21,7 @@ import { redactText } from '../secrets/log-redaction.js';
 
 const program = new Command('defender-hub')
   .description('Self-hosted hub for Microsoft Defender data, with a built-in Defender simulator')
+  .version(hubVersion, '-V, --version', 'print the version')
   // Options after a command name are that command's: `hunt save --timespan` must not be read as `hunt --timespan`.
   .enablePositionalOptions()
   .hook('preAction', (_program, command) => {

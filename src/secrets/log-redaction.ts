@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import { pino, type Logger, type LoggerOptions } from 'pino';
 import { Secret, redacted } from './secret.js';
 
 /**
@@ -153,22 +153,24 @@ function redactLogObject(object: Record<string, unknown>): Record<string, unknow
 export interface HubLogSettings {
   /** A pino level name (`fatal` … `trace`, `silent`); `info` by default. */
   readonly level?: string;
-  /** Where the JSON lines go: stdout by default; tests capture them. */
+  /** Where the JSON lines go: stdout by default; `demo` writes them on stderr, tests capture them. */
   readonly stream?: { write(line: string): void };
 }
 
-/** Fastify's `logger` option as an object: its own settings and pino's. */
-export type HubLoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>;
-
 /**
- * The options of the hub's logger (Fastify's `logger`), with secrets redacted wherever they are: in log objects at
- * any depth (pino's own wildcards reach one level only), in errors and their causes, in message text, and in the
- * request headers a serializer may write. Never log secrets on purpose anyway: log ids.
+ * The hub's logger, the one every process logs through (Fastify's request log is a child of it): JSON lines,
+ * with secrets redacted wherever they are: in log objects at any depth (pino's own wildcards reach one level
+ * only), in errors and their causes, in message text, and in the request headers a serializer may write. Never
+ * log secrets on purpose anyway: log ids.
  */
-export function hubLoggerOptions(settings: HubLogSettings = {}): HubLoggerOptions {
+export function createHubLogger(settings: HubLogSettings = {}): Logger {
+  const options = hubLoggerOptions(settings.level ?? 'info');
+  return settings.stream === undefined ? pino(options) : pino(options, settings.stream);
+}
+
+function hubLoggerOptions(level: string): LoggerOptions {
   return {
-    level: settings.level ?? 'info',
-    ...(settings.stream === undefined ? {} : { stream: settings.stream }),
+    level,
     redact: { paths: serializedSecretPaths, censor: redacted },
     serializers: { err: serializeError },
     formatters: {

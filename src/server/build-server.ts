@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import {
   jsonSchemaTransform,
@@ -14,7 +14,7 @@ import { installAuthentication } from './authentication.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { installAuditTrail } from './audit-trail.js';
 import { webUiHandler } from './web-ui.js';
-import { hubLoggerOptions, type HubLogSettings } from '../secrets/log-redaction.js';
+import { createHubLogger, type HubLogSettings } from '../secrets/log-redaction.js';
 
 export interface ServerOptions {
   /**
@@ -33,12 +33,12 @@ export interface ServerOptions {
  * ready, so the caller may still add routes before `listen`. Every other GET outside /api serves the web UI.
  */
 export async function buildServer(hub: Hub, options: ServerOptions = {}): Promise<FastifyInstance> {
-  const logger =
+  const logger: FastifyBaseLogger | undefined =
     options.logger === undefined || options.logger === false
-      ? false
-      : hubLoggerOptions(options.logger === true ? { level: hub.config.logLevel } : options.logger);
+      ? undefined
+      : createHubLogger(options.logger === true ? { level: hub.config.logLevel } : options.logger);
   const app = Fastify({
-    logger,
+    ...(logger === undefined ? {} : { loggerInstance: logger }),
     trustProxy: hub.config.trustProxy === true,
     // Stated rather than left to the default: no route takes more than a bulk action or a strategy needs.
     bodyLimit: 1024 * 1024,

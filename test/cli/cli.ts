@@ -114,3 +114,25 @@ export function addIntegrationArgs(
     options.caFile,
   ];
 }
+
+/** A pino record as the hub's logger writes it. */
+export interface LogRecord {
+  readonly level: number;
+  readonly time: number;
+  readonly msg: string;
+  readonly [field: string]: unknown;
+}
+
+/** Each line as a log record: one that is not JSON, or lacks a level, time or message, fails. */
+export function logRecords(lines: readonly string[]): LogRecord[] {
+  return lines.map((line) => {
+    const record = JSON.parse(line) as Partial<LogRecord> | null;
+    if (
+      typeof record?.level !== 'number' ||
+      typeof record.time !== 'number' ||
+      typeof record.msg !== 'string'
+    )
+      throw new Error(`not a log record: ${line}`);
+    return record as LogRecord;
+  });
+}

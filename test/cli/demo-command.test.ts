@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { dataDirEnv, startCli } from './cli.js';
+import { dataDirEnv, logRecords, startCli } from './cli.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,8 +38,10 @@ describe('defender-hub demo', () => {
     const port = await freePort();
     const env = { ...dataDirEnv(), HUB_ADMIN_PASSWORD: 'demo-admin-password' };
     const demo = startCli(['demo', '--port', String(port), '--machines', '50'], env);
+    let apiToken: string | undefined;
     try {
       const ready = JSON.parse(await demo.firstLine) as Ready;
+      apiToken = ready.apiToken;
       expect(ready).toMatchObject({
         event: 'ready',
         url: `http://127.0.0.1:${port}`,
@@ -67,5 +69,15 @@ describe('defender-hub demo', () => {
     expect(exit.stderr).toMatch(/Sign in at/);
     expect(exit.stderr).not.toContain('demo-admin-password');
     expect(exit.stderr).toMatch(/machines: succeeded/);
+    // Log records are JSON on stderr, as `serve` writes them on stdout: the server's, the scheduler's.
+    const records = logRecords(exit.stderr.split('\n').filter((line) => line.startsWith('{')));
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        msg: 'incoming request',
+        req: expect.objectContaining({ url: '/healthz' }) as unknown,
+      }),
+    );
+    expect(apiToken).toBeDefined();
+    expect(exit.stderr).not.toContain(apiToken);
   });
 });

@@ -72,6 +72,7 @@ export async function useTestHub(
     {
       dataDir,
       databaseUrl,
+      host: '127.0.0.1',
       port: 0,
       secretKey: randomBytes(32).toString('base64'),
       adminPassword: undefined,

@@ -517,10 +517,10 @@ describe.each(dialects)('data API on %s', (dialect) => {
     }
   });
 
-  it('should answer /healthz with the database dialect', async () => {
+  it('should answer /healthz with the database dialect and the version', async () => {
     const { status, body } = await get('/healthz');
     expect(status).toBe(200);
-    expect(body).toEqual({ status: 'ok', database: dialect });
+    expect(body).toEqual({ status: 'ok', database: dialect, version: expect.any(String) as unknown });
   });
 
   it('should describe every route in /api/openapi.json', async () => {

@@ -3,17 +3,19 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HubError } from '../../src/errors.js';
 import { Secret } from '../../src/secrets/secret.js';
-import { hubLoggerOptions, isSecretKey, redactSecrets } from '../../src/secrets/log-redaction.js';
+import { createHubLogger, isSecretKey, redactSecrets } from '../../src/secrets/log-redaction.js';
 
 const secret = 'Q8x8Q~canary-secret-value-0123456789abcd';
 const token = 'eyJhbGciOiJSUzI1NiJ9.eyJyb2xlcyI6WyJNYWNoaW5lLlJlYWQuQWxsIl19.c2lnbmF0dXJl';
 
-/** A Fastify app with the hub's logger options, its JSON lines captured at trace. */
+/** A Fastify app with the hub's logger, its JSON lines captured at trace. */
 function loggedApp(): { app: FastifyInstance; log: FastifyBaseLogger; lines: string[] } {
   const lines: string[] = [];
-  const app = Fastify({
-    logger: hubLoggerOptions({ level: 'trace', stream: { write: (l) => lines.push(l) } }),
+  const logger: FastifyBaseLogger = createHubLogger({
+    level: 'trace',
+    stream: { write: (l) => lines.push(l) },
   });
+  const app = Fastify({ loggerInstance: logger });
   app.get('/echo-headers', (request) => {
     // A careless line: whole headers. The redaction has to catch what such lines carry.
     request.log.debug({ headers: request.headers }, 'headers');

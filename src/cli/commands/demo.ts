@@ -40,7 +40,7 @@ async function startDemo(flags: DemoFlags, lifecycle: Lifecycle): Promise<void> 
   const say = (line: string): boolean => process.stderr.write(`${line}\n`);
   const config = loadConfig(process.env);
   // Loaded on use, as in `serve`: every other command starts faster without the simulator and the HTTP server.
-  const [{ startSimulator }, { startHubRuntime, stderrLogger }] = await Promise.all([
+  const [{ startSimulator }, { startHubRuntime }] = await Promise.all([
     import('../../simulator/index.js'),
     import('../hub-runtime.js'),
   ]);
@@ -70,8 +70,9 @@ async function startDemo(flags: DemoFlags, lifecycle: Lifecycle): Promise<void> 
   const runtime = await startHubRuntime(hub, {
     host: '127.0.0.1',
     port: flags.port ?? config.port,
-    serverLogs: false,
-    log: stderrLogger(),
+    // The server's and the scheduler's records, JSON as `serve` writes them, but on stderr: stdout carries only
+    // the ready line.
+    serverLogs: { level: config.logLevel, stream: process.stderr },
   });
   lifecycle.onStop(() => runtime.stop());
   const admin = await demoAdmin(hub, config.adminPassword);

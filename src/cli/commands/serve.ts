@@ -21,11 +21,10 @@ export function serveCommand(): Command {
     .option(
       '--host <host>',
       // Loopback by default: serving the network is a choice (put TLS in front of it).
-      'address to listen on (0.0.0.0 for every interface; put a TLS proxy in front)',
-      '127.0.0.1',
+      'address to listen on (default: HUB_HOST, else 127.0.0.1; 0.0.0.0 for every interface, with a TLS proxy in front)',
     )
     .option('--port <port>', 'HTTP port (default: PORT, else 8080)', wholeNumber(0, 65535))
-    .action((flags: { host: string; port?: number }) => {
+    .action((flags: { host?: string; port?: number }) => {
       const lifecycle = new Lifecycle();
       return lifecycle.start(
         (async () => {
@@ -36,7 +35,7 @@ export function serveCommand(): Command {
           lifecycle.onStop(() => hub.close());
           await announceFirstAdmin(hub, config.adminPassword);
           const runtime = await startHubRuntime(hub, {
-            host: flags.host,
+            host: flags.host ?? config.host,
             port: flags.port ?? config.port,
             serverLogs: config.logLevel !== 'silent',
           });

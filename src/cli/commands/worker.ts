@@ -5,6 +5,7 @@ import { HubError } from '../../errors.js';
 import { SyncJobQueue } from '../../jobs/sync-job-queue.js';
 import { SyncWorker } from '../../jobs/sync-worker.js';
 import { Lifecycle } from '../lifecycle.js';
+import { createHubLogger } from '../../secrets/log-redaction.js';
 
 /**
  * `defender-hub worker`: takes sync jobs from the PostgreSQL queue that `serve` fills. Start as many as the
@@ -17,8 +18,11 @@ export function workerCommand(): Command {
     )
     .option('--once', 'run the jobs that are due, then exit')
     .action(async (flags: { once?: boolean }) => {
+      const config = loadConfig(process.env);
+      // JSON lines on stdout through the hub's redaction, as `serve` logs: a container's log collector reads both.
+      const log = createHubLogger({ level: config.logLevel });
       const lifecycle = new Lifecycle();
-      const hub = await lifecycle.start(openHub(loadConfig(process.env)));
+      const hub = await lifecycle.start(openHub(config));
       lifecycle.onStop(() => hub.close());
       if (hub.store.dialect !== 'postgres') {
         throw new HubError(
@@ -28,19 +32,26 @@ export function workerCommand(): Command {
       }
       const worker = new SyncWorker(new SyncJobQueue(hub.repos.db), hub.sync, {
         onJob: (job, run, error) => {
-          process.stderr.write(
-            `${job.dataset} of ${job.integration_id}: ${error ?? `${run?.upserted ?? 0} stored`}\n`,
-          );
+          const fields = {
+            workerId: worker.id,
+            jobId: job.id,
+            integrationId: job.integration_id,
+            dataset: job.dataset,
+            runId: run?.id,
+          };
+          if (error === undefined)
+            log.info({ ...fields, upserted: run?.upserted ?? 0 }, `sync job done: ${job.dataset}`);
+          else log.warn({ ...fields, error }, `sync job failed: ${job.dataset}`);
         },
       });
       if (flags.once === true) {
         const done = await worker.drain();
-        process.stderr.write(`Ran ${done} job(s).\n`);
+        log.info({ workerId: worker.id, jobs: done }, `ran ${done} job(s)`);
         await hub.close();
         return;
       }
       lifecycle.onStop(() => worker.stop());
-      process.stderr.write(`Worker ${worker.id} waiting for sync jobs on ${hub.store.location}.\n`);
+      log.info({ workerId: worker.id, database: hub.store.location }, 'worker waiting for sync jobs');
       worker.start();
     });
 }

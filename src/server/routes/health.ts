@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
+import { hubVersion } from '../../app/version.js';
 import { errorBody } from '../schemas/common.js';
 
 /** Liveness with a trivial query, so a lost database shows as unhealthy rather than as every other route failing. */
@@ -11,9 +12,13 @@ export const healthRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
     {
       schema: {
         tags: ['health'],
-        summary: 'Health: the database answers',
+        summary: 'Health: the database answers; which version runs',
         response: {
-          200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }),
+          200: z.object({
+            status: z.literal('ok'),
+            database: z.enum(['sqlite', 'postgres']),
+            version: z.string().describe("defender-hub's version (package.json)."),
+          }),
           503: errorBody,
         },
       },
@@ -27,7 +32,7 @@ export const healthRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
           error: { code: 'DATABASE_UNAVAILABLE', message: 'The database did not answer.' },
         });
       }
-      return { status: 'ok' as const, database: hub.store.dialect };
+      return { status: 'ok' as const, database: hub.store.dialect, version: hubVersion };
     },
   );
   done();
