@@ -2,7 +2,6 @@ import {
   PostgresDialect,
   sql,
   type DatabaseIntrospector,
-  type DatabaseMetadata,
   type DatabaseMetadataOptions,
   type Kysely,
   type SchemaMetadata,
@@ -65,11 +64,6 @@ class SearchPathIntrospector implements DatabaseIntrospector {
       order by ns.nspname, c.relname, a.attnum`.execute(this.#db);
     return groupTables(rows);
   }
-
-  /** Kept because the interface still asks for it. */
-  async getMetadata(options?: DatabaseMetadataOptions): Promise<DatabaseMetadata> {
-    return { tables: await this.getTables(options) };
-  }
 }
 
 function groupTables(rows: readonly ColumnRow[]): TableMetadata[] {
@@ -78,7 +72,14 @@ function groupTables(rows: readonly ColumnRow[]): TableMetadata[] {
     const key = `${row.schema}.${row.table}`;
     let table = tables.get(key);
     if (table === undefined) {
-      table = { name: row.table, schema: row.schema, isView: row.table_type === 'v', columns: [] };
+      table = {
+        name: row.table,
+        schema: row.schema,
+        isView: row.table_type === 'v',
+        // Foreign tables (relkind 'f') are not read above.
+        isForeign: false,
+        columns: [],
+      };
       tables.set(key, table);
     }
     table.columns.push({

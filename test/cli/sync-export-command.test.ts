@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { useSimulator } from '../support/simulator.js';
 import { dataDirEnv, expectOneClearLine, runCli, addIntegrationArgs } from './cli.js';
@@ -115,7 +115,7 @@ describe.concurrent('defender-hub sync and export', () => {
         computerDnsName: string;
       }[];
       // The export holds the vulnerabilities: the stored rows with a CVE, not software reported without one.
-      const store = new SqliteDatabase(env.DATABASE_URL!.slice('sqlite:'.length), { readonly: true });
+      const store = new DatabaseSync(env.DATABASE_URL!.slice('sqlite:'.length), { readOnly: true });
       const withCve = store.prepare('select count(*) as n from findings where cve_id is not null').get() as {
         n: number;
       };

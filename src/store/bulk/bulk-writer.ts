@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type SqliteDatabase from 'better-sqlite3';
+import type { SqliteConnection } from '../sqlite-connection.js';
 import type { BulkRows, BulkTable } from './bulk-table.js';
 import { SqliteBackgroundWriter } from './sqlite-background-writer.js';
 import { SqliteBulkWriter } from './sqlite-bulk.js';
@@ -45,11 +45,7 @@ export function postgresBulkWriter<DB>(db: Kysely<DB>): BulkWriter {
  * A file gets a writer thread; an in-memory database has no second connection, so its writes run on the main
  * one, holding Kysely's connection so they never interleave with another transaction.
  */
-export function sqliteBulkWriter<DB>(
-  db: Kysely<DB>,
-  connection: SqliteDatabase.Database,
-  path: string,
-): BulkWriter {
+export function sqliteBulkWriter<DB>(db: Kysely<DB>, connection: SqliteConnection, path: string): BulkWriter {
   if (path !== ':memory:') return new SqliteBackgroundWriter(path);
   const writer = new SqliteBulkWriter(connection);
   return {

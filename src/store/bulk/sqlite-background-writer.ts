@@ -80,8 +80,10 @@ export class SqliteBackgroundWriter implements BulkWriter {
     worker.on('message', (reply: WriteReply) => {
       this.#settle(reply);
     });
-    worker.on('error', (error) => {
-      this.#failPending(new BulkWriteError(`The SQLite writer thread failed: ${error.message}`));
+    worker.on('error', (error: Error) => {
+      this.#failPending(
+        new BulkWriteError(`The SQLite writer thread failed: ${error.message}`, { cause: error }),
+      );
     });
     worker.on('exit', () => {
       if (this.#worker === worker) this.#worker = undefined;

@@ -1,20 +1,18 @@
-import type SqliteDatabase from 'better-sqlite3';
+import type { SqliteConnection, SqliteConnectionStatement } from '../sqlite-connection.js';
 import { columnList, conflictClause, type BulkRows, type BulkTable } from './bulk-table.js';
 
 /** Rows per statement: a prepared 100-row INSERT binds 2,300 values for findings, far below SQLite's limit. */
 const statementRows = 100;
 
-type Statement = SqliteDatabase.Statement;
-
 /**
- * Runs bulk upserts on one better-sqlite3 connection with prepared statements kept per shape, so a batch costs
+ * Runs bulk upserts on one SQLite connection with prepared statements kept per shape, so a batch costs
  * no SQL compilation: each INSERT is parsed once per connection, not once per chunk.
  */
 export class SqliteBulkWriter {
-  readonly #connection: SqliteDatabase.Database;
-  readonly #statements = new Map<string, Statement>();
+  readonly #connection: SqliteConnection;
+  readonly #statements = new Map<string, SqliteConnectionStatement>();
 
-  constructor(connection: SqliteDatabase.Database) {
+  constructor(connection: SqliteConnection) {
     this.#connection = connection;
   }
 
@@ -30,10 +28,10 @@ export class SqliteBulkWriter {
           full.run(values.slice(row * width, (row + statementRows) * width));
         for (; row < count; row++) single.run(values.slice(row * width, (row + 1) * width));
       }
-    })();
+    });
   }
 
-  #statement(spec: BulkTable, rowCount: number): Statement {
+  #statement(spec: BulkTable, rowCount: number): SqliteConnectionStatement {
     const key = `${spec.table}|${String(spec.conflict)}|${rowCount}`;
     let statement = this.#statements.get(key);
     if (statement === undefined) {

@@ -1,6 +1,6 @@
 /**
  * A thread that owns a second connection to the hub's SQLite file and performs bulk writes on it, so the main
- * thread can fetch and parse the next batch from Defender while SQLite stores the last one. better-sqlite3 is
+ * thread can fetch and parse the next batch from Defender while SQLite stores the last one. `node:sqlite` is
  * synchronous: in the main thread every write would stall the network reads. Appended rows wait here, not in
  * the main thread's heap, until their batch is committed.
  */
@@ -56,4 +56,6 @@ port.on('message', (message: WriterMessage) => {
     } satisfies WriteReply);
   }
 });
-port.on('close', () => connection.close());
+port.on('close', () => {
+  connection.close();
+});

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../database.js';
-import type { Database } from '../schema.js';
 import { insertFindingCves } from '../cloud-finding-cves.js';
 
 /**
@@ -43,6 +42,6 @@ export function up(dialect: Dialect) {
       .on('cloud_finding_cves')
       .columns(['integration_id', 'resource_id', 'status', 'cve_id'])
       .execute();
-    await insertFindingCves(db as Kysely<Database>, dialect, 'all');
+    await insertFindingCves(db, dialect, 'all');
   };
 }
