@@ -4,7 +4,7 @@ ARG BASE_IMAGE=node:24-bookworm-slim
 
 # ---- build: dependencies (better-sqlite3 compiled if no prebuilt binary fits), the compiled sources ----
 FROM ${BASE_IMAGE} AS build
-# better-sqlite3 is a native addon; node-gyp needs python3, make and g++ when it compiles it.
+# Native addons (better-sqlite3) are compiled by node-gyp with python3, make and g++ when no prebuilt binary fits.
 RUN if ! command -v python3 >/dev/null || ! command -v make >/dev/null || ! command -v g++ >/dev/null; then \
       apt-get update \
       && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ \
@@ -30,11 +30,12 @@ RUN npm run build
 RUN find dist -name '*.map' -delete \
     && find dist -name '*.js' -exec sed -i -e '/^\/\/# sourceMappingURL=/d' {} + \
     && npm prune --omit=dev \
-    && cd node_modules/better-sqlite3 \
-    && rm -rf deps src \
-    && if [ -f build/Release/better_sqlite3.node ]; then \
-         mv build/Release/better_sqlite3.node /tmp/ && rm -rf build \
-         && mkdir -p build/Release && mv /tmp/better_sqlite3.node build/Release/; \
+    && if [ -d node_modules/better-sqlite3 ]; then \
+         cd node_modules/better-sqlite3 && rm -rf deps src \
+         && if [ -f build/Release/better_sqlite3.node ]; then \
+              mv build/Release/better_sqlite3.node /tmp/ && rm -rf build \
+              && mkdir -p build/Release && mv /tmp/better_sqlite3.node build/Release/; \
+            fi; \
        fi
 
 # ---- runtime: the compiled hub and its production dependencies, run as a user without privileges ----

@@ -29,11 +29,17 @@ field() {
 
 # The simulator's CA is new on each start: an integration of that name from an earlier start is replaced.
 if defender-hub integrations show "$name" >/dev/null 2>&1; then
-  defender-hub integrations remove "$name" --yes
+  defender-hub integrations remove "$name" --yes >&2
 fi
-field clientSecret | defender-hub integrations add --name "$name" \
+# Added disabled and enabled after the first sync: meanwhile the hub's scheduler queues nothing of it for the
+# workers, so this sync never meets a worker's run of the same dataset. Enabled, the workers keep it synced.
+field clientSecret | defender-hub integrations add --name "$name" --disabled \
   --tenant-id "$(field tenantId)" --client-id "$(field clientId)" --client-secret-stdin \
   --api-base-url "$(field apiBaseUrl)" --authority-host "$(field authorityHost)" \
-  --graph-base-url "$(field graphBaseUrl)" --ca-file "$ca"
+  --graph-base-url "$(field graphBaseUrl)" --ca-file "$ca" >&2
 # Forced, as `defender-hub demo` does: another seed is another tenant, and the hub should show the one running.
-exec defender-hub sync --integration "$name" --full --force --json
+# One JSON line per dataset run on stdout.
+status=0
+defender-hub sync --integration "$name" --full --force --json || status=$?
+defender-hub integrations enable "$name" >&2
+exit "$status"

@@ -8,8 +8,8 @@
 #  2. The Dockerfile built on it (docker build --network host).
 #  3. The image tested: the simulator (from the image), `serve` on a fresh PostgreSQL database of the local server,
 #     healthy by its HEALTHCHECK, /healthz, the web UI's page and its script, the integration added and a full sync
-#     run by scripts/compose-demo-setup.sh (what compose's demo profile runs), the machines stored, and a `worker`
-#     taking a queued job.
+#     run by scripts/compose-demo-setup.sh (what compose's demo profile runs), the machines stored, a `worker`
+#     taking a queued job; then `demo` on the image's default SQLite in a volume, and README's online backup of it.
 # Every container runs with --network host and talks to 127.0.0.1 only. Prints the figures at the end.
 #
 # Needs docker (Debian's docker.io: `apt-get install -y docker.io debootstrap`); a daemon that is not running is
@@ -17,7 +17,8 @@
 # on the PostgreSQL server to create the test's own from, default postgres://root@127.0.0.1:5432/test),
 # BASE_IMAGE (skip step 1: e.g. node:24-bookworm-slim where a registry is reachable), REBUILD_BASE=1, IMAGE
 # (default defender-hub:test), CONTAINER_TEST_MACHINES (default 500), DEBIAN_MIRROR, CA_BUNDLE (the CAs the base
-# trusts for npm, default this machine's /etc/ssl/certs/ca-certificates.crt), KEEP_IMAGE=0 removes the image.
+# trusts for npm, default this machine's /etc/ssl/certs/ca-certificates.crt), KEEP_IMAGE=0 removes the image,
+# CONTAINER_TEST_SQLITE=0 skips the SQLite part.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -157,6 +158,7 @@ leftovers=$(docker run --rm --network host --entrypoint sh "$image" -c '
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/$run_id.XXXXXX")
 database="dh_container_$$_$(date +%s)"
 containers=()
+volumes=()
 cleanup() {
   local status=$?
   if [ "$status" -ne 0 ] && [ "${#containers[@]}" -gt 0 ]; then
@@ -165,7 +167,8 @@ cleanup() {
       docker logs --tail 30 "$c" 2>&1 | sed 's/^/    /' >&2 || true
     done
   fi
-  [ "${#containers[@]}" -eq 0 ] || docker rm -f "${containers[@]}" >/dev/null 2>&1 || true
+  [ "${#containers[@]}" -eq 0 ] || docker rm -f -v "${containers[@]}" >/dev/null 2>&1 || true
+  [ "${#volumes[@]}" -eq 0 ] || docker volume rm "${volumes[@]}" >/dev/null 2>&1 || true
   psql "$pg_admin" -qAtc "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$tmp"
   if [ "${KEEP_IMAGE:-1}" = 0 ]; then docker rmi "$image" >/dev/null 2>&1 || true; fi
@@ -191,11 +194,12 @@ mkdir -p "$tmp/sim"
 chmod 0777 "$tmp/sim"
 
 # The simulator, from the image, as compose's demo profile runs it: its ready line and CA into a shared folder.
-say "simulator on 127.0.0.1:$sim_port ($machines machines)"
+say "simulator on 127.0.0.1:$sim_port ($machines machines, no rate limits)"
 containers+=("$run_id-sim")
+# Without the per-minute limits, the sync's time is the hub's and not the wait for the next minute's window.
 docker run -d --name "$run_id-sim" --network host -v "$tmp/sim:/data" --entrypoint sh "$image" -c \
-  "exec defender-hub simulator --port $sim_port --machines $machines --ca-out /data/ca.pem > /data/ready.json" \
-  >/dev/null
+  "exec defender-hub simulator --port $sim_port --machines $machines --no-rate-limits --ca-out /data/ca.pem \
+  > /data/ready.json" >/dev/null
 
 say "serve on 127.0.0.1:$hub_port, PostgreSQL database $database"
 started=$(now)
@@ -255,8 +259,11 @@ sync_summary=$(node -e '
   }
   const first = Math.min(...runs.map((r) => Date.parse(r.startedAt)));
   const last = Math.max(...runs.map((r) => Date.parse(r.finishedAt)));
+  const took = (r) => (Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000;
+  const slowest = runs.reduce((a, b) => (took(b) > took(a) ? b : a));
   console.log(`${runs.length} dataset runs succeeded in ${((last - first) / 1000).toFixed(1)} s ` +
-    `(${runs.map((r) => r.dataset).join(", ")}); machines: ${machines.recordsIn} read, ${machines.upserted} stored`);
+    `(${runs.map((r) => r.dataset).join(", ")}; slowest ${slowest.dataset} ${took(slowest).toFixed(1)} s); ` +
+    `machines: ${machines.recordsIn} read, ${machines.upserted} stored`);
 ' "$tmp/sync.ndjson") || fail "the sync did not succeed: $(cat "$tmp/sync.ndjson" "$tmp/sync.err")"
 stored=$(psql "$pg_url" -qAtc "SELECT count(*) FROM endpoints")
 [ "$stored" -gt 0 ] || fail "the sync stored no machines"
@@ -271,6 +278,19 @@ api_total=$(curl -fsS -b "$tmp/cookies" "$hub/api/v1/endpoints?pageSize=1" |
 [ "$api_total" = "$stored" ] || fail "GET /api/v1/endpoints says $api_total endpoints, the database holds $stored"
 say "GET /api/v1/endpoints as admin: total $api_total"
 
+# The image's default database, SQLite under /data: `demo` (the simulator, a full sync on SQLite, serve) in a
+# container of its own with a volume, checked after the worker below.
+test_sqlite=${CONTAINER_TEST_SQLITE:-1}
+if [ "$test_sqlite" != 0 ]; then
+  sqlite_port=$(free_port)
+  sqlite_volume="$run_id-data"
+  volumes+=("$sqlite_volume")
+  containers+=("$run_id-sqlite")
+  sqlite_started=$(now)
+  docker run -d --name "$run_id-sqlite" --network host -v "$sqlite_volume:/data" "$image" \
+    demo --port "$sqlite_port" --machines 200 >/dev/null
+fi
+
 # A worker container takes a job from the PostgreSQL queue: a full machines run of "demo", queued as the hub's
 # scheduler queues it, then `worker --once`.
 say "a worker container runs a queued job"
@@ -281,7 +301,8 @@ docker run --rm --network host "${hub_env[@]}" --entrypoint node "$image" --inpu
   const hub = await openHub(loadConfig(process.env));
   try {
     const demo = (await hub.integrations.list()).find((i) => i.name === "demo");
-    if (!(await new SyncJobQueue(hub.repos.db).enqueue(demo.id, "machines", { full: true }))) process.exit(1);
+    // false: the scheduler has queued one already (it queues a full sync when an integration is enabled).
+    await new SyncJobQueue(hub.repos.db).enqueue(demo.id, "machines", { full: true });
   } finally {
     await hub.close();
   }' || fail "could not queue a job"
@@ -298,6 +319,31 @@ worker_summary=$(echo "$worker_output" | grep -E ' of [^ ]+: |^Ran ' | sed -E 's
   sed 's/;/; /g')
 say "worker: $worker_summary"
 
+if [ "$test_sqlite" != 0 ]; then
+  say "demo on SQLite: waiting for its ready line"
+  sqlite_ready=
+  for _ in $(seq 1 360); do
+    sqlite_ready=$(docker logs "$run_id-sqlite" 2>/dev/null | grep -m1 '"event":"ready"' || true)
+    [ -n "$sqlite_ready" ] && break
+    [ "$(docker inspect --format '{{.State.Running}}' "$run_id-sqlite")" = true ] ||
+      fail "demo on SQLite stopped: $(docker logs --tail 15 "$run_id-sqlite" 2>&1)"
+    sleep 0.5
+  done
+  [ -n "$sqlite_ready" ] || fail "demo on SQLite printed no ready line in 180 s"
+  sqlite_time="$(seconds_since "$sqlite_started") s"
+  sqlite_healthz=$(curl -fsS "http://127.0.0.1:$sqlite_port/healthz")
+  echo "$sqlite_healthz" | grep -q '"database":"sqlite"' || fail "/healthz of demo answered $sqlite_healthz"
+  # README's online backup, run as written there: SQLite's backup API through node:sqlite, beside the running hub.
+  mkdir -p "$tmp/backup"
+  docker run --rm --network host --user 0 --volumes-from "$run_id-sqlite" -v "$tmp/backup:/backup" \
+    --entrypoint node "$image" \
+    -e "const s = require('node:sqlite'); s.backup(new s.DatabaseSync('/data/defender-hub.db'), '/backup/defender-hub.db')"
+  backup_endpoints=$(docker run --rm --network host --user 0 -v "$tmp/backup:/backup" --entrypoint node "$image" \
+    -e "const s = require('node:sqlite'); process.stdout.write(String(new s.DatabaseSync('/backup/defender-hub.db', { readOnly: true }).prepare('SELECT count(*) AS n FROM endpoints').get().n))")
+  [ "$backup_endpoints" -gt 0 ] || fail "the backup of the SQLite database holds no endpoints"
+  say "demo on SQLite ready after $sqlite_time; /healthz $sqlite_healthz; its backup holds $backup_endpoints endpoints"
+fi
+
 echo
 echo "container test passed"
 echo "  base image build:   $base_time"
@@ -307,3 +353,6 @@ echo "  docker run→healthy: $healthy_time"
 echo "  full sync:          $sync_summary; $sync_time wall for the container (integrations add, then sync)"
 echo "  machines stored:    $stored endpoints of $machines simulated machines"
 echo "  worker --once:      $worker_time ($worker_summary)"
+if [ "$test_sqlite" != 0 ]; then
+  echo "  demo on SQLite:     ready after $sqlite_time (200 machines, full sync included); backup: $backup_endpoints endpoints"
+fi
