@@ -189,6 +189,7 @@ psql "$pg_admin" -qAtc "CREATE DATABASE \"$database\"" >/dev/null
 pg_url="${pg_admin%/*}/$database"
 secret_key=$(openssl rand -base64 32)
 admin_password=$(openssl rand -hex 16)
+net=(--network host --add-host simulator:127.0.0.1)
 hub_env=(-e "DATABASE_URL=$pg_url" -e "HUB_SECRET_KEY=$secret_key" -e "LOG_LEVEL=warn")
 mkdir -p "$tmp/sim"
 chmod 0777 "$tmp/sim"
@@ -196,15 +197,17 @@ chmod 0777 "$tmp/sim"
 # The simulator, from the image, as compose's demo profile runs it: its ready line and CA into a shared folder.
 say "simulator on 127.0.0.1:$sim_port ($machines machines, no rate limits)"
 containers+=("$run_id-sim")
-# Without the per-minute limits, the sync's time is the hub's and not the wait for the next minute's window.
-docker run -d --name "$run_id-sim" --network host -v "$tmp/sim:/data" --entrypoint sh "$image" -c \
-  "exec defender-hub simulator --port $sim_port --machines $machines --no-rate-limits --ca-out /data/ca.pem \
-  > /data/ready.json" >/dev/null
+# As in compose, the others reach it by the name "simulator" (here an /etc/hosts entry for 127.0.0.1), which its
+# URLs and its certificate carry (--public-host). Without the per-minute limits, the sync's time is the hub's and
+# not the wait for the next minute's window.
+docker run -d --name "$run_id-sim" "${net[@]}" -v "$tmp/sim:/data" --entrypoint sh "$image" -c \
+  "exec defender-hub simulator --port $sim_port --public-host simulator --machines $machines --no-rate-limits \
+  --ca-out /data/ca.pem > /data/ready.json" >/dev/null
 
 say "serve on 127.0.0.1:$hub_port, PostgreSQL database $database"
 started=$(now)
 containers+=("$run_id-hub")
-docker run -d --name "$run_id-hub" --network host "${hub_env[@]}" -e "HUB_ADMIN_PASSWORD=$admin_password" \
+docker run -d --name "$run_id-hub" "${net[@]}" "${hub_env[@]}" -e "HUB_ADMIN_PASSWORD=$admin_password" \
   -e "PORT=$hub_port" --health-interval 1s --health-start-period 60s "$image" >/dev/null
 health=starting
 for _ in $(seq 1 240); do
@@ -234,12 +237,14 @@ for _ in $(seq 1 120); do
   sleep 0.25
 done
 [ -s "$tmp/sim/ready.json" ] || fail "the simulator wrote no ready line"
+grep -q "\"apiBaseUrl\":\"https://simulator:$sim_port\"" "$tmp/sim/ready.json" ||
+  fail "the simulator does not go by its public host: $(cut -c1-200 "$tmp/sim/ready.json")"
 
 # What compose's demo-setup runs: the integration "demo" with the simulator's CA, then a full sync.
 say "integrations add and a full sync, by scripts/compose-demo-setup.sh in a container"
 started=$(now)
 containers+=("$run_id-setup")
-docker run --name "$run_id-setup" --network host "${hub_env[@]}" -v "$tmp/sim:/sim:ro" \
+docker run --name "$run_id-setup" "${net[@]}" "${hub_env[@]}" -v "$tmp/sim:/sim:ro" \
   -v "$repo/scripts/compose-demo-setup.sh:/setup/compose-demo-setup.sh:ro" \
   --entrypoint sh "$image" /setup/compose-demo-setup.sh >"$tmp/sync.ndjson" 2>"$tmp/sync.err" ||
   {
@@ -294,7 +299,7 @@ fi
 # A worker container takes a job from the PostgreSQL queue: a full machines run of "demo", queued as the hub's
 # scheduler queues it, then `worker --once`.
 say "a worker container runs a queued job"
-docker run --rm --network host "${hub_env[@]}" --entrypoint node "$image" --input-type=module -e '
+docker run --rm "${net[@]}" "${hub_env[@]}" --entrypoint node "$image" --input-type=module -e '
   import { loadConfig } from "/app/dist/app/config.js";
   import { openHub } from "/app/dist/app/hub.js";
   import { SyncJobQueue } from "/app/dist/jobs/sync-job-queue.js";
@@ -308,7 +313,7 @@ docker run --rm --network host "${hub_env[@]}" --entrypoint node "$image" --inpu
   }' || fail "could not queue a job"
 containers+=("$run_id-worker")
 started=$(now)
-worker_output=$(docker run --name "$run_id-worker" --network host "${hub_env[@]}" "$image" worker --once 2>&1) ||
+worker_output=$(docker run --name "$run_id-worker" "${net[@]}" "${hub_env[@]}" "$image" worker --once 2>&1) ||
   fail "worker --once failed: $worker_output"
 worker_time="$(seconds_since "$started") s"
 echo "$worker_output" | grep -qE '^Ran [1-9][0-9]* job' || fail "the worker ran no job: $worker_output"
