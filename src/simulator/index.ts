@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { InputError } from '../errors.js';
 import { TokenIssuer } from './auth/access-token.js';
 import { CertificateRegistry } from './auth/certificate-registry.js';
@@ -36,8 +36,18 @@ export type {
 } from './control.js';
 
 export interface SimulatorOptions {
-  /** 0 (default) = ephemeral; listens on 127.0.0.1 only. */
+  /** 0 (default) = ephemeral. */
   port?: number;
+  /**
+   * The address to listen on, default 127.0.0.1 (loopback only). `0.0.0.0` serves other containers; the
+   * `/_sim/*` control and truth routes still answer loopback peers only.
+   */
+  host?: string;
+  /**
+   * The host name (or IP) clients reach the simulator by, default 127.0.0.1: the host of its URLs (the ready
+   * line's, `@odata.nextLink`s, export blobs) and a name of its TLS certificate besides localhost and 127.0.0.1.
+   */
+  publicHost?: string;
   /** Default 500. */
   machines?: number;
   /** Default 1. */
@@ -65,7 +75,7 @@ export interface SimulatorOptions {
 }
 
 export interface RunningSimulator {
-  /** `https://127.0.0.1:PORT` */
+  /** `https://127.0.0.1:PORT` (the `publicHost` when one is given) */
   readonly url: string;
   /** = url (the client appends /api/...). */
   readonly apiBaseUrl: string;
@@ -103,13 +113,26 @@ function wholeNumber(
   return result;
 }
 
+/** A DNS name or an IP address; the URL form brackets IPv6. */
+function hostOption(name: string, value: string | undefined, fallback: string): string {
+  const result = value ?? fallback;
+  const dnsName = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+  if (isIP(result) === 0 && !dnsName.test(result)) {
+    throw new InputError(`Simulator option ${name} must be a host name or an IP address, got ${result}`);
+  }
+  return result;
+}
+
 /**
- * Starts the built-in Defender simulator: one HTTPS server on 127.0.0.1 with its own CA, serving the Entra token
- * endpoint, the Defender for Endpoint API, Graph security and export blobs for a seeded, deterministic tenant.
- * Start-up does not depend on the tenant's size: records are computed when they are asked for.
+ * Starts the built-in Defender simulator: one HTTPS server (on 127.0.0.1 unless `host` says otherwise) with its
+ * own CA, serving the Entra token endpoint, the Defender for Endpoint API, Graph security and export blobs for a
+ * seeded, deterministic tenant. Start-up does not depend on the tenant's size: records are computed when they are
+ * asked for.
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const port = wholeNumber('port', options.port, 0, 0, 65_535);
+  const host = hostOption('host', options.host, '127.0.0.1');
+  const publicHost = hostOption('publicHost', options.publicHost, '127.0.0.1');
   const machines = wholeNumber('machines', options.machines, 500, 0, 10_000_000);
   const seed = wholeNumber('seed', options.seed, 1, 0, 2 ** 31 - 1);
   const findingsPerMachine = wholeNumber('findingsPerMachine', options.findingsPerMachine, 50, 0, 10_000);
@@ -129,7 +152,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const tenant = new SimTenant({ seed, machines, findingsPerMachine });
   const defaultSecretExpiry = tenant.clock.now + 365 * TICKS_PER_DAY;
-  const [certificates, tokens] = await Promise.all([generateCertificates(), TokenIssuer.create()]);
+  const [certificates, tokens] = await Promise.all([
+    generateCertificates(undefined, [publicHost]),
+    TokenIssuer.create(),
+  ]);
   let baseUrl = '';
   const state: SimState = {
     tenant,
@@ -158,11 +184,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const server = createSimulatorServer(state, buildRoutes(control), certificates);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       resolve();
     });
   });
-  baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const urlHost = isIP(publicHost) === 6 ? `[${publicHost}]` : publicHost;
+  baseUrl = `https://${urlHost}:${(server.address() as AddressInfo).port}`;
   if (options.caOut !== undefined) await writeFile(options.caOut, certificates.caPem);
   // Counted in the background from the start (in slices that yield), so the first request that needs the
   // counts (the CVE catalog's exposedMachines) does not wait seconds for a large tenant; it is cached per epoch.

@@ -1,4 +1,5 @@
 import { afterAll } from 'vitest';
+import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
@@ -16,9 +17,9 @@ export class SimHarness {
   readonly sim: RunningSimulator;
   readonly agent: Agent;
 
-  private constructor(sim: RunningSimulator) {
+  private constructor(sim: RunningSimulator, connect: { lookup?: LookupFunction } = {}) {
     this.sim = sim;
-    this.agent = new Agent({ connect: { ca: sim.caPem } });
+    this.agent = new Agent({ connect: { ca: sim.caPem, ...connect } });
   }
 
   /** Starts a simulator that lives until the test file ends (call at file or describe level). */
@@ -29,8 +30,11 @@ export class SimHarness {
   }
 
   /** Starts a simulator the caller closes (inside a test). Rate limits are off unless asked for. */
-  static async open(options: SimulatorOptions = {}): Promise<SimHarness> {
-    return new SimHarness(await startSimulator({ rateLimits: false, ...options }));
+  static async open(
+    options: SimulatorOptions = {},
+    connect: { lookup?: LookupFunction } = {},
+  ): Promise<SimHarness> {
+    return new SimHarness(await startSimulator({ rateLimits: false, ...options }), connect);
   }
 
   async close(): Promise<void> {

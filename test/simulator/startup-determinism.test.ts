@@ -1,6 +1,8 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { InputError } from '../../src/errors.js';
+import type { LookupFunction } from 'node:net';
+import { isLoopbackAddress } from '../../src/simulator/http/server.js';
 import { parseFaultSpec, startSimulator } from '../../src/simulator/index.js';
 import { SimHarness, type ODataPage, type Summary } from './helpers.js';
 
@@ -26,6 +28,39 @@ describe('start-up', () => {
     expect(ca.ca).toBe(true);
     // Trusting only the CA is enough for a verified TLS connection.
     expect((await harness.call('/_sim/truth/summary')).status).toBe(200);
+  });
+
+  it('should go by its public host name in its URLs and its certificate (the name other containers use)', async () => {
+    // Every name is loopback here: the test reaches the simulator by that name without asking DNS.
+    const lookup: LookupFunction = (_hostname, options, callback) => {
+      if (options.all === true) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+      else callback(null, '127.0.0.1', 4);
+    };
+    const harness = await SimHarness.open(
+      { machines: 5, host: '127.0.0.1', publicHost: 'simulator.test' },
+      { lookup },
+    );
+    onTestFinished(() => harness.close());
+    expect(harness.sim.url).toMatch(/^https:\/\/simulator\.test:\d+$/);
+    expect(harness.sim.apiBaseUrl).toBe(harness.sim.url);
+    // The TLS check is the real one, against the CA alone: the leaf names simulator.test.
+    const page = await harness.json<ODataPage>('/api/machines', await harness.token());
+    expect(page['@odata.context'].startsWith(`${harness.sim.url}/api/`)).toBe(true);
+    expect((await harness.call('/_sim/truth/summary')).status).toBe(200);
+  });
+
+  it('should answer /_sim calls from loopback peers only', () => {
+    for (const address of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) {
+      expect(isLoopbackAddress(address), address).toBe(true);
+    }
+    for (const address of ['10.0.0.2', '172.18.0.3', '::ffff:172.18.0.3', 'fe80::1', '::', undefined]) {
+      expect(isLoopbackAddress(address), String(address)).toBe(false);
+    }
+  });
+
+  it('should refuse a host or public host that is not a host name or an IP address', async () => {
+    await expect(startSimulator({ publicHost: 'https://simulator' })).rejects.toThrow(InputError);
+    await expect(startSimulator({ host: 'two words' })).rejects.toThrow(InputError);
   });
 
   it('should derive credentials that look like Entra ones from the seed', async () => {

@@ -4,6 +4,8 @@ import { wholeNumber } from '../options.js';
 
 export interface SimulatorFlags {
   port: number;
+  host?: string;
+  publicHost?: string;
   machines: number;
   seed: number;
   findingsPerMachine: number;
@@ -31,6 +33,8 @@ export function readyLine(sim: RunningSimulator): string {
 export function simulatorOptions(flags: SimulatorFlags): Parameters<typeof startSimulator>[0] {
   return {
     port: flags.port,
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    ...(flags.publicHost === undefined ? {} : { publicHost: flags.publicHost }),
     machines: flags.machines,
     seed: flags.seed,
     findingsPerMachine: flags.findingsPerMachine,
@@ -52,7 +56,15 @@ export function closeOnSignal(sim: RunningSimulator): void {
 
 export function addSimulatorFlags(command: Command): Command {
   return command
-    .option('--port <port>', 'HTTPS port on 127.0.0.1 (0 picks a free one)', wholeNumber(0, 65535), 0)
+    .option('--port <port>', 'HTTPS port (0 picks a free one)', wholeNumber(0, 65535), 0)
+    .option(
+      '--host <address>',
+      'address to listen on (default 127.0.0.1; 0.0.0.0 serves other containers, /_sim/* stays loopback-only)',
+    )
+    .option(
+      '--public-host <name>',
+      'host name or IP clients reach it by: the host of its URLs and a name in its certificate (default 127.0.0.1)',
+    )
     .option('--machines <n>', 'machines in the simulated tenant', wholeNumber(0, 10_000_000), 500)
     .option('--seed <n>', 'seed of the deterministic tenant', wholeNumber(0, 2 ** 31 - 1), 1)
     .option(

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:https';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HubError } from '../../errors.js';
@@ -37,6 +38,14 @@ function match(
   return wrongMethod ? 'wrong-method' : undefined;
 }
 
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (`::ffff:127.0.0.1`, what a dual-stack listener reports). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.toLowerCase().startsWith('::ffff:') ? address.slice(7) : address;
+  if (isIPv4(v4)) return v4.startsWith('127.');
+  return isIPv6(address) && address === '::1';
+}
+
 /**
  * The request pipeline: route → injected faults → bearer token → app roles → rate limit → handler. Faults and
  * limits only touch the imitated services (`/api`, `/v1.0`, `/_blob`), never the token endpoint or `/_sim`.
@@ -60,6 +69,13 @@ async function handle(
     return;
   }
   const { route, params } = found;
+  // The control and truth routes take no token: they are for the machine the simulator runs on, also when it
+  // listens beyond loopback (`--host 0.0.0.0` in a container) to serve the imitated APIs to other hosts.
+  if (pathname.startsWith('/_sim/') && !isLoopbackAddress(req.socket.remoteAddress)) {
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('The /_sim routes answer on loopback only.');
+    return;
+  }
   const ex: Exchange = {
     req,
     res,
