@@ -1,23 +1,13 @@
 # defender-hub: `docker build -t defender-hub .`, then `docker run -p 8080:8080 -v defender-hub:/data defender-hub`
-# (README, "Container"). Any Debian-based image with Node.js 22.12+ and npm works as the base.
+# (README, "Container"). Any Debian-based image with Node.js 22.22+ (24 LTS recommended) and npm works as the base.
 ARG BASE_IMAGE=node:24-bookworm-slim
 
-# ---- build: dependencies (better-sqlite3 compiled if no prebuilt binary fits), the compiled sources ----
+# ---- build: dependencies and the compiled sources (SQLite is Node's own node:sqlite: nothing native to compile) ----
 FROM ${BASE_IMAGE} AS build
-# Native addons (better-sqlite3) are compiled by node-gyp with python3, make and g++ when no prebuilt binary fits.
-RUN if ! command -v python3 >/dev/null || ! command -v make >/dev/null || ! command -v g++ >/dev/null; then \
-      apt-get update \
-      && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ \
-      && rm -rf /var/lib/apt/lists/*; \
-    fi
 WORKDIR /app
-# node-gyp compiles against the headers of the base's Node.js (/usr/local/include/node), never downloading them.
-ENV npm_config_nodedir=/usr/local \
-    npm_config_update_notifier=false \
+ENV npm_config_update_notifier=false \
     npm_config_fund=false \
     npm_config_audit=false
-# true: compile native addons from source instead of downloading prebuilt binaries (for builds without GitHub).
-ARG npm_config_build_from_source=false
 # The dependencies first, in a layer of their own that a change to the sources does not rebuild. No scripts yet
 # (the `prepare` script builds sources that are not here); `npm rebuild` then runs the dependencies' own.
 COPY package.json package-lock.json .npmrc ./
@@ -26,17 +16,10 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
 RUN npm run build
-# Runtime files only: no source maps (nor their trailers), no dev dependencies, no native build leftovers.
+# Runtime files only: no source maps (nor their trailers), no dev dependencies.
 RUN find dist -name '*.map' -delete \
     && find dist -name '*.js' -exec sed -i -e '/^\/\/# sourceMappingURL=/d' {} + \
-    && npm prune --omit=dev \
-    && if [ -d node_modules/better-sqlite3 ]; then \
-         cd node_modules/better-sqlite3 && rm -rf deps src \
-         && if [ -f build/Release/better_sqlite3.node ]; then \
-              mv build/Release/better_sqlite3.node /tmp/ && rm -rf build \
-              && mkdir -p build/Release && mv /tmp/better_sqlite3.node build/Release/; \
-            fi; \
-       fi
+    && npm prune --omit=dev
 
 # ---- runtime: the compiled hub and its production dependencies, run as a user without privileges ----
 FROM ${BASE_IMAGE}

@@ -92,8 +92,7 @@ build_base() {
   fi
   stage=$(mktemp -d "$cache/stage.XXXXXX")
   tar -C "$stage" --numeric-owner -xf "$rootfs_tar"
-  # Node.js 24 where node:24-bookworm-slim has it: /usr/local/bin/node and its headers in /usr/local/include/node
-  # (node-gyp builds better-sqlite3 against them).
+  # Node.js 24 where node:24-bookworm-slim has it: /usr/local/bin/node and its headers in /usr/local/include/node.
   install -D -m 0755 "$node_cache_dir/bin/node" "$stage/usr/local/bin/node"
   mkdir -p "$stage/usr/local/include"
   cp -a "$node_cache_dir/include/node" "$stage/usr/local/include/"
@@ -132,10 +131,7 @@ say "base image: $base_time"
 say "building $image on $base_image (docker build --network host)"
 started=$(now)
 build_log="$cache/build.log"
-# npm_config_build_from_source: better-sqlite3 is compiled here rather than fetched from GitHub, whose
-# addresses are not reachable from this machine.
-if ! docker build --network host --build-arg "BASE_IMAGE=$base_image" \
-  --build-arg npm_config_build_from_source=true -t "$image" "$repo" >"$build_log" 2>&1; then
+if ! docker build --network host --build-arg "BASE_IMAGE=$base_image" -t "$image" "$repo" >"$build_log" 2>&1; then
   tail -40 "$build_log" >&2
   fail "docker build failed (whole log: $build_log)"
 fi
