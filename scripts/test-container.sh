@@ -309,15 +309,16 @@ docker run --rm "${net[@]}" "${hub_env[@]}" --entrypoint node "$image" --input-t
   }' || fail "could not queue a job"
 containers+=("$run_id-worker")
 started=$(now)
-worker_output=$(docker run --name "$run_id-worker" "${net[@]}" "${hub_env[@]}" "$image" worker --once 2>&1) ||
+# The worker logs JSON lines (pino) at info: its "ran N job(s)" record is what shows it took the job.
+worker_output=$(docker run --name "$run_id-worker" "${net[@]}" "${hub_env[@]}" -e LOG_LEVEL=info "$image" worker --once 2>&1) ||
   fail "worker --once failed: $worker_output"
 worker_time="$(seconds_since "$started") s"
-echo "$worker_output" | grep -qE '^Ran [1-9][0-9]* job' || fail "the worker ran no job: $worker_output"
-if echo "$worker_output" | grep -E '^[a-zA-Z]+ of [^ ]+: ' | grep -vqE ': [0-9]+ stored$'; then
+echo "$worker_output" | grep -qE '"msg":"ran [1-9][0-9]* job' || fail "the worker ran no job: $worker_output"
+if echo "$worker_output" | grep -q '"msg":"sync job failed'; then
   fail "a worker job failed: $worker_output"
 fi
-worker_summary=$(echo "$worker_output" | grep -E ' of [^ ]+: |^Ran ' | sed -E 's/ of [^ ]+:/:/' | paste -sd ';' - |
-  sed 's/;/; /g')
+worker_summary=$(echo "$worker_output" | grep -oE '"msg":"(sync job done: [a-zA-Z]+|ran [0-9]+ job\(s\))"' |
+  sed -E 's/^"msg":"(.*)"$/\1/' | paste -sd ';' - | sed 's/;/; /g')
 say "worker: $worker_summary"
 
 if [ "$test_sqlite" != 0 ]; then
