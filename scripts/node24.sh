@@ -5,7 +5,10 @@
 # $DEFENDER_HUB_NODE_CACHE, default ~/.cache/defender-hub/node24. Nothing is downloaded from anywhere else.
 
 __dh_node24() {
-  local cache="${DEFENDER_HUB_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/defender-hub/node24}"
+  # `~` rather than $HOME: a CI runner may start without HOME, and bash then asks the passwd entry.
+  local cache_root="${XDG_CACHE_HOME:-}"
+  [ -n "$cache_root" ] || cache_root="$(cd ~ && pwd)/.cache"
+  local cache="${DEFENDER_HUB_NODE_CACHE:-$cache_root/defender-hub/node24}"
   local major=24
 
   if ! "$cache/bin/node" --version 2>/dev/null | grep -q "^v$major\."; then
