@@ -1,2 +1,5 @@
 #!/usr/bin/env node
-import '../dist/cli/main.js';
+import { relaunchWithHeapLimits } from '../dist/cli/heap-limits.js';
+
+relaunchWithHeapLimits();
+await import('../dist/cli/main.js');
