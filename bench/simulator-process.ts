@@ -41,6 +41,9 @@ export async function startSimulatorProcess(
       String(subscriptions),
       '--ca-out',
       caFile,
+      // Frozen, as the library's default: a benchmark's tenant must not change while it is measured.
+      '--clock',
+      'frozen',
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

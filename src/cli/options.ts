@@ -10,3 +10,14 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (value:
     return n;
   };
 }
+
+/** Commander parser for a number above 0 and at most `max`, fractions allowed. */
+export function positiveNumber(max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !(n > 0 && n <= max)) {
+      throw new InvalidArgumentError(`expected a number above 0 and at most ${max}, got "${value}".`);
+    }
+    return n;
+  };
+}

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { ALL_ROLES } from './auth/roles.js';
+import type { ClockMode } from './clock.js';
 import { formatFaultSpec, parseFaultSpec, type FaultSpec, type QueuedFault } from './http/faults.js';
 import type { SimulatorStats } from './http/stats.js';
 import type { SimState } from './state.js';
@@ -36,6 +37,16 @@ export interface FaultState {
 export interface AdvanceResult {
   readonly epoch: number;
   readonly now: string;
+}
+
+/** `GET /_sim/clock`. */
+export interface ClockStatus {
+  readonly mode: ClockMode;
+  /** Simulated seconds per real second; null when frozen. */
+  readonly speed: number | null;
+  readonly now: string;
+  /** The epoch the tenant's records are of (a live clock starts one every 30 simulated minutes). */
+  readonly epoch: number;
 }
 
 export interface TruthMachine {
@@ -105,9 +116,13 @@ export interface SimulatorControl {
   queueFaults(entries: readonly QueuedFault[]): FaultState;
   /** No probabilities and an empty queue. */
   clearFaults(): FaultState;
-  /** Moves the simulated clock forward; machines, findings and alerts change deterministically. */
+  /**
+   * Moves the simulated clock forward (a live clock jumps, then flows on); machines, findings and alerts change
+   * deterministically.
+   */
   advance(hours: number): AdvanceResult;
   now(): string;
+  clock(): ClockStatus;
   /** Adds a certificate credential to the app; returns its SHA-1 thumbprint. */
   registerCertificate(pemCertificate: string): string;
   truthSummary(): Promise<TruthSummary>;
@@ -181,6 +196,12 @@ export function createControl(state: SimState, defaultSecretExpiry: number): Sim
       return { epoch, now: iso7(tenant.clock.now) };
     },
     now: () => iso7(tenant.clock.now),
+    clock() {
+      const { clock } = tenant;
+      // The epoch first: reading it adds the epochs that have begun, so `now` is never before its start.
+      const epoch = clock.epoch;
+      return { mode: clock.mode, speed: clock.speed, now: iso7(clock.now), epoch };
+    },
     registerCertificate: (pem) => state.certificates.register(pem),
     truthSummary: async () => (await state.truth.data(tenant.epoch)).summary,
     async truthMachines() {

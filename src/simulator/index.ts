@@ -5,6 +5,7 @@ import { TokenIssuer } from './auth/access-token.js';
 import { CertificateRegistry } from './auth/certificate-registry.js';
 import { ALL_ROLES } from './auth/roles.js';
 import { generateCertificates } from './certificates.js';
+import { FROZEN, MAX_SPEED, type ClockMode, type ClockSettings, type WallClock } from './clock.js';
 import { createControl, instant, type SimulatorControl } from './control.js';
 import { FaultInjector, parseFaultSpec } from './http/faults.js';
 import { RateLimiter } from './http/rate-limiter.js';
@@ -22,8 +23,10 @@ export { parseFaultSpec } from './http/faults.js';
 export type { FaultKind, FaultSpec, QueuedFault } from './http/faults.js';
 export type { SimulatorStats } from './http/stats.js';
 export type { TruthSummary } from './world/truth.js';
+export type { ClockMode, WallClock } from './clock.js';
 export type {
   AdvanceResult,
+  ClockStatus,
   FaultState,
   SettingsChange,
   SimulatorControl,
@@ -72,6 +75,15 @@ export interface SimulatorOptions {
   roles?: string[];
   /** Azure subscriptions with Defender for Cloud (default 3); the last of two or more is unreadable (403). */
   subscriptions?: number;
+  /**
+   * `frozen` (default: tests and benchmarks need runs that repeat exactly): the clock moves only on
+   * `/_sim/advance`. `live`: it also follows real time, `speed` times as fast (the CLI's default).
+   */
+  clock?: ClockMode;
+  /** Simulated seconds per real second of a live clock, above 0 and at most 86,400 (default 1). */
+  speed?: number;
+  /** The millisecond source a live clock follows (default `performance.now`); tests inject one to drive it. */
+  wallClock?: WallClock;
 }
 
 export interface RunningSimulator {
@@ -123,6 +135,26 @@ function hostOption(name: string, value: string | undefined, fallback: string): 
   return result;
 }
 
+/** The clock the options ask for; a speed without a live clock is refused rather than silently ignored. */
+function clockSettings(options: SimulatorOptions): ClockSettings {
+  const mode: string = options.clock ?? 'frozen';
+  if (mode === 'frozen') {
+    if (options.speed !== undefined)
+      throw new InputError(
+        'Simulator option speed applies to a live clock only: pass clock live, or no speed',
+      );
+    return FROZEN;
+  }
+  if (mode !== 'live') throw new InputError(`Simulator option clock must be live or frozen, got ${mode}`);
+  const speed = options.speed ?? 1;
+  if (!(speed > 0 && speed <= MAX_SPEED)) {
+    throw new InputError(
+      `Simulator option speed must be a number of simulated seconds per real second above 0 and at most ${MAX_SPEED}, got ${String(options.speed)}`,
+    );
+  }
+  return { mode: 'live', speed, wall: options.wallClock ?? (() => performance.now()) };
+}
+
 /**
  * Starts the built-in Defender simulator: one HTTPS server (on 127.0.0.1 unless `host` says otherwise) with its
  * own CA, serving the Entra token endpoint, the Defender for Endpoint API, Graph security and export blobs for a
@@ -149,8 +181,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const faultSpec = parseFaultSpec(options.faults ?? '');
   const unknownRoles = (options.roles ?? []).filter((role) => !ALL_ROLES.includes(role));
   if (unknownRoles.length > 0) throw new InputError(`Unknown app role(s): ${unknownRoles.join(', ')}`);
+  const clock = clockSettings(options);
 
-  const tenant = new SimTenant({ seed, machines, findingsPerMachine });
+  const tenant = new SimTenant({ seed, machines, findingsPerMachine, clock });
   const defaultSecretExpiry = tenant.clock.now + 365 * TICKS_PER_DAY;
   const [certificates, tokens] = await Promise.all([
     generateCertificates(undefined, [publicHost]),

@@ -46,7 +46,8 @@ describe('defender-hub simulator', () => {
       caFile,
     ]);
     try {
-      const ready = JSON.parse(await firstLine) as Record<string, string>;
+      const line = await firstLine;
+      const ready = JSON.parse(line) as Record<string, string>;
       expect(Object.keys(ready).sort()).toEqual(
         [
           'apiBaseUrl',
@@ -54,6 +55,7 @@ describe('defender-hub simulator', () => {
           'authorityHost',
           'caFile',
           'clientId',
+          'clock',
           'clientSecret',
           'event',
           'graphBaseUrl',
@@ -62,6 +64,12 @@ describe('defender-hub simulator', () => {
       );
       expect(ready.event).toBe('ready');
       expect(ready.caFile).toBe(caFile);
+      // The command's default: a live clock at real pace.
+      expect((JSON.parse(line) as { clock: unknown }).clock).toMatchObject({
+        mode: 'live',
+        speed: 1,
+        epoch: 0,
+      });
       expect(existsSync(caFile)).toBe(true);
       const client = createDefenderClient({
         tenantId: ready.tenantId!,
@@ -86,6 +94,12 @@ describe('defender-hub simulator', () => {
     [['simulator', '--machines', 'many'], /--machines.*expected a whole number/],
     [['simulator', '--faults', '429:2'], /429/],
     [['simulator', '--faults', 'meteor:0.1'], /meteor/],
+    [['simulator', '--speed', '0'], /--speed.*expected a number above 0 and at most 86400/],
+    [['simulator', '--clock', 'fast'], /--clock.*live, frozen/],
+    [
+      ['simulator', '--clock', 'frozen', '--speed', '2'],
+      /--speed applies to --clock live only.*INVALID_INPUT/,
+    ],
   ])('should refuse %j with one clear line', async (args, message) => {
     const { exit } = run(args);
     const { code, stderr } = await exit;

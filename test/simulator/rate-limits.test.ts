@@ -45,4 +45,29 @@ describe('documented rate limits', () => {
       await harness.close();
     }
   });
+
+  it('should keep the per-minute budget in real time while the simulated clock runs days ahead', async () => {
+    let wallMs = 0;
+    const harness = await SimHarness.open({
+      machines: 20,
+      seed: 53,
+      rateLimits: true,
+      clock: 'live',
+      speed: 3600,
+      wallClock: () => wallMs,
+    });
+    const files = '/api/machines/SoftwareVulnerabilitiesExport';
+    try {
+      const token = await harness.token();
+      for (let i = 0; i < 5; i++) expect((await harness.call(files, { token })).status).toBe(200);
+      // A simulated day flows by on the live clock, and another is jumped over; no real second passes.
+      wallMs += 24_000;
+      await harness.post('/_sim/advance', { hours: 24 });
+      const limited = await harness.call(files, { token });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(50);
+    } finally {
+      await harness.close();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { clockOption, clockOptions, DEMO_SPEED, speedOption, type ClockFlags } from '../clock-flags.js';
 import { loadConfig } from '../../app/config.js';
 import { openHub, type Hub } from '../../app/hub.js';
 import { plannedDatasets } from '../../app/schedule-due.js';
@@ -14,7 +15,7 @@ import { runSyncs } from '../run-syncs.js';
 import { createSyncReporter } from '../sync-reporter.js';
 import { simulatorIntegrationSettings } from '../../simulator/integration-settings.js';
 
-interface DemoFlags {
+interface DemoFlags extends ClockFlags {
   port?: number;
   machines: number;
   seed: number;
@@ -44,7 +45,11 @@ async function startDemo(flags: DemoFlags, lifecycle: Lifecycle): Promise<void> 
     import('../../simulator/index.js'),
     import('../hub-runtime.js'),
   ]);
-  const sim = await startSimulator({ machines: flags.machines, seed: flags.seed });
+  const sim = await startSimulator({
+    machines: flags.machines,
+    seed: flags.seed,
+    ...clockOptions(flags, DEMO_SPEED),
+  });
   lifecycle.onStop(() => sim.close());
   say(
     `Simulated Defender tenant ${sim.tenantId}: ${flags.machines} machines (seed ${flags.seed}) at ${sim.url}`,
@@ -119,6 +124,8 @@ export function demoCommand(): Command {
     )
     .option('--machines <n>', 'machines in the simulated tenant', wholeNumber(0, 100_000), 500)
     .option('--seed <n>', 'seed of the deterministic tenant', wholeNumber(0, 2 ** 31 - 1), 1)
+    .addOption(clockOption())
+    .addOption(speedOption(DEMO_SPEED))
     .action((flags: DemoFlags) => {
       const lifecycle = new Lifecycle();
       return lifecycle.start(startDemo(flags, lifecycle));

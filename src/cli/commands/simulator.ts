@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { clockOption, clockOptions, SIMULATOR_SPEED, speedOption, type ClockFlags } from '../clock-flags.js';
 import { wholeNumber } from '../options.js';
 
-export interface SimulatorFlags {
+export interface SimulatorFlags extends ClockFlags {
   port: number;
   host?: string;
   publicHost?: string;
@@ -27,6 +28,7 @@ export function readyLine(sim: RunningSimulator): string {
     clientId: sim.clientId,
     clientSecret: sim.clientSecret,
     caFile: sim.caFile ?? null,
+    clock: sim.control.clock(),
   });
 }
 
@@ -40,6 +42,7 @@ export function simulatorOptions(flags: SimulatorFlags): Parameters<typeof start
     findingsPerMachine: flags.findingsPerMachine,
     subscriptions: flags.subscriptions,
     rateLimits: flags.rateLimits,
+    ...clockOptions(flags, SIMULATOR_SPEED),
     ...(flags.faults === undefined ? {} : { faults: flags.faults }),
     ...(flags.caOut === undefined ? {} : { caOut: flags.caOut }),
   };
@@ -84,7 +87,9 @@ export function addSimulatorFlags(command: Command): Command {
       'fault injection, e.g. "429:0.05,500:0.02,reset:0.01,slow:0.01,malformed:0.001"',
     )
     .option('--ca-out <file>', "write the simulator's CA certificate (PEM) to this file")
-    .option('--no-rate-limits', "do not enforce Defender's per-minute and per-hour limits");
+    .option('--no-rate-limits', "do not enforce Defender's per-minute and per-hour limits (real time)")
+    .addOption(clockOption())
+    .addOption(speedOption(SIMULATOR_SPEED));
 }
 
 export function simulatorCommand(): Command {

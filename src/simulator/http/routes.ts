@@ -349,6 +349,7 @@ export function buildRoutes(control: SimulatorControl): readonly Route[] {
     open('POST', '/_sim/control', /^\/_sim\/control$/, 'sim', sim.postControl),
     open('GET', '/_sim/faults', /^\/_sim\/faults$/, 'sim', sim.getFaults),
     open('POST', '/_sim/faults', /^\/_sim\/faults$/, 'sim', sim.postFaults),
+    open('GET', '/_sim/clock', /^\/_sim\/clock$/, 'sim', sim.clock),
     open('POST', '/_sim/advance', /^\/_sim\/advance$/, 'sim', sim.advance),
     open('POST', '/_sim/certificates', /^\/_sim\/certificates$/, 'sim', sim.certificates),
     open('GET', '/_sim/truth/summary', /^\/_sim\/truth\/summary$/, 'sim', sim.truthSummary),

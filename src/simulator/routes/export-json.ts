@@ -81,31 +81,48 @@ function snapshotSource(state: SimState, epoch: number): GroupSource<Record<stri
   };
 }
 
-/** Delta: one group per (bucket epoch, machine alive in it), buckets from `since` to the snapshot epoch. */
+/**
+ * Delta: one group per (bucket epoch, machine alive in it), buckets from `since` to the snapshot epoch. Only where
+ * each bucket starts is kept, not its machines: a live clock puts 672 buckets in the 14 days a delta may span, so
+ * the pages fetch a bucket's machine list again (the population caches the last few) as they reach it.
+ */
 function changesSource(
   state: SimState,
   sinceEpoch: number,
   epoch: number,
 ): GroupSource<Record<string, unknown>> {
   const tenant = state.tenant;
-  const buckets: { epoch: number; alive: Int32Array; offset: number }[] = [];
-  let offset = 0;
+  const offsets: number[] = [];
+  let total = 0;
   for (let bucket = sinceEpoch; bucket <= epoch; bucket++) {
-    const alive = tenant.population.alive(bucket);
-    buckets.push({ epoch: bucket, alive, offset });
-    offset += alive.length;
+    offsets.push(total);
+    total += tenant.population.alive(bucket).length;
   }
   return {
-    groupCount: offset,
+    groupCount: total,
     items: (group) => {
-      const bucket = buckets.findLast((b) => b.offset <= group);
-      if (bucket === undefined) return [];
-      const core = tenant.machine(bucket.alive[group - bucket.offset] ?? 0);
-      return findingChanges(tenant, core, bucket.epoch).map((change) =>
-        changeRecord(tenant, core, change, bucket.epoch),
+      const position = lastAtOrBefore(offsets, group);
+      const bucketEpoch = sinceEpoch + position;
+      const index = tenant.population.alive(bucketEpoch)[group - (offsets[position] ?? 0)];
+      if (index === undefined) return [];
+      const core = tenant.machine(index);
+      return findingChanges(tenant, core, bucketEpoch).map((change) =>
+        changeRecord(tenant, core, change, bucketEpoch),
       );
     },
   };
+}
+
+/** The last position of ascending `values` holding at most `target` (empty buckets share an offset). */
+function lastAtOrBefore(values: readonly number[], target: number): number {
+  let low = 0;
+  let high = values.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if ((values[middle] ?? Number.POSITIVE_INFINITY) <= target) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 /**
@@ -148,7 +165,8 @@ function cursorOf(token: SkipToken | undefined): Cursor {
 
 /**
  * `GET /api/machines/SoftwareVulnerabilityChangesByMachine?sinceTime=…`: New/Fixed events since `sinceTime`. The
- * simulator's "6-hour buckets" are its clock advances: `sinceTime` selects the advance it falls in and all later.
+ * simulator's "6-hour buckets" are its epochs (an advance, or a live clock's 30-minute step): `sinceTime` selects
+ * the epoch it falls in and all later.
  */
 export const exportChanges: Handler = async (state, ex) => {
   const { pageSize, top } = pageLimits(ex);

@@ -72,6 +72,7 @@ export function simRoutes(control: SimulatorControl) {
       if (change.queue !== undefined) control.queueFaults(change.queue);
       await sendJson(ex, 200, control.faults());
     },
+    clock: async (_state, ex) => sendJson(ex, 200, control.clock()),
     advance: async (_state, ex) => {
       const { hours } = await body(ex, AdvanceBody);
       await sendJson(ex, 200, control.advance(hours));

@@ -148,7 +148,8 @@ export class MachineActionBook {
       .map((entry) => snapshot(entry, now))
       .find((a) => a.machineId === machine.id && a.type === request.type && !isFinalStatus(a.status));
     if (pending !== undefined) return { ok: false, pending };
-    // The clock stands still between advances; a millisecond apart keeps "newest first" a total order.
+    // A frozen clock stands still between advances (a live one moves less than a millisecond between two
+    // requests at low speeds); a millisecond apart keeps "newest first" a total order.
     const created = Math.max(now, this.#lastCreated + TICKS_PER_MS);
     this.#lastCreated = created;
     const rng = rngFor(this.#ctx.seed, Stream.machineAction, SEEDED_ACTIONS + this.#created++);

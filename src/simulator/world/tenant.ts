@@ -1,4 +1,4 @@
-import { SimClock } from '../clock.js';
+import { SimClock, type ClockSettings } from '../clock.js';
 import { deriveIdentity, type TenantIdentity } from '../identity.js';
 import { AlertBook, type AlertContext } from './alerts.js';
 import type { FindingContext } from './findings.js';
@@ -11,6 +11,8 @@ export interface TenantOptions {
   readonly seed: number;
   readonly machines: number;
   readonly findingsPerMachine: number;
+  /** Default frozen. */
+  readonly clock?: ClockSettings | undefined;
 }
 
 /**
@@ -32,7 +34,7 @@ export class SimTenant implements FindingContext, AlertContext {
     this.seed = options.seed;
     this.identity = deriveIdentity(options.seed);
     this.orgName = this.identity.orgName;
-    this.clock = new SimClock(options.seed);
+    this.clock = new SimClock(options.seed, options.clock);
     this.population = new Population(options.seed, options.machines);
     this.catalog = new VulnerabilityCatalog(options.seed, this.clock.now);
     this.findingsPerMachine = options.findingsPerMachine;
