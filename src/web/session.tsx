@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, setCsrfToken } from './api.js';
 import type { Role, Session } from './api-types.js';
 import { roleAllows } from '../domain/roles.js';
@@ -16,6 +17,13 @@ const SessionContext = createContext<SessionState | undefined>(undefined);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>();
+  const queries = useQueryClient();
+  // Signed out, the answers cached for the user go with them: the next one to sign in may see less.
+  const forget = useCallback(() => {
+    setCsrfToken(undefined);
+    setSession(null);
+    queries.removeQueries();
+  }, [queries]);
 
   const load = useCallback(async () => {
     try {
@@ -24,23 +32,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setSession(current);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
-      setCsrfToken(undefined);
-      setSession(null);
+      forget();
     }
-  }, []);
+  }, [forget]);
 
   useEffect(() => {
     void load();
     // Any API answer of 401 (an expired session) brings the sign-in page back.
-    const signedOut = (): void => {
-      setCsrfToken(undefined);
-      setSession(null);
-    };
-    window.addEventListener('dh:signed-out', signedOut);
+    window.addEventListener('dh:signed-out', forget);
     return () => {
-      window.removeEventListener('dh:signed-out', signedOut);
+      window.removeEventListener('dh:signed-out', forget);
     };
-  }, [load]);
+  }, [load, forget]);
 
   const signIn = useCallback(
     async (username: string, password: string) => {
@@ -51,9 +54,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
   const signOut = useCallback(async () => {
     await api('DELETE', '/session');
-    setCsrfToken(undefined);
-    setSession(null);
-  }, []);
+    forget();
+  }, [forget]);
   const may = useCallback(
     (role: Role) => session !== null && session !== undefined && roleAllows(session.role, role),
     [session],

@@ -1,5 +1,5 @@
 import { withQuery, type Page } from './api.js';
-import { useRequest } from './use-request.js';
+import { useRequest, type RequestOptions } from './use-request.js';
 import { pick, useUrlState } from './url-state.js';
 
 /**
@@ -11,6 +11,7 @@ export function usePagedList<T>(
   filters: readonly string[],
   defaultSort?: string,
   fixed: Readonly<Record<string, string | number>> = {},
+  options: RequestOptions<Page<T>> = {},
 ) {
   const url = useUrlState();
   const page = Number(url.value('page', '1')) || 1;
@@ -18,7 +19,7 @@ export function usePagedList<T>(
   const query = { ...pick(url.params, filters), ...(sort === '' ? {} : { sort }) };
   // A page size in the link is kept (the API checks it); the API's default otherwise.
   const pageSize = url.value('pageSize');
-  const request = useRequest<Page<T>>(withQuery(path, { ...fixed, ...query, page, pageSize }));
+  const request = useRequest<Page<T>>(withQuery(path, { ...fixed, ...query, page, pageSize }), options);
   return {
     ...request,
     url,

@@ -1,17 +1,20 @@
-import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
-import { api, asError, get } from '../api.js';
+import { useState, type SyntheticEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { api } from '../api.js';
 import type { Action, ActionOutcome, EndpointDetail, Integration } from '../api-types.js';
 import { useSession } from '../session.js';
 import { Badge } from './badge.js';
 import { ErrorBox } from './error-box.js';
 import { Field } from './field.js';
-import { usePolling } from '../use-request.js';
+import { isUnderWay, whileActionUnderWay } from '../live.js';
+import { apiKey } from '../query-client.js';
+import { useRequest } from '../use-request.js';
 import { useAction } from '../use-action.js';
 import { protectionReason } from '../../domain/protected-devices.js';
 
 type Kind = 'scan' | 'isolate' | 'release';
 
-const finalStatuses = new Set(['Succeeded', 'Failed', 'Cancelled', 'TimeOut']);
+const actionPath = (id: string): string => `/actions/${encodeURIComponent(id)}`;
 
 const submitLabels: Readonly<Record<Kind, string>> = {
   scan: 'Start scan',
@@ -33,13 +36,15 @@ function ActionForm({
 }: {
   kind: Kind;
   endpoint: EndpointDetail;
-  onDone: (action: Action) => void;
+  onDone: (actionId: string) => void;
   onCancel: () => void;
 }) {
   const [comment, setComment] = useState('');
   const [scope, setScope] = useState(kind === 'scan' ? 'Quick' : 'Full');
   const [confirmed, setConfirmed] = useState(false);
-  const { busy, error, run } = useAction();
+  const queries = useQueryClient();
+  // The endpoint's isolation (now pending) and every list of actions change with it.
+  const { busy, error, run } = useAction(['/endpoints', '/actions']);
   const submit = (event: SyntheticEvent): void => {
     event.preventDefault();
     const body = {
@@ -50,7 +55,9 @@ function ActionForm({
     run(async () => {
       const outcome = await api<ActionOutcome>('POST', `/endpoints/${endpoint.id}/actions`, body);
       if (outcome.action === null) throw new Error(outcome.error?.message ?? 'Defender accepted nothing.');
-      onDone(outcome.action);
+      // The answer is the action's first state: on screen at once, then followed by its poll.
+      queries.setQueryData(apiKey(actionPath(outcome.action.id)), outcome.action);
+      onDone(outcome.action.id);
     });
   };
   const name = endpoint.computerDnsName ?? endpoint.machineId;
@@ -114,18 +121,15 @@ function ActionForm({
   );
 }
 
-/** The action under way, re-read until Defender reports a final state. */
-function ActionProgress({ action, onUpdate }: { action: Action; onUpdate: (action: Action) => void }) {
-  const [error, setError] = useState<Error>();
-  const tick = useCallback(() => {
-    get<Action>(`/actions/${encodeURIComponent(action.id)}`).then(onUpdate, (e: unknown) => {
-      setError(asError(e));
-    });
-  }, [action.id, onUpdate]);
-  usePolling(!finalStatuses.has(action.status), 2000, tick);
+/** The action asked for here, as the hub last read it from Defender (polled while it is under way). */
+function ActionProgress({ action, error }: { action: Action | undefined; error: Error | undefined }) {
   return (
     <div className="action-progress" aria-live="polite">
-      {action.type} ({action.scope ?? 'default'}): <Badge value={action.status} label="Action state" />
+      {action === undefined ? null : (
+        <>
+          {action.type} ({action.scope ?? 'default'}): <Badge value={action.status} label="Action state" />
+        </>
+      )}
       <ErrorBox error={error} />
     </div>
   );
@@ -138,20 +142,16 @@ function ActionProgress({ action, onUpdate }: { action: Action; onUpdate: (actio
 export function EndpointActions({
   endpoint,
   integration,
-  onChange,
 }: {
   endpoint: EndpointDetail;
   integration: Integration | undefined;
-  onChange: () => void;
 }) {
   const { may } = useSession();
   const [open, setOpen] = useState<Kind>();
-  const [action, setAction] = useState<Action>();
-  const final = action !== undefined && finalStatuses.has(action.status);
-  useEffect(() => {
-    // The isolation state is the hub's reading of the final action: read the endpoint again.
-    if (final) onChange();
-  }, [final, onChange]);
+  const [actionId, setActionId] = useState<string>();
+  const progress = useRequest<Action>(actionId === undefined ? null : actionPath(actionId), {
+    poll: whileActionUnderWay,
+  });
   if (!may('analyst')) return null;
   const protection =
     integration === undefined
@@ -161,7 +161,7 @@ export function EndpointActions({
           integration.protectedDevices,
         );
   const state = endpoint.isolation.state;
-  const busy = action !== undefined && !finalStatuses.has(action.status);
+  const busy = progress.data !== undefined && isUnderWay(progress.data);
   return (
     <div className="endpoint-actions">
       <div className="buttons" role="group" aria-label="Response actions">
@@ -214,14 +214,13 @@ export function EndpointActions({
           onCancel={() => {
             setOpen(undefined);
           }}
-          onDone={(a) => {
+          onDone={(id) => {
             setOpen(undefined);
-            setAction(a);
-            onChange();
+            setActionId(id);
           }}
         />
       )}
-      {action === undefined ? null : <ActionProgress action={action} onUpdate={setAction} />}
+      {actionId === undefined ? null : <ActionProgress action={progress.data} error={progress.error} />}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
 import { SelectFilter } from '../components/filter-controls.js';
 import { useIntegrationOptions } from '../options.js';
+import { whileActionsUnderWay } from '../live.js';
 import { usePagedList } from '../use-paged-list.js';
 import { actionColumns } from './endpoint.js';
 
@@ -22,7 +23,13 @@ const columns: readonly Column<Action>[] = [
 ];
 
 export function ActionsPage() {
-  const list = usePagedList<Action>('/actions', ['type', 'status', 'integration']);
+  const list = usePagedList<Action>(
+    '/actions',
+    ['type', 'status', 'integration'],
+    undefined,
+    {},
+    { poll: whileActionsUnderWay },
+  );
   const integrations = useIntegrationOptions();
   return (
     <section>

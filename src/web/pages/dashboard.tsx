@@ -6,6 +6,7 @@ import { ErrorBox } from '../components/error-box.js';
 import { WhenAnswered } from '../components/when-answered.js';
 import { patchColumns, patchKey } from '../components/patch-columns.js';
 import { formatCount, formatTime } from '../format.js';
+import { countsPollMs } from '../live.js';
 import { useRequest } from '../use-request.js';
 import { riskLevels, severityLevels } from '../../domain/levels.js';
 import { StatusBadge } from './integrations.js';
@@ -105,7 +106,8 @@ function SyncHealth({ integrations }: { integrations: readonly IntegrationStatus
 }
 
 export function DashboardPage() {
-  const dashboard = useRequest<Dashboard>('/dashboard');
+  // The counts and the sync health move with each sync; the trends are one point a day, read once.
+  const dashboard = useRequest<Dashboard>('/dashboard', { poll: () => countsPollMs });
   const trends = useRequest<Trends>('/trends?days=30');
   const d = dashboard.data;
   const days = trends.data?.items ?? [];

@@ -1,4 +1,4 @@
-import { useCallback, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Link, NavLink, useParams } from 'react-router';
 import type { Alert, EndpointDetail, Finding, Integration, Software, Action } from '../api-types.js';
 import { Badge } from '../components/badge.js';
@@ -6,9 +6,11 @@ import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
 import { EndpointActions } from '../components/endpoint-actions.js';
 import { PortalLink } from '../components/portal-link.js';
+import type { Page } from '../api.js';
 import { formatCount, formatTime, text } from '../format.js';
+import { whileActionsUnderWay, whileIsolationPending } from '../live.js';
 import { usePagedList } from '../use-paged-list.js';
-import { useRequest } from '../use-request.js';
+import { useRequest, type RequestOptions } from '../use-request.js';
 import { complianceLabel, entraJoinLabels, isolationLabels, yesNo } from '../labels.js';
 
 const tabs = [
@@ -218,14 +220,17 @@ function SubList<T>({
   label,
   columns,
   rowKey,
+  poll,
 }: {
   path: string;
   query?: Readonly<Record<string, string | number>>;
   label: string;
   columns: readonly Column<T>[];
   rowKey: (row: T) => string | number;
+  /** For the one tab whose rows change on their own: the actions. */
+  poll?: RequestOptions<Page<T>>['poll'];
 }) {
-  const list = usePagedList<T>(path, [], undefined, query);
+  const list = usePagedList<T>(path, [], undefined, query, poll === undefined ? {} : { poll });
   return (
     <>
       <ErrorBox error={list.error} />
@@ -275,6 +280,7 @@ function TabBody({
           label="Actions"
           columns={actionColumns}
           rowKey={(a) => a.id}
+          poll={whileActionsUnderWay}
         />
       );
     default:
@@ -286,14 +292,13 @@ export function EndpointPage() {
   const params = useParams();
   const id = params.id ?? '';
   const tab = params.tab ?? 'overview';
-  const endpoint = useRequest<EndpointDetail>(`/endpoints/${encodeURIComponent(id)}`);
+  // Whoever asked for an isolation or a release (here, another tab, the CLI), the badge follows it to its end.
+  const endpoint = useRequest<EndpointDetail>(`/endpoints/${encodeURIComponent(id)}`, {
+    poll: whileIsolationPending,
+  });
   const integration = useRequest<Integration>(
     endpoint.data === undefined ? null : `/integrations/${encodeURIComponent(endpoint.data.integrationId)}`,
   );
-  const { reload } = endpoint;
-  const onChange = useCallback(() => {
-    reload();
-  }, [reload]);
   const e = endpoint.data;
   return (
     <section>
@@ -312,7 +317,7 @@ export function EndpointPage() {
             <Badge value={e.riskLevel} label="Risk level" />
             <Badge value={isolationLabels[e.isolation.state]} label="Isolation state" />
           </header>
-          <EndpointActions endpoint={e} integration={integration.data} onChange={onChange} />
+          <EndpointActions endpoint={e} integration={integration.data} />
           <nav className="tabs" aria-label="Endpoint sections">
             {tabs.map((t) => (
               <NavLink

@@ -30,6 +30,8 @@ export function HuntingPage() {
   const [name, setName] = useState('');
   const [result, setResult] = useState<HuntingResultPage>();
   const { busy, error, run: attempt } = useAction();
+  // An action of its own: running a query keeps nothing, so only a save reads the saved queries again.
+  const saving = useAction(['/hunting/queries']);
 
   useEffect(() => {
     if (integration === '' && integrations[0] !== undefined) setIntegration(integrations[0].value);
@@ -53,9 +55,8 @@ export function HuntingPage() {
     });
   };
   const save = (): void => {
-    attempt(async () => {
+    saving.run(async () => {
       await api('POST', '/hunting/queries', { name: name.trim(), query });
-      saved.reload();
     });
   };
   const columns: Column<Row>[] = (result?.schema ?? []).map((c) => ({
@@ -142,7 +143,7 @@ export function HuntingPage() {
               <button
                 type="button"
                 className="secondary"
-                disabled={busy || name.trim() === ''}
+                disabled={busy || saving.busy || name.trim() === ''}
                 onClick={save}
               >
                 Save query
@@ -151,7 +152,7 @@ export function HuntingPage() {
           ) : null}
         </div>
       </form>
-      <ErrorBox error={error ?? saved.error} />
+      <ErrorBox error={error ?? saving.error ?? saved.error} />
       {result === undefined ? null : (
         <>
           <p className="buttons">

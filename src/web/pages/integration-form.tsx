@@ -270,7 +270,9 @@ function TestResult({ result }: { result: ConnectionTest }) {
 export function IntegrationFormPage() {
   const { id } = useParams();
   const editing = id !== undefined && id !== 'new';
-  const saved = useRequest<Integration>(editing ? `/integrations/${encodeURIComponent(id)}` : null);
+  const saved = useRequest<Integration>(editing ? `/integrations/${encodeURIComponent(id)}` : null, {
+    fresh: true,
+  });
   const loading = editing && saved.data === undefined;
   return (
     <section>
@@ -298,7 +300,8 @@ function IntegrationForm({ saved }: { saved: Integration | undefined }) {
   const navigate = useNavigate();
   const { may } = useSession();
   const [form, setForm] = useState<FormState>(() => (saved === undefined ? blank : fromIntegration(saved)));
-  const action = useAction();
+  // Saving changes the integration; testing a saved one records its credential check in its status.
+  const action = useAction(['/integrations']);
   const [asked, setAsked] = useState<'test' | 'save'>();
   const busy = action.busy ? asked : undefined;
   const error = action.error;

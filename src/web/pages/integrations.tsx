@@ -5,7 +5,8 @@ import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
 import { formatTime } from '../format.js';
 import { useSession } from '../session.js';
-import { usePolling, useRequest } from '../use-request.js';
+import { countsPollMs, runningSyncPollMs } from '../live.js';
+import { useRequest } from '../use-request.js';
 import { SelectFilter, TextFilter } from '../components/filter-controls.js';
 import { useUrlState } from '../url-state.js';
 import { connectionStates } from '../labels.js';
@@ -68,15 +69,17 @@ function filtered(items: readonly IntegrationStatus[], params: URLSearchParams):
   );
 }
 
+/** Each integration's latest runs: followed while one runs, else at the dashboard's pace (live.ts). */
+function statusPoll(answer: { items: IntegrationStatus[] } | undefined): number {
+  const running = (answer?.items ?? []).some((s) => s.datasets.some((d) => d.lastRun?.status === 'running'));
+  return running ? runningSyncPollMs : countsPollMs;
+}
+
 export function IntegrationsPage() {
   const { may } = useSession();
   const url = useUrlState();
-  const status = useRequest<{ items: IntegrationStatus[] }>('/integrations/status');
+  const status = useRequest<{ items: IntegrationStatus[] }>('/integrations/status', { poll: statusPoll });
   const rows = status.data === undefined ? undefined : filtered(status.data.items, url.params);
-  const running = (status.data?.items ?? []).some((s) =>
-    s.datasets.some((d) => d.lastRun?.status === 'running'),
-  );
-  usePolling(running, 5000, status.reload);
   return (
     <section>
       <h1>Integrations</h1>

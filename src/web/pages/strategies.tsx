@@ -97,7 +97,8 @@ export function StrategiesPage() {
   const [name, setName] = useState('');
   const [expression, setExpression] = useState('');
   const live = useLiveCheck(expression);
-  const change = useAction();
+  // A saved strategy changes the list and, with its expression, the patches it matches.
+  const change = useAction(['/patch-strategies']);
 
   useEffect(() => {
     setName(selected?.name ?? '');
@@ -112,7 +113,6 @@ export function StrategiesPage() {
         selected === undefined
           ? await api<Strategy>('POST', '/patch-strategies', body)
           : await api<Strategy>('PATCH', `/patch-strategies/${selected.id}`, body);
-      strategies.reload();
       url.set({ strategy: answer.id });
     });
   };

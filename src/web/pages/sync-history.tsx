@@ -6,8 +6,8 @@ import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
 import { formatCount, formatTime } from '../format.js';
 import { useSession } from '../session.js';
+import { syncHistoryPoll } from '../live.js';
 import { usePagedList } from '../use-paged-list.js';
-import { usePolling } from '../use-request.js';
 import { useAction } from '../use-action.js';
 
 /** What a run did and why, as a few log lines: the run's record is its log. */
@@ -48,19 +48,18 @@ const columns: readonly Column<SyncRun>[] = [
 export function SyncHistoryPage() {
   const { id = '' } = useParams();
   const { may } = useSession();
-  const list = usePagedList<SyncRun>('/sync-runs', ['dataset', 'status'], undefined, { integration: id });
-  const running = (list.data?.items ?? []).some((r) => r.status === 'running');
-  // Always looking again: a scheduled chain has moments with no run running (findings start after machines end),
-  // so stopping when nothing runs would freeze the page before the chain's next run.
-  usePolling(true, running ? 2000 : 5000, list.reload);
-  const { busy, error, run } = useAction();
+  const list = usePagedList<SyncRun>(
+    '/sync-runs',
+    ['dataset', 'status'],
+    undefined,
+    { integration: id },
+    { poll: syncHistoryPoll },
+  );
+  // The runs, and the statuses and counts they feed, are read again once the sync has answered.
+  const { busy, error, run } = useAction(['/sync-runs', '/integrations', '/dashboard']);
   const syncNow = (): void => {
     run(async () => {
-      try {
-        await api('POST', `/integrations/${encodeURIComponent(id)}/sync`);
-      } finally {
-        list.reload();
-      }
+      await api('POST', `/integrations/${encodeURIComponent(id)}/sync`);
     });
   };
   return (

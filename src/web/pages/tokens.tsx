@@ -23,13 +23,12 @@ interface Token {
 export function TokensPage() {
   const { may } = useSession();
   const tokens = useRequest<{ items: Token[] }>('/tokens');
-  const change = useAction();
+  const change = useAction(['/tokens']);
   const [value, setValue] = useState<string>();
 
   const create = async (name: string, role: Role): Promise<void> => {
     const answer = await api<{ token: string }>('POST', '/tokens', { name, role });
     setValue(answer.token);
-    tokens.reload();
   };
   const columns: readonly Column<Token>[] = [
     { id: 'name', header: 'Name', cell: (t) => t.name },
@@ -50,7 +49,6 @@ export function TokensPage() {
             onClick={() => {
               change.run(async () => {
                 await api('DELETE', `/tokens/${t.id}`);
-                tokens.reload();
               });
             }}
           >

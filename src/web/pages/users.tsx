@@ -20,13 +20,12 @@ interface User {
 
 export function UsersPage() {
   const users = useRequest<{ items: User[] }>('/users');
-  const change = useAction();
+  const change = useAction(['/users']);
   const [password, setPassword] = useState<string>();
 
   const add = async (username: string, role: Role): Promise<void> => {
     const answer = await api<{ password?: string }>('POST', '/users', { username, role });
     setPassword(answer.password);
-    users.reload();
   };
   const columns: readonly Column<User>[] = [
     { id: 'name', header: 'Username', cell: (u) => u.username },
@@ -40,7 +39,6 @@ export function UsersPage() {
           onChange={(e) => {
             change.run(async () => {
               await api('PATCH', `/users/${u.id}`, { role: e.target.value });
-              users.reload();
             });
           }}
         >
@@ -63,7 +61,6 @@ export function UsersPage() {
             if (!window.confirm(`Remove ${u.username}? Their sessions and tokens end.`)) return;
             change.run(async () => {
               await api('DELETE', `/users/${u.id}`);
-              users.reload();
             });
           }}
         >
