@@ -6,6 +6,7 @@ import { SelectFilter } from '../components/filter-controls.js';
 import { formatTime, text } from '../format.js';
 import { useIntegrationOptions } from '../options.js';
 import { usePagedList } from '../use-paged-list.js';
+import { countsPollMs } from '../live.js';
 import { alertColumns } from './endpoint.js';
 import { PortalLink } from '../components/portal-link.js';
 
@@ -25,7 +26,8 @@ function ActivityList<T>({
   rowKey: (row: T) => string;
   statuses: readonly string[];
 }) {
-  const list = usePagedList<T>(path, filters);
+  // New alerts and incidents arrive with each scheduled sync (every minute in the demo).
+  const list = usePagedList<T>(path, filters, undefined, {}, { poll: () => countsPollMs });
   const integrations = useIntegrationOptions();
   return (
     <section>

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import type { IntegrationStatus, Patch } from '../api-types.js';
+import type { Page } from '../api.js';
+import type { Alert, IntegrationStatus, Patch } from '../api-types.js';
 import { BarList, TrendChart } from '../components/charts.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
@@ -10,6 +11,7 @@ import { countsPollMs } from '../live.js';
 import { useRequest } from '../use-request.js';
 import { riskLevels, severityLevels } from '../../domain/levels.js';
 import { StatusBadge } from './integrations.js';
+import { alertColumns } from './endpoint.js';
 import { connectionStates } from '../labels.js';
 
 type Counts = Record<string, number>;
@@ -105,10 +107,16 @@ function SyncHealth({ integrations }: { integrations: readonly IntegrationStatus
   );
 }
 
+const latestAlertCount = 5;
+
 export function DashboardPage() {
   // The counts and the sync health move with each sync; the trends are one point a day, read once.
   const dashboard = useRequest<Dashboard>('/dashboard', { poll: () => countsPollMs });
   const trends = useRequest<Trends>('/trends?days=30');
+  // The alerts a sync just brought in (the list is newest update first): what changes while one watches.
+  const latestAlerts = useRequest<Page<Alert>>(`/alerts?pageSize=${latestAlertCount}`, {
+    poll: () => countsPollMs,
+  });
   const d = dashboard.data;
   const days = trends.data?.items ?? [];
   const risks = [...riskLevels].reverse();
@@ -157,6 +165,17 @@ export function DashboardPage() {
             />
           </div>
         </div>
+        <h2>Latest alerts</h2>
+        <DataTable
+          label="Latest alerts"
+          columns={alertColumns}
+          rows={latestAlerts.data?.items}
+          rowKey={(a) => `${a.integrationId}|${a.id}`}
+          loading={latestAlerts.loading}
+        />
+        <p>
+          <Link to="/alerts">All alerts</Link>
+        </p>
         <h2>Top patches</h2>
         <DataTable
           label="Top patches"
