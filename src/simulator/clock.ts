@@ -13,12 +13,12 @@ export type ClockSettings =
 export const FROZEN: ClockSettings = { mode: 'frozen' };
 
 /**
- * A live clock starts an epoch every 30 simulated minutes. The world's rates are per epoch (3 % of the machines
- * leave, 4 % of the findings are fixed, 5 % more alerts, …), tuned for one `/_sim/advance`, so the step sets how
- * busy a live tenant is and how much every request that walks the epochs costs (alert histories, finding slots,
- * the delta export's buckets): 48 epochs a simulated day. 30 minutes is one epoch a real minute at the demo's
- * speed of 30, so a demo that syncs alerts every minute shows new ones within a couple of minutes; a smaller step
- * would turn the fleet over faster still and make long runs costlier.
+ * A live clock starts an epoch every 30 simulated minutes. The world's rates are per epoch; a live tenant uses
+ * rates for this step (world/rates.ts: over a simulated day, about what one frozen `/_sim/advance` changes), so
+ * the step sets how often a live tenant changes and how much every request that walks the epochs costs (alert
+ * histories, finding slots, the delta export's buckets): 48 epochs a simulated day. 30 minutes is one epoch a
+ * real minute at the demo's speed of 30, so a demo that syncs alerts every minute shows new ones within a couple
+ * of minutes; a smaller step would make long runs costlier.
  */
 export const LIVE_STEP_TICKS = 30 * 60 * TICKS_PER_SECOND;
 

@@ -8,6 +8,7 @@ import { iso7, isoSecondsZ, parseIsoTicks } from './time.js';
 import { graphEnum } from './world/alert-records.js';
 import { exportRecord, findingLastSeen, openFindings } from './world/findings.js';
 import { groupIncidents } from './world/incidents.js';
+import { machineReport, quietSpellAt } from './world/machines.js';
 import {
   type MachineAction,
   type MachineActionStatus,
@@ -54,6 +55,12 @@ export interface TruthMachine {
   readonly computerDnsName: string | null;
   readonly osPlatform: string;
   readonly onboardingStatus: string;
+  /** As `/api/machines` says now: stands still while the machine is in a quiet spell. */
+  readonly lastSeen: string;
+  /** As `/api/machines` says now: Inactive once a quiet spell has lasted more than seven days since its last report. */
+  readonly healthStatus: string;
+  /** Whether the machine is in a quiet spell now (reports nothing; a live clock only). */
+  readonly quiet: boolean;
   /** Records the full export returns for this machine. */
   readonly findings: number;
 }
@@ -209,11 +216,15 @@ export function createControl(state: SimState, defaultSecretExpiry: number): Sim
       const { findingsPerMachine } = await state.truth.data(epoch);
       return Array.from(tenant.population.alive(epoch), (index, position) => {
         const core = tenant.machine(index);
+        const report = machineReport(tenant, core, epoch);
         return {
           id: core.id,
           computerDnsName: core.computerDnsName,
           osPlatform: core.platform.osPlatform,
           onboardingStatus: core.onboardingStatus,
+          lastSeen: iso7(report.lastSeen),
+          healthStatus: report.healthStatus,
+          quiet: quietSpellAt(tenant, core, tenant.clock.epochStart(epoch)) !== undefined,
           findings: findingsPerMachine[position] ?? 0,
         };
       });

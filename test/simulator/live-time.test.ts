@@ -17,6 +17,7 @@ const ACTIVE = encodeURIComponent("healthStatus eq 'Active' and onboardingStatus
 const ALERT_FIELDS = ['id', 'incidentId', 'severity', 'status', 'createdDateTime', 'lastUpdateDateTime'];
 const INCIDENT_FIELDS = ['id', 'severity', 'status', 'createdDateTime', 'lastUpdateDateTime'];
 const ACTION_FIELDS = ['id', 'type', 'status', 'machineId', 'creationDateTimeUtc', 'lastUpdateDateTimeUtc'];
+const REPORT_FIELDS = ['id', 'lastSeen', 'healthStatus'];
 
 function pick(row: Row | undefined, fields: readonly string[]): Row {
   return Object.fromEntries(fields.map((field) => [field, row?.[field]]));
@@ -44,6 +45,16 @@ function views(harness: SimHarness, mde: string, graph: string) {
     truthIncidents: async () => byId(await harness.json<Row[]>('/_sim/truth/incidents'), INCIDENT_FIELDS),
     apiMachines: async () => ids((await harness.json<ODataPage>('/api/machines', mde)).value),
     truthMachines: async () => ids(await harness.json<Row[]>('/_sim/truth/machines')),
+    /** Every machine's id, lastSeen and healthStatus, by id. */
+    apiReports: async () => byId((await harness.json<ODataPage>('/api/machines', mde)).value, REPORT_FIELDS),
+    /** The truth's machines, their id, lastSeen and healthStatus by id, and whether each is quiet now. */
+    truthReports: async () => {
+      const machines = await harness.json<Row[]>('/_sim/truth/machines');
+      return {
+        reports: byId(machines, REPORT_FIELDS),
+        quiet: new Set(machines.filter((m) => m.quiet === true).map((m) => String(m.id))),
+      };
+    },
     truthFindings: async (machineId: string) =>
       new Set(
         (await harness.json<Row[]>(`/_sim/truth/findings?machineId=${machineId}`)).map((f) => String(f.id)),
@@ -148,9 +159,8 @@ describe('a live tenant, its wall clock moved by the test', async () => {
       alertsBefore.filter((a) => a.status === 'resolved').length,
     );
     expect((await view.truthIncidents()).length).toBeGreaterThan(incidentsBefore.length);
+    // Machines come and go about 3 % a simulated day: over these 4.5 hours, most likely none (next test).
     const machinesAfter = await view.truthMachines();
-    expect(machinesBefore.filter((id) => !machinesAfter.includes(id)).length).toBeGreaterThan(0);
-    expect(machinesAfter.filter((id) => !machinesBefore.includes(id)).length).toBeGreaterThan(0);
 
     // The delta export since the first instant turns the truth of then into the truth of now.
     const { records: changes } = await readAllPages(
@@ -175,6 +185,25 @@ describe('a live tenant, its wall clock moved by the test', async () => {
     expect(await twinView.truthMachines()).toEqual(machinesAfter);
   });
 
+  it('should turn the fleet over about 3 % a simulated day, the API listing what the truth lists', async () => {
+    const before = await view.truthMachines();
+    const seen = new Set(before);
+    for (let step = 0; step < 48; step++) {
+      wallMs += STEP_MS;
+      const machines = await view.apiMachines();
+      expect(machines).toEqual(await view.truthMachines());
+      for (const id of machines) seen.add(id);
+    }
+    const after = await view.truthMachines();
+    const left = before.filter((id) => !after.includes(id)).length;
+    const arrived = [...seen].filter((id) => !before.includes(id)).length;
+    // 120 machines: 3.6 a day either way.
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(8);
+    expect(arrived).toBeGreaterThan(0);
+    expect(arrived).toBeLessThanOrEqual(8);
+  });
+
   it('should jump on /_sim/advance and flow on from there', async () => {
     const before = await view.clock();
     const advanced = await harness.post<{ epoch: number; now: string }>('/_sim/advance', { hours: 24 });
@@ -185,6 +214,69 @@ describe('a live tenant, its wall clock moved by the test', async () => {
     expect(after.epoch).toBe(advanced.epoch + 1);
     expect(ms(after.now) - ms(advanced.now)).toBe(30 * 60_000);
     expect(await view.apiAlerts()).toEqual(await view.truthAlerts());
+  });
+});
+
+describe('machines that go quiet and come back, on a live clock', async () => {
+  let wallMs = 0;
+  const harness = await SimHarness.start({
+    machines: 150,
+    seed: 75,
+    findingsPerMachine: 2,
+    clock: 'live',
+    speed: SPEED,
+    wallClock: () => wallMs,
+  });
+  const view = views(harness, await harness.token(), await harness.token(GRAPH));
+
+  it("should stall a quiet machine's lastSeen, turn it Inactive after 7 days and back, the API the truth", async () => {
+    const history = new Map<string, { lastSeen: string; healthStatus: string; quiet: boolean }[]>();
+    // Eight simulated hours a read, 24 days.
+    for (let read = 0; read < 3 * 24; read++) {
+      const api = await view.apiReports();
+      const { reports, quiet } = await view.truthReports();
+      expect(api).toEqual(reports);
+      for (const machine of api) {
+        const id = String(machine.id);
+        const entry = {
+          lastSeen: String(machine.lastSeen),
+          healthStatus: String(machine.healthStatus),
+          quiet: quiet.has(id),
+        };
+        const past = history.get(id) ?? [];
+        const previous = past.at(-1);
+        if (previous !== undefined)
+          expect(ms(entry.lastSeen), id).toBeGreaterThanOrEqual(ms(previous.lastSeen));
+        history.set(id, [...past, entry]);
+      }
+      wallMs += 16 * STEP_MS;
+    }
+    // A machine that went quiet, stood still for days, then reported again.
+    const stalledAndBack = [...history.values()].filter((reads) =>
+      reads.some(
+        (read, i) =>
+          read.quiet &&
+          reads[i + 6]?.quiet === true &&
+          reads[i + 6]?.lastSeen === read.lastSeen &&
+          reads.slice(i + 7).some((later) => !later.quiet && ms(later.lastSeen) > ms(read.lastSeen)),
+      ),
+    );
+    expect(stalledAndBack.length).toBeGreaterThan(0);
+    // And one that Defender called Inactive for its silence, and Active again once back.
+    const inactiveAndBack = [...history.values()].filter((reads) =>
+      reads.some(
+        (read, i) =>
+          read.quiet &&
+          read.healthStatus === 'Inactive' &&
+          reads.slice(i + 1).some((later) => !later.quiet && later.healthStatus === 'Active'),
+      ),
+    );
+    expect(inactiveAndBack.length).toBeGreaterThan(0);
+    // Quiet machines are reported as such: lastSeen stands still while quiet.
+    for (const reads of history.values())
+      for (let i = 1; i < reads.length; i++)
+        if (reads[i]?.quiet === true && reads[i - 1]?.quiet === true)
+          expect(reads[i]?.lastSeen).toBe(reads[i - 1]?.lastSeen);
   });
 });
 

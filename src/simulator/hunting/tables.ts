@@ -1,7 +1,7 @@
 import { ALERT_TEMPLATES } from '../world/alert-templates.js';
 import type { AlertState } from '../world/alerts.js';
 import { openFindings } from '../world/findings.js';
-import { machineLastSeen, type MachineCore } from '../world/machines.js';
+import { machineReport, type MachineCore, type MachineReport } from '../world/machines.js';
 import { PRODUCT_LIST } from '../world/software-catalog.js';
 import type { SimTenant } from '../world/tenant.js';
 import type { HuntingTable } from './kql-evaluator.js';
@@ -60,11 +60,11 @@ function strings(value: unknown): readonly unknown[] {
 
 interface DeviceRow {
   readonly core: MachineCore;
-  readonly lastSeen: number;
+  readonly report: MachineReport;
 }
 
 const DEVICE_INFO: readonly ColumnSpec<DeviceRow>[] = [
-  { name: 'Timestamp', type: 'datetime', get: (d) => d.lastSeen },
+  { name: 'Timestamp', type: 'datetime', get: (d) => d.report.lastSeen },
   { name: 'DeviceId', type: 'string', get: (d) => d.core.id },
   { name: 'DeviceName', type: 'string', get: (d) => d.core.computerDnsName ?? '' },
   { name: 'ClientVersion', type: 'string', get: (d) => text(d.core.record.agentVersion) },
@@ -78,7 +78,7 @@ const DEVICE_INFO: readonly ColumnSpec<DeviceRow>[] = [
   { name: 'AadDeviceId', type: 'string', get: (d) => text(d.core.record.aadDeviceId) },
   { name: 'MachineGroup', type: 'string', get: (d) => d.core.rbacGroup.name ?? '' },
   { name: 'OnboardingStatus', type: 'string', get: (d) => d.core.onboardingStatus },
-  { name: 'SensorHealthState', type: 'string', get: (d) => d.core.healthStatus },
+  { name: 'SensorHealthState', type: 'string', get: (d) => d.report.healthStatus },
   { name: 'ExposureLevel', type: 'string', get: (d) => text(d.core.record.exposureLevel) },
   { name: 'AssetValue', type: 'string', get: (d) => text(d.core.record.deviceValue) },
   { name: 'DeviceManualTags', type: 'dynamic', get: (d) => strings(d.core.record.machineTags) },
@@ -157,7 +157,7 @@ export function huntingTables(tenant: SimTenant, epoch: number): ReadonlyMap<str
     DEVICE_INFO,
     function* () {
       for (const core of aliveMachines(tenant, epoch))
-        yield { core, lastSeen: machineLastSeen(tenant, core, epoch) };
+        yield { core, report: machineReport(tenant, core, epoch) };
     },
     'Timestamp',
   );

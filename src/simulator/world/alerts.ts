@@ -2,7 +2,8 @@ import type { TenantIdentity } from '../identity.js';
 import { hash, permute, rngFor, Stream, unit, unpermute, type Rng } from '../random.js';
 import { TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_SECOND, type Ticks } from '../time.js';
 import { ALERT_TEMPLATES, type AlertTemplate, type MdeSeverity } from './alert-templates.js';
-import { describeMachine, type MachineContext, type MachineCore } from './machines.js';
+import { describeMachine, quietSpellAt, type MachineContext, type MachineCore } from './machines.js';
+import { Arrivals, perEpoch } from './rates.js';
 
 export type AlertStatus = 'New' | 'InProgress' | 'Resolved';
 
@@ -43,11 +44,12 @@ export interface AlertState {
   readonly user: AlertUser | null;
 }
 
-/** Alerts per machine in the initial window, and the share of that count arriving at each advance. */
+/**
+ * Alerts per machine in the initial window. How many arrive per epoch and how many move on: `rates.alertArrival`
+ * and `rates.alertUpdate` (world/rates.ts).
+ */
 const ALERTS_PER_MACHINE = 0.3;
 const MIN_ALERTS = 5;
-const ARRIVAL_SHARE = 0.05;
-const UPDATE_RATE = 0.12;
 const WINDOW = 30 * TICKS_PER_DAY;
 const INCIDENT_ID_BASE = 10_000;
 /** .NET ticks of 2010-01-01, the origin of simulator ticks (alert ids embed .NET ticks, as Defender's do). */
@@ -65,14 +67,15 @@ const USERS = [
 ];
 
 /**
- * The alert history. Alert `a` is born at an epoch (the initial 30-day window, then a block per advance), lives on
- * a machine alive at that time, and moves New → InProgress → Resolved at deterministic later epochs. Incidents
- * group consecutive alerts: each alert either opens an incident or joins the previous alert's.
+ * The alert history. Alert `a` is born at an epoch (the initial 30-day window, then a block per epoch), lives on
+ * a machine alive (and not quiet) at that time, and moves New → InProgress → Resolved at deterministic later
+ * epochs. Incidents group consecutive alerts: each alert either opens an incident or joins the previous alert's;
+ * the first alert of each epoch opens one.
  */
 export class AlertBook {
   readonly #ctx: AlertContext;
   readonly #initial: number;
-  readonly #perEpoch: number;
+  readonly #arrivals: Arrivals;
   readonly #mask: number;
   #cache: { epoch: number; states: AlertState[] } | undefined;
 
@@ -80,12 +83,12 @@ export class AlertBook {
     this.#ctx = ctx;
     this.#initial =
       initialMachines === 0 ? 0 : Math.max(MIN_ALERTS, Math.round(initialMachines * ALERTS_PER_MACHINE));
-    this.#perEpoch = initialMachines === 0 ? 0 : Math.max(1, Math.round(this.#initial * ARRIVAL_SHARE));
+    this.#arrivals = new Arrivals(perEpoch(ctx.rates.alertArrival, this.#initial));
     this.#mask = hash(ctx.seed, Stream.alert, -1);
   }
 
   count(epoch: number): number {
-    return this.#initial + epoch * this.#perEpoch;
+    return this.#initial + this.#arrivals.through(epoch);
   }
 
   /** All alerts as of `epoch`, oldest first (cached for the latest epoch asked). */
@@ -107,18 +110,35 @@ export class AlertBook {
   }
 
   #bornEpoch(index: number): number {
-    return index < this.#initial ? 0 : 1 + Math.floor((index - this.#initial) / this.#perEpoch);
+    return index < this.#initial ? 0 : this.#arrivals.epochOf(index - this.#initial);
+  }
+
+  /** Alert `index`'s place among those its epoch brought, and how many that epoch brought. */
+  #slot(index: number, born: number): { readonly slot: number; readonly of: number } {
+    const before = this.#arrivals.through(born - 1);
+    return { slot: index - this.#initial - before, of: this.#arrivals.through(born) - before };
   }
 
   #isIncidentStart(index: number): boolean {
-    if (
-      index === 0 ||
-      index === this.#initial ||
-      (index > this.#initial && (index - this.#initial) % this.#perEpoch === 0)
-    ) {
-      return true;
-    }
+    if (index === 0 || index === this.#initial) return true;
+    if (index > this.#initial && this.#slot(index, this.#bornEpoch(index)).slot === 0) return true;
     return unit(this.#ctx.seed, Stream.alert, index, 99) < 0.6;
+  }
+
+  /**
+   * The machine an alert born at `born` and raised at `created` is on: the first from `start` on that is alive
+   * then and not in a quiet spell (a machine that sends nothing raises nothing).
+   */
+  #machineFor(start: number, born: number, created: Ticks): MachineCore {
+    const { population } = this.#ctx;
+    const count = population.indexCount(born);
+    let machineIndex = start;
+    for (let probe = 0; probe < count; probe++, machineIndex = (machineIndex + 1) % count) {
+      if (!population.isAlive(machineIndex, born)) continue;
+      const core = describeMachine(this.#ctx, machineIndex);
+      if (quietSpellAt(this.#ctx, core, created) === undefined) return core;
+    }
+    return describeMachine(this.#ctx, start);
   }
 
   #state(index: number, epoch: number): AlertState {
@@ -132,19 +152,11 @@ export class AlertBook {
         bornAt - WINDOW + Math.floor(((index + rng.next()) / this.#initial) * (WINDOW - TICKS_PER_HOUR));
     } else {
       const from = clock.epochStart(born - 1);
-      const slot = (index - this.#initial) % this.#perEpoch;
-      created = from + Math.floor(((slot + rng.next()) / this.#perEpoch) * (bornAt - from));
+      const { slot, of } = this.#slot(index, born);
+      created = from + Math.floor(((slot + rng.next()) / of) * (bornAt - from));
     }
     created -= created % 1000;
-    let machineIndex = Math.floor(rng.next() * population.indexCount(born));
-    for (
-      let probe = 0;
-      probe < population.indexCount(born) && !population.isAlive(machineIndex, born);
-      probe++
-    ) {
-      machineIndex = (machineIndex + 1) % population.indexCount(born);
-    }
-    const machine = describeMachine(this.#ctx, machineIndex);
+    const machine = this.#machineFor(Math.floor(rng.next() * population.indexCount(born)), born, created);
     const template = rng.pick(ALERT_TEMPLATES);
     const severity = rng.weighted(template.severity);
     const firstEvent = created - (1 + rng.int(300)) * TICKS_PER_SECOND - rng.int(TICKS_PER_SECOND);
@@ -165,14 +177,15 @@ export class AlertBook {
         : 'New';
     if (born === 0 && status !== 'New')
       lastUpdate = Math.min(lastUpdate + rng.int(2 * TICKS_PER_DAY), bornAt);
+    const { alertUpdate } = this.#ctx.rates;
     for (let e = born + 1; e <= epoch && status !== 'Resolved'; e++) {
       const roll = unit(seed, Stream.alertEpoch, index, e);
-      if (roll >= UPDATE_RATE) continue;
+      if (roll >= alertUpdate) continue;
       status = status === 'New' ? 'InProgress' : 'Resolved';
       const from = clock.epochStart(e - 1);
       lastUpdate = Math.max(
         lastUpdate + 1,
-        clock.epochStart(e) - Math.floor((roll / UPDATE_RATE) * (clock.epochStart(e) - from)),
+        clock.epochStart(e) - Math.floor((roll / alertUpdate) * (clock.epochStart(e) - from)),
       );
     }
     const outcome = rngFor(seed, Stream.alert, index, 1);

@@ -1,19 +1,22 @@
 import { geometric, hash, rngFor, Stream, unit, type Rng } from '../random.js';
 import { eventTimestamp, exportTimestamp, TICKS_PER_HOUR, type Ticks } from '../time.js';
-import { machineLastSeen, ONBOARDED_SHARE, type MachineContext, type MachineCore } from './machines.js';
+import {
+  machineLastSeen,
+  ONBOARDED_SHARE,
+  quietSpellsBetween,
+  type MachineContext,
+  type MachineCore,
+} from './machines.js';
 import { FINDING_FACTOR_NORMALISER } from './platforms.js';
 import { PRODUCT_LIST, productIndex, type SoftwareProduct } from './software-catalog.js';
 import type { VulnerabilityCatalog } from './vulnerability-catalog.js';
 
-/** Share of a reporting machine's findings fixed, and of new ones found, at each clock advance. */
-const FIX_RATE = 0.04;
-const NEW_RATE = 0.04;
 /**
- * Share of fixed findings that come back later (a rolled-back update, an app reinstalled), and the chance per
- * advance that such a finding reappears once its fix has been seen.
+ * Share of fixed findings that come back later (a rolled-back update, an app reinstalled); the chance per epoch
+ * that such a finding reappears once its fix has been seen is `rates.findingReopen`. How many findings are fixed
+ * and found per epoch: `rates.findingFix` and `rates.findingNew` (world/rates.ts).
  */
 const REOPEN_SHARE = 0.25;
-const REOPEN_RATE = 0.5;
 /** Share of machines that also report one installed product without any CVE (export rows with `cveId: null`). */
 const NO_CVE_RATE = 0.03;
 /** The OS carries most of a machine's CVEs. */
@@ -57,14 +60,46 @@ interface Installed {
 }
 
 /**
+ * Which epochs from `born` to `epoch` begin while the machine is in a quiet spell (by epoch − born), or undefined
+ * when none does: a quiet machine reports no finding found or fixed until it is back.
+ */
+function quietEpochs(
+  ctx: FindingContext,
+  core: MachineCore,
+  born: number,
+  epoch: number,
+): Uint8Array | undefined {
+  const { clock } = ctx;
+  const spells = quietSpellsBetween(ctx, core, clock.epochStart(born), clock.epochStart(epoch));
+  if (spells.length === 0) return undefined;
+  const flags = new Uint8Array(epoch - born + 1);
+  for (const spell of spells) {
+    const last = Math.min(epoch, clock.firstEpochNotBefore(spell.end) - 1);
+    for (let e = Math.max(born, clock.firstEpochNotBefore(spell.start)); e <= last; e++) flags[e - born] = 1;
+  }
+  return flags;
+}
+
+/**
  * Every finding the machine has had up to `epoch` (fixed ones included). Base findings come from a window of the
  * product's CVE list that starts at a position fixed per product version (machines on the same version share
- * CVEs, as in real fleets); later epochs extend the window, so ids never repeat on one machine.
+ * CVEs, as in real fleets); later epochs extend the window, so ids never repeat on one machine. While the machine
+ * is quiet nothing new is found, and what it fixed or reinstalled shows at the first epoch it is back.
  */
 export function findingSlots(ctx: FindingContext, core: MachineCore, epoch: number): FindingSlot[] {
   const rng = rngFor(ctx.seed, Stream.findings, core.index);
   const installed = installedSoftware(core, rng);
   const born = ctx.population.bornEpoch(core.index);
+  const { findingFix, findingNew, findingReopen } = ctx.rates;
+  const quiet = core.reporting ? quietEpochs(ctx, core, born, epoch) : undefined;
+  const isQuiet = (e: number): boolean =>
+    quiet !== undefined && e >= born && e <= epoch && quiet[e - born] === 1;
+  /** The first epoch from `e` on when the machine reports (epochs after `epoch` are left as they are). */
+  const reportingFrom = (e: number): number => {
+    let at = e;
+    while (isQuiet(at)) at++;
+    return at;
+  };
   // Devices without a sensor have no findings; the others make up for them so the fleet average holds.
   const target =
     (ctx.findingsPerMachine * core.platform.findingFactor * core.findingWeight) /
@@ -80,13 +115,17 @@ export function findingSlots(ctx: FindingContext, core: MachineCore, epoch: numb
     const add = (k: number, addedEpoch: number, firstSeen: Ticks): void => {
       const key = item.productIndex * 100_000 + k;
       const fixEpoch = core.reporting
-        ? addedEpoch + geometric(unit(ctx.seed, Stream.findingSlot, core.index, key), FIX_RATE)
+        ? reportingFrom(
+            addedEpoch + geometric(unit(ctx.seed, Stream.findingSlot, core.index, key), findingFix),
+          )
         : Number.POSITIVE_INFINITY;
       const cveIndex = cves[(start + k) % cves.length] ?? -1;
       const reopens =
         Number.isFinite(fixEpoch) && unit(ctx.seed, Stream.findingEpoch, core.index, key, -1) < REOPEN_SHARE;
       const reopenEpoch = reopens
-        ? fixEpoch + geometric(unit(ctx.seed, Stream.findingEpoch, core.index, key, -2), REOPEN_RATE)
+        ? reportingFrom(
+            fixEpoch + geometric(unit(ctx.seed, Stream.findingEpoch, core.index, key, -2), findingReopen),
+          )
         : Number.POSITIVE_INFINITY;
       slots.push({
         productIndex: item.productIndex,
@@ -106,8 +145,9 @@ export function findingSlots(ctx: FindingContext, core: MachineCore, epoch: numb
     if (!core.reporting) continue;
     let next = baseCount;
     for (let e = born + 1; e <= epoch && next < cves.length; e++) {
+      if (isQuiet(e)) continue;
       const fresh = Math.floor(
-        baseCount * NEW_RATE + unit(ctx.seed, Stream.findingEpoch, core.index, item.productIndex, e),
+        baseCount * findingNew + unit(ctx.seed, Stream.findingEpoch, core.index, item.productIndex, e),
       );
       const from = ctx.clock.epochStart(e - 1);
       const to = ctx.clock.epochStart(e);

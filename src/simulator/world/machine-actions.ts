@@ -1,6 +1,6 @@
 import { rngFor, Stream, type Rng } from '../random.js';
 import { iso7, TICKS_PER_DAY, TICKS_PER_MS, TICKS_PER_SECOND, type Ticks } from '../time.js';
-import { describeMachine, type MachineContext, type MachineCore } from './machines.js';
+import { describeMachine, quietSpellAt, type MachineContext, type MachineCore } from './machines.js';
 import type { TenantIdentity } from '../identity.js';
 
 export type MachineActionType =
@@ -75,12 +75,16 @@ export const ACTION_DURATION_TICKS: Readonly<Record<string, Ticks>> = {
   'RunAntiVirusScan:Full': 45 * MINUTES,
   CollectInvestigationPackage: 15 * MINUTES,
 };
-/** An offline device never picks the action up; the service gives up after a day. */
+/** An offline device picks the action up only when it is back; the service gives up after a day. */
 export const OFFLINE_TIMEOUT_TICKS = TICKS_PER_DAY;
 
-/** The rule the README documents: a device that does not report (Inactive, or not onboarded) is offline. */
-export function isOffline(machine: MachineCore): boolean {
-  return !machine.reporting;
+/**
+ * The rule the README documents: when a device asked at `at` reports again. Now, for one that reports; the end of
+ * its quiet spell for one that is in one; never for one that does not report (Inactive, or not onboarded).
+ */
+export function backOnline(ctx: MachineContext, machine: MachineCore, at: Ticks): Ticks {
+  if (!machine.reporting) return Number.POSITIVE_INFINITY;
+  return quietSpellAt(ctx, machine, at)?.end ?? at;
 }
 
 export interface ActionRequest {
@@ -166,7 +170,7 @@ export class MachineActionBook {
         requestSource: request.requestSource,
         relatedFileInfo: null,
       },
-      plan: planFor(request, machine, created),
+      plan: planFor(request, backOnline(this.#ctx, machine, created), created),
       cancellation: null,
     };
     this.#entries.unshift(entry);
@@ -188,13 +192,14 @@ export class MachineActionBook {
   }
 }
 
-function planFor(request: ActionRequest, machine: MachineCore, created: Ticks): Plan {
-  if (isOffline(machine))
+/** A device offline when asked (back at `back`) starts when it is back, if that is within the timeout. */
+function planFor(request: ActionRequest, back: Ticks, created: Ticks): Plan {
+  if (back - created >= OFFLINE_TIMEOUT_TICKS)
     return { inProgressAt: undefined, finalAt: created + OFFLINE_TIMEOUT_TICKS, finalStatus: 'TimeOut' };
   const key =
     request.type === 'RunAntiVirusScan' ? `${request.type}:${request.scope ?? 'Quick'}` : request.type;
   const duration = ACTION_DURATION_TICKS[key] ?? 5 * MINUTES;
-  return { inProgressAt: created + PICKUP_TICKS, finalAt: created + duration, finalStatus: 'Succeeded' };
+  return { inProgressAt: back + PICKUP_TICKS, finalAt: back + duration, finalStatus: 'Succeeded' };
 }
 
 function snapshot(entry: Entry, now: Ticks): MachineAction {

@@ -1,5 +1,5 @@
 import type { SimClock } from '../clock.js';
-import { hash, permute, rngFor, Stream, unpermute, type Rng } from '../random.js';
+import { hash, permute, rngFor, Stream, unit, unpermute, type Rng } from '../random.js';
 import { iso7, TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_SECOND, type Ticks } from '../time.js';
 import {
   platformAt,
@@ -9,11 +9,13 @@ import {
   type PlatformProfile,
 } from './platforms.js';
 import type { Population } from './population.js';
+import type { QuietSpells, WorldRates } from './rates.js';
 
 export interface MachineContext {
   readonly seed: number;
   readonly orgName: string;
   readonly clock: SimClock;
+  readonly rates: WorldRates;
   readonly population: Population;
 }
 
@@ -42,7 +44,10 @@ export interface MachineCore {
   readonly healthStatus: string;
   readonly onboardingStatus: string;
   readonly rbacGroup: RbacGroup;
-  /** Whether the device reports at all (Active-like health, onboarded): only those change between epochs. */
+  /**
+   * Whether the device reports at all (Active-like health, onboarded): only those change between epochs. A
+   * reporting machine may still go quiet for a while (see {@link quietSpellAt}).
+   */
   readonly reporting: boolean;
   /** Multiplies the average findings per machine (0 for devices without a sensor). */
   readonly findingWeight: number;
@@ -206,21 +211,132 @@ export function describeMachine(ctx: MachineContext, index: number): MachineCore
   };
 }
 
+/** A stretch of time, [start, end), in which a reporting machine sends nothing. */
+export interface QuietSpell {
+  readonly start: Ticks;
+  readonly end: Ticks;
+}
+
+/** Defender calls a device Inactive once it has not reported for more than seven days. */
+export const INACTIVE_AFTER_TICKS = 7 * TICKS_PER_DAY;
+
+/** Where the machine's quiet window 0 starts: the clock's start, less an offset of the machine's own. */
+function quietOrigin(ctx: MachineContext, core: MachineCore, quiet: QuietSpells): Ticks {
+  return ctx.clock.epochStart(0) - Math.floor(unit(ctx.seed, Stream.machineQuiet, core.index) * quiet.window);
+}
+
+function quietWindowOf(ctx: MachineContext, core: MachineCore, quiet: QuietSpells, at: Ticks): number {
+  return Math.floor((at - quietOrigin(ctx, core, quiet)) / quiet.window);
+}
+
+/** The machine's spell in quiet window `n`, if it has one; it lies wholly inside the window. */
+function spellInWindow(
+  ctx: MachineContext,
+  core: MachineCore,
+  quiet: QuietSpells,
+  n: number,
+): QuietSpell | undefined {
+  if (!core.reporting || unit(ctx.seed, Stream.machineQuiet, core.index, n) >= quiet.chance) return undefined;
+  const rng = rngFor(ctx.seed, Stream.machineQuiet, core.index, n, 1);
+  const length = quiet.shortest + Math.floor(rng.next() ** 2 * (quiet.longest - quiet.shortest));
+  const start =
+    quietOrigin(ctx, core, quiet) + n * quiet.window + Math.floor(rng.next() * (quiet.window - length));
+  // A machine goes quiet only once it has been seen.
+  return start > core.firstSeen ? { start, end: start + length } : undefined;
+}
+
+/** The spell the machine is in at `at`, if any (never for frozen rates, nor for machines that do not report). */
+export function quietSpellAt(ctx: MachineContext, core: MachineCore, at: Ticks): QuietSpell | undefined {
+  const { quiet } = ctx.rates;
+  if (quiet === null || !core.reporting) return undefined;
+  const spell = spellInWindow(ctx, core, quiet, quietWindowOf(ctx, core, quiet, at));
+  return spell !== undefined && spell.start <= at && at < spell.end ? spell : undefined;
+}
+
+/** The spells that overlap [from, to], oldest first. */
+export function quietSpellsBetween(
+  ctx: MachineContext,
+  core: MachineCore,
+  from: Ticks,
+  to: Ticks,
+): QuietSpell[] {
+  const { quiet } = ctx.rates;
+  if (quiet === null || !core.reporting || to < from) return [];
+  const spells: QuietSpell[] = [];
+  const last = quietWindowOf(ctx, core, quiet, to);
+  for (let n = quietWindowOf(ctx, core, quiet, from); n <= last; n++) {
+    const spell = spellInWindow(ctx, core, quiet, n);
+    if (spell !== undefined && spell.end > from && spell.start <= to) spells.push(spell);
+  }
+  return spells;
+}
+
+/** When the machine came back from its latest spell that ended at or before `at` (spells never overlap). */
+function lastReturn(ctx: MachineContext, core: MachineCore, quiet: QuietSpells, at: Ticks): Ticks {
+  const n = quietWindowOf(ctx, core, quiet, at);
+  for (const window of [n, n - 1]) {
+    const spell = spellInWindow(ctx, core, quiet, window);
+    if (spell !== undefined && spell.end <= at) return spell.end;
+  }
+  return Number.NEGATIVE_INFINITY;
+}
+
+/** The machine's last scheduled report at or before `at`: one every `every`, at its own phase and jitter. */
+function lastReport(ctx: MachineContext, core: MachineCore, every: Ticks, at: Ticks): Ticks {
+  const origin =
+    ctx.clock.epochStart(0) - Math.floor(unit(ctx.seed, Stream.machineReport, core.index) * every);
+  const report = (k: number): Ticks =>
+    origin + k * every + Math.floor(unit(ctx.seed, Stream.machineReport, core.index, k) * (every / 8));
+  const k = Math.floor((at - origin) / every);
+  const latest = report(k);
+  return latest <= at ? latest : report(k - 1);
+}
+
 /**
- * When the machine last reported as of `epoch`: reporting machines within the last day of that epoch, the others
- * at a fixed instant before they went quiet.
+ * When the machine last reported as of `epoch`. Reporting machines: with `rates.reportEvery`, at their last
+ * scheduled report (or their return from a quiet spell, whichever is later); otherwise within the 20 hours before
+ * the epoch began. During a quiet spell the time stays where it was when the spell began. The others at a fixed
+ * instant before they went quiet for good.
  */
 export function machineLastSeen(ctx: MachineContext, core: MachineCore, epoch: number): Ticks {
-  const subSecond = hash(ctx.seed, Stream.machineEpoch, core.index, epoch) % TICKS_PER_SECOND;
+  const subSecond = (e: number): Ticks =>
+    hash(ctx.seed, Stream.machineEpoch, core.index, e) % TICKS_PER_SECOND;
   if (core.reporting) {
+    const at = ctx.clock.epochStart(epoch);
+    const spell = quietSpellAt(ctx, core, at);
+    const { reportEvery, quiet } = ctx.rates;
+    if (reportEvery !== null) {
+      const asOf = spell?.start ?? at;
+      const back = quiet === null ? Number.NEGATIVE_INFINITY : lastReturn(ctx, core, quiet, asOf);
+      return Math.max(core.firstSeen, lastReport(ctx, core, reportEvery, asOf), back);
+    }
+    // One report an epoch; a spell keeps the one of the epoch it began in.
+    const reported =
+      spell === undefined ? epoch : Math.max(0, ctx.clock.firstEpochNotBefore(spell.start) - 1);
     const back = Math.floor(
-      (hash(ctx.seed, Stream.machineEpoch, epoch, core.index) / 0x1_0000_0000) * 20 * TICKS_PER_HOUR,
+      (hash(ctx.seed, Stream.machineEpoch, reported, core.index) / 0x1_0000_0000) * 20 * TICKS_PER_HOUR,
     );
-    return Math.max(core.firstSeen, ctx.clock.epochStart(epoch) - back - subSecond);
+    return Math.max(core.firstSeen, ctx.clock.epochStart(reported) - back - subSecond(reported));
   }
   const quietDays = 7 + (hash(ctx.seed, Stream.machineEpoch, core.index) % 50);
   const bornAt = ctx.clock.epochStart(ctx.population.bornEpoch(core.index));
-  return Math.max(core.firstSeen + TICKS_PER_HOUR, bornAt - quietDays * TICKS_PER_DAY - subSecond);
+  // Per advance the fraction of a second has always moved; on a live clock the time stands still.
+  const fraction = subSecond(ctx.rates.reportEvery === null ? epoch : 0);
+  return Math.max(core.firstSeen + TICKS_PER_HOUR, bornAt - quietDays * TICKS_PER_DAY - fraction);
+}
+
+/** What `/api/machines` says of the machine's reporting as of `epoch`. */
+export interface MachineReport {
+  readonly lastSeen: Ticks;
+  /** The machine's own health, or Inactive once a quiet spell has kept it silent for more than seven days. */
+  readonly healthStatus: string;
+}
+
+export function machineReport(ctx: MachineContext, core: MachineCore, epoch: number): MachineReport {
+  const lastSeen = machineLastSeen(ctx, core, epoch);
+  const at = ctx.clock.epochStart(epoch);
+  const silent = quietSpellAt(ctx, core, at) !== undefined && at - lastSeen > INACTIVE_AFTER_TICKS;
+  return { lastSeen, healthStatus: silent ? 'Inactive' : core.healthStatus };
 }
 
 /** The `/api/machines` record as of `epoch` (field order as the service sends it). */
@@ -230,12 +346,13 @@ export function machineRecord(
   epoch: number,
 ): Record<string, unknown> {
   const { firstSeen, ...rest } = core.record;
+  const report = machineReport(ctx, core, epoch);
   const ordered: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(rest)) {
-    ordered[key] = value;
+    ordered[key] = key === 'healthStatus' ? report.healthStatus : value;
     if (key === 'computerDnsName') {
       ordered.firstSeen = firstSeen;
-      ordered.lastSeen = iso7(machineLastSeen(ctx, core, epoch));
+      ordered.lastSeen = iso7(report.lastSeen);
     }
   }
   return ordered;

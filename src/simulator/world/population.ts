@@ -1,38 +1,38 @@
 import { geometric, Stream, unit } from '../random.js';
+import { Arrivals, perEpoch, type WorldRates } from './rates.js';
 
-/** Share of the fleet that leaves (offboarded, retired) and that newly appears at each clock advance. */
-const LEAVE_RATE = 0.03;
-const ARRIVAL_RATE = 0.03;
 const CACHED_EPOCHS = 4;
 
 /**
  * Which machine indices exist at which epoch. Machine `i` is born at a fixed epoch (0 for the initial fleet, then
- * a contiguous block of new indices per advance) and leaves at `born + geometric(LEAVE_RATE)`, so membership is
- * O(1) per index and needs no state beyond the seed.
+ * a contiguous block of new indices per epoch, `rates.machineArrival`) and leaves at
+ * `born + geometric(rates.machineLeave)`, so membership is O(1) per index and needs no state beyond the seed.
  */
 export class Population {
   readonly #seed: number;
   readonly #initial: number;
-  readonly #arrivals: number;
+  readonly #leave: number;
+  readonly #arrivals: Arrivals;
   readonly #aliveCache = new Map<number, Int32Array>();
 
-  constructor(seed: number, initialMachines: number) {
+  constructor(seed: number, initialMachines: number, rates: WorldRates) {
     this.#seed = seed;
     this.#initial = initialMachines;
-    this.#arrivals = initialMachines === 0 ? 0 : Math.max(1, Math.round(initialMachines * ARRIVAL_RATE));
+    this.#leave = rates.machineLeave;
+    this.#arrivals = new Arrivals(perEpoch(rates.machineArrival, initialMachines));
   }
 
   /** Number of machine indices that exist in any form up to epoch `e`. */
   indexCount(epoch: number): number {
-    return this.#initial + epoch * this.#arrivals;
+    return this.#initial + this.#arrivals.through(epoch);
   }
 
   bornEpoch(index: number): number {
-    return index < this.#initial ? 0 : 1 + Math.floor((index - this.#initial) / this.#arrivals);
+    return index < this.#initial ? 0 : this.#arrivals.epochOf(index - this.#initial);
   }
 
   leftEpoch(index: number): number {
-    return this.bornEpoch(index) + geometric(unit(this.#seed, Stream.machineLife, index), LEAVE_RATE);
+    return this.bornEpoch(index) + geometric(unit(this.#seed, Stream.machineLife, index), this.#leave);
   }
 
   isAlive(index: number, epoch: number): boolean {

@@ -5,6 +5,7 @@ import type { FindingContext } from './findings.js';
 import { MachineActionBook } from './machine-actions.js';
 import { describeMachine, machineIndexFromId, type MachineCore } from './machines.js';
 import { Population } from './population.js';
+import { worldRates, type WorldRates } from './rates.js';
 import { VulnerabilityCatalog } from './vulnerability-catalog.js';
 
 export interface TenantOptions {
@@ -24,6 +25,8 @@ export class SimTenant implements FindingContext, AlertContext {
   readonly identity: TenantIdentity;
   readonly orgName: string;
   readonly clock: SimClock;
+  /** How fast the world changes per epoch: per advance when frozen, per 30-minute step when live. */
+  readonly rates: WorldRates;
   readonly population: Population;
   readonly catalog: VulnerabilityCatalog;
   readonly findingsPerMachine: number;
@@ -35,7 +38,8 @@ export class SimTenant implements FindingContext, AlertContext {
     this.identity = deriveIdentity(options.seed);
     this.orgName = this.identity.orgName;
     this.clock = new SimClock(options.seed, options.clock);
-    this.population = new Population(options.seed, options.machines);
+    this.rates = worldRates(this.clock.mode);
+    this.population = new Population(options.seed, options.machines, this.rates);
     this.catalog = new VulnerabilityCatalog(options.seed, this.clock.now);
     this.findingsPerMachine = options.findingsPerMachine;
     this.alerts = new AlertBook(this, options.machines);
