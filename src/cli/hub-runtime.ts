@@ -8,6 +8,8 @@ import type { HubLogSettings } from '../secrets/log-redaction.js';
 export interface HubRuntime {
   /** `http://HOST:PORT` */
   readonly url: string;
+  /** Starts the scheduler when `deferScheduler` held it back; does nothing once stopped or started. */
+  startScheduler(): Promise<void>;
   /** Stops the scheduler (waiting for its runs in progress), then the server. The hub stays open. */
   stop(): Promise<void>;
 }
@@ -24,6 +26,11 @@ export async function startHubRuntime(
     /** The server's log (see buildServer); the scheduler logs through it too unless `log` is given. */
     serverLogs: boolean | HubLogSettings;
     log?: SchedulerLogger;
+    /**
+     * Serve at once but schedule nothing until `startScheduler()`: the demo runs its first catalog syncs itself,
+     * and a scheduler started beside them would find the same datasets due and start them a second time.
+     */
+    deferScheduler?: boolean;
   },
 ): Promise<HubRuntime> {
   const server = await buildServer(hub, { logger: options.serverLogs });
@@ -45,12 +52,22 @@ export async function startHubRuntime(
     logger: log,
     ...(hub.store.dialect === 'postgres' ? { queue: new SyncJobQueue(hub.repos.db) } : {}),
   });
-  await scheduler.start();
+  let starting: Promise<void> | undefined;
+  let stopped = false;
+  const startScheduler = (): Promise<void> => {
+    if (!stopped) starting ??= scheduler.start();
+    return starting ?? Promise.resolve();
+  };
+  if (options.deferScheduler !== true) await startScheduler();
   if (hub.store.dialect === 'postgres')
     log.info('PostgreSQL: due syncs are queued for `defender-hub worker` processes; start at least one.');
   return {
     url,
+    startScheduler,
     async stop() {
+      stopped = true;
+      // A start under way finishes first, so the stop below also stops what it started.
+      await starting?.catch(() => undefined);
       await scheduler.stop();
       await server.close();
     },

@@ -77,8 +77,41 @@ function barReporter(): SyncReporter {
   };
 }
 
-export function createSyncReporter(mode: ReportMode, lines: NodeJS.WritableStream): SyncReporter {
+/** A line per running dataset at most this often, then its summary line: progress for a log, not a terminal. */
+function progressLines(lines: NodeJS.WritableStream, everyMs: number): SyncReporter {
+  const names = new Map<string, string>();
+  const lastLine = new Map<string, number>();
+  return {
+    plan(targets) {
+      for (const { integration } of targets) names.set(integration.id, integration.name);
+    },
+    progress(p) {
+      const at = performance.now();
+      const k = key(p.integrationId, p.dataset);
+      const last = lastLine.get(k);
+      if (last !== undefined && at - last < everyMs) return;
+      lastLine.set(k, at);
+      const name = names.get(p.integrationId) ?? p.integrationId;
+      lines.write(
+        `${name} ${p.dataset}: running (${p.recordsIn} read, ${p.upserted} upserted, ${p.skipped} skipped)\n`,
+      );
+    },
+    finished(integration, row) {
+      lines.write(`${describeRun(row, integration.name)}\n`);
+    },
+    close: () => undefined,
+  };
+}
+
+/** `progressEveryMs` (lines only): also a progress line per running dataset at most this often. */
+export function createSyncReporter(
+  mode: ReportMode,
+  lines: NodeJS.WritableStream,
+  options: { progressEveryMs?: number } = {},
+): SyncReporter {
   if (mode === 'bars') return barReporter();
+  if (mode === 'lines' && options.progressEveryMs !== undefined)
+    return progressLines(lines, options.progressEveryMs);
   return {
     plan: () => undefined,
     progress: () => undefined,

@@ -348,6 +348,19 @@ export interface SoftwareTable {
   updated_at: string;
 }
 
+/**
+ * The CVEs each software product has open on some machine, as the latest complete findings run read them from the
+ * vulnerability export (every row, the devices not imported as endpoints included): the software run's CVE lists.
+ */
+export interface FindingSoftwareCvesTable {
+  integration_id: string;
+  /** The software id, `vendor-_-name`, lower case. */
+  software_key: string;
+  cve_id: string;
+  /** The findings run that tallied it: the whole set is replaced by each complete run. */
+  run_id: number;
+}
+
 /** An Entra ID device (Microsoft Graph `device`), joined to endpoints by `device_id` = `aad_device_id`. */
 export interface EntraDevicesTable {
   integration_id: string;
@@ -540,6 +553,7 @@ export interface Database extends CloudTables {
   machine_actions: MachineActionsTable;
   software: SoftwareTable;
   catalog_links: CatalogLinksTable;
+  finding_software_cves: FindingSoftwareCvesTable;
   recommendations: RecommendationsTable;
   exposure_scores: ExposureScoresTable;
   entra_devices: EntraDevicesTable;

@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, SoftwareTable } from './schema.js';
-import { upsertRows } from './upsert.js';
+import { upsertChunkRows, upsertRows } from './upsert.js';
 import { CatalogLinksRepository } from './catalog-links-repository.js';
 import { containsText, fetchPage, type Page, type PageRequest } from './list-queries.js';
 
@@ -12,6 +12,13 @@ export interface SoftwareFilter {
   readonly search?: string | undefined;
   /** Only products past or near their end of support (any status but None). */
   readonly endOfSupport?: boolean | undefined;
+}
+
+/** The CVE lists a findings run tallied, by software key (`vendor-_-name`, lower case), and that run's id. */
+export interface FindingSoftwareCves {
+  /** Undefined when nothing is stored (no CVE at all, or no findings run has tallied yet). */
+  readonly runId: number | undefined;
+  readonly cves: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The software inventory per integration and the machines each product is installed on. */
@@ -28,6 +35,48 @@ export class SoftwareRepository {
 
   async upsert(row: Insertable<SoftwareTable>): Promise<void> {
     await upsertRows(this.#db, 'software', [row], ['integration_id', 'software_id']);
+  }
+
+  /** The findings run's tally replaces the previous one whole, in one transaction: a reader sees one run's set. */
+  async replaceFindingCves(
+    integrationId: string,
+    runId: number,
+    byProduct: ReadonlyMap<string, ReadonlySet<string>>,
+  ): Promise<void> {
+    const rows = [...byProduct].flatMap(([softwareKey, cves]) =>
+      [...cves].map((cveId) => ({
+        integration_id: integrationId,
+        software_key: softwareKey,
+        cve_id: cveId,
+        run_id: runId,
+      })),
+    );
+    await this.#db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('finding_software_cves').where('integration_id', '=', integrationId).execute();
+      for (let i = 0; i < rows.length; i += upsertChunkRows)
+        await trx
+          .insertInto('finding_software_cves')
+          .values(rows.slice(i, i + upsertChunkRows))
+          .execute();
+    });
+  }
+
+  /** The integration's stored tally, read at once: one pair per product and CVE, not per machine. */
+  async findingCves(integrationId: string): Promise<FindingSoftwareCves> {
+    const rows = await this.#db
+      .selectFrom('finding_software_cves')
+      .select(['software_key', 'cve_id', 'run_id'])
+      .where('integration_id', '=', integrationId)
+      .orderBy('software_key')
+      .orderBy('cve_id')
+      .execute();
+    const cves = new Map<string, string[]>();
+    for (const row of rows) {
+      const list = cves.get(row.software_key);
+      if (list === undefined) cves.set(row.software_key, [row.cve_id]);
+      else list.push(row.cve_id);
+    }
+    return { runId: rows[0]?.run_id, cves };
   }
 
   /** Most exposed first. */

@@ -3,21 +3,40 @@ import type { CatalogLinksRepository } from '../store/catalog-links-repository.j
 import type { CatalogLinkKind } from '../store/schema.js';
 import { removalVerdict, type DatasetContext, type DatasetOutcome } from './dataset.js';
 
-/** One kind of an item's links and the Defender list that names them (one call per item and page). */
-export interface CatalogTargets {
+/** One page of an item's links: the target ids, and how many records of the page were malformed. */
+export interface TargetPage {
+  readonly ids: readonly string[];
+  readonly rejected: number;
+}
+
+/** One kind of an item's links, and where they come from: a Defender list (one call per item and page) or the store. */
+export interface CatalogTargets<T> {
   readonly kind: CatalogLinkKind;
-  read(itemId: string): AsyncIterable<Batch<{ readonly id: string }>>;
+  read(item: T): AsyncIterable<TargetPage> | Iterable<TargetPage>;
 }
 
 /** A Defender catalog whose items each list their machines and possibly more (software, recommendations). */
 export interface CatalogSource<T extends { readonly id: string }> {
   readonly items: AsyncIterable<Batch<T>>;
-  readonly targets: readonly CatalogTargets[];
+  readonly targets: readonly CatalogTargets<T>[];
   /** Stores the item's own row, marked seen by this run. */
   store(item: T): Promise<void>;
   readonly links: CatalogLinksRepository;
   /** The items, in words, for the removal note: "software products". */
   readonly what: string;
+}
+
+/** A Defender list of an item's targets, page by page. */
+export async function* defenderPages(
+  batches: AsyncIterable<Batch<{ readonly id: string }>>,
+): AsyncGenerator<TargetPage, void, undefined> {
+  for await (const batch of batches)
+    yield { ids: batch.items.map((target) => target.id), rejected: batch.rejected.length };
+}
+
+/** Targets known without a call, as one page. */
+export function knownPage(ids: readonly string[]): Iterable<TargetPage> {
+  return [{ ids, rejected: 0 }];
 }
 
 /**
@@ -34,20 +53,15 @@ export async function syncCatalog<T extends { readonly id: string }>(
     for (const item of batch.items) {
       await source.store(item);
       for (const targets of source.targets)
-        for await (const page of targets.read(item.id)) {
-          for (const _ of page.rejected) counters.skip(`malformed ${targets.kind} reference`);
-          await source.links.link(
-            targets.kind,
-            integration.id,
-            item.id,
-            page.items.map((target) => target.id),
-            runId,
-          );
+        for await (const page of targets.read(item)) {
+          counters.skip(`malformed ${targets.kind} reference`, page.rejected);
+          await source.links.link(targets.kind, integration.id, item.id, page.ids, runId);
         }
       await source.links.prune(integration.id, item.id, runId);
       counters.upserted++;
+      // Per item: a catalog's items each cost calls, so a large one shows it is moving.
+      ctx.progress(counters);
     }
-    ctx.progress(counters);
   }
   const { unseen, total } = await source.links.unseenCount(integration.id, runId);
   const verdict = removalVerdict(unseen, total, ctx.force, source.what);

@@ -19,7 +19,10 @@ import { alertsDataset, incidentsDataset } from './datasets/activity.js';
 import { cloudPostureDataset } from './datasets/cloud-posture.js';
 import { entraDevicesDataset } from './datasets/entra-devices.js';
 
-/** In the order a full sync runs them: findings need the endpoints of the machines run. */
+/**
+ * In the order a full sync runs them: findings need the endpoints of the machines run, and software takes its CVE
+ * lists from what the findings run tallied.
+ */
 export const datasets: readonly Dataset[] = [
   machinesDataset,
   vulnerabilitiesDataset,

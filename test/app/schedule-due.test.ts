@@ -17,6 +17,7 @@ import {
   type Integration,
   type Schedules,
 } from '../../src/integrations/integration-schema.js';
+import { demoSchedules } from '../../src/cli/demo-sync.js';
 
 const now = new Date('2025-06-01T12:00:00.000Z');
 const minutesAgo = (m: number): string => new Date(now.getTime() - m * 60_000).toISOString();
@@ -359,6 +360,33 @@ describe('dueFor', () => {
     // A full sync already done in this pass is not offered again.
     const all = new Set(plannedDatasets(integration()));
     expect(dueFor(integration(), {}, now, { done: all, fullSyncRequested: true })).toBeUndefined();
+  });
+});
+
+describe('the demo schedules', () => {
+  it('should be valid schedules that leave the production defaults as they are', () => {
+    expect(schedulesSchema.parse(demoSchedules)).toMatchObject(demoSchedules);
+    expect(schedulesSchema.parse({})).toMatchObject({ alerts: 5, incidents: 5, machines: 60 });
+    // The schema's floors: a minute for alerts and incidents, five for machines (each run reads every machine).
+    expect(schedulesSchema.safeParse({ alerts: 0 }).success).toBe(false);
+    expect(schedulesSchema.safeParse({ incidents: 0 }).success).toBe(false);
+    expect(schedulesSchema.safeParse({ machines: 4 }).success).toBe(false);
+  });
+
+  it('should make alerts and incidents due every minute and machines, then findings, every five', () => {
+    const i = integration({ schedules: demoSchedules });
+    expect(due(i, allRan(0))).toEqual([]);
+    expect(due(i, allRan(1))).toEqual(['alerts', 'incidents']);
+    expect(due(i, allRan(0, { alerts: run(1), incidents: run(1), machines: run(4) }))).toEqual([
+      'alerts',
+      'incidents',
+    ]);
+    expect(due(i, allRan(0, { machines: run(5) }))).toEqual(['machines']);
+    const afterMachines = allRan(0, {
+      machines: { status: 'succeeded', started_at: minutesAgo(1), finished_at: minutesAgo(0) },
+      findings: run(6),
+    });
+    expect(due(i, afterMachines, { done: new Set(['machines'] as const) })).toEqual(['findings']);
   });
 });
 

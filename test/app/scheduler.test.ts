@@ -14,6 +14,7 @@ import { SyncWorker } from '../../src/jobs/sync-worker.js';
 import { freshStore, postgresUrl } from '../support/stores.js';
 import { useSimulator } from '../support/simulator.js';
 import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
+import { demoIntegration, demoSchedules } from '../../src/cli/demo-sync.js';
 
 /** A hub on a fresh SQLite file, with quick retries so a broken tenant fails in milliseconds. */
 async function useSqliteHub(): Promise<Hub> {
@@ -106,6 +107,48 @@ describe('Scheduler on SQLite', () => {
     await restarted.idle();
     await restarted.stop();
     expect(runs.length).toBe(before);
+  });
+
+  it('should run the demo integration on its one-minute and five-minute schedules', async () => {
+    const sim = await useSimulator({ machines: 20, seed: 35, findingsPerMachine: 2 });
+    const hub = await useSqliteHub();
+    const integration = await demoIntegration(hub, sim);
+    expect(integration.schedules).toMatchObject(demoSchedules);
+    // A second demo start in the same data directory updates the one integration.
+    expect((await demoIntegration(hub, sim)).id).toBe(integration.id);
+    let now = Date.now();
+    const runs: string[] = [];
+    const scheduler = new Scheduler(hub, {
+      now: () => new Date(now),
+      onRun: (row) => runs.push(`${row.dataset}:${row.status}`),
+      refreshSeconds: 0,
+      tickSeconds: 3600,
+    });
+    const minutesLater = async (minutes: number): Promise<string[]> => {
+      now += minutes * 60_000;
+      const before = runs.length;
+      await scheduler.tick();
+      await scheduler.idle();
+      return runs.slice(before);
+    };
+    try {
+      await scheduler.start();
+      await scheduler.idle();
+      expect(runs).toEqual(all.map((d) => `${d}:succeeded`));
+      // Counted from here, the end of the first sync: its runs started (real time) a little before.
+      now = Date.now();
+      expect(await minutesLater(0.5)).toEqual([]);
+      expect(await minutesLater(0.5)).toEqual(['alerts:succeeded', 'incidents:succeeded']);
+      expect(await minutesLater(1)).toEqual(['alerts:succeeded', 'incidents:succeeded']);
+      expect(await minutesLater(3)).toEqual([
+        'machines:succeeded',
+        'findings:succeeded',
+        'alerts:succeeded',
+        'incidents:succeeded',
+      ]);
+    } finally {
+      await scheduler.stop();
+    }
   });
 
   it('should not let a slow integration hold back another, and pick up integrations added later', async () => {

@@ -3,17 +3,23 @@ import { Command } from 'commander';
 import { clockOption, clockOptions, DEMO_SPEED, speedOption, type ClockFlags } from '../clock-flags.js';
 import { loadConfig } from '../../app/config.js';
 import { openHub, type Hub } from '../../app/hub.js';
-import { plannedDatasets } from '../../app/schedule-due.js';
-import { IntegrationNotFoundError } from '../../integrations/integration-errors.js';
 import type { Integration } from '../../integrations/integration-schema.js';
 import type { RunningSimulator } from '../../simulator/index.js';
 import { Lifecycle } from '../lifecycle.js';
 import { generatePassword } from '../../auth/passwords.js';
 import { wholeNumber } from '../options.js';
 import { showsProgress } from '../output.js';
-import { runSyncs } from '../run-syncs.js';
 import { createSyncReporter } from '../sync-reporter.js';
-import { simulatorIntegrationSettings } from '../../simulator/integration-settings.js';
+import type { HubRuntime } from '../hub-runtime.js';
+import {
+  demoIntegration,
+  demoSyncPlan,
+  describePlan,
+  failureLine,
+  notSucceeded,
+  syncDemo,
+  type DemoSyncPlan,
+} from '../demo-sync.js';
 
 interface DemoFlags extends ClockFlags {
   port?: number;
@@ -21,24 +27,12 @@ interface DemoFlags extends ClockFlags {
   seed: number;
 }
 
-const demoName = 'demo';
+const say = (line: string): boolean => process.stderr.write(`${line}\n`);
 
-/**
- * The integration named "demo", pointed at this run's simulator: its port, CA and secret are new each run, so
- * an existing one (from an earlier demo in the same data directory) is updated rather than duplicated.
- */
-async function demoIntegration(hub: Hub, sim: RunningSimulator): Promise<Integration> {
-  const settings = { ...simulatorIntegrationSettings(sim, demoName), enabled: true };
-  try {
-    return await hub.integrations.update(demoName, settings);
-  } catch (error) {
-    if (!(error instanceof IntegrationNotFoundError)) throw error;
-    return hub.integrations.create(settings);
-  }
-}
+/** Seconds between progress lines of a background catalog run. */
+const catalogProgressSeconds = 5;
 
 async function startDemo(flags: DemoFlags, lifecycle: Lifecycle): Promise<void> {
-  const say = (line: string): boolean => process.stderr.write(`${line}\n`);
   const config = loadConfig(process.env);
   // Loaded on use, as in `serve`: every other command starts faster without the simulator and the HTTP server.
   const [{ startSimulator }, { startHubRuntime }] = await Promise.all([
@@ -59,17 +53,19 @@ async function startDemo(flags: DemoFlags, lifecycle: Lifecycle): Promise<void> 
   const hub = await openHub({ ...config, databaseUrl: `sqlite:${join(config.dataDir, 'defender-hub.db')}` });
   lifecycle.onStop(() => hub.close());
   const integration = await demoIntegration(hub, sim);
-  say(`Hub data in ${hub.store.location}. First full sync of integration "${integration.name}":`);
-  const reporter = createSyncReporter(showsProgress(false) ? 'bars' : 'lines', process.stderr);
-  // Forced: a different --seed is a different tenant, and the demo's store should show the one running now.
-  const runs = await runSyncs(
+  const plan = demoSyncPlan(integration);
+  say(
+    `Hub data in ${hub.store.location}. First sync of integration "${integration.name}": ${describePlan(plan)}.`,
+  );
+  const runs = await syncDemo(
     hub,
-    [{ integration, datasets: plannedDatasets(integration) }],
-    { full: true, force: true, signal: lifecycle.signal },
-    reporter,
+    integration,
+    plan.firstLook,
+    lifecycle.signal,
+    createSyncReporter(showsProgress(false) ? 'bars' : 'lines', process.stderr),
   );
   if (lifecycle.signal.aborted) return;
-  const failed = runs.filter((r) => r.row.status !== 'succeeded').map((r) => r.row.dataset);
+  const failed = notSucceeded(runs);
   if (failed.length > 0) say(`Not every dataset synced (${failed.join(', ')}); the hub starts anyway.`);
 
   const runtime = await startHubRuntime(hub, {
@@ -78,9 +74,25 @@ async function startDemo(flags: DemoFlags, lifecycle: Lifecycle): Promise<void> 
     // The server's and the scheduler's records, JSON as `serve` writes them, but on stderr: stdout carries only
     // the ready line.
     serverLogs: { level: config.logLevel, stream: process.stderr },
+    // Started once the catalogs below are in: it would find them due too and run them a second time.
+    deferScheduler: true,
   });
   lifecycle.onStop(() => runtime.stop());
-  const admin = await demoAdmin(hub, config.adminPassword);
+  await printReady(hub, runtime, sim, config.adminPassword);
+  // Awaited on stop (closers run newest first): the aborted runs end as cancelled before the hub closes.
+  const background = syncCatalogs(hub, integration, plan, runtime, lifecycle.signal);
+  lifecycle.onStop(() => background);
+  say('Ctrl+C stops the hub and the simulator.');
+}
+
+/** The ready line on stdout (the only thing there), and how to sign in on stderr. */
+async function printReady(
+  hub: Hub,
+  runtime: HubRuntime,
+  sim: RunningSimulator,
+  adminPassword: string | undefined,
+): Promise<void> {
+  const admin = await demoAdmin(hub, adminPassword);
   const ready = {
     event: 'ready',
     url: runtime.url,
@@ -94,7 +106,47 @@ async function startDemo(flags: DemoFlags, lifecycle: Lifecycle): Promise<void> 
       '"Authorization: Bearer <apiToken>".',
   );
   process.stdout.write(`${JSON.stringify(ready)}\n`);
-  say('Ctrl+C stops the hub and the simulator.');
+}
+
+/**
+ * The catalogs, after the ready line: progress and results on stderr, each run in the sync history as any other.
+ * Then the scheduler takes over, unless Ctrl+C came first. Never rejects: a failure is a line on stderr.
+ */
+async function syncCatalogs(
+  hub: Hub,
+  integration: Integration,
+  plan: DemoSyncPlan,
+  runtime: HubRuntime,
+  signal: AbortSignal,
+): Promise<void> {
+  if (plan.catalogs.length > 0) await syncInBackground(hub, integration, plan.catalogs, signal);
+  if (signal.aborted) return;
+  await runtime
+    .startScheduler()
+    .catch((error: unknown) => say(failureLine('The scheduler did not start', error)));
+}
+
+async function syncInBackground(
+  hub: Hub,
+  integration: Integration,
+  catalogs: DemoSyncPlan['catalogs'],
+  signal: AbortSignal,
+): Promise<void> {
+  const reporter = createSyncReporter('lines', process.stderr, {
+    progressEveryMs: catalogProgressSeconds * 1000,
+  });
+  try {
+    const runs = await syncDemo(hub, integration, catalogs, signal, reporter);
+    if (signal.aborted) return;
+    const failed = notSucceeded(runs);
+    say(
+      failed.length === 0
+        ? `Background sync done (${catalogs.join(', ')}); the schedules take over.`
+        : `Background sync done, but not every dataset synced (${failed.join(', ')}); the schedules take over.`,
+    );
+  } catch (error) {
+    say(failureLine('The background sync stopped', error));
+  }
 }
 
 /**

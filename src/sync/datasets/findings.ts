@@ -5,6 +5,7 @@ import { isTimestamp } from '../stored-record.js';
 import { ExposureTally, refreshEndpointRisk } from '../endpoint-risk.js';
 import { patchKey } from '../../domain/patch-metadata.js';
 import { PatchTally } from '../patch-tally.js';
+import { SoftwareCveTally } from '../software-cves.js';
 
 /** Above this many endpoints the via-files export is used: Microsoft recommends it past ~100,000 devices. */
 export const filesExportThreshold = 100_000;
@@ -108,8 +109,8 @@ function findingBatches(ctx: DatasetContext, endpoints: number): AsyncIterable<B
 /**
  * The software-vulnerability snapshot → findings (endpoint × CVE × software). Rows of devices that are not
  * endpoints are counted and skipped; rows without a CVE (software with no known vulnerability) are kept. After
- * a complete run, open findings not seen are resolved with the date, within the removal bound, and the exposure
- * per CVE is recounted.
+ * a complete run, open findings not seen are resolved with the date, within the removal bound, the exposure
+ * per CVE is recounted, and the CVEs of each product, tallied over every row, are kept for the software run.
  */
 export const findingsDataset: Dataset = {
   name: 'findings',
@@ -120,6 +121,7 @@ export const findingsDataset: Dataset = {
     const previous = await repos.findings.openCount(integration.id);
     const exposure = new ExposureTally();
     const patches = new PatchTally();
+    const softwareCves = new SoftwareCveTally();
     const writer = repos.findings.writer((stored) => {
       counters.upserted += stored;
       ctx.progress(counters);
@@ -129,6 +131,8 @@ export const findingsDataset: Dataset = {
         const now = new Date().toISOString();
         counters.read(batch);
         for (const finding of batch.items) {
+          // Every row, the devices not imported included: a product's CVE list is tenant-wide in Defender too.
+          softwareCves.add(finding);
           const endpointId = endpointIds.get(finding.deviceId);
           // A row without a CVE is installed software with no known vulnerability: kept, it is the endpoint's
           // software inventory; the vulnerability views count only rows with a CVE.
@@ -155,6 +159,7 @@ export const findingsDataset: Dataset = {
     if (verdict.allowed && unseen > 0)
       counters.removed = await repos.findings.resolveUnseen(integration.id, runId, new Date().toISOString());
     await repos.findings.refreshExposure(integration.id);
+    await repos.software.replaceFindingCves(integration.id, runId, softwareCves.byProduct());
     // Resolved or not, the run saw every open finding only when nothing unseen stays open: then what it tallied
     // is the whole truth; otherwise the patches are recounted from the stored open findings.
     const replace = unseen === 0 || verdict.allowed;

@@ -5,7 +5,7 @@ import { organisationScope } from '../../store/exposure-scores-repository.js';
 import type { RunCounters } from '../run-counters.js';
 import type { Dataset } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
-import { syncCatalog } from '../catalog-sync.js';
+import { defenderPages, syncCatalog } from '../catalog-sync.js';
 
 function toRecommendationRow(
   r: Recommendation,
@@ -78,7 +78,12 @@ export const recommendationsDataset: Dataset = {
     const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
     const outcome = await syncCatalog(ctx, {
       items: client.recommendations.list(signal),
-      targets: [{ kind: 'machine', read: (id) => client.recommendations.machineReferences(id, signal) }],
+      targets: [
+        {
+          kind: 'machine',
+          read: (r) => defenderPages(client.recommendations.machineReferences(r.id, signal)),
+        },
+      ],
       store: (r) =>
         repos.recommendations.upsert(toRecommendationRow(r, integration.id, runId, new Date().toISOString())),
       links: repos.recommendations.links,

@@ -1,9 +1,10 @@
 import type { Software } from '../../defender/index.js';
 import type { SoftwareTable } from '../../store/schema.js';
 import type { Insertable } from 'kysely';
-import type { Dataset } from '../dataset.js';
+import type { Dataset, DatasetContext } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
-import { syncCatalog } from '../catalog-sync.js';
+import { defenderPages, knownPage, syncCatalog } from '../catalog-sync.js';
+import { FindingsCveAnswer } from '../software-cves.js';
 
 function toSoftwareRow(
   s: Software,
@@ -31,26 +32,54 @@ function toSoftwareRow(
 }
 
 /**
+ * Where the run takes CVE lists from: the findings the integration's latest findings run tallied, when it imports
+ * vulnerabilities and that run is at most one machines interval old (the findings follow each machines run); the
+ * per-product call stays for whatever they cannot answer (see FindingsCveAnswer).
+ */
+async function findingsAnswer(ctx: DatasetContext): Promise<FindingsCveAnswer> {
+  const { integration, repos } = ctx;
+  if (!integration.imports.vulnerabilities) return FindingsCveAnswer.none();
+  return FindingsCveAnswer.from(
+    await repos.syncRuns.latest(integration.id, 'findings'),
+    await repos.software.findingCves(integration.id),
+    { now: new Date(), maxAgeMs: integration.schedules.machines * 60_000 },
+  );
+}
+
+/**
  * The software inventory (`/api/Software`) and, per product, the machines it is installed on
- * (`/api/Software/{id}/machineReferences`) and its CVEs (`/api/Software/{id}/vulnerabilities`): calls per product
- * and page, never one per machine, however large the tenant. After a complete run, products Defender no longer lists are removed.
+ * (`/api/Software/{id}/machineReferences`) and its CVEs: from the findings already read when they answer for the
+ * product, else `/api/Software/{id}/vulnerabilities`. Calls per product and page, never one per machine, however
+ * large the tenant. The machine lists stay a call per product: the export names only machines with a finding of
+ * the product, not every machine it is installed on. After a complete run, products Defender no longer lists are
+ * removed.
  */
 export const softwareDataset: Dataset = {
   name: 'software',
   enabled: (integration) => integration.imports.software,
-  run(ctx) {
+  async run(ctx) {
     const { integration, client, repos, runId } = ctx;
     const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
-    return syncCatalog(ctx, {
+    const answer = await findingsAnswer(ctx);
+    const outcome = await syncCatalog<Software>(ctx, {
       items: client.software.list(signal),
       targets: [
-        { kind: 'machine', read: (id) => client.software.machineReferences(id, signal) },
-        { kind: 'vulnerability', read: (id) => client.software.vulnerabilities(id, signal) },
+        { kind: 'machine', read: (p) => defenderPages(client.software.machineReferences(p.id, signal)) },
+        {
+          kind: 'vulnerability',
+          read: (p) => {
+            const known = answer.cvesOf(p);
+            return known === undefined
+              ? defenderPages(client.software.vulnerabilities(p.id, signal))
+              : knownPage(known);
+          },
+        },
       ],
       store: (product) =>
         repos.software.upsert(toSoftwareRow(product, integration.id, runId, new Date().toISOString())),
       links: repos.software.links,
       what: 'software products',
     });
+    return { ...outcome, completeness: `${outcome.completeness}; ${answer.describe()}` };
   },
 };
