@@ -9,6 +9,7 @@ import {
   type RecordResult,
 } from '../defender/index.js';
 import type { ActivitySource } from '../domain/activity-vocabulary.js';
+import { HubError } from '../errors.js';
 
 /** One alert or incident of any source, in the form the store takes (less the time it is written). */
 export interface ActivityRecord<Row> {
@@ -48,7 +49,7 @@ export interface ActivityReader<Row> {
  * permission that would do and what the app has; a sign-in that failed for every audience is that failure.
  */
 export async function chooseReader<Row>(
-  client: DefenderClient,
+  client: Pick<DefenderClient, 'grantedRoles' | 'config'>,
   readers: readonly ActivityReader<Row>[],
   what: string,
   signal: AbortSignal | undefined,
@@ -69,11 +70,7 @@ export async function chooseReader<Row>(
   if (granted.size === 0 && failures.size > 0) throw [...failures.values()][0];
   const options = readers.map((r) => `${r.roles.join(' or ')} (${apiNames[r.audience]})`).join(', or ');
   const held = [...new Set(readers.map((r) => r.audience))]
-    .map((audience) => {
-      const roles = granted.get(audience);
-      const carried = roles === undefined ? 'sign-in failed' : roles.length === 0 ? 'none' : roles.join(', ');
-      return `${apiNames[audience]}: ${carried}`;
-    })
+    .map((audience) => `${apiNames[audience]}: ${carried(granted.get(audience), failures.get(audience))}`)
     .join('; ');
   throw new DefenderPermissionError(
     `Reading ${what} needs ${options}, as an application permission; the app's tokens carry ${held}. ` +
@@ -83,6 +80,12 @@ export async function chooseReader<Row>(
       grantedRoles: [...new Set([...granted.values()].flat())],
     },
   );
+}
+
+/** What one token carries, in words; a sign-in that failed says its code (a tenant may lack that API). */
+function carried(roles: readonly string[] | undefined, failure: unknown): string {
+  if (roles !== undefined) return roles.length === 0 ? 'none' : roles.join(', ');
+  return failure instanceof HubError ? `sign-in failed, ${failure.code}` : 'sign-in failed';
 }
 
 /** A list's batches with each record mapped; a record the mapping refuses joins the batch's refused ones. */
