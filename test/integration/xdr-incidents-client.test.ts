@@ -7,7 +7,7 @@ import {
 } from '../../src/defender/index.js';
 import { ALL_ROLES } from '../../src/simulator/auth/roles.js';
 import type { SimulatorStats, TruthAlert, TruthIncident } from '../../src/simulator/index.js';
-import { clientFor, drain, simGet, useSimulator } from '../support/simulator.js';
+import { clientFor, drain, simGet, simPost, useSimulator } from '../support/simulator.js';
 
 async function readIncidents(
   batches: AsyncIterable<{ items: XdrIncident[]; rejected: { reason: string }[] }>,
@@ -42,6 +42,17 @@ describe('Microsoft 365 Defender incidents (GET /api/incidents)', () => {
     expect(stats.requests.byRoute['GET /api/incidents']).toEqual({ '200': Math.ceil(truth.length / 100) });
     // Its own budget: 50 calls a minute, apart from the other Defender APIs.
     expect(new Set(classes)).toEqual(new Set(['incidents']));
+  });
+
+  it('should read a page again after a server error, under the one retry policy', async () => {
+    const sim = await useSimulator({ machines: 400, seed: 86, findingsPerMachine: 1 });
+    const truth = await simGet<TruthIncident[]>(sim, '/_sim/truth/incidents');
+    const client = clientFor(sim, {}, { tuning: { retry: { baseDelayMs: 10 } } });
+    await simPost(sim, '/_sim/faults', { queue: [{ fault: '500', path: '/api/incidents', count: 2 }] });
+    const { incidents } = await readIncidents(client.incidents.listXdr({ pageSize: 50 }));
+    expect(incidents.map((i) => i.incidentId).sort()).toEqual(truth.map((i) => i.id).sort());
+    expect(client.stats.byStatus['500']).toBe(2);
+    expect(client.stats.retries).toBe(2);
   });
 
   it('should read only the incidents updated inside the window', async () => {

@@ -77,6 +77,7 @@ function activityDataset<T extends 'alerts' | 'incidents'>(spec: ActivitySpec<T>
         counters.upserted += changed.length;
         ctx.progress(counters);
       }
+      // An unordered list names its newest record only once it is read to the end: its cursor commits now.
       if (!reader.ordered && cursor !== stored)
         await repository.storeBatch(integration.id, spec.name, [], cursor, new Date().toISOString());
       // Alerts change the alert risk of the machines they name (before and after the change).
