@@ -287,7 +287,7 @@ export class ApiHttp {
     if (request.audience === 'arm') return this.#armAuthorizationError(request, where, apiMessage, status);
     const required = requiredRolesFromMessage(apiMessage);
     const granted = token === undefined ? [] : [...readAccessTokenClaims(token).roles];
-    const api = request.audience === 'graph' ? 'Microsoft Graph' : 'WindowsDefenderATP';
+    const api = apiNames[request.audience === 'none' ? 'defender' : request.audience];
     const need =
       required.length === 0
         ? 'a permission it does not have'
@@ -319,6 +319,14 @@ export class ApiHttp {
     );
   }
 }
+
+/** The API an app registration lists a permission under ("API permissions"), per token audience. */
+export const apiNames: Readonly<Record<Audience, string>> = {
+  defender: 'WindowsDefenderATP',
+  graph: 'Microsoft Graph',
+  xdr: 'Microsoft Threat Protection',
+  arm: 'Azure Resource Manager',
+};
 
 /** The subscription of an ARM URL (`/subscriptions/{id}/...`), if it names one. */
 function subscriptionOf(url: string): string | undefined {

@@ -1,4 +1,4 @@
-import { ApiHttp, type ApiCallEvent, type ApiCallStats } from './api-http.js';
+import { ApiHttp, type ApiCallEvent, type ApiCallStats, type ApiRequest } from './api-http.js';
 import {
   resolveDefenderConfig,
   type DefenderClientConfigInput,
@@ -23,6 +23,12 @@ import { RecommendationsResource } from './resources/recommendations.js';
 import { ApplicationsResource } from './resources/applications.js';
 import { DevicesResource } from './resources/devices.js';
 import { DefenderForCloudResource } from './resources/defender-for-cloud.js';
+
+/**
+ * The one-record reads the client can take the service's clock from: each of a list a sync is about to read, so
+ * asking needs no permission the read does not need anyway.
+ */
+export type ClockProbe = 'graphAlerts' | 'graphIncidents' | 'mdeAlerts' | 'xdrIncidents';
 
 export interface DefenderClientOptions {
   readonly tuning?: DefenderClientTuning;
@@ -84,7 +90,7 @@ export class DefenderClient {
     this.findings = new FindingsResource(this.#http, apiBaseUrl);
     this.exportFiles = new ExportFilesResource(this.#http, apiBaseUrl);
     this.alerts = new AlertsResource(this.#http, apiBaseUrl, graphBaseUrl);
-    this.incidents = new IncidentsResource(this.#http, graphBaseUrl);
+    this.incidents = new IncidentsResource(this.#http, graphBaseUrl, config.xdrBaseUrl);
     this.machineActions = new MachineActionsResource(this.#http, apiBaseUrl);
     this.hunting = new HuntingResource(this.#http, apiBaseUrl, graphBaseUrl, config.clientId);
     this.software = new SoftwareResource(this.#http, apiBaseUrl);
@@ -105,20 +111,33 @@ export class DefenderClient {
   }
 
   /**
-   * The service's clock: from the last answer's Date header, or from a one-record Graph read (of the list the
-   * caller is about to read, so no other permission is needed) when this client has not talked to it yet.
+   * The service's clock: from the last answer's Date header, or from the one-record read `probe` names when this
+   * client has not talked to the service yet.
    */
-  async serverNow(options: { probe?: 'alerts_v2' | 'incidents'; signal?: AbortSignal } = {}): Promise<Date> {
+  async serverNow(options: { probe?: ClockProbe; signal?: AbortSignal } = {}): Promise<Date> {
     const known = this.#http.serverNow();
     if (known !== undefined) return known;
-    const signal = options.signal;
-    await this.#http.json({
-      url: `${this.config.graphBaseUrl}/v1.0/security/${options.probe ?? 'alerts_v2'}?$top=1`,
-      audience: 'graph',
-      apiClass: 'graph',
-      signal,
-    });
+    await this.#http.json({ ...this.#probe(options.probe ?? 'graphAlerts'), signal: options.signal });
     return this.#http.serverNow() ?? new Date();
+  }
+
+  #probe(probe: ClockProbe): ApiRequest {
+    const { apiBaseUrl, graphBaseUrl, xdrBaseUrl } = this.config;
+    const probes: Record<ClockProbe, ApiRequest> = {
+      graphAlerts: {
+        url: `${graphBaseUrl}/v1.0/security/alerts_v2?$top=1`,
+        audience: 'graph',
+        apiClass: 'graph',
+      },
+      graphIncidents: {
+        url: `${graphBaseUrl}/v1.0/security/incidents?$top=1`,
+        audience: 'graph',
+        apiClass: 'graph',
+      },
+      mdeAlerts: { url: `${apiBaseUrl}/api/alerts?$top=1`, audience: 'defender', apiClass: 'alerts' },
+      xdrIncidents: { url: `${xdrBaseUrl}/api/incidents?$top=1`, audience: 'xdr', apiClass: 'incidents' },
+    };
+    return probes[probe];
   }
 
   /** Signs in for the audience and returns the app roles the token carries (for permission pre-flight). */

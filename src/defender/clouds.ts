@@ -12,6 +12,11 @@ export interface Cloud {
   readonly graphAudience: string;
   /** Azure Resource Manager (Defender for Cloud); its token audience is the same URL. */
   readonly armBaseUrl: string;
+  /**
+   * The Microsoft 365 Defender API (incidents); its token audience is the same URL, the App ID URI of the
+   * "Microsoft Threat Protection" app, whose permissions (Incident.Read.All) are not WindowsDefenderATP's.
+   */
+  readonly xdrBaseUrl: string;
 }
 
 export const clouds: Readonly<Record<CloudName, Cloud>> = {
@@ -21,6 +26,7 @@ export const clouds: Readonly<Record<CloudName, Cloud>> = {
     defenderAudience: 'https://api.securitycenter.microsoft.com',
     graphAudience: 'https://graph.microsoft.com',
     armBaseUrl: 'https://management.azure.com',
+    xdrBaseUrl: 'https://api.security.microsoft.com',
   },
   // GCC keeps the commercial sign-in and Graph but has its own Defender host and audience.
   gcc: {
@@ -30,6 +36,7 @@ export const clouds: Readonly<Record<CloudName, Cloud>> = {
     graphAudience: 'https://graph.microsoft.com',
     // GCC's Azure subscriptions are usually commercial Azure; a GCC tenant on Azure Government sets armBaseUrl.
     armBaseUrl: 'https://management.azure.com',
+    xdrBaseUrl: 'https://api-gcc.security.microsoft.us',
   },
   gccHigh: {
     authorityHost: 'https://login.microsoftonline.us',
@@ -37,6 +44,7 @@ export const clouds: Readonly<Record<CloudName, Cloud>> = {
     defenderAudience: 'https://api-gov.securitycenter.microsoft.us',
     graphAudience: 'https://graph.microsoft.us',
     armBaseUrl: 'https://management.usgovcloudapi.net',
+    xdrBaseUrl: 'https://api-gov.security.microsoft.us',
   },
   // Azure China (21Vianet) would be ARM https://management.chinacloudapi.cn with sign-in
   // https://login.chinacloudapi.cn; Defender for Endpoint has no China host here, so it is not a cloud of its own.
@@ -84,6 +92,17 @@ export function armAudienceOf(armBaseUrl: string | undefined, fallback: string):
   if (armBaseUrl === undefined) return fallback;
   const url = new URL(armBaseUrl);
   return armHosts.includes(url.hostname) ? url.origin : fallback;
+}
+
+/**
+ * Where the Microsoft 365 Defender API is for a Defender API base URL: Microsoft's own hosts (any region) share
+ * their cloud's one; any other host (a proxy, the simulator) serves it beside the Defender API.
+ */
+export function xdrBaseUrlOf(apiBaseUrl: string, cloud: CloudName): string {
+  const host = new URL(apiBaseUrl).hostname;
+  return host.endsWith('.microsoft.com') || host.endsWith('.microsoft.us')
+    ? clouds[cloud].xdrBaseUrl
+    : apiBaseUrl;
 }
 
 /** Microsoft's own sign-in hosts; any other authority needs instance discovery switched off. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DefenderError, DefenderErrorCode } from './errors.js';
-import { armAudienceOf, cloudOfApiBaseUrl, clouds, defaultApiBaseUrl } from './clouds.js';
+import { armAudienceOf, cloudOfApiBaseUrl, clouds, defaultApiBaseUrl, xdrBaseUrlOf } from './clouds.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { RateGovernorOptions } from './rate-governor.js';
 import { Secret } from '../secrets/secret.js';
@@ -59,10 +59,13 @@ export const defenderClientConfigSchema = z
     graphBaseUrl: httpsUrl('The Microsoft Graph base URL').optional(),
     /** Azure Resource Manager, for Defender for Cloud (default per cloud: https://management.azure.com). */
     armBaseUrl: httpsUrl('The Azure Resource Manager base URL').optional(),
+    /** The Microsoft 365 Defender API (incidents); default per cloud, or the API base URL when that is custom. */
+    xdrBaseUrl: httpsUrl('The Microsoft 365 Defender API base URL').optional(),
     /** Token audiences; derived from the hosts' cloud when absent. */
     defenderAudience: z.string().optional(),
     graphAudience: z.string().optional(),
     armAudience: z.string().optional(),
+    xdrAudience: z.string().optional(),
     caPem: z.string().optional(),
     httpsProxy: httpsOrHttpProxy().optional(),
     noProxy: z.string().optional(),
@@ -109,6 +112,9 @@ export interface ResolvedDefenderConfig {
   readonly armBaseUrl: string;
   /** Token audience for ARM (scope `<armAudience>/.default`). */
   readonly armAudience: string;
+  readonly xdrBaseUrl: string;
+  /** Token audience of the Microsoft 365 Defender API, whose app roles (Incident.Read.All) are its own. */
+  readonly xdrAudience: string;
   readonly caPem: string | undefined;
   readonly httpsProxy: string | undefined;
   readonly noProxy: string | undefined;
@@ -142,7 +148,8 @@ export function resolveDefenderConfig(input: DefenderClientConfigInput): Resolve
     );
   }
   const config = parsed.data;
-  const cloud = clouds[cloudOfApiBaseUrl(config.apiBaseUrl)];
+  const cloudName = cloudOfApiBaseUrl(config.apiBaseUrl);
+  const cloud = clouds[cloudName];
   return Object.freeze({
     tenantId: config.tenantId,
     clientId: config.clientId,
@@ -155,6 +162,9 @@ export function resolveDefenderConfig(input: DefenderClientConfigInput): Resolve
     armBaseUrl: config.armBaseUrl ?? cloud.armBaseUrl,
     // ARM's audience is its public host even when armBaseUrl points elsewhere (a proxy, the simulator).
     armAudience: config.armAudience ?? armAudienceOf(config.armBaseUrl, cloud.armBaseUrl),
+    xdrBaseUrl: config.xdrBaseUrl ?? xdrBaseUrlOf(config.apiBaseUrl, cloudName),
+    // Like ARM's: the public App ID URI even when the base URL is a proxy or the simulator.
+    xdrAudience: config.xdrAudience ?? cloud.xdrBaseUrl,
     caPem: config.caPem,
     httpsProxy: config.httpsProxy,
     noProxy: config.noProxy,

@@ -1,4 +1,9 @@
-export { DefenderClient, createDefenderClient, type DefenderClientOptions } from './client.js';
+export {
+  DefenderClient,
+  createDefenderClient,
+  type ClockProbe,
+  type DefenderClientOptions,
+} from './client.js';
 export {
   resolveDefenderConfig,
   type DefenderClientConfigInput,
@@ -9,13 +14,16 @@ export * from './errors.js';
 export { RateGovernor, apiClassLimits, type ApiClass } from './rate-governor.js';
 export { RetryPolicy, parseRetryAfter } from './retry-policy.js';
 export type { Batch } from './paging.js';
-export type { RejectedRecord } from './schemas/record.js';
+export type { RecordResult, RejectedRecord } from './schemas/record.js';
 export type { DefenderTimestamp } from './schemas/timestamp.js';
 export type { Machine } from './schemas/machine.js';
 export type { Vulnerability } from './schemas/vulnerability.js';
 export type { Finding } from './schemas/finding.js';
 export type { GraphAlert, MdeAlert } from './schemas/alert.js';
 export type { Incident } from './schemas/incident.js';
+export type { XdrIncident } from './schemas/xdr-incident.js';
+export { apiNames } from './api-http.js';
+export type { Audience } from './token-provider.js';
 export type { MachineAction } from './schemas/machine-action.js';
 export type { MachineReference, Software, SoftwareDistribution } from './schemas/software.js';
 export type { ExposureScore, Recommendation } from './schemas/recommendation.js';

@@ -3,6 +3,7 @@ import { paginate, withQuery, type Batch } from './paging.js';
 import type { RecordValidator } from './schemas/record.js';
 import type { DefenderTimestamp } from './schemas/timestamp.js';
 import { DefenderError, DefenderErrorCode } from './errors.js';
+import { updateWindowFilter } from './update-window.js';
 
 export interface TimeWindowOptions<T> {
   readonly request: ApiRequest;
@@ -37,13 +38,8 @@ export async function* paginateByTimeWindow<T>(
   let atBoundary = new Set<string>();
   let page = 0;
   for (;;) {
-    const bounds = [
-      ...(since === undefined ? [] : [`${options.field} ge ${since}`]),
-      ...(options.until === undefined ? [] : [`${options.field} le ${options.until}`]),
-    ];
-    const filter = bounds.length === 0 ? undefined : bounds.join(' and ');
     const url = withQuery(options.request.url, {
-      $filter: filter,
+      $filter: updateWindowFilter(options.field, { since, until: options.until }),
       $orderby: `${options.field} asc`,
       $top: options.pageSize,
     });

@@ -6,7 +6,8 @@ import { isMicrosoftAuthorityHost } from './clouds.js';
 import { AzureHttpClient, type Transport } from './transport.js';
 import { describeNetworkError } from './network-errors.js';
 
-export type Audience = 'defender' | 'graph' | 'arm';
+/** `xdr`: the Microsoft 365 Defender API (incidents), a resource of its own beside Defender for Endpoint's. */
+export type Audience = 'defender' | 'graph' | 'arm' | 'xdr';
 
 /** Refresh this long before expiry so a token never dies during a long page download. */
 const refreshMarginMs = 5 * 60_000;
@@ -18,7 +19,7 @@ interface CachedToken {
 }
 
 /**
- * Access tokens for the audiences of one tenant (Defender, Graph, Azure Resource Manager), through @azure/identity. Failures become typed errors that
+ * Access tokens for the audiences of one tenant (Defender, Graph, Azure Resource Manager, Microsoft 365 Defender), through @azure/identity. Failures become typed errors that
  * name the mistake (a wrong secret, an expired one, an unknown app or tenant) instead of MSAL's generic text.
  */
 export class TokenProvider {
@@ -59,12 +60,12 @@ export class TokenProvider {
   }
 
   async #fetch(audience: Audience, signal: AbortSignal | undefined): Promise<string> {
-    const resource =
-      audience === 'defender'
-        ? this.#config.defenderAudience
-        : audience === 'graph'
-          ? this.#config.graphAudience
-          : this.#config.armAudience;
+    const resource = {
+      defender: this.#config.defenderAudience,
+      graph: this.#config.graphAudience,
+      arm: this.#config.armAudience,
+      xdr: this.#config.xdrAudience,
+    }[audience];
     this.#http.clearLastFailure();
     try {
       const token = await this.#credential.getToken(

@@ -4,6 +4,7 @@ import type { EndpointKey } from './endpoint-queries.js';
 import { fetchPage, parseStoredJson, parseStringArray, type Page, type PageRequest } from './list-queries.js';
 import { portalTenantOf, portalTenants, type PortalTenants } from './portal-tenants.js';
 import { alertUrl, incidentUrl } from '../domain/portal-links.js';
+import type { ActivitySource } from '../domain/activity-vocabulary.js';
 
 /** Filters alerts and incidents share. */
 
@@ -21,6 +22,7 @@ export const alertSummaryColumns = [
   'machine_ids',
   'created_at_raw',
   'last_update_raw',
+  'source',
 ] as const;
 
 export interface ActivityFilter {
@@ -52,6 +54,8 @@ export interface AlertSummary {
   lastUpdate: string;
   /** The alert's page in the Defender portal, in its integration's cloud and tenant. */
   portalUrl: string;
+  /** The API it was read from. */
+  source: ActivitySource;
 }
 
 export interface AlertDetail extends AlertSummary {
@@ -70,6 +74,8 @@ export interface IncidentSummary {
   lastUpdate: string;
   /** The incident's page in the Defender portal, in its integration's cloud and tenant. */
   portalUrl: string;
+  /** The API it was read from. */
+  source: ActivitySource;
 }
 
 export interface IncidentDetail extends IncidentSummary {
@@ -141,6 +147,7 @@ export function listIncidents(
       'determination',
       'created_at_raw',
       'last_update_raw',
+      'source',
     ])
     .orderBy('last_update_at', 'desc')
     .orderBy('incident_id', 'asc');
@@ -205,6 +212,7 @@ type AlertSummaryRow = Pick<
   | 'machine_ids'
   | 'created_at_raw'
   | 'last_update_raw'
+  | 'source'
 >;
 
 function toAlertSummary(row: AlertSummaryRow, tenants: PortalTenants): AlertSummary {
@@ -222,6 +230,7 @@ function toAlertSummary(row: AlertSummaryRow, tenants: PortalTenants): AlertSumm
     createdAt: row.created_at_raw,
     lastUpdate: row.last_update_raw,
     portalUrl: alertUrl(portalTenantOf(tenants, row.integration_id), row.alert_id),
+    source: row.source,
   };
 }
 
@@ -236,6 +245,7 @@ type IncidentSummaryRow = Pick<
   | 'determination'
   | 'created_at_raw'
   | 'last_update_raw'
+  | 'source'
 >;
 
 function toIncidentSummary(row: IncidentSummaryRow, tenants: PortalTenants): IncidentSummary {
@@ -250,5 +260,6 @@ function toIncidentSummary(row: IncidentSummaryRow, tenants: PortalTenants): Inc
     createdAt: row.created_at_raw,
     lastUpdate: row.last_update_raw,
     portalUrl: incidentUrl(portalTenantOf(tenants, row.integration_id), row.incident_id),
+    source: row.source,
   };
 }

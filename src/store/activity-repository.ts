@@ -6,6 +6,8 @@ import type { CursorsRepository } from './cursors-repository.js';
 
 type ActivityTable = 'alerts' | 'incidents';
 type Row<T extends ActivityTable> = T extends 'alerts' ? Insertable<AlertsTable> : Insertable<IncidentsTable>;
+/** A row as a sync reads it: the repository adds the integration and the time it is written. */
+export type ActivityRow<T extends ActivityTable> = Omit<Row<T>, 'integration_id' | 'updated_at'>;
 
 /**
  * Alerts and incidents: records that change over time and are read incrementally by last-update time. A batch
@@ -44,10 +46,11 @@ export class ActivityRepository<T extends ActivityTable> {
   async storeBatch(
     integrationId: string,
     dataset: string,
-    rows: readonly Row<T>[],
+    records: readonly ActivityRow<T>[],
     cursor: string | undefined,
     now: string,
   ): Promise<string[]> {
+    const rows = records.map((r) => ({ ...r, integration_id: integrationId, updated_at: now }) as Row<T>);
     return this.#db.transaction().execute(async (trx) => {
       let touched: string[] = [];
       if (rows.length > 0) {

@@ -27,6 +27,7 @@ import { up as cloudPosture } from './migrations/0016-cloud-posture.js';
 import { up as cloudFindingCves } from './migrations/0017-cloud-finding-cves.js';
 import { up as endpointListOrder } from './migrations/0018-endpoint-list-order.js';
 import { up as findingSoftwareCves } from './migrations/0019-finding-software-cves.js';
+import { up as activitySource } from './migrations/0020-activity-source.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -121,6 +122,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0017-cloud-finding-cves': { up: cloudFindingCves(dialect) },
     '0018-endpoint-list-order': { up: endpointListOrder(dialect) },
     '0019-finding-software-cves': { up: findingSoftwareCves() },
+    '0020-activity-source': { up: activitySource() },
   };
 }
 

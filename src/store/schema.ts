@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ActivitySource } from '../domain/activity-vocabulary.js';
 import type { Role } from '../domain/roles.js';
 import type { CloudTables } from './cloud-schema.js';
 
@@ -213,6 +214,8 @@ export interface AlertsTable {
   last_update_at: string;
   raw: string;
   updated_at: string;
+  /** The API it was read from. */
+  source: ActivitySource;
 }
 
 /** Which machines an alert's evidence names (one row per alert × machine). */
@@ -253,6 +256,8 @@ export interface IncidentsTable {
   last_update_at: string;
   raw: string;
   updated_at: string;
+  /** The API it was read from. */
+  source: ActivitySource;
 }
 
 export interface SyncRunsTable {

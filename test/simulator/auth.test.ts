@@ -88,15 +88,13 @@ describe('token endpoint', () => {
     expect(
       (await harness.tokenRequest({ ...credentials, scope: `${MDE}/.default` }, 'v2', domain)).status,
     ).toBe(200);
-    const reply = await harness.tokenRequest(
-      { ...credentials, resource: 'https://api.security.microsoft.com' },
-      'v1',
-    );
+    // The Python sample's v1 resource: the WindowsDefenderATP App ID URI.
+    const reply = await harness.tokenRequest({ ...credentials, resource: MDE }, 'v1');
     expect(reply.status).toBe(200);
     const body = JSON.parse(reply.text) as Record<string, unknown>;
     expect(typeof body.expires_in).toBe('string');
     expect(typeof body.expires_on).toBe('string');
-    expect(body.resource).toBe('https://api.security.microsoft.com');
+    expect(body.resource).toBe(MDE);
     const summary = await harness.call(`/api/machines?$top=1`, { token: String(body.access_token) });
     expect(summary.status).toBe(200);
   });

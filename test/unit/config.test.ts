@@ -30,6 +30,54 @@ describe('resolveDefenderConfig', () => {
     });
   });
 
+  it.each([
+    [
+      'https://api.security.microsoft.com',
+      'https://api.security.microsoft.com',
+      'https://api.security.microsoft.com',
+    ],
+    [
+      'https://eu.api.security.microsoft.com',
+      'https://api.security.microsoft.com',
+      'https://api.security.microsoft.com',
+    ],
+    [
+      'https://api-us2.securitycenter.microsoft.com',
+      'https://api.security.microsoft.com',
+      'https://api.security.microsoft.com',
+    ],
+    [
+      'https://api-gcc.securitycenter.microsoft.us',
+      'https://api-gcc.security.microsoft.us',
+      'https://api-gcc.security.microsoft.us',
+    ],
+    [
+      'https://api-gov.securitycenter.microsoft.us',
+      'https://api-gov.security.microsoft.us',
+      'https://api-gov.security.microsoft.us',
+    ],
+    // A proxy or the simulator serves the Microsoft 365 Defender API beside Defender for Endpoint's.
+    ['https://127.0.0.1:8443', 'https://127.0.0.1:8443', 'https://api.security.microsoft.com'],
+  ])(
+    'should put the Microsoft 365 Defender API of %s at %s, audience %s',
+    (apiBaseUrl, xdrBaseUrl, xdrAudience) => {
+      expect(resolveDefenderConfig({ ...valid, apiBaseUrl })).toMatchObject({ xdrBaseUrl, xdrAudience });
+    },
+  );
+
+  it('should take the Microsoft 365 Defender host and audience as given', () => {
+    expect(
+      resolveDefenderConfig({
+        ...valid,
+        xdrBaseUrl: 'https://api-eu.security.microsoft.com/',
+        xdrAudience: 'https://api.security.microsoft.com/',
+      }),
+    ).toMatchObject({
+      xdrBaseUrl: 'https://api-eu.security.microsoft.com',
+      xdrAudience: 'https://api.security.microsoft.com/',
+    });
+  });
+
   it('should accept a tenant domain name', () => {
     expect(resolveDefenderConfig({ ...valid, tenantId: 'contoso.onmicrosoft.com' }).tenantId).toBe(
       'contoso.onmicrosoft.com',

@@ -2,6 +2,7 @@ import type { ApiHttp } from '../api-http.js';
 import type { Batch } from '../paging.js';
 import { paginateByTimeWindow } from '../time-window-paging.js';
 import { validateGraphAlert, validateMdeAlert, type GraphAlert, type MdeAlert } from '../schemas/alert.js';
+import { updateWindowFilter, type UpdateWindow } from '../update-window.js';
 import { ODataCollection, type ListOptions } from './odata-collection.js';
 
 /** Graph security lists allow `$top` up to 1,000 and `$top + $skip` up to 6,000. */
@@ -17,6 +18,14 @@ export interface ListAlertsOptions {
   readonly signal?: AbortSignal;
 }
 
+/** MDE `/api/alerts` pages hold up to 10,000 alerts. */
+const mdeAlertsPageCap = 10_000;
+
+export interface ListMdeAlertsOptions extends ListOptions, UpdateWindow {
+  /** `$expand=evidence`: the alerts' evidence, which the list leaves empty otherwise. */
+  readonly expandEvidence?: boolean;
+}
+
 export class AlertsResource {
   readonly #http: ApiHttp;
   readonly #graph: string;
@@ -26,8 +35,9 @@ export class AlertsResource {
     this.#http = http;
     this.#graph = `${graphBaseUrl}/v1.0/security/alerts_v2`;
     this.#mde = new ODataCollection(http, `${apiBaseUrl}/api/alerts`, {
-      pageCap: 10_000,
+      pageCap: mdeAlertsPageCap,
       validate: validateMdeAlert,
+      apiClass: 'alerts',
     });
   }
 
@@ -47,11 +57,21 @@ export class AlertsResource {
     });
   }
 
-  /** MDE `/api/alerts`, for tenants where Graph is not permitted; `expandEvidence` adds the evidence list. */
-  listMde(
-    options: ListOptions & { expandEvidence?: boolean } = {},
-  ): AsyncGenerator<Batch<MdeAlert>, void, undefined> {
-    return this.#mde.list(options, { $expand: options.expandEvidence === true ? 'evidence' : undefined });
+  /**
+   * MDE `/api/alerts`, for apps granted Alert.Read.All rather than Graph's SecurityAlert.Read.All; `since` and
+   * `until` bound `lastUpdateTime` (inclusive), on top of any `filter`. The list has no documented order.
+   */
+  listMde(options: ListMdeAlertsOptions = {}): AsyncGenerator<Batch<MdeAlert>, void, undefined> {
+    const filter = updateWindowFilter('lastUpdateTime', options, options.filter);
+    return this.#mde.list(
+      {
+        ...(filter === undefined ? {} : { filter }),
+        ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
+      { $expand: options.expandEvidence === true ? 'evidence' : undefined },
+    );
   }
 
   getMde(id: string, signal?: AbortSignal): Promise<MdeAlert> {

@@ -59,6 +59,7 @@ export const mdeAlertSchema = z.looseObject({
   severity: nullableString,
   classification: nullableString,
   determination: nullableString,
+  detectionSource: nullableString,
   category: nullableString,
   title: nullableString,
   machineId: nullableString,

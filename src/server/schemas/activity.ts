@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import { activitySources } from '../../domain/activity-vocabulary.js';
+
+const sourceBody = z
+  .enum(activitySources)
+  .describe(
+    "The API it was read from: graph (Microsoft Graph security), mde (Defender for Endpoint's /api/alerts) or xdr (the Microsoft 365 Defender incidents API).",
+  );
 
 export const alertSummaryBody = z.object({
   id: z.string().describe("Defender's alert id."),
@@ -16,10 +23,11 @@ export const alertSummaryBody = z.object({
   portalUrl: z
     .string()
     .describe("The alert's page in the Defender portal (per cloud, with ?tid= of the integration's tenant)."),
+  source: sourceBody,
 });
 
 export const alertDetailBody = alertSummaryBody.extend({
-  raw: z.unknown().describe('The Graph alert as received.'),
+  raw: z.unknown().describe('The alert as its source sent it.'),
 });
 
 export const incidentSummaryBody = z.object({
@@ -37,10 +45,11 @@ export const incidentSummaryBody = z.object({
     .describe(
       "The incident's page in the Defender portal (per cloud, with ?tid= of the integration's tenant).",
     ),
+  source: sourceBody,
 });
 
 export const incidentDetailBody = incidentSummaryBody.extend({
-  raw: z.unknown().describe('The Graph incident as received.'),
+  raw: z.unknown().describe('The incident as its source sent it.'),
 });
 
 /** Filters alerts and incidents share. */

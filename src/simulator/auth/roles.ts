@@ -1,8 +1,9 @@
 /**
- * The resources a Defender integration signs in to, and the app roles each one grants. Azure Resource Manager
- * (Defender for Cloud) grants none: access there is Azure RBAC on each subscription.
+ * The resources a Defender integration signs in to, and the app roles each one grants: Defender for Endpoint
+ * (WindowsDefenderATP), Microsoft Graph, the Microsoft 365 Defender API (Microsoft Threat Protection, `xdr`).
+ * Azure Resource Manager (Defender for Cloud) grants none: access there is Azure RBAC on each subscription.
  */
-export type Audience = 'mde' | 'graph' | 'arm';
+export type Audience = 'mde' | 'graph' | 'xdr' | 'arm';
 
 export const MDE_ROLES = [
   'Machine.Read.All',
@@ -30,15 +31,24 @@ export const GRAPH_ROLES = [
   'Directory.Read.All',
 ] as const;
 
-export const ALL_ROLES: readonly string[] = [...MDE_ROLES, ...GRAPH_ROLES];
+/** Microsoft Threat Protection's roles the simulated APIs check (the incidents list). */
+export const XDR_ROLES = ['Incident.Read.All', 'Incident.ReadWrite.All'] as const;
 
-/** App ID URIs accepted as `resource=` or `scope=<uri>/.default`, by the API they open. */
+export const ALL_ROLES: readonly string[] = [...MDE_ROLES, ...GRAPH_ROLES, ...XDR_ROLES];
+
+/**
+ * App ID URIs accepted as `resource=` or `scope=<uri>/.default`, by the API they open. api.security.microsoft.com
+ * is Microsoft Threat Protection's, not WindowsDefenderATP's, although the Defender for Endpoint API is served on
+ * that host too: its tokens carry the incident roles, never Machine.Read.All.
+ */
 const RESOURCES: ReadonlyMap<string, Audience> = new Map([
   ['https://api.securitycenter.microsoft.com', 'mde'],
-  ['https://api.security.microsoft.com', 'mde'],
   ['https://securitycenter.onmicrosoft.com/windowsatpservice', 'mde'],
   ['https://api-gcc.securitycenter.microsoft.us', 'mde'],
   ['https://api-gov.securitycenter.microsoft.us', 'mde'],
+  ['https://api.security.microsoft.com', 'xdr'],
+  ['https://api-gcc.security.microsoft.us', 'xdr'],
+  ['https://api-gov.security.microsoft.us', 'xdr'],
   ['https://graph.microsoft.com', 'graph'],
   ['https://graph.microsoft.us', 'graph'],
   ['https://management.azure.com', 'arm'],
@@ -54,7 +64,11 @@ export function audienceOf(resource: string): Audience | undefined {
 
 /** The granted roles that belong to a resource: the token for MDE never carries Graph roles and vice versa. */
 export function rolesFor(audience: Audience, granted: readonly string[]): string[] {
-  if (audience === 'arm') return [];
-  const own: readonly string[] = audience === 'mde' ? MDE_ROLES : GRAPH_ROLES;
-  return granted.filter((role) => own.includes(role));
+  const own: Record<Audience, readonly string[]> = {
+    mde: MDE_ROLES,
+    graph: GRAPH_ROLES,
+    xdr: XDR_ROLES,
+    arm: [],
+  };
+  return granted.filter((role) => own[audience].includes(role));
 }

@@ -49,7 +49,10 @@ export function authenticate(
   return { ok: true, claims: check.claims };
 }
 
-/** MDE's and Graph's different 403 texts for a token without any of the roles a call needs. */
+/**
+ * MDE's and Graph's different 403 texts for a token without any of the roles a call needs. The Microsoft 365
+ * Defender API shares MDE's error conventions, so it answers in MDE's words.
+ */
 export function missingRolesMessage(
   surface: Audience,
   required: readonly string[],

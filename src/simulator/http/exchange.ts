@@ -3,7 +3,8 @@ import type { AccessClaims } from '../auth/access-token.js';
 import type { FaultDecision } from './faults.js';
 
 /** Which service a route imitates; decides error shapes, faults, auth and rate limits. */
-export type Surface = 'mde' | 'graph' | 'arm' | 'blob' | 'entra' | 'sim';
+/** `xdr`: the Microsoft 365 Defender API, on the Defender host with a token of its own. */
+export type Surface = 'mde' | 'graph' | 'xdr' | 'arm' | 'blob' | 'entra' | 'sim';
 
 /** Query parameters looked up case-insensitively (`pageSize` and Microsoft's own `pagesize` both work). */
 export class Query {

@@ -26,7 +26,7 @@ export interface QueuedFault {
 }
 
 /** Which surface a request hits: faults that make no sense on a surface are never chosen for it. */
-export type FaultSurface = 'mde' | 'graph' | 'arm' | 'blob';
+export type FaultSurface = 'mde' | 'graph' | 'xdr' | 'arm' | 'blob';
 
 /** Whole-request faults, in the order they are rolled. `malformed` is rolled per record instead. */
 const REQUEST_FAULTS: readonly FaultKind[] = [

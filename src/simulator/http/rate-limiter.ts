@@ -3,7 +3,14 @@
  * wall clock (a client waits Retry-After in real seconds).
  */
 export type RateClass =
-  'default' | 'machineVulnerabilities' | 'exportJson' | 'exportFiles' | 'graph' | 'hunting';
+  | 'default'
+  | 'alerts'
+  | 'incidents'
+  | 'machineVulnerabilities'
+  | 'exportJson'
+  | 'exportFiles'
+  | 'graph'
+  | 'hunting';
 
 interface Window {
   readonly ms: number;
@@ -16,6 +23,16 @@ const HOUR = 3_600_000;
 export const RATE_LIMITS: Record<RateClass, readonly Window[]> = {
   default: [
     { ms: MINUTE, limit: 100 },
+    { ms: HOUR, limit: 1500 },
+  ],
+  // `/api/alerts`: its page states the common figures, counted for that API alone.
+  alerts: [
+    { ms: MINUTE, limit: 100 },
+    { ms: HOUR, limit: 1500 },
+  ],
+  // The Microsoft 365 Defender incidents API.
+  incidents: [
+    { ms: MINUTE, limit: 50 },
     { ms: HOUR, limit: 1500 },
   ],
   machineVulnerabilities: [

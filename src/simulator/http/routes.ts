@@ -1,4 +1,4 @@
-import { GRAPH_ROLES, MDE_ROLES } from '../auth/roles.js';
+import { GRAPH_ROLES, MDE_ROLES, XDR_ROLES } from '../auth/roles.js';
 import type { SimulatorControl } from '../control.js';
 import { getAlert, listAlerts } from '../routes/alerts.js';
 import { listApplications } from '../routes/applications.js';
@@ -36,11 +36,13 @@ import {
   truthSoftwareRoute,
 } from '../routes/software-truth.js';
 import { getVulnerability, listVulnerabilities, machineVulnerabilities } from '../routes/vulnerabilities.js';
+import { listXdrIncidents } from '../routes/xdr-incidents.js';
 import type { Surface } from './exchange.js';
 import type { RateClass } from './rate-limiter.js';
 
 type MdeRole = (typeof MDE_ROLES)[number];
 type GraphRole = (typeof GRAPH_ROLES)[number];
+type XdrRole = (typeof XDR_ROLES)[number];
 
 export interface Route {
   readonly method: 'GET' | 'POST';
@@ -67,6 +69,17 @@ function mde(
   handler: Handler,
 ): Route {
   return { method: 'GET', pattern, name: `GET ${name}`, surface: 'mde', roles, rateClass, handler };
+}
+
+/** A Microsoft 365 Defender read: on the Defender host, with that API's own token and roles. */
+function xdr(
+  name: string,
+  pattern: RegExp,
+  roles: readonly XdrRole[],
+  rateClass: RateClass,
+  handler: Handler,
+): Route {
+  return { method: 'GET', pattern, name: `GET ${name}`, surface: 'xdr', roles, rateClass, handler };
 }
 
 /** A response action: POST, counted in the same class as the other MDE calls (100/min, 1,500/h). */
@@ -269,8 +282,15 @@ export function buildRoutes(control: SimulatorControl): readonly Route[] {
       'default',
       exposureScoreByMachineGroups,
     ),
-    mde('/api/alerts', /^\/api\/alerts$/i, ALERT_READ, 'default', listAlerts),
-    mde('/api/alerts/{id}', /^\/api\/alerts\/([^/]+)$/i, ALERT_READ, 'default', getAlert),
+    mde('/api/alerts', /^\/api\/alerts$/i, ALERT_READ, 'alerts', listAlerts),
+    mde('/api/alerts/{id}', /^\/api\/alerts\/([^/]+)$/i, ALERT_READ, 'alerts', getAlert),
+    xdr(
+      '/api/incidents',
+      /^\/api\/incidents$/i,
+      ['Incident.Read.All', 'Incident.ReadWrite.All'],
+      'incidents',
+      listXdrIncidents,
+    ),
     mde('/api/machineactions', /^\/api\/machineactions$/i, MACHINE_READ, 'default', listMachineActions),
     mde(
       '/api/machineactions/{id}',

@@ -92,20 +92,16 @@ async function handle(
   });
   // The APIs stamp answers with their own clock, which here is the simulated one: clients that bound an
   // incremental read by "the service's now" must get the tenant's time, not this machine's.
-  const service = route.surface === 'mde' || route.surface === 'graph' || route.surface === 'arm';
+  const surface = route.surface;
+  const service = surface === 'mde' || surface === 'graph' || surface === 'xdr' || surface === 'arm';
   if (service) res.setHeader('date', new Date(msFromTicks(state.tenant.clock.now)).toUTCString());
   try {
-    if (
-      route.surface === 'mde' ||
-      route.surface === 'graph' ||
-      route.surface === 'arm' ||
-      route.surface === 'blob'
-    ) {
-      ex.faults = state.faults.decide(pathname, route.surface);
+    if (service || surface === 'blob') {
+      ex.faults = state.faults.decide(pathname, surface);
       if (await answeredByFault(state, ex)) return;
     }
-    if (route.surface === 'mde' || route.surface === 'graph' || route.surface === 'arm') {
-      const auth = authenticate(ex, state.tokens, state.tenant.identity.tenantId, route.surface);
+    if (service) {
+      const auth = authenticate(ex, state.tokens, state.tenant.identity.tenantId, surface);
       if (!auth.ok || ex.faults.kind === 'expire-token') {
         const message = auth.ok ? 'The access token has expired or is not yet valid.' : auth.message;
         const challenge = `Bearer authorization_uri="${state.baseUrl()}/${state.tenant.identity.tenantId}/oauth2/authorize", error="invalid_token", error_description="${message}"`;
@@ -116,7 +112,7 @@ async function handle(
       if (route.roles.length > 0 && !route.roles.some((role) => auth.claims.roles.includes(role))) {
         const refusal = route.refusal ?? {
           code: 'Forbidden',
-          message: missingRolesMessage(route.surface, route.roles, auth.claims.roles),
+          message: missingRolesMessage(surface, route.roles, auth.claims.roles),
         };
         await sendApiError(ex, 403, refusal.code, refusal.message);
         return;

@@ -62,7 +62,8 @@ const MDE_ENTITY: Record<EvidenceKind, string> = {
   registry: 'Registry',
 };
 
-function mdeEvidence(seed: number, alert: AlertState): Record<string, unknown>[] {
+/** The `/api/alerts` evidence of an alert (the incidents API shows the same entities in its own fields). */
+export function mdeEvidence(seed: number, alert: AlertState): Record<string, unknown>[] {
   const facts = evidenceFacts(seed, alert);
   return alert.template.evidence.map((kind) => {
     const item: Record<string, unknown> = {

@@ -1,32 +1,22 @@
-import type { Batch, DefenderClient, DefenderTimestamp, GraphAlert, Incident } from '../../defender/index.js';
+import type { DefenderTimestamp } from '../../defender/index.js';
 import type { Integration } from '../../integrations/integration-schema.js';
-import type { ActivityRepository } from '../../store/activity-repository.js';
+import type { ActivityRepository, ActivityRow } from '../../store/activity-repository.js';
 import type { Repositories } from '../../store/repositories.js';
-import type { AlertsTable, IncidentsTable } from '../../store/schema.js';
-import type { Insertable } from 'kysely';
 import type { Dataset } from '../dataset.js';
-import { storedRecordJson } from '../stored-record.js';
+import { chooseReader, type ActivityReader } from '../activity-reader.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';
+import { graphAlerts, mdeAlerts } from './alert-readers.js';
+import { graphIncidents, xdrIncidents } from './incident-readers.js';
 
 /** Re-read this much before the cursor: records indexed late carry an update time already behind us. */
 export const overlapMs = 10 * 60_000;
 
-interface ActivitySpec<
-  R extends { id: string; lastUpdateDateTime: DefenderTimestamp },
-  T extends 'alerts' | 'incidents',
-> {
+interface ActivitySpec<T extends 'alerts' | 'incidents'> {
   readonly name: T;
   readonly enabled: (integration: Integration) => boolean;
-  readonly list: (
-    client: DefenderClient,
-    window: { since?: string; until: string; signal?: AbortSignal },
-  ) => AsyncIterable<Batch<R>>;
+  /** The APIs that serve the dataset, best first: a run reads through the first the token opens. */
+  readonly readers: readonly ActivityReader<ActivityRow<T>>[];
   readonly repository: (repos: Repositories) => ActivityRepository<T>;
-  readonly toRow: (
-    record: R,
-    integrationId: string,
-    now: string,
-  ) => T extends 'alerts' ? Insertable<AlertsTable> : Insertable<IncidentsTable>;
 }
 
 /** `ge` filters take the raw form; seven fractional digits keep the cursor exact. */
@@ -42,25 +32,22 @@ function newer(a: DefenderTimestamp, b: string | undefined): boolean {
 }
 
 /**
- * Incremental read by last-update time: from the cursor less an overlap, ascending, up to the service's "now"
- * frozen at the start of the run; records whose stored update time is unchanged are overlap re-reads and are
- * not written again; each batch commits with the cursor it reached.
+ * Incremental read by last-update time, through the best source the token allows: from the cursor less an overlap
+ * up to the service's "now" frozen at the start of the run; records whose stored update time is unchanged are
+ * overlap re-reads and are not written again. The cursor is one per dataset whatever the source, so a run after a
+ * change of permissions resumes where the last one stopped.
  */
-function activityDataset<
-  R extends { id: string; lastUpdateDateTime: DefenderTimestamp },
-  T extends 'alerts' | 'incidents',
->(spec: ActivitySpec<R, T>): Dataset {
+function activityDataset<T extends 'alerts' | 'incidents'>(spec: ActivitySpec<T>): Dataset {
   return {
     name: spec.name,
     enabled: spec.enabled,
     async run(ctx) {
       const { integration, repos, counters } = ctx;
       const repository = spec.repository(repos);
+      const reader = await chooseReader(ctx.client, spec.readers, spec.name, ctx.signal);
       const stored = ctx.full ? undefined : await repos.cursors.get(integration.id, spec.name);
       const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
-      const until = (
-        await ctx.client.serverNow({ probe: spec.name === 'alerts' ? 'alerts_v2' : 'incidents', ...signal })
-      ).toISOString();
+      const until = (await ctx.client.serverNow({ probe: reader.probe, ...signal })).toISOString();
       let cursor = stored;
       const touched = new Set<string>();
       const window = {
@@ -68,28 +55,31 @@ function activityDataset<
         ...(stored === undefined ? {} : { since: minus(stored, overlapMs) }),
         ...signal,
       };
-      for await (const batch of spec.list(ctx.client, window)) {
+      for await (const batch of reader.list(ctx.client, window)) {
         const now = new Date().toISOString();
         counters.read(batch);
         const known = await repository.lastUpdates(
           integration.id,
           batch.items.map((r) => r.id),
         );
-        const changed = batch.items.filter((r) => known.get(r.id) !== r.lastUpdateDateTime.raw);
+        const changed = batch.items.filter((r) => known.get(r.id) !== r.lastUpdate.raw);
         counters.skip('unchanged (overlap re-read)', batch.items.length - changed.length);
         for (const record of batch.items)
-          if (newer(record.lastUpdateDateTime, cursor)) cursor = record.lastUpdateDateTime.raw;
+          if (newer(record.lastUpdate, cursor)) cursor = record.lastUpdate.raw;
         const machines = await repository.storeBatch(
           integration.id,
           spec.name,
-          changed.map((r) => spec.toRow(r, integration.id, now)),
-          cursor,
+          changed.map((r) => r.row),
+          reader.ordered ? cursor : undefined,
           now,
         );
         for (const machineId of machines) touched.add(machineId);
         counters.upserted += changed.length;
         ctx.progress(counters);
       }
+      // An unordered list names its newest record only once it is read to the end: its cursor commits now.
+      if (!reader.ordered && cursor !== stored)
+        await repository.storeBatch(integration.id, spec.name, [], cursor, new Date().toISOString());
       // Alerts change the alert risk of the machines they name (before and after the change).
       if (touched.size > 0) {
         await refreshEndpointRisk(repos.endpointRisk, integration.id, touched, { alerts: true });
@@ -99,60 +89,22 @@ function activityDataset<
       }
       return {
         complete: true,
-        completeness: `read up to ${until}${stored === undefined ? '' : ` from ${stored} (less ${overlapMs / 60_000} min overlap)`}`,
+        completeness: `read ${reader.describe} up to ${until}${stored === undefined ? '' : ` from ${stored} (less ${overlapMs / 60_000} min overlap)`}`,
       };
     },
   };
 }
 
-function deviceIds(alert: GraphAlert): string[] {
-  const ids = (alert.evidence ?? [])
-    .map((e) => e.mdeDeviceId)
-    .filter((id): id is string => typeof id === 'string' && id !== '');
-  return [...new Set(ids)];
-}
-
-export const alertsDataset = activityDataset<GraphAlert, 'alerts'>({
+export const alertsDataset = activityDataset({
   name: 'alerts',
   enabled: (integration) => integration.imports.alerts,
-  list: (client, window) => client.alerts.list(window),
+  readers: [graphAlerts, mdeAlerts],
   repository: (repos) => repos.alerts,
-  toRow: (alert, integrationId, now) => ({
-    integration_id: integrationId,
-    alert_id: alert.id,
-    incident_id: alert.incidentId ?? null,
-    title: alert.title ?? null,
-    severity: alert.severity ?? null,
-    status: alert.status ?? null,
-    category: alert.category ?? null,
-    service_source: alert.serviceSource ?? null,
-    detection_source: alert.detectionSource ?? null,
-    machine_ids: JSON.stringify(deviceIds(alert)),
-    created_at_raw: alert.createdDateTime?.raw ?? null,
-    last_update_raw: alert.lastUpdateDateTime.raw,
-    last_update_at: alert.lastUpdateDateTime.date.toISOString(),
-    raw: storedRecordJson(alert),
-    updated_at: now,
-  }),
 });
 
-export const incidentsDataset = activityDataset<Incident, 'incidents'>({
+export const incidentsDataset = activityDataset({
   name: 'incidents',
   enabled: (integration) => integration.imports.incidents,
-  list: (client, window) => client.incidents.list(window),
+  readers: [graphIncidents, xdrIncidents],
   repository: (repos) => repos.incidents,
-  toRow: (incident, integrationId, now) => ({
-    integration_id: integrationId,
-    incident_id: incident.id,
-    display_name: incident.displayName ?? null,
-    severity: incident.severity ?? null,
-    status: incident.status ?? null,
-    classification: incident.classification ?? null,
-    determination: incident.determination ?? null,
-    created_at_raw: incident.createdDateTime?.raw ?? null,
-    last_update_raw: incident.lastUpdateDateTime.raw,
-    last_update_at: incident.lastUpdateDateTime.date.toISOString(),
-    raw: storedRecordJson(incident),
-    updated_at: now,
-  }),
 });

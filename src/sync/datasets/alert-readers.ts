@@ -1,0 +1,95 @@
+import type { GraphAlert, MdeAlert } from '../../defender/index.js';
+import { graphDetectionSource, graphEnumWord } from '../../domain/activity-vocabulary.js';
+import type { ActivityRow } from '../../store/activity-repository.js';
+import { mapBatches, type ActivityReader } from '../activity-reader.js';
+import { storedRecordJson } from '../stored-record.js';
+
+type AlertRow = ActivityRow<'alerts'>;
+
+function deviceIds(alert: GraphAlert): string[] {
+  const ids = (alert.evidence ?? [])
+    .map((e) => e.mdeDeviceId)
+    .filter((id): id is string => typeof id === 'string' && id !== '');
+  return [...new Set(ids)];
+}
+
+/** Graph `alerts_v2` (SecurityAlert.Read.All): every Defender product's alerts, oldest update first. */
+export const graphAlerts: ActivityReader<AlertRow> = {
+  source: 'graph',
+  describe: 'Graph security/alerts_v2',
+  audience: 'graph',
+  roles: ['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All'],
+  probe: 'graphAlerts',
+  ordered: true,
+  list: (client, window) =>
+    mapBatches(client.alerts.list(window), (alert) => ({
+      ok: true,
+      value: {
+        id: alert.id,
+        lastUpdate: alert.lastUpdateDateTime,
+        row: {
+          alert_id: alert.id,
+          incident_id: alert.incidentId ?? null,
+          title: alert.title ?? null,
+          severity: alert.severity ?? null,
+          status: alert.status ?? null,
+          category: alert.category ?? null,
+          service_source: alert.serviceSource ?? null,
+          detection_source: alert.detectionSource ?? null,
+          machine_ids: JSON.stringify(deviceIds(alert)),
+          created_at_raw: alert.createdDateTime?.raw ?? null,
+          last_update_raw: alert.lastUpdateDateTime.raw,
+          last_update_at: alert.lastUpdateDateTime.date.toISOString(),
+          raw: storedRecordJson(alert),
+          source: 'graph',
+        },
+      },
+    })),
+};
+
+function mdeRow(alert: MdeAlert, lastUpdate: NonNullable<MdeAlert['lastUpdateTime']>): AlertRow {
+  return {
+    alert_id: alert.id,
+    incident_id: alert.incidentId == null ? null : String(alert.incidentId),
+    title: alert.title ?? null,
+    severity: graphEnumWord(alert.severity),
+    status: graphEnumWord(alert.status),
+    category: alert.category ?? null,
+    // The list holds Defender for Endpoint's own alerts only.
+    service_source: 'microsoftDefenderForEndpoint',
+    detection_source: graphDetectionSource(alert.detectionSource),
+    machine_ids: JSON.stringify(alert.machineId == null || alert.machineId === '' ? [] : [alert.machineId]),
+    created_at_raw: alert.alertCreationTime?.raw ?? null,
+    last_update_raw: lastUpdate.raw,
+    last_update_at: lastUpdate.date.toISOString(),
+    raw: storedRecordJson(alert),
+    source: 'mde',
+  };
+}
+
+/**
+ * Defender for Endpoint's `/api/alerts` (Alert.Read.All), with evidence, in Graph's vocabulary. It has no
+ * documented order, so the cursor moves only once the window is read.
+ */
+export const mdeAlerts: ActivityReader<AlertRow> = {
+  source: 'mde',
+  describe: "Defender's /api/alerts",
+  audience: 'defender',
+  roles: ['Alert.Read.All', 'Alert.ReadWrite.All'],
+  probe: 'mdeAlerts',
+  ordered: false,
+  list: (client, window) =>
+    mapBatches(client.alerts.listMde({ ...window, expandEvidence: true }), (alert) =>
+      // The cursor is a last-update time: an alert without one cannot be placed in the window.
+      alert.lastUpdateTime == null
+        ? { ok: false, rejected: { id: alert.id, reason: 'lastUpdateTime: missing' } }
+        : {
+            ok: true,
+            value: {
+              id: alert.id,
+              lastUpdate: alert.lastUpdateTime,
+              row: mdeRow(alert, alert.lastUpdateTime),
+            },
+          },
+    ),
+};
