@@ -44,6 +44,7 @@ export const Stream = {
   faults: 12,
   clock: 13,
   idMask: 14,
+  platformSpelling: 15,
 } as const;
 
 /** mulberry32: a small, fast generator for drawing the many fields of one record in sequence. */

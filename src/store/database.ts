@@ -26,6 +26,7 @@ import { up as entraDevices } from './migrations/0015-entra-devices.js';
 import { up as cloudPosture } from './migrations/0016-cloud-posture.js';
 import { up as cloudFindingCves } from './migrations/0017-cloud-finding-cves.js';
 import { up as endpointListOrder } from './migrations/0018-endpoint-list-order.js';
+import { up as networkAccessible } from './migrations/0019-network-accessible.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -119,6 +120,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0016-cloud-posture': { up: cloudPosture() },
     '0017-cloud-finding-cves': { up: cloudFindingCves(dialect) },
     '0018-endpoint-list-order': { up: endpointListOrder(dialect) },
+    '0019-network-accessible': { up: networkAccessible(dialect) },
   };
 }
 
