@@ -9,7 +9,11 @@ export class ActionNotFoundError extends HubError {
 /** A guardrail said no: the request never reached Defender. */
 export class ActionRefusedError extends HubError {
   constructor(
-    code: 'ACTION_PROTECTED_DEVICE' | 'ACTION_BULK_TOO_LARGE' | 'ACTION_NOT_CANCELLABLE',
+    code:
+      | 'ACTION_PROTECTED_DEVICE'
+      | 'ACTION_DEVICE_NOT_ONBOARDED'
+      | 'ACTION_BULK_TOO_LARGE'
+      | 'ACTION_NOT_CANCELLABLE',
     message: string,
     details?: Record<string, unknown>,
   ) {

@@ -14,6 +14,7 @@ import type { EndpointIdentity } from '../store/endpoints-repository.js';
 import type { MachineActionFilter } from '../store/machine-actions-repository.js';
 import type { Page, PageRequest } from '../store/list-queries.js';
 import { protectionReason } from '../domain/protected-devices.js';
+import { notOnboardedReason } from '../domain/onboarding.js';
 import { isolationState, type IsolationState } from '../domain/isolation.js';
 import {
   actionRequestSchema,
@@ -62,9 +63,9 @@ function mayRequest(by: Requester, type: string): void {
 }
 
 /**
- * Response actions: sends them to Defender with the guardrails (protected devices, dry runs, bulk caps),
- * records them with who asked, and tracks each to its final state in the background. "Already in progress" is
- * not a failure: the action under way is linked instead.
+ * Response actions: sends them to Defender with the guardrails (devices Defender only discovered, protected
+ * devices, dry runs, bulk caps), records them with who asked, and tracks each to its final state in the
+ * background. "Already in progress" is not a failure: the action under way is linked instead.
  */
 export class ActionService {
   readonly #repos: Repositories;
@@ -180,6 +181,13 @@ export class ActionService {
     requestedBy: string,
     clientFor: (integrationId: string) => Promise<DefenderClient>,
   ): Promise<ActionOutcome> {
+    const notOnboarded = notOnboardedReason(endpoint.onboardingStatus);
+    if (notOnboarded !== undefined)
+      throw new ActionRefusedError(
+        'ACTION_DEVICE_NOT_ONBOARDED',
+        `Endpoint ${endpoint.id} (${endpoint.name ?? endpoint.machineId}) is not onboarded: ${notOnboarded}. Onboard it to Defender for Endpoint to scan, isolate or collect from it.`,
+        { endpointId: endpoint.id, onboardingStatus: endpoint.onboardingStatus },
+      );
     if (request.type === 'isolate') {
       const integration = await this.#integrations.get(endpoint.integrationId);
       const reason = protectionReason(endpoint, integration.protectedDevices);

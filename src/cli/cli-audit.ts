@@ -6,6 +6,7 @@ import { redactSecrets } from '../secrets/log-redaction.js';
 /** The commands that change settings, credentials, users or machines: each run becomes an audit entry. */
 const auditedCommands = new Set([
   'integrations add',
+  'integrations update',
   'integrations enable',
   'integrations disable',
   'integrations remove',

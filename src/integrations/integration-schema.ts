@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defenderRegions, type DefenderRegion } from '../defender/clouds.js';
+import { canonicalOnboardingStatus, onboardingStatuses } from '../domain/onboarding.js';
 import type { CredentialWarning } from './credential-health.js';
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -48,9 +49,13 @@ const schedulesSchema = z
   })
   .strict();
 
+/** The import filters as stored and answered (stored values are read as they are, whatever their age). */
 const filtersSchema = z
   .object({
-    /** iOS, Android and IoT-like platforms are not patchable endpoints; dropped unless switched off. */
+    /**
+     * Phones, tablets (iOS, Android, Fire OS, …) and IoT devices are not patchable endpoints; dropped unless
+     * switched off (domain/device-platforms.ts).
+     */
     dropMobileAndIot: z.boolean().default(true),
     /** Keep only these onboarding statuses (empty: all). */
     onboardingStatuses: z.array(z.string().min(1)).default([]),
@@ -60,6 +65,57 @@ const filtersSchema = z
     tags: z.array(z.string().min(1)).default([]),
   })
   .strict();
+
+/** A list of names a filter keeps (device groups, tags): trimmed, each once; empty keeps every machine. */
+function filterNames(what: string) {
+  return z
+    .array(
+      z
+        .string({ error: 'must be a name (text).' })
+        .trim()
+        .min(1, { error: 'is empty; give a name or leave it out.' })
+        .max(256, { error: 'is longer than 256 characters.' }),
+      { error: `${what} must be a list of names.` },
+    )
+    .max(500, { error: `${what} holds more than 500 names.` })
+    .transform((names) => [...new Set(names)]);
+}
+
+/**
+ * The filters as a caller sets them, checked: an onboarding status must be one Defender documents (a typo would
+ * otherwise drop every machine) and is stored as Defender writes it, whatever the case typed.
+ */
+const filterInputFields = {
+  dropMobileAndIot: z.boolean({ error: 'filters.dropMobileAndIot must be true or false.' }),
+  onboardingStatuses: z
+    .array(
+      z.string({ error: 'must be an onboarding status (text).' }).transform(
+        (value, ctx) =>
+          canonicalOnboardingStatus(value) ??
+          (ctx.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(value)} is not an onboarding status Defender reports; use ${onboardingStatuses.join(', ')} (none: every status).`,
+          }),
+          z.NEVER),
+      ),
+      { error: 'filters.onboardingStatuses must be a list of onboarding statuses.' },
+    )
+    .transform((statuses) => [...new Set(statuses)]),
+  deviceGroups: filterNames('filters.deviceGroups'),
+  tags: filterNames('filters.tags'),
+};
+
+const filtersInputSchema = z
+  .object({
+    dropMobileAndIot: filterInputFields.dropMobileAndIot.default(true),
+    onboardingStatuses: filterInputFields.onboardingStatuses.default([]),
+    deviceGroups: filterInputFields.deviceGroups.default([]),
+    tags: filterInputFields.tags.default([]),
+  })
+  .strict();
+
+/** A change to some filters: what is not named stays as stored (no defaults, which would reset it). */
+const filtersChangeSchema = z.object(filterInputFields).partial().strict();
 
 /** Devices never isolated through the hub (see domain/protected-devices.ts). */
 const protectedDevicesSchema = z
@@ -143,7 +199,7 @@ const baseFields = {
   enabled: z.boolean().default(true),
   imports: importsSchema.default(importsSchema.parse({})),
   schedules: schedulesSchema.default(schedulesSchema.parse({})),
-  filters: filtersSchema.default(filtersSchema.parse({})),
+  filters: filtersInputSchema.default(filtersInputSchema.parse({})),
   protectedDevices: protectedDevicesSchema.default(protectedDevicesSchema.parse({})),
 };
 
@@ -171,7 +227,7 @@ export const updateIntegrationSchema = z
     enabled: z.boolean().optional(),
     imports: importsSchema.partial().optional(),
     schedules: schedulesSchema.partial().optional(),
-    filters: filtersSchema.partial().optional(),
+    filters: filtersChangeSchema.optional(),
     protectedDevices: protectedDevicesSchema.partial().optional(),
   })
   .strict()

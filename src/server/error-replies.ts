@@ -18,6 +18,8 @@ const statusOfCode: Readonly<Record<string, number>> = {
   INVALID_STRATEGY_EXPRESSION: 400,
   SYNC_ALREADY_RUNNING: 409,
   ACTION_PROTECTED_DEVICE: 403,
+  // The device's state (only discovered, no sensor) conflicts with the request, whoever asks.
+  ACTION_DEVICE_NOT_ONBOARDED: 409,
   ACTION_BULK_TOO_LARGE: 400,
   AUTH_REQUIRED: 401,
   AUTH_FAILED: 401,

@@ -46,6 +46,7 @@ export const Stream = {
   idMask: 14,
   machineQuiet: 15,
   machineReport: 16,
+  platformSpelling: 17,
 } as const;
 
 /** mulberry32: a small, fast generator for drawing the many fields of one record in sequence. */

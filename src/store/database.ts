@@ -28,6 +28,7 @@ import { up as cloudFindingCves } from './migrations/0017-cloud-finding-cves.js'
 import { up as endpointListOrder } from './migrations/0018-endpoint-list-order.js';
 import { up as findingSoftwareCves } from './migrations/0019-finding-software-cves.js';
 import { up as activitySource } from './migrations/0020-activity-source.js';
+import { up as networkAccessible } from './migrations/0021-network-accessible.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -123,6 +124,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0018-endpoint-list-order': { up: endpointListOrder(dialect) },
     '0019-finding-software-cves': { up: findingSoftwareCves() },
     '0020-activity-source': { up: activitySource() },
+    '0021-network-accessible': { up: networkAccessible(dialect) },
   };
 }
 

@@ -11,6 +11,8 @@ export interface EndpointIdentity {
   readonly name: string | null;
   readonly deviceGroup: string | null;
   readonly tags: string[];
+  /** Defender's onboardingStatus; response actions need `Onboarded`. */
+  readonly onboardingStatus: string | null;
 }
 
 export class EndpointsRepository {
@@ -83,7 +85,15 @@ export class EndpointsRepository {
     if (ids.length === 0) return new Map();
     const rows = await this.#db
       .selectFrom('endpoints')
-      .select(['id', 'integration_id', 'machine_id', 'computer_dns_name', 'rbac_group_name', 'machine_tags'])
+      .select([
+        'id',
+        'integration_id',
+        'machine_id',
+        'computer_dns_name',
+        'rbac_group_name',
+        'machine_tags',
+        'onboarding_status',
+      ])
       .where('id', 'in', [...ids])
       .execute();
     return new Map(
@@ -96,6 +106,7 @@ export class EndpointsRepository {
           name: r.computer_dns_name,
           deviceGroup: r.rbac_group_name,
           tags: parseStringArray(r.machine_tags),
+          onboardingStatus: r.onboarding_status,
         },
       ]),
     );

@@ -29,6 +29,8 @@ export interface FindingSummary {
   fixingUpdateId: string | null;
   fixingUpdateUrl: string | null;
   updateAvailable: boolean | null;
+  /** The CVE is reachable over the network, as the catalog's CVSS vector says (`AV:N`); null when unknown. */
+  networkAccessible: boolean | null;
   /** Defender's raw first-seen / last-seen strings. */
   firstSeen: string | null;
   lastSeen: string | null;
@@ -41,44 +43,57 @@ export interface FindingSummary {
   defender: unknown;
 }
 
+export interface FindingFilter {
+  readonly status: FindingStatusFilter;
+  /** The CVE is reachable over the network (catalog CVSS `AV:N`) or not; unknown matches neither. */
+  readonly networkAccessible?: boolean | undefined;
+}
+
 /** One endpoint's vulnerability findings (its integration and machine, rows with a CVE only), worst first. */
 export async function listEndpointFindings(
   db: Kysely<Database>,
   endpoint: EndpointKey,
-  status: FindingStatusFilter,
+  filter: FindingFilter,
   page: PageRequest,
 ): Promise<Page<FindingSummary>> {
+  // The CVE's attack vector is the catalog's, per integration (a finding carries no CVSS vector).
   let query = db
-    .selectFrom('findings')
-    .where('integration_id', '=', endpoint.integrationId)
-    .where('machine_id', '=', endpoint.machineId)
-    .where((eb) => namesCve(eb.ref('cve_id')));
-  if (status !== 'all') query = query.where('status', '=', status);
+    .selectFrom('findings as f')
+    .leftJoin('vulnerabilities as v', (join) =>
+      join.onRef('v.integration_id', '=', 'f.integration_id').onRef('v.cve_id', '=', 'f.cve_id'),
+    )
+    .where('f.integration_id', '=', endpoint.integrationId)
+    .where('f.machine_id', '=', endpoint.machineId)
+    .where((eb) => namesCve(eb.ref('f.cve_id')));
+  if (filter.status !== 'all') query = query.where('f.status', '=', filter.status);
+  if (filter.networkAccessible !== undefined)
+    query = query.where('v.network_accessible', '=', filter.networkAccessible ? 1 : 0);
   const rows = query
     .select([
-      'id',
-      'finding_key',
-      'cve_id',
-      'software_vendor',
-      'software_name',
-      'software_version',
-      'severity',
-      'cvss_score',
-      'exploitability_level',
-      'fixing_update',
-      'fixing_update_id',
-      'fixing_update_url',
-      'update_available',
-      'first_seen_raw',
-      'last_seen_raw',
-      'status',
-      'resolved_at',
-      'raw',
+      'f.id',
+      'f.finding_key',
+      'f.cve_id',
+      'f.software_vendor',
+      'f.software_name',
+      'f.software_version',
+      'f.severity',
+      'f.cvss_score',
+      'f.exploitability_level',
+      'f.fixing_update',
+      'f.fixing_update_id',
+      'f.fixing_update_url',
+      'f.update_available',
+      'f.first_seen_raw',
+      'f.last_seen_raw',
+      'f.status',
+      'f.resolved_at',
+      'f.raw',
+      'v.network_accessible',
     ])
     .$narrowType<{ cve_id: NotNull }>()
-    .orderBy((eb) => severityRank(eb.ref('severity')), 'desc')
-    .orderBy('cvss_score', nullsLast('desc'))
-    .orderBy('id', 'asc');
+    .orderBy((eb) => severityRank(eb.ref('f.severity')), 'desc')
+    .orderBy('f.cvss_score', nullsLast('desc'))
+    .orderBy('f.id', 'asc');
   return fetchPage(
     page,
     rows,
@@ -98,6 +113,7 @@ export async function listEndpointFindings(
         fixingUpdateId: row.fixing_update_id,
         fixingUpdateUrl: row.fixing_update_url,
         updateAvailable: flag(row.update_available),
+        networkAccessible: flag(row.network_accessible),
         firstSeen: row.first_seen_raw,
         lastSeen: row.last_seen_raw,
         status: row.status,

@@ -26,6 +26,7 @@ export interface PatchFilter {
   readonly exploitability?: readonly Exploitability[] | undefined;
   readonly knownExploit?: boolean | undefined;
   readonly updateAvailable?: boolean | undefined;
+  readonly networkAccessible?: boolean | undefined;
   /** Part of the vendor, software name or update name (any case). */
   readonly search?: string | undefined;
   /** At least this CVSS score among the CVEs it fixes. */
@@ -46,6 +47,7 @@ export interface PatchSummary {
     'Defender.ExploitabilityLevel': string | null;
     'Defender.KnownExploitExists': boolean;
     'Defender.SecurityUpdateAvailable': boolean;
+    'Defender.NetworkAccessible': boolean;
   };
   maxCvss: number | null;
   cves: string[];
@@ -70,6 +72,7 @@ export const patchSummaryColumns = [
   'exploitability_rank',
   'known_exploit',
   'update_available',
+  'network_accessible',
   'max_cvss',
   'cves',
   'cve_count',
@@ -96,6 +99,7 @@ export function toPatchSummary(row: PatchSummaryRow): PatchSummary {
       'Defender.ExploitabilityLevel': row.exploitability_level,
       'Defender.KnownExploitExists': row.known_exploit === 1,
       'Defender.SecurityUpdateAvailable': row.update_available === 1,
+      'Defender.NetworkAccessible': row.network_accessible === 1,
     },
     maxCvss: row.max_cvss,
     cves: parseStringArray(row.cves),
@@ -123,6 +127,8 @@ export function listPatches(
     query = query.where('known_exploit', '=', filter.knownExploit ? 1 : 0);
   if (filter.updateAvailable !== undefined)
     query = query.where('update_available', '=', filter.updateAvailable ? 1 : 0);
+  if (filter.networkAccessible !== undefined)
+    query = query.where('network_accessible', '=', filter.networkAccessible ? 1 : 0);
   if (filter.minCvss !== undefined) query = query.where('max_cvss', '>=', filter.minCvss);
   const search = filter.search?.trim();
   if (search !== undefined && search !== '')

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { levelAt, rankOf } from './level-sql.js';
 import { patchSummaryColumns } from './patch-queries.js';
 import { exploitabilityLevels, severityLevels } from '../domain/levels.js';
@@ -26,6 +26,16 @@ export class PatchesRepository {
     this.#dialect = dialect;
   }
 
+  /**
+   * Defender.NetworkAccessible of the integration's patches from the CVE catalog as stored now: after a catalog
+   * run (the patches' CVEs may have changed vector, or come into the catalog). Only changed rows are written.
+   */
+  async recountNetworkAccessible(integrationId: string): Promise<void> {
+    await this.#db
+      .transaction()
+      .execute((trx) => recountNetworkAccessible(trx, this.#dialect, integrationId));
+  }
+
   /** After a complete findings run whose findings are all the open ones: its tally replaces the patches. */
   async replace(integrationId: string, patches: Iterable<NewPatchRow>): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
@@ -41,6 +51,7 @@ export class PatchesRepository {
         if (chunk.length === 20) await insert();
       }
       await insert();
+      await recountNetworkAccessible(trx, this.#dialect, integrationId);
     });
   }
 
@@ -81,6 +92,8 @@ export class PatchesRepository {
               exploitRank.as('exploitability_rank'),
               sql<number>`case when ${exploitRank} > 0 then 1 else 0 end`.as('known_exploit'),
               sql<number>`max(case when f.update_available = 1 then 1 else 0 end)`.as('update_available'),
+              // Set from the catalog below, in the same transaction.
+              sql<number>`0`.as('network_accessible'),
               sql<number>`max(f.cvss_score)`.as('max_cvss'),
               jsonSet(dialect, 'f.cve_id').as('cves'),
               sql<number>`count(distinct f.cve_id)`.as('cve_count'),
@@ -96,6 +109,29 @@ export class PatchesRepository {
             .groupBy(['f.integration_id', 'f.patch_key']),
         )
         .execute();
+      await recountNetworkAccessible(trx, dialect, integrationId);
     });
   }
+}
+
+/**
+ * A patch is network accessible when any CVE it fixes is, in its integration's catalog: its JSON list of CVEs
+ * joined to the catalog by primary key. A CVE the catalog lacks, or whose vector names no attack vector, does
+ * not count.
+ */
+async function recountNetworkAccessible(
+  trx: Transaction<Database>,
+  dialect: Dialect,
+  integrationId: string,
+): Promise<void> {
+  const cves =
+    dialect === 'sqlite'
+      ? sql`json_each(patches.cves) as c`
+      : sql`jsonb_array_elements_text(cast(patches.cves as jsonb)) as c(value)`;
+  const accessible = sql<number>`case when exists (
+      select 1 from ${cves}
+      inner join vulnerabilities as v on v.integration_id = patches.integration_id and v.cve_id = c.value
+      where v.network_accessible = 1) then 1 else 0 end`;
+  await sql`update patches set network_accessible = ${accessible}
+    where integration_id = ${integrationId} and network_accessible <> ${accessible}`.execute(trx);
 }

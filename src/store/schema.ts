@@ -99,6 +99,8 @@ export interface VulnerabilitiesTable {
   exploit_verified: number;
   exploit_in_kit: number;
   epss: number | null;
+  /** 1 when the CVSS vector says `AV:N` (reachable over the network), 0 for another attack vector, null unknown. */
+  network_accessible: number | null;
   published_on: string | null;
   updated_on: string | null;
   raw: string;
@@ -157,6 +159,11 @@ export interface PatchesTable {
   known_exploit: number;
   /** Defender.SecurityUpdateAvailable (0/1): any finding says an update is available. */
   update_available: number;
+  /**
+   * Defender.NetworkAccessible (0/1): a CVE it fixes is reachable over the network, as the CVE catalog says.
+   * Recounted from the catalog whenever the patches or the catalog change (`PatchesRepository`).
+   */
+  network_accessible: number;
   max_cvss: number | null;
   /** JSON string[] */
   cves: string;

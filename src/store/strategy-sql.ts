@@ -69,6 +69,7 @@ const sources: { readonly [F in StrategyFieldName]: SingleSource | MultiSource }
   'Defender.ExploitabilityLevel': { kind: 'rank', column: 'p.exploitability_rank' },
   'Defender.KnownExploitExists': { kind: 'flag', column: 'p.known_exploit' },
   'Defender.SecurityUpdateAvailable': { kind: 'flag', column: 'p.update_available' },
+  'Defender.NetworkAccessible': { kind: 'flag', column: 'p.network_accessible' },
   'Software.Vendor': { kind: 'text', column: 'p.software_vendor' },
   'Software.Name': { kind: 'text', column: 'p.software_name' },
   Cvss: { kind: 'number', column: 'p.max_cvss', real: true },

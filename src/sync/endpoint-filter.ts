@@ -1,9 +1,6 @@
 import type { Machine } from '../defender/index.js';
 import type { Filters } from '../integrations/integration-schema.js';
-
-const mobilePlatforms = /^(ios|ipados|android)$/i;
-/** Platforms Defender reports for discovered, non-computer devices (cameras, printers, appliances). */
-const iotPlatforms = /^(other|unknown|iot|linuxiot|.*camera.*|.*printer.*)$/i;
+import { isMobileOrIotPlatform } from '../domain/device-platforms.js';
 
 export const dropReasons = {
   mobileOrIot: 'mobile or IoT platform',
@@ -16,9 +13,7 @@ export const dropReasons = {
 
 /** Why a machine is not imported as an endpoint, or undefined when it is. Pure: the rules are the filters. */
 export function endpointDropReason(machine: Machine, filters: Filters): string | undefined {
-  const platform = machine.osPlatform ?? '';
-  if (filters.dropMobileAndIot && (mobilePlatforms.test(platform) || iotPlatforms.test(platform)))
-    return dropReasons.mobileOrIot;
+  if (filters.dropMobileAndIot && isMobileOrIotPlatform(machine.osPlatform)) return dropReasons.mobileOrIot;
   if (machine.computerDnsName == null || machine.computerDnsName.trim() === '') return dropReasons.noDnsName;
   if (!hasIpAddress(machine)) return dropReasons.noIp;
   if (

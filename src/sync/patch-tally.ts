@@ -110,6 +110,8 @@ export class PatchTally {
         exploitability_rank: exploitabilityRank(metadata['Defender.ExploitabilityLevel']),
         known_exploit: metadata['Defender.KnownExploitExists'] ? 1 : 0,
         update_available: metadata['Defender.SecurityUpdateAvailable'] ? 1 : 0,
+        // From the CVE catalog, not the findings: PatchesRepository sets it as it stores the rows.
+        network_accessible: 0,
         max_cvss: p.maxCvss,
         cves: JSON.stringify(cves),
         cve_count: cves.length,

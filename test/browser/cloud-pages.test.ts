@@ -230,6 +230,7 @@ describe('cloud and Entra pages', async () => {
         cve.severity ?? 'Unknown',
         cve.cvssV3 === null ? '—' : cve.cvssV3.toFixed(1),
         cve.publicExploit ? 'Yes' : 'No',
+        yesNo(cve.networkAccessible),
         cve.exposedEndpoints.toLocaleString('en-US'),
         cve.exposedCloudResources.toLocaleString('en-US'),
       ]);
@@ -249,7 +250,7 @@ describe('cloud and Entra pages', async () => {
     await page.goto(`/vulnerabilities?search=${cloudOnly}`);
     await expect
       .poll(async () => (await rowTexts(table))[0])
-      .toEqual([cloudOnly, '—', only.severity ?? 'Unknown', '—', 'No', '0', '1']);
+      .toEqual([cloudOnly, '—', only.severity ?? 'Unknown', '—', 'No', '—', '0', '1']);
   });
 
   it('should show the cloud resources each patch exposes, as the API counts them', async () => {

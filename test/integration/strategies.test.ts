@@ -49,6 +49,7 @@ const strategies = [
   'endpoint.risklevel >= "high" OR Endpoint.Profile contains "server"',
   'not (Software.Vendor = "microsoft") and (Cvss >= 7 or Endpoint.Tag != "test") and Patch.EndpointCount > 1',
   'Defender.SeverityLevel >= "High" and Endpoint.RiskLevel >= "High"',
+  'Defender.NetworkAccessible = true and Endpoint.RiskLevel >= "Medium"',
   // Patch and endpoint conditions under or and not: what is left of it differs from patch to patch.
   'not (Defender.KnownExploitExists = true and Endpoint.RiskLevel <= "Medium") or (Cvss < 5 and Endpoint.Name contains "1")',
 ];
@@ -95,6 +96,7 @@ describe.each(dialects)('patch strategies on %s', (dialect) => {
         exploitabilityLevel: p.metadata['Defender.ExploitabilityLevel'] as string | null,
         knownExploitExists: p.metadata['Defender.KnownExploitExists'] === true,
         securityUpdateAvailable: p.metadata['Defender.SecurityUpdateAvailable'] === true,
+        networkAccessible: p.metadata['Defender.NetworkAccessible'] === true,
         vendor: p.softwareVendor,
         software: p.softwareName,
         cvss: p.maxCvss,

@@ -43,6 +43,7 @@ interface PatchSpec {
   readonly exploitability: readonly [string | null, number];
   readonly knownExploit: boolean;
   readonly updateAvailable: boolean;
+  readonly networkAccessible: boolean;
   readonly cvss: number | null;
   readonly cveCount: number;
   readonly endpointCount: number;
@@ -142,6 +143,7 @@ const patches: readonly PatchSpec[] = [
     exploitability: ['ExploitIsInKit', 3],
     knownExploit: true,
     updateAvailable: true,
+    networkAccessible: true,
     cvss: 9.8,
     cveCount: 3,
     endpointCount: 4,
@@ -156,6 +158,7 @@ const patches: readonly PatchSpec[] = [
     exploitability: ['ExploitIsPublic', 1],
     knownExploit: true,
     updateAvailable: true,
+    networkAccessible: false,
     cvss: 8.8,
     cveCount: 5,
     endpointCount: 3,
@@ -170,6 +173,7 @@ const patches: readonly PatchSpec[] = [
     exploitability: [null, -1],
     knownExploit: false,
     updateAvailable: false,
+    networkAccessible: true,
     cvss: null,
     cveCount: 0,
     endpointCount: 2,
@@ -184,6 +188,7 @@ const patches: readonly PatchSpec[] = [
     exploitability: ['NoExploit', 0],
     knownExploit: false,
     updateAvailable: true,
+    networkAccessible: false,
     cvss: 5,
     cveCount: 1,
     endpointCount: 1,
@@ -198,6 +203,7 @@ const patches: readonly PatchSpec[] = [
     exploitability: ['ExploitIsVerified', 2],
     knownExploit: true,
     updateAvailable: false,
+    networkAccessible: true,
     cvss: 7.1,
     cveCount: 2,
     endpointCount: 2,
@@ -212,6 +218,7 @@ const patches: readonly PatchSpec[] = [
     exploitability: [null, -1],
     knownExploit: false,
     updateAvailable: true,
+    networkAccessible: false,
     cvss: 0,
     cveCount: 1,
     endpointCount: 5,
@@ -226,6 +233,7 @@ const patches: readonly PatchSpec[] = [
     exploitability: [null, -1],
     knownExploit: true,
     updateAvailable: true,
+    networkAccessible: true,
     cvss: 10,
     cveCount: 12,
     endpointCount: 6,
@@ -240,6 +248,7 @@ const patches: readonly PatchSpec[] = [
     exploitability: ['ExploitIsPublic', 1],
     knownExploit: false,
     updateAvailable: false,
+    networkAccessible: false,
     cvss: 4.3,
     cveCount: 1,
     endpointCount: 1,
@@ -340,6 +349,7 @@ async function seedPatch(db: Kysely<Database>, patch: PatchSpec, endpointIds: En
       exploitability_rank: patch.exploitability[1],
       known_exploit: patch.knownExploit ? 1 : 0,
       update_available: patch.updateAvailable ? 1 : 0,
+      network_accessible: patch.networkAccessible ? 1 : 0,
       max_cvss: patch.cvss,
       cves: '[]',
       cve_count: patch.cveCount,
@@ -365,6 +375,7 @@ function strategyRows(endpointIds: EndpointIds): ReadonlyMap<string, StrategyRow
           exploitabilityLevel: patch.exploitability[0],
           knownExploitExists: patch.knownExploit,
           securityUpdateAvailable: patch.updateAvailable,
+          networkAccessible: patch.networkAccessible,
           vendor: patch.vendor,
           software: patch.software,
           cvss: patch.cvss,
@@ -453,6 +464,10 @@ const handWritten: readonly string[] = [
   'Defender.SecurityUpdateAvailable = true',
   'Defender.SecurityUpdateAvailable != true',
   'Defender.SecurityUpdateAvailable = false',
+  'Defender.NetworkAccessible = true',
+  'Defender.NetworkAccessible != true',
+  'not (Defender.NetworkAccessible = false)',
+  'Defender.NetworkAccessible = true and Defender.KnownExploitExists = true',
   // Numbers; Cvss is null on one patch, so != and not differ there. 7.1 is a PostgreSQL real.
   'Cvss = 9.8',
   'Cvss != 9.8',

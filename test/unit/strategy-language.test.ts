@@ -735,7 +735,7 @@ describe('parseStrategyExpression: unknown fields', () => {
     ['Vendor', '; did you mean "Software.Vendor"?'],
     [
       'Defender.',
-      '; did you mean "Defender.SeverityLevel", "Defender.KnownExploitExists" or "Defender.ExploitabilityLevel"?',
+      '; did you mean "Defender.SeverityLevel", "Defender.NetworkAccessible" or "Defender.KnownExploitExists"?',
     ],
     ['name', '; did you mean "Patch.Name", "Software.Name" or "Endpoint.Name"?'],
     [
@@ -751,7 +751,8 @@ describe('parseStrategyExpression: unknown fields', () => {
   it('should list every field when none is close', () => {
     expect(errorOf('Foo = 1').message).toBe(
       'Line 1, column 1: unknown field "Foo"; the fields are Defender.SeverityLevel, Defender.ExploitabilityLevel, ' +
-        'Defender.KnownExploitExists, Defender.SecurityUpdateAvailable, Software.Vendor, Software.Name, Cvss, ' +
+        'Defender.KnownExploitExists, Defender.SecurityUpdateAvailable, Defender.NetworkAccessible, Software.Vendor, ' +
+        'Software.Name, Cvss, ' +
         'Patch.Name, Patch.CveCount, Patch.EndpointCount, Endpoint.Profile, Endpoint.DeviceGroup, Endpoint.Name, ' +
         'Endpoint.RiskLevel and Endpoint.Tag.',
     );
@@ -905,6 +906,7 @@ describe('evaluateStrategy', () => {
       exploitabilityLevel: 'ExploitIsPublic',
       knownExploitExists: true,
       securityUpdateAvailable: false,
+      networkAccessible: true,
       vendor: 'Microsoft',
       software: 'Edge',
       cvss: 7.5,
@@ -972,6 +974,9 @@ describe('evaluateStrategy', () => {
     ['Defender.KnownExploitExists != true', false],
     ['Defender.SecurityUpdateAvailable = false', true],
     ['Defender.SecurityUpdateAvailable != false', false],
+    ['Defender.NetworkAccessible = true', true],
+    ['defender.networkaccessible = FALSE', false],
+    ['not (Defender.NetworkAccessible = true)', false],
   ])('should compare booleans: %s is %s', (source, expected) => {
     expect(holds(source)).toBe(expected);
   });
@@ -1224,6 +1229,7 @@ describe('strategyFields and describeStrategyFields', () => {
       'Defender.ExploitabilityLevel',
       'Defender.KnownExploitExists',
       'Defender.SecurityUpdateAvailable',
+      'Defender.NetworkAccessible',
       'Software.Vendor',
       'Software.Name',
       'Cvss',
@@ -1367,6 +1373,7 @@ function randomRow(random: Random): StrategyRow {
       ),
       knownExploitExists: random() < 0.5,
       securityUpdateAvailable: random() < 0.5,
+      networkAccessible: random() < 0.5,
       vendor: maybeNull(random, pick(random, sampleStrings)),
       software: maybeNull(random, pick(random, sampleStrings)),
       cvss: maybeNull(random, pick(random, sampleNumbers)),

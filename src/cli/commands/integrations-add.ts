@@ -6,6 +6,7 @@ import { withHub } from '../hub-session.js';
 import { integrationLines } from '../integration-view.js';
 import { printJson, printLines } from '../output.js';
 import { readSecret } from '../prompt.js';
+import { inFlagTerms } from '../flag-errors.js';
 
 interface AddFlags {
   name: string;
@@ -40,30 +41,6 @@ const flagOf: Readonly<Record<string, string>> = {
   subscriptions: '--subscription',
   caPem: '--ca-file',
 };
-
-function isIssue(value: unknown): value is { path: string; message: string } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { path?: unknown }).path === 'string' &&
-    typeof (value as { message?: unknown }).message === 'string'
-  );
-}
-
-/** "clientId must be a GUID." → "--client-id must be a GUID."; a list's item (`subscriptions.1`) is its flag's. */
-function inFlagTerms(error: InputError): InputError {
-  const issues = error.details?.issues;
-  if (!Array.isArray(issues) || !issues.every(isIssue)) return error;
-  const message = issues
-    .map(({ path, message }) => {
-      const field = path.split('.')[0] ?? path;
-      const flag = flagOf[field];
-      if (flag === undefined) return message;
-      return message.startsWith(field) ? `${flag}${message.slice(field.length)}` : `${flag}: ${message}`;
-    })
-    .join(' ');
-  return new InputError(message, { cause: error });
-}
 
 async function readFlagFile(flag: string, path: string): Promise<string> {
   try {
@@ -172,7 +149,7 @@ export function addIntegrationCommand(): Command {
         try {
           return await hub.integrations.create(input);
         } catch (error) {
-          throw error instanceof InputError ? inFlagTerms(error) : error;
+          throw error instanceof InputError ? inFlagTerms(error, flagOf) : error;
         }
       });
       if (flags.json === true) printJson(integration);

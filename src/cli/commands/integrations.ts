@@ -8,6 +8,7 @@ import { printJson, printLines } from '../output.js';
 import { confirm } from '../prompt.js';
 import { addIntegrationCommand } from './integrations-add.js';
 import { testIntegrationCommand } from './integrations-test.js';
+import { updateIntegrationCommand } from './integrations-update.js';
 
 interface JsonFlag {
   json?: true;
@@ -107,10 +108,11 @@ function removeCommand(): Command {
 
 export function integrationsCommand(): Command {
   return new Command('integrations')
-    .description('Manage Defender integrations: add, list, show, test, enable, disable, remove')
+    .description('Manage Defender integrations: add, list, show, update, test, enable, disable, remove')
     .addCommand(addIntegrationCommand())
     .addCommand(listCommand())
     .addCommand(showCommand())
+    .addCommand(updateIntegrationCommand())
     .addCommand(testIntegrationCommand())
     .addCommand(setEnabledCommand(true))
     .addCommand(setEnabledCommand(false))

@@ -24,6 +24,7 @@ export interface StrategyRow {
     readonly exploitabilityLevel: string | null;
     readonly knownExploitExists: boolean;
     readonly securityUpdateAvailable: boolean;
+    readonly networkAccessible: boolean;
     readonly vendor: string | null;
     readonly software: string | null;
     readonly cvss: number | null;
@@ -48,6 +49,7 @@ const readers: { readonly [F in StrategyFieldName]: (row: StrategyRow) => readon
   'Defender.ExploitabilityLevel': (row) => [row.patch.exploitabilityLevel],
   'Defender.KnownExploitExists': (row) => [row.patch.knownExploitExists],
   'Defender.SecurityUpdateAvailable': (row) => [row.patch.securityUpdateAvailable],
+  'Defender.NetworkAccessible': (row) => [row.patch.networkAccessible],
   'Software.Vendor': (row) => [row.patch.vendor],
   'Software.Name': (row) => [row.patch.software],
   Cvss: (row) => [row.patch.cvss],

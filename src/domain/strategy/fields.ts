@@ -48,6 +48,14 @@ const definitions = {
     multiValued: false,
     description: 'Whether Defender reports a security update that fixes the vulnerabilities.',
   },
+  'Defender.NetworkAccessible': {
+    type: 'boolean',
+    scope: 'patch',
+    multiValued: false,
+    description:
+      "Whether a vulnerability the patch fixes can be exploited over the network: its CVSS vector's attack " +
+      'vector is Network (AV:N) in the CVE catalog.',
+  },
   'Software.Vendor': {
     type: 'string',
     scope: 'patch',

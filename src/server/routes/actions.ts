@@ -86,10 +86,14 @@ export const actionRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
         tags,
         summary: 'Run a response action on an endpoint (or, with dryRun, say what would be asked)',
         description:
-          'Body: `{type: "scan"|"isolate"|"release"|"collectInvestigationPackage", comment, scanType?: "Quick"|"Full", isolationType?: "Full"|"Selective", dryRun?}`. A protected device is never isolated (403 ACTION_PROTECTED_DEVICE). An action of the same kind already under way is linked, not failed.',
+          'Body: `{type: "scan"|"isolate"|"release"|"collectInvestigationPackage", comment, scanType?: "Quick"|"Full", isolationType?: "Full"|"Selective", dryRun?}`. A device Defender only discovered (onboardingStatus other than Onboarded) gets no action (409 ACTION_DEVICE_NOT_ONBOARDED). A protected device is never isolated (403 ACTION_PROTECTED_DEVICE). An action of the same kind already under way is linked, not failed.',
         params: numericIdParams,
         body: anyBody,
-        response: { 201: actionOutcomeBody, 200: actionOutcomeBody, ...errorResponses(400, 404, 502) },
+        response: {
+          201: actionOutcomeBody,
+          200: actionOutcomeBody,
+          ...errorResponses(400, 403, 404, 409, 502),
+        },
       },
     },
     async (request, reply) => {

@@ -18,6 +18,7 @@ import {
   exactFilter,
   levelListFilter,
   numericIdParams,
+  optionalQueryFlag,
   pageOf,
   pageQuery,
   queryFlag,
@@ -176,15 +177,22 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         tags,
         summary: "An endpoint's vulnerability findings (rows with a CVE)",
         params: numericIdParams,
-        querystring: pageQuery.extend({ status: z.enum(findingStatuses).default('open') }).strict(),
+        querystring: pageQuery
+          .extend({
+            status: z.enum(findingStatuses).default('open'),
+            networkAccessible: optionalQueryFlag().describe(
+              "true: findings whose CVE is reachable over the network (the catalog's CVSS vector says AV:N); false: another attack vector. A CVE without a known one matches neither.",
+            ),
+          })
+          .strict(),
         response: { 200: pageOf(findingBody), ...errorResponses(400, 404) },
       },
     },
     async (request) => {
       const { id } = request.params;
-      const { status, ...page } = request.query;
+      const { status, networkAccessible, ...page } = request.query;
       const key = endpointFound(await endpointKey(db, id), id);
-      return listEndpointFindings(db, key, status, page);
+      return listEndpointFindings(db, key, { status, networkAccessible }, page);
     },
   );
 

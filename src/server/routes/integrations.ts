@@ -92,6 +92,8 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
       schema: {
         tags,
         summary: 'Change an integration (credential replaced only when given)',
+        description:
+          'Only the fields given change; within `filters`, only the filters given. `filters`: `dropMobileAndIot` (phones, tablets and IoT devices), `onboardingStatuses` (Onboarded, CanBeOnboarded, Unsupported, InsufficientInfo; empty: all), `deviceGroups` and `tags` (empty: all); the next machines run applies them.',
         params: textIdParams,
         body: updateIntegrationSchema,
         response: { 200: integrationBody, ...errorResponses(400, 404, 409) },

@@ -3,16 +3,11 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { defaultPatchSort, listPatches, patchSorts } from '../../store/patch-queries.js';
 import { exploitabilityLevels, severityLevels } from '../../domain/levels.js';
-import { errorResponses, levelListFilter, pageOf, pageQuery } from '../schemas/common.js';
+import { errorResponses, levelListFilter, optionalQueryFlag, pageOf, pageQuery } from '../schemas/common.js';
 import { patchListItemBody } from '../schemas/patch.js';
 import { withCloudExposure } from '../../store/cloud-cve-queries.js';
 
 const tags = ['patches'];
-
-const flag = z
-  .enum(['true', 'false'])
-  .optional()
-  .transform((v) => (v === undefined ? undefined : v === 'true'));
 
 const patchListQuery = pageQuery
   .extend({
@@ -23,8 +18,11 @@ const patchListQuery = pageQuery
     exploitability: levelListFilter('exploitability', exploitabilityLevels).describe(
       'Defender.ExploitabilityLevel, any of (comma-separated).',
     ),
-    knownExploit: flag.describe('Defender.KnownExploitExists.'),
-    updateAvailable: flag.describe('Defender.SecurityUpdateAvailable.'),
+    knownExploit: optionalQueryFlag().describe('Defender.KnownExploitExists.'),
+    updateAvailable: optionalQueryFlag().describe('Defender.SecurityUpdateAvailable.'),
+    networkAccessible: optionalQueryFlag().describe(
+      'Defender.NetworkAccessible: a CVE it fixes is reachable over the network (CVSS attack vector AV:N).',
+    ),
     minCvss: z.coerce.number().min(0).max(10).optional().describe('At least this CVSS score among its CVEs.'),
     search: z.string().trim().max(200).optional().describe('Part of the vendor, software or update name.'),
     sort: z.enum(patchSorts).default(defaultPatchSort).describe('A field; a leading - sorts descending.'),

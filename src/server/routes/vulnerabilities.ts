@@ -6,7 +6,7 @@ import {
   listVulnerabilities,
   vulnerabilitySorts,
 } from '../../store/vulnerability-queries.js';
-import { errorResponses, exactFilter, pageOf, pageQuery } from '../schemas/common.js';
+import { errorResponses, exactFilter, optionalQueryFlag, pageOf, pageQuery } from '../schemas/common.js';
 import {
   cveCloudResourceBody,
   vulnerabilityDetailBody,
@@ -33,6 +33,9 @@ export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app,
           .extend({
             severity: exactFilter('severity'),
             search: z.string().trim().max(200).optional().describe('Part of the CVE id or name.'),
+            networkAccessible: optionalQueryFlag().describe(
+              "true: CVEs whose CVSS vector's attack vector is Network (AV:N); false: those with another one. A CVE without a known attack vector matches neither.",
+            ),
             integration,
             sort: z
               .enum(vulnerabilitySorts)

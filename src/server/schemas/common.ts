@@ -24,6 +24,14 @@ export function queryFlag(fallback: boolean) {
     .transform((v) => v === 'true');
 }
 
+/** `true` or `false` in the query string, or absent for either. */
+export function optionalQueryFlag() {
+  return z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true'));
+}
+
 /** An optional exact-match filter on a stored Defender value. */
 export function exactFilter(what: string) {
   return z.string().trim().min(1).optional().describe(`Exact ${what}, as Defender reports it.`);

@@ -156,6 +156,12 @@ export const findingBody = z.object({
   fixingUpdateId: z.string().nullable(),
   fixingUpdateUrl: z.string().nullable(),
   updateAvailable: z.boolean().nullable(),
+  networkAccessible: z
+    .boolean()
+    .nullable()
+    .describe(
+      "The CVE is reachable over the network: the catalog's CVSS vector says AV:N. Null when unknown.",
+    ),
   firstSeen: z.string().nullable(),
   lastSeen: z.string().nullable(),
   status: z.enum(['open', 'resolved']),

@@ -20,6 +20,9 @@ export const patchBody = z.object({
       'Defender.SecurityUpdateAvailable': z
         .boolean()
         .describe('Any of its findings says an update is available.'),
+      'Defender.NetworkAccessible': z
+        .boolean()
+        .describe("A CVE it fixes is reachable over the network (the catalog's CVSS vector says AV:N)."),
     })
     .describe('Aggregated over the open findings it fixes.'),
   maxCvss: z.number().nullable(),

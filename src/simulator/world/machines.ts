@@ -4,6 +4,7 @@ import { iso7, TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_SECOND, type Ticks } fro
 import {
   platformAt,
   platformIndexFor,
+  spelledPlatform,
   type DeviceFamily,
   type OsRelease,
   type PlatformProfile,
@@ -111,7 +112,10 @@ export function machineIndexFromId(id: string, seed: number): number | undefined
 export function describeMachine(ctx: MachineContext, index: number): MachineCore {
   const rng = rngFor(ctx.seed, Stream.machine, index);
   const id = permute(index, machineIdMask(ctx.seed)).toString(16).padStart(8, '0') + rng.hex(32);
-  const platform = platformAt(platformIndexFor(rng.next()));
+  // The spelling from a stream of its own: the machine's other draws, and so every count, stay as they were.
+  const platform = spelledPlatform(platformAt(platformIndexFor(rng.next())), (spellings) =>
+    rngFor(ctx.seed, Stream.platformSpelling, index).weighted(spellings),
+  );
   const release = rng.pick(platform.releases);
   const osVersion = rng.pick(release.osVersions);
   const onboardingStatus = onboarding(rng, platform.family);
@@ -399,7 +403,7 @@ function hostName(rng: Rng, platform: PlatformProfile, index: number): string {
     case 'mobile':
       return platform.osPlatform === 'iOS'
         ? `iphone-${rng.pick(FIRST_NAMES)}-${base36(rng, 3)}`
-        : `android-${base36(rng, 8)}`;
+        : `${platform.osPlatform === 'Fire OS' ? 'kindle' : 'android'}-${base36(rng, 8)}`;
     case 'iot':
       return platform.osPlatform === 'Other' ? `hp-laserjet-${base36(rng, 6)}` : `axis-cam-${base36(rng, 6)}`;
   }

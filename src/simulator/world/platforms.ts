@@ -24,6 +24,11 @@ export interface PlatformProfile {
   /** Other software that may be installed, with its install rate. */
   readonly software: readonly (readonly [ProductKey, number])[];
   readonly osArchitecture: 'x64' | 'arm64';
+  /**
+   * The `osPlatform` values Defender reports for devices of this profile, with their relative shares, when it
+   * has several spellings for them (Android devices enrolled as Android Enterprise, Amazon's Fire OS tablets).
+   */
+  readonly spellings?: readonly (readonly [string, number])[];
 }
 
 const WINDOWS_APPS: readonly (readonly [ProductKey, number])[] = [
@@ -219,6 +224,11 @@ export const PLATFORMS: readonly PlatformProfile[] = [
     osProduct: 'android',
     software: [],
     osArchitecture: 'arm64',
+    spellings: [
+      ['Android', 5],
+      ['AndroidEnterprise', 3],
+      ['Fire OS', 2],
+    ],
   },
   {
     // Discovered network devices (cameras, printers): not onboarded, hardly any software inventory.
@@ -257,6 +267,30 @@ export function platformIndexFor(uniform: number): number {
     if (roll < 0) return i;
   }
   return PLATFORMS.length - 1;
+}
+
+/** Each profile's other spellings as profiles of their own, made once so every machine shares them. */
+const SPELLED: ReadonlyMap<PlatformProfile, ReadonlyMap<string, PlatformProfile>> = new Map(
+  PLATFORMS.map((p) => [
+    p,
+    new Map(
+      (p.spellings ?? []).map(
+        ([osPlatform]) => [osPlatform, osPlatform === p.osPlatform ? p : { ...p, osPlatform }] as const,
+      ),
+    ),
+  ]),
+);
+
+/**
+ * The profile as one device reports it: the same profile with the `osPlatform` spelling `pick` chooses among
+ * its spellings. Only the name differs, so names, software and findings stay those of the profile.
+ */
+export function spelledPlatform(
+  platform: PlatformProfile,
+  pick: (spellings: readonly (readonly [string, number])[]) => string,
+): PlatformProfile {
+  if (platform.spellings === undefined) return platform;
+  return SPELLED.get(platform)?.get(pick(platform.spellings)) ?? platform;
 }
 
 export function platformAt(index: number): PlatformProfile {

@@ -1,9 +1,14 @@
 import type { Dataset } from '../dataset.js';
 import { storedRecordJson } from '../stored-record.js';
+import { isNetworkAccessible } from '../../domain/attack-vector.js';
 
 const flag = (value: boolean | null | undefined): number => (value === true ? 1 : 0);
+const knownFlag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
 
-/** The tenant's CVE catalog: upserted whole each run; entries are never removed (findings reference them). */
+/**
+ * The tenant's CVE catalog: upserted whole each run; entries are never removed (findings reference them). Each
+ * CVE's attack vector is read from its CVSS vector, and the patches' Defender.NetworkAccessible follows it.
+ */
 export const vulnerabilitiesDataset: Dataset = {
   name: 'vulnerabilities',
   enabled: (integration) => integration.imports.vulnerabilities,
@@ -26,6 +31,7 @@ export const vulnerabilitiesDataset: Dataset = {
           exploit_verified: flag(v.exploitVerified),
           exploit_in_kit: flag(v.exploitInKit),
           epss: v.epss ?? null,
+          network_accessible: knownFlag(isNetworkAccessible(v.cvssVector)),
           published_on: v.publishedOn?.date.toISOString() ?? null,
           updated_on: v.updatedOn?.date.toISOString() ?? null,
           raw: storedRecordJson(v),
@@ -35,6 +41,7 @@ export const vulnerabilitiesDataset: Dataset = {
       counters.upserted += batch.items.length;
       ctx.progress(counters);
     }
+    await repos.patches.recountNetworkAccessible(integration.id);
     return { complete: true, completeness: 'all pages read; the catalog keeps every entry' };
   },
 };

@@ -11,6 +11,7 @@ import { apiKey } from '../query-client.js';
 import { useRequest } from '../use-request.js';
 import { useAction } from '../use-action.js';
 import { protectionReason } from '../../domain/protected-devices.js';
+import { notOnboardedReason } from '../../domain/onboarding.js';
 
 type Kind = 'scan' | 'isolate' | 'release';
 
@@ -136,8 +137,9 @@ function ActionProgress({ action, error }: { action: Action | undefined; error: 
 }
 
 /**
- * Scan, isolate and release for analysts and admins; viewers see none. Isolation is refused up front for a
- * protected device (the hub refuses it too), and the button that makes no sense for the state is disabled.
+ * Scan, isolate and release for analysts and admins; viewers see none. A device Defender only discovered gets
+ * the reason instead of the buttons, isolation is refused up front for a protected device (the hub refuses both
+ * too), and the button that makes no sense for the state is disabled.
  */
 export function EndpointActions({
   endpoint,
@@ -153,6 +155,15 @@ export function EndpointActions({
     poll: whileActionUnderWay,
   });
   if (!may('analyst')) return null;
+  const notOnboarded = notOnboardedReason(endpoint.onboardingStatus);
+  if (notOnboarded !== undefined)
+    return (
+      <div className="endpoint-actions">
+        <p className="note" role="note" aria-label="Response actions">
+          No response actions for this device: {notOnboarded}.
+        </p>
+      </div>
+    );
   const protection =
     integration === undefined
       ? undefined

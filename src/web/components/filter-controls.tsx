@@ -90,6 +90,21 @@ export function RiskLevelFilter({ url }: { url: UrlState }) {
   return <SelectFilter url={url} name="riskLevel" label="Risk level" options={[...riskLevels].reverse()} />;
 }
 
+/** `networkAccessible=`: the CVE's CVSS attack vector is Network (AV:N), or another one. */
+export function NetworkAccessibleFilter({ url }: { url: UrlState }) {
+  return (
+    <SelectFilter
+      url={url}
+      name="networkAccessible"
+      label="Network accessible (AV:N)"
+      options={[
+        { value: 'true', label: 'Yes' },
+        { value: 'false', label: 'No' },
+      ]}
+    />
+  );
+}
+
 /** One CVE (`cve=`), as the API takes it: the whole id. */
 export function CveFilter({ url }: { url: UrlState }) {
   return <TextFilter url={url} name="cve" label="CVE" placeholder="CVE-2024-12345" />;

@@ -44,6 +44,11 @@ export const patchColumns: readonly Column<Patch>[] = [
     cell: (p) => yes(p.metadata['Defender.SecurityUpdateAvailable']),
   },
   {
+    id: 'network',
+    header: 'Defender.NetworkAccessible',
+    cell: (p) => yes(p.metadata['Defender.NetworkAccessible']),
+  },
+  {
     id: 'cvss',
     header: 'Max CVSS',
     sort: 'cvss',

@@ -5,13 +5,17 @@ import { Badge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
 import { EndpointActions } from '../components/endpoint-actions.js';
+import { NetworkAccessibleFilter } from '../components/filter-controls.js';
 import { PortalLink } from '../components/portal-link.js';
 import type { Page } from '../api.js';
 import { formatCount, formatTime, text } from '../format.js';
 import { whileActionsUnderWay, whileIsolationPending } from '../live.js';
 import { usePagedList } from '../use-paged-list.js';
+import type { useUrlState } from '../url-state.js';
 import { useRequest, type RequestOptions } from '../use-request.js';
 import { complianceLabel, entraJoinLabels, isolationLabels, yesNo } from '../labels.js';
+
+type UrlState = ReturnType<typeof useUrlState>;
 
 const tabs = [
   { id: 'overview', label: 'Overview' },
@@ -181,6 +185,11 @@ const findingColumns: readonly Column<Finding>[] = [
   { id: 'cvss', header: 'CVSS', cell: (f) => (f.cvssScore === null ? '—' : f.cvssScore.toFixed(1)) },
   { id: 'software', header: 'Software', cell: (f) => `${text(f.softwareName)} ${f.softwareVersion ?? ''}` },
   { id: 'exploit', header: 'Exploitability', cell: (f) => text(f.exploitabilityLevel) },
+  {
+    id: 'network',
+    header: 'Network accessible',
+    cell: (f) => yesNo(f.networkAccessible),
+  },
   { id: 'fix', header: 'Fix', cell: (f) => text(f.fixingUpdate ?? f.fixingUpdateId) },
   { id: 'status', header: 'Status', cell: (f) => f.status },
   { id: 'firstSeen', header: 'First seen', cell: (f) => formatTime(f.firstSeen) },
@@ -221,6 +230,7 @@ function SubList<T>({
   columns,
   rowKey,
   poll,
+  filters,
 }: {
   path: string;
   query?: Readonly<Record<string, string | number>>;
@@ -229,10 +239,23 @@ function SubList<T>({
   rowKey: (row: T) => string | number;
   /** For the one tab whose rows change on their own: the actions. */
   poll?: RequestOptions<Page<T>>['poll'];
+  /** The tab's filters (URL parameters) and their controls. */
+  filters?: { readonly names: readonly string[]; readonly controls: (url: UrlState) => ReactNode };
 }) {
-  const list = usePagedList<T>(path, [], undefined, query, poll === undefined ? {} : { poll });
+  const list = usePagedList<T>(
+    path,
+    filters?.names ?? [],
+    undefined,
+    query,
+    poll === undefined ? {} : { poll },
+  );
   return (
     <>
+      {filters === undefined ? null : (
+        <div className="filters" role="search" aria-label={`${label} filters`}>
+          {filters.controls(list.url)}
+        </div>
+      )}
       <ErrorBox error={list.error} />
       <DataTable label={label} columns={columns} rowKey={rowKey} {...list.table} />
     </>
@@ -259,6 +282,10 @@ function TabBody({
           label="Vulnerabilities"
           columns={findingColumns}
           rowKey={(f) => f.id}
+          filters={{
+            names: ['networkAccessible'],
+            controls: (url) => <NetworkAccessibleFilter url={url} />,
+          }}
         />
       );
     case 'software':

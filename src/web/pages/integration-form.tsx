@@ -9,6 +9,13 @@ import { formatTime } from '../format.js';
 import { useSession } from '../session.js';
 import { useRequest } from '../use-request.js';
 import { useAction } from '../use-action.js';
+import {
+  ImportFilters,
+  defaultFiltersDraft,
+  filtersBody,
+  filtersDraftOf,
+  type FiltersDraft,
+} from '../components/import-filters.js';
 import { cloudOfApiBaseUrl, clouds, defenderRegions } from '../../defender/clouds.js';
 
 const importToggles = [
@@ -42,6 +49,8 @@ interface FormState {
   subscriptions: string;
   enabled: boolean;
   imports: Record<ImportName, boolean>;
+  /** Endpoint only: which of Defender's machines become endpoints. */
+  filters: FiltersDraft;
 }
 
 const blank: FormState = {
@@ -67,6 +76,7 @@ const blank: FormState = {
     recommendations: true,
     entraDevices: true,
   },
+  filters: defaultFiltersDraft,
 };
 
 function regionOf(apiBaseUrl: string): string {
@@ -91,6 +101,7 @@ function fromIntegration(i: Integration): FormState {
     subscriptions: i.subscriptions.join('\n'),
     enabled: i.enabled,
     imports: i.imports,
+    filters: filtersDraftOf(i.filters),
   };
 }
 
@@ -129,10 +140,11 @@ function bodyOf(form: FormState, editing: boolean): Record<string, unknown> {
     ...optional('graphBaseUrl', form.graphBaseUrl),
     // The certificate as pasted: compared with the stored one, a trimmed copy would count as a change.
     ...optional('caPem', form.caPem, false),
-    // Cloud settings only for a cloud integration (an Endpoint one keeps what it has).
+    // Cloud settings only for a cloud integration, the import filters only for an Endpoint one (each keeps what
+    // it has of the other's).
     ...(form.product === 'cloud'
       ? { ...optional('armBaseUrl', form.armBaseUrl), subscriptions: subscriptionList(form.subscriptions) }
-      : {}),
+      : { filters: filtersBody(form.filters) }),
   };
 }
 
@@ -510,6 +522,14 @@ function IntegrationForm({ saved }: { saved: Integration | undefined }) {
                 </label>
               ))}
             </fieldset>
+          )}
+          {form.product === 'cloud' ? null : (
+            <ImportFilters
+              value={form.filters}
+              onChange={(filters) => {
+                change('filters', filters);
+              }}
+            />
           )}
           <label className="checkbox">
             <input

@@ -15,7 +15,15 @@ const flag = [
 export function PatchesPage() {
   const list = usePagedList<PatchListItem>(
     '/patches',
-    ['search', 'severity', 'exploitability', 'knownExploit', 'updateAvailable', 'integration'],
+    [
+      'search',
+      'severity',
+      'exploitability',
+      'knownExploit',
+      'updateAvailable',
+      'networkAccessible',
+      'integration',
+    ],
     '-severity',
   );
   const integrations = useIntegrationOptions();
@@ -44,6 +52,7 @@ export function PatchesPage() {
           label="Defender.SecurityUpdateAvailable"
           options={flag}
         />
+        <SelectFilter url={url} name="networkAccessible" label="Defender.NetworkAccessible" options={flag} />
         <SelectFilter url={url} name="integration" label="Integration" options={integrations} />
       </div>
       <ErrorBox error={list.error} />

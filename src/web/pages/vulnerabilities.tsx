@@ -5,10 +5,11 @@ import { Badge } from '../components/badge.js';
 import { PortalLink } from '../components/portal-link.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
-import { SelectFilter, TextFilter } from '../components/filter-controls.js';
+import { NetworkAccessibleFilter, SelectFilter, TextFilter } from '../components/filter-controls.js';
 import { formatCount, text } from '../format.js';
 import { useIntegrationOptions } from '../options.js';
 import { usePagedList } from '../use-paged-list.js';
+import { yesNo } from '../labels.js';
 import { severityLevels } from '../../domain/levels.js';
 
 const yes = (v: boolean): string => (v ? 'Yes' : 'No');
@@ -33,6 +34,7 @@ const columns: readonly Column<Vulnerability>[] = [
     cell: (v) => (v.cvssV3 === null ? '—' : v.cvssV3.toFixed(1)),
   },
   { id: 'exploit', header: 'Public exploit', cell: (v) => yes(v.publicExploit) },
+  { id: 'network', header: 'Network accessible', cell: (v) => yesNo(v.networkAccessible) },
   { id: 'verified', header: 'Exploit verified', hidden: true, cell: (v) => yes(v.exploitVerified) },
   { id: 'kit', header: 'In exploit kit', hidden: true, cell: (v) => yes(v.exploitInKit) },
   { id: 'epss', header: 'EPSS', hidden: true, cell: (v) => (v.epss === null ? '—' : v.epss.toFixed(3)) },
@@ -63,7 +65,7 @@ const columns: readonly Column<Vulnerability>[] = [
 export function VulnerabilitiesPage() {
   const list = usePagedList<Vulnerability>(
     '/vulnerabilities',
-    ['search', 'severity', 'integration'],
+    ['search', 'severity', 'networkAccessible', 'integration'],
     '-exposedEndpoints',
   );
   const integrations = useIntegrationOptions();
@@ -78,6 +80,7 @@ export function VulnerabilitiesPage() {
           label="Severity"
           options={[...severityLevels].reverse()}
         />
+        <NetworkAccessibleFilter url={list.url} />
         <SelectFilter url={list.url} name="integration" label="Integration" options={integrations} />
       </div>
       <ErrorBox error={list.error} />
