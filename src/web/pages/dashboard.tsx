@@ -124,8 +124,8 @@ export function DashboardPage() {
   return (
     <section className="dashboard">
       <h1>Dashboard</h1>
-      <ErrorBox error={dashboard.error ?? trends.error} />
-      <WhenAnswered requests={[dashboard, trends]}>
+      <ErrorBox error={dashboard.error ?? trends.error ?? latestAlerts.error} />
+      <WhenAnswered requests={[dashboard, trends, latestAlerts]}>
         <div className="cards summary">
           <div className="card">
             <BarList label="Endpoints by risk level" counts={d?.endpointsByRisk} order={risks} />
