@@ -10,7 +10,7 @@ function seconds(row: SyncRunRow): string {
 export function describeRun(row: SyncRunRow, integrationName: string): string {
   const counts = `${row.records_in} read, ${row.upserted} upserted, ${row.skipped} skipped, ${row.removed} removed, ${row.api_calls} API calls`;
   const failure =
-    row.status === 'failed' || row.status === 'cancelled'
+    row.status === 'failed' || row.status === 'cancelled' || row.status === 'notPermitted'
       ? `: ${row.error_message ?? 'no reason recorded'} [${row.error_code ?? 'SYNC_FAILED'}]`
       : '';
   return `${integrationName} ${row.dataset}: ${row.status}${seconds(row)} (${counts})${failure}`;

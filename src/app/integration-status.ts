@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { connectionStatus, type ConnectionStatus } from '../domain/connection-status.js';
+import { featureLimit, type FeatureLimit } from '../domain/permissions.js';
 import type { DatasetName, Integration } from '../integrations/integration-schema.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
 import type { Database } from '../store/schema.js';
@@ -19,6 +20,7 @@ export type RunView = Pick<
   | 'skipped'
   | 'errorCode'
   | 'errorMessage'
+  | 'notPermitted'
 >;
 
 export interface DatasetStatus {
@@ -34,6 +36,8 @@ export interface IntegrationStatus extends ConnectionStatus {
   readonly product: Integration['product'];
   readonly enabled: boolean;
   readonly credentialExpiresAt: string | null;
+  /** Limited: each feature not permitted, what it needs and what granting it would add. */
+  readonly limits: FeatureLimit[];
   /** One per dataset the integration imports, in the order a full sync runs them. */
   readonly datasets: DatasetStatus[];
 }
@@ -73,6 +77,7 @@ function statusOf(
     enabled: integration.enabled,
     ...status,
     credentialExpiresAt: integration.credential.expiresAt,
+    limits: status.notPermitted.map(featureLimit),
     datasets: imported.map(({ name, runs }) => ({
       dataset: name,
       lastRun: runs === undefined ? null : runView(runs.latest),
@@ -92,5 +97,6 @@ function runView(run: SyncRun): RunView {
     skipped: run.skipped,
     errorCode: run.errorCode,
     errorMessage: run.errorMessage,
+    notPermitted: run.notPermitted,
   };
 }

@@ -1,5 +1,6 @@
 import { datasetNames, type DatasetName, type Integration } from '../integrations/integration-schema.js';
 import type { SyncRunRow } from '../store/schema.js';
+import { ranAsPermitted } from '../domain/connection-status.js';
 import { datasets } from '../sync/sync-service.js';
 import { datasetRunsFor } from '../sync/dataset.js';
 
@@ -55,8 +56,8 @@ function elapsed(last: LastRun, integration: Integration, dataset: DatasetName, 
 }
 
 /**
- * Findings are the vulnerability snapshot of the endpoints stored: they follow each successful machines run, and
- * a failed findings run is retried like any other. Without the machines dataset they keep its interval.
+ * Findings are the vulnerability snapshot of the endpoints stored: they follow each machines run that did not
+ * fail, and a failed findings run is retried like any other. Without the machines dataset they keep its interval.
  */
 function findingsDue(integration: Integration, lastRuns: LastRuns, now: Date): boolean {
   const last = lastRuns.findings;
@@ -64,10 +65,13 @@ function findingsDue(integration: Integration, lastRuns: LastRuns, now: Date): b
     return elapsed(last, integration, 'findings', now);
   if (!integration.imports.assets) return true;
   const machines = lastRuns.machines;
-  if (machines?.status !== 'succeeded' || machines.finished_at === null) return false;
+  // A machines run not permitted (no Machine.Read.All) still paces the findings: the export needs only
+  // Vulnerability.Read.All.
+  if (machines === undefined || !ranAsPermitted(machines.status) || machines.finished_at === null)
+    return false;
   if (last === undefined) return true;
   if (Date.parse(last.started_at) < Date.parse(machines.finished_at)) return true;
-  return last.status !== 'succeeded' && elapsed(last, integration, 'findings', now);
+  return !ranAsPermitted(last.status) && elapsed(last, integration, 'findings', now);
 }
 
 function datasetDue(integration: Integration, lastRuns: LastRuns, dataset: DatasetName, now: Date): boolean {

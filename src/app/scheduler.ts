@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import { ranAsPermitted } from '../domain/connection-status.js';
 import { HubError } from '../errors.js';
 import type { DatasetName, Integration } from '../integrations/integration-schema.js';
 import { IntegrationNotFoundError } from '../integrations/integration-errors.js';
@@ -195,7 +196,7 @@ export class Scheduler {
 
   #report(name: string, row: SyncRunRow): void {
     const line = `sync ${describeRun(row, name)}`;
-    if (row.status === 'succeeded') this.#log.info(line);
+    if (ranAsPermitted(row.status)) this.#log.info(line);
     else this.#log.warn(line);
     try {
       this.#onRun?.(row);

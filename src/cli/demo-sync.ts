@@ -1,5 +1,6 @@
 import type { Hub } from '../app/hub.js';
 import { plannedDatasets } from '../app/schedule-due.js';
+import { ranAsPermitted } from '../domain/connection-status.js';
 import { HubError } from '../errors.js';
 import { IntegrationNotFoundError } from '../integrations/integration-errors.js';
 import type { DatasetName, Integration, Schedules } from '../integrations/integration-schema.js';
@@ -78,9 +79,9 @@ export function syncDemo(
   return runSyncs(hub, [{ integration, datasets }], { full: true, force: true, signal }, reporter);
 }
 
-/** The datasets of `runs` that did not succeed, for a line that names them. */
-export function notSucceeded(runs: readonly FinishedRun[]): string[] {
-  return runs.filter((r) => r.row.status !== 'succeeded').map((r) => r.row.dataset);
+/** The datasets of `runs` that failed (one not permitted did not), for a line that names them. */
+export function failedDatasets(runs: readonly FinishedRun[]): string[] {
+  return runs.filter((r) => !ranAsPermitted(r.row.status)).map((r) => r.row.dataset);
 }
 
 /** What the demo does in what order, for its first stderr line. */

@@ -30,7 +30,8 @@ export async function withRuns(hub: Hub, integration: Integration): Promise<Inte
 function runCell(row: SyncRunRow | undefined, now: number): string {
   if (row === undefined) return '-';
   if (row.status === 'running') return `running ${ago(row.started_at, now)}`;
-  const word = row.status === 'succeeded' ? 'ok' : row.status;
+  const word =
+    row.status === 'succeeded' ? 'ok' : row.status === 'notPermitted' ? 'not permitted' : row.status;
   return `${word} ${ago(row.finished_at ?? row.started_at, now)}`;
 }
 

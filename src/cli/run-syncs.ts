@@ -1,4 +1,5 @@
 import type { Hub } from '../app/hub.js';
+import { ranAsPermitted } from '../domain/connection-status.js';
 import { HubError } from '../errors.js';
 import type { DatasetName, Integration } from '../integrations/integration-schema.js';
 import type { SyncRunRow } from '../store/schema.js';
@@ -53,9 +54,9 @@ export async function runSyncs(
   }
 }
 
-/** Throws the one clear line that names every run that did not succeed. */
+/** Throws the one clear line that names every run that failed; a run not permitted is not one. */
 export function throwIfAnyFailed(runs: readonly FinishedRun[]): void {
-  const failed = runs.filter((r) => r.row.status !== 'succeeded');
+  const failed = runs.filter((r) => !ranAsPermitted(r.row.status));
   if (failed.length === 0) return;
   const names = failed.map(
     ({ integration, row }) => `${integration.name} ${row.dataset} (${row.error_code ?? row.status})`,

@@ -34,7 +34,7 @@ const key = (integrationId: string, dataset: string): string => `${integrationId
 function barReporter(): SyncReporter {
   let nameWidth = 0;
   const format = (_options: Options, _params: Params, payload: BarPayload): string =>
-    `${payload.integration.padEnd(nameWidth)}  ${payload.dataset.padEnd(15)}  ${payload.status.padEnd(9)}  ` +
+    `${payload.integration.padEnd(nameWidth)}  ${payload.dataset.padEnd(15)}  ${payload.status.padEnd(12)}  ` +
     `${payload.recordsIn} read · ${payload.upserted} upserted · ${payload.skipped} skipped`;
   const multibar = new MultiBar({ format, hideCursor: true, clearOnComplete: false, stream: process.stderr });
   const bars = new Map<string, SingleBar>();

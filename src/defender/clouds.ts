@@ -52,7 +52,8 @@ export const clouds: Readonly<Record<CloudName, Cloud>> = {
 
 /**
  * The Defender API hosts offered by name; anything else is a custom URL (a proxy, the simulator). US2 and US3
- * are the older data-centre hosts that existing tenants still use.
+ * are the older data-centre hosts that existing tenants still use, and the "legacy" ones the regional
+ * securitycenter hosts older guides and existing integrations name.
  */
 export const defenderRegions = {
   Global: { apiBaseUrl: 'https://api.security.microsoft.com', cloud: 'commercial' },
@@ -64,6 +65,10 @@ export const defenderRegions = {
   AU: { apiBaseUrl: 'https://au.api.security.microsoft.com', cloud: 'commercial' },
   SWA: { apiBaseUrl: 'https://swa.api.security.microsoft.com', cloud: 'commercial' },
   INA: { apiBaseUrl: 'https://ina.api.security.microsoft.com', cloud: 'commercial' },
+  'US legacy': { apiBaseUrl: 'https://api-us.securitycenter.microsoft.com', cloud: 'commercial' },
+  'EU legacy': { apiBaseUrl: 'https://api-eu.securitycenter.microsoft.com', cloud: 'commercial' },
+  'UK legacy': { apiBaseUrl: 'https://api-uk.securitycenter.microsoft.com', cloud: 'commercial' },
+  'AU legacy': { apiBaseUrl: 'https://api-au.securitycenter.microsoft.com', cloud: 'commercial' },
   GCC: { apiBaseUrl: 'https://api-gcc.securitycenter.microsoft.us', cloud: 'gcc' },
   'GCC High': { apiBaseUrl: 'https://api-gov.securitycenter.microsoft.us', cloud: 'gccHigh' },
 } as const satisfies Record<string, { apiBaseUrl: string; cloud: CloudName }>;

@@ -2,12 +2,23 @@ import type { z } from 'zod';
 import {
   createDefenderClient,
   defaultApiBaseUrl,
-  DEVICE_READ_ROLE,
   type DefenderClient,
   type DefenderClientOptions,
 } from '../defender/index.js';
 import type { DefenderClientConfigInput } from '../defender/config.js';
-import type { Audience } from '../defender/token-provider.js';
+import { limitedLabel } from '../domain/connection-status.js';
+import {
+  featureAccess,
+  inTableOrder,
+  needsText,
+  tokenApis,
+  type Feature,
+  type TokenApi,
+  type TokenRoles,
+} from '../domain/permissions.js';
+import { activityReaders } from '../sync/datasets/activity.js';
+import { chooseReader } from '../sync/activity-reader.js';
+import { signIn } from '../sync/dataset-access.js';
 import type { createIntegrationSchema, Imports, UpdateIntegrationInput } from './integration-schema.js';
 import type { IntegrationService } from './integration-service.js';
 import {
@@ -20,33 +31,36 @@ import { credentialWarnings, type CredentialType, type CredentialWarning } from 
 import { cloudSteps, type VisibleSubscription } from './cloud-connection-test.js';
 import {
   cloudStepNames,
-  connectionFeatures,
+  importSteps,
   skippedStep,
+  stepNotPermittedCode,
   timed,
   type ConnectionStep,
-  type Feature,
+  type ImportStep,
 } from './connection-steps.js';
+import {
+  importFeatures,
+  importsAllowed,
+  permissionRows,
+  type PermissionRow,
+  type TokenReadings,
+} from './permission-report.js';
 
 /** Validated settings of an integration that is not saved (the output of `createIntegrationSchema`). */
 export type IntegrationSettings = z.output<typeof createIntegrationSchema>;
 
 export {
   cloudStepNames,
-  connectionFeatures,
   connectionStepNames,
+  importSteps,
+  stepNotPermittedCode,
   stepSkippedCode,
   type ConnectionStep,
   type ConnectionStepName,
-  type Feature,
+  type ImportStep,
 } from './connection-steps.js';
 export type { VisibleSubscription } from './cloud-connection-test.js';
-
-export interface FeaturePermission {
-  feature: Feature;
-  /** App roles of which any one suffices. */
-  needs: string[];
-  granted: boolean;
-}
+export type { PermissionRow } from './permission-report.js';
 
 /** The credential's health as the test found it; not a step, so an unknown expiry never fails the test. */
 export interface CredentialReport {
@@ -56,10 +70,18 @@ export interface CredentialReport {
 }
 
 export interface ConnectionTestResult {
+  /** No step failed; a step the app is not permitted to read is not a failure. */
   ok: boolean;
   product: Product;
+  /** "Connected", "Connected — limited: alerts need Alert.Read.All or SecurityAlert.Read.All", or "Failed: …". */
+  label: string;
   steps: ConnectionStep[];
-  permissions: FeaturePermission[];
+  /** The permission table: every feature (Cloud: cloud posture only), granted or not, and what it enables. */
+  permissions: PermissionRow[];
+  /** What the enabled imports need that no granted permission serves, in the table's order. */
+  notPermitted: Feature[];
+  /** Endpoint: the import toggles the app's tokens allow, for a new integration's defaults; null otherwise. */
+  importsAllowed: Imports | null;
   credential: CredentialReport;
   /** Cloud: every subscription the app sees, to choose from; Endpoint: none. */
   subscriptions: VisibleSubscription[];
@@ -83,36 +105,24 @@ export interface ConnectionTestOptions {
   readonly onCredentialCheck?: (check: CredentialCheck) => Promise<void>;
 }
 
-/** The roles each import needs, and which token carries them. */
-const featureRoles: Readonly<Record<Feature, { audience: FeatureAudience; needs: readonly string[] }>> = {
-  assets: { audience: 'defender', needs: ['Machine.Read.All', 'Machine.ReadWrite.All'] },
-  vulnerabilities: { audience: 'defender', needs: ['Vulnerability.Read.All'] },
-  alerts: { audience: 'graph', needs: ['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All'] },
-  incidents: { audience: 'graph', needs: ['SecurityIncident.Read.All', 'SecurityIncident.ReadWrite.All'] },
-  software: { audience: 'defender', needs: ['Software.Read.All'] },
-  // The exposure score needs Score.Read.All besides: the probe reads it too, so a missing one fails the step.
-  recommendations: { audience: 'defender', needs: ['SecurityRecommendation.Read.All'] },
-  entraDevices: { audience: 'graph', needs: [DEVICE_READ_ROLE, 'Directory.Read.All'] },
-};
-
-type FeatureAudience = 'defender' | 'graph';
-
 /** What the steps after the sign-in found, whichever product was tested. */
 interface ProductSteps {
   steps: ConnectionStep[];
-  /** The first sign-in failure, when one failed. */
+  /** The sign-in failure that makes reading the credential's expiry pointless, when one failed. */
   signInFailure: unknown;
-  permissions: FeaturePermission[];
+  permissions: PermissionRow[];
+  importsAllowed: Imports | null;
   subscriptions: VisibleSubscription[];
 }
 
 /**
- * Tries an integration's connection the way a sync would use it. Endpoint: sign in (Defender, and Graph when
- * alerts, incidents or Entra ID devices are imported), then read the first records of every enabled import.
- * Cloud: sign in for Azure Resource Manager, list the subscriptions and read each chosen one (never the
- * Defender for Endpoint API, as an Endpoint test never calls ARM). Then, both: when the credential expires.
- * Each step records the typed error's code instead of throwing, so one answer shows everything that is wrong.
- * Closes the client.
+ * Tries an integration's connection the way a sync would use it. Endpoint: sign in to each API an app registration
+ * grants permissions on (WindowsDefenderATP, Microsoft Threat Protection, Microsoft Graph) and read the roles each
+ * token carries, then read the first records of every enabled import through the source a sync would use; an
+ * import the roles do not permit is marked so, not tried and not failed. Cloud: sign in for Azure Resource
+ * Manager, list the subscriptions and read each chosen one (never the Defender for Endpoint API, as an Endpoint
+ * test never calls ARM). Then, both: when the credential expires. Each step records the typed error's code
+ * instead of throwing, so one answer shows everything that is wrong. Closes the client.
  */
 export async function testConnection(
   client: DefenderClient,
@@ -137,14 +147,32 @@ export async function testConnection(
     await client.close();
   }
   await options.onCredentialCheck?.(check);
+  const ok = found.steps.every((s) => s.ok);
+  const notPermitted = inTableOrder(found.steps.flatMap((s) => s.notPermitted));
   return {
-    ok: found.steps.every((s) => s.ok),
+    ok,
     product: target.product,
+    label: resultLabel(ok, found.steps, notPermitted),
     steps: found.steps,
     permissions: found.permissions,
+    notPermitted,
+    importsAllowed: found.importsAllowed,
     credential: credentialReport(client.config.credential.type, check, known),
     subscriptions: found.subscriptions,
   };
+}
+
+/** The result in the words of an integration's status. */
+function resultLabel(
+  ok: boolean,
+  steps: readonly ConnectionStep[],
+  notPermitted: readonly Feature[],
+): string {
+  if (!ok) {
+    const failed = steps.find((s) => !s.ok);
+    return `Failed: ${failed?.message ?? failed?.code ?? 'a step failed'}`;
+  }
+  return notPermitted.length === 0 ? 'Connected' : limitedLabel(notPermitted);
 }
 
 async function endpointTest(
@@ -153,90 +181,126 @@ async function endpointTest(
   known: string | null,
   signal: AbortSignal | undefined,
 ): Promise<ProductSteps> {
-  const enabled = connectionFeatures.filter((f) => imports[f]);
-  const audiences = [...new Set(enabled.map((f) => featureRoles[f].audience))];
-  // The Defender sign-in is tried even with no import enabled: it is the one every later feature needs.
-  if (!audiences.includes('defender')) audiences.unshift('defender');
-  const { step, granted, failure } = await tokenStep(client, audiences, known, signal);
+  const enabled = importSteps.filter((name) => imports[name]);
+  const { step, readings } = await tokenStep(client, enabled, known, signal);
   const steps = [step];
-  for (const feature of enabled) {
-    steps.push(
-      granted.has(featureRoles[feature].audience)
-        ? await timed(feature, () => probe(client, feature, signal))
-        : skippedStep(feature, 'the sign-in it needs failed.'),
-    );
-  }
+  for (const name of enabled) steps.push(await importStep(client, name, readings, signal));
+  // The credential's expiry is read through Graph: after a failed Graph sign-in it would only fail again.
+  const signInFailure =
+    readings.failures.get('graph') ?? (step.ok ? undefined : blockingFailure(enabled, readings));
   return {
     steps,
-    signInFailure: failure,
-    permissions: enabled.map((feature) => {
-      const { audience, needs } = featureRoles[feature];
-      const roles = granted.get(audience) ?? [];
-      return { feature, needs: [...needs], granted: needs.some((role) => roles.includes(role)) };
-    }),
+    signInFailure,
+    permissions: permissionRows(readings, undefined),
+    importsAllowed: step.ok ? importsAllowed(readings.roles) : null,
     subscriptions: [],
   };
 }
 
-/** ARM access is Azure RBAC on each subscription, not app roles: no permission rows, the steps say it. */
+function firstOf(failures: ReadonlyMap<TokenApi, unknown>): unknown {
+  return [...failures.values()][0];
+}
+
+/**
+ * The `token` step: a sign-in per API, keeping the roles each token carries. It fails when the Defender sign-in
+ * fails (every Endpoint read needs it) or when a sign-in fails that an enabled import cannot do without; a
+ * sign-in no enabled import needs is reported in the table, not failed (a tenant may lack that API).
+ */
+async function tokenStep(
+  client: DefenderClient,
+  enabled: readonly ImportStep[],
+  known: string | null,
+  signal: AbortSignal | undefined,
+): Promise<{ step: ConnectionStep; readings: TokenReadings }> {
+  let readings: TokenReadings = { roles: {}, failures: new Map() };
+  const step = await timed('token', async () => {
+    readings = await signIn(client, tokenApis, signal);
+    const blocking = blockingFailure(enabled, readings);
+    if (blocking !== undefined) throw withExpiryDate(blocking, known);
+  });
+  return { step, readings };
+}
+
+function blockingFailure(enabled: readonly ImportStep[], readings: TokenReadings): unknown {
+  const { roles, failures } = readings;
+  if (failures.has('defender')) return failures.get('defender');
+  const blocked = enabled.some((name) =>
+    importFeatures[name].every((feature) => featureAccess(feature, roles) === 'notChecked'),
+  );
+  return blocked ? firstOf(failures) : undefined;
+}
+
+/** One import's step: not permitted, skipped (its sign-in failed) or a read of its first records. */
+async function importStep(
+  client: DefenderClient,
+  name: ImportStep,
+  readings: TokenReadings,
+  signal: AbortSignal | undefined,
+): Promise<ConnectionStep> {
+  const access = importFeatures[name].map((feature) => ({
+    feature,
+    access: featureAccess(feature, readings.roles),
+  }));
+  const notPermitted = access.filter((a) => a.access === 'notPermitted').map((a) => a.feature);
+  const readable = access.filter((a) => a.access !== 'notPermitted').map((a) => a.feature);
+  const needs = notPermitted.map(needsText).join('; ');
+  if (readable.length === 0)
+    return {
+      name,
+      ok: true,
+      code: stepNotPermittedCode,
+      message: `Not permitted, not read: ${needs}.`,
+      ms: 0,
+      notPermitted,
+    };
+  if (!access.some((a) => a.access === 'permitted')) return skippedStep(name, 'the sign-in it needs failed.');
+  const step = await timed(name, () => probe(client, name, readable, readings.roles, signal));
+  if (notPermitted.length === 0) return step;
+  // A failed read keeps its own message; a passed one says what it left out.
+  return step.ok
+    ? { ...step, message: `Not permitted, not read: ${needs}.`, notPermitted }
+    : { ...step, notPermitted };
+}
+
+/** ARM access is Azure RBAC on each subscription, not app roles: the one row is cloud posture's. */
 async function cloudTest(
   client: DefenderClient,
   chosen: readonly string[],
   known: string | null,
   signal: AbortSignal | undefined,
 ): Promise<ProductSteps> {
-  const { step, failure } = await tokenStep(client, ['arm'], known, signal);
+  const armOnly: TokenReadings = { roles: {}, failures: new Map() };
+  let failure: unknown;
+  const step = await timed('token', async () => {
+    try {
+      await client.grantedRoles('arm', signal);
+    } catch (error) {
+      failure = error;
+      throw withExpiryDate(error, known);
+    }
+  });
   if (failure !== undefined)
     return {
       steps: [step, ...cloudStepNames.map((name) => skippedStep(name, 'the sign-in it needs failed.'))],
       signInFailure: failure,
-      permissions: [],
+      permissions: permissionRows(armOnly, ['cloudPosture']),
+      importsAllowed: null,
       subscriptions: [],
     };
   const cloud = await cloudSteps(client, chosen, signal);
+  // Granted when Security Reader let every subscription tried be read: the row is the role on each.
+  const tried = cloud.subscriptions.flatMap((s) => (s.readable === null ? [] : [s.readable]));
   return {
     steps: [step, ...cloud.steps],
     signInFailure: undefined,
-    permissions: [],
+    permissions: permissionRows(
+      armOnly,
+      ['cloudPosture'],
+      tried.length === 0 ? undefined : tried.every((readable) => readable),
+    ),
+    importsAllowed: null,
     subscriptions: cloud.subscriptions,
   };
-}
-
-/** The `token` step: a sign-in per audience, with the roles each token carries. */
-async function tokenStep<A extends Audience>(
-  client: DefenderClient,
-  audiences: readonly A[],
-  known: string | null,
-  signal: AbortSignal | undefined,
-): Promise<{ step: ConnectionStep; granted: Map<A, readonly string[]>; failure: unknown }> {
-  const granted = new Map<A, readonly string[]>();
-  let failure: unknown;
-  const step = await timed('token', async () => {
-    failure = await signIn(client, audiences, granted, signal);
-    if (failure !== undefined) throw withExpiryDate(failure, known);
-  });
-  return { step, granted, failure };
-}
-
-/**
- * Signs in for every audience, so a Graph failure does not hide a working Defender sign-in; keeps the roles
- * each token carries and returns the first failure.
- */
-async function signIn<A extends Audience>(
-  client: DefenderClient,
-  audiences: readonly A[],
-  granted: Map<A, readonly string[]>,
-  signal: AbortSignal | undefined,
-): Promise<unknown> {
-  let failure: unknown;
-  for (const audience of audiences) {
-    try {
-      granted.set(audience, await client.grantedRoles(audience, signal));
-    } catch (error) {
-      failure ??= error instanceof Error ? error : new Error(String(error));
-    }
-  }
-  return failure;
 }
 
 function credentialReport(
@@ -301,23 +365,31 @@ export function clientConfigOf(settings: IntegrationSettings): DefenderClientCon
   };
 }
 
-/** One cheap read per feature: the first batch of its list, then the list is abandoned. */
+/**
+ * One cheap read per import: the first batch of its list, then the list is abandoned. Alerts and incidents are
+ * read through the source a sync would choose; recommendations read only the parts permitted.
+ */
 async function probe(
   client: DefenderClient,
-  feature: Feature,
+  name: ImportStep,
+  readable: readonly Feature[],
+  roles: TokenRoles,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const common = { batchSize: 1, ...(signal === undefined ? {} : { signal }) };
   const lists = {
     assets: () => client.machines.list({ pageSize: 1, ...common }),
     vulnerabilities: () => client.vulnerabilities.list(common),
-    alerts: () => client.alerts.list(common),
-    incidents: () => client.incidents.list(common),
+    alerts: () => chooseReader(activityReaders.alerts, 'alerts', roles).list(client, common),
+    incidents: () => chooseReader(activityReaders.incidents, 'incidents', roles).list(client, common),
     software: () => client.software.list(common),
     recommendations: () => client.recommendations.list(common),
     entraDevices: () => client.devices.list({ pageSize: 1, ...common }),
   } as const;
+  const recommendationsOnly = name === 'recommendations';
   // Leaving the loop closes the generator, which frees the connection mid-page.
-  for await (const _batch of lists[feature]()) break;
-  if (feature === 'recommendations') await client.recommendations.exposureScore(signal);
+  if (!recommendationsOnly || readable.includes('recommendations'))
+    for await (const _batch of lists[name]()) break;
+  if (recommendationsOnly && readable.includes('exposureScore'))
+    await client.recommendations.exposureScore(signal);
 }

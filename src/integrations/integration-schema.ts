@@ -20,32 +20,58 @@ export const datasetNames = [
 ] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
+/**
+ * Settings objects are written twice: with defaults (a new integration, a stored row read back) and without (a
+ * change, where zod would otherwise fill every field not named with its default and reset it).
+ */
+const importFields = {
+  assets: z.boolean(),
+  vulnerabilities: z.boolean(),
+  alerts: z.boolean(),
+  incidents: z.boolean(),
+  software: z.boolean(),
+  recommendations: z.boolean(),
+  /** Entra ID devices through Microsoft Graph (Device.Read.All), joined to endpoints by aadDeviceId. */
+  entraDevices: z.boolean(),
+};
+
 const importsSchema = z
   .object({
-    assets: z.boolean().default(true),
-    vulnerabilities: z.boolean().default(true),
-    alerts: z.boolean().default(true),
-    incidents: z.boolean().default(true),
-    software: z.boolean().default(true),
-    recommendations: z.boolean().default(true),
-    /** Entra ID devices through Microsoft Graph (Device.Read.All), joined to endpoints by aadDeviceId. */
-    entraDevices: z.boolean().default(true),
+    assets: importFields.assets.default(true),
+    vulnerabilities: importFields.vulnerabilities.default(true),
+    alerts: importFields.alerts.default(true),
+    incidents: importFields.incidents.default(true),
+    software: importFields.software.default(true),
+    recommendations: importFields.recommendations.default(true),
+    entraDevices: importFields.entraDevices.default(true),
   })
   .strict();
 
 /** Minutes between runs per dataset; findings follow each machines run. */
+const scheduleFields = {
+  machines: z.number().int().min(5).max(10_080),
+  vulnerabilities: z.number().int().min(5).max(10_080),
+  alerts: z.number().int().min(1).max(1440),
+  incidents: z.number().int().min(1).max(1440),
+  machineActions: z.number().int().min(1).max(1440),
+  software: z.number().int().min(60).max(10_080),
+  recommendations: z.number().int().min(60).max(10_080),
+  entraDevices: z.number().int().min(60).max(10_080),
+  /** Defender for Cloud posture (product cloud). */
+  cloudPosture: z.number().int().min(60).max(10_080),
+};
+
 const schedulesSchema = z
   .object({
-    machines: z.number().int().min(5).max(10_080).default(60),
-    vulnerabilities: z.number().int().min(5).max(10_080).default(1440),
-    alerts: z.number().int().min(1).max(1440).default(5),
-    incidents: z.number().int().min(1).max(1440).default(5),
-    machineActions: z.number().int().min(1).max(1440).default(15),
-    software: z.number().int().min(60).max(10_080).default(1440),
-    recommendations: z.number().int().min(60).max(10_080).default(1440),
-    entraDevices: z.number().int().min(60).max(10_080).default(1440),
-    /** Defender for Cloud posture (product cloud). */
-    cloudPosture: z.number().int().min(60).max(10_080).default(240),
+    machines: scheduleFields.machines.default(60),
+    vulnerabilities: scheduleFields.vulnerabilities.default(1440),
+    alerts: scheduleFields.alerts.default(5),
+    incidents: scheduleFields.incidents.default(5),
+    machineActions: scheduleFields.machineActions.default(15),
+    software: scheduleFields.software.default(1440),
+    recommendations: scheduleFields.recommendations.default(1440),
+    entraDevices: scheduleFields.entraDevices.default(1440),
+    cloudPosture: scheduleFields.cloudPosture.default(240),
   })
   .strict();
 
@@ -118,12 +144,18 @@ const filtersInputSchema = z
 const filtersChangeSchema = z.object(filterInputFields).partial().strict();
 
 /** Devices never isolated through the hub (see domain/protected-devices.ts). */
+const protectedDeviceFields = {
+  tags: z.array(z.string().trim().min(1)).max(100),
+  deviceGroups: z.array(z.string().trim().min(1)).max(100),
+  /** Globs over the DNS name: `*` any run, `?` one character, ignoring case. */
+  namePatterns: z.array(z.string().trim().min(1).max(253)).max(100),
+};
+
 const protectedDevicesSchema = z
   .object({
-    tags: z.array(z.string().trim().min(1)).max(100).default([]),
-    deviceGroups: z.array(z.string().trim().min(1)).max(100).default([]),
-    /** Globs over the DNS name: `*` any run, `?` one character, ignoring case. */
-    namePatterns: z.array(z.string().trim().min(1).max(253)).max(100).default([]),
+    tags: protectedDeviceFields.tags.default([]),
+    deviceGroups: protectedDeviceFields.deviceGroups.default([]),
+    namePatterns: protectedDeviceFields.namePatterns.default([]),
   })
   .strict();
 
@@ -225,10 +257,11 @@ export const updateIntegrationSchema = z
     armBaseUrl: baseFields.armBaseUrl.nullable(),
     caPem: baseFields.caPem.nullable(),
     enabled: z.boolean().optional(),
-    imports: importsSchema.partial().optional(),
-    schedules: schedulesSchema.partial().optional(),
+    // Changes name only what changes: no defaults, which would reset every setting not named.
+    imports: z.object(importFields).partial().strict().optional(),
+    schedules: z.object(scheduleFields).partial().strict().optional(),
     filters: filtersChangeSchema.optional(),
-    protectedDevices: protectedDevicesSchema.partial().optional(),
+    protectedDevices: z.object(protectedDeviceFields).partial().strict().optional(),
   })
   .strict()
   .refine((v) => v.clientSecret === undefined || v.certificate === undefined, {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ranAsPermitted } from '../domain/connection-status.js';
 import type { SyncService } from '../sync/sync-service.js';
 import type { DatasetName } from '../integrations/integration-schema.js';
 import { datasetNames } from '../integrations/integration-schema.js';
@@ -65,12 +66,14 @@ export class SyncWorker {
         full: options.full === true,
         force: options.force === true,
       });
-      if (run.status !== 'succeeded') error = `${run.error_code ?? 'failed'}: ${run.error_message ?? ''}`;
+      // A run not permitted is done, not failed: retrying it would only be refused again.
+      if (!ranAsPermitted(run.status)) error = `${run.error_code ?? 'failed'}: ${run.error_message ?? ''}`;
     } catch (cause) {
       error = cause instanceof Error ? cause.message : 'unknown error';
     }
     await this.#queue.complete(job.id, run?.id, error);
-    // Findings join to the endpoints a machines run stored: they follow every successful machines run.
+    // Findings follow every machines run that did not fail, one not permitted too: the export is read with
+    // Vulnerability.Read.All, whatever the machines list allows.
     if (job.dataset === 'machines' && error === undefined)
       await this.#queue.enqueue(job.integration_id, 'findings', options);
     this.#options.onJob?.(job, run, error);

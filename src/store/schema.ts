@@ -271,7 +271,7 @@ export interface SyncRunsTable {
   id: Generated<number>;
   integration_id: string;
   dataset: string;
-  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  status: 'running' | 'succeeded' | 'notPermitted' | 'failed' | 'cancelled';
   started_at: string;
   finished_at: string | null;
   api_calls: Generated<number>;
@@ -289,6 +289,8 @@ export interface SyncRunsTable {
   error_message: string | null;
   /** `host:pid` of the process running it; null for runs from before the column. */
   runner: string | null;
+  /** JSON list of the features not read for want of a permission (domain/permissions.ts); null: none. */
+  not_permitted: string | null;
 }
 
 export interface SyncCursorsTable {

@@ -1,9 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, SyncRunRow } from './schema.js';
 import { interruptedRunCode } from '../domain/connection-status.js';
-import { fetchPage, parseCounts, type Page, type PageRequest } from './list-queries.js';
+import { features, type Feature } from '../domain/permissions.js';
+import { fetchPage, parseCounts, parseStringArray, type Page, type PageRequest } from './list-queries.js';
 
-export const syncRunStatuses = ['running', 'succeeded', 'failed', 'cancelled'] as const;
+/** `notPermitted`: not run, because the app lacks every permission the dataset reads with (not a failure). */
+export const syncRunStatuses = ['running', 'succeeded', 'notPermitted', 'failed', 'cancelled'] as const;
 export type SyncRunStatus = (typeof syncRunStatuses)[number];
 
 export interface SyncRunFilter {
@@ -32,6 +34,8 @@ export interface SyncRun {
   completeness: string | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** The features not read for want of a permission: all of the dataset's when the status is notPermitted. */
+  notPermitted: Feature[];
 }
 
 /** Sync runs, newest first. */
@@ -77,7 +81,7 @@ export async function latestDatasetRuns(
   integrationId?: string,
 ): Promise<DatasetRuns[]> {
   // The SQL twin of isConclusiveRun in domain/connection-status.ts.
-  const conclusive = sql<boolean>`(status = 'succeeded' or (status = 'failed' and
+  const conclusive = sql<boolean>`(status in ('succeeded', 'notPermitted') or (status = 'failed' and
     (error_code is null or error_code <> ${interruptedRunCode})))`;
   let grouped = db
     .selectFrom('sync_runs')
@@ -138,5 +142,12 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
     completeness: row.completeness,
     errorCode: row.error_code,
     errorMessage: row.error_message,
+    notPermitted: parseFeatures(row.not_permitted),
   };
+}
+
+/** A stored feature list, in table order; names no longer in the permission table are dropped. */
+function parseFeatures(json: string | null): Feature[] {
+  const stored = parseStringArray(json);
+  return features.filter((feature) => stored.includes(feature));
 }

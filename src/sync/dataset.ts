@@ -3,6 +3,7 @@ import type { DatasetName } from '../integrations/integration-schema.js';
 import type { Integration } from '../integrations/integration-schema.js';
 import type { Repositories } from '../store/repositories.js';
 import type { RunCounters, SyncProgress } from './run-counters.js';
+import type { DatasetAccess } from './dataset-access.js';
 
 export interface DatasetContext {
   readonly integration: Integration;
@@ -16,6 +17,8 @@ export interface DatasetContext {
   readonly full: boolean;
   readonly signal: AbortSignal | undefined;
   readonly progress: (counters: RunCounters) => void;
+  /** What the app's tokens let this run read: at least one of the dataset's features. */
+  readonly access: DatasetAccess;
 }
 
 /** How a run ended, beyond its counters. */

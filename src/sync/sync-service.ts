@@ -18,6 +18,7 @@ import { vulnerabilitiesDataset } from './datasets/vulnerabilities.js';
 import { alertsDataset, incidentsDataset } from './datasets/activity.js';
 import { cloudPostureDataset } from './datasets/cloud-posture.js';
 import { entraDevicesDataset } from './datasets/entra-devices.js';
+import { datasetAccess, notPermittedCode, notPermittedMessage } from './dataset-access.js';
 
 /**
  * In the order a full sync runs them: findings need the endpoints of the machines run, and software takes its CVE
@@ -55,6 +56,7 @@ export class SyncBusyError extends HubError {
 /**
  * Runs datasets for integrations and records each run. A run never throws for a Defender or data failure: it
  * ends as a `failed` sync_runs row with the typed error's code and message, and the caller decides what next.
+ * A dataset whose permissions the app's tokens lack is not run: its row is `notPermitted`, which is no failure.
  */
 export class SyncService {
   readonly #repos: Repositories;
@@ -129,31 +131,48 @@ export class SyncService {
             counters.apiCalls++;
           },
         });
-        const outcome = await dataset.run({
-          integration,
-          client,
-          repos,
-          runId,
-          counters,
-          force: options.force === true,
-          full: options.full === true,
-          signal: options.signal,
-          progress: (c) =>
-            options.onProgress?.({
-              integrationId: integration.id,
-              dataset: name,
-              recordsIn: c.recordsIn,
-              upserted: c.upserted,
-              skipped: c.skipped,
-              pages: c.pages,
-            }),
-        });
-        await repos.syncRuns.finish(runId, {
-          ...this.#counts(counters),
-          status: 'succeeded',
-          complete: outcome.complete ? 1 : 0,
-          completeness: outcome.completeness,
-        });
+        const access = await datasetAccess(client, name, options.signal);
+        const notPermitted = access.notPermitted.length === 0 ? null : JSON.stringify(access.notPermitted);
+        if (access.permitted.length === 0) {
+          // Nothing is read, so nothing stored is touched and the cursor stays: a grant resumes from it.
+          await repos.syncRuns.finish(runId, {
+            ...this.#counts(counters),
+            status: 'notPermitted',
+            complete: 0,
+            completeness: 'not run: the app has no permission that serves it; what was stored stays',
+            error_code: notPermittedCode,
+            error_message: notPermittedMessage(access, client.config.clientId),
+            not_permitted: notPermitted,
+          });
+        } else {
+          const outcome = await dataset.run({
+            integration,
+            client,
+            repos,
+            runId,
+            counters,
+            force: options.force === true,
+            full: options.full === true,
+            signal: options.signal,
+            access,
+            progress: (c) =>
+              options.onProgress?.({
+                integrationId: integration.id,
+                dataset: name,
+                recordsIn: c.recordsIn,
+                upserted: c.upserted,
+                skipped: c.skipped,
+                pages: c.pages,
+              }),
+          });
+          await repos.syncRuns.finish(runId, {
+            ...this.#counts(counters),
+            status: 'succeeded',
+            complete: outcome.complete ? 1 : 0,
+            completeness: outcome.completeness,
+            not_permitted: notPermitted,
+          });
+        }
       } catch (caught) {
         const error = await this.#credentials.explainFailure(integration, caught);
         const code = error instanceof HubError ? error.code : 'SYNC_FAILED';

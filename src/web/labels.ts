@@ -35,6 +35,7 @@ export const yesNo = (v: boolean | null): string => (v === null ? '—' : v ? 'Y
 export const connectionStates: readonly { value: IntegrationStatus['state']; label: string }[] = [
   { value: 'failing', label: 'Failing' },
   { value: 'notSynced', label: 'Not synced yet' },
+  { value: 'limited', label: 'Connected — limited' },
   { value: 'connected', label: 'Connected' },
   { value: 'disabled', label: 'Disabled' },
 ];

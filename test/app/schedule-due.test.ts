@@ -277,6 +277,20 @@ describe('dueFor', () => {
       expect(due(integration(), runs)).toEqual(['findings']);
     });
 
+    it('should follow a machines run that was not permitted, as the export needs no machine permission', () => {
+      const runs = allRan(0, {
+        machines: { status: 'notPermitted', started_at: minutesAgo(3), finished_at: minutesAgo(3) },
+        findings: run(50),
+      });
+      expect(due(integration(), runs)).toEqual(['findings']);
+      // A findings run not permitted waits for the next machines run, as a success does: it is no failure.
+      const after = allRan(20, {
+        machines: { status: 'notPermitted', started_at: minutesAgo(40), finished_at: minutesAgo(40) },
+        findings: { status: 'notPermitted', started_at: minutesAgo(20), finished_at: minutesAgo(20) },
+      });
+      expect(due(integration(), after)).not.toContain('findings');
+    });
+
     it('should run when machines succeeded and findings never ran', () => {
       const runs = allRan(0);
       delete (runs as Record<string, unknown>).findings;

@@ -123,6 +123,32 @@ describe.concurrent('defender-hub integrations', () => {
     expect(result.stderr).not.toContain('not-a-real-secret');
   });
 
+  it('should add with --test: the import toggles the permissions allow, and nothing added when the test fails', async () => {
+    const sim = await useSimulator({
+      machines: 5,
+      seed: 12,
+      findingsPerMachine: 1,
+      roles: ['Vulnerability.Read.All'],
+    });
+    const env = dataDirEnv();
+    const caFile = join(env.HUB_DATA_DIR!, 'sim-ca.pem');
+    writeFileSync(caFile, sim.caPem);
+    const add = await runCli([...addIntegrationArgs(sim, { name: 'patches', caFile }), '--test'], env);
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toMatch(/^Connection test of "patches": ok$/m);
+    expect(add.stdout).toMatch(/^Connected — limited: assets need Machine\.Read\.All; /m);
+    expect(add.stdout).toMatch(/^assets\s+not permitted\s/m);
+    expect(add.stdout).toMatch(/^\s*imports\s+vulnerabilities$/m);
+
+    const wrong = await runCli(
+      [...addIntegrationArgs(sim, { name: 'wrong', caFile, secret: 'not-the-secret' }), '--test'],
+      env,
+    );
+    expectOneClearLine(wrong, /connection test of "wrong" failed: token \(DEFENDER_AUTH_WRONG_SECRET\)/);
+    const list = await runCli(['integrations', 'list', '--json'], env);
+    expect((JSON.parse(list.stdout) as IntegrationJson[]).map((i) => i.name)).toEqual(['patches']);
+  });
+
   it('should refuse add without a credential, or with two', async () => {
     const env = dataDirEnv();
     const none = await runCli(['integrations', 'add', ...valid.slice(0, -2)], env);

@@ -3,28 +3,7 @@ import type { SimulatorStats, TruthAlert, TruthIncident } from '../../src/simula
 import { dialects } from '../support/stores.js';
 import { addSimulatorIntegration, useHub, type TestHub } from '../support/hub.js';
 import { simGet, simPost, useSimulator } from '../support/simulator.js';
-
-/** The permissions endpoint-analytics products document for their Defender integration. */
-const endpointAnalytics = [
-  'Machine.Read.All',
-  'Machine.ReadWrite.All',
-  'Alert.Read.All',
-  'Alert.ReadWrite.All',
-  'Vulnerability.Read.All',
-  'Software.Read.All',
-  'AdvancedQuery.Read.All',
-  'Machine.Isolate',
-  'Machine.Scan',
-];
-
-/** Security platforms add Microsoft Threat Protection's incidents, the exposure score and two Graph reads. */
-const securityPlatform = [
-  ...endpointAnalytics,
-  'Incident.Read.All',
-  'Score.Read.All',
-  'Application.Read.All',
-  'Device.Read.All',
-];
+import { endpointAnalytics, securityPlatform } from '../support/permission-sets.js';
 
 /** Stored alerts in the truth's terms. */
 async function storedAlerts(hub: TestHub) {
@@ -115,9 +94,9 @@ describe.each(dialects)('alert and incident sources on %s', (dialect) => {
     const raw = await hub.repos.db.selectFrom('alerts').select('raw').executeTakeFirstOrThrow();
     expect((JSON.parse(raw.raw) as { evidence: unknown[] }).evidence.length).toBeGreaterThan(0);
 
-    // Neither incidents API is permitted: the failure names every permission that would do.
+    // Neither incidents API is permitted: the run is not permitted, naming every permission that would do.
     const incidents = await hub.sync.runDataset(integration.id, 'incidents');
-    expect([incidents.status, incidents.error_code]).toEqual(['failed', 'DEFENDER_PERMISSION_MISSING']);
+    expect([incidents.status, incidents.error_code]).toEqual(['notPermitted', 'SYNC_NOT_PERMITTED']);
     expect(incidents.error_message).toMatch(/SecurityIncident\.Read\.All/);
     expect(incidents.error_message).toMatch(
       /Incident\.Read\.All or Incident\.ReadWrite\.All \(Microsoft Threat Protection\)/,

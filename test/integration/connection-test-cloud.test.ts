@@ -14,7 +14,12 @@ interface ConnectionAnswer {
   ok: boolean;
   product: string;
   steps: Step[];
-  permissions: { feature: string; needs: string[]; granted: boolean }[];
+  label: string;
+  permissions: {
+    feature: string;
+    sources: { api: string; permissions: { name: string; granted: boolean | null }[] }[];
+    granted: boolean | null;
+  }[];
   subscriptions: { subscriptionId: string; displayName: string; state: string; readable: boolean | null }[];
 }
 interface TruthSubscription {
@@ -90,7 +95,14 @@ describe('connection test of a Defender for Cloud integration', () => {
         readable: s.readable ? true : null,
       })),
     );
-    expect(result?.permissions).toEqual([]);
+    // One row: Azure RBAC, granted where the chosen subscriptions could be read.
+    expect(result?.permissions.map((p) => [p.feature, p.granted, p.sources])).toEqual([
+      [
+        'cloudPosture',
+        true,
+        [{ api: 'Azure RBAC', permissions: [{ name: 'Security Reader', granted: true }] }],
+      ],
+    ]);
     expect(routes.filter(isArm)).toEqual([
       'GET /subscriptions',
       'GET /subscriptions/{id}/providers/Microsoft.Security/secureScores',
@@ -236,9 +248,17 @@ describe('connection test of a Defender for Endpoint integration: Entra ID devic
       ['assets', true, undefined],
       ['entraDevices', true, undefined],
     ]);
-    expect(result?.permissions.find((p) => p.feature === 'entraDevices')).toEqual({
+    expect(result?.permissions.find((p) => p.feature === 'entraDevices')).toMatchObject({
       feature: 'entraDevices',
-      needs: ['Device.Read.All', 'Directory.Read.All'],
+      sources: [
+        {
+          api: 'Microsoft Graph',
+          permissions: [
+            { name: 'Device.Read.All', granted: true },
+            { name: 'Directory.Read.All', granted: true },
+          ],
+        },
+      ],
       granted: true,
     });
     expect(result?.subscriptions).toEqual([]);
@@ -246,32 +266,35 @@ describe('connection test of a Defender for Endpoint integration: Entra ID devic
     expect(routes.filter(isArm)).toEqual([]);
   });
 
-  it('should fail the entraDevices step without Device.Read.All, saying to grant it or turn the import off', async () => {
+  it('should mark the entraDevices step not permitted without Device.Read.All, and pass', async () => {
     await simPost(sim, '/_sim/control', {
       roles: ALL_ROLES.filter((r) => r !== 'Device.Read.All' && r !== 'Directory.Read.All'),
     });
     try {
       const result = await test(endpointSettings());
+      expect(result.ok).toBe(true);
       expect(stepsOf(result)).toEqual([
         ['token', true, undefined],
         ['assets', true, undefined],
-        ['entraDevices', false, 'DEFENDER_PERMISSION_MISSING'],
+        ['entraDevices', true, 'TEST_STEP_NOT_PERMITTED'],
       ]);
-      const message = step(result, 'entraDevices')?.message ?? '';
-      expect(message).toMatch(/needs Device\.Read\.All \(Microsoft Graph, application permission\)/);
-      expect(message).toMatch(/or turn off the Entra ID devices import/);
+      expect(step(result, 'entraDevices')?.message).toBe(
+        'Not permitted, not read: Entra devices need Device.Read.All.',
+      );
+      expect(result.label).toBe('Connected — limited: Entra devices need Device.Read.All');
       expect(result.permissions.find((p) => p.feature === 'entraDevices')?.granted).toBe(false);
 
-      // Turned off, the probe is not made and the test passes.
+      // Turned off, the probe is not made and the limit is gone.
       const off = await test(endpointSettings({ entraDevices: false }));
       expect(off.ok).toBe(true);
+      expect(off.label).toBe('Connected');
       expect(off.steps.map((s) => s.name)).toEqual(['token', 'assets']);
     } finally {
       await simPost(sim, '/_sim/control', { roles: null });
     }
   });
 
-  it('should show a saved integration without Device.Read.All as failing with the same advice, and connected once the import is off', async () => {
+  it('should show a saved integration without Device.Read.All as limited, and connected once the import is off', async () => {
     const created = await api.hub.integrations.create(endpointSettings());
     const status = async () =>
       (
@@ -284,14 +307,18 @@ describe('connection test of a Defender for Endpoint integration: Entra ID devic
       roles: ALL_ROLES.filter((r) => r !== 'Device.Read.All' && r !== 'Directory.Read.All'),
     });
     try {
-      await api.hub.sync.syncIntegration(created.id);
-      const failing = await status();
-      expect(failing?.state).toBe('failing');
-      expect(failing?.label).toMatch(
-        /^Failing: .*Device\.Read\.All.*or turn off the Entra ID devices import/,
-      );
-      const tested = await api.call<ConnectionAnswer>('POST', `/api/v1/integrations/${created.id}/test`);
-      expect(step(tested.body, 'entraDevices')?.message).toMatch(/or turn off the Entra ID devices import/);
+      const runs = await api.hub.sync.syncIntegration(created.id);
+      expect(runs.map((r) => [r.dataset, r.status])).toEqual([
+        ['machines', 'succeeded'],
+        ['machineActions', 'succeeded'],
+        ['entraDevices', 'notPermitted'],
+      ]);
+      const limited = await status();
+      expect(limited?.state).toBe('limited');
+      expect(limited?.label).toBe('Connected — limited: Entra devices need Device.Read.All');
+      // The one integration's status answers the same.
+      const one = await api.call<{ label: string }>('GET', `/api/v1/integrations/${created.id}/status`);
+      expect(one.body.label).toBe(limited?.label);
 
       await api.call('PATCH', `/api/v1/integrations/${created.id}`, { imports: { entraDevices: false } });
       expect((await status())?.state).toBe('connected');

@@ -214,7 +214,7 @@ describe.each(dialects)('Entra ID devices on %s', (dialect) => {
     );
   });
 
-  it('should fail only the entraDevices run, with the permission code, without Device.Read.All', async () => {
+  it('should mark only the entraDevices run not permitted, naming the permission, without Device.Read.All', async () => {
     const sim = await useSimulator({
       machines: 60,
       seed: 62,
@@ -225,9 +225,10 @@ describe.each(dialects)('Entra ID devices on %s', (dialect) => {
     const integration = await api.hub.integrations.create(simulatorSettings(sim));
     const runs = await api.hub.sync.syncIntegration(integration.id);
     const entra = runs.find((r) => r.dataset === 'entraDevices');
-    expect(entra?.status).toBe('failed');
-    expect(entra?.error_code).toBe('DEFENDER_PERMISSION_MISSING');
-    expect(entra?.error_message).toContain('Device.Read.All');
+    expect(entra?.status).toBe('notPermitted');
+    expect(entra?.error_code).toBe('SYNC_NOT_PERMITTED');
+    expect(entra?.error_message).toContain('Entra devices need Device.Read.All');
+    expect(entra?.api_calls).toBe(0);
     const others = runs.filter((r) => r.dataset !== 'entraDevices');
     expect(others.length).toBeGreaterThan(0);
     expect(others.filter((r) => r.status !== 'succeeded').map((r) => [r.dataset, r.error_code])).toEqual([]);

@@ -24,6 +24,7 @@ interface SyncRun {
   skipped: number;
   errorCode: string | null;
   errorMessage: string | null;
+  notPermitted: string[];
 }
 interface DatasetStatus {
   dataset: string;
@@ -63,6 +64,7 @@ const shown = (run: SyncRun): Omit<SyncRun, 'dataset'> => ({
   skipped: run.skipped,
   errorCode: run.errorCode,
   errorMessage: run.errorMessage,
+  notPermitted: run.notPermitted,
 });
 
 describe.each(dialects)('dashboard and integration status API on %s', (dialect) => {

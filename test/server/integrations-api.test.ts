@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
 import { simPost, useSimulator } from '../support/simulator.js';
 import { simulatorSettings, useApi, type TestApi } from './api-harness.js';
+import { features } from '../../src/domain/permissions.js';
 
 interface ErrorAnswer {
   error: { code: string; message: string; details?: { issues?: { path: string; message: string }[] } };
@@ -12,12 +13,28 @@ interface IntegrationAnswer {
   enabled: boolean;
   credential: { type: string; set: boolean; setAt: string; checkedAt: string | null };
   imports: Record<string, boolean>;
+  schedules: Record<string, number>;
+  protectedDevices: Record<string, string[]>;
   apiBaseUrl: string;
+}
+interface PermissionRow {
+  feature: string;
+  sources: { api: string; permissions: { name: string; granted: boolean | null }[] }[];
+  granted: boolean | null;
 }
 interface ConnectionAnswer {
   ok: boolean;
-  steps: { name: string; ok: boolean; code?: string; message?: string; ms: number }[];
-  permissions: { feature: string; needs: string[]; granted: boolean }[];
+  label: string;
+  steps: {
+    name: string;
+    ok: boolean;
+    code?: string;
+    message?: string;
+    ms: number;
+    notPermitted: string[];
+  }[];
+  permissions: PermissionRow[];
+  importsAllowed: Record<string, boolean> | null;
 }
 
 const sim = await useSimulator({ machines: 20, seed: 71, findingsPerMachine: 2 });
@@ -107,6 +124,55 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
       imports: { incidents: true },
     });
     expect(restored.status).toBe(200);
+  });
+
+  it('should change only the members a partial imports, schedules or protectedDevices names', async () => {
+    const patch = (body: Record<string, unknown>) =>
+      api.call<IntegrationAnswer>('PATCH', `/api/v1/integrations/${created.id}`, body);
+    const first = await patch({
+      imports: { alerts: false, software: false },
+      schedules: { machines: 120, alerts: 30 },
+      protectedDevices: { tags: ['VIP'], namePatterns: ['dc-*'] },
+    });
+    expect(first.status).toBe(200);
+    // Each change names other members: the ones set before stay as they were, not back to their defaults.
+    const second = await patch({
+      imports: { incidents: false },
+      schedules: { software: 720 },
+      protectedDevices: { deviceGroups: ['Servers'] },
+    });
+    expect(second.status).toBe(200);
+    expect(second.body.imports).toEqual({
+      assets: true,
+      vulnerabilities: true,
+      alerts: false,
+      incidents: false,
+      software: false,
+      recommendations: true,
+      entraDevices: true,
+    });
+    expect(second.body.schedules).toEqual({
+      ...created.schedules,
+      machines: 120,
+      alerts: 30,
+      software: 720,
+    });
+    expect(second.body.protectedDevices).toEqual({
+      tags: ['VIP'],
+      deviceGroups: ['Servers'],
+      namePatterns: ['dc-*'],
+    });
+    // A value out of range is still refused, named by its path.
+    const invalid = await patch({ schedules: { alerts: 0 } });
+    expect(invalid.status).toBe(400);
+    const restored = await patch({
+      imports: { alerts: true, incidents: true, software: true },
+      schedules: created.schedules,
+      protectedDevices: created.protectedDevices,
+    });
+    expect(restored.body.imports).toEqual(created.imports);
+    expect(restored.body.schedules).toEqual(created.schedules);
+    expect(restored.body.protectedDevices).toEqual(created.protectedDevices);
   });
 
   it('should disable and enable it', async () => {
@@ -209,6 +275,7 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
     );
     expect(status).toBe(200);
     expect(body.ok).toBe(true);
+    expect(body.label).toBe('Connected');
     expect(body.steps.map((s) => [s.name, s.ok])).toEqual([
       ['token', true],
       ['assets', true],
@@ -219,14 +286,23 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
       ['recommendations', true],
       ['entraDevices', true],
     ]);
-    expect(body.permissions.every((p) => p.granted)).toBe(true);
-    expect(body.permissions.find((p) => p.feature === 'assets')?.needs).toEqual([
-      'Machine.Read.All',
-      'Machine.ReadWrite.All',
+    // Azure RBAC is not in a token: an Endpoint test cannot tell, and says so.
+    expect(body.permissions.filter((p) => p.granted !== true).map((p) => [p.feature, p.granted])).toEqual([
+      ['cloudPosture', null],
     ]);
+    expect(body.permissions.find((p) => p.feature === 'assets')?.sources).toEqual([
+      {
+        api: 'WindowsDefenderATP',
+        permissions: [
+          { name: 'Machine.Read.All', granted: true },
+          { name: 'Machine.ReadWrite.All', granted: true },
+        ],
+      },
+    ]);
+    expect(Object.values(body.importsAllowed ?? {}).every((on) => on)).toBe(true);
   });
 
-  it('should report a missing role as a failed step and an ungranted permission', async () => {
+  it('should mark a step the app is not permitted to read as such, not as a failure', async () => {
     await simPost(sim, '/_sim/control', { roles: ['Vulnerability.Read.All'] });
     try {
       const { status, body } = await api.call<ConnectionAnswer>(
@@ -234,27 +310,40 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
         `/api/v1/integrations/${created.id}/test`,
       );
       expect(status).toBe(200);
-      expect(body.ok).toBe(false);
+      expect(body.ok).toBe(true);
+      expect(body.label).toMatch(/^Connected — limited: assets need Machine\.Read\.All; /);
       const step = (name: string) => body.steps.find((s) => s.name === name);
       expect(step('token')?.ok).toBe(true);
-      expect(step('assets')).toMatchObject({ ok: false, code: 'DEFENDER_PERMISSION_MISSING' });
-      expect(step('assets')?.message).toMatch(/Machine\.Read\.All/);
-      expect(step('vulnerabilities')?.ok).toBe(true);
-      expect(body.permissions.find((p) => p.feature === 'assets')).toEqual({
-        feature: 'assets',
-        needs: ['Machine.Read.All', 'Machine.ReadWrite.All'],
-        granted: false,
+      expect(step('assets')).toMatchObject({
+        ok: true,
+        code: 'TEST_STEP_NOT_PERMITTED',
+        ms: 0,
+        notPermitted: ['assets', 'machineActions'],
       });
-      expect(body.permissions.find((p) => p.feature === 'vulnerabilities')?.granted).toBe(true);
+      expect(step('assets')?.message).toMatch(/Machine\.Read\.All/);
+      expect(step('vulnerabilities')).toMatchObject({ ok: true, notPermitted: [] });
+      expect(body.permissions.find((p) => p.feature === 'assets')).toMatchObject({ granted: false });
+      expect(body.permissions.find((p) => p.feature === 'findings')?.granted).toBe(true);
+      expect(body.importsAllowed).toEqual({
+        assets: false,
+        vulnerabilities: true,
+        alerts: false,
+        incidents: false,
+        software: false,
+        recommendations: false,
+        entraDevices: false,
+      });
 
-      // Recommendations without Score.Read.All: the exposure score the sync reads too is named.
+      // Recommendations without Score.Read.All: the list is read, the exposure score is named as not permitted.
       await simPost(sim, '/_sim/control', {
         roles: ['Machine.Read.All', 'Vulnerability.Read.All', 'SecurityRecommendation.Read.All'],
       });
       const noScore = await api.call<ConnectionAnswer>('POST', `/api/v1/integrations/${created.id}/test`);
       const recommendations = noScore.body.steps.find((s) => s.name === 'recommendations');
-      expect(recommendations).toMatchObject({ ok: false, code: 'DEFENDER_PERMISSION_MISSING' });
-      expect(recommendations?.message).toMatch(/Score\.Read\.All/);
+      expect(recommendations).toMatchObject({ ok: true, notPermitted: ['exposureScore'] });
+      expect(recommendations?.message).toBe('Not permitted, not read: exposure score needs Score.Read.All.');
+      const row = (feature: string) => noScore.body.permissions.find((p) => p.feature === feature);
+      expect([row('recommendations')?.granted, row('exposureScore')?.granted]).toEqual([true, false]);
     } finally {
       await simPost(sim, '/_sim/control', { roles: null });
     }
@@ -272,7 +361,8 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
     expect(ok.status).toBe(200);
     expect(ok.body.ok).toBe(true);
     expect(ok.body.steps.map((s) => s.name)).toEqual(['token', 'assets', 'vulnerabilities']);
-    expect(ok.body.permissions.map((p) => p.feature)).toEqual(['assets', 'vulnerabilities']);
+    // The whole table, whatever the imports: it says what granting each permission would add.
+    expect(ok.body.permissions.map((p) => p.feature)).toEqual([...features]);
 
     const wrong = await api.call<ConnectionAnswer>(
       'POST',
@@ -287,7 +377,8 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
       code: 'DEFENDER_AUTH_WRONG_SECRET',
     });
     expect(wrong.body.steps.slice(1).every((s) => !s.ok && s.code === 'TEST_STEP_SKIPPED')).toBe(true);
-    expect(wrong.body.permissions.every((p) => !p.granted)).toBe(true);
+    expect(wrong.body.permissions.every((p) => p.granted === null)).toBe(true);
+    expect(wrong.body.label).toMatch(/^Failed: /);
 
     const invalid = await api.call<ErrorAnswer>(
       'POST',

@@ -16,7 +16,7 @@ import {
   demoSyncPlan,
   describePlan,
   failureLine,
-  notSucceeded,
+  failedDatasets,
   syncDemo,
   type DemoSyncPlan,
 } from '../demo-sync.js';
@@ -65,7 +65,7 @@ async function startDemo(flags: DemoFlags, lifecycle: Lifecycle): Promise<void> 
     createSyncReporter(showsProgress(false) ? 'bars' : 'lines', process.stderr),
   );
   if (lifecycle.signal.aborted) return;
-  const failed = notSucceeded(runs);
+  const failed = failedDatasets(runs);
   if (failed.length > 0) say(`Not every dataset synced (${failed.join(', ')}); the hub starts anyway.`);
 
   const runtime = await startHubRuntime(hub, {
@@ -138,7 +138,7 @@ async function syncInBackground(
   try {
     const runs = await syncDemo(hub, integration, catalogs, signal, reporter);
     if (signal.aborted) return;
-    const failed = notSucceeded(runs);
+    const failed = failedDatasets(runs);
     say(
       failed.length === 0
         ? `Background sync done (${catalogs.join(', ')}); the schedules take over.`

@@ -1,10 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { HubError, InputError } from '../../errors.js';
-import type { CreateIntegrationInput } from '../../integrations/integration-schema.js';
+import {
+  createIntegrationSchema,
+  type CreateIntegrationInput,
+} from '../../integrations/integration-schema.js';
+import { testIntegrationSettings, type IntegrationSettings } from '../../integrations/connection-test.js';
+import { parseInput } from '../../parse-input.js';
+import { defenderRegions } from '../../defender/clouds.js';
 import { withHub } from '../hub-session.js';
 import { integrationLines } from '../integration-view.js';
 import { printJson, printLines } from '../output.js';
+import { connectionTestLines } from '../connection-test-view.js';
+import { connectionTestFailure } from './integrations-test.js';
 import { readSecret } from '../prompt.js';
 import { inFlagTerms } from '../flag-errors.js';
 
@@ -23,6 +31,7 @@ interface AddFlags {
   subscription?: string[];
   caFile?: string;
   disabled?: true;
+  test?: true;
   json?: true;
 }
 
@@ -85,6 +94,29 @@ function cloudSettings(flags: AddFlags): Pick<CreateIntegrationInput, 'armBaseUr
   };
 }
 
+/**
+ * Tests the settings before anything is stored; a failed test stops the add. What passes gives the import
+ * toggles the app's permissions allow (an Endpoint integration), so no import starts out not permitted.
+ */
+async function testedImports(
+  input: CreateIntegrationInput,
+  json: boolean,
+  inFlags: (error: unknown) => unknown,
+): Promise<Pick<CreateIntegrationInput, 'imports'>> {
+  const settings = ((): IntegrationSettings => {
+    try {
+      return parseInput(createIntegrationSchema, input);
+    } catch (error) {
+      throw inFlags(error);
+    }
+  })();
+  const result = await testIntegrationSettings(settings);
+  // The JSON line is the integration's; the test is shown to a person only.
+  if (!json) printLines([...connectionTestLines(settings.name, result), '']);
+  if (!result.ok) throw connectionTestFailure(settings.name, result);
+  return result.importsAllowed === null ? {} : { imports: result.importsAllowed };
+}
+
 export function addIntegrationCommand(): Command {
   return new Command('add')
     .description('Add a Defender integration (an Entra ID app registration in one tenant)')
@@ -114,7 +146,9 @@ export function addIntegrationCommand(): Command {
     .option('--certificate <file>', 'PEM file with the private key and the certificate')
     .option(
       '--api-base-url <url|region>',
-      'Defender API host or region name (US, EU, UK, AU, GCC, "GCC High", …); default the global host',
+      `Defender API host or region name (${Object.keys(defenderRegions)
+        .map((name) => (name.includes(' ') ? JSON.stringify(name) : name))
+        .join(', ')}); default the global host`,
     )
     .option('--authority-host <url>', 'Entra ID sign-in host (default per cloud)')
     .option('--graph-base-url <url>', 'Microsoft Graph host (default per cloud)')
@@ -129,6 +163,10 @@ export function addIntegrationCommand(): Command {
     )
     .option('--ca-file <file>', "an extra CA to trust (a TLS-inspecting proxy's, the simulator's), PEM")
     .option('--disabled', 'add it without syncing it yet')
+    .option(
+      '--test',
+      "test the connection first: nothing is added if it fails, and the import toggles are set to what the app's permissions allow",
+    )
     .option('--json', 'print the integration as JSON')
     .action(async (flags: AddFlags) => {
       const cloud = cloudSettings(flags);
@@ -145,11 +183,14 @@ export function addIntegrationCommand(): Command {
         ...cloud,
         ...(flags.caFile === undefined ? {} : { caPem: await readFlagFile('--ca-file', flags.caFile) }),
       };
+      const inFlags = (error: unknown): unknown =>
+        error instanceof InputError ? inFlagTerms(error, flagOf) : error;
+      const imports = flags.test === true ? await testedImports(input, flags.json === true, inFlags) : {};
       const integration = await withHub(async (hub) => {
         try {
-          return await hub.integrations.create(input);
+          return await hub.integrations.create({ ...input, ...imports });
         } catch (error) {
-          throw error instanceof InputError ? inFlagTerms(error, flagOf) : error;
+          throw inFlags(error);
         }
       });
       if (flags.json === true) printJson(integration);

@@ -13,6 +13,7 @@ import {
   syncRequestBody,
 } from '../schemas/integration.js';
 import { integrationStatuses } from '../../app/integration-status.js';
+import { IntegrationNotFoundError } from '../../integrations/integration-errors.js';
 import { syncRunBody } from '../schemas/sync-run.js';
 
 const tags = ['integrations'];
@@ -74,6 +75,26 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
   );
 
   app.get(
+    '/integrations/:id/status',
+    {
+      schema: {
+        tags,
+        summary:
+          "One integration's connection status: connected, limited (what its permissions keep out), failing, …",
+        params: textIdParams,
+        response: { 200: integrationStatusBody, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      // By id or name, as the other routes take it.
+      const { id } = await integrations.get(request.params.id);
+      const [status] = await integrationStatuses(integrations, hub.store.db, id);
+      if (status === undefined) throw new IntegrationNotFoundError(request.params.id);
+      return status;
+    },
+  );
+
+  app.get(
     '/integrations/:id',
     {
       schema: {
@@ -93,7 +114,7 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
         tags,
         summary: 'Change an integration (credential replaced only when given)',
         description:
-          'Only the fields given change; within `filters`, only the filters given. `filters`: `dropMobileAndIot` (phones, tablets and IoT devices), `onboardingStatuses` (Onboarded, CanBeOnboarded, Unsupported, InsufficientInfo; empty: all), `deviceGroups` and `tags` (empty: all); the next machines run applies them.',
+          'Only the fields given change; within `imports`, `schedules`, `filters` and `protectedDevices`, only the members given. `filters`: `dropMobileAndIot` (phones, tablets and IoT devices), `onboardingStatuses` (Onboarded, CanBeOnboarded, Unsupported, InsufficientInfo; empty: all), `deviceGroups` and `tags` (empty: all); the next machines run applies them.',
         params: textIdParams,
         body: updateIntegrationSchema,
         response: { 200: integrationBody, ...errorResponses(400, 404, 409) },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { connectionFeatures, connectionStepNames } from '../../integrations/connection-steps.js';
+import { connectionStepNames } from '../../integrations/connection-steps.js';
+import { features, permissionApiNames } from '../../domain/permissions.js';
 import {
   datasetNames,
   filtersSchema,
@@ -82,29 +83,70 @@ export const syncRequestBody = z
   // Fastify hands a POST without a body over as null.
   .nullish();
 
+const featureLimitBody = z.object({
+  feature: z.enum(features),
+  needs: z.string().describe('"alerts need Alert.Read.All or SecurityAlert.Read.All".'),
+  accepted: z.string().describe('Every permission that would do, with its API.'),
+  enables: z.string().describe('What granting one would add.'),
+});
+
+const permissionRowBody = z.object({
+  feature: z.enum(features),
+  label: z.string(),
+  sources: z
+    .array(
+      z.object({
+        api: z.enum(permissionApiNames),
+        permissions: z.array(
+          z.object({
+            name: z.string(),
+            granted: z.boolean().nullable().describe('null: not known (see note).'),
+          }),
+        ),
+      }),
+    )
+    .describe(
+      'Each API that serves the feature, best first, with the permissions of which any one suffices.',
+    ),
+  granted: z.boolean().nullable().describe('Whether one permission is granted; null: the test cannot tell.'),
+  note: z.string().optional().describe('Why granted is null.'),
+  enables: z.string().describe('What the feature adds.'),
+});
+
 export const connectionTestBody = z.object({
-  ok: z.boolean(),
+  ok: z.boolean().describe('No step failed; a step the app is not permitted to read is not a failure.'),
   product: z
     .enum(['endpoint', 'cloud'])
     .describe(
       'endpoint: token, then one probe per enabled import; cloud: token (Azure Resource Manager), subscriptions, securityReader.',
     ),
+  label: z
+    .string()
+    .describe(
+      '"Connected", "Connected — limited: alerts need Alert.Read.All or SecurityAlert.Read.All", or "Failed: <the first failed step>".',
+    ),
   steps: z.array(
     z.object({
       name: z.enum(connectionStepNames),
-      ok: z.boolean(),
-      code: z.string().optional(),
+      ok: z.boolean().describe('False only for a failure.'),
+      code: z
+        .string()
+        .optional()
+        .describe(
+          'The error code; TEST_STEP_NOT_PERMITTED: not read, no permission serves it (not a failure).',
+        ),
       message: z.string().optional(),
       ms: z.number(),
+      notPermitted: z.array(z.enum(features)).describe('What of the step no granted permission serves.'),
     }),
   ),
-  permissions: z.array(
-    z.object({
-      feature: z.enum(connectionFeatures),
-      needs: z.array(z.string()).describe('App roles of which any one suffices.'),
-      granted: z.boolean(),
-    }),
-  ),
+  permissions: z
+    .array(permissionRowBody)
+    .describe('The permission table: one row per feature (a cloud integration: cloud posture).'),
+  notPermitted: z.array(z.enum(features)).describe('What the enabled imports need that is not granted.'),
+  importsAllowed: importsSchema
+    .nullable()
+    .describe("Endpoint: the import toggles the app's permissions allow, a new integration's defaults."),
   credential: z
     .object({ ...credentialHealthFields, checkedAt: z.string() })
     .describe("The credential's expiry as this test read it; an unknown expiry does not fail the test."),
@@ -134,13 +176,15 @@ export const integrationStatusBody = z.object({
   state: z
     .enum(connectionStates)
     .describe(
-      "failing: a dataset's latest run that ran to its end failed (running, cancelled and interrupted runs decide nothing); notSynced: none did yet.",
+      "failing: a dataset's latest run that ran to its end failed (running, cancelled and interrupted runs decide nothing); limited: connected, but some datasets are not permitted; notSynced: none did yet.",
     ),
   label: z
     .string()
     .describe(
-      '"Connected", "Failing: <the newest failed run\'s error message>", "Disabled" or "Not synced yet".',
+      '"Connected", "Connected — limited: alerts need Alert.Read.All or SecurityAlert.Read.All", "Failing: <the newest failed run\'s error message>", "Disabled" or "Not synced yet".',
     ),
+  notPermitted: z.array(z.enum(features)).describe('Limited: the features not permitted, in table order.'),
+  limits: z.array(featureLimitBody).describe('Limited: what each feature needs and what granting it adds.'),
   credentialExpiresAt: credentialHealthFields.expiresAt,
   datasets: z
     .array(
@@ -157,6 +201,7 @@ export const integrationStatusBody = z.object({
             skipped: true,
             errorCode: true,
             errorMessage: true,
+            notPermitted: true,
           })
           .nullable()
           .describe('The latest run, whatever its state; null when the dataset never ran.'),

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { syncRunStatuses } from '../../store/sync-run-queries.js';
+import { features } from '../../domain/permissions.js';
 
 export const syncRunBody = z.object({
   id: z.number().int(),
   integrationId: z.string(),
   dataset: z.string(),
-  status: z.enum(syncRunStatuses),
+  status: z
+    .enum(syncRunStatuses)
+    .describe(
+      'notPermitted: not run, because the app has no permission that serves the dataset (errorMessage names them); not a failure.',
+    ),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   apiCalls: z.number().int(),
@@ -19,4 +24,7 @@ export const syncRunBody = z.object({
   completeness: z.string().nullable(),
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
+  notPermitted: z
+    .array(z.enum(features))
+    .describe('The features not read for want of a permission (every one of the dataset when notPermitted).'),
 });

@@ -14,7 +14,7 @@ export const overlapMs = 10 * 60_000;
 interface ActivitySpec<T extends 'alerts' | 'incidents'> {
   readonly name: T;
   readonly enabled: (integration: Integration) => boolean;
-  /** The APIs that serve the dataset, best first: a run reads through the first the token opens. */
+  /** A reader per source the permission table lists for the feature: a run reads through the best one permitted. */
   readonly readers: readonly ActivityReader<ActivityRow<T>>[];
   readonly repository: (repos: Repositories) => ActivityRepository<T>;
 }
@@ -44,7 +44,8 @@ function activityDataset<T extends 'alerts' | 'incidents'>(spec: ActivitySpec<T>
     async run(ctx) {
       const { integration, repos, counters } = ctx;
       const repository = spec.repository(repos);
-      const reader = await chooseReader(ctx.client, spec.readers, spec.name, ctx.signal);
+      // The run started because a source is permitted.
+      const reader = chooseReader(spec.readers, spec.name, ctx.access.roles);
       const stored = ctx.full ? undefined : await repos.cursors.get(integration.id, spec.name);
       const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
       const until = (await ctx.client.serverNow({ probe: reader.probe, ...signal })).toISOString();
@@ -95,16 +96,22 @@ function activityDataset<T extends 'alerts' | 'incidents'>(spec: ActivitySpec<T>
   };
 }
 
+/** A reader per source the permission table lists for each activity feature (a connection test probes them too). */
+export const activityReaders = {
+  alerts: [graphAlerts, mdeAlerts],
+  incidents: [graphIncidents, xdrIncidents],
+} as const;
+
 export const alertsDataset = activityDataset({
   name: 'alerts',
   enabled: (integration) => integration.imports.alerts,
-  readers: [graphAlerts, mdeAlerts],
+  readers: activityReaders.alerts,
   repository: (repos) => repos.alerts,
 });
 
 export const incidentsDataset = activityDataset({
   name: 'incidents',
   enabled: (integration) => integration.imports.incidents,
-  readers: [graphIncidents, xdrIncidents],
+  readers: activityReaders.incidents,
   repository: (repos) => repos.incidents,
 });

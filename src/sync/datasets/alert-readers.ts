@@ -18,7 +18,6 @@ export const graphAlerts: ActivityReader<AlertRow> = {
   source: 'graph',
   describe: 'Graph security/alerts_v2',
   audience: 'graph',
-  roles: ['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All'],
   probe: 'graphAlerts',
   ordered: true,
   list: (client, window) =>
@@ -75,7 +74,6 @@ export const mdeAlerts: ActivityReader<AlertRow> = {
   source: 'mde',
   describe: "Defender's /api/alerts",
   audience: 'defender',
-  roles: ['Alert.Read.All', 'Alert.ReadWrite.All'],
   probe: 'mdeAlerts',
   ordered: false,
   list: (client, window) =>

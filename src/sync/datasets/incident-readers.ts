@@ -10,7 +10,6 @@ export const graphIncidents: ActivityReader<IncidentRow> = {
   source: 'graph',
   describe: 'Graph security/incidents',
   audience: 'graph',
-  roles: ['SecurityIncident.Read.All', 'SecurityIncident.ReadWrite.All'],
   probe: 'graphIncidents',
   ordered: true,
   list: (client, window) =>
@@ -45,7 +44,6 @@ export const xdrIncidents: ActivityReader<IncidentRow> = {
   source: 'xdr',
   describe: "Microsoft 365 Defender's /api/incidents",
   audience: 'xdr',
-  roles: ['Incident.Read.All', 'Incident.ReadWrite.All'],
   probe: 'xdrIncidents',
   ordered: false,
   list: (client, window) =>

@@ -66,31 +66,41 @@ async function readScores(
 }
 
 /**
- * Security recommendations (`/api/recommendations`), the devices each is about (one call per recommendation
- * and page, never per machine), then the exposure score of the organisation and of each device group, kept as
- * readings over time. Recommendations Defender no longer lists are removed after a complete run.
+ * Security recommendations (`/api/recommendations`, SecurityRecommendation.Read.All), the devices each is about
+ * (one call per recommendation and page, never per machine), then the exposure score of the organisation and of
+ * each device group (Score.Read.All), kept as readings over time. Each part is read when its permission is
+ * granted; the run records the other as not permitted. Recommendations Defender no longer lists are removed after
+ * a complete run.
  */
 export const recommendationsDataset: Dataset = {
   name: 'recommendations',
   enabled: (integration) => integration.imports.recommendations,
   async run(ctx) {
-    const { integration, client, repos, runId, counters } = ctx;
+    const { integration, client, repos, runId, counters, access } = ctx;
     const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
-    const outcome = await syncCatalog(ctx, {
-      items: client.recommendations.list(signal),
-      targets: [
-        {
-          kind: 'machine',
-          read: (r) => defenderPages(client.recommendations.machineReferences(r.id, signal)),
-        },
-      ],
-      store: (r) =>
-        repos.recommendations.upsert(toRecommendationRow(r, integration.id, runId, new Date().toISOString())),
-      links: repos.recommendations.links,
-      what: 'recommendations',
-    });
+    const outcome = access.permitted.includes('recommendations')
+      ? await syncCatalog(ctx, {
+          items: client.recommendations.list(signal),
+          targets: [
+            {
+              kind: 'machine',
+              read: (r) => defenderPages(client.recommendations.machineReferences(r.id, signal)),
+            },
+          ],
+          store: (r) =>
+            repos.recommendations.upsert(
+              toRecommendationRow(r, integration.id, runId, new Date().toISOString()),
+            ),
+          links: repos.recommendations.links,
+          what: 'recommendations',
+        })
+      : // Not read, so nothing stored is removed: the list stays as the last permitted run left it.
+        { complete: false, completeness: 'recommendations not permitted: the stored ones stay' };
     // A device group count is small (hundreds at most): its readings are stored together.
-    await repos.exposureScores.record(await readScores(client, integration.id, counters, signal));
-    return outcome;
+    if (access.permitted.includes('exposureScore'))
+      await repos.exposureScores.record(await readScores(client, integration.id, counters, signal));
+    return access.permitted.includes('exposureScore')
+      ? outcome
+      : { ...outcome, completeness: `${outcome.completeness}; exposure score not permitted` };
   },
 };

@@ -11,6 +11,8 @@ const tones: Readonly<Record<string, string>> = {
   informational: 'none',
   succeeded: 'ok',
   connected: 'ok',
+  limited: 'medium',
+  notpermitted: 'medium',
   isolated: 'high',
   pending: 'medium',
   inprogress: 'medium',
@@ -21,6 +23,7 @@ const tones: Readonly<Record<string, string>> = {
   disabled: 'none',
   notisolated: 'none',
   granted: 'ok',
+  notgranted: 'medium',
   missing: 'critical',
   refused: 'high',
   compliant: 'ok',
@@ -32,9 +35,18 @@ const tones: Readonly<Record<string, string>> = {
   notapplicable: 'none',
 };
 
-export function Badge({ value, label }: { value: string | null | undefined; label?: string }) {
+/** `toneOf`: the word the colour is keyed on, when the text is longer than a word (a status with its reason). */
+export function Badge({
+  value,
+  label,
+  toneOf,
+}: {
+  value: string | null | undefined;
+  label?: string;
+  toneOf?: string;
+}) {
   const text = value ?? 'Unknown';
-  const tone = tones[text.toLowerCase().replace(/[^a-z]/g, '')] ?? 'none';
+  const tone = tones[(toneOf ?? text).toLowerCase().replace(/[^a-z]/g, '')] ?? 'none';
   return (
     <span
       className={`badge badge-${tone}`}

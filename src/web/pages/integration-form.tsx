@@ -1,7 +1,7 @@
 import { useState, type SyntheticEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api.js';
-import type { ConnectionTest, Integration } from '../api-types.js';
+import type { ConnectionTest, Integration, IntegrationStatus } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import { ErrorBox } from '../components/error-box.js';
 import { Field } from '../components/field.js';
@@ -17,6 +17,8 @@ import {
   type FiltersDraft,
 } from '../components/import-filters.js';
 import { cloudOfApiBaseUrl, clouds, defenderRegions } from '../../defender/clouds.js';
+import { StatusBadge } from './integrations.js';
+import { countsPollMs } from '../live.js';
 
 const importToggles = [
   ['assets', 'Import internal assets'],
@@ -148,28 +150,88 @@ function bodyOf(form: FormState, editing: boolean): Record<string, unknown> {
   };
 }
 
+type PermissionRow = ConnectionTest['permissions'][number];
+
+function grantedWord(row: PermissionRow): string {
+  if (row.granted === null) return 'Not known';
+  return row.granted ? 'Granted' : 'Not granted';
+}
+
+/** The permission table: one row per feature, each API that serves it with its permissions (any one will do). */
 function Permissions({ result }: { result: ConnectionTest }) {
   return (
-    <table aria-label="Permissions">
+    <table aria-label="Permissions" className="permissions">
       <thead>
         <tr>
           <th scope="col">Feature</th>
-          <th scope="col">Needs (any of)</th>
+          <th scope="col">API</th>
+          <th scope="col">Permissions (any one)</th>
           <th scope="col">Granted</th>
+          <th scope="col">Enables</th>
         </tr>
       </thead>
       <tbody>
-        {result.permissions.map((p) => (
-          <tr key={p.feature}>
-            <td>{p.feature}</td>
-            <td>{p.needs.join(', ')}</td>
+        {result.permissions.map((row) => (
+          <tr key={row.feature}>
+            <th scope="row">{row.label}</th>
             <td>
-              <Badge value={p.granted ? 'Granted' : 'Missing'} />
+              {row.sources.map((s) => (
+                <div key={s.api}>{s.api}</div>
+              ))}
             </td>
+            <td>
+              {row.sources.map((s) => (
+                <div key={s.api}>
+                  {s.permissions.map((p, i) => (
+                    <span key={p.name}>
+                      {i === 0 ? '' : ' or '}
+                      <span className={p.granted === true ? 'granted' : undefined}>{p.name}</span>
+                      {p.granted === true ? ' ✓' : ''}
+                    </span>
+                  ))}
+                </div>
+              ))}
+            </td>
+            <td>
+              <Badge value={grantedWord(row)} />
+              {row.note === undefined ? null : <span className="note"> {row.note}</span>}
+            </td>
+            <td>{row.enables}</td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** What a limited integration cannot read, what each needs and what granting it would add. */
+function Limits({ limits }: { limits: IntegrationStatus['limits'] }) {
+  if (limits.length === 0) return null;
+  return (
+    <ul className="limits" aria-label="Not permitted">
+      {limits.map((l) => (
+        <li key={l.feature}>
+          {l.needs}. Granting one would add: {l.enables} <span className="note">Accepted: {l.accepted}.</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A saved integration's connection status, from its latest runs. */
+function SavedStatus({ id }: { id: string }) {
+  // At the dashboard's pace: a sync in the background changes it.
+  const status = useRequest<IntegrationStatus>(`/integrations/${encodeURIComponent(id)}/status`, {
+    poll: () => countsPollMs,
+  });
+  if (status.data === undefined) return <ErrorBox error={status.error} />;
+  return (
+    <section className="integration-status" aria-label="Connection status">
+      <p>
+        Status: <StatusBadge status={status.data} />
+      </p>
+      <Limits limits={status.data.limits} />
+    </section>
   );
 }
 
@@ -250,18 +312,26 @@ function CloudFields({
   );
 }
 
+function stepWord(step: ConnectionTest['steps'][number]): string {
+  if (!step.ok) return 'Failed';
+  return step.code === 'TEST_STEP_NOT_PERMITTED' ? 'Not permitted' : 'Succeeded';
+}
+
 function TestResult({ result }: { result: ConnectionTest }) {
   return (
     <section className="test-result" aria-label="Connection test result">
       <h3>
         Connection test: <Badge value={result.ok ? 'Succeeded' : 'Failed'} label="Connection test" />
       </h3>
+      <p className="test-label">{result.label}</p>
       <ol className="steps">
         {result.steps.map((s) => (
           <li key={s.name} className={s.ok ? 'ok' : 'failed'}>
-            <span className="step-name">{s.name}</span> <Badge value={s.ok ? 'Succeeded' : 'Failed'} />{' '}
+            <span className="step-name">{s.name}</span> <Badge value={stepWord(s)} />{' '}
             <span className="ms">{Math.round(s.ms)} ms</span>
-            {s.message === undefined ? null : <p className="step-message">{s.message}</p>}
+            {s.message === undefined ? null : (
+              <p className={s.ok ? 'step-note' : 'step-message'}>{s.message}</p>
+            )}
           </li>
         ))}
       </ol>
@@ -293,6 +363,7 @@ export function IntegrationFormPage() {
       </p>
       <h1>{editing ? `Integration ${saved.data?.name ?? ''}` : 'New integration'}</h1>
       <ErrorBox error={saved.error} />
+      {saved.data === undefined ? null : <SavedStatus id={saved.data.id} />}
       {/* The form appears with the saved settings in it: filled in later, its sections would open and move. */}
       {loading ? (
         saved.error === undefined ? (
@@ -337,6 +408,9 @@ function IntegrationForm({ saved }: { saved: Integration | undefined }) {
           ? await api<ConnectionTest>('POST', '/integrations/test', bodyOf(form, false))
           : await api<ConnectionTest>('POST', `${path}/test`, bodyOf(form, true));
       setResult(answer);
+      // A new integration starts with the imports its permissions allow: none begins as "not permitted".
+      const allowed = answer.importsAllowed;
+      if (path === undefined && answer.ok && allowed !== null) change('imports', allowed);
     });
   };
   const save = (event: SyntheticEvent): void => {

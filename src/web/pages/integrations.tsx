@@ -12,7 +12,7 @@ import { useUrlState } from '../url-state.js';
 import { connectionStates } from '../labels.js';
 
 export function StatusBadge({ status }: { status: IntegrationStatus }) {
-  return <Badge value={status.label} label="Connection status" />;
+  return <Badge value={status.label} label="Connection status" toneOf={status.state} />;
 }
 
 function LastSyncs({ status }: { status: IntegrationStatus }) {

@@ -18,6 +18,7 @@ function RunLog({ run }: { run: SyncRun }) {
     `${formatCount(run.upserted)} stored, ${formatCount(run.skipped)} skipped, ${formatCount(run.removed)} removed`,
     ...Object.entries(run.skippedReasons).map(([reason, n]) => `skipped ${formatCount(n)}: ${reason}`),
     ...(run.completeness === null ? [] : [`completeness: ${run.completeness}`]),
+    ...(run.notPermitted.length === 0 ? [] : [`not permitted: ${run.notPermitted.join(', ')}`]),
     ...(run.errorMessage === null ? [] : [`error ${run.errorCode ?? ''}: ${run.errorMessage}`]),
     run.finishedAt === null ? 'still running' : `${formatTime(run.finishedAt)} ${run.status}`,
   ];
