@@ -7,7 +7,7 @@ import { ErrorBox } from '../components/error-box.js';
 import { Field } from '../components/field.js';
 import { formatTime } from '../format.js';
 import { useSession } from '../session.js';
-import { useRequest } from '../use-request.js';
+import { useRequest, type Request } from '../use-request.js';
 import { useAction } from '../use-action.js';
 import {
   ImportFilters,
@@ -219,11 +219,7 @@ function Limits({ limits }: { limits: IntegrationStatus['limits'] }) {
 }
 
 /** A saved integration's connection status, from its latest runs. */
-function SavedStatus({ id }: { id: string }) {
-  // At the dashboard's pace: a sync in the background changes it.
-  const status = useRequest<IntegrationStatus>(`/integrations/${encodeURIComponent(id)}/status`, {
-    poll: () => countsPollMs,
-  });
+function SavedStatus({ status }: { status: Request<IntegrationStatus> }) {
   if (status.data === undefined) return <ErrorBox error={status.error} />;
   return (
     <section className="integration-status" aria-label="Connection status">
@@ -355,7 +351,17 @@ export function IntegrationFormPage() {
   const saved = useRequest<Integration>(editing ? `/integrations/${encodeURIComponent(id)}` : null, {
     fresh: true,
   });
-  const loading = editing && saved.data === undefined;
+  // At the dashboard's pace: a sync in the background changes it.
+  const status = useRequest<IntegrationStatus>(
+    editing ? `/integrations/${encodeURIComponent(id)}/status` : null,
+    {
+      poll: () => countsPollMs,
+    },
+  );
+  // The status and the form appear together: the status answering later would push the form down.
+  const answered = (r: { data: unknown; error: Error | undefined }): boolean =>
+    r.data !== undefined || r.error !== undefined;
+  const loading = editing && (saved.data === undefined || !answered(status));
   return (
     <section>
       <p className="crumbs">
@@ -363,7 +369,7 @@ export function IntegrationFormPage() {
       </p>
       <h1>{editing ? `Integration ${saved.data?.name ?? ''}` : 'New integration'}</h1>
       <ErrorBox error={saved.error} />
-      {saved.data === undefined ? null : <SavedStatus id={saved.data.id} />}
+      {saved.data === undefined || loading ? null : <SavedStatus status={status} />}
       {/* The form appears with the saved settings in it: filled in later, its sections would open and move. */}
       {loading ? (
         saved.error === undefined ? (
