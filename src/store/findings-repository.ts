@@ -50,13 +50,16 @@ export class FindingsRepository {
     return Number(result.numUpdatedRows);
   }
 
-  /** Recounts the integration's exposure per CVE from its open findings, replacing the previous count. */
+  /**
+   * Recounts the integration's exposure per CVE from its open findings, replacing the previous count: the devices
+   * exposed, endpoints or not, and how many of them are not endpoints (by the rows' flag, so no join).
+   */
   async refreshExposure(integrationId: string): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('vulnerability_exposure').where('integration_id', '=', integrationId).execute();
       await trx
         .insertInto('vulnerability_exposure')
-        .columns(['integration_id', 'cve_id', 'exposed_endpoints', 'open_findings'])
+        .columns(['integration_id', 'cve_id', 'exposed_endpoints', 'devices_not_imported', 'open_findings'])
         .expression(
           trx
             .selectFrom('findings')
@@ -64,6 +67,9 @@ export class FindingsRepository {
               'integration_id',
               sql<string>`cve_id`.as('cve_id'),
               sql<number>`count(distinct machine_id)`.as('exposed_endpoints'),
+              sql<number>`count(distinct case when imported = 0 then machine_id end)`.as(
+                'devices_not_imported',
+              ),
               sql<number>`count(*)`.as('open_findings'),
             ])
             .where('integration_id', '=', integrationId)
