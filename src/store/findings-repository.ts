@@ -52,14 +52,16 @@ export class FindingsRepository {
 
   /**
    * Recounts the integration's exposure per CVE from its open findings, replacing the previous count: the devices
-   * exposed, endpoints or not, and how many of them are not endpoints (by the rows' flag, so no join).
+   * exposed, endpoints or not, then how many of them are not endpoints. Call it once `finding_devices` holds the
+   * run's devices that are not endpoints: the second count starts from them, so it reads only their index entries
+   * (none when every device is an endpoint), and the first reads the per-machine index alone, never a row.
    */
   async refreshExposure(integrationId: string): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('vulnerability_exposure').where('integration_id', '=', integrationId).execute();
       await trx
         .insertInto('vulnerability_exposure')
-        .columns(['integration_id', 'cve_id', 'exposed_endpoints', 'devices_not_imported', 'open_findings'])
+        .columns(['integration_id', 'cve_id', 'exposed_endpoints', 'open_findings'])
         .expression(
           trx
             .selectFrom('findings')
@@ -67,9 +69,6 @@ export class FindingsRepository {
               'integration_id',
               sql<string>`cve_id`.as('cve_id'),
               sql<number>`count(distinct machine_id)`.as('exposed_endpoints'),
-              sql<number>`count(distinct case when imported = 0 then machine_id end)`.as(
-                'devices_not_imported',
-              ),
               sql<number>`count(*)`.as('open_findings'),
             ])
             .where('integration_id', '=', integrationId)
@@ -77,6 +76,25 @@ export class FindingsRepository {
             .where('cve_id', 'is not', null)
             .groupBy(['integration_id', 'cve_id']),
         )
+        .execute();
+      // A cross join, as SQLite then keeps the devices outside: joined the other way round, it probed them once
+      // per finding (300 ms against 30 ms at 20,000 machines with 2,000 devices not imported).
+      const unimported = trx
+        .selectFrom('finding_devices as d')
+        .crossJoin('findings as f')
+        .select(['f.cve_id', sql<number>`count(distinct f.machine_id)`.as('devices')])
+        .where('d.integration_id', '=', integrationId)
+        .whereRef('f.integration_id', '=', 'd.integration_id')
+        .whereRef('f.machine_id', '=', 'd.machine_id')
+        .where('f.status', '=', 'open')
+        .where('f.cve_id', 'is not', null)
+        .groupBy('f.cve_id');
+      await trx
+        .updateTable('vulnerability_exposure')
+        .from(unimported.as('u'))
+        .set((eb) => ({ devices_not_imported: eb.ref('u.devices') }))
+        .where('vulnerability_exposure.integration_id', '=', integrationId)
+        .whereRef('vulnerability_exposure.cve_id', '=', 'u.cve_id')
         .execute();
     });
   }

@@ -229,8 +229,8 @@ export interface VulnerabilityExposureTable {
   cve_id: string;
   /** Devices with the CVE open, endpoints or not. */
   exposed_endpoints: number;
-  /** Of those, the devices that are not endpoints. */
-  devices_not_imported: number;
+  /** Of those, the devices that are not endpoints (0 until the recount sets it from `finding_devices`). */
+  devices_not_imported: Generated<number>;
   open_findings: number;
 }
 

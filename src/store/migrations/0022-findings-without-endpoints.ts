@@ -2,14 +2,14 @@ import type { Kysely } from 'kysely';
 
 /**
  * Findings of devices that are not endpoints (filtered out by the import filters, or unread: the token may lack
- * Machine.Read.All) are stored too, still keyed by integration × Defender's device id. Each row says whether its
- * device was an endpoint when the run wrote it (`imported`, 1 or 0), so the counts of devices not imported are
- * aggregates over the rows the recounts already read, never a join per finding. Every row stored before this
- * migration belonged to an endpoint, hence the default 1: a constant default, so neither database rewrites the
- * table.
+ * Machine.Read.All) are stored too, still keyed by integration × Defender's device id, so the endpoint views keep
+ * their per-machine index. Each row says whether its device was an endpoint when the run wrote it (`imported`, 1
+ * or 0), which the patch recount reads with the rest of the row. Every row stored before this migration belonged
+ * to an endpoint, hence the default 1: a constant default, so neither database rewrites the table.
  *
  * `finding_devices` keeps what the export says of each device that is not an endpoint (its name, platform and
- * group) for display, one row per such device with open vulnerability findings.
+ * group), one row per such device with open vulnerability findings: for display, for the lists' count of such
+ * devices, and as where the CVE exposure's count of them starts, so that count reads their findings only.
  */
 export function up() {
   return async (db: Kysely<unknown>): Promise<void> => {

@@ -160,11 +160,11 @@ export const findingsDataset: Dataset = {
     // With nothing unseen, the update would only scan millions of rows to change none.
     if (verdict.allowed && unseen > 0)
       counters.removed = await repos.findings.resolveUnseen(integration.id, runId, new Date().toISOString());
-    await repos.findings.refreshExposure(integration.id);
     await repos.findingDevices.replace(
       integration.id,
       unimported.rows(integration.id, runId, new Date().toISOString()),
     );
+    await repos.findings.refreshExposure(integration.id);
     await repos.software.replaceFindingCves(integration.id, runId, softwareCves.byProduct());
     // Resolved or not, the run saw every open finding only when nothing unseen stays open: then what it tallied
     // is the whole truth; otherwise the patches are recounted from the stored open findings.
