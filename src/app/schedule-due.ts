@@ -56,22 +56,21 @@ function elapsed(last: LastRun, integration: Integration, dataset: DatasetName, 
 }
 
 /**
- * Findings are the vulnerability snapshot of the endpoints stored: they follow each machines run that did not
- * fail, and a failed findings run is retried like any other. Without the machines dataset they keep its interval.
+ * Findings link each device to the endpoints stored, so they follow each successful machines run (and wait while
+ * one is under way). They do not need one: the export names every device, and the token may not read machines at
+ * all (Machine.Read.All missing). With no successful machines run to follow — the import off, never run, failed
+ * or not permitted — they keep the machines interval on their own. A failed findings run is retried like any other.
  */
 function findingsDue(integration: Integration, lastRuns: LastRuns, now: Date): boolean {
   const last = lastRuns.findings;
-  if (last !== undefined && (!integration.imports.assets || last.status === 'running'))
-    return elapsed(last, integration, 'findings', now);
-  if (!integration.imports.assets) return true;
-  const machines = lastRuns.machines;
-  // A machines run not permitted (no Machine.Read.All) still paces the findings: the export needs only
-  // Vulnerability.Read.All.
-  if (machines === undefined || !ranAsPermitted(machines.status) || machines.finished_at === null)
-    return false;
-  if (last === undefined) return true;
-  if (Date.parse(last.started_at) < Date.parse(machines.finished_at)) return true;
-  return !ranAsPermitted(last.status) && elapsed(last, integration, 'findings', now);
+  if (last?.status === 'running') return elapsed(last, integration, 'findings', now);
+  const machines = integration.imports.assets ? lastRuns.machines : undefined;
+  if (machines?.status === 'running') return false;
+  if (machines?.status === 'succeeded' && machines.finished_at !== null) {
+    if (last === undefined || Date.parse(last.started_at) < Date.parse(machines.finished_at)) return true;
+    return !ranAsPermitted(last.status) && elapsed(last, integration, 'findings', now);
+  }
+  return last === undefined || elapsed(last, integration, 'findings', now);
 }
 
 function datasetDue(integration: Integration, lastRuns: LastRuns, dataset: DatasetName, now: Date): boolean {

@@ -181,7 +181,7 @@ export class Scheduler {
 
   async #enqueue(queue: SyncJobQueue, work: DueWork): Promise<void> {
     // Workers queue findings after each successful machines job; queued beside it, they could run first, on
-    // endpoints not stored yet.
+    // endpoints not stored yet. Should the machines job fail, a later look finds them due on their own interval.
     const datasets = work.datasets.includes('machines')
       ? work.datasets.filter((d) => d !== 'findings')
       : work.datasets;

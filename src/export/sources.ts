@@ -112,8 +112,9 @@ const endpoints: ExportSource = {
 };
 
 /**
- * The vulnerability findings (rows with a CVE; software Defender reports without one is left out). They carry
- * their endpoint's DNS name: a patch list is read by machine name, not by Defender id.
+ * The vulnerability findings (rows with a CVE; software Defender reports without one is left out), those of
+ * devices that are not endpoints included (`imported` false). They carry their device's name, the endpoint's DNS
+ * name or else the export's device name: a patch list is read by machine name, not by Defender id.
  */
 const findings: ExportSource = {
   columns: [
@@ -136,6 +137,7 @@ const findings: ExportSource = {
     'lastSeen',
     'status',
     'resolvedAt',
+    'imported',
   ],
   records(db, filter, pageSize) {
     const rows = keysetRows(
@@ -147,11 +149,16 @@ const findings: ExportSource = {
               .onRef('e.integration_id', '=', 'f.integration_id')
               .onRef('e.machine_id', '=', 'f.machine_id'),
           )
+          .leftJoin('finding_devices as d', (join) =>
+            join
+              .onRef('d.integration_id', '=', 'f.integration_id')
+              .onRef('d.machine_id', '=', 'f.machine_id'),
+          )
           .select([
             'f.id',
             'f.integration_id',
             'f.machine_id',
-            'e.computer_dns_name',
+            (eb) => eb.fn.coalesce('e.computer_dns_name', 'd.device_name').as('computer_dns_name'),
             'f.cve_id',
             'f.software_vendor',
             'f.software_name',
@@ -167,6 +174,7 @@ const findings: ExportSource = {
             'f.last_seen_raw',
             'f.status',
             'f.resolved_at',
+            'f.imported',
           ])
           .where('f.id', '>', after ?? 0)
           .where((eb) => namesCve(eb.ref('f.cve_id')));
@@ -197,6 +205,7 @@ const findings: ExportSource = {
       lastSeen: r.last_seen_raw,
       status: r.status,
       resolvedAt: r.resolved_at,
+      imported: r.imported === 1,
     }));
   },
 };

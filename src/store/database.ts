@@ -29,6 +29,7 @@ import { up as endpointListOrder } from './migrations/0018-endpoint-list-order.j
 import { up as findingSoftwareCves } from './migrations/0019-finding-software-cves.js';
 import { up as activitySource } from './migrations/0020-activity-source.js';
 import { up as networkAccessible } from './migrations/0021-network-accessible.js';
+import { up as findingsWithoutEndpoints } from './migrations/0022-findings-without-endpoints.js';
 import { up as notPermittedRuns } from './migrations/0023-not-permitted-runs.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -126,6 +127,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0019-finding-software-cves': { up: findingSoftwareCves() },
     '0020-activity-source': { up: activitySource() },
     '0021-network-accessible': { up: networkAccessible(dialect) },
+    '0022-findings-without-endpoints': { up: findingsWithoutEndpoints() },
     '0023-not-permitted-runs': { up: notPermittedRuns() },
   };
 }

@@ -50,7 +50,12 @@ export class FindingsRepository {
     return Number(result.numUpdatedRows);
   }
 
-  /** Recounts the integration's exposure per CVE from its open findings, replacing the previous count. */
+  /**
+   * Recounts the integration's exposure per CVE from its open findings, replacing the previous count: the devices
+   * exposed, endpoints or not, then how many of them are not endpoints. Call it once `finding_devices` holds the
+   * run's devices that are not endpoints: the second count starts from them, so it reads only their index entries
+   * (none when every device is an endpoint), and the first reads the per-machine index alone, never a row.
+   */
   async refreshExposure(integrationId: string): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('vulnerability_exposure').where('integration_id', '=', integrationId).execute();
@@ -71,6 +76,25 @@ export class FindingsRepository {
             .where('cve_id', 'is not', null)
             .groupBy(['integration_id', 'cve_id']),
         )
+        .execute();
+      // A cross join, as SQLite then keeps the devices outside: joined the other way round, it probed them once
+      // per finding (300 ms against 30 ms at 20,000 machines with 2,000 devices not imported).
+      const unimported = trx
+        .selectFrom('finding_devices as d')
+        .crossJoin('findings as f')
+        .select(['f.cve_id', sql<number>`count(distinct f.machine_id)`.as('devices')])
+        .where('d.integration_id', '=', integrationId)
+        .whereRef('f.integration_id', '=', 'd.integration_id')
+        .whereRef('f.machine_id', '=', 'd.machine_id')
+        .where('f.status', '=', 'open')
+        .where('f.cve_id', 'is not', null)
+        .groupBy('f.cve_id');
+      await trx
+        .updateTable('vulnerability_exposure')
+        .from(unimported.as('u'))
+        .set((eb) => ({ devices_not_imported: eb.ref('u.devices') }))
+        .where('vulnerability_exposure.integration_id', '=', integrationId)
+        .whereRef('vulnerability_exposure.cve_id', '=', 'u.cve_id')
         .execute();
     });
   }

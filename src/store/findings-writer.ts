@@ -28,6 +28,7 @@ export const findingColumns = [
   ['raw', 'text'],
   ['updated_at', 'text'],
   ['patch_key', 'text'],
+  ['imported', 'integer'],
 ] as const satisfies readonly (readonly [Exclude<keyof NewFindingRow, 'id'>, string])[];
 
 /** The findings table for bulk upserts: a finding seen again takes every new value and is open again. */
@@ -70,7 +71,8 @@ export function putFinding(values: unknown[], rowIndex: number, r: NewFindingRow
   values[at++] = r.last_run_id ?? null;
   values[at++] = r.raw;
   values[at++] = r.updated_at;
-  values[at] = r.patch_key ?? null;
+  values[at++] = r.patch_key ?? null;
+  values[at] = r.imported ?? 1;
 }
 
 export function flattenFindings(rows: readonly NewFindingRow[]): BulkRows {

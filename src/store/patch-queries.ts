@@ -52,7 +52,10 @@ export interface PatchSummary {
   maxCvss: number | null;
   cves: string[];
   cveCount: number;
+  /** Devices with an open finding it fixes, endpoints or not. */
   endpointCount: number;
+  /** Of those, the devices that are not endpoints: counted, never listed among its endpoints. */
+  devicesNotImported: number;
   openFindings: number;
   updatedAt: string;
 }
@@ -77,6 +80,7 @@ export const patchSummaryColumns = [
   'cves',
   'cve_count',
   'endpoint_count',
+  'devices_not_imported',
   'open_findings',
   'software_versions',
   'updated_at',
@@ -105,6 +109,7 @@ export function toPatchSummary(row: PatchSummaryRow): PatchSummary {
     cves: parseStringArray(row.cves),
     cveCount: row.cve_count,
     endpointCount: row.endpoint_count,
+    devicesNotImported: row.devices_not_imported,
     openFindings: row.open_findings,
     updatedAt: row.updated_at,
   };

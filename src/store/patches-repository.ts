@@ -58,7 +58,8 @@ export class PatchesRepository {
   /**
    * Replaces the integration's patches with a recount over its open findings, for a run that did not see all of
    * them: the `Defender.*` metadata by the domain's rules (highest severity and exploitability, a known exploit
-   * above NoExploit, an update available when any finding says so), and the endpoints each applies to.
+   * above NoExploit, an update available when any finding says so), the devices each applies to, and which of
+   * them are endpoints (a finding whose device was not one joins no endpoint).
    */
   async refresh(integrationId: string, now: string): Promise<void> {
     const severityRank = sql<number>`coalesce(max(${rankOf('f.severity', severityLevels)}), -1)`;
@@ -73,10 +74,11 @@ export class PatchesRepository {
         .expression(
           trx
             .selectFrom('findings as f')
-            .innerJoin('endpoints as e', (join) =>
+            .leftJoin('endpoints as e', (join) =>
               join
                 .onRef('e.integration_id', '=', 'f.integration_id')
-                .onRef('e.machine_id', '=', 'f.machine_id'),
+                .onRef('e.machine_id', '=', 'f.machine_id')
+                .on('f.imported', '=', 1),
             )
             .select([
               'f.integration_id',
@@ -97,7 +99,10 @@ export class PatchesRepository {
               sql<number>`max(f.cvss_score)`.as('max_cvss'),
               jsonSet(dialect, 'f.cve_id').as('cves'),
               sql<number>`count(distinct f.cve_id)`.as('cve_count'),
-              sql<number>`count(distinct e.id)`.as('endpoint_count'),
+              sql<number>`count(distinct f.machine_id)`.as('endpoint_count'),
+              sql<number>`count(distinct case when f.imported = 0 then f.machine_id end)`.as(
+                'devices_not_imported',
+              ),
               sql<number>`count(*)`.as('open_findings'),
               jsonSet(dialect, 'f.software_version').as('software_versions'),
               sql<string>`${now}`.as('updated_at'),

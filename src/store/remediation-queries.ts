@@ -113,8 +113,11 @@ export async function pastSlaCounts(
 
 export interface PastSlaFinding {
   integrationId: string;
+  /** Null for a device that is not an endpoint: its findings are past their SLA all the same. */
   endpointId: number | null;
   machineId: string;
+  /** The endpoint's DNS name, or the findings export's name of a device that is not an endpoint. */
+  deviceName: string | null;
   cveId: string;
   severity: string;
   softwareName: string | null;
@@ -149,6 +152,21 @@ export function listPastSla(
           .whereRef('e.integration_id', '=', 'findings.integration_id')
           .whereRef('e.machine_id', '=', 'findings.machine_id')
           .as('endpoint_id'),
+      (eb) =>
+        eb.fn
+          .coalesce(
+            eb
+              .selectFrom('endpoints as e')
+              .select('e.computer_dns_name')
+              .whereRef('e.integration_id', '=', 'findings.integration_id')
+              .whereRef('e.machine_id', '=', 'findings.machine_id'),
+            eb
+              .selectFrom('finding_devices as d')
+              .select('d.device_name')
+              .whereRef('d.integration_id', '=', 'findings.integration_id')
+              .whereRef('d.machine_id', '=', 'findings.machine_id'),
+          )
+          .as('device_name'),
     ])
     .orderBy('first_seen_at')
     .orderBy('id');
@@ -164,6 +182,7 @@ export function listPastSla(
           integrationId: r.integration_id,
           endpointId: r.endpoint_id,
           machineId: r.machine_id,
+          deviceName: r.device_name,
           cveId: r.cve_id ?? '',
           severity,
           softwareName: r.software_name,

@@ -4,6 +4,7 @@ import type { Dialect, Store } from './database.js';
 import { IntegrationsRepository } from './integrations-repository.js';
 import { EndpointsRepository } from './endpoints-repository.js';
 import { FindingsRepository } from './findings-repository.js';
+import { FindingDevicesRepository } from './finding-devices-repository.js';
 import { SyncRunsRepository } from './sync-runs-repository.js';
 import { CursorsRepository } from './cursors-repository.js';
 import { VulnerabilitiesRepository } from './vulnerabilities-repository.js';
@@ -39,6 +40,7 @@ export interface Repositories {
   readonly strategies: StrategiesRepository;
   readonly snapshots: SnapshotsRepository;
   readonly findings: FindingsRepository;
+  readonly findingDevices: FindingDevicesRepository;
   readonly syncRuns: SyncRunsRepository;
   readonly cursors: CursorsRepository;
   readonly vulnerabilities: VulnerabilitiesRepository;
@@ -73,6 +75,7 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     strategies: new StrategiesRepository(db),
     snapshots: new SnapshotsRepository(db),
     findings: new FindingsRepository(db, store.bulk),
+    findingDevices: new FindingDevicesRepository(db),
     syncRuns: new SyncRunsRepository(db),
     cursors,
     vulnerabilities: new VulnerabilitiesRepository(db),

@@ -135,6 +135,29 @@ export interface FindingsTable {
   updated_at: string;
   /** The fixing update's key (domain `patchKey`); null when the finding names no fix. */
   patch_key: string | null;
+  /**
+   * 1 when the device was an endpoint of the integration as the run that wrote the row saw it, 0 when it was not
+   * (filtered out, or its machine record unread): its finding counts in patches and CVE exposure all the same.
+   */
+  imported: Generated<number>;
+}
+
+/**
+ * A device with open vulnerability findings that is not an endpoint of the integration, as the findings export
+ * describes it (the export row carries the device's name, platform and group): for display, and to count such
+ * devices without reading findings. Kept in step with the findings' `imported` flag by each findings run.
+ */
+export interface FindingDevicesTable {
+  integration_id: string;
+  /** Defender's device id. */
+  machine_id: string;
+  device_name: string | null;
+  os_platform: string | null;
+  os_version: string | null;
+  rbac_group_name: string | null;
+  /** The findings run that last saw it. */
+  last_run_id: number;
+  updated_at: string;
 }
 
 /** A distinct fixing update of an integration, aggregated over its open findings after each findings run. */
@@ -168,11 +191,14 @@ export interface PatchesTable {
   /** JSON string[] */
   cves: string;
   cve_count: number;
+  /** Devices with an open finding it fixes, endpoints or not. */
   endpoint_count: number;
+  /** Of those, the devices that are not endpoints (not in `endpoint_ids`). */
+  devices_not_imported: number;
   open_findings: number;
   /** JSON string[] */
   software_versions: string;
-  /** JSON number[]: the endpoints (hub ids, ascending) with an open finding it fixes. */
+  /** JSON number[]: the endpoints (hub ids, ascending) with an open finding it fixes; devices not imported have none. */
   endpoint_ids: string;
   updated_at: string;
 }
@@ -201,7 +227,10 @@ export interface DailySnapshotsTable {
 export interface VulnerabilityExposureTable {
   integration_id: string;
   cve_id: string;
+  /** Devices with the CVE open, endpoints or not. */
   exposed_endpoints: number;
+  /** Of those, the devices that are not endpoints (0 until the recount sets it from `finding_devices`). */
+  devices_not_imported: Generated<number>;
   open_findings: number;
 }
 
@@ -555,6 +584,7 @@ export interface Database extends CloudTables {
   endpoints: EndpointsTable;
   vulnerabilities: VulnerabilitiesTable;
   findings: FindingsTable;
+  finding_devices: FindingDevicesTable;
   vulnerability_exposure: VulnerabilityExposureTable;
   alerts: AlertsTable;
   alert_machines: AlertMachinesTable;
@@ -590,6 +620,7 @@ export type EndpointRow = Selectable<EndpointsTable>;
 export type NewEndpointRow = Insertable<EndpointsTable>;
 export type FindingRow = Selectable<FindingsTable>;
 export type NewFindingRow = Insertable<FindingsTable>;
+export type NewFindingDeviceRow = Insertable<FindingDevicesTable>;
 export type VulnerabilityRow = Selectable<VulnerabilitiesTable>;
 export type AlertRow = Selectable<AlertsTable>;
 export type IncidentRow = Selectable<IncidentsTable>;

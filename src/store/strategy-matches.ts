@@ -1,6 +1,7 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import {
   formatStrategyExpression,
+  holdsWithoutEndpoint,
   patchConditions,
   residualStrategy,
   strategyFields,
@@ -25,11 +26,15 @@ export interface MatchedEndpoint {
   computerDnsName: string | null;
 }
 
-/** A patch the strategy selects, with the endpoints it selects it on. */
+/** A patch the strategy selects, with the devices it selects it on. */
 export interface StrategyMatch extends PatchSummary {
-  /** Endpoints of this patch that satisfy the strategy (all of them when it names no endpoint field). */
+  /**
+   * Devices of this patch that satisfy the strategy: all of them, endpoints or not, when it names no endpoint
+   * field; else its endpoints that do, and its devices that are not endpoints when the strategy holds on a device
+   * without endpoint fields (holdsWithoutEndpoint).
+   */
   matchedEndpoints: number;
-  /** The first `endpointLimit` of them, by id. */
+  /** The first `endpointLimit` of its selected endpoints, by id (devices that are not endpoints are not listed). */
   endpoints: MatchedEndpoint[];
 }
 
@@ -184,10 +189,11 @@ const keptSets = 64;
 
 /**
  * On one patch, a strategy is its endpoint-scope rest once the patch's own conditions are known
- * (residualStrategy): the patch matches on the endpoints of its list that satisfy that rest. So each distinct
- * rest is evaluated once over the endpoints, as a set of ids, and every candidate patch's list is tested against
- * it in memory; the page's patches are counted in full, the others only until their first match. This reads each
- * list once instead of joining millions of pairs in SQL.
+ * (residualStrategy): the patch matches on the endpoints of its list that satisfy that rest, and on its devices
+ * that are not endpoints when the rest holds without endpoint fields. So each distinct rest is evaluated once over
+ * the endpoints, as a set of ids, and every candidate patch's list is tested against it in memory; the page's
+ * patches are counted in full, the others only until their first match. This reads each list once instead of
+ * joining millions of pairs in SQL.
  */
 async function endpointFieldMatches(
   db: Kysely<Database>,
@@ -215,11 +221,17 @@ async function endpointFieldMatches(
       (condition) => row.conditions[position.get(formatStrategyExpression(condition)) ?? -1] === '1',
     );
     if (residual === false) continue;
-    const set = await sets.of(residual);
+    const others = row.devices_not_imported > 0 && (residual === true || holdsWithoutEndpoint(residual));
+    const unlisted = others ? row.devices_not_imported : 0;
     const onPage = total >= offset && page.length < request.pageSize;
-    const listed = onPage
-      ? matchedOn(row.endpoint_ids, set, request.endpointLimit)
-      : { matched: anyMatched(row.endpoint_ids, set) ? 1 : 0, first: [] };
+    let listed: { matched: number; first: number[] };
+    if (onPage) {
+      const endpoints = matchedOn(row.endpoint_ids, await sets.of(residual), request.endpointLimit);
+      listed = { matched: endpoints.matched + unlisted, first: endpoints.first };
+    } else {
+      const matches = others || anyMatched(row.endpoint_ids, await sets.of(residual));
+      listed = { matched: matches ? 1 : 0, first: [] };
+    }
     if (listed.matched === 0) continue;
     total++;
     if (onPage) page.push({ row, ...listed });

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
-/** Rows per INSERT: below SQLite's bound-parameter limit for our widest table (findings, 24 columns). */
+/** Rows per INSERT: below SQLite's bound-parameter limit for our widest table (findings, 25 columns). */
 export const upsertChunkRows = 500;
 
 /**

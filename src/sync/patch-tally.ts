@@ -9,8 +9,8 @@ function larger(a: string | null, b: string | null | undefined): string | null {
   return a === null || b > a ? b : a;
 }
 
-/** Endpoint ids in a growable typed array: millions of them over a large tenant cost 4 bytes each. */
-class EndpointIdList {
+/** Ids in a growable typed array: millions of them over a large tenant cost 4 bytes each. */
+class IdList {
   #ids = new Uint32Array(16);
   #length = 0;
 
@@ -34,7 +34,10 @@ class EndpointIdList {
 
 class PatchAggregate {
   readonly metadata = new PatchMetadataAccumulator();
-  readonly endpoints = new EndpointIdList();
+  /** Hub ids of the endpoints it applies to. */
+  readonly endpoints = new IdList();
+  /** The devices it applies to that are not endpoints, by the tally's own numbering of them. */
+  readonly others = new IdList();
   readonly cves = new Set<string>();
   readonly versions = new Set<string>();
   name: string | null = null;
@@ -64,30 +67,46 @@ class PatchAggregate {
 
 /**
  * Each patch of a findings run, aggregated as the findings stream by: its metadata by the domain's rule, its
- * CVEs and versions, and the endpoints it applies to. A few hundred patches, never the findings; the same values
- * the SQL recount (`PatchesRepository.refresh`) computes from stored findings.
+ * CVEs and versions, and the devices it applies to, endpoints (by hub id) or not. A few hundred patches, never
+ * the findings; the same values the SQL recount (`PatchesRepository.refresh`) computes from stored findings.
  */
 export class PatchTally {
   readonly #patches = new Map<string, PatchAggregate>();
+  /** Devices that are not endpoints, numbered as first met: their pairs cost 4 bytes like an endpoint's. */
+  readonly #others = new Map<string, number>();
   #device: string | undefined;
+  /** The current device's number among the others; -1 for an endpoint. */
+  #other = -1;
   #devicePatches = new Set<string>();
 
-  /** Adds a finding of the endpoint with this hub id. */
-  add(key: string, finding: Finding, endpointId: number): void {
+  /** Adds a finding of the endpoint with this hub id, or (undefined) of a device that is not an endpoint. */
+  add(key: string, finding: Finding, endpointId: number | undefined): void {
     let patch = this.#patches.get(key);
     if (patch === undefined) {
       patch = new PatchAggregate();
       this.#patches.set(key, patch);
     }
     patch.add(finding);
-    // The export lists a device's rows together: a pair is noted once per run of the device's rows.
+    // The export lists a device's rows together: a pair is noted once per run of the device's rows, and a device
+    // that is not an endpoint is looked up once per run too.
     if (finding.deviceId !== this.#device) {
       this.#device = finding.deviceId;
       this.#devicePatches = new Set();
+      this.#other = endpointId === undefined ? this.#numberOf(finding.deviceId) : -1;
     }
     if (this.#devicePatches.has(key)) return;
     this.#devicePatches.add(key);
-    patch.endpoints.push(endpointId);
+    if (endpointId === undefined) patch.others.push(this.#other);
+    else patch.endpoints.push(endpointId);
+  }
+
+  #numberOf(deviceId: string): number {
+    let number = this.#others.get(deviceId);
+    if (number === undefined) {
+      number = this.#others.size;
+      this.#others.set(deviceId, number);
+    }
+    return number;
   }
 
   /** The patch rows, made one at a time: each carries its endpoint list, so all at once would be megabytes. */
@@ -96,6 +115,7 @@ export class PatchTally {
       const metadata = p.metadata.result();
       const cves = [...p.cves].sort();
       const endpoints = p.endpoints.distinctSorted();
+      const others = p.others.distinctSorted().length;
       yield {
         integration_id: integrationId,
         patch_key: key,
@@ -118,7 +138,8 @@ export class PatchTally {
         open_findings: p.metadata.count,
         software_versions: JSON.stringify([...p.versions].sort()),
         endpoint_ids: `[${endpoints.join(',')}]`,
-        endpoint_count: endpoints.length,
+        endpoint_count: endpoints.length + others,
+        devices_not_imported: others,
         updated_at: now,
       };
     }

@@ -21,8 +21,9 @@ import { entraDevicesDataset } from './datasets/entra-devices.js';
 import { datasetAccess, notPermittedCode, notPermittedMessage } from './dataset-access.js';
 
 /**
- * In the order a full sync runs them: findings need the endpoints of the machines run, and software takes its CVE
- * lists from what the findings run tallied.
+ * In the order a full sync runs them: findings link to the endpoints of the machines run (they run without one
+ * too: a device that is not an endpoint keeps its findings), and software takes its CVE lists from what the
+ * findings run tallied.
  */
 export const datasets: readonly Dataset[] = [
   machinesDataset,

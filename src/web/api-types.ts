@@ -57,6 +57,18 @@ export type CloudResource = z.output<typeof cloudResourceBody>;
 export type EntraDevice = z.output<typeof entraDeviceBody>;
 export type { Role, IntegrationStatus, EntraFilterValue };
 
+/**
+ * A list whose counts take in findings, or that lists endpoints (the server's `pageWithDevicesNotImported`): with
+ * how many devices with vulnerabilities are not endpoints.
+ */
+export interface DevicesNotImportedPage<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+  devicesNotImported: number;
+}
+
 export interface Session {
   username: string;
   role: Role;

@@ -157,9 +157,11 @@ describe('dueFor', () => {
   it('should not call it a first sync once any dataset has a run, even a failed one', () => {
     const work = dueFor(integration(), { alerts: run(1, 'failed') }, now);
     expect(work?.full).toBe(false);
+    // Findings do not wait for a machines run that never happened; listed after it, they still follow it.
     expect(work?.datasets).toEqual([
       'machines',
       'vulnerabilities',
+      'findings',
       'incidents',
       'machineActions',
       'software',
@@ -297,14 +299,28 @@ describe('dueFor', () => {
       expect(due(integration(), runs)).toEqual(['findings']);
     });
 
-    it('should wait for machines: never ran, still running, or failed', () => {
+    it('should wait for a machines run under way', () => {
       const i = integration();
+      expect(due(i, allRan(1, { machines: run(1, 'running'), findings: run(120) }))).toEqual([]);
+      const never = allRan(1, { machines: run(1, 'running') });
+      delete (never as Record<string, unknown>).findings;
+      expect(due(i, never)).toEqual([]);
+    });
+
+    it('should keep the machines interval on their own when no successful machines run is there to follow', () => {
+      const i = integration();
+      // Machines never ran, failed or was cancelled (Machine.Read.All missing, say): findings do not need it.
       const base = allRan(1);
       delete (base as Record<string, unknown>).machines;
-      expect(due(i, { ...base, findings: run(120) })).toEqual(['machines']);
-      expect(due(i, allRan(1, { machines: run(1, 'running'), findings: run(120) }))).toEqual([]);
-      expect(due(i, allRan(1, { machines: run(1, 'failed'), findings: run(120) }))).toEqual([]);
-      expect(due(i, allRan(1, { machines: run(1, 'cancelled'), findings: run(120) }))).toEqual([]);
+      expect(due(i, { ...base, findings: run(120) })).toEqual(['machines', 'findings']);
+      expect(due(i, { ...base, findings: run(59) })).toEqual(['machines']);
+      for (const status of ['failed', 'cancelled'] as const) {
+        expect(due(i, allRan(1, { machines: run(1, status), findings: run(120) }))).toEqual(['findings']);
+        expect(due(i, allRan(1, { machines: run(1, status), findings: run(59) }))).toEqual([]);
+        const never = allRan(1, { machines: run(1, status) });
+        delete (never as Record<string, unknown>).findings;
+        expect(due(i, never)).toEqual(['findings']);
+      }
     });
 
     it('should not run again for the same machines run, however long ago it was', () => {

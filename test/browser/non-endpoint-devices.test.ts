@@ -40,6 +40,44 @@ describe('devices that are not endpoints in the web UI', async () => {
     expect(await page.getByRole('note', { name: 'Response actions' }).count()).toBe(0);
   });
 
+  it('should say above the endpoint, CVE and patch lists how many devices with vulnerabilities are not endpoints', async () => {
+    const lists = [
+      ['/endpoints', 'they are not listed here, and their findings count in Vulnerabilities and Patches'],
+      ['/vulnerabilities', 'their findings count among the exposed devices'],
+      ['/patches', 'the patches count their findings and devices'],
+    ] as const;
+    for (const [path, counted] of lists) {
+      const { devicesNotImported: n } = await b.api<{ devicesNotImported: number }>(
+        'GET',
+        `${path}?pageSize=1`,
+      );
+      expect(n, `${path}: the default filters leave phones and IoT devices out`).toBeGreaterThan(1);
+      await page.goto(path);
+      await expect
+        .poll(() => page.getByRole('note', { name: 'Devices not imported' }).textContent(), { message: path })
+        .toBe(
+          `${n.toLocaleString('en-US')} devices with vulnerabilities are not imported as endpoints (left out by the import filters, or their machine records cannot be read): ${counted}.`,
+        );
+    }
+    // Each patch on the page counts every device it applies to and says how many of them are not endpoints.
+    const patches = await b.api<ListPage<{ endpointCount: number; devicesNotImported: number }>>(
+      'GET',
+      '/patches?sort=-severity',
+    );
+    expect(patches.items.some((p) => p.devicesNotImported > 0)).toBe(true);
+    const devices = page.getByRole('table', { name: 'Patches' }).locator('tbody td:nth-child(10)');
+    await expect
+      .poll(() => devices.allTextContents())
+      .toEqual(
+        patches.items.map((p) =>
+          p.devicesNotImported === 0
+            ? String(p.endpointCount)
+            : `${p.endpointCount} (${p.devicesNotImported} not imported)`,
+        ),
+      );
+    await b.screenshot(page, 'patches-devices-not-imported');
+  });
+
   it("should edit the import filters in the integration's form, saved as shown and checked by the hub", async () => {
     const id = b.integrations.endpoint!;
     await page.goto(`/integrations/${id}`);

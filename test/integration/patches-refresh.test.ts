@@ -107,6 +107,60 @@ describe.each(dialects)('patch recount on %s', (dialect) => {
       const endpoints = findings.map((_, i) => endpointOf.get(`m${i}`)).sort((a, b) => a! - b!);
       expect(JSON.parse(patch.endpoint_ids)).toEqual(endpoints);
       expect(patch.endpoint_count).toBe(endpoints.length);
+      expect(patch.devices_not_imported).toBe(0);
     }
+  });
+
+  it('should count the devices that are not endpoints, and list only the endpoints', async () => {
+    const hub = await useHub(dialect);
+    const { id } = await hub.integrations.create({
+      name: 'patches',
+      product: 'endpoint',
+      tenantId: 'contoso.onmicrosoft.com',
+      clientId: '00000000-0000-4000-8000-000000000001',
+      clientSecret: 'not-used',
+    });
+    const { id: endpointId } = await hub.repos.db
+      .insertInto('endpoints')
+      .values({
+        integration_id: id,
+        machine_id: 'endpoint',
+        machine_tags: '[]',
+        ip_addresses: '[]',
+        raw: '{}',
+        stale: 0,
+        created_at: '2026-01-01T00:00:00.000Z',
+        updated_at: '2026-01-01T00:00:00.000Z',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const finding = (key: string, machine: string, imported: number): NewFindingRow => ({
+      integration_id: id,
+      finding_key: key,
+      machine_id: machine,
+      cve_id: `CVE-2024-${key}`,
+      severity: 'High',
+      status: 'open',
+      raw: '{}',
+      updated_at: '2026-01-01T00:00:00.000Z',
+      patch_key: 'kb',
+      imported,
+    });
+    await hub.repos.db
+      .insertInto('findings')
+      .values([
+        finding('1', 'endpoint', 1),
+        finding('2', 'endpoint', 1),
+        finding('3', 'phone', 0),
+        finding('4', 'phone', 0),
+        finding('5', 'camera', 0),
+      ])
+      .execute();
+
+    await hub.repos.patches.refresh(id, '2026-01-02T00:00:00.000Z');
+
+    const patch = await hub.repos.db.selectFrom('patches').selectAll().executeTakeFirstOrThrow();
+    expect([patch.endpoint_count, patch.devices_not_imported, patch.open_findings]).toEqual([3, 2, 5]);
+    expect(JSON.parse(patch.endpoint_ids)).toEqual([endpointId]);
   });
 });

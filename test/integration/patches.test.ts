@@ -1,94 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
-import { simGet, simPost, useSimulator } from '../support/simulator.js';
-import { allPages, simulatorSettings, useApi } from '../server/api-harness.js';
-import { aggregatePatchMetadata, patchKey } from '../../src/domain/patch-metadata.js';
+import { simPost, useSimulator } from '../support/simulator.js';
+import { allPages, simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';
+import {
+  expectedPatches,
+  patchesByKey,
+  truthFindings,
+  type ExpectedPatch,
+} from '../support/truth-findings.js';
 
-interface Patch {
-  key: string;
-  metadata: Record<string, unknown>;
-  cves: string[];
-  cveCount: number;
-  endpointCount: number;
-  openFindings: number;
-  maxCvss: number | null;
-  softwareVersions: string[];
-}
-interface TruthFinding {
-  cveId: string | null;
-  softwareVendor: string | null;
-  softwareName: string | null;
-  softwareVersion: string | null;
-  vulnerabilitySeverityLevel: string | null;
-  exploitabilityLevel: string | null;
-  cvssScore: number | null;
-  recommendedSecurityUpdate: string | null;
-  recommendedSecurityUpdateId: string | null;
-  securityUpdateAvailable: boolean | null;
-}
+type Patch = ExpectedPatch & { key: string };
 
-type Sim = Awaited<ReturnType<typeof useSimulator>>;
-
-const sorted = (values: Iterable<string | null>): string[] =>
-  [...new Set([...values].filter((v): v is string => typeof v === 'string'))].sort();
-
-/** Every patch worked out from the simulator's truth: each imported machine's open findings, grouped by fix. */
-async function expectedPatches(
-  sim: Sim,
-  machineIds: readonly string[],
-): Promise<Map<string, Omit<Patch, 'key'>>> {
-  const groups = new Map<string, { machine: string; finding: TruthFinding }[]>();
-  for (const machine of machineIds) {
-    const findings = await simGet<TruthFinding[]>(
-      sim,
-      `/_sim/truth/findings?machineId=${encodeURIComponent(machine)}`,
-    );
-    for (const finding of findings) {
-      const key = patchKey({
-        softwareVendor: finding.softwareVendor,
-        softwareName: finding.softwareName,
-        fixingUpdate: finding.recommendedSecurityUpdate,
-        fixingUpdateId: finding.recommendedSecurityUpdateId,
-      });
-      if (key !== null) groups.set(key, [...(groups.get(key) ?? []), { machine, finding }]);
-    }
-  }
-  const patches = new Map<string, Omit<Patch, 'key'>>();
-  for (const [key, rows] of groups) {
-    const cves = sorted(rows.map((r) => r.finding.cveId));
-    const scores = rows.map((r) => r.finding.cvssScore).filter((s): s is number => typeof s === 'number');
-    patches.set(key, {
-      metadata: aggregatePatchMetadata(
-        rows.map(({ finding }) => ({
-          severity: finding.vulnerabilitySeverityLevel,
-          exploitabilityLevel: finding.exploitabilityLevel,
-          updateAvailable: finding.securityUpdateAvailable,
-        })),
-      ) as unknown as Record<string, unknown>,
-      cves,
-      cveCount: cves.length,
-      endpointCount: new Set(rows.map((r) => r.machine)).size,
-      openFindings: rows.length,
-      maxCvss: scores.length === 0 ? null : Math.max(...scores),
-      softwareVersions: sorted(rows.map((r) => r.finding.softwareVersion)),
-    });
-  }
-  return patches;
-}
-
-/** The patches as the findings make them: Defender.NetworkAccessible is the catalog's (network-accessible.test.ts). */
-const byKey = (patches: readonly Patch[]) =>
-  new Map(
-    patches.map(
-      ({ key, metadata, cves, cveCount, endpointCount, openFindings, maxCvss, softwareVersions }) => {
-        const { 'Defender.NetworkAccessible': _catalogs, ...fromFindings } = metadata;
-        return [
-          key,
-          { metadata: fromFindings, cves, cveCount, endpointCount, openFindings, maxCvss, softwareVersions },
-        ];
-      },
-    ),
-  );
+/** The machines imported as endpoints. */
+const importedMachines = async (api: TestApi): Promise<Set<string>> =>
+  new Set((await allPages<{ machineId: string }>(api, '/api/v1/endpoints')).map((e) => e.machineId));
 
 describe.each(dialects)('patches on %s', (dialect) => {
   it("should hold one patch per fixing update with its Defender.* metadata, as the tenant's findings say", async () => {
@@ -96,13 +21,11 @@ describe.each(dialects)('patches on %s', (dialect) => {
     const api = await useApi(dialect);
     const integration = await api.hub.integrations.create(simulatorSettings(sim));
     await api.hub.sync.syncIntegration(integration.id);
-    const machines = (await allPages<{ machineId: string }>(api, '/api/v1/endpoints')).map(
-      (e) => e.machineId,
-    );
 
-    const before = await expectedPatches(sim, machines);
+    // Every device's findings, those of the devices the import filters left out included.
+    const before = expectedPatches(await truthFindings(sim), await importedMachines(api));
     const patches = await allPages<Patch>(api, '/api/v1/patches');
-    expect(byKey(patches)).toEqual(before);
+    expect(patchesByKey(patches)).toEqual(before);
     // The tenant must exercise the aggregation: patches fixing several CVEs on several endpoints.
     expect(patches.some((p) => p.cveCount > 1 && p.endpointCount > 1)).toBe(true);
     expect(new Set(patches.map((p) => p.metadata['Defender.SeverityLevel'])).size).toBeGreaterThan(2);
@@ -125,9 +48,8 @@ describe.each(dialects)('patches on %s', (dialect) => {
     // Findings fixed and found since: the next complete run recounts every patch.
     await simPost(sim, '/_sim/advance', { hours: 24 * 20 });
     await api.hub.sync.syncIntegration(integration.id);
-    const later = (await allPages<{ machineId: string }>(api, '/api/v1/endpoints')).map((e) => e.machineId);
-    const after = await expectedPatches(sim, later);
+    const after = expectedPatches(await truthFindings(sim), await importedMachines(api));
     expect(after).not.toEqual(before);
-    expect(byKey(await allPages<Patch>(api, '/api/v1/patches'))).toEqual(after);
+    expect(patchesByKey(await allPages<Patch>(api, '/api/v1/patches'))).toEqual(after);
   });
 });

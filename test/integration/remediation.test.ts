@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
-import { simGet, simPost, useSimulator } from '../support/simulator.js';
+import { simPost, useSimulator } from '../support/simulator.js';
 import { allPages, simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';
 import { isPastSla, meanTimeToRemediate } from '../../src/domain/remediation.js';
+import { truthFindings } from '../support/truth-findings.js';
 import { parseSeverity } from '../../src/domain/levels.js';
 
 type Counts = Record<string, number>;
@@ -21,17 +22,9 @@ const tally = (keys: readonly string[]): Counts => {
 
 type Sim = Awaited<ReturnType<typeof useSimulator>>;
 
-/** The finding ids the simulator's export holds now for the hub's active endpoints. */
-async function truthOpen(sim: Sim, api: TestApi): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for (const e of await allPages<{ machineId: string }>(api, '/api/v1/endpoints')) {
-    const findings = await simGet<{ id: string }[]>(
-      sim,
-      `/_sim/truth/findings?machineId=${encodeURIComponent(e.machineId)}`,
-    );
-    for (const f of findings) ids.add(f.id);
-  }
-  return ids;
+/** The finding ids the simulator's export holds now, those of devices that are not endpoints included. */
+async function truthOpen(sim: Sim): Promise<Set<string>> {
+  return new Set((await truthFindings(sim)).map((f) => f.id));
 }
 
 const findings = (api: TestApi) =>
@@ -56,7 +49,7 @@ describe.each(dialects)('remediation and trends on %s', (dialect) => {
       const run = runs.find((r) => r.dataset === 'findings')!;
       const after = await findings(api);
       const open = new Set(after.filter((f) => f.status === 'open').map((f) => f.finding_key));
-      expect(open).toEqual(await truthOpen(sim, api));
+      expect(open).toEqual(await truthOpen(sim));
       for (const f of after) {
         const was = before.get(f.finding_key);
         if (f.status === 'resolved' && was?.status === 'open') {
@@ -109,12 +102,20 @@ describe.each(dialects)('remediation and trends on %s', (dialect) => {
       expect(body.openPastSla[severity]).toBe(expectedPast[severity] ?? 0);
     expect(past.length).toBeGreaterThan(0);
     expect(past.length).toBeLessThan(stored.filter((f) => f.status === 'open').length);
-    const list = await allPages<{ cveId: string; daysOverdue: number }>(
-      api,
-      '/api/v1/remediation/past-sla?sla=Critical=400,High=600,Medium=900,Low=1200',
-    );
+    const list = await allPages<{
+      cveId: string;
+      daysOverdue: number;
+      endpointId: number | null;
+      machineId: string;
+      deviceName: string | null;
+    }>(api, '/api/v1/remediation/past-sla?sla=Critical=400,High=600,Medium=900,Low=1200');
     expect(list.length).toBe(past.length);
     expect(list.every((f) => f.daysOverdue >= 0)).toBe(true);
+    // A device that is not an endpoint is named as the export names it.
+    const names = new Map((await truthFindings(sim)).map((f) => [f.deviceId, f.deviceName]));
+    const unlinked = list.filter((f) => f.endpointId === null);
+    expect(unlinked.length).toBeGreaterThan(0);
+    for (const f of unlinked) expect(f.deviceName).toBe(names.get(f.machineId));
     expect((await api.call('GET', '/api/v1/remediation?sla=Critical=0')).status).toBe(400);
     expect((await api.call('GET', '/api/v1/remediation?sla=Urgent=3')).status).toBe(400);
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
-import { simGet, useSimulator } from '../support/simulator.js';
+import { useSimulator } from '../support/simulator.js';
 import { allPages, simulatorSettings, useApi } from '../server/api-harness.js';
 import { patchKey } from '../../src/domain/patch-metadata.js';
+import { truthFindings } from '../support/truth-findings.js';
 import {
   evaluateStrategy,
   parseStrategyExpression,
@@ -37,13 +38,6 @@ interface Match extends Patch {
   matchedEndpoints: number;
   endpoints: { id: number }[];
 }
-interface TruthFinding {
-  softwareVendor: string | null;
-  softwareName: string | null;
-  recommendedSecurityUpdate: string | null;
-  recommendedSecurityUpdateId: string | null;
-}
-
 const strategies = [
   'Defender.SeverityLevel in ("Critical","High") and Defender.KnownExploitExists = true',
   'endpoint.risklevel >= "high" OR Endpoint.Profile contains "server"',
@@ -55,7 +49,7 @@ const strategies = [
 ];
 
 describe.each(dialects)('patch strategies on %s', (dialect) => {
-  it("should select exactly the patch × endpoint pairs a brute-force evaluation over the tenant's truth selects", async () => {
+  it("should select exactly the patch × device pairs a brute-force evaluation over the tenant's truth selects", async () => {
     const sim = await useSimulator({ machines: 80, seed: 87, findingsPerMachine: 10 });
     const api = await useApi(dialect);
     const integration = await api.hub.integrations.create(simulatorSettings(sim));
@@ -71,26 +65,28 @@ describe.each(dialects)('patch strategies on %s', (dialect) => {
         body.profiles.map((p) => p.name),
       );
     }
-    // Which endpoint each patch applies to, from the simulator's own findings.
-    const pairs: [Patch, Endpoint][] = [];
-    for (const endpoint of endpoints) {
-      const findings = await simGet<TruthFinding[]>(
-        sim,
-        `/_sim/truth/findings?machineId=${encodeURIComponent(endpoint.machineId)}`,
-      );
-      const keys = new Set(
-        findings.map((f) =>
-          patchKey({
-            softwareVendor: f.softwareVendor,
-            softwareName: f.softwareName,
-            fixingUpdate: f.recommendedSecurityUpdate,
-            fixingUpdateId: f.recommendedSecurityUpdateId,
-          }),
-        ),
-      );
-      for (const key of keys) if (key !== null) pairs.push([patches.get(key)!, endpoint]);
+    // Which device each patch applies to, from the simulator's own findings: an endpoint, or (undefined) a device
+    // the import filters left out.
+    const byMachine = new Map(endpoints.map((e) => [e.machineId, e]));
+    const pairKeys = new Set<string>();
+    const pairs: [Patch, Endpoint | undefined][] = [];
+    for (const f of await truthFindings(sim)) {
+      const key = patchKey({
+        softwareVendor: f.softwareVendor,
+        softwareName: f.softwareName,
+        fixingUpdate: f.recommendedSecurityUpdate,
+        fixingUpdateId: f.recommendedSecurityUpdateId,
+      });
+      if (key === null || pairKeys.has(`${key}\n${f.deviceId}`)) continue;
+      pairKeys.add(`${key}\n${f.deviceId}`);
+      pairs.push([patches.get(key)!, byMachine.get(f.deviceId)]);
     }
-    const row = (p: Patch, e: Endpoint): StrategyRow => ({
+    expect(
+      pairs.some(([, e]) => e === undefined),
+      'devices that are not endpoints have findings',
+    ).toBe(true);
+    // A device that is not an endpoint has no endpoint fields (a risk level outside the scale counts as none).
+    const row = (p: Patch, e: Endpoint | undefined): StrategyRow => ({
       patch: {
         severityLevel: p.metadata['Defender.SeverityLevel'] as string | null,
         exploitabilityLevel: p.metadata['Defender.ExploitabilityLevel'] as string | null,
@@ -104,13 +100,16 @@ describe.each(dialects)('patch strategies on %s', (dialect) => {
         cveCount: p.cveCount,
         endpointCount: p.endpointCount,
       },
-      endpoint: {
-        profiles: profiles.get(e.id) ?? [],
-        deviceGroup: e.rbacGroupName,
-        name: e.computerDnsName,
-        riskLevel: e.riskLevel,
-        tags: e.machineTags,
-      },
+      endpoint:
+        e === undefined
+          ? { profiles: [], deviceGroup: null, name: null, riskLevel: '', tags: [] }
+          : {
+              profiles: profiles.get(e.id) ?? [],
+              deviceGroup: e.rbacGroupName,
+              name: e.computerDnsName,
+              riskLevel: e.riskLevel,
+              tags: e.machineTags,
+            },
     });
 
     for (const expression of strategies) {
@@ -120,13 +119,15 @@ describe.each(dialects)('patch strategies on %s', (dialect) => {
       });
       expect(created.status).toBe(201);
       const expr = parseStrategyExpression(expression);
-      const expected = new Map<string, number[]>();
-      for (const [patch, endpoint] of pairs)
-        if (evaluateStrategy(expr, row(patch, endpoint)))
-          expected.set(
-            patch.key,
-            [...(expected.get(patch.key) ?? []), endpoint.id].sort((a, b) => a - b),
-          );
+      // Per patch: the endpoints selected, and how many devices that are not endpoints.
+      const expected = new Map<string, { endpoints: number[]; others: number }>();
+      for (const [patch, endpoint] of pairs) {
+        if (!evaluateStrategy(expr, row(patch, endpoint))) continue;
+        const selected = expected.get(patch.key) ?? { endpoints: [], others: 0 };
+        if (endpoint === undefined) selected.others++;
+        else selected.endpoints = [...selected.endpoints, endpoint.id].sort((a, b) => a - b);
+        expected.set(patch.key, selected);
+      }
       expect(expected.size).toBeGreaterThan(0);
       expect(expected.size).toBeLessThan(patches.size);
 
@@ -134,8 +135,14 @@ describe.each(dialects)('patch strategies on %s', (dialect) => {
         api,
         `/api/v1/patch-strategies/${created.body.id}/matches?endpointLimit=1000`,
       );
-      expect(new Map(matches.map((m) => [m.key, m.endpoints.map((e) => e.id)]))).toEqual(expected);
-      expect(matches.every((m) => m.matchedEndpoints === m.endpoints.length)).toBe(true);
+      expect(
+        new Map(
+          matches.map((m) => [
+            m.key,
+            { endpoints: m.endpoints.map((e) => e.id), others: m.matchedEndpoints - m.endpoints.length },
+          ]),
+        ),
+      ).toEqual(expected);
       // Read two patches and three endpoint ids per query, so every batch boundary of the walk is crossed.
       const batched = await strategyMatches(
         api.hub.store.db,
@@ -158,7 +165,7 @@ describe.each(dialects)('patch strategies on %s', (dialect) => {
         `/api/v1/patch-strategies/${created.body.id}/matches?page=2&pageSize=3&endpointLimit=2`,
       );
       expect(second.body.items.map((m) => [m.key, m.matchedEndpoints, m.endpoints.map((e) => e.id)])).toEqual(
-        matches.slice(3, 6).map((m) => [m.key, m.endpoints.length, m.endpoints.slice(0, 2).map((e) => e.id)]),
+        matches.slice(3, 6).map((m) => [m.key, m.matchedEndpoints, m.endpoints.slice(0, 2).map((e) => e.id)]),
       );
     }
   });

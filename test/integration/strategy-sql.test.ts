@@ -354,6 +354,7 @@ async function seedPatch(db: Kysely<Database>, patch: PatchSpec, endpointIds: En
       cves: '[]',
       cve_count: patch.cveCount,
       endpoint_count: patch.endpointCount,
+      devices_not_imported: 0,
       open_findings: 1,
       software_versions: '[]',
       endpoint_ids: JSON.stringify(patch.endpoints.map((endpoint) => endpointIds.get(endpoint)!)),

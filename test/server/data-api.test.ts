@@ -47,6 +47,7 @@ interface Vulnerability {
   severity: string | null;
   name: string | null;
   exposedEndpoints: number;
+  devicesNotImported: number;
 }
 interface Alert {
   id: string;
@@ -440,7 +441,12 @@ describe.each(dialects)('data API on %s', (dialect) => {
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ cveId: top.cveId, exposedEndpoints: top.exposedEndpoints });
     expect(detail.body.integrations).toEqual([
-      { integrationId, exposedEndpoints: top.exposedEndpoints, exposedCloudResources: 0 },
+      {
+        integrationId,
+        exposedEndpoints: top.exposedEndpoints,
+        devicesNotImported: top.devicesNotImported,
+        exposedCloudResources: 0,
+      },
     ]);
     const missing = await get<ErrorAnswer>('/api/v1/vulnerabilities/CVE-1999-0000');
     expect(missing.status).toBe(404);

@@ -6,6 +6,7 @@ import {
   evaluateStrategy,
   foldStrategyCase,
   formatStrategyExpression,
+  holdsWithoutEndpoint,
   parseStrategyExpression,
   patchConditions,
   residualStrategy,
@@ -1207,6 +1208,50 @@ describe('residualStrategy', () => {
       expect(onEndpoints(residual, other)).toBe(evaluateStrategy(expr, other));
     }
     expect(settled).toBeGreaterThan(100);
+  });
+});
+
+describe('holdsWithoutEndpoint', () => {
+  const parsed = (source: string): Expr => parseStrategyExpression(source);
+
+  it('should judge every endpoint condition on no value: false, but != on a multi-valued field', () => {
+    for (const source of [
+      'Endpoint.Tag = "x"',
+      'Endpoint.Profile contains ""',
+      'Endpoint.Name != "x"',
+      'Endpoint.DeviceGroup in ("a", "b")',
+      'Endpoint.RiskLevel >= "None"',
+      'Endpoint.RiskLevel != "High"',
+    ])
+      expect(holdsWithoutEndpoint(parsed(source)), source).toBe(false);
+    for (const source of [
+      'Endpoint.Tag != "x"',
+      'Endpoint.Profile != "Windows11"',
+      'not Endpoint.Name = "x"',
+    ])
+      expect(holdsWithoutEndpoint(parsed(source)), source).toBe(true);
+    expect(holdsWithoutEndpoint(parsed('Endpoint.Tag = "x" or not Endpoint.RiskLevel = "High"'))).toBe(true);
+    expect(holdsWithoutEndpoint(parsed('Endpoint.Tag != "x" and Endpoint.Name contains "a"'))).toBe(false);
+  });
+
+  it('should agree with the evaluator on an endpoint that has no profile, tag, group or name', () => {
+    const random = seeded(23);
+    const bare = randomRow(random);
+    const row: StrategyRow = {
+      ...bare,
+      endpoint: { profiles: [], tags: [], deviceGroup: null, name: null, riskLevel: 'Unknown' },
+    };
+    for (let i = 0; i < 2_000; i++) {
+      const residual = residualStrategy(randomExpression(random, 3), () => true);
+      if (typeof residual !== 'boolean')
+        expect(holdsWithoutEndpoint(residual)).toBe(evaluateStrategy(residual, row));
+    }
+  });
+
+  it('should refuse a patch condition: only what residualStrategy leaves is judged', () => {
+    expect(() => holdsWithoutEndpoint(parsed('Cvss > 7 or Endpoint.Tag = "x"'))).toThrow(
+      /Cvss is a patch field/,
+    );
   });
 });
 

@@ -99,11 +99,36 @@ function comparable(definition: StrategyFieldDefinition, value: RowValue): Compa
   }
 }
 
+/**
+ * Whether an expression over endpoint fields alone (what residualStrategy leaves of a strategy on one patch)
+ * holds on a device that is not an endpoint. Such a device has no endpoint fields: no profile and no tag, and no
+ * group, name or risk level, so each condition is judged on no values (false, but `!=` on a multi-valued field,
+ * which holds when none equals). A strategy selects such a device of a patch exactly when this holds.
+ */
+export function holdsWithoutEndpoint(residual: Expr): boolean {
+  switch (residual.kind) {
+    case 'and':
+      return holdsWithoutEndpoint(residual.left) && holdsWithoutEndpoint(residual.right);
+    case 'or':
+      return holdsWithoutEndpoint(residual.left) || holdsWithoutEndpoint(residual.right);
+    case 'not':
+      return !holdsWithoutEndpoint(residual.expr);
+    default:
+      if (strategyFields[residual.field].scope !== 'endpoint')
+        throw new TypeError(
+          `holdsWithoutEndpoint: ${residual.field} is a patch field; pass what residualStrategy leaves.`,
+        );
+      return valuesHold(residual, []);
+  }
+}
+
 function holds(predicate: PredicateExpr, row: StrategyRow): boolean {
+  return valuesHold(predicate, readers[predicate.field](row));
+}
+
+function valuesHold(predicate: PredicateExpr, read: readonly RowValue[]): boolean {
   const definition = strategyFields[predicate.field];
-  const values = readers[predicate.field](row)
-    .map((value) => comparable(definition, value))
-    .filter((value) => value !== null);
+  const values = read.map((value) => comparable(definition, value)).filter((value) => value !== null);
   // "No profile equals X": on one value this is plain !=, and a null still makes it false (no values).
   if (definition.multiValued && predicate.kind === 'compare' && predicate.op === '!=') {
     const target = operand(predicate.field, definition, predicate.value);

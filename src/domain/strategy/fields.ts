@@ -1,6 +1,7 @@
 /**
- * The fields a patch strategy filters on. An expression is evaluated per (patch × endpoint) pair, so each
- * field says whether it belongs to the patch (the same for every endpoint it applies to) or to the endpoint.
+ * The fields a patch strategy filters on. An expression is evaluated per (patch × device) pair, so each field
+ * says whether it belongs to the patch (the same for every device it applies to) or to the endpoint (a device
+ * that is not an endpoint has none of those).
  */
 
 export type StrategyFieldType = 'string' | 'number' | 'boolean' | 'level';
@@ -90,7 +91,9 @@ const definitions = {
     type: 'number',
     scope: 'patch',
     multiValued: false,
-    description: 'How many endpoints the patch applies to.',
+    description:
+      'How many devices the patch applies to, endpoints or not (a device filtered out of the endpoints, or ' +
+      'whose machine record the hub cannot read, still has its findings).',
   },
   'Endpoint.Profile': {
     type: 'string',

@@ -1,7 +1,8 @@
 /**
  * The patch-strategy filter language: a saved expression over patch metadata and a few endpoint fields,
- * evaluated per (patch × endpoint) pair. Pure: no I/O. The store compiles the same tree to SQL and must give
- * exactly the answers of evaluateStrategy, so the semantics below are the contract.
+ * evaluated per (patch × device) pair. Pure: no I/O. The store compiles the same tree to SQL and must give
+ * exactly the answers of evaluateStrategy, so the semantics below are the contract. A device that is not an
+ * endpoint (its findings are stored all the same) has no endpoint fields: holdsWithoutEndpoint judges it.
  *
  * Syntax
  * - `FIELD op VALUE` with op one of = != < <= > >=; `FIELD in (V1, V2, ...)` (never empty);
@@ -62,7 +63,7 @@ export {
 export type { StrategyValidation } from './parser.js';
 export { parseStrategyExpression, strategyExpressionLimits, validateStrategyExpression } from './parser.js';
 export type { StrategyRow } from './evaluate.js';
-export { evaluateStrategy } from './evaluate.js';
+export { evaluateStrategy, holdsWithoutEndpoint } from './evaluate.js';
 export { patchConditions, residualStrategy } from './residual.js';
 export type { StrategyExpressionProblem } from './strategy-expression-error.js';
 export { STRATEGY_EXPRESSION_ERROR_CODE, StrategyExpressionError } from './strategy-expression-error.js';

@@ -21,6 +21,7 @@ import {
   optionalQueryFlag,
   pageOf,
   pageQuery,
+  pageWithDevicesNotImported,
   queryFlag,
 } from '../schemas/common.js';
 import { endpointDetailBody, endpointSummaryBody, findingBody, softwareBody } from '../schemas/endpoint.js';
@@ -28,6 +29,7 @@ import { alertSummaryBody } from '../schemas/activity.js';
 import { riskLevels } from '../../domain/levels.js';
 import { entraFilterValues } from '../../store/entra-device-queries.js';
 import { isolationStateNames, type IsolationState } from '../../domain/isolation.js';
+import { countDevicesNotImported } from '../../store/finding-devices-repository.js';
 import { keysetRows } from '../../export/keyset.js';
 import { mapped } from '../../export/sources.js';
 import { endpointTableColumns, endpointTableRecord } from '../../export/endpoint-table.js';
@@ -110,13 +112,16 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         tags,
         summary: 'List endpoints',
         querystring: endpointListQuery,
-        response: { 200: pageOf(endpointSummaryBody), ...errorResponses(400) },
+        response: { 200: pageWithDevicesNotImported(endpointSummaryBody), ...errorResponses(400) },
       },
     },
     async (request) => {
       const { page, pageSize, sort, ...filter } = request.query;
-      const endpoints = await listEndpoints(store, endpointFilter(filter), sort, { page, pageSize });
-      return { ...endpoints, items: await withIsolation(hub, endpoints.items) };
+      const [endpoints, devicesNotImported] = await Promise.all([
+        listEndpoints(store, endpointFilter(filter), sort, { page, pageSize }),
+        countDevicesNotImported(db, filter.integration),
+      ]);
+      return { ...endpoints, items: await withIsolation(hub, endpoints.items), devicesNotImported };
     },
   );
 

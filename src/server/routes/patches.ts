@@ -3,9 +3,16 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { defaultPatchSort, listPatches, patchSorts } from '../../store/patch-queries.js';
 import { exploitabilityLevels, severityLevels } from '../../domain/levels.js';
-import { errorResponses, levelListFilter, optionalQueryFlag, pageOf, pageQuery } from '../schemas/common.js';
+import {
+  errorResponses,
+  levelListFilter,
+  optionalQueryFlag,
+  pageQuery,
+  pageWithDevicesNotImported,
+} from '../schemas/common.js';
 import { patchListItemBody } from '../schemas/patch.js';
 import { withCloudExposure } from '../../store/cloud-cve-queries.js';
+import { countDevicesNotImported } from '../../store/finding-devices-repository.js';
 
 const tags = ['patches'];
 
@@ -38,17 +45,17 @@ export const patchRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
         tags,
         summary: 'List patches, filtered and sorted on their Defender.* metadata',
         querystring: patchListQuery,
-        response: { 200: pageOf(patchListItemBody), ...errorResponses(400) },
+        response: { 200: pageWithDevicesNotImported(patchListItemBody), ...errorResponses(400) },
       },
     },
     async (request) => {
       const { page, pageSize, sort, integration, ...filter } = request.query;
       const { db, dialect } = hub.store;
-      const patches = await listPatches(db, { ...filter, integrationId: integration }, sort, {
-        page,
-        pageSize,
-      });
-      return { ...patches, items: await withCloudExposure(db, dialect, patches.items) };
+      const [patches, devicesNotImported] = await Promise.all([
+        listPatches(db, { ...filter, integrationId: integration }, sort, { page, pageSize }),
+        countDevicesNotImported(db, integration),
+      ]);
+      return { ...patches, items: await withCloudExposure(db, dialect, patches.items), devicesNotImported };
     },
   );
   done();

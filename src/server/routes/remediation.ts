@@ -30,8 +30,12 @@ const scopeQuery = z.object({
 
 const pastSlaBody = z.object({
   integrationId: z.string(),
-  endpointId: z.number().int().nullable(),
+  endpointId: z.number().int().nullable().describe('Null for a device that is not an endpoint.'),
   machineId: z.string(),
+  deviceName: z
+    .string()
+    .nullable()
+    .describe("The endpoint's DNS name, or the findings export's name of a device that is not an endpoint."),
   cveId: z.string(),
   severity: z.string(),
   softwareName: z.string().nullable(),

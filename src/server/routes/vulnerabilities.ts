@@ -6,7 +6,14 @@ import {
   listVulnerabilities,
   vulnerabilitySorts,
 } from '../../store/vulnerability-queries.js';
-import { errorResponses, exactFilter, optionalQueryFlag, pageOf, pageQuery } from '../schemas/common.js';
+import {
+  errorResponses,
+  exactFilter,
+  optionalQueryFlag,
+  pageOf,
+  pageQuery,
+  pageWithDevicesNotImported,
+} from '../schemas/common.js';
 import {
   cveCloudResourceBody,
   vulnerabilityDetailBody,
@@ -14,11 +21,12 @@ import {
 } from '../schemas/vulnerability.js';
 import { listCveCloudResources } from '../../store/cloud-cve-queries.js';
 import { found } from '../not-found.js';
+import { countDevicesNotImported } from '../../store/finding-devices-repository.js';
 
 const tags = ['vulnerabilities'];
 const integration = z.string().trim().min(1).optional().describe('Integration id.');
 
-/** The CVE catalog with how many endpoints each CVE exposes. */
+/** The CVE catalog with how many devices each CVE exposes, and how many of those are not endpoints. */
 export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
   const db = hub.store.db;
 
@@ -43,12 +51,16 @@ export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app,
               .describe('A field; a leading - sorts descending.'),
           })
           .strict(),
-        response: { 200: pageOf(vulnerabilitySummaryBody), ...errorResponses(400) },
+        response: { 200: pageWithDevicesNotImported(vulnerabilitySummaryBody), ...errorResponses(400) },
       },
     },
-    (request) => {
+    async (request) => {
       const { page, pageSize, sort, integration: integrationId, ...filter } = request.query;
-      return listVulnerabilities(db, { ...filter, integrationId }, sort, { page, pageSize });
+      const [vulnerabilities, devicesNotImported] = await Promise.all([
+        listVulnerabilities(db, { ...filter, integrationId }, sort, { page, pageSize }),
+        countDevicesNotImported(db, integrationId),
+      ]);
+      return { ...vulnerabilities, devicesNotImported };
     },
   );
 

@@ -16,6 +16,21 @@ export function pageOf<T extends z.ZodType>(item: T) {
   });
 }
 
+/**
+ * The answer of a list whose counts take in findings (CVEs, patches) or that lists endpoints: with how many devices
+ * with findings are not endpoints, which those counts include and no endpoint view lists.
+ */
+export function pageWithDevicesNotImported<T extends z.ZodType>(item: T) {
+  return pageOf(item).extend({
+    devicesNotImported: z
+      .number()
+      .int()
+      .describe(
+        "Devices with open vulnerability findings that are not endpoints (filtered out by the import filters, or their machine records unread: Machine.Read.All missing), in the list's integration (all when none is given), whatever the other filters. Their findings count in CVE exposure and patches; the endpoint views do not list them.",
+      ),
+  });
+}
+
 /** A true/false query flag (query strings have no booleans). */
 export function queryFlag(fallback: boolean) {
   return z

@@ -28,7 +28,18 @@ export const patchBody = z.object({
   maxCvss: z.number().nullable(),
   cves: z.array(z.string()),
   cveCount: z.number().int(),
-  endpointCount: z.number().int().describe('Endpoints with an open finding it fixes.'),
+  endpointCount: z
+    .number()
+    .int()
+    .describe(
+      'Devices with an open finding it fixes, endpoints or not (devicesNotImported of them are not).',
+    ),
+  devicesNotImported: z
+    .number()
+    .int()
+    .describe(
+      'Of those, the devices that are not endpoints (filtered out by the import filters, or their machine records unread): counted, never listed among its endpoints.',
+    ),
   openFindings: z.number().int(),
   updatedAt: z.string().describe('When the last findings run recounted it.'),
 });

@@ -37,10 +37,14 @@ export const strategyMatchBody = patchBody.extend({
   matchedEndpoints: z
     .number()
     .int()
-    .describe('Endpoints of this patch the strategy selects (all of them when it names no endpoint field).'),
+    .describe(
+      'Devices of this patch the strategy selects: all of them, endpoints or not, when it names no endpoint field; else the endpoints whose fields satisfy it (a device that is not an endpoint has no endpoint fields).',
+    ),
   endpoints: z
     .array(z.object({ id: z.number().int(), machineId: z.string(), computerDnsName: z.string().nullable() }))
-    .describe('The first endpointLimit of them, by id.'),
+    .describe(
+      'The first endpointLimit of its selected endpoints, by id (devices that are not endpoints are not listed).',
+    ),
 });
 
 export const strategyFieldBody = z.object({

@@ -1,7 +1,7 @@
 import type { SqliteConnection, SqliteConnectionStatement } from '../sqlite-connection.js';
 import { columnList, conflictClause, type BulkRows, type BulkTable } from './bulk-table.js';
 
-/** Rows per statement: a prepared 100-row INSERT binds 2,300 values for findings, far below SQLite's limit. */
+/** Rows per statement: a prepared 100-row INSERT binds 2,500 values for findings, far below SQLite's limit. */
 const statementRows = 100;
 
 /**

@@ -6,8 +6,9 @@ import { ExposureTally, refreshEndpointRisk } from '../endpoint-risk.js';
 import { patchKey } from '../../domain/patch-metadata.js';
 import { PatchTally } from '../patch-tally.js';
 import { SoftwareCveTally } from '../software-cves.js';
+import { UnimportedDevices } from '../unimported-devices.js';
 
-/** Above this many endpoints the via-files export is used: Microsoft recommends it past ~100,000 devices. */
+/** Above this many devices the via-files export is used: Microsoft recommends it past ~100,000 devices. */
 export const filesExportThreshold = 100_000;
 
 /**
@@ -15,10 +16,6 @@ export const filesExportThreshold = 100_000;
  * faster (SQLite: about 1.5 times at 5,000 rows as at 1,000); the writer holds one such batch in memory.
  */
 export const writeBatchRows = 5000;
-
-export const findingSkipReasons = {
-  unknownDevice: 'device not imported as an endpoint',
-} as const;
 
 function findingPatchKey(finding: Finding): string | null {
   return patchKey({
@@ -35,6 +32,7 @@ function toFindingRow(
   runId: number,
   now: string,
   patch: string | null,
+  imported: boolean,
 ): NewFindingRow {
   return {
     integration_id: integrationId,
@@ -62,6 +60,7 @@ function toFindingRow(
     raw: JSON.stringify(unmapped(finding)),
     updated_at: now,
     patch_key: patch,
+    imported: imported ? 1 : 0,
   };
 }
 
@@ -99,18 +98,21 @@ function unmapped(finding: Finding): Record<string, unknown> {
   return rest;
 }
 
-function findingBatches(ctx: DatasetContext, endpoints: number): AsyncIterable<Batch<Finding>> {
+function findingBatches(ctx: DatasetContext, devices: number): AsyncIterable<Batch<Finding>> {
   const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
-  return endpoints > filesExportThreshold
+  return devices > filesExportThreshold
     ? ctx.client.exportFiles.records(signal)
     : ctx.client.findings.exportJson({ pageSize: 200_000, ...signal });
 }
 
 /**
- * The software-vulnerability snapshot → findings (endpoint × CVE × software). Rows of devices that are not
- * endpoints are counted and skipped; rows without a CVE (software with no known vulnerability) are kept. After
- * a complete run, open findings not seen are resolved with the date, within the removal bound, the exposure
- * per CVE is recounted, and the CVEs of each product, tallied over every row, are kept for the software run.
+ * The software-vulnerability snapshot → findings (device × CVE × software), every row stored whether or not its
+ * device is an endpoint: a device may be filtered out, or the token may lack Machine.Read.All, and its findings
+ * still count in patches and CVE exposure (the endpoint views join endpoints, so they show only endpoints). Rows
+ * without a CVE (software with no known vulnerability) are kept. After a complete run, open findings not seen are
+ * resolved with the date, within the removal bound, the exposure per CVE is recounted, the devices that are not
+ * endpoints are kept for display, and the CVEs of each product, tallied over every row, are kept for the software
+ * run. It needs no machines run: rows link to whatever endpoints are stored.
  */
 export const findingsDataset: Dataset = {
   name: 'findings',
@@ -118,32 +120,32 @@ export const findingsDataset: Dataset = {
   async run(ctx) {
     const { integration, repos, runId, counters } = ctx;
     const endpointIds = await repos.endpoints.endpointIds(integration.id);
+    const knownDevices = endpointIds.size + (await repos.findingDevices.count(integration.id));
     const previous = await repos.findings.openCount(integration.id);
     const exposure = new ExposureTally();
     const patches = new PatchTally();
     const softwareCves = new SoftwareCveTally();
+    const unimported = new UnimportedDevices();
     const writer = repos.findings.writer((stored) => {
       counters.upserted += stored;
       ctx.progress(counters);
     });
     try {
-      for await (const batch of findingBatches(ctx, endpointIds.size)) {
+      for await (const batch of findingBatches(ctx, knownDevices)) {
         const now = new Date().toISOString();
         counters.read(batch);
         for (const finding of batch.items) {
           // Every row, the devices not imported included: a product's CVE list is tenant-wide in Defender too.
           softwareCves.add(finding);
           const endpointId = endpointIds.get(finding.deviceId);
-          // A row without a CVE is installed software with no known vulnerability: kept, it is the endpoint's
-          // software inventory; the vulnerability views count only rows with a CVE.
-          if (endpointId === undefined) {
-            counters.skip(findingSkipReasons.unknownDevice);
-            continue;
-          }
           const patch = findingPatchKey(finding);
-          writer.add(toFindingRow(finding, integration.id, runId, now, patch));
-          exposure.add(finding);
+          // A row without a CVE is installed software with no known vulnerability: kept, it is the device's
+          // software inventory; the vulnerability views count only rows with a CVE.
+          writer.add(toFindingRow(finding, integration.id, runId, now, patch, endpointId !== undefined));
           if (patch !== null) patches.add(patch, finding, endpointId);
+          // Only endpoints have a risk level: the exposure tally keeps a number per endpoint, no more.
+          if (endpointId === undefined) unimported.add(finding);
+          else exposure.add(finding);
         }
         if (writer.buffered >= writeBatchRows) await writer.commit();
         ctx.progress(counters);
@@ -158,6 +160,10 @@ export const findingsDataset: Dataset = {
     // With nothing unseen, the update would only scan millions of rows to change none.
     if (verdict.allowed && unseen > 0)
       counters.removed = await repos.findings.resolveUnseen(integration.id, runId, new Date().toISOString());
+    await repos.findingDevices.replace(
+      integration.id,
+      unimported.rows(integration.id, runId, new Date().toISOString()),
+    );
     await repos.findings.refreshExposure(integration.id);
     await repos.software.replaceFindingCves(integration.id, runId, softwareCves.byProduct());
     // Resolved or not, the run saw every open finding only when nothing unseen stays open: then what it tallied
@@ -172,6 +178,16 @@ export const findingsDataset: Dataset = {
     // Today's trend point: the findings run is the one that changes counts across the board.
     await repos.snapshots.take(integration.id, new Date());
     await repos.maintenance.afterRewrite(['endpoints', 'patches']);
-    return { complete: true, completeness: `all pages read; ${verdict.note}` };
+    return {
+      complete: true,
+      completeness: `all pages read; ${verdict.note}; ${devicesNote(unimported.size)}`,
+    };
   },
 };
+
+/** What the run says of the devices that are not endpoints: their findings are stored and counted, not skipped. */
+function devicesNote(devices: number): string {
+  return devices === 0
+    ? 'every device with a vulnerability is an endpoint'
+    : `${devices} ${devices === 1 ? 'device' : 'devices'} with vulnerabilities not imported as endpoints: their findings count in patches and CVE exposure`;
+}

@@ -55,7 +55,21 @@ export const patchColumns: readonly Column<Patch>[] = [
     cell: (p) => (p.maxCvss === null ? '—' : p.maxCvss.toFixed(1)),
   },
   { id: 'cves', header: 'CVEs', sort: 'cves', cell: (p) => formatCount(p.cveCount) },
-  { id: 'endpoints', header: 'Endpoints', sort: 'endpoints', cell: (p) => formatCount(p.endpointCount) },
+  {
+    id: 'endpoints',
+    header: 'Devices',
+    sort: 'endpoints',
+    // Devices that are not endpoints count too, and are said apart.
+    cell: (p) =>
+      p.devicesNotImported === 0 ? (
+        formatCount(p.endpointCount)
+      ) : (
+        <>
+          {formatCount(p.endpointCount)}{' '}
+          <span className="note">({formatCount(p.devicesNotImported)} not imported)</span>
+        </>
+      ),
+  },
 ];
 
 /** The Patches page's columns: those, and the cloud resources its CVEs expose (GET /patches counts them). */

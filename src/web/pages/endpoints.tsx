@@ -1,7 +1,8 @@
 import { Link } from 'react-router';
-import type { EndpointSummary } from '../api-types.js';
+import type { DevicesNotImportedPage, EndpointSummary } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
+import { DevicesNotImportedNote } from '../components/devices-not-imported.js';
 import { ErrorBox } from '../components/error-box.js';
 import { ExportLink } from '../components/export-link.js';
 import { RiskLevelFilter, SelectFilter, TextFilter } from '../components/filter-controls.js';
@@ -51,7 +52,11 @@ const columns: readonly Column<EndpointSummary>[] = [
 ];
 
 export function EndpointsPage() {
-  const list = usePagedList<EndpointSummary>('/endpoints', filters, 'name');
+  const list = usePagedList<EndpointSummary, DevicesNotImportedPage<EndpointSummary>>(
+    '/endpoints',
+    filters,
+    'name',
+  );
   // Asked after the table's first answer: on SQLite the hub's reads queue on one connection, and the profile
   // counts (a few hundred ms at 100,000 endpoints) must not hold up the rows.
   const profiles = useRequest<{ items: { name: string }[] }>(list.data === undefined ? null : '/profiles');
@@ -98,6 +103,10 @@ export function EndpointsPage() {
         <ExportLink path="/endpoints/export" query={list.query} />
       </div>
       <ErrorBox error={list.error} />
+      <DevicesNotImportedNote
+        count={list.data?.devicesNotImported}
+        counted="they are not listed here, and their findings count in Vulnerabilities and Patches"
+      />
       <DataTable
         label="Endpoints"
         columns={columns}

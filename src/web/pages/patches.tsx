@@ -1,5 +1,6 @@
-import type { PatchListItem } from '../api-types.js';
+import type { DevicesNotImportedPage, PatchListItem } from '../api-types.js';
 import { DataTable } from '../components/data-table.js';
+import { DevicesNotImportedNote } from '../components/devices-not-imported.js';
 import { ErrorBox } from '../components/error-box.js';
 import { SelectFilter, TextFilter } from '../components/filter-controls.js';
 import { patchKey, patchListColumns } from '../components/patch-columns.js';
@@ -13,7 +14,7 @@ const flag = [
 ];
 
 export function PatchesPage() {
-  const list = usePagedList<PatchListItem>(
+  const list = usePagedList<PatchListItem, DevicesNotImportedPage<PatchListItem>>(
     '/patches',
     [
       'search',
@@ -56,6 +57,10 @@ export function PatchesPage() {
         <SelectFilter url={url} name="integration" label="Integration" options={integrations} />
       </div>
       <ErrorBox error={list.error} />
+      <DevicesNotImportedNote
+        count={list.data?.devicesNotImported}
+        counted="the patches count their findings and devices"
+      />
       <DataTable
         label="Patches"
         columns={patchListColumns}

@@ -1,7 +1,8 @@
 import { Link } from 'react-router';
 import { withQuery } from '../api.js';
-import type { Vulnerability } from '../api-types.js';
+import type { DevicesNotImportedPage, Vulnerability } from '../api-types.js';
 import { Badge } from '../components/badge.js';
+import { DevicesNotImportedNote } from '../components/devices-not-imported.js';
 import { PortalLink } from '../components/portal-link.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
@@ -40,7 +41,7 @@ const columns: readonly Column<Vulnerability>[] = [
   { id: 'epss', header: 'EPSS', hidden: true, cell: (v) => (v.epss === null ? '—' : v.epss.toFixed(3)) },
   {
     id: 'exposed',
-    header: 'Exposed endpoints',
+    header: 'Exposed devices',
     sort: 'exposedEndpoints',
     cell: (v) => formatCount(v.exposedEndpoints),
   },
@@ -63,7 +64,7 @@ const columns: readonly Column<Vulnerability>[] = [
 ];
 
 export function VulnerabilitiesPage() {
-  const list = usePagedList<Vulnerability>(
+  const list = usePagedList<Vulnerability, DevicesNotImportedPage<Vulnerability>>(
     '/vulnerabilities',
     ['search', 'severity', 'networkAccessible', 'integration'],
     '-exposedEndpoints',
@@ -84,6 +85,10 @@ export function VulnerabilitiesPage() {
         <SelectFilter url={list.url} name="integration" label="Integration" options={integrations} />
       </div>
       <ErrorBox error={list.error} />
+      <DevicesNotImportedNote
+        count={list.data?.devicesNotImported}
+        counted="their findings count among the exposed devices"
+      />
       <DataTable
         label="Vulnerabilities"
         columns={columns}
