@@ -58,15 +58,17 @@ function elapsed(last: LastRun, integration: Integration, dataset: DatasetName, 
 /**
  * Findings link each device to the endpoints stored, so they follow each successful machines run (and wait while
  * one is under way). They do not need one: the export names every device, and the token may not read machines at
- * all (Machine.Read.All missing). With no successful machines run to follow — the import off, never run, failed
- * or not permitted — they keep the machines interval on their own. A failed findings run is retried like any other.
+ * all (Machine.Read.All missing): a machines run not permitted paces them as a success does. With none to follow —
+ * the import off, never run or failed — they keep the machines interval on their own. A failed findings run is
+ * retried like any other.
  */
 function findingsDue(integration: Integration, lastRuns: LastRuns, now: Date): boolean {
   const last = lastRuns.findings;
   if (last?.status === 'running') return elapsed(last, integration, 'findings', now);
   const machines = integration.imports.assets ? lastRuns.machines : undefined;
   if (machines?.status === 'running') return false;
-  if (machines?.status === 'succeeded' && machines.finished_at !== null) {
+  // A machines run not permitted (no Machine.Read.All) paces them as a success does.
+  if (machines !== undefined && ranAsPermitted(machines.status) && machines.finished_at !== null) {
     if (last === undefined || Date.parse(last.started_at) < Date.parse(machines.finished_at)) return true;
     return !ranAsPermitted(last.status) && elapsed(last, integration, 'findings', now);
   }
