@@ -103,16 +103,17 @@ export function EndpointsPage() {
         <ExportLink path="/endpoints/export" query={list.query} />
       </div>
       <ErrorBox error={list.error} />
-      <DevicesNotImportedNote
-        count={list.data?.devicesNotImported}
-        counted="they are not listed here, and their findings count in Vulnerabilities and Patches"
-      />
       <DataTable
         label="Endpoints"
         columns={columns}
         rowKey={(e) => e.id}
         storageKey="endpoints"
         {...list.table}
+      />
+      {/* Below the table: arriving with the rows, above it the note would push them down. */}
+      <DevicesNotImportedNote
+        count={list.data?.devicesNotImported}
+        counted="they are not listed here, and their findings count in Vulnerabilities and Patches"
       />
     </section>
   );

@@ -57,16 +57,17 @@ export function PatchesPage() {
         <SelectFilter url={url} name="integration" label="Integration" options={integrations} />
       </div>
       <ErrorBox error={list.error} />
-      <DevicesNotImportedNote
-        count={list.data?.devicesNotImported}
-        counted="the patches count their findings and devices"
-      />
       <DataTable
         label="Patches"
         columns={patchListColumns}
         rowKey={patchKey}
         storageKey="patches"
         {...list.table}
+      />
+      {/* Below the table: arriving with the rows, above it the note would push them down. */}
+      <DevicesNotImportedNote
+        count={list.data?.devicesNotImported}
+        counted="the patches count their findings and devices"
       />
     </section>
   );

@@ -85,16 +85,17 @@ export function VulnerabilitiesPage() {
         <SelectFilter url={list.url} name="integration" label="Integration" options={integrations} />
       </div>
       <ErrorBox error={list.error} />
-      <DevicesNotImportedNote
-        count={list.data?.devicesNotImported}
-        counted="their findings count among the exposed devices"
-      />
       <DataTable
         label="Vulnerabilities"
         columns={columns}
         rowKey={(v) => v.cveId}
         storageKey="vulnerabilities"
         {...list.table}
+      />
+      {/* Below the table: arriving with the rows, above it the note would push them down. */}
+      <DevicesNotImportedNote
+        count={list.data?.devicesNotImported}
+        counted="their findings count among the exposed devices"
       />
     </section>
   );
