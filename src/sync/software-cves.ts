@@ -1,6 +1,5 @@
 import type { Finding, Software } from '../defender/index.js';
-import type { SyncRunRow } from '../store/schema.js';
-import type { FindingSoftwareCves } from '../store/software-repository.js';
+import type { FindingSoftwareCves, SyncRunRow } from '../store/index.js';
 
 /**
  * Software → CVE lists from the vulnerability export. Each export row names its product (`softwareVendor`,

@@ -1,5 +1,5 @@
 import type { Finding } from '../defender/index.js';
-import type { NewFindingDeviceRow } from '../store/schema.js';
+import type { NewFindingDeviceRow } from '../store/index.js';
 
 type DeviceFacts = Pick<
   NewFindingDeviceRow,

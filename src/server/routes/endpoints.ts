@@ -29,7 +29,7 @@ import { alertSummaryBody } from '../schemas/activity.js';
 import { riskLevels } from '../../domain/levels.js';
 import { entraFilterValues } from '../../store/entra-device-queries.js';
 import { isolationStateNames, type IsolationState } from '../../domain/isolation.js';
-import { countDevicesNotImported } from '../../store/finding-devices-repository.js';
+import { countDevicesNotImported } from '../../store/index.js';
 import { keysetRows } from '../../export/keyset.js';
 import { mapped } from '../../export/sources.js';
 import { endpointTableColumns, endpointTableRecord } from '../../export/endpoint-table.js';

@@ -12,7 +12,7 @@ import {
 } from '../schemas/common.js';
 import { patchListItemBody } from '../schemas/patch.js';
 import { withCloudExposure } from '../../store/cloud-cve-queries.js';
-import { countDevicesNotImported } from '../../store/finding-devices-repository.js';
+import { countDevicesNotImported } from '../../store/index.js';
 
 const tags = ['patches'];
 

@@ -21,7 +21,7 @@ import {
 } from '../schemas/vulnerability.js';
 import { listCveCloudResources } from '../../store/cloud-cve-queries.js';
 import { found } from '../not-found.js';
-import { countDevicesNotImported } from '../../store/finding-devices-repository.js';
+import { countDevicesNotImported } from '../../store/index.js';
 
 const tags = ['vulnerabilities'];
 const integration = z.string().trim().min(1).optional().describe('Integration id.');

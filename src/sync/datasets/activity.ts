@@ -1,6 +1,6 @@
 import type { DefenderTimestamp } from '../../defender/index.js';
 import type { Integration } from '../../integrations/integration-schema.js';
-import type { ActivityRepository, ActivityRow } from '../../store/activity-repository.js';
+import type { ActivityRepository, ActivityRow } from '../../store/index.js';
 import type { Repositories } from '../../store/repositories.js';
 import type { Dataset } from '../dataset.js';
 import { chooseReader, type ActivityReader } from '../activity-reader.js';

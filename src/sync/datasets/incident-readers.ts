@@ -1,5 +1,5 @@
 import { graphEnumWord } from '../../domain/activity-vocabulary.js';
-import type { ActivityRow } from '../../store/activity-repository.js';
+import type { ActivityRow } from '../../store/index.js';
 import { mapBatches, type ActivityReader } from '../activity-reader.js';
 import { storedRecordJson } from '../stored-record.js';
 
