@@ -106,9 +106,13 @@ describe('the living demo, on its own defaults', async () => {
       .poll(
         async () => {
           const { items } = await api<ListPage<{ id: string; title: string | null }>>('/alerts?pageSize=5');
-          const fresh = items.filter((a) => !before.has(a.id)).map((a) => a.title ?? '');
-          const shown = await latest.locator('tbody tr td:first-child').allTextContents();
-          return fresh.some((title) => shown.includes(title));
+          // By id (each row links to its alert in the portal): titles repeat across alerts of one template.
+          const fresh = items.filter((a) => !before.has(a.id)).map((a) => `/alerts/${a.id}`);
+          const links = await latest.locator('tbody tr td:first-child a').all();
+          const shown = await Promise.all(
+            links.map(async (a) => new URL((await a.getAttribute('href')) ?? '', 'https://x').pathname),
+          );
+          return fresh.some((path) => shown.includes(path));
         },
         { timeout: 240_000, interval: 2000 },
       )
