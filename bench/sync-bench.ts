@@ -18,7 +18,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.js';
 import { openHub, type Hub } from '../src/app/hub.js';
-import { findingsTable, flattenFindings } from '../src/store/findings-writer.js';
+import { findingsTable, flattenFindings } from '../src/store/vulnerabilities/findings-writer.js';
 import { writeBatchRows } from '../src/sync/datasets/findings.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
 import { runCli } from './hub-process.js';

@@ -1,6 +1,6 @@
 import type { MachineAction } from '../defender/index.js';
-import type { NewMachineActionRow } from '../store/schema.js';
-import type { StoredMachineAction } from '../store/machine-actions-repository.js';
+import type { NewMachineActionRow } from '../store/db/schema.js';
+import type { StoredMachineAction } from '../store/activity/machine-actions-repository.js';
 import { storedRecordJson } from '../sync/stored-record.js';
 
 /** A machine action as the API and CLI show it. */

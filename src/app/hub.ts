@@ -1,4 +1,4 @@
-import { migrateToLatest, openStore, type Store } from '../store/database.js';
+import { migrateToLatest, openStore, type Store } from '../store/db/database.js';
 import { createRepositories, type Repositories } from '../store/repositories.js';
 import { IntegrationService } from '../integrations/integration-service.js';
 import { SyncService } from '../sync/sync-service.js';

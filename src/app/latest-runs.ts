@@ -1,6 +1,6 @@
 import { datasetNames, type DatasetName } from '../integrations/integration-schema.js';
 import type { Repositories } from '../store/repositories.js';
-import type { SyncRunRow } from '../store/schema.js';
+import type { SyncRunRow } from '../store/db/schema.js';
 
 export type LatestRuns = Partial<Record<DatasetName, SyncRunRow>>;
 

@@ -1,5 +1,5 @@
 import { datasetNames, type DatasetName, type Integration } from '../integrations/integration-schema.js';
-import type { SyncRunRow } from '../store/schema.js';
+import type { SyncRunRow } from '../store/db/schema.js';
 import { ranAsPermitted } from '../domain/connection-status.js';
 import { datasets } from '../sync/sync-service.js';
 import { datasetRunsFor } from '../sync/dataset.js';

@@ -3,7 +3,7 @@ import { ranAsPermitted } from '../domain/connection-status.js';
 import { HubError } from '../errors.js';
 import type { DatasetName, Integration } from '../integrations/integration-schema.js';
 import { IntegrationNotFoundError } from '../integrations/integration-errors.js';
-import type { SyncRunRow } from '../store/schema.js';
+import type { SyncRunRow } from '../store/db/schema.js';
 import { SyncBusyError } from '../sync/sync-service.js';
 import type { SyncJobQueue } from '../jobs/sync-job-queue.js';
 import type { Hub } from './hub.js';

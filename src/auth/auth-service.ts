@@ -2,8 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseInput } from '../parse-input.js';
 import { lowerRole, roleAllows, type Role } from '../domain/roles.js';
 import type { Repositories } from '../store/repositories.js';
-import type { UserRow } from '../store/users-repository.js';
-import type { ApiTokenRow } from '../store/api-tokens-repository.js';
+import type { UserRow } from '../store/access/users-repository.js';
+import type { ApiTokenRow } from '../store/access/api-tokens-repository.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import { LoginLimiter } from './login-limiter.js';
 import {

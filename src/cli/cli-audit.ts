@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { AuditLogRepository } from '../store/audit-log-repository.js';
+import type { AuditLogRepository } from '../store/access/audit-log-repository.js';
 import { redactSecrets } from '../secrets/log-redaction.js';
 
 /** The commands that change settings, credentials, users or machines: each run becomes an audit entry. */

@@ -2,7 +2,7 @@ import type { Hub } from '../app/hub.js';
 import { ranAsPermitted } from '../domain/connection-status.js';
 import { HubError } from '../errors.js';
 import type { DatasetName, Integration } from '../integrations/integration-schema.js';
-import type { SyncRunRow } from '../store/schema.js';
+import type { SyncRunRow } from '../store/db/schema.js';
 import type { SyncReporter } from './sync-reporter.js';
 
 export interface SyncTarget {

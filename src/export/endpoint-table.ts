@@ -1,4 +1,4 @@
-import type { EndpointSummary } from '../store/endpoint-queries.js';
+import type { EndpointSummary } from '../store/endpoints/endpoint-queries.js';
 import type { IsolationState } from '../domain/isolation.js';
 import type { ExportRecord } from './sources.js';
 

@@ -3,13 +3,13 @@ import type { IntegrationService } from '../integrations/integration-service.js'
 import type { DefenderClientOptions, HuntingResult } from '../defender/index.js';
 import { keysetRows } from '../export/keyset.js';
 import type { Repositories } from '../store/repositories.js';
-import type { Page, PageRequest } from '../store/list-queries.js';
+import type { Page, PageRequest } from '../store/db/list-queries.js';
 import type {
   HuntingResultColumn,
   HuntingResultsRepository,
   HuntingRow,
   StoredHuntingResult,
-} from '../store/hunting-results-repository.js';
+} from '../store/activity/hunting-results-repository.js';
 import { HuntingResultNotFoundError } from './hunting-errors.js';
 import {
   DEFAULT_RESULT_PAGE_SIZE,

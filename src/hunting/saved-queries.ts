@@ -3,7 +3,7 @@ import type {
   HuntingQueriesRepository,
   HuntingQueryFields,
   HuntingQueryRow,
-} from '../store/hunting-queries-repository.js';
+} from '../store/activity/hunting-queries-repository.js';
 import { SavedHuntingQueryNameTakenError, SavedHuntingQueryNotFoundError } from './hunting-errors.js';
 import { savedQueryInput } from './hunting-input.js';
 

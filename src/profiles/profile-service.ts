@@ -9,14 +9,14 @@ import {
   validateProfileRule,
   type ProfileRule,
 } from '../domain/os-profile.js';
-import type { IntegrationsRepository } from '../store/integrations-repository.js';
+import type { IntegrationsRepository } from '../store/access/integrations-repository.js';
 import type {
   ProfileAssignment,
   ProfiledEndpoint,
   ProfileRow,
   ProfilesRepository,
-} from '../store/profiles-repository.js';
-import { parseObjectArray, parseStringArray } from '../store/list-queries.js';
+} from '../store/endpoints/profiles-repository.js';
+import { parseObjectArray, parseStringArray } from '../store/db/list-queries.js';
 
 const criterion = (what: string) => z.string().optional().describe(what);
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Store } from '../store/database.js';
-import { SealedSecretsRepository, type SealedValue } from '../store/sealed-secrets-repository.js';
+import type { Store } from '../store/db/database.js';
+import { SealedSecretsRepository, type SealedValue } from '../store/access/sealed-secrets-repository.js';
 import {
   SecretBox,
   SecretError,

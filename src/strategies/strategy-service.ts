@@ -8,10 +8,14 @@ import {
   type Expr,
   type StrategyExpressionProblem,
 } from '../domain/strategy/index.js';
-import type { StrategiesRepository, StrategyRow } from '../store/strategies-repository.js';
+import type { StrategiesRepository, StrategyRow } from '../store/patches/strategies-repository.js';
 import type { Repositories } from '../store/repositories.js';
-import { countStrategyMatches, strategyMatches, type StrategyMatch } from '../store/strategy-matches.js';
-import type { Page } from '../store/list-queries.js';
+import {
+  countStrategyMatches,
+  strategyMatches,
+  type StrategyMatch,
+} from '../store/patches/strategy-matches.js';
+import type { Page } from '../store/db/list-queries.js';
 
 export class StrategyNotFoundError extends HubError {
   constructor(id: number) {

@@ -14,7 +14,7 @@ import {
   type EndpointRiskRepository,
   type EndpointRiskRow,
   type EndpointRiskUpdate,
-} from '../store/endpoint-risk-repository.js';
+} from '../store/endpoints/endpoint-risk-repository.js';
 
 /**
  * The exposure risk per machine, gathered while a findings run streams (a rank per machine, so it costs a number

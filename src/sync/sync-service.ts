@@ -5,7 +5,7 @@ import type { IntegrationService } from '../integrations/integration-service.js'
 import { CredentialUpkeep } from '../integrations/credential-upkeep.js';
 import { datasetNames, type DatasetName } from '../integrations/integration-schema.js';
 import type { Repositories } from '../store/repositories.js';
-import type { SyncRunRow } from '../store/schema.js';
+import type { SyncRunRow } from '../store/db/schema.js';
 import { datasetRunsFor, type Dataset } from './dataset.js';
 import { RunCounters, type SyncProgress } from './run-counters.js';
 import { runnerAlive, thisRunner } from './run-owner.js';

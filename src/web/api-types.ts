@@ -25,7 +25,7 @@ import type {
   cloudSubscriptionBody,
 } from '../server/routes/cloud.js';
 import type { entraDeviceBody } from '../server/routes/entra-devices.js';
-import type { EntraFilterValue } from '../store/entra-device-queries.js';
+import type { EntraFilterValue } from '../store/endpoints/entra-device-queries.js';
 import type { Role } from '../domain/roles.js';
 import type { IntegrationStatus } from '../app/integration-status.js';
 

@@ -8,7 +8,7 @@ import { Scheduler } from '../../src/app/scheduler.js';
 import { datasetNames, type Integration } from '../../src/integrations/integration-schema.js';
 import { cloudDatasetNames } from '../support/datasets.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import type { SyncRunRow } from '../../src/store/schema.js';
+import type { SyncRunRow } from '../../src/store/db/schema.js';
 import { SyncJobQueue } from '../../src/jobs/sync-job-queue.js';
 import { SyncWorker } from '../../src/jobs/sync-worker.js';
 import { freshStore, postgresUrl } from '../support/stores.js';

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/database.js';
+import { openStore } from '../../src/store/db/database.js';
 import { dataDirEnv, logRecords, startCli } from './cli.js';
 
 function freePort(): Promise<number> {

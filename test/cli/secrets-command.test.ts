@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IntegrationService } from '../../src/integrations/integration-service.js';
 import { SecretBox, keyFiles, openSecretBox, sealContext } from '../../src/secrets/secret-box.js';
-import { migrateToLatest, openStore } from '../../src/store/database.js';
+import { migrateToLatest, openStore } from '../../src/store/db/database.js';
 import { createRepositories } from '../../src/store/repositories.js';
 import { dataDirEnv, expectOneClearLine, runCli } from './cli.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import type { Store } from '../../src/store/database.js';
-import type { Database, NewMachineActionRow } from '../../src/store/schema.js';
+import type { Store } from '../../src/store/db/database.js';
+import type { Database, NewMachineActionRow } from '../../src/store/db/schema.js';
 import {
   endpointSorts,
   listEndpoints,
@@ -9,8 +9,8 @@ import {
   type EndpointCursor,
   type EndpointFilter,
   type EndpointSort,
-} from '../../src/store/endpoint-queries.js';
-import { MachineActionsRepository } from '../../src/store/machine-actions-repository.js';
+} from '../../src/store/endpoints/endpoint-queries.js';
+import { MachineActionsRepository } from '../../src/store/activity/machine-actions-repository.js';
 import { isolationState, isolationStateNames, type IsolationStateName } from '../../src/domain/isolation.js';
 import { riskLevels } from '../../src/domain/levels.js';
 import { keysetRows } from '../../src/export/keyset.js';

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrateToLatest, openStore } from '../../src/store/database.js';
+import { migrateToLatest, openStore } from '../../src/store/db/database.js';
 import { dialects } from '../support/stores.js';
 import { hubOn, useHub, type TestHub } from '../support/hub.js';
-import type { NewFindingRow } from '../../src/store/schema.js';
+import type { NewFindingRow } from '../../src/store/db/schema.js';
 
 async function integrationId(hub: TestHub): Promise<string> {
   const integration = await hub.integrations.create({

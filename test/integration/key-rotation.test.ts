@@ -15,9 +15,9 @@ import {
   readKeyFile,
   sealContext,
 } from '../../src/secrets/secret-box.js';
-import type { Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/db/database.js';
 import { createRepositories } from '../../src/store/repositories.js';
-import { SealedSecretsRepository } from '../../src/store/sealed-secrets-repository.js';
+import { SealedSecretsRepository } from '../../src/store/access/sealed-secrets-repository.js';
 import { dialects, freshStore } from '../support/stores.js';
 
 const certificate =

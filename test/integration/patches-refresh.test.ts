@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
 import { useHub } from '../support/hub.js';
 import { aggregatePatchMetadata } from '../../src/domain/patch-metadata.js';
-import type { NewFindingRow } from '../../src/store/schema.js';
+import type { NewFindingRow } from '../../src/store/db/schema.js';
 
 /** One patch's findings, written to disagree: the SQL recount must still give the domain's answer. */
 const cases: { key: string; rows: Partial<NewFindingRow>[] }[] = [

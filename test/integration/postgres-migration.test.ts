@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest, openStore } from '../../src/store/database.js';
+import { migrateToLatest, openStore } from '../../src/store/db/database.js';
 import { postgresUrl } from '../support/stores.js';
 
 /**

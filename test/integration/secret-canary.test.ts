@@ -12,7 +12,7 @@ import { createDefenderClient } from '../../src/defender/index.js';
 import { encode, exportFormats } from '../../src/export/formats.js';
 import { exportDatasets, exportSources } from '../../src/export/sources.js';
 import { buildServer } from '../../src/server/build-server.js';
-import type { SyncRunRow } from '../../src/store/schema.js';
+import type { SyncRunRow } from '../../src/store/db/schema.js';
 import { simPost, simulatorConfig, useSimulator } from '../support/simulator.js';
 import { dialects, postgresUrl } from '../support/stores.js';
 import { simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';

@@ -9,7 +9,7 @@ import {
   parseStrategyExpression,
   type StrategyRow,
 } from '../../src/domain/strategy/index.js';
-import { strategyMatches } from '../../src/store/strategy-matches.js';
+import { strategyMatches } from '../../src/store/patches/strategy-matches.js';
 
 interface Page<T> {
   items: T[];

@@ -10,10 +10,10 @@ import {
   type StrategyFieldName,
   type StrategyRow,
 } from '../../src/domain/strategy/index.js';
-import type { Dialect, Store } from '../../src/store/database.js';
-import type { Database } from '../../src/store/schema.js';
-import { compileStrategy } from '../../src/store/strategy-sql.js';
-import { patchEndpointPairs } from '../../src/store/patch-endpoints.js';
+import type { Dialect, Store } from '../../src/store/db/database.js';
+import type { Database } from '../../src/store/db/schema.js';
+import { compileStrategy } from '../../src/store/patches/strategy-sql.js';
+import { patchEndpointPairs } from '../../src/store/patches/patch-endpoints.js';
 import { dialects, freshStore } from '../support/stores.js';
 import { pick, seeded, type Random } from '../support/seeded-random.js';
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
 import { simPost, useSimulator } from '../support/simulator.js';
-import type { EndpointRow, FindingRow } from '../../src/store/schema.js';
+import type { EndpointRow, FindingRow } from '../../src/store/db/schema.js';
 import { allPages, simulatorSettings, useApi, type Answer, type TestApi } from './api-harness.js';
-import type { SoftwareSummary as Software } from '../../src/store/software-queries.js';
+import type { SoftwareSummary as Software } from '../../src/store/vulnerabilities/software-queries.js';
 import { everyDatasetSucceeded } from '../support/datasets.js';
 
 interface Page<T> {

@@ -9,7 +9,7 @@ import { hubServices } from '../../src/app/hub.js';
 import type { Integration } from '../../src/integrations/integration-schema.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { freshStore, type TestDialect } from './stores.js';
-import type { Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/db/database.js';
 import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 
 export interface TestHub {

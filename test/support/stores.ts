@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrateToLatest, openStore, type Store } from '../../src/store/database.js';
+import { migrateToLatest, openStore, type Store } from '../../src/store/db/database.js';
 
 /** The local PostgreSQL CI starts (trust auth, database `test`); TEST_DATABASE_URL overrides it. */
 export const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findingColumns, putFinding } from '../../src/store/findings-writer.js';
-import type { NewFindingRow } from '../../src/store/schema.js';
+import { findingColumns, putFinding } from '../../src/store/vulnerabilities/findings-writer.js';
+import type { NewFindingRow } from '../../src/store/db/schema.js';
 
 describe('finding columns', () => {
   it('should flatten every column of a row in the order the bulk statement names them', () => {

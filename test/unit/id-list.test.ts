@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IdSet, scanIdList } from '../../src/store/id-list.js';
+import { IdSet, scanIdList } from '../../src/store/db/id-list.js';
 
 function idsOf(text: string, stopAfter = Infinity): number[] {
   const seen: number[] = [];

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../app/config.js';
-import { migrateToLatest, openStore } from '../../store/database.js';
+import { migrateToLatest, openStore } from '../../store/db/database.js';
 import { printLines } from '../output.js';
 
 /** Schema changes on their own, e.g. before starting new versions of several processes against PostgreSQL. */

@@ -13,8 +13,8 @@ import {
   textIdParams,
 } from '../schemas/common.js';
 import { actionBody, actionOutcomeBody } from '../schemas/action.js';
-import { endpointKey } from '../../store/endpoint-queries.js';
-import { endpointFound } from '../../store/endpoint-not-found.js';
+import { endpointKey } from '../../store/endpoints/endpoint-queries.js';
+import { endpointFound } from '../../store/endpoints/endpoint-not-found.js';
 
 const tags = ['actions'];
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { getAlert, getIncident, listAlerts, listIncidents } from '../../store/activity-queries.js';
+import { getAlert, getIncident, listAlerts, listIncidents } from '../../store/activity/activity-queries.js';
 import { errorResponses, pageOf, pageQuery, textIdParams } from '../schemas/common.js';
 import {
   activityFilterQuery,

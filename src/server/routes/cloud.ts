@@ -9,9 +9,9 @@ import type {
   CloudSecureScoreDayRow,
   CloudSecureScoreRow,
   CloudSubscriptionRow,
-} from '../../store/cloud-repository.js';
-import { cloudResourceSorts } from '../../store/cloud-repository.js';
-import { flag, parseObjectArray, parseStoredJson, parseStringArray } from '../../store/list-queries.js';
+} from '../../store/cloud/cloud-repository.js';
+import { cloudResourceSorts } from '../../store/cloud/cloud-repository.js';
+import { flag, parseObjectArray, parseStoredJson, parseStringArray } from '../../store/db/list-queries.js';
 
 const tags = ['cloud'];
 

@@ -9,10 +9,10 @@ import {
   listEndpointsAfter,
   type EndpointCursor,
   type EndpointFilter,
-} from '../../store/endpoint-queries.js';
-import { findingStatuses, listEndpointFindings } from '../../store/finding-queries.js';
-import { listEndpointSoftware } from '../../store/software-queries.js';
-import { listAlerts } from '../../store/activity-queries.js';
+} from '../../store/endpoints/endpoint-queries.js';
+import { findingStatuses, listEndpointFindings } from '../../store/vulnerabilities/finding-queries.js';
+import { listEndpointSoftware } from '../../store/vulnerabilities/software-queries.js';
+import { listAlerts } from '../../store/activity/activity-queries.js';
 import {
   errorResponses,
   exactFilter,
@@ -27,14 +27,14 @@ import {
 import { endpointDetailBody, endpointSummaryBody, findingBody, softwareBody } from '../schemas/endpoint.js';
 import { alertSummaryBody } from '../schemas/activity.js';
 import { riskLevels } from '../../domain/levels.js';
-import { entraFilterValues } from '../../store/entra-device-queries.js';
+import { entraFilterValues } from '../../store/endpoints/entra-device-queries.js';
 import { isolationStateNames, type IsolationState } from '../../domain/isolation.js';
 import { countDevicesNotImported } from '../../store/index.js';
 import { keysetRows } from '../../export/keyset.js';
 import { mapped } from '../../export/sources.js';
 import { endpointTableColumns, endpointTableRecord } from '../../export/endpoint-table.js';
 import { exportBody, exportFormatQuery, exportProduces, sendExport } from '../export-reply.js';
-import { endpointFound } from '../../store/endpoint-not-found.js';
+import { endpointFound } from '../../store/endpoints/endpoint-not-found.js';
 
 const tags = ['endpoints'];
 

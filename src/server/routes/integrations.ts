@@ -3,8 +3,8 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { createIntegrationSchema, updateIntegrationSchema } from '../../integrations/integration-schema.js';
 import { testIntegrationSettings, testSavedIntegration } from '../../integrations/connection-test.js';
-import { slicePage } from '../../store/list-queries.js';
-import { toSyncRun } from '../../store/sync-run-queries.js';
+import { slicePage } from '../../store/db/list-queries.js';
+import { toSyncRun } from '../../store/runs/sync-run-queries.js';
 import { errorResponses, pageOf, pageQuery, textIdParams } from '../schemas/common.js';
 import {
   connectionTestBody,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { defaultPatchSort, listPatches, patchSorts } from '../../store/patch-queries.js';
+import { defaultPatchSort, listPatches, patchSorts } from '../../store/patches/patch-queries.js';
 import { exploitabilityLevels, severityLevels } from '../../domain/levels.js';
 import {
   errorResponses,
@@ -11,7 +11,7 @@ import {
   pageWithDevicesNotImported,
 } from '../schemas/common.js';
 import { patchListItemBody } from '../schemas/patch.js';
-import { withCloudExposure } from '../../store/cloud-cve-queries.js';
+import { withCloudExposure } from '../../store/cloud/cloud-cve-queries.js';
 import { countDevicesNotImported } from '../../store/index.js';
 
 const tags = ['patches'];

@@ -11,12 +11,15 @@ import {
   textIdParams,
 } from '../schemas/common.js';
 import { endpointRefBody } from '../schemas/endpoint.js';
-import type { RecommendationRow } from '../../store/recommendations-repository.js';
-import { organisationScope, type ExposureScoreRow } from '../../store/exposure-scores-repository.js';
-import { endpointKey } from '../../store/endpoint-queries.js';
-import { flag, parseStoredJson } from '../../store/list-queries.js';
+import type { RecommendationRow } from '../../store/vulnerabilities/recommendations-repository.js';
+import {
+  organisationScope,
+  type ExposureScoreRow,
+} from '../../store/dashboard/exposure-scores-repository.js';
+import { endpointKey } from '../../store/endpoints/endpoint-queries.js';
+import { flag, parseStoredJson } from '../../store/db/list-queries.js';
 import { found } from '../not-found.js';
-import { endpointFound } from '../../store/endpoint-not-found.js';
+import { endpointFound } from '../../store/endpoints/endpoint-not-found.js';
 
 const tags = ['recommendations'];
 

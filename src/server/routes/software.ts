@@ -9,8 +9,8 @@ import {
   queryFlag,
   textIdParams,
 } from '../schemas/common.js';
-import { flag } from '../../store/list-queries.js';
-import type { SoftwareRow } from '../../store/software-repository.js';
+import { flag } from '../../store/db/list-queries.js';
+import type { SoftwareRow } from '../../store/vulnerabilities/software-repository.js';
 import { found } from '../not-found.js';
 import { endpointRefBody } from '../schemas/endpoint.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { getSyncRun, listSyncRuns, syncRunStatuses } from '../../store/sync-run-queries.js';
+import { getSyncRun, listSyncRuns, syncRunStatuses } from '../../store/runs/sync-run-queries.js';
 import { datasetNames } from '../../integrations/integration-schema.js';
 import { errorResponses, numericIdParams, pageOf, pageQuery } from '../schemas/common.js';
 import { syncRunBody } from '../schemas/sync-run.js';

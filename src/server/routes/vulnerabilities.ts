@@ -5,7 +5,7 @@ import {
   getVulnerability,
   listVulnerabilities,
   vulnerabilitySorts,
-} from '../../store/vulnerability-queries.js';
+} from '../../store/vulnerabilities/vulnerability-queries.js';
 import {
   errorResponses,
   exactFilter,
@@ -19,7 +19,7 @@ import {
   vulnerabilityDetailBody,
   vulnerabilitySummaryBody,
 } from '../schemas/vulnerability.js';
-import { listCveCloudResources } from '../../store/cloud-cve-queries.js';
+import { listCveCloudResources } from '../../store/cloud/cloud-cve-queries.js';
 import { found } from '../not-found.js';
 import { countDevicesNotImported } from '../../store/index.js';
 

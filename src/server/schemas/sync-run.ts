@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { syncRunStatuses } from '../../store/sync-run-queries.js';
+import { syncRunStatuses } from '../../store/runs/sync-run-queries.js';
 import { features } from '../../domain/permissions.js';
 
 export const syncRunBody = z.object({

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SqliteConnection } from '../sqlite-connection.js';
+import type { SqliteConnection } from '../db/sqlite-connection.js';
 import type { BulkRows, BulkTable } from './bulk-table.js';
 import { SqliteBackgroundWriter } from './sqlite-background-writer.js';
 import { SqliteBulkWriter } from './sqlite-bulk.js';

@@ -1,4 +1,4 @@
-import type { SqliteConnection, SqliteConnectionStatement } from '../sqlite-connection.js';
+import type { SqliteConnection, SqliteConnectionStatement } from '../db/sqlite-connection.js';
 import { columnList, conflictClause, type BulkRows, type BulkTable } from './bulk-table.js';
 
 /** Rows per statement: a prepared 100-row INSERT binds 2,500 values for findings, far below SQLite's limit. */

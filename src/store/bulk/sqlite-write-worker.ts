@@ -5,7 +5,7 @@
  * the main thread's heap, until their batch is committed.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSqliteConnection } from '../sqlite-connection.js';
+import { openSqliteConnection } from '../db/sqlite-connection.js';
 import { SqliteBulkWriter } from './sqlite-bulk.js';
 import type { BulkRows, BulkTable } from './bulk-table.js';
 

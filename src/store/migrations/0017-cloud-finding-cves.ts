@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
-import { insertFindingCves } from '../cloud-finding-cves.js';
+import type { Dialect } from '../db/database.js';
+import { insertFindingCves } from '../cloud/cloud-finding-cves.js';
 
 /**
  * Cloud findings by CVE: one row per finding and CVE it names, so the CVE catalog, the patches and the resources

@@ -16,8 +16,8 @@ import type {
   CloudSecureScoreDaysTable,
   CloudSecureScoresTable,
   CloudStatus,
-} from '../../store/cloud-schema.js';
-import type { CloudList } from '../../store/cloud-repository.js';
+} from '../../store/db/cloud-schema.js';
+import type { CloudList } from '../../store/cloud/cloud-repository.js';
 import { removalVerdict, type Dataset, type DatasetContext } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { EntraDevice } from '../../defender/index.js';
-import type { EntraDevicesTable } from '../../store/schema.js';
+import type { EntraDevicesTable } from '../../store/db/schema.js';
 import { removalVerdict, type Dataset } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 

@@ -1,5 +1,5 @@
 import type { Batch, Finding } from '../../defender/index.js';
-import type { NewFindingRow } from '../../store/schema.js';
+import type { NewFindingRow } from '../../store/db/schema.js';
 import { removalVerdict, type Dataset, type DatasetContext } from '../dataset.js';
 import { isTimestamp } from '../stored-record.js';
 import { ExposureTally, refreshEndpointRisk } from '../endpoint-risk.js';

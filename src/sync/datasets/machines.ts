@@ -1,6 +1,6 @@
 import type { Machine } from '../../defender/index.js';
 import { storedRecordJson } from '../stored-record.js';
-import type { NewEndpointRow } from '../../store/schema.js';
+import type { NewEndpointRow } from '../../store/db/schema.js';
 import { removalVerdict, type Dataset } from '../dataset.js';
 import { endpointDropReason } from '../endpoint-filter.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';

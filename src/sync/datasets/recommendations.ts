@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { DefenderClient, ExposureScore, Recommendation } from '../../defender/index.js';
-import type { ExposureScoresTable, RecommendationsTable } from '../../store/schema.js';
-import { organisationScope } from '../../store/exposure-scores-repository.js';
+import type { ExposureScoresTable, RecommendationsTable } from '../../store/db/schema.js';
+import { organisationScope } from '../../store/dashboard/exposure-scores-repository.js';
 import type { RunCounters } from '../run-counters.js';
 import type { Dataset } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';

@@ -1,5 +1,5 @@
 import type { Software } from '../../defender/index.js';
-import type { SoftwareTable } from '../../store/schema.js';
+import type { SoftwareTable } from '../../store/db/schema.js';
 import type { Insertable } from 'kysely';
 import type { Dataset, DatasetContext } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { upsertRows } from '../db/upsert.js';
+
+/** Where each incremental dataset left off: the raw timestamp of the newest record stored. */
+export class CursorsRepository {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async get(integrationId: string, dataset: string): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('sync_cursors')
+      .select('cursor')
+      .where('integration_id', '=', integrationId)
+      .where('dataset', '=', dataset)
+      .executeTakeFirst();
+    return row?.cursor;
+  }
+
+  async set(
+    db: Kysely<Database>,
+    integrationId: string,
+    dataset: string,
+    cursor: string,
+    now: string,
+  ): Promise<void> {
+    await upsertRows(
+      db,
+      'sync_cursors',
+      [{ integration_id: integrationId, dataset, cursor, updated_at: now }],
+      ['integration_id', 'dataset'],
+    );
+  }
+}

@@ -1,0 +1,28 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Dialect } from '../db/database.js';
+
+/** Tables a sync rewrites wholesale, whose planner statistics and visibility it then refreshes. */
+export type RewrittenTable = 'endpoints' | 'patches';
+
+/** Housekeeping the databases need after a sync rewrote many rows. */
+export class MaintenanceRepository {
+  readonly #db: Kysely<Database>;
+  readonly #dialect: Dialect;
+
+  constructor(db: Kysely<Database>, dialect: Dialect) {
+    this.#db = db;
+    this.#dialect = dialect;
+  }
+
+  /**
+   * On PostgreSQL, VACUUM (ANALYZE) the tables a run rewrote. A machines or findings run updates most endpoint
+   * rows, leaving as many dead versions and a visibility map that no longer lets a count be read from an index
+   * alone, and a first sync leaves no statistics at all: until autovacuum gets to it, counting the endpoints of
+   * one risk level visits every row's heap page. SQLite updates in place and needs none of this.
+   */
+  async afterRewrite(tables: readonly RewrittenTable[]): Promise<void> {
+    if (this.#dialect !== 'postgres') return;
+    for (const table of tables) await sql`vacuum (analyze) ${sql.table(table)}`.execute(this.#db);
+  }
+}

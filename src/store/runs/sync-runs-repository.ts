@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import type { Database, SyncRunRow, SyncRunsTable } from '../db/schema.js';
+import type { Updateable } from 'kysely';
+import { interruptedRunCode } from '../../domain/connection-status.js';
+
+export class SyncRunsRepository {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async start(integrationId: string, dataset: string, now: string, runner: string): Promise<number> {
+    const row = await this.#db
+      .insertInto('sync_runs')
+      .values({
+        integration_id: integrationId,
+        dataset,
+        status: 'running',
+        started_at: now,
+        skipped_reasons: '{}',
+        runner,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async finish(id: number, changes: Updateable<SyncRunsTable>): Promise<void> {
+    await this.#db.updateTable('sync_runs').set(changes).where('id', '=', id).execute();
+  }
+
+  /** The runs of an integration's dataset still marked running, with the process that runs each. */
+  running(integrationId: string, dataset: string): Promise<{ id: number; runner: string | null }[]> {
+    return this.#db
+      .selectFrom('sync_runs')
+      .select(['id', 'runner'])
+      .where('integration_id', '=', integrationId)
+      .where('dataset', '=', dataset)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
+  /** Runs left "running" by a process that died: they are failed, and say why. */
+  async failInterrupted(ids: readonly number[], now: string): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await this.#db
+      .updateTable('sync_runs')
+      .set({
+        status: 'failed',
+        finished_at: now,
+        error_code: interruptedRunCode,
+        error_message: 'The process stopped during the run.',
+      })
+      .where('id', 'in', ids)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  latest(integrationId: string, dataset: string): Promise<SyncRunRow | undefined> {
+    return this.#db
+      .selectFrom('sync_runs')
+      .selectAll()
+      .where('integration_id', '=', integrationId)
+      .where('dataset', '=', dataset)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  get(id: number): Promise<SyncRunRow | undefined> {
+    return this.#db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+}

@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import type { Database, NewFindingDeviceRow } from '../db/schema.js';
+import { upsertRows } from '../db/upsert.js';
+
+/** How many devices with open vulnerability findings are not endpoints: of one integration, or of all. */
+export async function countDevicesNotImported(
+  db: Kysely<Database>,
+  integrationId: string | undefined,
+): Promise<number> {
+  let query = db.selectFrom('finding_devices').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
+  return (await query.executeTakeFirstOrThrow()).n;
+}
+
+/** The devices a findings run saw that are not endpoints, as the export described them. */
+export class FindingDevicesRepository {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  count(integrationId: string): Promise<number> {
+    return countDevicesNotImported(this.#db, integrationId);
+  }
+
+  /**
+   * Stores what a run saw of its devices, then removes every device of the integration left without an open
+   * vulnerability finding of a device not imported: fixed since, or an endpoint now. One probe per device through
+   * the findings' per-machine index, never a pass over the findings.
+   */
+  async replace(integrationId: string, rows: Iterable<NewFindingDeviceRow>): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      let chunk: NewFindingDeviceRow[] = [];
+      for (const row of rows) {
+        chunk.push(row);
+        if (chunk.length === 5000) {
+          await upsertRows(trx, 'finding_devices', chunk, ['integration_id', 'machine_id']);
+          chunk = [];
+        }
+      }
+      await upsertRows(trx, 'finding_devices', chunk, ['integration_id', 'machine_id']);
+      await trx
+        .deleteFrom('finding_devices as d')
+        .where('d.integration_id', '=', integrationId)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('findings as f')
+                .select('f.id')
+                .whereRef('f.integration_id', '=', 'd.integration_id')
+                .whereRef('f.machine_id', '=', 'd.machine_id')
+                .where('f.status', '=', 'open')
+                .where('f.cve_id', 'is not', null)
+                .where('f.imported', '=', 0),
+            ),
+          ),
+        )
+        .execute();
+    });
+  }
+}
