@@ -1,7 +1,6 @@
 import type { MachineAction } from '../defender/index.js';
-import type { NewMachineActionRow } from '../store/db/schema.js';
-import type { StoredMachineAction } from '../store/activity/machine-actions-repository.js';
 import { storedRecordJson } from '../sync/stored-record.js';
+import type { NewMachineActionRow, StoredMachineAction } from '../store/index.js';
 
 /** A machine action as the API and CLI show it. */
 export interface ActionSummary {

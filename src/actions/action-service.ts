@@ -9,10 +9,6 @@ import {
   type MachineAction,
 } from '../defender/index.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
-import type { Repositories } from '../store/repositories.js';
-import type { EndpointIdentity } from '../store/endpoints/endpoints-repository.js';
-import type { MachineActionFilter } from '../store/activity/machine-actions-repository.js';
-import type { Page, PageRequest } from '../store/db/list-queries.js';
 import { protectionReason } from '../domain/protected-devices.js';
 import { notOnboardedReason } from '../domain/onboarding.js';
 import { isolationState, type IsolationState } from '../domain/isolation.js';
@@ -27,7 +23,14 @@ import { ActionNotFoundError, ActionRefusedError } from './action-errors.js';
 import { toActionRow, toActionSummary, type ActionSummary } from './action-records.js';
 import { storeMachineActions } from '../sync/datasets/machine-actions.js';
 import { abortableSleep } from '../defender/abortable-sleep.js';
-import { EndpointNotFoundError } from '../store/endpoints/endpoint-not-found.js';
+import {
+  type EndpointIdentity,
+  EndpointNotFoundError,
+  type MachineActionFilter,
+  type Page,
+  type PageRequest,
+  type Repositories,
+} from '../store/index.js';
 
 /** What became of one endpoint's request. */
 export interface ActionOutcome {

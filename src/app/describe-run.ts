@@ -1,4 +1,4 @@
-import type { SyncRunRow } from '../store/db/schema.js';
+import type { SyncRunRow } from '../store/index.js';
 
 function seconds(row: SyncRunRow): string {
   if (row.finished_at === null) return '';

@@ -1,5 +1,3 @@
-import { migrateToLatest, openStore, type Store } from '../store/db/database.js';
-import { createRepositories, type Repositories } from '../store/repositories.js';
 import { IntegrationService } from '../integrations/integration-service.js';
 import { SyncService } from '../sync/sync-service.js';
 import { ProfileService } from '../profiles/profile-service.js';
@@ -10,6 +8,13 @@ import { SecretBox, openSecretBox } from '../secrets/secret-box.js';
 import { AuthService } from '../auth/auth-service.js';
 import type { DefenderClientTuning } from '../defender/config.js';
 import type { HubConfig } from './config.js';
+import {
+  createRepositories,
+  migrateToLatest,
+  openStore,
+  type Repositories,
+  type Store,
+} from '../store/index.js';
 
 /** The hub's services over one store: what the server, the CLI and the scheduler share. */
 export interface Hub {

@@ -3,10 +3,9 @@ import { connectionStatus, type ConnectionStatus } from '../domain/connection-st
 import { featureLimit, type FeatureLimit } from '../domain/permissions.js';
 import type { DatasetName, Integration } from '../integrations/integration-schema.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
-import type { Database } from '../store/db/schema.js';
-import { latestDatasetRuns, type DatasetRuns, type SyncRun } from '../store/runs/sync-run-queries.js';
 import { datasets } from '../sync/sync-service.js';
 import { datasetRunsFor } from '../sync/dataset.js';
+import { type Database, type DatasetRuns, latestDatasetRuns, type SyncRun } from '../store/index.js';
 
 /** A run as the status shows it: what it did and how it ended, without the paging counters. */
 export type RunView = Pick<

@@ -1,6 +1,5 @@
 import { datasetNames, type DatasetName } from '../integrations/integration-schema.js';
-import type { Repositories } from '../store/repositories.js';
-import type { SyncRunRow } from '../store/db/schema.js';
+import type { Repositories, SyncRunRow } from '../store/index.js';
 
 export type LatestRuns = Partial<Record<DatasetName, SyncRunRow>>;
 

@@ -1,8 +1,8 @@
 import { datasetNames, type DatasetName, type Integration } from '../integrations/integration-schema.js';
-import type { SyncRunRow } from '../store/db/schema.js';
 import { ranAsPermitted } from '../domain/connection-status.js';
 import { datasets } from '../sync/sync-service.js';
 import { datasetRunsFor } from '../sync/dataset.js';
+import type { SyncRunRow } from '../store/index.js';
 
 /**
  * What is due now: a pure function of an integration, its latest run per dataset and the time. The in-process

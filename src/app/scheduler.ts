@@ -3,13 +3,13 @@ import { ranAsPermitted } from '../domain/connection-status.js';
 import { HubError } from '../errors.js';
 import type { DatasetName, Integration } from '../integrations/integration-schema.js';
 import { IntegrationNotFoundError } from '../integrations/integration-errors.js';
-import type { SyncRunRow } from '../store/db/schema.js';
 import { SyncBusyError } from '../sync/sync-service.js';
 import type { SyncJobQueue } from '../jobs/sync-job-queue.js';
 import type { Hub } from './hub.js';
 import { dueFor, dueNow, newlyEnabled, type DueWork, type LastRuns } from './schedule-due.js';
 import { describeRun } from './describe-run.js';
 import { latestRuns } from './latest-runs.js';
+import type { SyncRunRow } from '../store/index.js';
 
 /** What the scheduler says; pino (Fastify's logger) fits as it is. */
 export interface SchedulerLogger {

@@ -1,9 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseInput } from '../parse-input.js';
 import { lowerRole, roleAllows, type Role } from '../domain/roles.js';
-import type { Repositories } from '../store/repositories.js';
-import type { UserRow } from '../store/access/users-repository.js';
-import type { ApiTokenRow } from '../store/access/api-tokens-repository.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import { LoginLimiter } from './login-limiter.js';
 import {
@@ -22,6 +19,7 @@ import {
   UserNotFoundError,
   userNameTaken,
 } from './auth-errors.js';
+import type { ApiTokenRow, Repositories, UserRow } from '../store/index.js';
 
 /** Who a request acts for: a signed-in user (session) or an API token's. */
 export interface Principal {

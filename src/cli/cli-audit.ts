@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { AuditLogRepository } from '../store/access/audit-log-repository.js';
 import { redactSecrets } from '../secrets/log-redaction.js';
+import type { AuditLogRepository } from '../store/index.js';
 
 /** The commands that change settings, credentials, users or machines: each run becomes an audit entry. */
 const auditedCommands = new Set([

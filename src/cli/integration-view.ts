@@ -1,10 +1,9 @@
 import type { Hub } from '../app/hub.js';
 import { latestRuns, type LatestRuns } from '../app/latest-runs.js';
 import { datasetNames, type DatasetName, type Integration } from '../integrations/integration-schema.js';
-import type { SyncRunRow } from '../store/db/schema.js';
-import { toSyncRun, type SyncRun } from '../store/runs/sync-run-queries.js';
 import { datasets } from '../sync/sync-service.js';
 import { ago, keyValues, table } from './output.js';
+import { type SyncRun, type SyncRunRow, toSyncRun } from '../store/index.js';
 
 /** An integration with its latest run per dataset, as `list --json` and `show --json` print it. */
 export type IntegrationWithRuns = Integration & {

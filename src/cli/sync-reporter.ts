@@ -1,9 +1,8 @@
 import { MultiBar, type Options, type Params, type SingleBar } from 'cli-progress';
 import { describeRun } from '../app/describe-run.js';
 import type { DatasetName, Integration } from '../integrations/integration-schema.js';
-import type { SyncRunRow } from '../store/db/schema.js';
-import { toSyncRun } from '../store/runs/sync-run-queries.js';
 import type { SyncProgress } from '../sync/run-counters.js';
+import { type SyncRunRow, toSyncRun } from '../store/index.js';
 
 /** Where the progress and the results of sync runs go, as they happen. */
 export interface SyncReporter {

@@ -2,8 +2,8 @@
  * Whether an integration is connected, as a state the UI keys on and a label a person reads, decided from its
  * enabled flag and the recent sync runs of each dataset it imports. No I/O: the store hands the runs over.
  */
-import type { SyncRunStatus } from '../store/runs/sync-run-queries.js';
 import { inTableOrder, needsText, type Feature } from './permissions.js';
+import type { SyncRunStatus } from '../store/index.js';
 
 export const connectionStates = ['connected', 'limited', 'failing', 'disabled', 'notSynced'] as const;
 export type ConnectionState = (typeof connectionStates)[number];

@@ -1,6 +1,6 @@
-import type { EndpointSummary } from '../store/endpoints/endpoint-queries.js';
 import type { IsolationState } from '../domain/isolation.js';
 import type { ExportRecord } from './sources.js';
+import type { EndpointSummary } from '../store/index.js';
 
 /**
  * The endpoint list as its table shows it, for `GET /endpoints/export`: the columns a user sees, in the table's

@@ -1,8 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/db/schema.js';
-import { flag, namesCve, parseStringArray } from '../store/db/list-queries.js';
 import { keysetRows } from './keyset.js';
-import { alertSummaryColumns } from '../store/activity/activity-queries.js';
+import { alertSummaryColumns, type Database, flag, namesCve, parseStringArray } from '../store/index.js';
 
 export type ExportValue = string | number | boolean | null | readonly string[];
 export type ExportRecord = Readonly<Record<string, ExportValue>>;

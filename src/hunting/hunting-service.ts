@@ -2,14 +2,6 @@ import { parseInput } from '../parse-input.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
 import type { DefenderClientOptions, HuntingResult } from '../defender/index.js';
 import { keysetRows } from '../export/keyset.js';
-import type { Repositories } from '../store/repositories.js';
-import type { Page, PageRequest } from '../store/db/list-queries.js';
-import type {
-  HuntingResultColumn,
-  HuntingResultsRepository,
-  HuntingRow,
-  StoredHuntingResult,
-} from '../store/activity/hunting-results-repository.js';
 import { HuntingResultNotFoundError } from './hunting-errors.js';
 import {
   DEFAULT_RESULT_PAGE_SIZE,
@@ -18,6 +10,15 @@ import {
   savedQueryRunInput,
 } from './hunting-input.js';
 import { SavedHuntingQueries } from './saved-queries.js';
+import type {
+  HuntingResultColumn,
+  HuntingResultsRepository,
+  HuntingRow,
+  Page,
+  PageRequest,
+  Repositories,
+  StoredHuntingResult,
+} from '../store/index.js';
 
 /** How long a stored result can be paged and exported; older ones are pruned when the next one is stored. */
 export const RESULT_RETENTION_MS = 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import { csvText, jsonArray } from '../export/formats.js';
 import type { ExportValue } from '../export/sources.js';
-import type { HuntingResultColumn, HuntingRow } from '../store/activity/hunting-results-repository.js';
+import type { HuntingResultColumn, HuntingRow } from '../store/index.js';
 
 export const huntingExportFormats = ['csv', 'json'] as const;
 export type HuntingExportFormat = (typeof huntingExportFormats)[number];

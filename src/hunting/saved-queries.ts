@@ -1,11 +1,7 @@
 import { parseInput } from '../parse-input.js';
-import type {
-  HuntingQueriesRepository,
-  HuntingQueryFields,
-  HuntingQueryRow,
-} from '../store/activity/hunting-queries-repository.js';
 import { SavedHuntingQueryNameTakenError, SavedHuntingQueryNotFoundError } from './hunting-errors.js';
 import { savedQueryInput } from './hunting-input.js';
+import type { HuntingQueriesRepository, HuntingQueryFields, HuntingQueryRow } from '../store/index.js';
 
 export interface SavedHuntingQuery {
   id: number;

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { IntegrationsRepository } from '../store/access/integrations-repository.js';
-import type { IntegrationRow } from '../store/db/schema.js';
 import { sealContext, type SecretBox } from '../secrets/secret-box.js';
 import { createDefenderClient, type DefenderClient, type DefenderClientOptions } from '../defender/index.js';
 import {
@@ -24,7 +22,7 @@ import {
   type CredentialCheckOutcome,
 } from './credential-health.js';
 import type { CredentialCheck } from './credential-check.js';
-import { parseStringArray } from '../store/db/list-queries.js';
+import { type IntegrationRow, type IntegrationsRepository, parseStringArray } from '../store/index.js';
 
 const credentialContext = sealContext.integration;
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, SyncJobRow } from '../store/db/schema.js';
 import type { DatasetName } from '../integrations/integration-schema.js';
+import type { Database, SyncJobRow } from '../store/index.js';
 
 /** A job whose worker has held it this long without finishing is taken to be dead and is queued again. */
 export const defaultLeaseMs = 30 * 60_000;

@@ -6,7 +6,7 @@ import type { SyncService } from '../sync/sync-service.js';
 import type { DatasetName } from '../integrations/integration-schema.js';
 import { datasetNames } from '../integrations/integration-schema.js';
 import type { SyncJobQueue } from './sync-job-queue.js';
-import type { SyncJobRow, SyncRunRow } from '../store/db/schema.js';
+import type { SyncJobRow, SyncRunRow } from '../store/index.js';
 
 export interface SyncWorkerOptions {
   /** Wait between polls when the queue is empty. */

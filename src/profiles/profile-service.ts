@@ -9,14 +9,15 @@ import {
   validateProfileRule,
   type ProfileRule,
 } from '../domain/os-profile.js';
-import type { IntegrationsRepository } from '../store/access/integrations-repository.js';
-import type {
-  ProfileAssignment,
-  ProfiledEndpoint,
-  ProfileRow,
-  ProfilesRepository,
-} from '../store/endpoints/profiles-repository.js';
-import { parseObjectArray, parseStringArray } from '../store/db/list-queries.js';
+import {
+  type IntegrationsRepository,
+  parseObjectArray,
+  parseStringArray,
+  type ProfileAssignment,
+  type ProfiledEndpoint,
+  type ProfileRow,
+  type ProfilesRepository,
+} from '../store/index.js';
 
 const criterion = (what: string) => z.string().optional().describe(what);
 

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Store } from '../store/db/database.js';
-import { SealedSecretsRepository, type SealedValue } from '../store/access/sealed-secrets-repository.js';
 import {
   SecretBox,
   SecretError,
@@ -14,6 +12,7 @@ import {
   secretKeyId,
   type KeySource,
 } from './secret-box.js';
+import { SealedSecretsRepository, type SealedValue, type Store } from '../store/index.js';
 
 export interface KeyRotationOptions {
   readonly store: Pick<Store, 'db' | 'dialect'>;

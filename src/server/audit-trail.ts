@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Hub } from '../app/hub.js';
-import type { AuditLogTable } from '../store/db/schema.js';
 import { redactSecrets } from '../secrets/log-redaction.js';
 import { isReadMethod } from './access-policy.js';
+import type { AuditLogTable } from '../store/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -8,14 +8,15 @@ import {
   type Expr,
   type StrategyExpressionProblem,
 } from '../domain/strategy/index.js';
-import type { StrategiesRepository, StrategyRow } from '../store/patches/strategies-repository.js';
-import type { Repositories } from '../store/repositories.js';
 import {
   countStrategyMatches,
-  strategyMatches,
+  type Page,
+  type Repositories,
+  type StrategiesRepository,
   type StrategyMatch,
-} from '../store/patches/strategy-matches.js';
-import type { Page } from '../store/db/list-queries.js';
+  strategyMatches,
+  type StrategyRow,
+} from '../store/index.js';
 
 export class StrategyNotFoundError extends HubError {
   constructor(id: number) {

@@ -1,7 +1,6 @@
 import type { Batch } from '../defender/index.js';
-import type { CatalogLinksRepository } from '../store/vulnerabilities/catalog-links-repository.js';
-import type { CatalogLinkKind } from '../store/db/schema.js';
 import { removalVerdict, type DatasetContext, type DatasetOutcome } from './dataset.js';
+import type { CatalogLinkKind, CatalogLinksRepository } from '../store/index.js';
 
 /** One page of an item's links: the target ids, and how many records of the page were malformed. */
 export interface TargetPage {

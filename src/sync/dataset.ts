@@ -1,9 +1,9 @@
 import type { DefenderClient } from '../defender/index.js';
 import type { DatasetName } from '../integrations/integration-schema.js';
 import type { Integration } from '../integrations/integration-schema.js';
-import type { Repositories } from '../store/repositories.js';
 import type { RunCounters, SyncProgress } from './run-counters.js';
 import type { DatasetAccess } from './dataset-access.js';
+import type { Repositories } from '../store/index.js';
 
 export interface DatasetContext {
   readonly integration: Integration;

@@ -10,11 +10,11 @@ import {
 } from '../domain/levels.js';
 import type { Finding } from '../defender/index.js';
 import {
-  riskPageRows,
   type EndpointRiskRepository,
   type EndpointRiskRow,
   type EndpointRiskUpdate,
-} from '../store/endpoints/endpoint-risk-repository.js';
+  riskPageRows,
+} from '../store/index.js';
 
 /**
  * The exposure risk per machine, gathered while a findings run streams (a rank per machine, so it costs a number

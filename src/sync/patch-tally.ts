@@ -1,7 +1,7 @@
 import type { Finding } from '../defender/index.js';
 import { PatchMetadataAccumulator } from '../domain/patch-metadata.js';
 import { exploitabilityRank, severityRank } from '../domain/levels.js';
-import type { NewPatchRow } from '../store/patches/patches-repository.js';
+import type { NewPatchRow } from '../store/index.js';
 
 /** The larger of two optional texts (code-unit order, as the databases' byte order for these ids). */
 function larger(a: string | null, b: string | null | undefined): string | null {

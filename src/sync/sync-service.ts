@@ -4,8 +4,6 @@ import type { DefenderClientTuning } from '../defender/config.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
 import { CredentialUpkeep } from '../integrations/credential-upkeep.js';
 import { datasetNames, type DatasetName } from '../integrations/integration-schema.js';
-import type { Repositories } from '../store/repositories.js';
-import type { SyncRunRow } from '../store/db/schema.js';
 import { datasetRunsFor, type Dataset } from './dataset.js';
 import { RunCounters, type SyncProgress } from './run-counters.js';
 import { runnerAlive, thisRunner } from './run-owner.js';
@@ -19,6 +17,7 @@ import { alertsDataset, incidentsDataset } from './datasets/activity.js';
 import { cloudPostureDataset } from './datasets/cloud-posture.js';
 import { entraDevicesDataset } from './datasets/entra-devices.js';
 import { datasetAccess, notPermittedCode, notPermittedMessage } from './dataset-access.js';
+import type { Repositories, SyncRunRow } from '../store/index.js';
 
 /**
  * In the order a full sync runs them: findings link to the endpoints of the machines run (they run without one

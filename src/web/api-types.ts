@@ -25,9 +25,9 @@ import type {
   cloudSubscriptionBody,
 } from '../server/routes/cloud.js';
 import type { entraDeviceBody } from '../server/routes/entra-devices.js';
-import type { EntraFilterValue } from '../store/endpoints/entra-device-queries.js';
 import type { Role } from '../domain/roles.js';
 import type { IntegrationStatus } from '../app/integration-status.js';
+import type { EntraFilterValue } from '../store/index.js';
 
 export type Action = z.output<typeof actionBody>;
 export type ActionOutcome = z.output<typeof actionOutcomeBody>;

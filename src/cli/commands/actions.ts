@@ -8,7 +8,7 @@ import { withHub } from '../hub-session.js';
 import { printJson, printLines, table } from '../output.js';
 import { wholeNumber } from '../options.js';
 import { recordId } from './strategies.js';
-import { EndpointNotFoundError } from '../../store/endpoints/endpoint-not-found.js';
+import { EndpointNotFoundError } from '../../store/index.js';
 
 interface SendFlags {
   comment: string;

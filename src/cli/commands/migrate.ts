@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../app/config.js';
-import { migrateToLatest, openStore } from '../../store/db/database.js';
 import { printLines } from '../output.js';
+import { migrateToLatest, openStore } from '../../store/index.js';
 
 /** Schema changes on their own, e.g. before starting new versions of several processes against PostgreSQL. */
 export function migrateCommand(): Command {

@@ -3,10 +3,9 @@ import { Command } from 'commander';
 import { loadConfig } from '../../app/config.js';
 import { rotateSecretKey, type KeyRotationResult } from '../../secrets/key-rotation.js';
 import { SecretError, SecretErrorCode } from '../../secrets/secret-box.js';
-import { migrateToLatest, openStore } from '../../store/db/database.js';
 import { printLines } from '../output.js';
-import { AuditLogRepository } from '../../store/access/audit-log-repository.js';
 import { recordCommand } from '../cli-audit.js';
+import { AuditLogRepository, migrateToLatest, openStore } from '../../store/index.js';
 
 interface RotateFlags {
   newKeyFile?: string;

@@ -8,11 +8,10 @@ import {
 } from '../../domain/strategy/index.js';
 import { HubError } from '../../errors.js';
 import { checkStrategy, type Strategy } from '../../strategies/strategy-service.js';
-import type { StrategyMatch } from '../../store/patches/strategy-matches.js';
-import type { Page } from '../../store/db/list-queries.js';
 import { withHub } from '../hub-session.js';
 import { keyValues, printJson, printLines, table } from '../output.js';
 import { wholeNumber } from '../options.js';
+import type { Page, StrategyMatch } from '../../store/index.js';
 
 interface JsonFlag {
   json?: true;

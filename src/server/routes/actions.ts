@@ -13,8 +13,7 @@ import {
   textIdParams,
 } from '../schemas/common.js';
 import { actionBody, actionOutcomeBody } from '../schemas/action.js';
-import { endpointKey } from '../../store/endpoints/endpoint-queries.js';
-import { endpointFound } from '../../store/endpoints/endpoint-not-found.js';
+import { endpointFound, endpointKey } from '../../store/index.js';
 
 const tags = ['actions'];
 

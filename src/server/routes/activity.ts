@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { getAlert, getIncident, listAlerts, listIncidents } from '../../store/activity/activity-queries.js';
 import { errorResponses, pageOf, pageQuery, textIdParams } from '../schemas/common.js';
 import {
   activityFilterQuery,
@@ -11,6 +10,7 @@ import {
   incidentSummaryBody,
 } from '../schemas/activity.js';
 import { found } from '../not-found.js';
+import { getAlert, getIncident, listAlerts, listIncidents } from '../../store/index.js';
 
 const listQuery = pageQuery.extend(activityFilterQuery).strict();
 const itemQuery = z.object({ integration: activityFilterQuery.integration }).strict();

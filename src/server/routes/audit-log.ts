@@ -2,11 +2,10 @@ import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
-import type { AuditEntryRow, AuditFilter } from '../../store/access/audit-log-repository.js';
-import { parseStoredJson } from '../../store/db/list-queries.js';
 import { keysetRows } from '../../export/keyset.js';
 import { mapped, type ExportRecord } from '../../export/sources.js';
 import { exportBody, exportFormatQuery, exportProduces, sendExport } from '../export-reply.js';
+import { type AuditEntryRow, type AuditFilter, parseStoredJson } from '../../store/index.js';
 
 const tags = ['audit'];
 

@@ -3,15 +3,18 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { errorResponses, levelListFilter, pageOf, pageQuery } from '../schemas/common.js';
 import { riskLevels } from '../../domain/levels.js';
-import type {
-  CloudAssessmentRow,
-  CloudFindingRow,
-  CloudSecureScoreDayRow,
-  CloudSecureScoreRow,
-  CloudSubscriptionRow,
-} from '../../store/cloud/cloud-repository.js';
-import { cloudResourceSorts } from '../../store/cloud/cloud-repository.js';
-import { flag, parseObjectArray, parseStoredJson, parseStringArray } from '../../store/db/list-queries.js';
+import {
+  type CloudAssessmentRow,
+  type CloudFindingRow,
+  cloudResourceSorts,
+  type CloudSecureScoreDayRow,
+  type CloudSecureScoreRow,
+  type CloudSubscriptionRow,
+  flag,
+  parseObjectArray,
+  parseStoredJson,
+  parseStringArray,
+} from '../../store/index.js';
 
 const tags = ['cloud'];
 

@@ -2,11 +2,9 @@ import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { integrationStatuses } from '../../app/integration-status.js';
-import { dashboardCounts } from '../../store/dashboard/dashboard-queries.js';
-import { defaultPatchSort, listPatches } from '../../store/patches/patch-queries.js';
 import { errorResponses } from '../schemas/common.js';
 import { dashboardBody } from '../schemas/dashboard.js';
-import { withCloudExposure } from '../../store/cloud/cloud-cve-queries.js';
+import { dashboardCounts, defaultPatchSort, listPatches, withCloudExposure } from '../../store/index.js';
 
 /** How many patches the dashboard lists. */
 const topPatchCount = 5;

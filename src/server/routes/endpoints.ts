@@ -2,18 +2,6 @@ import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import {
-  endpointKey,
-  endpointSorts,
-  getEndpoint,
-  listEndpoints,
-  listEndpointsAfter,
-  type EndpointCursor,
-  type EndpointFilter,
-} from '../../store/endpoints/endpoint-queries.js';
-import { findingStatuses, listEndpointFindings } from '../../store/vulnerabilities/finding-queries.js';
-import { listEndpointSoftware } from '../../store/vulnerabilities/software-queries.js';
-import { listAlerts } from '../../store/activity/activity-queries.js';
-import {
   errorResponses,
   exactFilter,
   levelListFilter,
@@ -27,14 +15,27 @@ import {
 import { endpointDetailBody, endpointSummaryBody, findingBody, softwareBody } from '../schemas/endpoint.js';
 import { alertSummaryBody } from '../schemas/activity.js';
 import { riskLevels } from '../../domain/levels.js';
-import { entraFilterValues } from '../../store/endpoints/entra-device-queries.js';
 import { isolationStateNames, type IsolationState } from '../../domain/isolation.js';
-import { countDevicesNotImported } from '../../store/index.js';
 import { keysetRows } from '../../export/keyset.js';
 import { mapped } from '../../export/sources.js';
 import { endpointTableColumns, endpointTableRecord } from '../../export/endpoint-table.js';
 import { exportBody, exportFormatQuery, exportProduces, sendExport } from '../export-reply.js';
-import { endpointFound } from '../../store/endpoints/endpoint-not-found.js';
+import {
+  countDevicesNotImported,
+  type EndpointCursor,
+  type EndpointFilter,
+  endpointFound,
+  endpointKey,
+  endpointSorts,
+  entraFilterValues,
+  findingStatuses,
+  getEndpoint,
+  listAlerts,
+  listEndpointFindings,
+  listEndpoints,
+  listEndpointsAfter,
+  listEndpointSoftware,
+} from '../../store/index.js';
 
 const tags = ['endpoints'];
 

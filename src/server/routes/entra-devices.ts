@@ -3,7 +3,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
 import { entraDeviceRefBody } from '../schemas/endpoint.js';
-import { listEntraDevices } from '../../store/endpoints/entra-device-queries.js';
+import { listEntraDevices } from '../../store/index.js';
 
 const tags = ['entra-devices'];
 

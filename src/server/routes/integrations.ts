@@ -3,8 +3,6 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { createIntegrationSchema, updateIntegrationSchema } from '../../integrations/integration-schema.js';
 import { testIntegrationSettings, testSavedIntegration } from '../../integrations/connection-test.js';
-import { slicePage } from '../../store/db/list-queries.js';
-import { toSyncRun } from '../../store/runs/sync-run-queries.js';
 import { errorResponses, pageOf, pageQuery, textIdParams } from '../schemas/common.js';
 import {
   connectionTestBody,
@@ -15,6 +13,7 @@ import {
 import { integrationStatuses } from '../../app/integration-status.js';
 import { IntegrationNotFoundError } from '../../integrations/integration-errors.js';
 import { syncRunBody } from '../schemas/sync-run.js';
+import { slicePage, toSyncRun } from '../../store/index.js';
 
 const tags = ['integrations'];
 

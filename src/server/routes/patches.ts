@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { defaultPatchSort, listPatches, patchSorts } from '../../store/patches/patch-queries.js';
 import { exploitabilityLevels, severityLevels } from '../../domain/levels.js';
 import {
   errorResponses,
@@ -11,8 +10,13 @@ import {
   pageWithDevicesNotImported,
 } from '../schemas/common.js';
 import { patchListItemBody } from '../schemas/patch.js';
-import { withCloudExposure } from '../../store/cloud/cloud-cve-queries.js';
-import { countDevicesNotImported } from '../../store/index.js';
+import {
+  countDevicesNotImported,
+  defaultPatchSort,
+  listPatches,
+  patchSorts,
+  withCloudExposure,
+} from '../../store/index.js';
 
 const tags = ['patches'];
 

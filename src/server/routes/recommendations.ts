@@ -11,15 +11,16 @@ import {
   textIdParams,
 } from '../schemas/common.js';
 import { endpointRefBody } from '../schemas/endpoint.js';
-import type { RecommendationRow } from '../../store/vulnerabilities/recommendations-repository.js';
-import {
-  organisationScope,
-  type ExposureScoreRow,
-} from '../../store/dashboard/exposure-scores-repository.js';
-import { endpointKey } from '../../store/endpoints/endpoint-queries.js';
-import { flag, parseStoredJson } from '../../store/db/list-queries.js';
 import { found } from '../not-found.js';
-import { endpointFound } from '../../store/endpoints/endpoint-not-found.js';
+import {
+  endpointFound,
+  endpointKey,
+  type ExposureScoreRow,
+  flag,
+  organisationScope,
+  parseStoredJson,
+  type RecommendationRow,
+} from '../../store/index.js';
 
 const tags = ['recommendations'];
 

@@ -4,13 +4,9 @@ import type { Hub } from '../../app/hub.js';
 import { parseSlaDaysText } from '../../app/config.js';
 import { defaultSlaDays, type SlaDays } from '../../domain/remediation.js';
 import { severityLevels } from '../../domain/levels.js';
-import {
-  listPastSla,
-  meanTimeToRemediate,
-  pastSlaCounts,
-} from '../../store/vulnerabilities/remediation-queries.js';
 import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
 import { InputError } from '../../errors.js';
+import { listPastSla, meanTimeToRemediate, pastSlaCounts } from '../../store/index.js';
 
 const tags = ['remediation'];
 

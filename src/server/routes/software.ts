@@ -9,10 +9,9 @@ import {
   queryFlag,
   textIdParams,
 } from '../schemas/common.js';
-import { flag } from '../../store/db/list-queries.js';
-import type { SoftwareRow } from '../../store/vulnerabilities/software-repository.js';
 import { found } from '../not-found.js';
 import { endpointRefBody } from '../schemas/endpoint.js';
+import { flag, type SoftwareRow } from '../../store/index.js';
 
 const tags = ['software'];
 

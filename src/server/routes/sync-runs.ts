@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { getSyncRun, listSyncRuns, syncRunStatuses } from '../../store/runs/sync-run-queries.js';
 import { datasetNames } from '../../integrations/integration-schema.js';
 import { errorResponses, numericIdParams, pageOf, pageQuery } from '../schemas/common.js';
 import { syncRunBody } from '../schemas/sync-run.js';
 import { found } from '../not-found.js';
+import { getSyncRun, listSyncRuns, syncRunStatuses } from '../../store/index.js';
 
 const tags = ['sync-runs'];
 

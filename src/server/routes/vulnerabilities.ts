@@ -2,11 +2,6 @@ import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import {
-  getVulnerability,
-  listVulnerabilities,
-  vulnerabilitySorts,
-} from '../../store/vulnerabilities/vulnerability-queries.js';
-import {
   errorResponses,
   exactFilter,
   optionalQueryFlag,
@@ -19,9 +14,14 @@ import {
   vulnerabilityDetailBody,
   vulnerabilitySummaryBody,
 } from '../schemas/vulnerability.js';
-import { listCveCloudResources } from '../../store/cloud/cloud-cve-queries.js';
 import { found } from '../not-found.js';
-import { countDevicesNotImported } from '../../store/index.js';
+import {
+  countDevicesNotImported,
+  getVulnerability,
+  listCveCloudResources,
+  listVulnerabilities,
+  vulnerabilitySorts,
+} from '../../store/index.js';
 
 const tags = ['vulnerabilities'];
 const integration = z.string().trim().min(1).optional().describe('Integration id.');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { riskLevels } from '../../domain/levels.js';
-import { entraJoinTypes } from '../../store/endpoints/entra-device-queries.js';
+import { entraJoinTypes } from '../../store/index.js';
 
 const riskLevel = z.enum(riskLevels);
 

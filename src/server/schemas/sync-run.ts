@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { syncRunStatuses } from '../../store/runs/sync-run-queries.js';
 import { features } from '../../domain/permissions.js';
+import { syncRunStatuses } from '../../store/index.js';
 
 export const syncRunBody = z.object({
   id: z.number().int(),

@@ -1,12 +1,11 @@
 import type { DefenderTimestamp } from '../../defender/index.js';
 import type { Integration } from '../../integrations/integration-schema.js';
-import type { ActivityRepository, ActivityRow } from '../../store/index.js';
-import type { Repositories } from '../../store/repositories.js';
 import type { Dataset } from '../dataset.js';
 import { chooseReader, type ActivityReader } from '../activity-reader.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';
 import { graphAlerts, mdeAlerts } from './alert-readers.js';
 import { graphIncidents, xdrIncidents } from './incident-readers.js';
+import type { ActivityRepository, ActivityRow, Repositories } from '../../store/index.js';
 
 /** Re-read this much before the cursor: records indexed late carry an update time already behind us. */
 export const overlapMs = 10 * 60_000;

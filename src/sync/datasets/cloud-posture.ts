@@ -10,16 +10,16 @@ import {
   type SubAssessment,
 } from '../../defender/index.js';
 import { HubError } from '../../errors.js';
+import { removalVerdict, type Dataset, type DatasetContext } from '../dataset.js';
+import { storedFlag, storedRecordJson } from '../stored-record.js';
 import type {
   CloudAssessmentsTable,
   CloudFindingsTable,
+  CloudList,
   CloudSecureScoreDaysTable,
   CloudSecureScoresTable,
   CloudStatus,
-} from '../../store/db/cloud-schema.js';
-import type { CloudList } from '../../store/cloud/cloud-repository.js';
-import { removalVerdict, type Dataset, type DatasetContext } from '../dataset.js';
-import { storedFlag, storedRecordJson } from '../stored-record.js';
+} from '../../store/index.js';
 
 const statusCodes: Readonly<Record<string, CloudStatus>> = {
   Healthy: 'healthy',

@@ -1,8 +1,8 @@
 import type { Insertable } from 'kysely';
 import type { EntraDevice } from '../../defender/index.js';
-import type { EntraDevicesTable } from '../../store/db/schema.js';
 import { removalVerdict, type Dataset } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
+import type { EntraDevicesTable } from '../../store/index.js';
 
 function toDeviceRow(
   device: EntraDevice,

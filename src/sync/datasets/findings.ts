@@ -1,5 +1,4 @@
 import type { Batch, Finding } from '../../defender/index.js';
-import type { NewFindingRow } from '../../store/db/schema.js';
 import { removalVerdict, type Dataset, type DatasetContext } from '../dataset.js';
 import { isTimestamp } from '../stored-record.js';
 import { ExposureTally, refreshEndpointRisk } from '../endpoint-risk.js';
@@ -7,6 +6,7 @@ import { patchKey } from '../../domain/patch-metadata.js';
 import { PatchTally } from '../patch-tally.js';
 import { SoftwareCveTally } from '../software-cves.js';
 import { UnimportedDevices } from '../unimported-devices.js';
+import type { NewFindingRow } from '../../store/index.js';
 
 /** Above this many devices the via-files export is used: Microsoft recommends it past ~100,000 devices. */
 export const filesExportThreshold = 100_000;

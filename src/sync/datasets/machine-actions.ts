@@ -1,8 +1,8 @@
 import type { DefenderClient, MachineAction } from '../../defender/index.js';
-import type { Repositories } from '../../store/repositories.js';
 import type { Batch } from '../../defender/index.js';
 import type { Dataset } from '../dataset.js';
 import { toActionRow } from '../../actions/action-records.js';
+import type { Repositories } from '../../store/index.js';
 
 const cursorName = 'machineActions';
 /** Read again before the cursor: an action listed late (clock skew between Defender's nodes) is not missed. */

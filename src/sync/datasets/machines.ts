@@ -1,10 +1,10 @@
 import type { Machine } from '../../defender/index.js';
 import { storedRecordJson } from '../stored-record.js';
-import type { NewEndpointRow } from '../../store/db/schema.js';
 import { removalVerdict, type Dataset } from '../dataset.js';
 import { endpointDropReason } from '../endpoint-filter.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';
 import { ProfileService } from '../../profiles/profile-service.js';
+import type { NewEndpointRow } from '../../store/index.js';
 
 function toEndpointRow(machine: Machine, integrationId: string, runId: number, now: string): NewEndpointRow {
   return {

@@ -1,11 +1,10 @@
 import type { Insertable } from 'kysely';
 import type { DefenderClient, ExposureScore, Recommendation } from '../../defender/index.js';
-import type { ExposureScoresTable, RecommendationsTable } from '../../store/db/schema.js';
-import { organisationScope } from '../../store/dashboard/exposure-scores-repository.js';
 import type { RunCounters } from '../run-counters.js';
 import type { Dataset } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import { defenderPages, syncCatalog } from '../catalog-sync.js';
+import { type ExposureScoresTable, organisationScope, type RecommendationsTable } from '../../store/index.js';
 
 function toRecommendationRow(
   r: Recommendation,

@@ -1,10 +1,10 @@
 import type { Software } from '../../defender/index.js';
-import type { SoftwareTable } from '../../store/db/schema.js';
 import type { Insertable } from 'kysely';
 import type { Dataset, DatasetContext } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import { defenderPages, knownPage, syncCatalog } from '../catalog-sync.js';
 import { FindingsCveAnswer } from '../software-cves.js';
+import type { SoftwareTable } from '../../store/index.js';
 
 function toSoftwareRow(
   s: Software,
