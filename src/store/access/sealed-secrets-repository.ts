@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 import type { SealedKind } from '../../secrets/secret-box.js';
 
 /** One sealed value at rest: which row it belongs to (its kind and id make its context) and its envelope. */

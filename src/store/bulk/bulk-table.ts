@@ -28,3 +28,16 @@ export function conflictClause(spec: BulkTable): string {
 export function columnList(spec: BulkTable): string {
   return spec.columns.map((c) => `"${c.name}"`).join(', ');
 }
+
+/** Rows of one table written in transactions: appended piece by piece, committed as one. */
+export interface BulkBatch {
+  /** Queues rows for the next commit (the SQLite writer thread takes them at once, off this thread's heap). */
+  append(rows: BulkRows): void;
+  /** Writes every row appended since the last commit as one transaction; resolves once it is committed. */
+  commit(): Promise<void>;
+}
+
+export interface BulkWriter {
+  batch(spec: BulkTable): BulkBatch;
+  close(): Promise<void>;
+}

@@ -1,23 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { SqliteConnection } from '../db/sqlite-connection.js';
-import type { BulkRows, BulkTable } from './bulk-table.js';
+import type { BulkBatch, BulkRows, BulkWriter } from './bulk-table.js';
 import { SqliteBackgroundWriter } from './sqlite-background-writer.js';
 import { SqliteBulkWriter } from './sqlite-bulk.js';
 import { writePostgresBulk } from './postgres-bulk.js';
 import { bulkWriteFailure } from './bulk-write-error.js';
 
-/** Rows of one table written in transactions: appended piece by piece, committed as one. */
-export interface BulkBatch {
-  /** Queues rows for the next commit (the SQLite writer thread takes them at once, off this thread's heap). */
-  append(rows: BulkRows): void;
-  /** Writes every row appended since the last commit as one transaction; resolves once it is committed. */
-  commit(): Promise<void>;
-}
-
-export interface BulkWriter {
-  batch(spec: BulkTable): BulkBatch;
-  close(): Promise<void>;
-}
+export type { BulkBatch, BulkWriter } from './bulk-table.js';
 
 /** A batch whose rows wait in this thread until the commit hands them over at once. */
 function localBatch(write: (parts: readonly BulkRows[]) => Promise<void>): BulkBatch {

@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { BulkWriteError } from './bulk-write-error.js';
-import type { BulkTable } from './bulk-table.js';
-import type { BulkBatch, BulkWriter } from './bulk-writer.js';
+import type { BulkBatch, BulkTable, BulkWriter } from './bulk-table.js';
 import type { WriteReply, WriterMessage } from './sqlite-write-worker.js';
 
 /**

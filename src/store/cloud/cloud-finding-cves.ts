@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 
 /** The members of `cloud_findings.cve_ids` (aliased `f`) as a relation `c(value)`, by each database's JSON function. */
 function cveElements(dialect: Dialect): RawBuilder<unknown> {

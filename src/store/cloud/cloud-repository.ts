@@ -9,7 +9,7 @@ import type {
   CloudSubscriptionsTable,
 } from '../db/cloud-schema.js';
 import { upsertChunkRows, upsertRows } from '../db/upsert.js';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 import { insertFindingCves } from './cloud-finding-cves.js';
 import {
   containsText,

@@ -1,38 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
-import { Migrator, type Migration } from 'kysely/migration';
+import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { HubError } from '../../errors.js';
 import type { Database } from './schema.js';
 import { openSqliteConnection } from './sqlite-connection.js';
 import { SearchPathPostgresDialect } from './postgres-dialect.js';
 import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from '../bulk/bulk-writer.js';
-import { up as initial } from '../migrations/0001-initial.js';
-import { up as jobs } from '../migrations/0002-jobs.js';
-import { up as cveExposure } from '../migrations/0003-cve-exposure.js';
-import { up as syncRunRunner } from '../migrations/0004-sync-run-runner.js';
-import { up as riskAndProfiles } from '../migrations/0005-risk-and-profiles.js';
-import { up as patchesAndStrategies } from '../migrations/0006-patches-and-strategies.js';
-import { up as strategyEndpointFields } from '../migrations/0007-strategy-endpoint-fields.js';
-import { up as machineActions } from '../migrations/0008-machine-actions.js';
-import { up as software } from '../migrations/0009-software.js';
-import { up as recommendations } from '../migrations/0010-recommendations.js';
-import { up as hunting } from '../migrations/0011-hunting.js';
-import { up as auth } from '../migrations/0012-auth.js';
-import { up as secretExpiry } from '../migrations/0013-secret-expiry.js';
-import { up as auditLog } from '../migrations/0014-audit-log.js';
-import { up as entraDevices } from '../migrations/0015-entra-devices.js';
-import { up as cloudPosture } from '../migrations/0016-cloud-posture.js';
-import { up as cloudFindingCves } from '../migrations/0017-cloud-finding-cves.js';
-import { up as endpointListOrder } from '../migrations/0018-endpoint-list-order.js';
-import { up as findingSoftwareCves } from '../migrations/0019-finding-software-cves.js';
-import { up as activitySource } from '../migrations/0020-activity-source.js';
-import { up as networkAccessible } from '../migrations/0021-network-accessible.js';
-import { up as findingsWithoutEndpoints } from '../migrations/0022-findings-without-endpoints.js';
-import { up as notPermittedRuns } from '../migrations/0023-not-permitted-runs.js';
 
-export type Dialect = 'sqlite' | 'postgres';
+import type { Dialect } from './dialect.js';
+import { migrations } from '../migrations/index.js';
+
+export type { Dialect } from './dialect.js';
 
 export interface Store {
   readonly db: Kysely<Database>;
@@ -101,34 +81,6 @@ export function openStore(databaseUrl: string, options: { schema?: string } = {}
       await bulk.close();
       await db.destroy();
     },
-  };
-}
-
-function migrations(dialect: Dialect): Record<string, Migration> {
-  return {
-    '0001-initial': { up: initial(dialect) },
-    '0002-jobs': { up: jobs(dialect) },
-    '0003-cve-exposure': { up: cveExposure() },
-    '0004-sync-run-runner': { up: syncRunRunner() },
-    '0005-risk-and-profiles': { up: riskAndProfiles(dialect) },
-    '0006-patches-and-strategies': { up: patchesAndStrategies(dialect) },
-    '0007-strategy-endpoint-fields': { up: strategyEndpointFields() },
-    '0008-machine-actions': { up: machineActions() },
-    '0009-software': { up: software() },
-    '0010-recommendations': { up: recommendations(dialect) },
-    '0011-hunting': { up: hunting(dialect) },
-    '0012-auth': { up: auth(dialect) },
-    '0013-secret-expiry': { up: secretExpiry() },
-    '0014-audit-log': { up: auditLog(dialect) },
-    '0015-entra-devices': { up: entraDevices() },
-    '0016-cloud-posture': { up: cloudPosture() },
-    '0017-cloud-finding-cves': { up: cloudFindingCves(dialect) },
-    '0018-endpoint-list-order': { up: endpointListOrder(dialect) },
-    '0019-finding-software-cves': { up: findingSoftwareCves() },
-    '0020-activity-source': { up: activitySource() },
-    '0021-network-accessible': { up: networkAccessible(dialect) },
-    '0022-findings-without-endpoints': { up: findingsWithoutEndpoints() },
-    '0023-not-permitted-runs': { up: notPermittedRuns() },
   };
 }
 

@@ -8,7 +8,7 @@ import {
   type SqlBool,
 } from 'kysely';
 import type { Database, EndpointsTable, ProfilesTable } from '../db/schema.js';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 import { isolationStateIn } from './isolation-sql.js';
 import type { IsolationStateName } from '../../domain/isolation.js';
 import { exposureRisk, type RiskParts } from '../../domain/endpoint-risk.js';

@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import {
   decidingIsolationStatuses,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 import { serialKey, serialKeyConstraint } from './serial-key.js';
 
 /**

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 
 /**
  * The endpoint list's orders and its search read from indexes. Without them a page sorted by last seen or OS,

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 
 /**
  * Whether a CVE is reachable over the network (its CVSS vector's `AV:N`, domain/attack-vector.ts): on the CVE

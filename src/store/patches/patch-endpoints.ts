@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 
 /**
  * The endpoints of the patch aliased `p`, as a relation aliased `pe`, and the expression of one endpoint's id in

@@ -4,7 +4,7 @@ import { patchSummaryColumns } from './patch-queries.js';
 import { exploitabilityLevels, severityLevels } from '../../domain/levels.js';
 import type { Insertable } from 'kysely';
 import type { Database, PatchesTable } from '../db/schema.js';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 
 export type NewPatchRow = Insertable<PatchesTable>;
 

@@ -8,7 +8,7 @@ import {
   type Expr,
 } from '../../domain/strategy/index.js';
 import type { Database } from '../db/schema.js';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 import { compileStrategy } from './strategy-sql.js';
 import { patchEndpointsOf } from './patch-endpoints.js';
 import { fetchPage, type Page, type PageRequest } from '../db/list-queries.js';

@@ -9,7 +9,7 @@ import {
   type StrategyFieldName,
   type StrategyValue,
 } from '../../domain/strategy/index.js';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 
 /**
  * Compiles a parsed patch strategy to a SQL condition with exactly the answers of `evaluateStrategy` (the

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 
 /** Tables a sync rewrites wholesale, whose planner statistics and visibility it then refreshes. */
 export type RewrittenTable = 'endpoints' | 'patches';

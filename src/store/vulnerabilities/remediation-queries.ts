@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { parseSeverity, severityLevels, type Severity } from '../../domain/levels.js';
 import type { MeanTimeToRemediate, RemediationTime, SlaDays } from '../../domain/remediation.js';
 import type { Database } from '../db/schema.js';
-import type { Dialect } from '../db/database.js';
+import type { Dialect } from '../db/dialect.js';
 import { levelAt, rankOf } from '../db/level-sql.js';
 import { fetchPage, type Page, type PageRequest } from '../db/list-queries.js';
 
