@@ -24,6 +24,7 @@ import { startSimulatorProcess, type SimulatorProcess } from './simulator-proces
 import { runCli } from './hub-process.js';
 import { queryTimings } from './query-timings.js';
 import { simulatorIntegrationSettings } from '../src/simulator/integration-settings.js';
+import { storeOf } from '../src/store/testing.js';
 
 const sizes = (process.env.BENCH_MACHINES ?? '20000,100000').split(',').map(Number);
 const findingsPerMachine = Number(process.env.BENCH_FINDINGS_PER_MACHINE ?? 50);
@@ -139,7 +140,7 @@ function printRuns(runs: readonly RunLine[]): void {
  * measured against. Only the writes are timed.
  */
 async function rawInsertRate(hub: Hub): Promise<{ rows: number; perSecond: number }> {
-  const db = hub.repos.db;
+  const db = storeOf(hub.data).db;
   await sql`create table findings_raw_copy as select * from findings where 1 = 0`.execute(db);
   // The same keys the findings table carries, so the comparison is writes against writes, not against a heap.
   await sql`create unique index findings_raw_copy_key on findings_raw_copy (integration_id, finding_key)`.execute(
@@ -148,7 +149,7 @@ async function rawInsertRate(hub: Hub): Promise<{ rows: number; perSecond: numbe
   await sql`create index findings_raw_copy_machine on findings_raw_copy (integration_id, machine_id, status, cve_id)`.execute(
     db,
   );
-  const rawCopy = hub.store.bulk.batch(findingsTable('findings_raw_copy', false));
+  const rawCopy = storeOf(hub.data).bulk.batch(findingsTable('findings_raw_copy', false));
   let rows = 0;
   let lastId = 0;
   let ms = 0;

@@ -21,7 +21,7 @@ const { total } = (
     headers: { authorization: `Bearer ${await hub.auth.issueAdminToken('bench')}` },
   })
 ).json<{ total: number }>();
-process.stdout.write(`${JSON.stringify({ url, username, password, total, dialect: hub.store.dialect })}\n`);
+process.stdout.write(`${JSON.stringify({ url, username, password, total, dialect: hub.data.engine })}\n`);
 process.on('SIGTERM', () => {
   void app.close().then(() => hub.close());
 });

@@ -8,19 +8,13 @@ import { SecretBox, openSecretBox } from '../secrets/secret-box.js';
 import { AuthService } from '../auth/auth-service.js';
 import type { DefenderClientTuning } from '../defender/config.js';
 import type { HubConfig } from './config.js';
-import {
-  createRepositories,
-  migrateToLatest,
-  openStore,
-  type Repositories,
-  type Store,
-} from '../store/index.js';
+import { createStore, type HubData, type Repositories } from '../store/index.js';
 
 /** The hub's services over one store: what the server, the CLI and the scheduler share. */
 export interface Hub {
   readonly config: HubConfig;
-  readonly store: Store;
-  readonly repos: Repositories;
+  /** Every feature's data, bound to the database: what the services and the thin adapters read. */
+  readonly data: HubData;
   readonly integrations: IntegrationService;
   readonly profiles: ProfileService;
   readonly strategies: StrategyService;
@@ -36,30 +30,25 @@ export async function openHub(
   config: HubConfig,
   options: { tuning?: DefenderClientTuning; schema?: string; actions?: ActionServiceOptions } = {},
 ): Promise<Hub> {
-  const store = openStore(config.databaseUrl, options.schema === undefined ? {} : { schema: options.schema });
-  try {
-    await migrateToLatest(store);
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  const repos = createRepositories(store);
+  const data = await createStore(
+    config.databaseUrl,
+    options.schema === undefined ? {} : { schema: options.schema },
+  );
   const secrets = openSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
-  const services = hubServices(repos, secrets, options.tuning, options.actions);
-  const auth = new AuthService(repos, {
+  const services = hubServices(data, secrets, options.tuning, options.actions);
+  const auth = new AuthService(data, {
     ...(config.sessionIdleMinutes === undefined ? {} : { idleMinutes: config.sessionIdleMinutes }),
     ...(config.sessionMaxHours === undefined ? {} : { maxHours: config.sessionMaxHours }),
   });
   return {
     config,
-    store,
-    repos,
+    data,
     ...services,
     auth,
     close: async () => {
       // Tracking stops with the hub; the next machine actions sync brings the states up to date.
       await services.actions.settle({ stop: true });
-      await store.close();
+      await data.close();
     },
   };
 }
@@ -79,7 +68,7 @@ export function hubServices(
   return {
     integrations,
     profiles,
-    strategies: new StrategyService(repos.strategies, repos),
+    strategies: new StrategyService(repos.strategies),
     sync,
     actions: new ActionService(repos, integrations, actionOptions),
     hunting: new HuntingService(integrations, repos, tuning === undefined ? {} : { tuning }),

@@ -4,12 +4,11 @@ import { HubError } from '../errors.js';
 import type { DatasetName, Integration } from '../integrations/integration-schema.js';
 import { IntegrationNotFoundError } from '../integrations/integration-errors.js';
 import { SyncBusyError } from '../sync/sync-service.js';
-import type { SyncJobQueue } from '../jobs/sync-job-queue.js';
 import type { Hub } from './hub.js';
 import { dueFor, dueNow, newlyEnabled, type DueWork, type LastRuns } from './schedule-due.js';
 import { describeRun } from './describe-run.js';
 import { latestRuns } from './latest-runs.js';
-import type { SyncRunRow } from '../store/index.js';
+import type { SyncRunRow, SyncJobQueue } from '../store/index.js';
 
 /** What the scheduler says; pino (Fastify's logger) fits as it is. */
 export interface SchedulerLogger {
@@ -117,7 +116,7 @@ export class Scheduler {
       const candidates = this.#integrations.filter((i) => i.enabled && !this.#chains.has(i.id));
       const lastRuns = new Map<string, LastRuns>();
       for (const integration of candidates)
-        lastRuns.set(integration.id, await latestRuns(this.#hub.repos, integration.id));
+        lastRuns.set(integration.id, await latestRuns(this.#hub.data, integration.id));
       const due = dueNow(candidates, lastRuns, this.#now(), { fullSyncRequested: this.#fullSyncRequested });
       for (const work of due) this.#startChain(work);
     } catch (error) {
@@ -175,7 +174,7 @@ export class Scheduler {
       }
       // Read again: the integration may have been disabled or rescheduled meanwhile.
       integration = await this.#hub.integrations.get(id);
-      work = dueFor(integration, await latestRuns(this.#hub.repos, id), this.#now(), { done });
+      work = dueFor(integration, await latestRuns(this.#hub.data, id), this.#now(), { done });
     }
   }
 

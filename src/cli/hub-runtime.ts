@@ -1,7 +1,6 @@
 import type { Hub } from '../app/hub.js';
 import { Scheduler, type SchedulerLogger } from '../app/scheduler.js';
 import { HubError } from '../errors.js';
-import { SyncJobQueue } from '../jobs/sync-job-queue.js';
 import { buildServer } from '../server/build-server.js';
 import type { HubLogSettings } from '../secrets/log-redaction.js';
 
@@ -50,7 +49,7 @@ export async function startHubRuntime(
   const log = options.log ?? server.log;
   const scheduler = new Scheduler(hub, {
     logger: log,
-    ...(hub.store.dialect === 'postgres' ? { queue: new SyncJobQueue(hub.repos.db) } : {}),
+    ...(hub.data.syncJobs === undefined ? {} : { queue: hub.data.syncJobs }),
   });
   let starting: Promise<void> | undefined;
   let stopped = false;
@@ -59,7 +58,7 @@ export async function startHubRuntime(
     return starting ?? Promise.resolve();
   };
   if (options.deferScheduler !== true) await startScheduler();
-  if (hub.store.dialect === 'postgres')
+  if (hub.data.syncJobs !== undefined)
     log.info('PostgreSQL: due syncs are queued for `defender-hub worker` processes; start at least one.');
   return {
     url,

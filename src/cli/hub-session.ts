@@ -10,10 +10,10 @@ export async function withHub<T>(run: (hub: Hub) => Promise<T>): Promise<T> {
   const hub = await openHub(loadConfig(process.env));
   try {
     const result = await run(hub);
-    await recordCommand(hub.repos.auditLog, undefined);
+    await recordCommand(hub.data.auditLog, undefined);
     return result;
   } catch (error) {
-    await recordCommand(hub.repos.auditLog, error).catch(() => undefined);
+    await recordCommand(hub.data.auditLog, error).catch(() => undefined);
     throw error;
   } finally {
     await hub.close();

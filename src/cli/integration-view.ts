@@ -17,7 +17,7 @@ function ownDatasets(integration: Integration): DatasetName[] {
 }
 
 export async function withRuns(hub: Hub, integration: Integration): Promise<IntegrationWithRuns> {
-  const runs = await latestRuns(hub.repos, integration.id);
+  const runs = await latestRuns(hub.data, integration.id);
   const own = ownDatasets(integration);
   const lastRuns = Object.fromEntries(
     own.map((d) => [d, runs[d] === undefined ? null : toSyncRun(runs[d])]),

@@ -1,5 +1,5 @@
 import type { IsolationState } from '../domain/isolation.js';
-import type { ExportRecord } from './sources.js';
+import type { ExportRecord } from '../store/index.js';
 import type { EndpointSummary } from '../store/index.js';
 
 /**

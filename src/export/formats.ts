@@ -1,4 +1,4 @@
-import type { ExportRecord, ExportValue } from './sources.js';
+import type { ExportRecord, ExportValue } from '../store/index.js';
 
 export const exportFormats = ['ndjson', 'csv', 'json'] as const;
 export type ExportFormat = (typeof exportFormats)[number];

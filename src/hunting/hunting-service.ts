@@ -1,7 +1,6 @@
 import { parseInput } from '../parse-input.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
 import type { DefenderClientOptions, HuntingResult } from '../defender/index.js';
-import { keysetRows } from '../export/keyset.js';
 import { HuntingResultNotFoundError } from './hunting-errors.js';
 import {
   DEFAULT_RESULT_PAGE_SIZE,
@@ -10,14 +9,15 @@ import {
   savedQueryRunInput,
 } from './hunting-input.js';
 import { SavedHuntingQueries } from './saved-queries.js';
-import type {
-  HuntingResultColumn,
-  HuntingResultsRepository,
-  HuntingRow,
-  Page,
-  PageRequest,
-  Repositories,
-  StoredHuntingResult,
+import {
+  type HuntingResultColumn,
+  type HuntingResultsRepository,
+  type HuntingRow,
+  keysetRows,
+  type Page,
+  type PageRequest,
+  type Repositories,
+  type StoredHuntingResult,
 } from '../store/index.js';
 
 /** How long a stored result can be paged and exported; older ones are pruned when the next one is stored. */

@@ -5,13 +5,12 @@ import { ranAsPermitted } from '../domain/connection-status.js';
 import type { SyncService } from '../sync/sync-service.js';
 import type { DatasetName } from '../integrations/integration-schema.js';
 import { datasetNames } from '../integrations/integration-schema.js';
-import type { SyncJobQueue } from './sync-job-queue.js';
-import type { SyncJobRow, SyncRunRow } from '../store/index.js';
+import type { SyncJob, SyncJobQueue, SyncRunRow } from '../store/index.js';
 
 export interface SyncWorkerOptions {
   /** Wait between polls when the queue is empty. */
   readonly idleMs?: number;
-  readonly onJob?: (job: SyncJobRow, run: SyncRunRow | undefined, error: string | undefined) => void;
+  readonly onJob?: (job: SyncJob, run: SyncRunRow | undefined, error: string | undefined) => void;
 }
 
 /**
@@ -56,13 +55,13 @@ export class SyncWorker {
     await this.#queue.requeueExpired();
     const job = await this.#queue.claim(this.id);
     if (job === undefined) return false;
-    const options = JSON.parse(job.options) as { full?: boolean; force?: boolean };
+    const { options } = job;
     let run: SyncRunRow | undefined;
     let error: string | undefined;
     try {
       if (!(datasetNames as readonly string[]).includes(job.dataset))
         throw new Error(`unknown dataset ${job.dataset}`);
-      run = await this.#sync.runDataset(job.integration_id, job.dataset as DatasetName, {
+      run = await this.#sync.runDataset(job.integrationId, job.dataset as DatasetName, {
         full: options.full === true,
         force: options.force === true,
       });
@@ -75,7 +74,7 @@ export class SyncWorker {
     // Findings follow every machines run that did not fail, one not permitted too: the export is read with
     // Vulnerability.Read.All, whatever the machines list allows.
     if (job.dataset === 'machines' && error === undefined)
-      await this.#queue.enqueue(job.integration_id, 'findings', options);
+      await this.#queue.enqueue(job.integrationId, 'findings', options);
     this.#options.onJob?.(job, run, error);
     return true;
   }

@@ -89,7 +89,7 @@ export function installAuditTrail(app: FastifyInstance, hub: Hub): void {
     // At sign-in nobody is signed in yet: the name tried is who it was.
     const tried = (request.body as { username?: unknown } | undefined)?.username;
     try {
-      await hub.repos.auditLog.append({
+      await hub.data.auditLog.append({
         at: new Date().toISOString(),
         actor: principal?.username ?? (typeof tried === 'string' ? tried.slice(0, 64) : null),
         actor_kind: principal?.kind ?? 'anonymous',

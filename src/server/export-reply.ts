@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import { chunked, encode, exportFormats, type ExportFormat } from '../export/formats.js';
-import type { ExportRecord } from '../export/sources.js';
+import type { ExportRecord } from '../store/index.js';
 
 const contentTypes: Record<ExportFormat, string> = {
   ndjson: 'application/x-ndjson',

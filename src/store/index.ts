@@ -127,3 +127,15 @@ export { countDevicesNotImported } from './vulnerabilities/finding-devices-repos
 export type { ActivityRepository, ActivityRow } from './activity/activity-repository.js';
 export type { FindingSoftwareCves } from './vulnerabilities/software-repository.js';
 export type { NewFindingDeviceRow } from './db/schema.js';
+export { createStore, exportDatasets, type DatasetExport, type ExportDataset, type HubData } from './data.js';
+export { mapped } from './db/keyset.js';
+export type { ExportFilter, ExportRecord, ExportValue } from './db/export-source.js';
+export type { SyncJob, SyncJobQueue, EnqueueOptions } from './runs/sync-job-queue.js';
+export type { Endpoints } from './endpoints/endpoints.js';
+export type { EntraDevices } from './endpoints/entra-devices.js';
+export type { Vulnerabilities } from './vulnerabilities/vulnerabilities.js';
+export type { Patches } from './patches/patches.js';
+export type { Strategies } from './patches/strategies.js';
+export type { Alerts, Incidents } from './activity/activity.js';
+export type { SyncRuns } from './runs/sync-runs.js';
+export { keysetRows } from './db/keyset.js';

@@ -1,18 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './db/schema.js';
-import type { Dialect, Store } from './db/database.js';
+import type { Store } from './db/database.js';
 import { IntegrationsRepository } from './access/integrations-repository.js';
-import { EndpointsRepository } from './endpoints/endpoints-repository.js';
 import { FindingsRepository } from './vulnerabilities/findings-repository.js';
 import { FindingDevicesRepository } from './vulnerabilities/finding-devices-repository.js';
-import { SyncRunsRepository } from './runs/sync-runs-repository.js';
 import { CursorsRepository } from './runs/cursors-repository.js';
-import { VulnerabilitiesRepository } from './vulnerabilities/vulnerabilities-repository.js';
-import { ActivityRepository } from './activity/activity-repository.js';
 import { EndpointRiskRepository } from './endpoints/endpoint-risk-repository.js';
 import { ProfilesRepository } from './endpoints/profiles-repository.js';
-import { PatchesRepository } from './patches/patches-repository.js';
-import { StrategiesRepository } from './patches/strategies-repository.js';
 import { SnapshotsRepository } from './dashboard/snapshots-repository.js';
 import { MachineActionsRepository } from './activity/machine-actions-repository.js';
 import { MaintenanceRepository } from './runs/maintenance-repository.js';
@@ -25,27 +17,32 @@ import { UsersRepository } from './access/users-repository.js';
 import { SessionsRepository } from './access/sessions-repository.js';
 import { ApiTokensRepository } from './access/api-tokens-repository.js';
 import { AuditLogRepository } from './access/audit-log-repository.js';
+import { SealedSecretsRepository } from './access/sealed-secrets-repository.js';
 import { CloudRepository } from './cloud/cloud-repository.js';
-import { EntraDevicesRepository } from './endpoints/entra-devices-repository.js';
+import { Endpoints } from './endpoints/endpoints.js';
+import { EntraDevices } from './endpoints/entra-devices.js';
+import { Vulnerabilities } from './vulnerabilities/vulnerabilities.js';
+import { Patches } from './patches/patches.js';
+import { Strategies } from './patches/strategies.js';
+import { Alerts, Incidents } from './activity/activity.js';
+import { SyncRuns } from './runs/sync-runs.js';
 
-/** Every repository over one database handle. */
+/** Every feature's repository over one database, reads bound in beside the writes where the feature has them. */
 export interface Repositories {
-  readonly db: Kysely<Database>;
-  readonly dialect: Dialect;
   readonly integrations: IntegrationsRepository;
-  readonly endpoints: EndpointsRepository;
+  readonly endpoints: Endpoints;
   readonly endpointRisk: EndpointRiskRepository;
   readonly profiles: ProfilesRepository;
-  readonly patches: PatchesRepository;
-  readonly strategies: StrategiesRepository;
+  readonly patches: Patches;
+  readonly strategies: Strategies;
   readonly snapshots: SnapshotsRepository;
   readonly findings: FindingsRepository;
   readonly findingDevices: FindingDevicesRepository;
-  readonly syncRuns: SyncRunsRepository;
+  readonly syncRuns: SyncRuns;
   readonly cursors: CursorsRepository;
-  readonly vulnerabilities: VulnerabilitiesRepository;
-  readonly alerts: ActivityRepository<'alerts'>;
-  readonly incidents: ActivityRepository<'incidents'>;
+  readonly vulnerabilities: Vulnerabilities;
+  readonly alerts: Alerts;
+  readonly incidents: Incidents;
   readonly machineActions: MachineActionsRepository;
   readonly maintenance: MaintenanceRepository;
   readonly software: SoftwareRepository;
@@ -57,32 +54,31 @@ export interface Repositories {
   readonly sessions: SessionsRepository;
   readonly apiTokens: ApiTokensRepository;
   readonly auditLog: AuditLogRepository;
+  readonly sealedSecrets: SealedSecretsRepository;
   readonly cloud: CloudRepository;
-  readonly entraDevices: EntraDevicesRepository;
+  readonly entraDevices: EntraDevices;
 }
 
 export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>): Repositories {
-  const { db } = store;
+  const { db, dialect } = store;
   const cursors = new CursorsRepository(db);
   return {
-    db,
-    dialect: store.dialect,
     integrations: new IntegrationsRepository(db),
-    endpoints: new EndpointsRepository(db),
+    endpoints: new Endpoints({ db, dialect }),
     endpointRisk: new EndpointRiskRepository(db),
     profiles: new ProfilesRepository(db),
-    patches: new PatchesRepository(db, store.dialect),
-    strategies: new StrategiesRepository(db),
+    patches: new Patches(db, dialect),
+    strategies: new Strategies(db, dialect),
     snapshots: new SnapshotsRepository(db),
     findings: new FindingsRepository(db, store.bulk),
     findingDevices: new FindingDevicesRepository(db),
-    syncRuns: new SyncRunsRepository(db),
+    syncRuns: new SyncRuns(db),
     cursors,
-    vulnerabilities: new VulnerabilitiesRepository(db),
-    alerts: new ActivityRepository(db, 'alerts', cursors),
-    incidents: new ActivityRepository(db, 'incidents', cursors),
+    vulnerabilities: new Vulnerabilities(db, dialect),
+    alerts: new Alerts(db, cursors),
+    incidents: new Incidents(db, cursors),
     machineActions: new MachineActionsRepository(db),
-    maintenance: new MaintenanceRepository(db, store.dialect),
+    maintenance: new MaintenanceRepository(db, dialect),
     software: new SoftwareRepository(db),
     huntingQueries: new HuntingQueriesRepository(db),
     huntingResults: new HuntingResultsRepository(db),
@@ -92,7 +88,8 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     sessions: new SessionsRepository(db),
     apiTokens: new ApiTokensRepository(db),
     auditLog: new AuditLogRepository(db),
-    cloud: new CloudRepository(db, store.dialect),
-    entraDevices: new EntraDevicesRepository(db),
+    sealedSecrets: new SealedSecretsRepository(db, dialect),
+    cloud: new CloudRepository(db, dialect),
+    entraDevices: new EntraDevices(db),
   };
 }

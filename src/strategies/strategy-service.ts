@@ -8,15 +8,7 @@ import {
   type Expr,
   type StrategyExpressionProblem,
 } from '../domain/strategy/index.js';
-import {
-  countStrategyMatches,
-  type Page,
-  type Repositories,
-  type StrategiesRepository,
-  type StrategyMatch,
-  strategyMatches,
-  type StrategyRow,
-} from '../store/index.js';
+import type { Page, Strategies, StrategyMatch, StrategyRow } from '../store/index.js';
 
 export class StrategyNotFoundError extends HubError {
   constructor(id: number) {
@@ -94,22 +86,19 @@ function toStrategy(row: StrategyRow): Strategy {
 
 /** Patch strategies: saved filter expressions, checked on the way in, and the patches they select. */
 export class StrategyService {
-  readonly #repository: StrategiesRepository;
-  readonly #store: Pick<Repositories, 'db' | 'dialect'>;
+  readonly #repository: Strategies;
 
-  constructor(repository: StrategiesRepository, store: Pick<Repositories, 'db' | 'dialect'>) {
+  constructor(repository: Strategies) {
     this.#repository = repository;
-    this.#store = store;
   }
 
   async validate(source: string, options: ValidateOptions = {}): Promise<CountedStrategyCheck> {
     const check = checkStrategy(source);
     if (!check.ok || options.count !== true) return check;
-    const { db, dialect } = this.#store;
     const expr = parseStrategyExpression(check.expression);
     return {
       ...check,
-      matchingPatches: await countStrategyMatches(db, dialect, expr, options.integrationId),
+      matchingPatches: await this.#repository.countMatches(expr, options.integrationId),
     };
   }
 
@@ -171,7 +160,7 @@ export class StrategyService {
     expr: Expr,
     request: { page: number; pageSize: number; endpointLimit: number; integrationId?: string | undefined },
   ): Promise<Page<StrategyMatch>> {
-    return strategyMatches(this.#store.db, this.#store.dialect, expr, request);
+    return this.#repository.matches(expr, request);
   }
 
   async #row(id: number): Promise<StrategyRow> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunked, csvField, encode } from '../../src/export/formats.js';
-import { keysetRows } from '../../src/export/keyset.js';
-import type { ExportRecord } from '../../src/export/sources.js';
+import { keysetRows } from '../../src/store/db/keyset.js';
+import type { ExportRecord } from '../../src/store/index.js';
 
 function from<T>(items: readonly T[]): AsyncIterable<T> {
   return (async function* () {

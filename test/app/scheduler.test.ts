@@ -9,12 +9,13 @@ import { datasetNames, type Integration } from '../../src/integrations/integrati
 import { cloudDatasetNames } from '../support/datasets.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import type { SyncRunRow } from '../../src/store/db/schema.js';
-import { SyncJobQueue } from '../../src/jobs/sync-job-queue.js';
+import { SyncJobQueue } from '../../src/store/runs/sync-job-queue.js';
 import { SyncWorker } from '../../src/jobs/sync-worker.js';
 import { freshStore, postgresUrl } from '../support/stores.js';
 import { useSimulator } from '../support/simulator.js';
 import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 import { demoIntegration, demoSchedules } from '../../src/cli/demo-sync.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 /** A hub on a fresh SQLite file, with quick retries so a broken tenant fails in milliseconds. */
 async function useSqliteHub(): Promise<Hub> {
@@ -204,10 +205,10 @@ describe('Scheduler on PostgreSQL', () => {
     afterAll(() => hub.close());
     const sim = await useSimulator({ machines: 20, seed: 34, findingsPerMachine: 2 });
     const integration = await addIntegration(hub, sim, 'queued');
-    const queue = new SyncJobQueue(hub.repos.db);
+    const queue = new SyncJobQueue(databaseOf(hub.data));
     const scheduler = new Scheduler(hub, { queue, tickSeconds: 3600 });
     const queued = () =>
-      hub.repos.db
+      databaseOf(hub.data)
         .selectFrom('sync_jobs')
         .select(['dataset', 'options'])
         .where('status', '=', 'queued')
@@ -229,7 +230,7 @@ describe('Scheduler on PostgreSQL', () => {
         'entraDevices',
       ]);
       expect(first.every((j) => (JSON.parse(j.options) as { full: boolean }).full)).toBe(true);
-      expect(await hub.repos.syncRuns.latest(integration.id, 'machines')).toBeUndefined();
+      expect(await hub.data.syncRuns.latest(integration.id, 'machines')).toBeUndefined();
 
       // Asking again while they wait queues nothing twice.
       await scheduler.tick();

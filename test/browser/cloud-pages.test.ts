@@ -67,7 +67,7 @@ describe('cloud and Entra pages', async () => {
    */
   const nameInCloudFinding = async (cveId: string): Promise<void> => {
     const finding = (await b.api<ListPage<CloudFinding>>('GET', '/cloud/findings?pageSize=1')).items[0]!;
-    await b.hub.repos.cloud.upsertFindings([
+    await b.hub.data.cloud.upsertFindings([
       {
         integration_id: finding.integrationId,
         finding_id: `${finding.id}-${cveId}`,

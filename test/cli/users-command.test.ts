@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openHub } from '../../src/app/hub.js';
 import { loadConfig } from '../../src/app/config.js';
 import { dataDirEnv, expectOneClearLine, runCli } from './cli.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 describe('defender-hub users', () => {
   it('should add, list, reset and remove users, printing a generated password once and keeping the last admin', async () => {
@@ -39,11 +40,11 @@ describe('defender-hub users', () => {
         hub.auth.login({ username: 'bob', password: 'a long enough passphrase' }, '127.0.0.1'),
       ).resolves.toBeDefined();
       // Nothing of either password is in the database.
-      const rows = await hub.repos.db.selectFrom('users').select('password_hash').execute();
+      const rows = await databaseOf(hub.data).selectFrom('users').select('password_hash').execute();
       expect(JSON.stringify(rows)).not.toContain(generated);
       expect(JSON.stringify(rows)).not.toContain('passphrase');
       // Each change made with the CLI is in the audit log, by the OS user, without the password.
-      const audit = await hub.repos.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+      const audit = await databaseOf(hub.data).selectFrom('audit_log').selectAll().orderBy('id').execute();
       expect(audit.map((e) => [e.action, e.actor_kind, e.target, e.outcome])).toEqual([
         ['users add', 'cli', 'Alice', 'success'],
         ['users add', 'cli', 'bob', 'success'],

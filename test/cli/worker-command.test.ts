@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { SyncJobQueue } from '../../src/jobs/sync-job-queue.js';
+import { SyncJobQueue } from '../../src/store/runs/sync-job-queue.js';
 import { addSimulatorIntegration, hubOn } from '../support/hub.js';
 import { useSimulator } from '../support/simulator.js';
 import { freshStore } from '../support/stores.js';
@@ -12,7 +12,7 @@ describe('defender-hub worker', () => {
     const hub = hubOn(store);
     const sim = await useSimulator({ machines: 5, seed: 91 });
     const integration = await addSimulatorIntegration(hub, sim);
-    await new SyncJobQueue(hub.repos.db).enqueue(integration.id, 'alerts');
+    await new SyncJobQueue(hub.db).enqueue(integration.id, 'alerts');
     const env = {
       ...dataDirEnv(),
       // The CLI has no schema option: the connection's search_path puts it in this test's schema.

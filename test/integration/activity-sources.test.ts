@@ -7,7 +7,7 @@ import { endpointAnalytics, securityPlatform } from '../support/permission-sets.
 
 /** Stored alerts in the truth's terms. */
 async function storedAlerts(hub: TestHub) {
-  const rows = await hub.repos.db
+  const rows = await hub.db
     .selectFrom('alerts')
     .select(['alert_id', 'incident_id', 'severity', 'status', 'machine_ids', 'last_update_raw', 'source'])
     .orderBy('alert_id')
@@ -38,7 +38,7 @@ function truthAlerts(alerts: readonly TruthAlert[], source: string) {
 }
 
 async function storedIncidents(hub: TestHub) {
-  const rows = await hub.repos.db
+  const rows = await hub.db
     .selectFrom('incidents')
     .select(['incident_id', 'severity', 'status', 'last_update_raw', 'source', 'raw'])
     .orderBy('incident_id')
@@ -91,7 +91,7 @@ describe.each(dialects)('alert and incident sources on %s', (dialect) => {
     // Graph was never asked: its token carries none of the alert roles.
     expect(await calls(sim, 'GET /v1.0/security/alerts_v2')).toBe(0);
     // Evidence is read with the alert (`$expand=evidence`) and kept as received.
-    const raw = await hub.repos.db.selectFrom('alerts').select('raw').executeTakeFirstOrThrow();
+    const raw = await hub.db.selectFrom('alerts').select('raw').executeTakeFirstOrThrow();
     expect((JSON.parse(raw.raw) as { evidence: unknown[] }).evidence.length).toBeGreaterThan(0);
 
     // Neither incidents API is permitted: the run is not permitted, naming every permission that would do.
@@ -147,7 +147,7 @@ describe.each(dialects)('alert and incident sources on %s', (dialect) => {
     const integration = await addSimulatorIntegration(hub, sim);
     await hub.sync.runDataset(integration.id, 'alerts');
     const before = await simGet<TruthAlert[]>(sim, '/_sim/truth/alerts');
-    const cursor = await hub.repos.cursors.get(integration.id, 'alerts');
+    const cursor = await hub.data.cursors.get(integration.id, 'alerts');
     expect(cursor).toBe(
       before
         .map((a) => a.lastUpdateDateTime)
@@ -167,7 +167,7 @@ describe.each(dialects)('alert and incident sources on %s', (dialect) => {
     expect(changed.length).toBeGreaterThan(0);
     expect(run.upserted).toBe(changed.length);
     expect(await storedAlerts(hub)).toEqual(truthAlerts(after, 'mde'));
-    expect(await hub.repos.cursors.get(integration.id, 'alerts')).toBe(
+    expect(await hub.data.cursors.get(integration.id, 'alerts')).toBe(
       after
         .map((a) => a.lastUpdateDateTime)
         .sort()

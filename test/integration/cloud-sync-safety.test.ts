@@ -59,9 +59,9 @@ describe.each(dialects)('Defender for Cloud sync safety on %s', (dialect) => {
 
     // Half as many again as Defender lists: a shrink no ordinary day explains, so the sync removes nothing.
     const extra = Math.ceil(first!.assessments.count / 2);
-    await api.hub.repos.cloud.upsertAssessments(unlisted(id, first!.subscriptionId, extra));
+    await api.hub.data.cloud.upsertAssessments(unlisted(id, first!.subscriptionId, extra));
     // The other subscription loses one record: within the bound, so it goes.
-    await api.hub.repos.cloud.upsertAssessments(unlisted(id, second!.subscriptionId, 1));
+    await api.hub.data.cloud.upsertAssessments(unlisted(id, second!.subscriptionId, 1));
     const guarded = (await api.hub.sync.syncIntegration(id))[0]!;
     expect(guarded).toMatchObject({ status: 'succeeded', complete: 0, removed: 1 });
     expect(guarded.completeness).toContain(`${extra} of ${first!.assessments.count + extra} assessments`);

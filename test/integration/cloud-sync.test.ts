@@ -239,7 +239,7 @@ describe.each(dialects)('Defender for Cloud posture sync on %s', (dialect) => {
 
     // A second run keeps one reading a day and the same records; one no longer listed goes.
     const gone = `${first.assessments.ids[0]!}-gone`;
-    await api.hub.repos.cloud.upsertAssessments([
+    await api.hub.data.cloud.upsertAssessments([
       {
         integration_id: cloudId,
         assessment_id: gone,

@@ -13,7 +13,7 @@ import {
 import { MachineActionsRepository } from '../../src/store/activity/machine-actions-repository.js';
 import { isolationState, isolationStateNames, type IsolationStateName } from '../../src/domain/isolation.js';
 import { riskLevels } from '../../src/domain/levels.js';
-import { keysetRows } from '../../src/export/keyset.js';
+import { keysetRows } from '../../src/store/db/keyset.js';
 import { dialects, freshStore } from '../support/stores.js';
 import { pick, seeded } from '../support/seeded-random.js';
 

@@ -198,7 +198,7 @@ describe.each(dialects)('Entra ID devices on %s', (dialect) => {
       last_synced_at: now,
     });
     const later = '2999-01-01T00:00:00.000Z';
-    await api.hub.repos.entraDevices.upsertBatch([
+    await api.hub.data.entraDevices.upsertBatch([
       copy(first!.entraDevice!, 'ffffffff-0000-0000-0000-000000000001', '2000-01-01T00:00:00.000Z'),
       copy(first!.entraDevice!, 'ffffffff-0000-0000-0000-000000000002', later),
       copy(second!.entraDevice!, 'ffffffff-0000-0000-0000-000000000004', later),

@@ -11,7 +11,7 @@ import {
   type ExpectedPatch,
 } from '../support/truth-findings.js';
 import { isMobileOrIotPlatform } from '../../src/domain/device-platforms.js';
-import { exportSources } from '../../src/export/sources.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 type Patch = ExpectedPatch & { key: string };
 interface Cve {
@@ -86,7 +86,7 @@ describe.each(dialects)('findings of devices that are not endpoints, on %s', (di
     expect(findingsRun.records_in).toBe(truth.length);
     expect(findingsRun.upserted).toBe(truth.length);
     expect([findingsRun.skipped, JSON.parse(findingsRun.skipped_reasons)]).toEqual([0, {}]);
-    const stored = await api.hub.repos.db
+    const stored = await databaseOf(api.hub.data)
       .selectFrom('findings')
       .select(['finding_key', 'imported'])
       .where('status', '=', 'open')
@@ -196,7 +196,7 @@ describe.each(dialects)('findings of devices that are not endpoints, on %s', (di
     // The findings export names a device that is not an endpoint by the export's name.
     const names = new Map(left.map((f) => [f.deviceId, f.deviceName]));
     let exported = 0;
-    for await (const record of exportSources.findings.records(api.hub.store.db, {}))
+    for await (const record of api.hub.data.exports.findings.records({}))
       if (record.imported === false) {
         expect(record.computerDnsName).toBe(names.get(String(record.machineId)));
         exported++;

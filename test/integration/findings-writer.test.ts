@@ -30,7 +30,7 @@ function finding(integration: string, key: string, overrides: Partial<NewFinding
 }
 
 async function stored(hub: TestHub) {
-  return hub.repos.db
+  return hub.db
     .selectFrom('findings')
     .select(['finding_key', 'software_version'])
     .orderBy('finding_key')
@@ -52,7 +52,7 @@ describe.each(stores)('findings writer on %s', (dialect) => {
   it('should store a key repeated in one batch once, with its last values', async () => {
     const hub = await hubFor(dialect);
     const id = await integrationId(hub);
-    const writer = hub.repos.findings.writer(() => undefined);
+    const writer = hub.data.findings.writer(() => undefined);
     writer.add(finding(id, 'a', { software_version: '1' }));
     writer.add(finding(id, 'b', { software_version: '1' }));
     writer.add(finding(id, 'a', { software_version: '2' }));
@@ -67,7 +67,7 @@ describe.each(stores)('findings writer on %s', (dialect) => {
   it('should fail a batch the database refuses as a whole, and go on writing the next', async () => {
     const hub = await hubFor(dialect);
     const id = await integrationId(hub);
-    const writer = hub.repos.findings.writer(() => undefined);
+    const writer = hub.data.findings.writer(() => undefined);
     writer.add(finding(id, 'good'));
     // `raw` is NOT NULL: the whole transaction is refused, the good row with it.
     writer.add(finding(id, 'bad', { raw: null as unknown as string }));

@@ -5,6 +5,7 @@ import { clientFor, useSimulator } from '../support/simulator.js';
 import { allPages, simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';
 import { up as networkAccessibleMigration } from '../../src/store/migrations/0021-network-accessible.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 interface Vulnerability {
   cveId: string;
@@ -118,10 +119,10 @@ describe.each(dialects)('network-accessible CVEs (CVSS AV:N) on %s', (dialect) =
 
     // A hub upgraded from before the column fills it in from the stored catalog records.
     // As the migrator runs it: on a database of no known shape.
-    const db = api.hub.store.db as unknown as Kysely<unknown>;
+    const db = databaseOf(api.hub.data) as unknown as Kysely<unknown>;
     await sql`alter table vulnerabilities drop column network_accessible`.execute(db);
     await sql`alter table patches drop column network_accessible`.execute(db);
-    await networkAccessibleMigration(api.hub.store.dialect)(db);
+    await networkAccessibleMigration(api.hub.data.engine)(db);
     await expectRecorded(api, truth);
   });
 });

@@ -60,9 +60,9 @@ describe.each(dialects)('patch recount on %s', (dialect) => {
     // A resolved finding does not count, nor does one without a fix.
     rows.push({ ...rows[0]!, finding_key: 'resolved', severity: 'Critical', status: 'resolved' });
     rows.push({ ...rows[0]!, finding_key: 'no fix', patch_key: null });
-    await hub.repos.db.insertInto('findings').values(rows).execute();
+    await hub.db.insertInto('findings').values(rows).execute();
     const machines = [...new Set(rows.map((r) => r.machine_id))];
-    await hub.repos.db
+    await hub.db
       .insertInto('endpoints')
       .values(
         machines.map((machine) => ({
@@ -78,15 +78,15 @@ describe.each(dialects)('patch recount on %s', (dialect) => {
       )
       .execute();
     const endpointOf = new Map(
-      (await hub.repos.db.selectFrom('endpoints').select(['id', 'machine_id']).execute()).map((e) => [
+      (await hub.db.selectFrom('endpoints').select(['id', 'machine_id']).execute()).map((e) => [
         e.machine_id,
         e.id,
       ]),
     );
 
-    await hub.repos.patches.refresh(id, '2026-01-02T00:00:00.000Z');
+    await hub.data.patches.refresh(id, '2026-01-02T00:00:00.000Z');
 
-    const stored = await hub.repos.db.selectFrom('patches').selectAll().orderBy('patch_key').execute();
+    const stored = await hub.db.selectFrom('patches').selectAll().orderBy('patch_key').execute();
     expect(stored.map((p) => p.patch_key)).toEqual(cases.map((c) => c.key).sort());
     for (const patch of stored) {
       const findings = cases.find((c) => c.key === patch.patch_key)?.rows ?? [];
@@ -120,7 +120,7 @@ describe.each(dialects)('patch recount on %s', (dialect) => {
       clientId: '00000000-0000-4000-8000-000000000001',
       clientSecret: 'not-used',
     });
-    const { id: endpointId } = await hub.repos.db
+    const { id: endpointId } = await hub.db
       .insertInto('endpoints')
       .values({
         integration_id: id,
@@ -146,7 +146,7 @@ describe.each(dialects)('patch recount on %s', (dialect) => {
       patch_key: 'kb',
       imported,
     });
-    await hub.repos.db
+    await hub.db
       .insertInto('findings')
       .values([
         finding('1', 'endpoint', 1),
@@ -157,9 +157,9 @@ describe.each(dialects)('patch recount on %s', (dialect) => {
       ])
       .execute();
 
-    await hub.repos.patches.refresh(id, '2026-01-02T00:00:00.000Z');
+    await hub.data.patches.refresh(id, '2026-01-02T00:00:00.000Z');
 
-    const patch = await hub.repos.db.selectFrom('patches').selectAll().executeTakeFirstOrThrow();
+    const patch = await hub.db.selectFrom('patches').selectAll().executeTakeFirstOrThrow();
     expect([patch.endpoint_count, patch.devices_not_imported, patch.open_findings]).toEqual([3, 2, 5]);
     expect(JSON.parse(patch.endpoint_ids)).toEqual([endpointId]);
   });

@@ -105,7 +105,7 @@ const sets: readonly PermissionSet[] = [
 ];
 
 async function statusOf(hub: TestHub, id: string) {
-  const [status] = await integrationStatuses(hub.integrations, hub.repos.db, id);
+  const [status] = await integrationStatuses(hub.integrations, hub.data.syncRuns, id);
   return status;
 }
 
@@ -167,7 +167,7 @@ describe.each(dialects)('permission sets on %s', (dialect) => {
     const integration = await addSimulatorIntegration(hub, sim);
     await hub.sync.runDataset(integration.id, 'alerts');
     const truth = await simGet<TruthAlert[]>(sim, '/_sim/truth/alerts');
-    const stored = await hub.repos.db.selectFrom('alerts').select(['alert_id', 'source']).execute();
+    const stored = await hub.db.selectFrom('alerts').select(['alert_id', 'source']).execute();
     expect(stored.map((a) => a.alert_id).sort()).toEqual(truth.map((a) => a.id).sort());
     expect(new Set(stored.map((a) => a.source))).toEqual(new Set(['mde']));
   });
@@ -184,12 +184,12 @@ describe.each(dialects)('permission sets on %s', (dialect) => {
     expect((await hub.sync.runDataset(integration.id, 'machines')).status).toBe('succeeded');
     expect((await hub.sync.runDataset(integration.id, 'alerts')).status).toBe('succeeded');
     const endpoints = async () =>
-      hub.repos.db.selectFrom('endpoints').select(['machine_id', 'stale']).orderBy('machine_id').execute();
+      hub.db.selectFrom('endpoints').select(['machine_id', 'stale']).orderBy('machine_id').execute();
     const alerts = async () =>
-      hub.repos.db.selectFrom('alerts').select(['alert_id', 'last_update_raw']).orderBy('alert_id').execute();
+      hub.db.selectFrom('alerts').select(['alert_id', 'last_update_raw']).orderBy('alert_id').execute();
     const storedEndpoints = await endpoints();
     const storedAlerts = await alerts();
-    const cursor = await hub.repos.cursors.get(integration.id, 'alerts');
+    const cursor = await hub.data.cursors.get(integration.id, 'alerts');
     expect(storedAlerts.length).toBeGreaterThan(10);
 
     // Revoked between two syncs: the runs are not permitted, nothing stored goes, the cursor stays.
@@ -204,7 +204,7 @@ describe.each(dialects)('permission sets on %s', (dialect) => {
     );
     expect(await endpoints()).toEqual(storedEndpoints);
     expect(await alerts()).toEqual(storedAlerts);
-    expect(await hub.repos.cursors.get(integration.id, 'alerts')).toBe(cursor);
+    expect(await hub.data.cursors.get(integration.id, 'alerts')).toBe(cursor);
     const limited = await statusOf(hub, integration.id);
     expect(limited?.state).toBe('limited');
     expect(limited?.label).toBe(

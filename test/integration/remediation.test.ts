@@ -5,6 +5,7 @@ import { allPages, simulatorSettings, useApi, type TestApi } from '../server/api
 import { isPastSla, meanTimeToRemediate } from '../../src/domain/remediation.js';
 import { truthFindings } from '../support/truth-findings.js';
 import { parseSeverity } from '../../src/domain/levels.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 type Counts = Record<string, number>;
 interface Trend {
@@ -28,7 +29,7 @@ async function truthOpen(sim: Sim): Promise<Set<string>> {
 }
 
 const findings = (api: TestApi) =>
-  api.hub.repos.db
+  databaseOf(api.hub.data)
     .selectFrom('findings')
     .select(['finding_key', 'status', 'resolved_at', 'first_seen_at', 'severity', 'cve_id'])
     .execute();

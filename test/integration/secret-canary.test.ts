@@ -10,12 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../src/app/scheduler.js';
 import { createDefenderClient } from '../../src/defender/index.js';
 import { encode, exportFormats } from '../../src/export/formats.js';
-import { exportDatasets, exportSources } from '../../src/export/sources.js';
+import { exportDatasets } from '../../src/store/index.js';
 import { buildServer } from '../../src/server/build-server.js';
 import type { SyncRunRow } from '../../src/store/db/schema.js';
 import { simPost, simulatorConfig, useSimulator } from '../support/simulator.js';
 import { dialects, postgresUrl } from '../support/stores.js';
 import { simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';
+import { storeOf } from '../../src/store/testing.js';
 
 /**
  * The canary: secret values given to the hub (a client secret through the API, a wrong one through "test
@@ -172,7 +173,7 @@ describe.each(dialects)('the secret canary on %s', (dialect) => {
         HUB_DATA_DIR: config.dataDir,
         HUB_SECRET_KEY: config.secretKey,
         SYNC_INTEGRATION: integration.id,
-        ...(api.hub.store.schema === undefined ? {} : { SYNC_SCHEMA: api.hub.store.schema }),
+        ...(storeOf(api.hub.data).schema === undefined ? {} : { SYNC_SCHEMA: storeOf(api.hub.data).schema }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -261,23 +262,22 @@ describe.each(dialects)('the secret canary on %s', (dialect) => {
     const exports = new Map<string, string>();
     for (const dataset of exportDatasets) {
       for (const format of exportFormats) {
-        const source = exportSources[dataset];
+        const source = api.hub.data.exports[dataset];
         let text = '';
-        for await (const part of encode(format, source.columns, source.records(api.hub.store.db, {})))
-          text += part;
+        for await (const part of encode(format, source.columns, source.records({}))) text += part;
         exports.set(`export ${dataset} as ${format}`, text);
       }
     }
     expect(exports.get('export findings as csv')?.split('\r\n').length).toBeGreaterThan(10);
 
-    const store = api.hub.store;
+    const store = storeOf(api.hub.data);
     const database =
       store.dialect === 'sqlite'
         ? sqliteFiles(store.location.slice('sqlite:'.length))
         : await postgresTables(store.schema ?? 'public');
     expect(database.size).toBeGreaterThan(dialect === 'sqlite' ? 1 : 20);
     // The canary looks where the secrets would be: the ciphertext of the integration is in there.
-    const row = await api.hub.repos.integrations.find(integration.id);
+    const row = await api.hub.data.integrations.find(integration.id);
     const ciphertext = Buffer.from(row!.credential_ciphertext.slice(-16));
     expect([...database.values()].some((haystack) => Buffer.from(haystack).includes(ciphertext))).toBe(true);
 

@@ -16,7 +16,7 @@ async function served(sim: RunningSimulator, route: string): Promise<number> {
 
 /** The stored software → CVE links of the integration, product by product. */
 async function cveLinks(hub: TestHub, integrationId: string): Promise<Map<string, string[]>> {
-  const rows = await hub.repos.db
+  const rows = await hub.db
     .selectFrom('catalog_links')
     .select(['item_id', 'target_id'])
     .where('integration_id', '=', integrationId)
@@ -95,13 +95,13 @@ describe.each(dialects)('software CVE lists from the findings on %s', (dialect) 
     const links = await cveLinks(hub, integration.id);
 
     // A findings run that failed after the one that tallied: its tally is no answer.
-    const failed = await hub.repos.syncRuns.start(
+    const failed = await hub.data.syncRuns.start(
       integration.id,
       'findings',
       new Date().toISOString(),
       'test',
     );
-    await hub.repos.syncRuns.finish(failed, {
+    await hub.data.syncRuns.finish(failed, {
       status: 'failed',
       finished_at: new Date().toISOString(),
       error_code: 'TEST_FAILURE',

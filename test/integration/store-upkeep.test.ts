@@ -22,7 +22,7 @@ describe('store upkeep after a sync on postgres', () => {
     expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
 
     // The table is small enough for a sequential scan to win; the question is what the index alone can answer.
-    const plan = await hub.repos.db.transaction().execute(async (trx) => {
+    const plan = await hub.db.transaction().execute(async (trx) => {
       await sql`set local enable_seqscan = off`.execute(trx);
       await sql`set local enable_bitmapscan = off`.execute(trx);
       const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>`explain (analyze, format json)

@@ -10,6 +10,7 @@ import {
   type StrategyRow,
 } from '../../src/domain/strategy/index.js';
 import { strategyMatches } from '../../src/store/patches/strategy-matches.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 interface Page<T> {
   items: T[];
@@ -145,8 +146,8 @@ describe.each(dialects)('patch strategies on %s', (dialect) => {
       ).toEqual(expected);
       // Read two patches and three endpoint ids per query, so every batch boundary of the walk is crossed.
       const batched = await strategyMatches(
-        api.hub.store.db,
-        api.hub.store.dialect,
+        databaseOf(api.hub.data),
+        api.hub.data.engine,
         expr,
         { page: 1, pageSize: 1000, endpointLimit: 1000 },
         { patches: 2, endpointIds: 3 },

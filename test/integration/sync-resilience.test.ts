@@ -10,6 +10,7 @@ import { addSimulatorIntegration } from '../support/hub.js';
 import { dialects, freshStore, postgresUrl, type TestDialect } from '../support/stores.js';
 import { simGet, useSimulator } from '../support/simulator.js';
 import { everyDatasetSucceeded } from '../support/datasets.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 interface Summary {
   machines: number;
@@ -49,7 +50,7 @@ async function stored(
   hub: Hub,
 ): Promise<{ endpoints: number; openFindings: number; alerts: number; incidents: number }> {
   const n = async (query: Promise<{ n: number }>): Promise<number> => (await query).n;
-  const db = hub.repos.db;
+  const db = databaseOf(hub.data);
   return {
     endpoints: await n(
       db
@@ -136,7 +137,7 @@ describe.each(dialects)('a sync that breaks, on %s', (dialect) => {
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
-    const interrupted = await hub.repos.db
+    const interrupted = await databaseOf(hub.data)
       .selectFrom('sync_runs')
       .selectAll()
       .where('status', '=', 'running')
@@ -149,7 +150,7 @@ describe.each(dialects)('a sync that breaks, on %s', (dialect) => {
     const runs = await hub.sync.syncIntegration(integration.id);
     expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
     expect(await stored(hub)).toEqual(reference);
-    const failed = await hub.repos.db
+    const failed = await databaseOf(hub.data)
       .selectFrom('sync_runs')
       .selectAll()
       .where('error_code', '=', 'SYNC_INTERRUPTED')

@@ -23,14 +23,14 @@ const count = async (
   table: 'endpoints' | 'findings' | 'alerts' | 'incidents' | 'vulnerabilities' | 'machine_actions',
   where?: [string, string, unknown],
 ) => {
-  let query = hub.repos.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
+  let query = hub.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
   if (where !== undefined) query = query.where(where[0] as never, where[1] as never, where[2] as never);
   return (await query.executeTakeFirstOrThrow()).n;
 };
 
 const exposureByCve = async (hub: TestHub) =>
   (
-    await hub.repos.db
+    await hub.db
       .selectFrom('vulnerability_exposure')
       .select(['cve_id', 'exposed_endpoints'])
       .orderBy('cve_id')
@@ -39,7 +39,7 @@ const exposureByCve = async (hub: TestHub) =>
 
 /** The same count made the slow way, machine by machine, from the stored findings. */
 const openFindingExposure = async (hub: TestHub) => {
-  const rows = await hub.repos.db
+  const rows = await hub.db
     .selectFrom('findings')
     .select(['cve_id', 'machine_id'])
     .where('status', '=', 'open')
@@ -141,7 +141,7 @@ describe.each(dialects)('sync on %s', (dialect) => {
     const integration = await addSimulatorIntegration(hub, sim);
     // Another process of this host holds a running machines run: `defender-hub sync` beside `serve`.
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-    const held = await hub.repos.syncRuns.start(
+    const held = await hub.data.syncRuns.start(
       integration.id,
       'machines',
       new Date().toISOString(),
@@ -151,14 +151,14 @@ describe.each(dialects)('sync on %s', (dialect) => {
       await expect(hub.sync.runDataset(integration.id, 'machines')).rejects.toMatchObject({
         code: 'SYNC_ALREADY_RUNNING',
       });
-      expect((await hub.repos.syncRuns.get(held))?.status).toBe('running');
+      expect((await hub.data.syncRuns.get(held))?.status).toBe('running');
     } finally {
       other.kill('SIGKILL');
       await once(other, 'exit');
     }
     const run = await hub.sync.runDataset(integration.id, 'machines');
     expect(run.status).toBe('succeeded');
-    expect(await hub.repos.syncRuns.get(held)).toMatchObject({
+    expect(await hub.data.syncRuns.get(held)).toMatchObject({
       status: 'failed',
       error_code: 'SYNC_INTERRUPTED',
     });

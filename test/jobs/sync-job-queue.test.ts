@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { afterAll } from 'vitest';
-import { SyncJobQueue } from '../../src/jobs/sync-job-queue.js';
+import { SyncJobQueue } from '../../src/store/runs/sync-job-queue.js';
 import { SyncWorker } from '../../src/jobs/sync-worker.js';
 import { openHub, type Hub } from '../../src/app/hub.js';
 import { loadConfig } from '../../src/app/config.js';
@@ -10,6 +10,7 @@ import { useSimulator } from '../support/simulator.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { databaseOf } from '../../src/store/testing.js';
 
 /** Two hubs over one PostgreSQL schema: two workers with their own connections, as two processes would be. */
 async function twoHubs(): Promise<[Hub, Hub]> {
@@ -37,7 +38,7 @@ describe('the PostgreSQL sync job queue', () => {
     const [hub] = await twoHubs();
     const sim = await useSimulator({ machines: 10, seed: 71 });
     const integration = await addSimulatorIntegration(hub, sim);
-    const queue = new SyncJobQueue(hub.repos.db);
+    const queue = new SyncJobQueue(databaseOf(hub.data));
     expect(await queue.enqueue(integration.id, 'machines')).toBe(true);
     expect(await queue.enqueue(integration.id, 'machines')).toBe(false);
     expect(await queue.enqueue(integration.id, 'alerts')).toBe(true);
@@ -50,17 +51,17 @@ describe('the PostgreSQL sync job queue', () => {
     const integrations = [];
     for (const name of ['one', 'two', 'three', 'four'])
       integrations.push(await addSimulatorIntegration(a, sim, name));
-    const queueA = new SyncJobQueue(a.repos.db);
+    const queueA = new SyncJobQueue(databaseOf(a.data));
     for (const i of integrations)
       for (const d of ['machines', 'vulnerabilities', 'alerts', 'incidents'] as const)
         await queueA.enqueue(i.id, d);
     const ran: string[] = [];
     const byWorker = new Map<string, number>();
     const make = (hub: Hub): SyncWorker => {
-      const worker: SyncWorker = new SyncWorker(new SyncJobQueue(hub.repos.db), hub.sync, {
+      const worker: SyncWorker = new SyncWorker(new SyncJobQueue(databaseOf(hub.data)), hub.sync, {
         onJob: (job, _run, error) => {
           expect(error).toBeUndefined();
-          ran.push(`${job.integration_id}/${job.dataset}`);
+          ran.push(`${job.integrationId}/${job.dataset}`);
           byWorker.set(worker.id, (byWorker.get(worker.id) ?? 0) + 1);
         },
       });
@@ -73,7 +74,7 @@ describe('the PostgreSQL sync job queue', () => {
     expect(ran.length).toBe(20);
     expect(new Set(ran).size).toBe(20);
     expect([...byWorker.values()].every((n) => n > 0)).toBe(true);
-    const runs = await a.repos.db.selectFrom('sync_runs').selectAll().execute();
+    const runs = await databaseOf(a.data).selectFrom('sync_runs').selectAll().execute();
     expect(runs.length).toBe(20);
     expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
     for (const i of integrations) {
@@ -88,12 +89,12 @@ describe('the PostgreSQL sync job queue', () => {
     const [hub] = await twoHubs();
     const sim = await useSimulator({ machines: 10, seed: 73 });
     const integration = await addSimulatorIntegration(hub, sim);
-    const queue = new SyncJobQueue(hub.repos.db, { leaseMs: 0 });
+    const queue = new SyncJobQueue(databaseOf(hub.data), { leaseMs: 0 });
     await queue.enqueue(integration.id, 'alerts');
     expect(await queue.claim('dead-worker')).toBeDefined();
     expect(await queue.claim('other')).toBeUndefined();
     await new Promise((r) => setTimeout(r, 5));
     expect(await queue.requeueExpired()).toBe(1);
-    expect((await queue.claim('other'))?.locked_by).toBe('other');
+    expect((await queue.claim('other'))?.lockedBy).toBe('other');
   });
 });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useApi, type TestApi } from './api-harness.js';
 import { neededRole } from '../../src/server/access-policy.js';
 import { AuthService } from '../../src/auth/auth-service.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 interface ErrorAnswer {
   error: { code: string; message: string };
@@ -129,7 +130,7 @@ describe('access control', () => {
     const cookie = sessionCookieOf(setCookie);
     const { csrfToken } = login.json<{ csrfToken: string }>();
     // The cookie's value is not what the database holds.
-    const stored = await api.hub.repos.db.selectFrom('sessions').select('token_hash').execute();
+    const stored = await databaseOf(api.hub.data).selectFrom('sessions').select('token_hash').execute();
     expect(stored.map((s) => s.token_hash)).not.toContain(cookie.split('=')[1]);
 
     const me = await api.call<{ username: string; csrfToken: string }>('GET', '/api/v1/session', undefined, {
@@ -220,7 +221,7 @@ describe('access control', () => {
       { token: viewer },
     );
     expect(created.status).toBe(201);
-    const rows = await api.hub.repos.db.selectFrom('api_tokens').select('token_hash').execute();
+    const rows = await databaseOf(api.hub.data).selectFrom('api_tokens').select('token_hash').execute();
     expect(rows.map((r) => r.token_hash)).not.toContain(created.body.token);
     expect(JSON.stringify((await api.call('GET', '/api/v1/tokens')).body)).not.toContain(created.body.token);
 
@@ -234,7 +235,7 @@ describe('access control', () => {
 
   it('should end a session after its idle time and after its absolute lifetime', async () => {
     let now = new Date('2026-12-01T08:00:00Z');
-    const auth = new AuthService(api.hub.repos, { idleMinutes: 30, maxHours: 2, now: () => now });
+    const auth = new AuthService(api.hub.data, { idleMinutes: 30, maxHours: 2, now: () => now });
     const signIn = () =>
       auth.login({ username: api.admin.username, password: api.admin.password }, '10.1.1.1');
     const idle = await signIn();
@@ -245,7 +246,7 @@ describe('access control', () => {
 
     // The last use is written at most once a minute, not on every request.
     const lastSeen = async (token: string) =>
-      (await api.hub.repos.sessions.find(createHash('sha256').update(token).digest('hex')))?.last_seen_at;
+      (await api.hub.data.sessions.find(createHash('sha256').update(token).digest('hex')))?.last_seen_at;
     const touched = await signIn();
     now = new Date('2026-12-01T09:00:30Z');
     await auth.session(touched.sessionToken);
@@ -294,7 +295,7 @@ describe('behind a reverse proxy (HUB_TRUST_PROXY)', () => {
     const signedIn = await viaProxy(api.admin.password, '203.0.113.9');
     expect(String(signedIn.headers['set-cookie'])).toMatch(/; Secure/);
     expect((await viaProxy('wrong password!', '203.0.113.10')).statusCode).toBe(401);
-    const entries = await api.hub.repos.db
+    const entries = await databaseOf(api.hub.data)
       .selectFrom('audit_log')
       .select(['address', 'outcome'])
       .orderBy('id')

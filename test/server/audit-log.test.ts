@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
 import { useSimulator } from '../support/simulator.js';
 import { allPages, simulatorSettings, useApi } from './api-harness.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 interface Entry {
   actor: string | null;
@@ -96,7 +97,7 @@ describe.each(dialects)('the audit log on %s', (dialect) => {
     // Nothing secret in the log, through the API or in the table.
     const everything =
       JSON.stringify(entries) +
-      JSON.stringify(await api.hub.repos.db.selectFrom('audit_log').selectAll().execute());
+      JSON.stringify(await databaseOf(api.hub.data).selectFrom('audit_log').selectAll().execute());
     for (const secret of [sim.clientSecret, newSecret, api.admin.password, token.body.token, viewer])
       expect(everything).not.toContain(secret);
 

@@ -5,6 +5,7 @@ import { simulatorSettings, useApi, type TestApi } from './api-harness.js';
 import { datasetNames as allDatasetNames } from '../../src/integrations/integration-schema.js';
 import { cloudDatasetNames } from '../support/datasets.js';
 import { parseSeverity, riskLevels, severityLevels } from '../../src/domain/levels.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 /** An endpoint integration's datasets (the cloud ones run for cloud integrations only). */
 const datasetNames = allDatasetNames.filter((d) => !cloudDatasetNames.includes(d));
@@ -182,7 +183,7 @@ describe.each(dialects)('dashboard and integration status API on %s', (dialect) 
     });
 
     it('should not fail a dataset for a run still running or interrupted, and show that run as the latest', async () => {
-      const runs = api.hub.repos.syncRuns;
+      const runs = api.hub.data.syncRuns;
       const runId = await runs.start(id, 'alerts', new Date().toISOString(), 'a-test');
       const alertsOf = async () => (await statusOf(id)).datasets.find((d) => d.dataset === 'alerts')!;
       let status = await statusOf(id);
@@ -218,7 +219,7 @@ describe.each(dialects)('dashboard and integration status API on %s', (dialect) 
         'alerts',
       ]);
       // A run cut short after the failure hides it no more than it fails a dataset.
-      const runs = api.hub.repos.syncRuns;
+      const runs = api.hub.data.syncRuns;
       await runs.failInterrupted(
         [await runs.start(id, 'alerts', new Date().toISOString(), 'a-test')],
         new Date().toISOString(),
@@ -233,7 +234,7 @@ describe.each(dialects)('dashboard and integration status API on %s', (dialect) 
   describe('GET /api/v1/dashboard', () => {
     /** Open findings with a CVE per severity, counted here from the stored rows. */
     async function storedOpenFindings(integrationId?: string): Promise<Record<string, number>> {
-      let query = api.hub.store.db
+      let query = databaseOf(api.hub.data)
         .selectFrom('findings')
         .select('severity')
         .where('status', '=', 'open')

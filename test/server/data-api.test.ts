@@ -5,6 +5,7 @@ import type { EndpointRow, FindingRow } from '../../src/store/db/schema.js';
 import { allPages, simulatorSettings, useApi, type Answer, type TestApi } from './api-harness.js';
 import type { SoftwareSummary as Software } from '../../src/store/vulnerabilities/software-queries.js';
 import { everyDatasetSucceeded } from '../support/datasets.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 interface Page<T> {
   items: T[];
@@ -157,7 +158,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
     expect(status).toBe(200);
     expect(body.runs.map((r) => [r.dataset, r.status])).toEqual(everyDatasetSucceeded);
     expect(body.runs[0]!.skippedReasons).toHaveProperty(['mobile or IoT platform']);
-    const db = api.hub.store.db;
+    const db = databaseOf(api.hub.data);
     endpoints = await db.selectFrom('endpoints').selectAll().where('stale', '=', 0).execute();
     expect(endpoints.length).toBeGreaterThan(50);
     const findings = await db.selectFrom('findings').selectAll().where('status', '=', 'open').execute();
@@ -173,7 +174,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
     const first = api.call<{ runs: SyncRun[] }>('POST', `/api/v1/integrations/${integrationId}/sync`, {
       dataset: 'machines',
     });
-    const db = api.hub.store.db;
+    const db = databaseOf(api.hub.data);
     await expect
       .poll(
         async () =>
@@ -288,7 +289,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
   });
 
   it("should show an endpoint's summary, findings and alerts, scoped to its machine", async () => {
-    const db = api.hub.store.db;
+    const db = databaseOf(api.hub.data);
     const alerts = await db.selectFrom('alerts').select(['alert_id', 'machine_ids']).execute();
     const withAlerts = endpoints.find(
       (e) =>
@@ -330,7 +331,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
 
   /** The stored findings of an endpoint's machine, every status. */
   const storedFindings = (endpoint: EndpointRow): Promise<FindingRow[]> =>
-    api.hub.store.db
+    databaseOf(api.hub.data)
       .selectFrom('findings')
       .selectAll()
       .where('integration_id', '=', endpoint.integration_id)
@@ -380,7 +381,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
   });
 
   it("should leave resolved rows out of an endpoint's software", async () => {
-    const db = api.hub.store.db;
+    const db = databaseOf(api.hub.data);
     const endpoint = withCvelessSoftware[0]!;
     const open = (await storedFindings(endpoint)).filter((f) => f.status === 'open');
     const cveless = open.find((f) => f.cve_id === null)!;
@@ -407,7 +408,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
   });
 
   it('should list the CVE catalog with exposed endpoints, most exposed first', async () => {
-    const db = api.hub.store.db;
+    const db = databaseOf(api.hub.data);
     const catalog = await db.selectFrom('vulnerabilities').select(['cve_id', 'severity']).execute();
     const open = await db
       .selectFrom('findings')
@@ -454,7 +455,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
   });
 
   it('should list alerts and incidents, most recently updated first, with filters', async () => {
-    const db = api.hub.store.db;
+    const db = databaseOf(api.hub.data);
     for (const [table, path] of [
       ['alerts', '/api/v1/alerts'],
       ['incidents', '/api/v1/incidents'],
@@ -488,7 +489,7 @@ describe.each(dialects)('data API on %s', (dialect) => {
   });
 
   it('should list sync runs newest first, filter them and show one', async () => {
-    const stored = await api.hub.store.db.selectFrom('sync_runs').select(['id', 'dataset']).execute();
+    const stored = await databaseOf(api.hub.data).selectFrom('sync_runs').select(['id', 'dataset']).execute();
     const runs = await all<SyncRun>('/api/v1/sync-runs');
     expect(runs.map((r) => r.id)).toEqual(stored.map((r) => r.id).sort((a, b) => b - a));
     const machines = await all<SyncRun>(`/api/v1/sync-runs?dataset=machines&integration=${integrationId}`);

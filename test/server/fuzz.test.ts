@@ -5,6 +5,7 @@ import { useSimulator } from '../support/simulator.js';
 import { simulatorSettings, useApi, type TestApi } from './api-harness.js';
 import { neededRole } from '../../src/server/access-policy.js';
 import { roleAllows, type Role } from '../../src/domain/roles.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 interface Operation {
   method: string;
@@ -96,13 +97,13 @@ function requests(op: Operation): InjectOptions[] {
 
 /** Row counts of every table: what a refused caller must leave as it was. */
 async function tableCounts(api: TestApi): Promise<Record<string, number>> {
-  const tables = await api.hub.repos.db.introspection.getTables();
+  const tables = await databaseOf(api.hub.data).introspection.getTables();
   const counts: Record<string, number> = {};
   for (const t of tables) {
     // The hub's own records of the refused requests (the audit log) are the one write they may cause.
     if (['audit_log', 'sessions', 'kysely_migration', 'kysely_migration_lock'].includes(t.name)) continue;
     const row = await sql<{ n: number }>`select count(*) as n from ${sql.table(t.name)}`.execute(
-      api.hub.repos.db,
+      databaseOf(api.hub.data),
     );
     counts[t.name] = row.rows[0]?.n ?? 0;
   }

@@ -6,6 +6,7 @@ import { AWKWARD_QUERY, AWKWARD_VALUES, expectedCsvRecords } from '../support/hu
 import { simulatorSettings, useApi, type TestApi } from './api-harness.js';
 import type { TruthMachine } from '../../src/simulator/control.js';
 import type { RunningSimulator, SimulatorStats } from '../../src/simulator/index.js';
+import { storeOf } from '../../src/store/testing.js';
 
 type Row = Record<string, unknown>;
 
@@ -313,7 +314,7 @@ describe.each(dialects)('advanced hunting API on %s', (dialect) => {
   });
 
   it('should stop serving a result after 24 hours, and prune it when the next result is stored', async () => {
-    const { db } = api.hub.store;
+    const { db } = storeOf(api.hub.data);
     const old = await run({ integration: integration.id, query: 'DeviceInfo | project DeviceId | take 20' });
     expect(old.status).toBe(200);
     const rowsOf = async (id: number) =>
@@ -367,7 +368,7 @@ describe.each(dialects)('advanced hunting API on %s', (dialect) => {
   });
 
   it('should give 503 HUNTING_QUOTA_EXCEEDED, saying what to do, once the CPU quota is spent, and keep nothing', async () => {
-    const { db } = api.hub.store;
+    const { db } = storeOf(api.hub.data);
     const results = async () => (await db.selectFrom('hunting_results').select('id').execute()).length;
     await simPost(sim, '/_sim/hunting', { cpuRowsPerMinute: 10 });
     try {

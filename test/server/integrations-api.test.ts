@@ -73,7 +73,7 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
     expect(body).not.toHaveProperty('clientSecret');
     expect(body).not.toHaveProperty('certificate');
     created = body;
-    const row = await api.hub.repos.integrations.find(body.id);
+    const row = await api.hub.data.integrations.find(body.id);
     expect(row?.credential_ciphertext).toBeTruthy();
     expect(row?.credential_ciphertext).not.toContain(sim.clientSecret);
     expect(JSON.stringify(row)).not.toContain(sim.clientSecret);
@@ -116,7 +116,7 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
       entraDevices: true,
     });
     expect(body.credential.setAt >= created.credential.setAt).toBe(true);
-    const row = await api.hub.repos.integrations.find(created.id);
+    const row = await api.hub.data.integrations.find(created.id);
     expect(row?.credential_ciphertext).not.toContain(otherSecret);
     // Back to the simulator's secret for the connection tests below.
     const restored = await api.call('PATCH', `/api/v1/integrations/${created.id}`, {
@@ -447,7 +447,7 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
     );
     expect(cleared.status).toBe(200);
     expect(cleared.body).toMatchObject({ caPem: null, graphBaseUrl: null });
-    const row = await api.hub.repos.integrations.find(created.id);
+    const row = await api.hub.data.integrations.find(created.id);
     expect([row?.ca_pem, row?.graph_base_url]).toEqual([null, null]);
 
     const restored = await api.call<{ caPem: string | null; graphBaseUrl: string | null }>(

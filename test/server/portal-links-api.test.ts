@@ -10,6 +10,7 @@ import {
   portalBaseUrls,
   type PortalTenant,
 } from '../../src/domain/portal-links.js';
+import { databaseOf } from '../../src/store/testing.js';
 
 interface Linked {
   id: string;
@@ -68,7 +69,7 @@ describe.each(dialects)('portal links of alerts, incidents and CVEs on %s', (dia
     tenants.set(govId, { cloud: 'gccHigh', tenantId: govTenantId });
 
     // The GCC High integration's records, copied from the synced ones under ids of their own.
-    const db = api.hub.store.db;
+    const db = databaseOf(api.hub.data);
     const alert = await db.selectFrom('alerts').selectAll().limit(1).executeTakeFirstOrThrow();
     await db
       .insertInto('alerts')
@@ -118,7 +119,7 @@ describe.each(dialects)('portal links of alerts, incidents and CVEs on %s', (dia
   });
 
   it("should link an endpoint's alerts like the alert list", async () => {
-    const db = api.hub.store.db;
+    const db = databaseOf(api.hub.data);
     const named = await db
       .selectFrom('alert_machines')
       .innerJoin('endpoints', (join) =>

@@ -13,7 +13,9 @@ import type { Store } from '../../src/store/db/database.js';
 import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 
 export interface TestHub {
-  readonly repos: Repositories;
+  readonly data: Repositories;
+  /** The connection, for tests that look at the tables themselves. */
+  readonly db: Store['db'];
   readonly integrations: IntegrationService;
   readonly profiles: ProfileService;
   readonly strategies: StrategyService;
@@ -32,13 +34,14 @@ export function hubOn(store: Store): TestHub {
   const repos = createRepositories(store);
   // Quick retries: tests that break the service on purpose should not wait minutes of back-off.
   return {
-    repos,
+    data: repos,
+    db: store.db,
     ...hubServices(repos, new SecretBox(Buffer.alloc(32, 7)), { retry: { maxAttempts: 3, baseDelayMs: 20 } }),
   };
 }
 
 export function addSimulatorIntegration(
-  hub: TestHub,
+  hub: Pick<TestHub, 'integrations'>,
   sim: RunningSimulator,
   name = 'simulated',
 ): Promise<Integration> {

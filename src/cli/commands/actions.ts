@@ -127,7 +127,7 @@ function listCommand(): Command {
         const endpoint =
           flags.endpoint === undefined
             ? undefined
-            : (await hub.repos.endpoints.identities([flags.endpoint])).get(flags.endpoint);
+            : (await hub.data.endpoints.identities([flags.endpoint])).get(flags.endpoint);
         if (flags.endpoint !== undefined && endpoint === undefined)
           throw new EndpointNotFoundError(flags.endpoint);
         const integrationId =

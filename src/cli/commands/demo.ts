@@ -55,7 +55,7 @@ async function startDemo(flags: DemoFlags, lifecycle: Lifecycle): Promise<void> 
   const integration = await demoIntegration(hub, sim);
   const plan = demoSyncPlan(integration);
   say(
-    `Hub data in ${hub.store.location}. First sync of integration "${integration.name}": ${describePlan(plan)}.`,
+    `Hub data in ${hub.data.location}. First sync of integration "${integration.name}": ${describePlan(plan)}.`,
   );
   const runs = await syncDemo(
     hub,

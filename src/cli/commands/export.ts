@@ -1,12 +1,7 @@
 import { Argument, Command, Option } from 'commander';
 import { HubError } from '../../errors.js';
 import { chunked, encode, exportFormats, type ExportFormat } from '../../export/formats.js';
-import {
-  exportDatasets,
-  exportSources,
-  type ExportDataset,
-  type ExportRecord,
-} from '../../export/sources.js';
+import { exportDatasets, type ExportDataset, type ExportRecord } from '../../store/index.js';
 import { writeExport } from '../../export/write.js';
 import { withHub } from '../hub-session.js';
 
@@ -42,9 +37,9 @@ export function exportCommand(): Command {
       withHub(async (hub) => {
         const integrationId =
           flags.integration === undefined ? undefined : (await hub.integrations.get(flags.integration)).id;
-        const source = exportSources[dataset];
+        const source = hub.data.exports[dataset];
         const count = { n: 0 };
-        const records = counted(source.records(hub.store.db, { integrationId }), count);
+        const records = counted(source.records({ integrationId }), count);
         try {
           await writeExport(chunked(encode(flags.format, source.columns, records)), flags.out);
         } catch (error) {

@@ -32,7 +32,7 @@ function listCommand(): Command {
         const rows = await Promise.all(
           integrations.map(async (integration) => ({
             integration,
-            runs: await latestRuns(hub.repos, integration.id),
+            runs: await latestRuns(hub.data, integration.id),
           })),
         );
         printLines(integrationsTable(rows));
@@ -49,7 +49,7 @@ function showCommand(): Command {
       withHub(async (hub) => {
         const integration = await hub.integrations.get(idOrName);
         if (flags.json === true) printJson(await withRuns(hub, integration));
-        else printLines(integrationLines(integration, { runs: await latestRuns(hub.repos, integration.id) }));
+        else printLines(integrationLines(integration, { runs: await latestRuns(hub.data, integration.id) }));
       }),
     );
 }
@@ -82,7 +82,7 @@ async function confirmRemoval(hub: Hub, idOrName: string, yes: boolean): Promise
       'CONFIRMATION_REQUIRED',
       `Not removing "${integration.name}": there is no terminal to confirm on. Run again with --yes.`,
     );
-  const endpoints = await hub.repos.endpoints.count(integration.id);
+  const endpoints = await hub.data.endpoints.count(integration.id);
   return confirm(
     `Remove integration "${integration.name}" (${integration.id}) with its ${endpoints} endpoints, findings, alerts and sync history?`,
   );

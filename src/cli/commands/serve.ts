@@ -40,7 +40,7 @@ export function serveCommand(): Command {
             serverLogs: config.logLevel !== 'silent',
           });
           lifecycle.onStop(() => runtime.stop());
-          process.stdout.write(`defender-hub serving ${runtime.url} (${hub.store.location})\n`);
+          process.stdout.write(`defender-hub serving ${runtime.url} (${hub.data.location})\n`);
         })(),
       );
     });

@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { loadConfig } from '../../app/config.js';
 import { openHub } from '../../app/hub.js';
 import { HubError } from '../../errors.js';
-import { SyncJobQueue } from '../../jobs/sync-job-queue.js';
 import { SyncWorker } from '../../jobs/sync-worker.js';
 import { Lifecycle } from '../lifecycle.js';
 import { createHubLogger } from '../../secrets/log-redaction.js';
@@ -24,18 +23,19 @@ export function workerCommand(): Command {
       const lifecycle = new Lifecycle();
       const hub = await lifecycle.start(openHub(config));
       lifecycle.onStop(() => hub.close());
-      if (hub.store.dialect !== 'postgres') {
+      const queue = hub.data.syncJobs;
+      if (queue === undefined) {
         throw new HubError(
           'WORKER_NEEDS_POSTGRES',
           'Workers share jobs through PostgreSQL: set DATABASE_URL=postgres://… (with SQLite, `serve` runs syncs itself).',
         );
       }
-      const worker = new SyncWorker(new SyncJobQueue(hub.repos.db), hub.sync, {
+      const worker = new SyncWorker(queue, hub.sync, {
         onJob: (job, run, error) => {
           const fields = {
             workerId: worker.id,
             jobId: job.id,
-            integrationId: job.integration_id,
+            integrationId: job.integrationId,
             dataset: job.dataset,
             runId: run?.id,
           };
@@ -51,7 +51,7 @@ export function workerCommand(): Command {
         return;
       }
       lifecycle.onStop(() => worker.stop());
-      log.info({ workerId: worker.id, database: hub.store.location }, 'worker waiting for sync jobs');
+      log.info({ workerId: worker.id, database: hub.data.location }, 'worker waiting for sync jobs');
       worker.start();
     });
 }

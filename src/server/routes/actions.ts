@@ -13,7 +13,7 @@ import {
   textIdParams,
 } from '../schemas/common.js';
 import { actionBody, actionOutcomeBody } from '../schemas/action.js';
-import { endpointFound, endpointKey } from '../../store/index.js';
+import { endpointFound } from '../../store/index.js';
 
 const tags = ['actions'];
 
@@ -50,9 +50,7 @@ export const actionRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
     async (request) => {
       const { page, pageSize, integration, endpoint, type, status } = request.query;
       const key =
-        endpoint === undefined
-          ? undefined
-          : endpointFound(await endpointKey(hub.store.db, endpoint), endpoint);
+        endpoint === undefined ? undefined : endpointFound(await hub.data.endpoints.key(endpoint), endpoint);
       return actions.list(
         {
           integrationId: key?.integrationId ?? integration,

@@ -10,14 +10,13 @@ import {
   incidentSummaryBody,
 } from '../schemas/activity.js';
 import { found } from '../not-found.js';
-import { getAlert, getIncident, listAlerts, listIncidents } from '../../store/index.js';
 
 const listQuery = pageQuery.extend(activityFilterQuery).strict();
 const itemQuery = z.object({ integration: activityFilterQuery.integration }).strict();
 
 /** Alerts and incidents: lists newest update first, and single records with Defender's raw record. */
 export const activityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
-  const db = hub.store.db;
+  const { alerts, incidents } = hub.data;
 
   app.get(
     '/alerts',
@@ -31,7 +30,7 @@ export const activityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
     (request) => {
       const { page, pageSize, integration, ...filter } = request.query;
-      return listAlerts(db, { ...filter, integrationId: integration }, { page, pageSize });
+      return alerts.list({ ...filter, integrationId: integration }, { page, pageSize });
     },
   );
 
@@ -48,7 +47,7 @@ export const activityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
     async (request) =>
       found(
-        await getAlert(db, request.params.id, request.query.integration),
+        await alerts.get(request.params.id, request.query.integration),
         'ALERT_NOT_FOUND',
         `No alert with id ${request.params.id}.`,
       ),
@@ -66,7 +65,7 @@ export const activityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
     (request) => {
       const { page, pageSize, integration, ...filter } = request.query;
-      return listIncidents(db, { ...filter, integrationId: integration }, { page, pageSize });
+      return incidents.list({ ...filter, integrationId: integration }, { page, pageSize });
     },
   );
 
@@ -83,7 +82,7 @@ export const activityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
     async (request) =>
       found(
-        await getIncident(db, request.params.id, request.query.integration),
+        await incidents.get(request.params.id, request.query.integration),
         'INCIDENT_NOT_FOUND',
         `No incident with id ${request.params.id}.`,
       ),

@@ -2,10 +2,15 @@ import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
-import { keysetRows } from '../../export/keyset.js';
-import { mapped, type ExportRecord } from '../../export/sources.js';
 import { exportBody, exportFormatQuery, exportProduces, sendExport } from '../export-reply.js';
-import { type AuditEntryRow, type AuditFilter, parseStoredJson } from '../../store/index.js';
+import {
+  type AuditEntryRow,
+  type AuditFilter,
+  type ExportRecord,
+  keysetRows,
+  mapped,
+  parseStoredJson,
+} from '../../store/index.js';
 
 const tags = ['audit'];
 
@@ -73,7 +78,7 @@ function exportRecord(row: AuditEntryRow): ExportRecord {
 
 /** The audit log (admins): newest first, and as a file. */
 export const auditLogRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
-  const { auditLog } = hub.repos;
+  const { auditLog } = hub.data;
 
   app.get(
     '/audit-log',

@@ -220,7 +220,7 @@ const day = 86_400_000;
 
 /** Defender for Cloud posture read by cloud integrations: subscriptions, secure scores, assessments, findings. */
 export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
-  const { cloud } = hub.repos;
+  const { cloud } = hub.data;
 
   app.get(
     '/cloud/subscriptions',

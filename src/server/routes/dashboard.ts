@@ -4,7 +4,7 @@ import type { Hub } from '../../app/hub.js';
 import { integrationStatuses } from '../../app/integration-status.js';
 import { errorResponses } from '../schemas/common.js';
 import { dashboardBody } from '../schemas/dashboard.js';
-import { dashboardCounts, defaultPatchSort, listPatches, withCloudExposure } from '../../store/index.js';
+import { defaultPatchSort } from '../../store/index.js';
 
 /** How many patches the dashboard lists. */
 const topPatchCount = 5;
@@ -33,11 +33,11 @@ export const dashboardRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { h
     async (request) => {
       const integrationId = request.query.integration;
       const [counts, patches, integrations] = await Promise.all([
-        dashboardCounts(hub.repos, integrationId),
-        listPatches(hub.store.db, { integrationId }, defaultPatchSort, { page: 1, pageSize: topPatchCount }),
-        integrationStatuses(hub.integrations, hub.store.db, integrationId),
+        hub.data.dashboard.counts(integrationId),
+        hub.data.patches.list({ integrationId }, defaultPatchSort, { page: 1, pageSize: topPatchCount }),
+        integrationStatuses(hub.integrations, hub.data.syncRuns, integrationId),
       ]);
-      const topPatches = await withCloudExposure(hub.store.db, hub.store.dialect, patches.items);
+      const topPatches = await hub.data.patches.withCloudExposure(patches.items);
       return { ...counts, topPatches, integrations };
     },
   );

@@ -16,25 +16,17 @@ import { endpointDetailBody, endpointSummaryBody, findingBody, softwareBody } fr
 import { alertSummaryBody } from '../schemas/activity.js';
 import { riskLevels } from '../../domain/levels.js';
 import { isolationStateNames, type IsolationState } from '../../domain/isolation.js';
-import { keysetRows } from '../../export/keyset.js';
-import { mapped } from '../../export/sources.js';
 import { endpointTableColumns, endpointTableRecord } from '../../export/endpoint-table.js';
 import { exportBody, exportFormatQuery, exportProduces, sendExport } from '../export-reply.js';
 import {
-  countDevicesNotImported,
   type EndpointCursor,
   type EndpointFilter,
   endpointFound,
-  endpointKey,
   endpointSorts,
   entraFilterValues,
   findingStatuses,
-  getEndpoint,
-  listAlerts,
-  listEndpointFindings,
-  listEndpoints,
-  listEndpointsAfter,
-  listEndpointSoftware,
+  keysetRows,
+  mapped,
 } from '../../store/index.js';
 
 const tags = ['endpoints'];
@@ -103,8 +95,7 @@ async function withIsolation<E extends { integrationId: string; machineId: strin
 
 /** Endpoints: the list, one endpoint's summary, and its vulnerabilities, software and alerts. */
 export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
-  const { store } = hub;
-  const db = store.db;
+  const { endpoints: store, alerts, findingDevices } = hub.data;
 
   app.get(
     '/endpoints',
@@ -119,8 +110,8 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     async (request) => {
       const { page, pageSize, sort, ...filter } = request.query;
       const [endpoints, devicesNotImported] = await Promise.all([
-        listEndpoints(store, endpointFilter(filter), sort, { page, pageSize }),
-        countDevicesNotImported(db, filter.integration),
+        store.list(endpointFilter(filter), sort, { page, pageSize }),
+        findingDevices.count(filter.integration),
       ]);
       return { ...endpoints, items: await withIsolation(hub, endpoints.items), devicesNotImported };
     },
@@ -146,7 +137,7 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
       const { format, sort, ...filter } = request.query;
       const rows = keysetRows(
         async (after: EndpointCursor | undefined, limit) =>
-          withIsolation(hub, await listEndpointsAfter(store, endpointFilter(filter), sort, after, limit)),
+          withIsolation(hub, await store.listAfter(endpointFilter(filter), sort, after, limit)),
         (row) => row.cursor,
         // Each page sorts the matching rows again (no index gives the nulls-last orders): large pages, few sorts.
         2000,
@@ -170,7 +161,7 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
       },
     },
     async (request) => {
-      const endpoint = endpointFound(await getEndpoint(db, request.params.id), request.params.id);
+      const endpoint = endpointFound(await store.get(request.params.id), request.params.id);
       const [withState] = await withIsolation(hub, [endpoint]);
       return withState ?? { ...endpoint, isolation: notIsolated };
     },
@@ -197,8 +188,8 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     async (request) => {
       const { id } = request.params;
       const { status, networkAccessible, ...page } = request.query;
-      const key = endpointFound(await endpointKey(db, id), id);
-      return listEndpointFindings(db, key, { status, networkAccessible }, page);
+      const key = endpointFound(await store.key(id), id);
+      return store.findings(key, { status, networkAccessible }, page);
     },
   );
 
@@ -215,8 +206,8 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
     async (request) => {
       const { id } = request.params;
-      const key = endpointFound(await endpointKey(db, id), id);
-      return listEndpointSoftware(db, key, request.query);
+      const key = endpointFound(await store.key(id), id);
+      return store.software(key, request.query);
     },
   );
 
@@ -233,8 +224,8 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
     async (request) => {
       const { id } = request.params;
-      const key = endpointFound(await endpointKey(db, id), id);
-      return listAlerts(db, { endpoint: key }, request.query);
+      const key = endpointFound(await store.key(id), id);
+      return alerts.list({ endpoint: key }, request.query);
     },
   );
 

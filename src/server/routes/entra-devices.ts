@@ -3,7 +3,6 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
 import { entraDeviceRefBody } from '../schemas/endpoint.js';
-import { listEntraDevices } from '../../store/index.js';
 
 const tags = ['entra-devices'];
 
@@ -59,8 +58,7 @@ export const entraDeviceRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
     },
     (request) => {
       const { page, pageSize, integration, trustType, onboarded } = request.query;
-      return listEntraDevices(
-        hub.store.db,
+      return hub.data.entraDevices.list(
         { integrationId: integration, trustType, onboarded },
         { page, pageSize },
       );

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
@@ -25,14 +24,14 @@ export const healthRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
     },
     async (request, reply) => {
       try {
-        await sql`select 1`.execute(hub.store.db);
+        await hub.data.ping();
       } catch (error) {
         request.log.error({ err: error }, 'health check: the database did not answer');
         return reply.code(503).send({
           error: { code: 'DATABASE_UNAVAILABLE', message: 'The database did not answer.' },
         });
       }
-      return { status: 'ok' as const, database: hub.store.dialect, version: hubVersion };
+      return { status: 'ok' as const, database: hub.data.engine, version: hubVersion };
     },
   );
   done();

@@ -70,7 +70,7 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
         response: { 200: z.object({ items: z.array(integrationStatusBody) }) },
       },
     },
-    async () => ({ items: await integrationStatuses(integrations, hub.store.db) }),
+    async () => ({ items: await integrationStatuses(integrations, hub.data.syncRuns) }),
   );
 
   app.get(
@@ -87,7 +87,7 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
     async (request) => {
       // By id or name, as the other routes take it.
       const { id } = await integrations.get(request.params.id);
-      const [status] = await integrationStatuses(integrations, hub.store.db, id);
+      const [status] = await integrationStatuses(integrations, hub.data.syncRuns, id);
       if (status === undefined) throw new IntegrationNotFoundError(request.params.id);
       return status;
     },

@@ -10,13 +10,7 @@ import {
   pageWithDevicesNotImported,
 } from '../schemas/common.js';
 import { patchListItemBody } from '../schemas/patch.js';
-import {
-  countDevicesNotImported,
-  defaultPatchSort,
-  listPatches,
-  patchSorts,
-  withCloudExposure,
-} from '../../store/index.js';
+import { defaultPatchSort, patchSorts } from '../../store/index.js';
 
 const tags = ['patches'];
 
@@ -54,12 +48,12 @@ export const patchRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
     },
     async (request) => {
       const { page, pageSize, sort, integration, ...filter } = request.query;
-      const { db, dialect } = hub.store;
+      const { patches: store, findingDevices } = hub.data;
       const [patches, devicesNotImported] = await Promise.all([
-        listPatches(db, { ...filter, integrationId: integration }, sort, { page, pageSize }),
-        countDevicesNotImported(db, integration),
+        store.list({ ...filter, integrationId: integration }, sort, { page, pageSize }),
+        findingDevices.count(integration),
       ]);
-      return { ...patches, items: await withCloudExposure(db, dialect, patches.items), devicesNotImported };
+      return { ...patches, items: await store.withCloudExposure(patches.items), devicesNotImported };
     },
   );
   done();

@@ -14,7 +14,6 @@ import { endpointRefBody } from '../schemas/endpoint.js';
 import { found } from '../not-found.js';
 import {
   endpointFound,
-  endpointKey,
   type ExposureScoreRow,
   flag,
   organisationScope,
@@ -108,8 +107,7 @@ const notFound = (id: string): string =>
 
 /** Security recommendations (the tenant's and an endpoint's) and the exposure score. */
 export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
-  const { recommendations, exposureScores } = hub.repos;
-  const db = hub.store.db;
+  const { recommendations, exposureScores } = hub.data;
   const recommendation = async (id: string, integration: string | undefined): Promise<RecommendationRow> =>
     found(await recommendations.get(id, integration), 'RECOMMENDATION_NOT_FOUND', notFound(id));
 
@@ -188,7 +186,7 @@ export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app
     },
     async (request) => {
       const { id } = request.params;
-      const key = endpointFound(await endpointKey(db, id), id);
+      const key = endpointFound(await hub.data.endpoints.key(id), id);
       const rows = await recommendations.forEndpoint(key, request.query);
       return { ...rows, items: rows.items.map(toBody) };
     },

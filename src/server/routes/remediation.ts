@@ -6,7 +6,6 @@ import { defaultSlaDays, type SlaDays } from '../../domain/remediation.js';
 import { severityLevels } from '../../domain/levels.js';
 import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
 import { InputError } from '../../errors.js';
-import { listPastSla, meanTimeToRemediate, pastSlaCounts } from '../../store/index.js';
 
 const tags = ['remediation'];
 
@@ -47,7 +46,7 @@ const pastSlaBody = z.object({
 
 /** Remediation: how long fixes take, and what is overdue against the SLA. */
 export const remediationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
-  const db = hub.store.db;
+  const { vulnerabilities } = hub.data;
   /** The configured SLA days, with the request's own over them. */
   const slaOf = (text: string | undefined): SlaDays => {
     const configured = hub.config.slaDays ?? defaultSlaDays;
@@ -85,8 +84,8 @@ export const remediationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
       const slaDays = slaOf(request.query.sla);
       const integrationId = request.query.integration;
       const [mttr, past] = await Promise.all([
-        meanTimeToRemediate(db, hub.store.dialect, integrationId),
-        pastSlaCounts(db, integrationId, slaDays, new Date()),
+        vulnerabilities.meanTimeToRemediate(integrationId),
+        vulnerabilities.pastSlaCounts(integrationId, slaDays, new Date()),
       ]);
       return { slaDays, meanTimeToRemediate: mttr, openPastSla: past };
     },
@@ -104,7 +103,7 @@ export const remediationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
     },
     (request) => {
       const { page, pageSize, integration, sla } = request.query;
-      return listPastSla(db, integration, slaOf(sla), new Date(), { page, pageSize });
+      return vulnerabilities.pastSla(integration, slaOf(sla), new Date(), { page, pageSize });
     },
   );
 

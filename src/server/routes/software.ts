@@ -56,7 +56,7 @@ const notFound = (id: string): string => `No software ${id}; list it with GET /a
 
 /** The software inventory and the endpoints each product is installed on. */
 export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
-  const { software } = hub.repos;
+  const { software } = hub.data;
   const product = async (id: string, integration: string | undefined): Promise<SoftwareRow> =>
     found(await software.get(id, integration), 'SOFTWARE_NOT_FOUND', notFound(id));
 

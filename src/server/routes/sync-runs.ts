@@ -5,13 +5,13 @@ import { datasetNames } from '../../integrations/integration-schema.js';
 import { errorResponses, numericIdParams, pageOf, pageQuery } from '../schemas/common.js';
 import { syncRunBody } from '../schemas/sync-run.js';
 import { found } from '../not-found.js';
-import { getSyncRun, listSyncRuns, syncRunStatuses } from '../../store/index.js';
+import { syncRunStatuses } from '../../store/index.js';
 
 const tags = ['sync-runs'];
 
 /** The record of every sync run: what was read, stored, skipped and removed, and why a run failed. */
 export const syncRunRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
-  const db = hub.store.db;
+  const { syncRuns } = hub.data;
 
   app.get(
     '/sync-runs',
@@ -31,7 +31,7 @@ export const syncRunRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub
     },
     (request) => {
       const { page, pageSize, integration, ...filter } = request.query;
-      return listSyncRuns(db, { ...filter, integrationId: integration }, { page, pageSize });
+      return syncRuns.list({ ...filter, integrationId: integration }, { page, pageSize });
     },
   );
 
@@ -47,7 +47,7 @@ export const syncRunRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub
     },
     async (request) =>
       found(
-        await getSyncRun(db, request.params.id),
+        await syncRuns.find(request.params.id),
         'SYNC_RUN_NOT_FOUND',
         `No sync run with id ${request.params.id}.`,
       ),

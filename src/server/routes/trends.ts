@@ -49,7 +49,7 @@ export const trendRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
     },
     async (request) => {
       const since = new Date(Date.now() - (request.query.days - 1) * 86_400_000).toISOString().slice(0, 10);
-      return { items: await hub.repos.snapshots.trends(request.query.integration, since) };
+      return { items: await hub.data.snapshots.trends(request.query.integration, since) };
     },
   );
   done();

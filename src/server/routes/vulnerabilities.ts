@@ -15,20 +15,14 @@ import {
   vulnerabilitySummaryBody,
 } from '../schemas/vulnerability.js';
 import { found } from '../not-found.js';
-import {
-  countDevicesNotImported,
-  getVulnerability,
-  listCveCloudResources,
-  listVulnerabilities,
-  vulnerabilitySorts,
-} from '../../store/index.js';
+import { vulnerabilitySorts } from '../../store/index.js';
 
 const tags = ['vulnerabilities'];
 const integration = z.string().trim().min(1).optional().describe('Integration id.');
 
 /** The CVE catalog with how many devices each CVE exposes, and how many of those are not endpoints. */
 export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
-  const db = hub.store.db;
+  const { vulnerabilities: store, findingDevices } = hub.data;
 
   app.get(
     '/vulnerabilities',
@@ -57,8 +51,8 @@ export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app,
     async (request) => {
       const { page, pageSize, sort, integration: integrationId, ...filter } = request.query;
       const [vulnerabilities, devicesNotImported] = await Promise.all([
-        listVulnerabilities(db, { ...filter, integrationId }, sort, { page, pageSize }),
-        countDevicesNotImported(db, integrationId),
+        store.list({ ...filter, integrationId }, sort, { page, pageSize }),
+        findingDevices.count(integrationId),
       ]);
       return { ...vulnerabilities, devicesNotImported };
     },
@@ -78,7 +72,7 @@ export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app,
     async (request) => {
       const { cveId } = request.params;
       return found(
-        await getVulnerability(db, cveId, request.query.integration),
+        await store.get(cveId, request.query.integration),
         'VULNERABILITY_NOT_FOUND',
         `No vulnerability ${cveId} in the catalog.`,
       );
@@ -99,12 +93,12 @@ export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app,
     async (request) => {
       const { cveId } = request.params;
       const { page, pageSize, integration: integrationId } = request.query;
-      const known = await listVulnerabilities(db, { cveId, integrationId }, 'cveId', {
+      const known = await store.list({ cveId, integrationId }, 'cveId', {
         page: 1,
         pageSize: 1,
       });
       found(known.items[0], 'VULNERABILITY_NOT_FOUND', `No vulnerability ${cveId} in the catalog.`);
-      return listCveCloudResources(db, cveId, integrationId, { page, pageSize });
+      return store.cloudResources(cveId, integrationId, { page, pageSize });
     },
   );
 

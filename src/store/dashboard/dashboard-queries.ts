@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { Repositories } from '../repositories.js';
+import type { SnapshotsRepository } from './snapshots-repository.js';
 import {
   alertSeverityLevels,
   parseAlertSeverity,
@@ -29,7 +29,7 @@ function everyLevel(scale: readonly string[], counts: Record<string, number> = {
  * index covers by severity; alerts are counted live, as they are few.
  */
 export async function dashboardCounts(
-  repos: Pick<Repositories, 'db' | 'snapshots'>,
+  repos: { readonly db: Kysely<Database>; readonly snapshots: SnapshotsRepository },
   integrationId: string | undefined,
 ): Promise<DashboardCounts> {
   const [endpointsByRisk, findings, alertsBySeverity] = await Promise.all([

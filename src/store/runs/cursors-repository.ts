@@ -20,12 +20,13 @@ export class CursorsRepository {
     return row?.cursor;
   }
 
+  /** Moves the cursor on; inside the transaction given (`db`), so it moves with the records it follows. */
   async set(
-    db: Kysely<Database>,
     integrationId: string,
     dataset: string,
     cursor: string,
     now: string,
+    db: Kysely<Database> = this.#db,
   ): Promise<void> {
     await upsertRows(
       db,

@@ -20,7 +20,8 @@ export class FindingDevicesRepository {
     this.#db = db;
   }
 
-  count(integrationId: string): Promise<number> {
+  /** Of one integration, or of all. */
+  count(integrationId: string | undefined): Promise<number> {
     return countDevicesNotImported(this.#db, integrationId);
   }
 

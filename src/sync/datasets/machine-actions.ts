@@ -80,7 +80,7 @@ export const machineActionsDataset: Dataset = {
       },
     });
     if (newest !== undefined && (cursor === undefined || Date.parse(newest) > Date.parse(cursor)))
-      await repos.cursors.set(repos.db, integration.id, cursorName, newest, new Date().toISOString());
+      await repos.cursors.set(integration.id, cursorName, newest, new Date().toISOString());
     return {
       complete: true,
       completeness: since === undefined ? 'all actions read' : `actions created since ${since} read`,

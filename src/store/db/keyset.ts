@@ -16,3 +16,8 @@ export async function* keysetRows<Row, Key>(
     after = keyOf(last);
   }
 }
+
+/** Each row as it comes, mapped. */
+export async function* mapped<Row, R>(rows: AsyncIterable<Row>, map: (row: Row) => R): AsyncGenerator<R> {
+  for await (const row of rows) yield map(row);
+}

@@ -1,9 +1,30 @@
 import { sql, type Kysely } from 'kysely';
-import type { DatasetName } from '../integrations/integration-schema.js';
-import type { Database, SyncJobRow } from '../store/index.js';
+import type { DatasetName } from '../../integrations/integration-schema.js';
+import type { Database, SyncJobRow } from '../db/schema.js';
 
 /** A job whose worker has held it this long without finishing is taken to be dead and is queued again. */
 export const defaultLeaseMs = 30 * 60_000;
+
+/** A claimed job: which dataset of which integration to sync, and how. */
+export interface SyncJob {
+  readonly id: number;
+  readonly integrationId: string;
+  readonly dataset: string;
+  readonly options: { readonly full?: boolean; readonly force?: boolean };
+  readonly attempts: number;
+  readonly lockedBy: string | null;
+}
+
+function toSyncJob(row: SyncJobRow): SyncJob {
+  return {
+    id: row.id,
+    integrationId: row.integration_id,
+    dataset: row.dataset,
+    options: JSON.parse(row.options) as SyncJob['options'],
+    attempts: row.attempts,
+    lockedBy: row.locked_by,
+  };
+}
 
 export interface EnqueueOptions {
   readonly runAfter?: Date;
@@ -38,7 +59,7 @@ export class SyncJobQueue {
   }
 
   /** Takes the oldest due job for this worker, or undefined when none is due. */
-  async claim(workerId: string): Promise<SyncJobRow | undefined> {
+  async claim(workerId: string): Promise<SyncJob | undefined> {
     const now = new Date().toISOString();
     const result = await sql<SyncJobRow>`
       update sync_jobs set status = 'running', locked_by = ${workerId}, locked_at = ${now}, attempts = attempts + 1, updated_at = ${now}
@@ -46,7 +67,8 @@ export class SyncJobQueue {
         select id from sync_jobs where status = 'queued' and run_after <= ${now}
         order by run_after, id for update skip locked limit 1)
       returning *`.execute(this.#db);
-    return result.rows[0];
+    const row = result.rows[0];
+    return row === undefined ? undefined : toSyncJob(row);
   }
 
   async complete(jobId: number, runId: number | undefined, error?: string): Promise<void> {
