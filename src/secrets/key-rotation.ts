@@ -12,10 +12,11 @@ import {
   secretKeyId,
   type KeySource,
 } from './secret-box.js';
-import { SealedSecretsRepository, type SealedValue, type Store } from '../store/index.js';
+import type { SealedSecretsRepository, SealedValue } from '../store/index.js';
 
 export interface KeyRotationOptions {
-  readonly store: Pick<Store, 'db' | 'dialect'>;
+  /** The sealed credentials, re-sealed in one transaction. */
+  readonly sealed: Pick<SealedSecretsRepository, 'list' | 'resealAll'>;
   /** HUB_SECRET_KEY (then no key file is touched) and the data directory of the key file. */
   readonly keys: KeySource;
   /**
@@ -80,7 +81,7 @@ export async function rotateSecretKey(options: KeyRotationOptions): Promise<KeyR
   }
 
   const box = new SecretBox(next, [current]);
-  const sealed = new SealedSecretsRepository(options.store.db, options.store.dialect);
+  const { sealed } = options;
   // Every credential must open before anything is written: a wrong old key (or a credential that was altered)
   // is told now, with nothing changed, not left as a half-done rotation.
   for (const value of await sealed.list()) reseal(box, value);

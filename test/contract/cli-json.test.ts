@@ -21,7 +21,7 @@ describe('the CLI --json outputs and exports', () => {
   // times and generated ids. A deliberate change updates the file with `vitest -u`.
   it(
     'should print the same JSON as the recorded copy for every listing and show command',
-    { timeout: 170_000 },
+    { timeout: 400_000 },
     async () => {
       const sim = await useSimulator({ machines: 12, seed: 20, findingsPerMachine: 3 });
       const env = dataDirEnv();

@@ -97,7 +97,7 @@ describe.each(dialects)('secrets rotate-key on %s', (dialect) => {
   const everyOneFails = (code: string) => Object.fromEntries(Object.keys(credentials).map((n) => [n, code]));
 
   const rotate = (keys: KeyRotationOptions['keys'], newKey?: KeyRotationOptions['newKey']) =>
-    rotateSecretKey({ store, keys, newKey });
+    rotateSecretKey({ sealed: new SealedSecretsRepository(store.db, store.dialect), keys, newKey });
 
   /** Makes the re-sealing transaction fail at its last row, after the others were rewritten in it. */
   async function breakResealingAt(id: string): Promise<() => Promise<void>> {

@@ -5,7 +5,7 @@ import { rotateSecretKey, type KeyRotationResult } from '../../secrets/key-rotat
 import { SecretError, SecretErrorCode } from '../../secrets/secret-box.js';
 import { printLines } from '../output.js';
 import { recordCommand } from '../cli-audit.js';
-import { AuditLogRepository, migrateToLatest, openStore } from '../../store/index.js';
+import { createStore } from '../../store/index.js';
 
 interface RotateFlags {
   newKeyFile?: string;
@@ -74,18 +74,17 @@ export function secretsCommand(): Command {
       .action(async (flags: RotateFlags) => {
         const config = loadConfig(process.env);
         const newKey = newKeyOf(flags, process.env);
-        const store = openStore(config.databaseUrl);
+        const data = await createStore(config.databaseUrl);
         try {
-          await migrateToLatest(store);
           const result = await rotateSecretKey({
-            store,
+            sealed: data.sealedSecrets,
             keys: { secretKey: config.secretKey, dataDir: config.dataDir },
             newKey,
           });
-          await recordCommand(new AuditLogRepository(store.db), undefined);
-          printLines(reportLines(result, newKey, store.location));
+          await recordCommand(data.auditLog, undefined);
+          printLines(reportLines(result, newKey, data.location));
         } finally {
-          await store.close();
+          await data.close();
         }
       }),
   );
