@@ -8,10 +8,10 @@ import {
   keyFiles,
   parseSecretKey,
   readKeyFile,
-  sealContext,
   secretKeyId,
   type KeySource,
 } from './secret-box.js';
+import { sealContext } from '../domain/sealed-secrets.js';
 import { SealedSecretsRepository, type SealedValue, type Store } from '../store/index.js';
 
 export interface KeyRotationOptions {

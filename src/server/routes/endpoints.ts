@@ -27,7 +27,6 @@ import {
   endpointFound,
   endpointKey,
   endpointSorts,
-  entraFilterValues,
   findingStatuses,
   getEndpoint,
   listAlerts,
@@ -36,6 +35,7 @@ import {
   listEndpointsAfter,
   listEndpointSoftware,
 } from '../../store/index.js';
+import { entraFilterValues } from '../../domain/entra-join.js';
 
 const tags = ['endpoints'];
 
