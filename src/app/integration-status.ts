@@ -1,6 +1,7 @@
 import { connectionStatus, type ConnectionStatus } from '../domain/connection-status.js';
 import { featureLimit, type FeatureLimit } from '../domain/permissions.js';
-import type { DatasetName, Integration } from '../integrations/integration-schema.js';
+import type { DatasetName } from '../domain/datasets.js';
+import type { Integration } from '../domain/integration.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
 import { datasets } from '../sync/sync-service.js';
 import { datasetRunsFor } from '../sync/dataset.js';

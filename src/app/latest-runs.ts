@@ -1,4 +1,4 @@
-import { datasetNames, type DatasetName } from '../integrations/integration-schema.js';
+import { datasetNames, type DatasetName } from '../domain/datasets.js';
 import type { Repositories, SyncRunRow } from '../store/index.js';
 
 export type LatestRuns = Partial<Record<DatasetName, SyncRunRow>>;

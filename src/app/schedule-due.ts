@@ -1,4 +1,5 @@
-import { datasetNames, type DatasetName, type Integration } from '../integrations/integration-schema.js';
+import { datasetNames, type DatasetName } from '../domain/datasets.js';
+import type { Integration } from '../domain/integration.js';
 import { ranAsPermitted } from '../domain/connection-status.js';
 import { datasets } from '../sync/sync-service.js';
 import { datasetRunsFor } from '../sync/dataset.js';

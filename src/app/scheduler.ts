@@ -1,7 +1,8 @@
 import { Cron } from 'croner';
 import { ranAsPermitted } from '../domain/connection-status.js';
 import { HubError } from '../errors.js';
-import type { DatasetName, Integration } from '../integrations/integration-schema.js';
+import type { DatasetName } from '../domain/datasets.js';
+import type { Integration } from '../domain/integration.js';
 import { IntegrationNotFoundError } from '../integrations/integration-errors.js';
 import { SyncBusyError } from '../sync/sync-service.js';
 import type { Hub } from './hub.js';

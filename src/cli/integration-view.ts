@@ -1,6 +1,7 @@
 import type { Hub } from '../app/hub.js';
 import { latestRuns, type LatestRuns } from '../app/latest-runs.js';
-import { datasetNames, type DatasetName, type Integration } from '../integrations/integration-schema.js';
+import { datasetNames, type DatasetName } from '../domain/datasets.js';
+import type { Integration } from '../domain/integration.js';
 import { datasets } from '../sync/sync-service.js';
 import { ago, keyValues, table } from './output.js';
 import { type SyncRun, type SyncRunRow, toSyncRun } from '../store/index.js';

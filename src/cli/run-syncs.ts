@@ -1,7 +1,8 @@
 import type { Hub } from '../app/hub.js';
 import { ranAsPermitted } from '../domain/connection-status.js';
 import { HubError } from '../errors.js';
-import type { DatasetName, Integration } from '../integrations/integration-schema.js';
+import type { DatasetName } from '../domain/datasets.js';
+import type { Integration } from '../domain/integration.js';
 import type { SyncReporter } from './sync-reporter.js';
 import type { SyncRunRow } from '../store/index.js';
 

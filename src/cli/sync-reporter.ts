@@ -1,6 +1,7 @@
 import { MultiBar, type Options, type Params, type SingleBar } from 'cli-progress';
 import { describeRun } from '../app/describe-run.js';
-import type { DatasetName, Integration } from '../integrations/integration-schema.js';
+import type { DatasetName } from '../domain/datasets.js';
+import type { Integration } from '../domain/integration.js';
 import type { SyncProgress } from '../sync/run-counters.js';
 import { type SyncRunRow, toSyncRun } from '../store/index.js';
 

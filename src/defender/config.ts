@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { DefenderError, DefenderErrorCode } from './errors.js';
-import { armAudienceOf, cloudOfApiBaseUrl, clouds, defaultApiBaseUrl, xdrBaseUrlOf } from './clouds.js';
+import { armAudienceOf, xdrBaseUrlOf } from './clouds.js';
+import { cloudOfApiBaseUrl, clouds, defaultApiBaseUrl } from '../domain/clouds.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { RateGovernorOptions } from './rate-governor.js';
-import { Secret } from '../secrets/secret.js';
+import { Secret } from '../domain/secret.js';
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const domainName = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;

@@ -9,7 +9,6 @@ export {
   type DefenderClientConfigInput,
   type ResolvedDefenderConfig,
 } from './config.js';
-export { clouds, defenderRegions, defaultApiBaseUrl, type DefenderRegion } from './clouds.js';
 export * from './errors.js';
 export { RateGovernor, apiClassLimits, type ApiClass } from './rate-governor.js';
 export { RetryPolicy, parseRetryAfter } from './retry-policy.js';

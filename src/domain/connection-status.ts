@@ -3,7 +3,7 @@
  * enabled flag and the recent sync runs of each dataset it imports. No I/O: the store hands the runs over.
  */
 import { inTableOrder, needsText, type Feature } from './permissions.js';
-import type { SyncRunStatus } from '../store/index.js';
+import type { SyncRunStatus } from './sync-run-status.js';
 
 export const connectionStates = ['connected', 'limited', 'failing', 'disabled', 'notSynced'] as const;
 export type ConnectionState = (typeof connectionStates)[number];

@@ -4,7 +4,7 @@
  * URLs"): GCC uses the commercial portal, GCC High its own `.us` portal. (DoD's security.apps.mil has no
  * CloudName yet.)
  */
-import { cloudOfApiBaseUrl, type CloudName } from '../defender/clouds.js';
+import { cloudOfApiBaseUrl, type CloudName } from './clouds.js';
 
 export const portalBaseUrls: Readonly<Record<CloudName, string>> = {
   commercial: 'https://security.microsoft.com',

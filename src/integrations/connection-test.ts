@@ -1,10 +1,6 @@
 import type { z } from 'zod';
-import {
-  createDefenderClient,
-  defaultApiBaseUrl,
-  type DefenderClient,
-  type DefenderClientOptions,
-} from '../defender/index.js';
+import { createDefenderClient, type DefenderClient, type DefenderClientOptions } from '../defender/index.js';
+import { defaultApiBaseUrl } from '../domain/clouds.js';
 import type { DefenderClientConfigInput } from '../defender/config.js';
 import { limitedLabel } from '../domain/connection-status.js';
 import {
@@ -19,7 +15,8 @@ import {
 import { activityReaders } from '../sync/datasets/activity.js';
 import { chooseReader } from '../sync/activity-reader.js';
 import { signIn } from '../sync/dataset-access.js';
-import type { createIntegrationSchema, Imports, UpdateIntegrationInput } from './integration-schema.js';
+import type { createIntegrationSchema, UpdateIntegrationInput } from './integration-schema.js';
+import type { Imports } from '../domain/integration.js';
 import type { IntegrationService } from './integration-service.js';
 import {
   checkAfterFailure,
@@ -27,7 +24,8 @@ import {
   withExpiryDate,
   type CredentialCheck,
 } from './credential-check.js';
-import { credentialWarnings, type CredentialType, type CredentialWarning } from './credential-health.js';
+import { credentialWarnings } from './credential-health.js';
+import type { CredentialType, CredentialWarning } from '../domain/credential-warnings.js';
 import { cloudSteps, type VisibleSubscription } from './cloud-connection-test.js';
 import {
   cloudStepNames,

@@ -1,4 +1,9 @@
 import { APPLICATION_READ_ROLE } from '../defender/index.js';
+import type {
+  CredentialType,
+  CredentialWarning,
+  CredentialWarningLevel,
+} from '../domain/credential-warnings.js';
 
 /**
  * What the hub's last look at an integration's credential found:
@@ -21,22 +26,11 @@ export const credentialCheckOutcomes = [
 ] as const;
 export type CredentialCheckOutcome = (typeof credentialCheckOutcomes)[number];
 
-export type CredentialType = 'secret' | 'certificate';
-
 /** What is known of a credential's health: the last outcome (null: never looked) and its end date. */
 export interface CredentialHealthState {
   readonly type: CredentialType;
   readonly outcome: CredentialCheckOutcome | null;
   readonly expiresAt: string | null;
-}
-
-export type CredentialWarningLevel = 'info' | 'notice' | 'warning' | 'critical';
-
-export interface CredentialWarning {
-  readonly level: CredentialWarningLevel;
-  /** Stable: the UI and scripts key on it. */
-  readonly code: string;
-  readonly message: string;
 }
 
 export const CredentialWarningCode = {

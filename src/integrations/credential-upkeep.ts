@@ -6,7 +6,7 @@ import {
   withExpiryDate,
 } from './credential-check.js';
 import { credentialCheckDue } from './credential-health.js';
-import type { Integration } from './integration-schema.js';
+import type { Integration } from '../domain/integration.js';
 import type { IntegrationService } from './integration-service.js';
 
 /** The sync's share of credential health: the daily look, and an expired secret reported with its date. */

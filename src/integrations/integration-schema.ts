@@ -1,24 +1,18 @@
 import { z } from 'zod';
-import { defenderRegions, type DefenderRegion } from '../defender/clouds.js';
+import { defenderRegions, type DefenderRegion } from '../domain/clouds.js';
 import { canonicalOnboardingStatus, onboardingStatuses } from '../domain/onboarding.js';
-import type { CredentialWarning } from './credential-health.js';
+import {
+  integrationProducts,
+  type Filters,
+  type Imports,
+  type ProtectedDevicesSettings,
+  type Schedules,
+} from '../domain/integration.js';
+
+// The stored settings' schemas give the domain's shapes (domain/integration.ts); `satisfies` keeps them in step.
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const domainName = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-
-export const datasetNames = [
-  'machines',
-  'vulnerabilities',
-  'findings',
-  'alerts',
-  'incidents',
-  'machineActions',
-  'software',
-  'recommendations',
-  'entraDevices',
-  'cloudPosture',
-] as const;
-export type DatasetName = (typeof datasetNames)[number];
 
 /**
  * Settings objects are written twice: with defaults (a new integration, a stored row read back) and without (a
@@ -45,7 +39,7 @@ const importsSchema = z
     recommendations: importFields.recommendations.default(true),
     entraDevices: importFields.entraDevices.default(true),
   })
-  .strict();
+  .strict() satisfies z.ZodType<Imports>;
 
 /** Minutes between runs per dataset; findings follow each machines run. */
 const scheduleFields = {
@@ -73,7 +67,7 @@ const schedulesSchema = z
     entraDevices: scheduleFields.entraDevices.default(1440),
     cloudPosture: scheduleFields.cloudPosture.default(240),
   })
-  .strict();
+  .strict() satisfies z.ZodType<Schedules>;
 
 /** The import filters as stored and answered (stored values are read as they are, whatever their age). */
 const filtersSchema = z
@@ -90,7 +84,7 @@ const filtersSchema = z
     /** Keep only machines with at least one of these tags (empty: all). */
     tags: z.array(z.string().min(1)).default([]),
   })
-  .strict();
+  .strict() satisfies z.ZodType<Filters>;
 
 /** A list of names a filter keeps (device groups, tags): trimmed, each once; empty keeps every machine. */
 function filterNames(what: string) {
@@ -157,7 +151,7 @@ const protectedDevicesSchema = z
     deviceGroups: protectedDeviceFields.deviceGroups.default([]),
     namePatterns: protectedDeviceFields.namePatterns.default([]),
   })
-  .strict();
+  .strict() satisfies z.ZodType<ProtectedDevicesSettings>;
 
 function httpsUrl(what: string) {
   return z
@@ -181,7 +175,7 @@ const apiBaseUrlSchema = z
       `apiBaseUrl must not end in /api: use ${String(issue.input).replace(/\/api(\/v1\.0)?$/i, '')}.`,
   });
 
-const productSchema = z.enum(['endpoint', 'cloud'], { error: 'product must be "endpoint" or "cloud".' });
+const productSchema = z.enum(integrationProducts, { error: 'product must be "endpoint" or "cloud".' });
 
 const baseFields = {
   name: z.string().trim().min(1, { error: 'name is required.' }).max(120),
@@ -271,43 +265,4 @@ export const updateIntegrationSchema = z
 
 export type CreateIntegrationInput = z.input<typeof createIntegrationSchema>;
 export type UpdateIntegrationInput = z.input<typeof updateIntegrationSchema>;
-export type Imports = z.output<typeof importsSchema>;
-export type Schedules = z.output<typeof schedulesSchema>;
-export type Filters = z.output<typeof filtersSchema>;
-export type ProtectedDevicesSettings = z.output<typeof protectedDevicesSchema>;
 export { importsSchema, schedulesSchema, filtersSchema, protectedDevicesSchema };
-
-/** An integration as the API and CLI show it: the credential only as "set, when, what kind". */
-export interface Integration {
-  readonly id: string;
-  readonly name: string;
-  readonly product: 'endpoint' | 'cloud';
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly credential: {
-    readonly type: 'secret' | 'certificate';
-    readonly set: true;
-    readonly setAt: string;
-    /** When the credential in use expires, as its app registration says; null while unknown. */
-    readonly expiresAt: string | null;
-    /** When the hub last looked (a connection test, the daily look during sync, a sign-in refused). */
-    readonly checkedAt: string | null;
-    /** At 30, 14 and 3 days before expiry and once expired; or a note on why the expiry is unknown. */
-    readonly warnings: CredentialWarning[];
-  };
-  readonly apiBaseUrl: string;
-  readonly authorityHost: string | null;
-  readonly graphBaseUrl: string | null;
-  /** Azure Resource Manager host (product cloud); null: the cloud's default. */
-  readonly armBaseUrl: string | null;
-  /** The subscription ids a cloud integration reads; empty: all it can read. */
-  readonly subscriptions: string[];
-  readonly caPem: string | null;
-  readonly enabled: boolean;
-  readonly imports: Imports;
-  readonly schedules: Schedules;
-  readonly filters: Filters;
-  readonly protectedDevices: ProtectedDevicesSettings;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}

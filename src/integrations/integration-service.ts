@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { sealContext, type SecretBox } from '../secrets/secret-box.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { sealContext } from '../domain/sealed-secrets.js';
 import { createDefenderClient, type DefenderClient, type DefenderClientOptions } from '../defender/index.js';
 import {
   createIntegrationSchema,
@@ -10,11 +11,11 @@ import {
   schedulesSchema,
   updateIntegrationSchema,
   type CreateIntegrationInput,
-  type Integration,
   type UpdateIntegrationInput,
 } from './integration-schema.js';
+import type { Integration } from '../domain/integration.js';
 import { IntegrationConflictError, IntegrationNotFoundError } from './integration-errors.js';
-import { defaultApiBaseUrl } from '../defender/clouds.js';
+import { defaultApiBaseUrl } from '../domain/clouds.js';
 import { parseInput } from '../parse-input.js';
 import {
   credentialCheckOutcomes,

@@ -10,7 +10,7 @@ import {
   type TokenRoles,
 } from '../domain/permissions.js';
 import { HubError } from '../errors.js';
-import type { Imports } from './integration-schema.js';
+import type { Imports } from '../domain/integration.js';
 
 /**
  * The permission table as a connection test found it (one row per feature, every permission that serves it,

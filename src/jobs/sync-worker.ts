@@ -3,8 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ranAsPermitted } from '../domain/connection-status.js';
 import type { SyncService } from '../sync/sync-service.js';
-import type { DatasetName } from '../integrations/integration-schema.js';
-import { datasetNames } from '../integrations/integration-schema.js';
+import { datasetNames, type DatasetName } from '../domain/datasets.js';
 import type { SyncJob, SyncJobQueue, SyncRunRow } from '../store/index.js';
 
 export interface SyncWorkerOptions {

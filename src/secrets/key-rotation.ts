@@ -8,10 +8,10 @@ import {
   keyFiles,
   parseSecretKey,
   readKeyFile,
-  sealContext,
   secretKeyId,
   type KeySource,
 } from './secret-box.js';
+import { sealContext } from '../domain/sealed-secrets.js';
 import type { SealedSecretsRepository, SealedValue } from '../store/index.js';
 
 export interface KeyRotationOptions {

@@ -1,5 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
-import { Secret, redacted } from './secret.js';
+import { Secret, redacted } from '../domain/secret.js';
 
 /**
  * Key names whose values are secrets wherever they sit, compared by their ending, without case, `-` or `_`:

@@ -33,15 +33,6 @@ export class SecretError extends HubError {
   }
 }
 
-/**
- * The authenticated data of each sealed column: a ciphertext opens only for the row it was sealed for, so one
- * copied to another row (by SQL, a restore, a bug) fails its integrity check instead of lending a credential.
- */
-export const sealContext = {
-  integration: (id: string): string => `integration:${id}`,
-} as const;
-export type SealedKind = keyof typeof sealContext;
-
 const minimumKeyBytes = 32;
 
 function deriveKey(masterKey: Buffer): Buffer {
@@ -55,7 +46,7 @@ function keyIdOf(derivedKey: Buffer): string {
 
 /**
  * Encrypts credentials at rest with AES-256-GCM. The envelope `v1.<keyId>.<iv>.<tag>.<ciphertext>` names the
- * key that sealed it, and the caller's context (`sealContext`) is authenticated data: a ciphertext copied to
+ * key that sealed it, and the caller's context (`sealContext`, domain/sealed-secrets.ts) is authenticated data: a ciphertext copied to
  * another row does not open.
  *
  * A box is a keyring: the current key seals and opens; the others only open. The hub loads the key of a

@@ -89,8 +89,7 @@ export type {
   EndpointRiskUpdate,
 } from './endpoints/endpoint-risk-repository.js';
 export type { EndpointIdentity } from './endpoints/endpoints-repository.js';
-export { entraFilterValues, entraJoinTypes, listEntraDevices } from './endpoints/entra-device-queries.js';
-export type { EntraFilterValue } from './endpoints/entra-device-queries.js';
+export { listEntraDevices } from './endpoints/entra-device-queries.js';
 export type {
   ProfileAssignment,
   ProfileRow,
@@ -104,14 +103,8 @@ export { countStrategyMatches, strategyMatches } from './patches/strategy-matche
 export type { StrategyMatch } from './patches/strategy-matches.js';
 export { createRepositories } from './repositories.js';
 export type { Repositories } from './repositories.js';
-export {
-  getSyncRun,
-  latestDatasetRuns,
-  listSyncRuns,
-  syncRunStatuses,
-  toSyncRun,
-} from './runs/sync-run-queries.js';
-export type { DatasetRuns, SyncRun, SyncRunStatus } from './runs/sync-run-queries.js';
+export { getSyncRun, latestDatasetRuns, listSyncRuns, toSyncRun } from './runs/sync-run-queries.js';
+export type { DatasetRuns, SyncRun } from './runs/sync-run-queries.js';
 export type { CatalogLinksRepository } from './vulnerabilities/catalog-links-repository.js';
 export { findingStatuses, listEndpointFindings } from './vulnerabilities/finding-queries.js';
 export type { RecommendationRow } from './vulnerabilities/recommendations-repository.js';

@@ -10,7 +10,7 @@ import {
   type TokenApi,
   type TokenRoles,
 } from '../domain/permissions.js';
-import type { DatasetName } from '../integrations/integration-schema.js';
+import type { DatasetName } from '../domain/datasets.js';
 
 /** The features of the permission table each dataset reads. */
 export const datasetFeatures: Readonly<Record<DatasetName, readonly Feature[]>> = {

@@ -1,6 +1,6 @@
 import type { DefenderClient } from '../defender/index.js';
-import type { DatasetName } from '../integrations/integration-schema.js';
-import type { Integration } from '../integrations/integration-schema.js';
+import type { DatasetName } from '../domain/datasets.js';
+import type { Integration } from '../domain/integration.js';
 import type { RunCounters, SyncProgress } from './run-counters.js';
 import type { DatasetAccess } from './dataset-access.js';
 import type { Repositories } from '../store/index.js';

@@ -1,5 +1,5 @@
 import type { Machine } from '../defender/index.js';
-import type { Filters } from '../integrations/integration-schema.js';
+import type { Filters } from '../domain/integration.js';
 import { isMobileOrIotPlatform } from '../domain/device-platforms.js';
 
 export const dropReasons = {

@@ -3,7 +3,7 @@ import type { DefenderClient } from '../defender/index.js';
 import type { DefenderClientTuning } from '../defender/config.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
 import { CredentialUpkeep } from '../integrations/credential-upkeep.js';
-import { datasetNames, type DatasetName } from '../integrations/integration-schema.js';
+import { datasetNames, type DatasetName } from '../domain/datasets.js';
 import { datasetRunsFor, type Dataset } from './dataset.js';
 import { RunCounters, type SyncProgress } from './run-counters.js';
 import { runnerAlive, thisRunner } from './run-owner.js';

@@ -27,7 +27,7 @@ import type {
 import type { entraDeviceBody } from '../server/routes/entra-devices.js';
 import type { Role } from '../domain/roles.js';
 import type { IntegrationStatus } from '../app/integration-status.js';
-import type { EntraFilterValue } from '../store/index.js';
+import type { EntraFilterValue } from '../domain/entra-join.js';
 
 export type Action = z.output<typeof actionBody>;
 export type ActionOutcome = z.output<typeof actionOutcomeBody>;

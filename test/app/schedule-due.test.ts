@@ -13,10 +13,8 @@ import {
   importsSchema,
   schedulesSchema,
   protectedDevicesSchema,
-  type Imports,
-  type Integration,
-  type Schedules,
 } from '../../src/integrations/integration-schema.js';
+import type { Imports, Integration, Schedules } from '../../src/domain/integration.js';
 import { demoSchedules } from '../../src/cli/demo-sync.js';
 
 const now = new Date('2025-06-01T12:00:00.000Z');

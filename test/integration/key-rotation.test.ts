@@ -13,8 +13,8 @@ import {
   loadMasterKey,
   openSecretBox,
   readKeyFile,
-  sealContext,
 } from '../../src/secrets/secret-box.js';
+import { sealContext } from '../../src/domain/sealed-secrets.js';
 import type { Store } from '../../src/store/db/database.js';
 import { createRepositories } from '../../src/store/repositories.js';
 import { SealedSecretsRepository } from '../../src/store/access/sealed-secrets-repository.js';

@@ -4,7 +4,7 @@ import { createIntegrationSchema } from '../../src/integrations/integration-sche
 import { permissionTable } from '../../src/domain/permissions.js';
 import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 import { datasetAccess, datasetFeatures } from '../../src/sync/dataset-access.js';
-import { datasetNames } from '../../src/integrations/integration-schema.js';
+import { datasetNames } from '../../src/domain/datasets.js';
 import { clientFor, simPost, useSimulator } from '../support/simulator.js';
 
 /**

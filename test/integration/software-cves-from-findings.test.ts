@@ -3,7 +3,7 @@ import { dialects } from '../support/stores.js';
 import { simGet, useSimulator } from '../support/simulator.js';
 import { addSimulatorIntegration, useHub, type TestHub } from '../support/hub.js';
 import type { RunningSimulator, SimulatorStats } from '../../src/simulator/index.js';
-import type { DatasetName } from '../../src/integrations/integration-schema.js';
+import type { DatasetName } from '../../src/domain/datasets.js';
 
 const perProductCves = 'GET /api/Software/{id}/vulnerabilities';
 const perProductMachines = 'GET /api/Software/{id}/machineReferences';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../support/stores.js';
 import { simPost, useSimulator } from '../support/simulator.js';
 import { simulatorSettings, useApi, type TestApi } from './api-harness.js';
-import { datasetNames as allDatasetNames } from '../../src/integrations/integration-schema.js';
+import { datasetNames as allDatasetNames } from '../../src/domain/datasets.js';
 import { cloudDatasetNames } from '../support/datasets.js';
 import { parseSeverity, riskLevels, severityLevels } from '../../src/domain/levels.js';
 import { databaseOf } from '../../src/store/testing.js';

@@ -1,4 +1,4 @@
-import { datasetNames } from '../../src/integrations/integration-schema.js';
+import { datasetNames } from '../../src/domain/datasets.js';
 
 /** Datasets of Defender for Cloud integrations (product cloud): an endpoint integration never runs them. */
 export const cloudDatasetNames: readonly string[] = ['cloudPosture'];

@@ -6,7 +6,7 @@ import type { SyncService } from '../../src/sync/sync-service.js';
 import type { ProfileService } from '../../src/profiles/profile-service.js';
 import type { StrategyService } from '../../src/strategies/strategy-service.js';
 import { hubServices } from '../../src/app/hub.js';
-import type { Integration } from '../../src/integrations/integration-schema.js';
+import type { Integration } from '../../src/domain/integration.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { freshStore, type TestDialect } from './stores.js';
 import type { Store } from '../../src/store/db/database.js';

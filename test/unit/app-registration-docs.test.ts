@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { permissionApiNames, permissionTable } from '../../src/domain/permissions.js';
-import { clouds, defenderRegions } from '../../src/defender/clouds.js';
+import { clouds, defenderRegions } from '../../src/domain/clouds.js';
 
 /**
  * docs/app-registration.md carries the permission table and the region list as generated here from the tables the

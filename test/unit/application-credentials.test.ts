@@ -7,7 +7,7 @@ import {
   keyIdentifierThumbprint,
 } from '../../src/defender/resources/applications.js';
 import { validateApplication, type Application } from '../../src/defender/schemas/application.js';
-import { Secret } from '../../src/secrets/secret.js';
+import { Secret } from '../../src/domain/secret.js';
 
 const secretValue = 'Abc8Q~thisIsNotARealSecretButLooksLikeOne12';
 

@@ -12,7 +12,8 @@ import { ALL_ROLES } from '../../src/simulator/auth/roles.js';
 import { datasetFeatures } from '../../src/sync/dataset-access.js';
 import { datasets } from '../../src/sync/sync-service.js';
 import { importFeatures } from '../../src/integrations/permission-report.js';
-import { importsSchema, type Imports, type Integration } from '../../src/integrations/integration-schema.js';
+import { importsSchema } from '../../src/integrations/integration-schema.js';
+import type { Imports, Integration } from '../../src/domain/integration.js';
 import { datasetRunsFor } from '../../src/sync/dataset.js';
 
 describe('the permission table', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CloudName } from '../../src/defender/clouds.js';
+import type { CloudName } from '../../src/domain/clouds.js';
 import {
   alertUrl,
   commercialPortalTenant,

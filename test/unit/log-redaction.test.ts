@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HubError } from '../../src/errors.js';
-import { Secret } from '../../src/secrets/secret.js';
+import { Secret } from '../../src/domain/secret.js';
 import { createHubLogger, isSecretKey, redactSecrets } from '../../src/secrets/log-redaction.js';
 
 const secret = 'Q8x8Q~canary-secret-value-0123456789abcd';

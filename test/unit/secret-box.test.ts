@@ -10,8 +10,8 @@ import {
   loadMasterKey,
   openSecretBox,
   parseSecretKey,
-  sealContext,
 } from '../../src/secrets/secret-box.js';
+import { sealContext } from '../../src/domain/sealed-secrets.js';
 
 const oldKey = Buffer.alloc(32, 1);
 const newKey = Buffer.alloc(32, 2);

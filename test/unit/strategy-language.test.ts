@@ -7,8 +7,10 @@ import {
   foldStrategyCase,
   formatStrategyExpression,
   holdsWithoutEndpoint,
+  namesEndpointField,
   parseStrategyExpression,
   patchConditions,
+  patchOnlyConjuncts,
   residualStrategy,
   strategyExpressionLimits,
   strategyFieldNames,
@@ -1264,6 +1266,23 @@ describe('patchConditions', () => {
     );
     expect([...conditions.keys()]).toEqual(['Defender.SeverityLevel >= "High"', 'Cvss in (7, 9)']);
     expect(patchConditions(cmp('Endpoint.Tag', '=', 'x')).size).toBe(0);
+  });
+});
+
+describe('namesEndpointField and patchOnlyConjuncts', () => {
+  const risky = cmp('Endpoint.RiskLevel', '>=', 'High');
+
+  it('should find an endpoint field at any depth, and none in a strategy over patch fields', () => {
+    expect(namesEndpointField(and(A, or(B, not(risky))))).toBe(true);
+    expect(namesEndpointField(has('Endpoint.Tag', 'prod'))).toBe(true);
+    expect(namesEndpointField(and(A, or(B, not(C))))).toBe(false);
+  });
+
+  it('should keep the parts of the top-level and chain that name no endpoint field, in order', () => {
+    expect(patchOnlyConjuncts(and(and(A, risky), and(B, or(C, risky))))).toEqual([A, B]);
+    expect(patchOnlyConjuncts(or(A, B))).toEqual([or(A, B)]);
+    expect(patchOnlyConjuncts(not(and(A, B)))).toEqual([not(and(A, B))]);
+    expect(patchOnlyConjuncts(or(A, risky))).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { clockOption, clockOptions, DEMO_SPEED, speedOption, type ClockFlags } from '../clock-flags.js';
 import { loadConfig } from '../../app/config.js';
 import { openHub, type Hub } from '../../app/hub.js';
-import type { Integration } from '../../integrations/integration-schema.js';
+import type { Integration } from '../../domain/integration.js';
 import type { RunningSimulator } from '../../simulator/index.js';
 import { Lifecycle } from '../lifecycle.js';
 import { generatePassword } from '../../auth/passwords.js';

@@ -7,7 +7,7 @@ import {
 } from '../../integrations/integration-schema.js';
 import { testIntegrationSettings, type IntegrationSettings } from '../../integrations/connection-test.js';
 import { parseInput } from '../../parse-input.js';
-import { defenderRegions } from '../../defender/clouds.js';
+import { defenderRegions } from '../../domain/clouds.js';
 import { withHub } from '../hub-session.js';
 import { integrationLines } from '../integration-view.js';
 import { printJson, printLines } from '../output.js';

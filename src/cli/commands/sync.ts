@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { Hub } from '../../app/hub.js';
 import { plannedDatasets } from '../../app/schedule-due.js';
 import { HubError } from '../../errors.js';
-import { datasetNames, type DatasetName } from '../../integrations/integration-schema.js';
+import { datasetNames, type DatasetName } from '../../domain/datasets.js';
 import { withHub } from '../hub-session.js';
 import { showsProgress } from '../output.js';
 import { runSyncs, throwIfAnyFailed, type SyncTarget } from '../run-syncs.js';

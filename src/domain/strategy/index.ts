@@ -65,5 +65,6 @@ export { parseStrategyExpression, strategyExpressionLimits, validateStrategyExpr
 export type { StrategyRow } from './evaluate.js';
 export { evaluateStrategy, holdsWithoutEndpoint } from './evaluate.js';
 export { patchConditions, residualStrategy } from './residual.js';
+export { namesEndpointField, patchOnlyConjuncts } from './endpoint-scope.js';
 export type { StrategyExpressionProblem } from './strategy-expression-error.js';
 export { STRATEGY_EXPRESSION_ERROR_CODE, StrategyExpressionError } from './strategy-expression-error.js';

@@ -23,11 +23,11 @@ import {
   type EndpointFilter,
   endpointFound,
   endpointSorts,
-  entraFilterValues,
   findingStatuses,
   keysetRows,
   mapped,
 } from '../../store/index.js';
+import { entraFilterValues } from '../../domain/entra-join.js';
 
 const tags = ['endpoints'];
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { datasetNames } from '../../integrations/integration-schema.js';
+import { datasetNames } from '../../domain/datasets.js';
 import { errorResponses, numericIdParams, pageOf, pageQuery } from '../schemas/common.js';
 import { syncRunBody } from '../schemas/sync-run.js';
 import { found } from '../not-found.js';
-import { syncRunStatuses } from '../../store/index.js';
+import { syncRunStatuses } from '../../domain/sync-run-status.js';
 
 const tags = ['sync-runs'];
 

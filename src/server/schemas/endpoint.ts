@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { riskLevels } from '../../domain/levels.js';
-import { entraJoinTypes } from '../../store/index.js';
+import { entraJoinTypes } from '../../domain/entra-join.js';
 
 const riskLevel = z.enum(riskLevels);
 

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { connectionStepNames } from '../../integrations/connection-steps.js';
 import { features, permissionApiNames } from '../../domain/permissions.js';
 import {
-  datasetNames,
   filtersSchema,
   importsSchema,
   protectedDevicesSchema,
   schedulesSchema,
 } from '../../integrations/integration-schema.js';
+import { datasetNames } from '../../domain/datasets.js';
 import { connectionStates } from '../../domain/connection-status.js';
 import { syncRunBody } from './sync-run.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { features } from '../../domain/permissions.js';
-import { syncRunStatuses } from '../../store/index.js';
+import { syncRunStatuses } from '../../domain/sync-run-status.js';
 
 export const syncRunBody = z.object({
   id: z.number().int(),

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Dialect } from '../db/dialect.js';
-import type { SealedKind } from '../../secrets/secret-box.js';
+import type { SealedKind } from '../../domain/sealed-secrets.js';
 
 /** One sealed value at rest: which row it belongs to (its kind and id make its context) and its envelope. */
 export interface SealedValue {

@@ -19,12 +19,8 @@ import {
   integrationPortalTenant,
 } from '../../domain/portal-links.js';
 import { organisationScope } from '../dashboard/exposure-scores-repository.js';
-import {
-  endpointEntraIn,
-  entraDevicesOf,
-  type EntraDeviceRef,
-  type EntraFilterValue,
-} from './entra-device-queries.js';
+import { endpointEntraIn, entraDevicesOf, type EntraDeviceRef } from './entra-device-queries.js';
+import type { EntraFilterValue } from '../../domain/entra-join.js';
 import {
   exposureLevelRisk,
   parseRiskLevel,

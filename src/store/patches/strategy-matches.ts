@@ -2,9 +2,10 @@ import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import {
   formatStrategyExpression,
   holdsWithoutEndpoint,
+  namesEndpointField,
   patchConditions,
+  patchOnlyConjuncts,
   residualStrategy,
-  strategyFields,
   type Expr,
 } from '../../domain/strategy/index.js';
 import type { Database } from '../db/schema.js';
@@ -53,24 +54,6 @@ export interface MatchBatches {
 
 const defaultBatches: MatchBatches = { patches: 50, endpointIds: 10_000 };
 
-/** Whether the expression names an endpoint field, which needs the patch × endpoint pairs. */
-export function namesEndpointField(expr: Expr): boolean {
-  switch (expr.kind) {
-    case 'and':
-    case 'or':
-      return namesEndpointField(expr.left) || namesEndpointField(expr.right);
-    case 'not':
-      return namesEndpointField(expr.expr);
-    default:
-      return strategyFields[expr.field].scope === 'endpoint';
-  }
-}
-
-/** The parts of a top-level `and` chain, each of which must hold. */
-function conjuncts(expr: Expr): Expr[] {
-  return expr.kind === 'and' ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
-}
-
 /**
  * The patches a strategy selects, most severe and widest first, each with the endpoints it applies to there.
  * A strategy over patch fields alone is one query over the patches table; one that names endpoint fields is
@@ -114,8 +97,7 @@ export async function countStrategyMatches(
 function candidatePatches(db: Kysely<Database>, dialect: Dialect, expr: Expr, integrationId?: string) {
   let patches = db.selectFrom('patches as p');
   if (integrationId !== undefined) patches = patches.where('p.integration_id', '=', integrationId);
-  for (const part of conjuncts(expr).filter((e) => !namesEndpointField(e)))
-    patches = patches.where(compileStrategy(part, dialect));
+  for (const part of patchOnlyConjuncts(expr)) patches = patches.where(compileStrategy(part, dialect));
   return patches;
 }
 

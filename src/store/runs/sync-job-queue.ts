@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DatasetName } from '../../integrations/integration-schema.js';
+import type { DatasetName } from '../../domain/datasets.js';
 import type { Database, SyncJobRow } from '../db/schema.js';
 
 /** A job whose worker has held it this long without finishing is taken to be dead and is queued again. */

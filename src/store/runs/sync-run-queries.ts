@@ -1,12 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, SyncRunRow } from '../db/schema.js';
 import { interruptedRunCode } from '../../domain/connection-status.js';
+import type { SyncRunStatus } from '../../domain/sync-run-status.js';
 import { features, type Feature } from '../../domain/permissions.js';
 import { fetchPage, parseCounts, parseStringArray, type Page, type PageRequest } from '../db/list-queries.js';
-
-/** `notPermitted`: not run, because the app lacks every permission the dataset reads with (not a failure). */
-export const syncRunStatuses = ['running', 'succeeded', 'notPermitted', 'failed', 'cancelled'] as const;
-export type SyncRunStatus = (typeof syncRunStatuses)[number];
 
 export interface SyncRunFilter {
   readonly integrationId?: string | undefined;

@@ -1,5 +1,5 @@
 import type { DefenderTimestamp } from '../../defender/index.js';
-import type { Integration } from '../../integrations/integration-schema.js';
+import type { Integration } from '../../domain/integration.js';
 import type { Dataset } from '../dataset.js';
 import { chooseReader, type ActivityReader } from '../activity-reader.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';

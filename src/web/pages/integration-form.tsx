@@ -16,7 +16,7 @@ import {
   filtersDraftOf,
   type FiltersDraft,
 } from '../components/import-filters.js';
-import { cloudOfApiBaseUrl, clouds, defenderRegions } from '../../defender/clouds.js';
+import { cloudOfApiBaseUrl, clouds, defenderRegions } from '../../domain/clouds.js';
 import { StatusBadge } from './integrations.js';
 import { countsPollMs } from '../live.js';
 
