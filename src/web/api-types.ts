@@ -11,22 +11,26 @@ import type {
   findingBody,
   softwareBody,
 } from '../server/schemas/endpoint.js';
-import type { connectionTestBody, integrationBody } from '../server/schemas/integration.js';
+import type {
+  connectionTestBody,
+  integrationBody,
+  integrationStatusBody,
+} from '../server/schemas/integration.js';
 import type { patchBody, patchListItemBody } from '../server/schemas/patch.js';
 import type { strategyBody, strategyCheckBody, strategyFieldBody } from '../server/schemas/strategy.js';
 import type { syncRunBody } from '../server/schemas/sync-run.js';
 import type { vulnerabilitySummaryBody } from '../server/schemas/vulnerability.js';
 import type { huntingResultPageBody, savedHuntingQueryBody } from '../server/schemas/hunting.js';
+import type { sessionBody } from '../server/schemas/access.js';
 import type {
   cloudAssessmentBody,
   cloudFindingBody,
   cloudResourceBody,
   cloudSecureScoreBody,
   cloudSubscriptionBody,
-} from '../server/routes/cloud.js';
-import type { entraDeviceBody } from '../server/routes/entra-devices.js';
+} from '../server/schemas/cloud.js';
+import type { entraDeviceBody } from '../server/schemas/entra-device.js';
 import type { Role } from '../domain/roles.js';
-import type { IntegrationStatus } from '../app/integration-status.js';
 import type { EntraFilterValue } from '../domain/entra-join.js';
 
 export type Action = z.output<typeof actionBody>;
@@ -39,6 +43,7 @@ export type Finding = z.output<typeof findingBody>;
 export type Software = z.output<typeof softwareBody>;
 export type Integration = z.output<typeof integrationBody>;
 export type ConnectionTest = z.output<typeof connectionTestBody>;
+export type IntegrationStatus = z.output<typeof integrationStatusBody>;
 export type Patch = z.output<typeof patchBody>;
 /** A patch as GET /patches lists it: with the cloud resources its CVEs expose. */
 export type PatchListItem = z.output<typeof patchListItemBody>;
@@ -55,7 +60,8 @@ export type CloudAssessment = z.output<typeof cloudAssessmentBody>;
 export type CloudFinding = z.output<typeof cloudFindingBody>;
 export type CloudResource = z.output<typeof cloudResourceBody>;
 export type EntraDevice = z.output<typeof entraDeviceBody>;
-export type { Role, IntegrationStatus, EntraFilterValue };
+export type Session = z.output<typeof sessionBody>;
+export type { Role, EntraFilterValue };
 
 /**
  * A list whose counts take in findings, or that lists endpoints (the server's `pageWithDevicesNotImported`): with
@@ -67,11 +73,4 @@ export interface DevicesNotImportedPage<T> {
   page: number;
   pageSize: number;
   devicesNotImported: number;
-}
-
-export interface Session {
-  username: string;
-  role: Role;
-  via: 'session' | 'token';
-  csrfToken: string | null;
 }

@@ -1,41 +1,16 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { roles } from '../../domain/roles.js';
-import { errorResponses, numericIdParams } from '../schemas/common.js';
+import { errorResponses, listOf, numericIdParams } from '../schemas/common.js';
+import {
+  createdTokenBody,
+  createdUserBody,
+  sessionBody,
+  signInBody,
+  tokenBody,
+  userBody,
+} from '../schemas/access.js';
 import { cookieValue, requireRole, sessionCookie, setSessionCookie } from '../authentication.js';
-
-const role = z.enum(roles);
-
-const userBody = z.object({
-  id: z.number().int(),
-  username: z.string(),
-  role,
-  passwordSetAt: z.string(),
-  lastLoginAt: z.string().nullable(),
-  lockedUntil: z.string().nullable().describe('Set while the account is locked after failed sign-ins.'),
-  createdAt: z.string(),
-});
-
-const tokenBody = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  role,
-  username: z.string().describe('Who created it.'),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-});
-
-const sessionBody = z.object({
-  username: z.string(),
-  role,
-  via: z.enum(['session', 'token']),
-  csrfToken: z
-    .string()
-    .nullable()
-    .describe('Send it as X-CSRF-Token with every change made with the session cookie; null for tokens.'),
-});
 
 // Bodies are checked by the auth service's schemas, so the CLI and the API refuse alike.
 const anyBody = z.unknown();
@@ -54,7 +29,7 @@ export const accessRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
           'Body `{username, password}`. Five failures in a row lock the account for 15 minutes (429 AUTH_LOCKED); 20 failures from one address in 15 minutes give 429 AUTH_RATE_LIMITED.',
         body: anyBody,
         response: {
-          200: z.object({ user: userBody, csrfToken: z.string(), expiresAt: z.string() }),
+          200: signInBody,
           ...errorResponses(400, 401, 429),
         },
       },
@@ -114,7 +89,7 @@ export const accessRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
       schema: {
         tags: ['access'],
         summary: 'The local users (admins)',
-        response: { 200: z.object({ items: z.array(userBody) }), ...errorResponses(401, 403) },
+        response: { 200: listOf(userBody), ...errorResponses(401, 403) },
       },
     },
     async () => ({ items: await auth.listUsers() }),
@@ -128,7 +103,7 @@ export const accessRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
         summary: 'Add a user (admins); without a password one is generated and answered once',
         body: anyBody,
         response: {
-          201: z.object({ user: userBody, password: z.string().optional() }),
+          201: createdUserBody,
           ...errorResponses(400, 401, 403, 409),
         },
       },
@@ -185,7 +160,7 @@ export const accessRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
       schema: {
         tags: ['access'],
         summary: 'API tokens: your own, or everyone’s for admins (never their values)',
-        response: { 200: z.object({ items: z.array(tokenBody) }), ...errorResponses(401) },
+        response: { 200: listOf(tokenBody), ...errorResponses(401) },
       },
     },
     async (request) => ({ items: await auth.listTokens(requireRole(request, 'viewer')) }),
@@ -199,7 +174,7 @@ export const accessRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
         summary: 'Create an API token with a role no higher than yours; its value is answered once',
         body: anyBody,
         response: {
-          201: z.object({ id: z.number().int(), token: z.string(), name: z.string(), role }),
+          201: createdTokenBody,
           ...errorResponses(400, 401, 403),
         },
       },

@@ -7,6 +7,7 @@ import type { Hub } from '../../app/hub.js';
 import {
   errorResponses,
   exactFilter,
+  listOf,
   numericIdParams,
   pageOf,
   pageQuery,
@@ -107,7 +108,7 @@ export const actionRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
         summary: 'One response action on many endpoints, answered per endpoint',
         description: `Body: the single request's fields plus \`endpointIds\` (at most ${actions.bulkLimit}). One endpoint's refusal or failure never stops the others.`,
         body: anyBody,
-        response: { 200: z.object({ items: z.array(actionOutcomeBody) }), ...errorResponses(400) },
+        response: { 200: listOf(actionOutcomeBody), ...errorResponses(400) },
       },
     },
     async (request) => ({ items: await actions.requestBulk(request.body, requester(request)) }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
+import { auditEntryBody } from '../schemas/audit.js';
 import { exportBody, exportFormatQuery, exportProduces, sendExport } from '../export-reply.js';
 import {
   type AuditEntryRow,
@@ -14,22 +15,7 @@ import {
 
 const tags = ['audit'];
 
-const entryBody = z.object({
-  id: z.number().int(),
-  at: z.string(),
-  actor: z.string().nullable().describe('The username (or the name tried at a failed sign-in).'),
-  actorKind: z.enum(['session', 'token', 'cli', 'anonymous']),
-  address: z.string().nullable(),
-  action: z.string().describe('`METHOD /route` for the API, the command for the CLI.'),
-  target: z.string().nullable(),
-  outcome: z.enum(['success', 'failure', 'refused']),
-  status: z.number().int().nullable(),
-  details: z
-    .unknown()
-    .describe('The request, the error code, and before/after of a setting; secrets masked.'),
-});
-
-function toBody(row: AuditEntryRow): z.output<typeof entryBody> {
+function toBody(row: AuditEntryRow): z.output<typeof auditEntryBody> {
   return {
     id: row.id,
     at: row.at,
@@ -87,7 +73,7 @@ export const auditLogRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         tags,
         summary: 'Changes, sign-ins and action requests, newest first (admins)',
         querystring: pageQuery.extend(filterQuery.shape).strict(),
-        response: { 200: pageOf(entryBody), ...errorResponses(400) },
+        response: { 200: pageOf(auditEntryBody), ...errorResponses(400) },
       },
     },
     async (request) => {

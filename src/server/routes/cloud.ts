@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { errorResponses, levelListFilter, pageOf, pageQuery } from '../schemas/common.js';
+import { errorResponses, levelListFilter, listOf, pageOf, pageQuery } from '../schemas/common.js';
+import {
+  cloudAssessmentBody,
+  cloudAssessmentStatuses,
+  cloudFindingBody,
+  cloudResourceBody,
+  cloudSecureScoreBody,
+  cloudSubscriptionBody,
+} from '../schemas/cloud.js';
 import { riskLevels } from '../../domain/levels.js';
 import {
   type CloudAssessmentRow,
@@ -30,6 +38,10 @@ const severityFilter = z
   .enum(['High', 'Medium', 'Low'])
   .optional()
   .describe("Defender for Cloud's severity: High, Medium or Low.");
+const statusFilter = z
+  .enum(cloudAssessmentStatuses)
+  .optional()
+  .describe('healthy, unhealthy or notApplicable.');
 const resourceFilter = z
   .string()
   .trim()
@@ -51,20 +63,7 @@ const cveFilter = z
   .regex(/^CVE-\d{4}-\d{4,}$/i, { error: 'cve must look like CVE-2024-12345.' })
   .optional();
 
-const subscriptionBody = z.object({
-  integrationId: z.string(),
-  subscriptionId: z.string(),
-  displayName: z.string().nullable(),
-  state: z.string().nullable().describe('Enabled, Disabled, Warned, …'),
-  lastReadAt: z.string().nullable().describe('When the hub last read its lists.'),
-  lastReadOk: z.boolean().describe('Whether that read succeeded; false: see error.'),
-  error: z
-    .object({ code: z.string(), message: z.string() })
-    .nullable()
-    .describe('Why the last read failed (e.g. DEFENDER_PERMISSION_MISSING: no Security Reader role).'),
-});
-
-function toSubscription(row: CloudSubscriptionRow): z.output<typeof subscriptionBody> {
+function toSubscription(row: CloudSubscriptionRow): z.output<typeof cloudSubscriptionBody> {
   return {
     integrationId: row.integration_id,
     subscriptionId: row.subscription_id,
@@ -77,33 +76,10 @@ function toSubscription(row: CloudSubscriptionRow): z.output<typeof subscription
   };
 }
 
-const scoreFields = {
-  current: z.number().describe('Points gained.'),
-  max: z.number().describe('Points possible.'),
-  percentage: z.number().describe('current / max, 0–1.'),
-};
-
-const secureScoreBody = z.object({
-  integrationId: z.string(),
-  subscriptionId: z.string(),
-  name: z.string().describe("ARM's name of the score (ascScore: the default initiative)."),
-  id: z.string().describe('ARM id of the score.'),
-  displayName: z.string().nullable(),
-  ...scoreFields,
-  weight: z.number().int(),
-  readAt: z.string().describe('When the hub read it.'),
-  controls: z
-    .array(z.record(z.string(), z.unknown()))
-    .describe('The security controls of the score: points, weight and resources by health.'),
-  history: z
-    .array(z.object({ day: z.string().describe('YYYY-MM-DD (UTC).'), ...scoreFields }))
-    .describe('One reading per day (its last), oldest first, over the days asked.'),
-});
-
 function toSecureScore(
   row: CloudSecureScoreRow,
   days: readonly CloudSecureScoreDayRow[],
-): z.output<typeof secureScoreBody> {
+): z.output<typeof cloudSecureScoreBody> {
   return {
     integrationId: row.integration_id,
     subscriptionId: row.subscription_id,
@@ -120,26 +96,7 @@ function toSecureScore(
   };
 }
 
-const statusValues = ['healthy', 'unhealthy', 'notApplicable'] as const;
-const statusFilter = z.enum(statusValues).optional().describe('healthy, unhealthy or notApplicable.');
-
-const assessmentBody = z.object({
-  integrationId: z.string(),
-  id: z.string().describe('ARM id of the assessment.'),
-  name: z.string().describe("The assessment's key (its metadata's name)."),
-  subscriptionId: z.string(),
-  resourceId: z.string().nullable().describe('The assessed resource.'),
-  resourceType: z.string().nullable().describe('ARM type of the resource.'),
-  displayName: z.string(),
-  status: z.enum(statusValues),
-  severity: z.string().nullable().describe('High, Medium or Low.'),
-  remediation: z.string().nullable().describe('What to do, as Defender for Cloud describes it.'),
-  portalUrl: z.string().nullable().describe('The assessment in the Azure portal.'),
-  updatedAt: z.string(),
-  defender: z.unknown().describe('The assessment record as received.'),
-});
-
-function toAssessment(row: CloudAssessmentRow): z.output<typeof assessmentBody> {
+function toAssessment(row: CloudAssessmentRow): z.output<typeof cloudAssessmentBody> {
   return {
     integrationId: row.integration_id,
     id: row.assessment_id,
@@ -157,28 +114,7 @@ function toAssessment(row: CloudAssessmentRow): z.output<typeof assessmentBody> 
   };
 }
 
-const findingBody = z.object({
-  integrationId: z.string(),
-  id: z.string().describe('ARM id of the sub-assessment.'),
-  assessmentId: z.string().nullable().describe('ARM id of the assessment it belongs to.'),
-  subscriptionId: z.string(),
-  vulnerabilityId: z.string().describe("The scanner's or rule's id (a number, VA2064, …)."),
-  displayName: z.string(),
-  resourceId: z.string().nullable(),
-  resourceType: z.string().nullable().describe('ARM type of the resource.'),
-  assessedResourceType: z
-    .string()
-    .nullable()
-    .describe('ServerVulnerability, ContainerRegistryVulnerability, SqlServerVulnerability, …'),
-  cveIds: z.array(z.string()).describe('The CVEs it names; empty for configuration checks.'),
-  severity: z.string(),
-  patchable: z.boolean().nullable(),
-  status: z.enum(statusValues),
-  updatedAt: z.string(),
-  defender: z.unknown().describe('The sub-assessment record as received.'),
-});
-
-function toFinding(row: CloudFindingRow): z.output<typeof findingBody> {
+function toFinding(row: CloudFindingRow): z.output<typeof cloudFindingBody> {
   return {
     integrationId: row.integration_id,
     id: row.finding_id,
@@ -198,24 +134,6 @@ function toFinding(row: CloudFindingRow): z.output<typeof findingBody> {
   };
 }
 
-const resourceBody = z.object({
-  integrationId: z.string(),
-  subscriptionId: z.string(),
-  resourceId: z.string(),
-  resourceType: z.string().nullable(),
-  assessments: z.number().int().describe('Assessments of the resource, any status.'),
-  unhealthy: z
-    .object({ High: z.number().int(), Medium: z.number().int(), Low: z.number().int() })
-    .describe('Its unhealthy assessments by severity.'),
-  riskLevel: z
-    .enum(riskLevels)
-    .describe(
-      'The worse of its worst unhealthy assessment and worst open finding, on the endpoint risk scale.',
-    ),
-  findings: z.number().int().describe('Open (unhealthy) findings of its assessments.'),
-  cves: z.number().int().describe('Distinct CVEs its open findings name.'),
-});
-
 const day = 86_400_000;
 
 /** Defender for Cloud posture read by cloud integrations: subscriptions, secure scores, assessments, findings. */
@@ -231,7 +149,7 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
         querystring: pageQuery
           .extend({ integration: integrationFilter, subscription: subscriptionFilter })
           .strict(),
-        response: { 200: pageOf(subscriptionBody), ...errorResponses(400) },
+        response: { 200: pageOf(cloudSubscriptionBody), ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -263,10 +181,7 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
               .describe('Days of history, today included.'),
           })
           .strict(),
-        response: {
-          200: z.object({ items: z.array(secureScoreBody) }),
-          ...errorResponses(400),
-        },
+        response: { 200: listOf(cloudSecureScoreBody), ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -308,7 +223,7 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
             resource: resourceFilter,
           })
           .strict(),
-        response: { 200: pageOf(assessmentBody), ...errorResponses(400) },
+        response: { 200: pageOf(cloudAssessmentBody), ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -339,7 +254,7 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
             ),
           })
           .strict(),
-        response: { 200: pageOf(findingBody), ...errorResponses(400) },
+        response: { 200: pageOf(cloudFindingBody), ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -369,7 +284,7 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
               .describe('A field; a leading - sorts descending. Ties: most unhealthy High first.'),
           })
           .strict(),
-        response: { 200: pageOf(resourceBody), ...errorResponses(400) },
+        response: { 200: pageOf(cloudResourceBody), ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -382,13 +297,4 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
   );
 
   done();
-};
-
-// The web UI's types of these answers (src/web/api-types.ts, type-only).
-export {
-  subscriptionBody as cloudSubscriptionBody,
-  secureScoreBody as cloudSecureScoreBody,
-  assessmentBody as cloudAssessmentBody,
-  findingBody as cloudFindingBody,
-  resourceBody as cloudResourceBody,
 };

@@ -2,24 +2,9 @@ import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
-import { entraDeviceRefBody } from '../schemas/endpoint.js';
+import { entraDeviceBody } from '../schemas/entra-device.js';
 
 const tags = ['entra-devices'];
-
-const entraDeviceBody = entraDeviceRefBody.extend({
-  integrationId: z.string(),
-  operatingSystem: z.string().nullable(),
-  operatingSystemVersion: z.string().nullable(),
-  accountEnabled: z.boolean().nullable(),
-  registeredAt: z.string().nullable().describe("Graph's registrationDateTime (ISO 8601)."),
-  firstSyncedAt: z.string(),
-  lastSyncedAt: z.string(),
-  endpointId: z
-    .number()
-    .int()
-    .nullable()
-    .describe('The active endpoint that names the device (GET /api/v1/endpoints/:id); null: not onboarded.'),
-});
 
 const entraDeviceQuery = pageQuery
   .extend({
@@ -66,6 +51,3 @@ export const entraDeviceRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
   );
   done();
 };
-
-// The web UI's type of the answer (src/web/api-types.ts, type-only).
-export { entraDeviceBody };

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { hubVersion } from '../../app/version.js';
 import { errorBody } from '../schemas/common.js';
+import { healthBody } from '../schemas/health.js';
 
 /** Liveness with a trivial query, so a lost database shows as unhealthy rather than as every other route failing. */
 export const healthRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
@@ -13,11 +13,7 @@ export const healthRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
         tags: ['health'],
         summary: 'Health: the database answers; which version runs',
         response: {
-          200: z.object({
-            status: z.literal('ok'),
-            database: z.enum(['sqlite', 'postgres']),
-            version: z.string().describe("defender-hub's version (package.json)."),
-          }),
+          200: healthBody,
           503: errorBody,
         },
       },

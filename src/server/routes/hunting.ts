@@ -6,7 +6,7 @@ import type { Hub } from '../../app/hub.js';
 import { chunked } from '../../export/formats.js';
 import { savedQueryInput } from '../../hunting/hunting-input.js';
 import { encodeHuntingRows } from '../../hunting/result-encoding.js';
-import { errorResponses, numericIdParams } from '../schemas/common.js';
+import { errorResponses, listOf, numericIdParams } from '../schemas/common.js';
 import {
   huntingExportQuery,
   huntingResultPageBody,
@@ -49,7 +49,7 @@ export const huntingRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub
       schema: {
         tags,
         summary: 'List the saved hunting queries, by name',
-        response: { 200: z.object({ items: z.array(savedHuntingQueryBody) }) },
+        response: { 200: listOf(savedHuntingQueryBody) },
       },
     },
     async () => ({ items: await hunting.saved.list() }),

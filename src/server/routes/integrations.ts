@@ -3,7 +3,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { createIntegrationSchema, updateIntegrationSchema } from '../../integrations/integration-schema.js';
 import { testIntegrationSettings, testSavedIntegration } from '../../integrations/connection-test.js';
-import { errorResponses, pageOf, pageQuery, textIdParams } from '../schemas/common.js';
+import { errorResponses, listOf, pageOf, pageQuery, textIdParams } from '../schemas/common.js';
 import {
   connectionTestBody,
   integrationBody,
@@ -12,7 +12,7 @@ import {
 } from '../schemas/integration.js';
 import { integrationStatuses } from '../../app/integration-status.js';
 import { IntegrationNotFoundError } from '../../integrations/integration-errors.js';
-import { syncRunBody } from '../schemas/sync-run.js';
+import { syncRunsBody } from '../schemas/sync-run.js';
 import { slicePage, toSyncRun } from '../../store/index.js';
 
 const tags = ['integrations'];
@@ -67,7 +67,7 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
       schema: {
         tags,
         summary: "Every integration's connection status, with the latest run of each dataset it imports",
-        response: { 200: z.object({ items: z.array(integrationStatusBody) }) },
+        response: { 200: listOf(integrationStatusBody) },
       },
     },
     async () => ({ items: await integrationStatuses(integrations, hub.data.syncRuns) }),
@@ -181,7 +181,7 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
         summary: 'Run a sync now and answer its runs',
         params: textIdParams,
         body: syncRequestBody,
-        response: { 200: z.object({ runs: z.array(syncRunBody) }), ...errorResponses(400, 404, 409) },
+        response: { 200: syncRunsBody, ...errorResponses(400, 404, 409) },
       },
     },
     async (request) => {

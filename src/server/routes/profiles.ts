@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { errorResponses, numericIdParams } from '../schemas/common.js';
+import { errorResponses, listOf, numericIdParams } from '../schemas/common.js';
 import { profileBody } from '../schemas/profile.js';
 import { ruleProfileInput } from '../../profiles/profile-service.js';
 
@@ -15,7 +15,7 @@ export const profileRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub
       schema: {
         tags,
         summary: 'List profiles with how many active endpoints carry each',
-        response: { 200: z.object({ items: z.array(profileBody) }) },
+        response: { 200: listOf(profileBody) },
       },
     },
     async () => ({ items: await hub.profiles.list() }),

@@ -5,12 +5,18 @@ import {
   errorResponses,
   exactFilter,
   integrationQuery,
+  listOf,
   numericIdParams,
   pageOf,
   pageQuery,
   textIdParams,
 } from '../schemas/common.js';
 import { endpointRefBody } from '../schemas/endpoint.js';
+import {
+  exposureScoreBody,
+  exposureScoreReadingBody,
+  recommendationBody,
+} from '../schemas/recommendation.js';
 import { found } from '../not-found.js';
 import {
   endpointFound,
@@ -22,29 +28,6 @@ import {
 } from '../../store/index.js';
 
 const tags = ['recommendations'];
-
-const recommendationBody = z.object({
-  id: z.string().describe("Defender's id: va-_-vendor-_-product for software recommendations."),
-  integrationId: z.string(),
-  name: z.string().nullable(),
-  productName: z.string().nullable(),
-  vendor: z.string().nullable(),
-  category: z.string().nullable().describe('Application, OS, Network, Accounts, Security controls.'),
-  remediationType: z.string().nullable().describe('Update, Upgrade, Uninstall, ConfigurationChange.'),
-  status: z.string().nullable().describe('Active or Exception.'),
-  recommendedVersion: z.string().nullable(),
-  severityScore: z.number().nullable(),
-  weaknesses: z.number().int().nullable(),
-  publicExploit: z.boolean().nullable(),
-  activeAlert: z.boolean().nullable(),
-  exposureImpact: z.number().nullable().describe('What acting on it would take off the exposure score.'),
-  configScoreImpact: z.number().nullable(),
-  totalMachines: z.number().int().nullable(),
-  exposedMachines: z.number().int().nullable(),
-  exposedCriticalDevices: z.number().int().nullable(),
-  updatedAt: z.string(),
-  defender: z.unknown().describe('The recommendation record as received.'),
-});
 
 function toBody(row: RecommendationRow): z.output<typeof recommendationBody> {
   return {
@@ -70,19 +53,6 @@ function toBody(row: RecommendationRow): z.output<typeof recommendationBody> {
     defender: parseStoredJson(row.raw),
   };
 }
-
-const scoreReading = z.object({
-  score: z.number().describe('0–100, lower is better.'),
-  time: z.string().describe("Defender's time of the reading."),
-});
-
-const exposureScoreBody = z.object({
-  integrationId: z.string(),
-  organisation: scoreReading.nullable(),
-  deviceGroups: z.array(
-    scoreReading.extend({ rbacGroupId: z.string(), rbacGroupName: z.string().nullable() }),
-  ),
-});
 
 /** The newest readings, grouped per integration: its organisation score and its device groups' by name. */
 function exposureScoreBodies(rows: readonly ExposureScoreRow[]): z.output<typeof exposureScoreBody>[] {
@@ -201,7 +171,7 @@ export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app
         querystring: z
           .object({ integration: z.string().trim().min(1).optional().describe('Integration id.') })
           .strict(),
-        response: { 200: z.object({ items: z.array(exposureScoreBody) }), ...errorResponses(400) },
+        response: { 200: listOf(exposureScoreBody), ...errorResponses(400) },
       },
     },
     async (request) => ({
@@ -228,7 +198,7 @@ export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app
             days: z.coerce.number().int().min(1).max(3650).default(90).describe('How far back.'),
           })
           .strict(),
-        response: { 200: z.object({ items: z.array(scoreReading) }), ...errorResponses(400) },
+        response: { 200: listOf(exposureScoreReadingBody), ...errorResponses(400) },
       },
     },
     async (request) => {

@@ -3,21 +3,11 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { parseSlaDaysText } from '../../app/config.js';
 import { defaultSlaDays, type SlaDays } from '../../domain/remediation.js';
-import { severityLevels } from '../../domain/levels.js';
 import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
+import { pastSlaBody, remediationBody } from '../schemas/remediation.js';
 import { InputError } from '../../errors.js';
 
 const tags = ['remediation'];
-
-const severityRecord = <T extends z.ZodType>(value: T) =>
-  z.object(
-    Object.fromEntries(severityLevels.map((s) => [s, value])) as Record<(typeof severityLevels)[number], T>,
-  );
-
-const remediationTime = z.object({
-  count: z.number().int().describe('Resolved findings counted.'),
-  meanDays: z.number().nullable().describe('Mean days from first seen to resolved; null without any.'),
-});
 
 const scopeQuery = z.object({
   integration: z.string().trim().min(1).optional().describe('Integration id.'),
@@ -25,23 +15,6 @@ const scopeQuery = z.object({
     .string()
     .optional()
     .describe('SLA days for this answer, e.g. Critical=7,High=30 (over the configured HUB_SLA_DAYS).'),
-});
-
-const pastSlaBody = z.object({
-  integrationId: z.string(),
-  endpointId: z.number().int().nullable().describe('Null for a device that is not an endpoint.'),
-  machineId: z.string(),
-  deviceName: z
-    .string()
-    .nullable()
-    .describe("The endpoint's DNS name, or the findings export's name of a device that is not an endpoint."),
-  cveId: z.string(),
-  severity: z.string(),
-  softwareName: z.string().nullable(),
-  fixingUpdate: z.string().nullable(),
-  firstSeenAt: z.string(),
-  dueAt: z.string().describe('First seen plus the SLA days of its severity.'),
-  daysOverdue: z.number().int(),
 });
 
 /** Remediation: how long fixes take, and what is overdue against the SLA. */
@@ -64,18 +37,7 @@ export const remediationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
         summary: 'Mean time to remediate per severity, and the open findings past their SLA',
         querystring: scopeQuery.strict(),
         response: {
-          200: z.object({
-            slaDays: severityRecord(z.number().int()),
-            meanTimeToRemediate: z.object({
-              bySeverity: severityRecord(remediationTime),
-              overall: remediationTime,
-              ignored: z.object({
-                resolvedBeforeFirstSeen: z.number().int(),
-                invalidTimestamp: z.number().int(),
-              }),
-            }),
-            openPastSla: severityRecord(z.number().int()),
-          }),
+          200: remediationBody,
           ...errorResponses(400),
         },
       },

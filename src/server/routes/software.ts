@@ -11,30 +11,12 @@ import {
 } from '../schemas/common.js';
 import { found } from '../not-found.js';
 import { endpointRefBody } from '../schemas/endpoint.js';
+import { softwareProductBody, softwareVulnerabilityBody } from '../schemas/software.js';
 import { flag, type SoftwareRow } from '../../store/index.js';
 
 const tags = ['software'];
 
-const softwareBody = z.object({
-  id: z.string().describe("Defender's id, vendor-_-name."),
-  integrationId: z.string(),
-  name: z.string().nullable(),
-  vendor: z.string().nullable(),
-  weaknesses: z.number().int().nullable().describe('Distinct open CVEs.'),
-  publicExploit: z.boolean().nullable(),
-  activeAlert: z.boolean().nullable(),
-  exposedMachines: z.number().int().nullable(),
-  installedMachines: z.number().int().nullable(),
-  impactScore: z.number().nullable(),
-  endOfSupportStatus: z
-    .string()
-    .nullable()
-    .describe('None, EOS Version, Upcoming EOS Software, … as Defender gives it.'),
-  endOfSupportDate: z.string().nullable(),
-  updatedAt: z.string(),
-});
-
-function toBody(row: SoftwareRow): z.output<typeof softwareBody> {
+function toBody(row: SoftwareRow): z.output<typeof softwareProductBody> {
   return {
     id: row.software_id,
     integrationId: row.integration_id,
@@ -73,7 +55,7 @@ export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
             endOfSupport: queryFlag(false).describe('true: only products past or near their end of support.'),
           })
           .strict(),
-        response: { 200: pageOf(softwareBody), ...errorResponses(400) },
+        response: { 200: pageOf(softwareProductBody), ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -91,7 +73,7 @@ export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         summary: 'One product',
         params: textIdParams,
         querystring: z.object({ integration: integrationQuery }).strict(),
-        response: { 200: softwareBody, ...errorResponses(400, 404) },
+        response: { 200: softwareProductBody, ...errorResponses(400, 404) },
       },
     },
     async (request) => toBody(await product(request.params.id, request.query.integration)),
@@ -127,14 +109,7 @@ export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         params: textIdParams,
         querystring: pageQuery.extend({ integration: integrationQuery }).strict(),
         response: {
-          200: pageOf(
-            z.object({
-              cveId: z.string(),
-              severity: z.string().nullable(),
-              cvssV3: z.number().nullable(),
-              description: z.string().nullable().describe('Null when the CVE catalog does not hold it yet.'),
-            }),
-          ),
+          200: pageOf(softwareVulnerabilityBody),
           ...errorResponses(400, 404),
         },
       },

@@ -7,7 +7,7 @@ import {
   strategyExpression,
   updateStrategyInput,
 } from '../../strategies/strategy-service.js';
-import { errorResponses, numericIdParams, pageOf, pageQuery } from '../schemas/common.js';
+import { errorResponses, listOf, numericIdParams, pageOf, pageQuery } from '../schemas/common.js';
 import {
   strategyBody,
   strategyCheckBody,
@@ -27,7 +27,7 @@ export const strategyRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
       schema: {
         tags,
         summary: 'List patch strategies',
-        response: { 200: z.object({ items: z.array(strategyBody) }) },
+        response: { 200: listOf(strategyBody) },
       },
     },
     async () => ({ items: await strategies.list() }),
@@ -39,7 +39,7 @@ export const strategyRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
       schema: {
         tags,
         summary: 'The fields a strategy expression can use, with their types and operators',
-        response: { 200: z.object({ items: z.array(strategyFieldBody) }) },
+        response: { 200: listOf(strategyFieldBody) },
       },
     },
     () => ({

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { errorResponses } from '../schemas/common.js';
-
-const counts = z.record(z.string(), z.number().int());
+import { errorResponses, listOf } from '../schemas/common.js';
+import { trendPointBody } from '../schemas/trend.js';
 
 /** Daily snapshots per integration, for trend charts. */
 export const trendRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
@@ -30,21 +29,7 @@ export const trendRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
               .describe('Days back from today (1–366).'),
           })
           .strict(),
-        response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                day: z
-                  .string()
-                  .describe('YYYY-MM-DD (UTC); taken after each findings run, the last one of the day kept.'),
-                endpointsByRisk: counts,
-                openFindingsBySeverity: counts,
-                patchesBySeverity: counts,
-              }),
-            ),
-          }),
-          ...errorResponses(400),
-        },
+        response: { 200: listOf(trendPointBody), ...errorResponses(400) },
       },
     },
     async (request) => {

@@ -16,6 +16,11 @@ export function pageOf<T extends z.ZodType>(item: T) {
   });
 }
 
+/** The answer of a list that is not paged. */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item) });
+}
+
 /**
  * The answer of a list whose counts take in findings (CVEs, patches) or that lists endpoints: with how many devices
  * with findings are not endpoints, which those counts include and no endpoint view lists.

@@ -28,3 +28,6 @@ export const syncRunBody = z.object({
     .array(z.enum(features))
     .describe('The features not read for want of a permission (every one of the dataset when notPermitted).'),
 });
+
+/** A sync's answer: the runs it made. */
+export const syncRunsBody = z.object({ runs: z.array(syncRunBody) });

@@ -10,7 +10,7 @@ import { Query, type Exchange } from './exchange.js';
 import type { FaultDecision } from './faults.js';
 import { ODataFilterError } from './odata-filter.js';
 import { newRequestId, sendApiError, sendText } from './responses.js';
-import type { Route } from './routes.js';
+import type { Route } from './route.js';
 import { msFromTicks } from '../time.js';
 
 const NO_FAULT: FaultDecision = { kind: undefined, malformedRate: 0, corruptFirst: false };

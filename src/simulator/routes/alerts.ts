@@ -5,6 +5,7 @@ import { orderBy, pageRequest, pageSlice } from '../http/odata-query.js';
 import { sendJson } from '../http/responses.js';
 import { mdeAlertRecord } from '../world/alert-records.js';
 import type { AlertState } from '../world/alerts.js';
+import { type Route, ALERT_READ, mde } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 const ALERT_FILTER: FilterSchema<AlertState> = {
@@ -29,7 +30,7 @@ const SORT_KEYS: Record<string, (a: AlertState) => number> = {
 const MAX_PAGE = 10_000;
 
 /** `GET /api/alerts`: `$filter`, `$top` (≤ 10,000), `$skip`, `$orderby`, `$expand=evidence`; oldest first by default. */
-export const listAlerts: Handler = async (state, ex) => {
+const listAlerts: Handler = async (state, ex) => {
   const page = pageRequest(ex.query, MAX_PAGE, MAX_PAGE);
   const order = orderBy(ex.query, Object.keys(SORT_KEYS));
   const filter = ex.query.get('$filter');
@@ -49,8 +50,13 @@ export const listAlerts: Handler = async (state, ex) => {
 };
 
 /** `GET /api/alerts/{id}`: the published single-alert body has no `@odata.context` and includes evidence. */
-export const getAlert: Handler = async (state, ex, [id = '']) => {
+const getAlert: Handler = async (state, ex, [id = '']) => {
   const alert = state.tenant.alerts.byId(id, state.tenant.epoch);
   if (alert === undefined) throw new ApiError(404, 'ResourceNotFound', `Alert ${id} was not found`);
   await sendJson(ex, 200, mdeAlertRecord(state.tenant.seed, state.tenant.identity.tenantId, alert, true));
 };
+
+export const alertRoutes: readonly Route[] = [
+  mde('/api/alerts', /^\/api\/alerts$/i, ALERT_READ, 'alerts', listAlerts),
+  mde('/api/alerts/{id}', /^\/api\/alerts\/([^/]+)$/i, ALERT_READ, 'alerts', getAlert),
+];

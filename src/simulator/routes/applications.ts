@@ -5,6 +5,7 @@ import { compileFilter, type FilterSchema } from '../http/odata-filter.js';
 import { graphContext, sendODataList } from '../http/odata-list.js';
 import type { SimState } from '../state.js';
 import { isoSecondsZ, TICKS_PER_DAY, type Ticks } from '../time.js';
+import { type Route, directory } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 type DirectoryObject = Record<string, unknown>;
@@ -20,7 +21,7 @@ const APPLICATION_FILTER: FilterSchema<DirectoryObject> = {
  * `GET /v1.0/applications`: the tenant's one app registration, the one the hub signs in as, with `$filter` and
  * `$select`. Needs Application.Read.All; without it the pipeline answers the directory's own 403.
  */
-export const listApplications: Handler = async (state, ex) => {
+const listApplications: Handler = async (state, ex) => {
   const filter = ex.query.get('$filter');
   const matches =
     filter === undefined ? () => true : compileFilter(filter, APPLICATION_FILTER, 'applications');
@@ -131,3 +132,7 @@ function selectedProperties(ex: Exchange): string[] | undefined {
 function pick(record: DirectoryObject, names: readonly string[]): DirectoryObject {
   return Object.fromEntries(names.map((name) => [name, record[name] ?? null]));
 }
+
+export const applicationRoutes: readonly Route[] = [
+  directory('/v1.0/applications', /^\/v1\.0\/applications$/i, ['Application.Read.All'], listApplications),
+];

@@ -2,7 +2,7 @@ import { ApiError } from '../http/api-error.js';
 import type { Exchange } from '../http/exchange.js';
 import { jsonArrayBody } from '../http/record-bodies.js';
 import { JSON_TYPE, sendChunks, sendJson } from '../http/responses.js';
-import type { Route } from '../http/routes.js';
+import { type Route, arm, open } from '../http/route.js';
 import type { SimState } from '../state.js';
 import type { ArmSubscription } from '../world/arm.js';
 import type { Handler } from './handler.js';
@@ -127,7 +127,7 @@ function decodeSkipToken(token: string): number {
 }
 
 /** `GET /subscriptions`: every subscription the tenant has, the unreadable one included. */
-export const listSubscriptions: Handler = async (state, ex) => {
+const listSubscriptions: Handler = async (state, ex) => {
   checkApiVersion(ex, 'subscriptions');
   const tenantId = state.tenant.identity.tenantId;
   const records = state.arm.subscriptions.map((s) => ({
@@ -147,7 +147,7 @@ export const listSubscriptions: Handler = async (state, ex) => {
   await sendArmPage(state, ex, 'subscriptions', records);
 };
 
-export const listSecureScores: Handler = async (state, ex, [id = '']) => {
+const listSecureScores: Handler = async (state, ex, [id = '']) => {
   checkApiVersion(ex, 'secureScores');
   await sendArmPage(
     state,
@@ -157,7 +157,7 @@ export const listSecureScores: Handler = async (state, ex, [id = '']) => {
   );
 };
 
-export const listSecureScoreControls: Handler = async (state, ex, [id = '', name = '']) => {
+const listSecureScoreControls: Handler = async (state, ex, [id = '', name = '']) => {
   checkApiVersion(ex, 'secureScoreControls');
   const subscription = readableSubscription(state, ex, id, 'secureScoreControls');
   const controls = [...subscription.controls].find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
@@ -171,12 +171,12 @@ export const listSecureScoreControls: Handler = async (state, ex, [id = '', name
   await sendArmPage(state, ex, 'secureScoreControls', controls);
 };
 
-export const listAssessments: Handler = async (state, ex, [id = '']) => {
+const listAssessments: Handler = async (state, ex, [id = '']) => {
   checkApiVersion(ex, 'assessments');
   await sendArmPage(state, ex, 'assessments', readableSubscription(state, ex, id, 'assessments').assessments);
 };
 
-export const listSubAssessments: Handler = async (state, ex, [id = '']) => {
+const listSubAssessments: Handler = async (state, ex, [id = '']) => {
   checkApiVersion(ex, 'subAssessments');
   const subscription = readableSubscription(state, ex, id, 'subAssessments');
   await sendArmPage(state, ex, 'subAssessments', subscription.subAssessments);
@@ -223,7 +223,7 @@ function subAssessmentTruth(f: Record<string, unknown>) {
 }
 
 /** `GET /_sim/truth/arm`: per subscription, exactly what the ARM lists hold (the unreadable one included). */
-export const truthArm: Handler = async (state, ex) => {
+const truthArm: Handler = async (state, ex) => {
   const subscriptions = state.arm.subscriptions.map((s) => ({
     subscriptionId: s.subscriptionId,
     displayName: s.displayName,
@@ -258,52 +258,30 @@ export const truthArm: Handler = async (state, ex) => {
   await sendJson(ex, 200, { pageSizes: ARM_PAGE_SIZES, subscriptions });
 };
 
-function arm(name: string, pattern: RegExp, handler: Handler): Route {
-  return {
-    method: 'GET',
-    pattern,
-    name: `GET ${name}`,
-    surface: 'arm',
-    roles: [],
-    rateClass: undefined,
-    handler,
-  };
-}
-
 const SECURITY = String.raw`\/subscriptions\/([^/]+)\/providers\/Microsoft\.Security`;
 
 /** The ARM routes (paths ignore case, as ARM's do), for the simulator's route table. */
-export function armRoutes(): Route[] {
-  return [
-    arm('/subscriptions', /^\/subscriptions\/?$/i, listSubscriptions),
-    arm(
-      '/subscriptions/{id}/providers/Microsoft.Security/secureScores',
-      new RegExp(`^${SECURITY}\\/secureScores$`, 'i'),
-      listSecureScores,
-    ),
-    arm(
-      '/subscriptions/{id}/providers/Microsoft.Security/secureScores/{name}/secureScoreControls',
-      new RegExp(`^${SECURITY}\\/secureScores\\/([^/]+)\\/secureScoreControls$`, 'i'),
-      listSecureScoreControls,
-    ),
-    arm(
-      '/subscriptions/{id}/providers/Microsoft.Security/assessments',
-      new RegExp(`^${SECURITY}\\/assessments$`, 'i'),
-      listAssessments,
-    ),
-    arm(
-      '/subscriptions/{id}/providers/Microsoft.Security/subAssessments',
-      new RegExp(`^${SECURITY}\\/subAssessments$`, 'i'),
-      listSubAssessments,
-    ),
-    {
-      method: 'GET',
-      pattern: /^\/_sim\/truth\/arm$/,
-      name: 'GET /_sim/truth/arm',
-      surface: 'sim',
-      roles: [],
-      rateClass: undefined,
-      handler: truthArm,
-    },
-  ];
-}
+export const armRoutes: readonly Route[] = [
+  arm('/subscriptions', /^\/subscriptions\/?$/i, listSubscriptions),
+  arm(
+    '/subscriptions/{id}/providers/Microsoft.Security/secureScores',
+    new RegExp(`^${SECURITY}\\/secureScores$`, 'i'),
+    listSecureScores,
+  ),
+  arm(
+    '/subscriptions/{id}/providers/Microsoft.Security/secureScores/{name}/secureScoreControls',
+    new RegExp(`^${SECURITY}\\/secureScores\\/([^/]+)\\/secureScoreControls$`, 'i'),
+    listSecureScoreControls,
+  ),
+  arm(
+    '/subscriptions/{id}/providers/Microsoft.Security/assessments',
+    new RegExp(`^${SECURITY}\\/assessments$`, 'i'),
+    listAssessments,
+  ),
+  arm(
+    '/subscriptions/{id}/providers/Microsoft.Security/subAssessments',
+    new RegExp(`^${SECURITY}\\/subAssessments$`, 'i'),
+    listSubAssessments,
+  ),
+  open('GET', '/_sim/truth/arm', /^\/_sim\/truth\/arm$/, 'sim', truthArm),
+];

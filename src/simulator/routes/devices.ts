@@ -3,6 +3,7 @@ import type { Exchange, Query } from '../http/exchange.js';
 import { graphContext, sendODataList } from '../http/odata-list.js';
 import { sendJson } from '../http/responses.js';
 import { DEVICE_PROPERTIES, entraDevices, truthDevices, type DeviceCursor } from '../world/entra-devices.js';
+import { type Route, directory, open } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 /** Directory lists: `$top` from 1 to 999, 100 when not given. */
@@ -128,7 +129,7 @@ function nextLink(baseUrl: string, ex: Exchange, cursor: DeviceCursor): string {
  * `GET /v1.0/devices`: the tenant's Entra devices with `$top` (1–999, default 100), `$select`, a trivial
  * `$filter` and `@odata.nextLink` paging by `$skiptoken`. `ConsistencyLevel` is not needed (no advanced queries).
  */
-export const listDevices: Handler = async (state, ex) => {
+const listDevices: Handler = async (state, ex) => {
   const refused = UNSUPPORTED_OPTIONS.find((option) => ex.query.get(option) !== undefined);
   if (refused !== undefined)
     throw unsupported(
@@ -161,6 +162,12 @@ export const listDevices: Handler = async (state, ex) => {
 };
 
 /** `GET /_sim/truth/devices`: the devices, the machine ↔ device joins and the Entra-only devices, as of now. */
-export const truthDevicesRoute: Handler = async (state, ex) => {
+const truthDevicesRoute: Handler = async (state, ex) => {
   await sendJson(ex, 200, truthDevices(state.tenant, state.tenant.epoch));
 };
+
+/** Entra ID devices, and their truth. */
+export const deviceRoutes: readonly Route[] = [
+  directory('/v1.0/devices', /^\/v1\.0\/devices$/i, ['Device.Read.All', 'Directory.Read.All'], listDevices),
+  open('GET', '/_sim/truth/devices', /^\/_sim\/truth\/devices$/, 'sim', truthDevicesRoute),
+];

@@ -1,13 +1,14 @@
 import { sendAadError, unknownTenantText } from '../auth/aad-errors.js';
 import { isTenant } from '../identity.js';
 import { sendJson } from '../http/responses.js';
+import { type Route, open } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 /**
  * `GET /{tenant}/v2.0/.well-known/openid-configuration` (and the v1 twin). MSAL reads it before the first token
  * request and needs `token_endpoint`, `issuer`, `authorization_endpoint` and `jwks_uri`.
  */
-export const openIdConfiguration: Handler = async (state, ex, [tenant = '']) => {
+const openIdConfiguration: Handler = async (state, ex, [tenant = '']) => {
   const { identity } = state.tenant;
   if (!isTenant(identity, tenant)) {
     return sendAadError(ex, 400, 'invalid_tenant', 90002, unknownTenantText(tenant));
@@ -42,4 +43,23 @@ export const openIdConfiguration: Handler = async (state, ex, [tenant = '']) => 
 };
 
 /** `GET /{tenant}/discovery/v2.0/keys`: the public key access tokens are signed with. */
-export const signingKeys: Handler = async (state, ex) => sendJson(ex, 200, state.tokens.jwks());
+const signingKeys: Handler = async (state, ex) => sendJson(ex, 200, state.tokens.jwks());
+
+/** OpenID discovery and signing keys, per tenant. */
+export const entraDiscoveryRoutes: readonly Route[] = [
+  open(
+    'GET',
+    '/{tenant}/v2.0/.well-known/openid-configuration',
+    /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/,
+    'entra',
+    openIdConfiguration,
+  ),
+  open(
+    'GET',
+    '/{tenant}/.well-known/openid-configuration',
+    /^\/([^/]+)\/\.well-known\/openid-configuration$/,
+    'entra',
+    openIdConfiguration,
+  ),
+  open('GET', '/{tenant}/discovery/keys', /^\/([^/]+)\/discovery(?:\/v2\.0)?\/keys$/, 'entra', signingKeys),
+];

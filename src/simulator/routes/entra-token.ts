@@ -6,6 +6,7 @@ import { isTenant } from '../identity.js';
 import type { Exchange } from '../http/exchange.js';
 import { readBody } from '../http/read-body.js';
 import { sendJson } from '../http/responses.js';
+import { type Route, open } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 /** Client credentials from the form or, on v2, from HTTP Basic auth. */
@@ -28,7 +29,7 @@ const missing = (parameter: string): string =>
  * `POST /{tenant}/oauth2/v2.0/token` (scope form) and `POST /{tenant}/oauth2/token` (v1, resource form), client
  * credentials only, with Entra's error for each way a sign-in goes wrong.
  */
-export function tokenHandler(version: 'v1' | 'v2'): Handler {
+function tokenHandler(version: 'v1' | 'v2'): Handler {
   return async (state, ex, [tenant = '']) => {
     const refuse = (status: number, error: string, code: number, description: string): Promise<void> => {
       state.stats.token(false);
@@ -179,3 +180,15 @@ function targetResource(version: 'v1' | 'v2', form: URLSearchParams): Target {
   }
   return { resource: only.slice(0, -'/.default'.length) };
 }
+
+/** The token endpoints, v2.0 and v1. */
+export const entraTokenRoutes: readonly Route[] = [
+  open(
+    'POST',
+    '/{tenant}/oauth2/v2.0/token',
+    /^\/([^/]+)\/oauth2\/v2\.0\/token$/,
+    'entra',
+    tokenHandler('v2'),
+  ),
+  open('POST', '/{tenant}/oauth2/token', /^\/([^/]+)\/oauth2\/token$/, 'entra', tokenHandler('v1')),
+];

@@ -8,6 +8,7 @@ import { sendChunks, sendJson, sendStorageError } from '../http/responses.js';
 import type { SimState } from '../state.js';
 import { isoSecondsZ, TICKS_PER_HOUR, TICKS_PER_SECOND } from '../time.js';
 import { exportRecord, findingLastSeen, openFindings } from '../world/findings.js';
+import { type Route, mde, open, VULNERABILITY_READ } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 /** SAS start is back-dated a little, as the service does, so small clock skews do not matter. */
@@ -22,7 +23,7 @@ function exportId(state: SimState, epoch: number): string {
  * `GET /api/machines/SoftwareVulnerabilitiesExport?sasValidHours=H`: SAS URLs of gzip JSON-lines files, each
  * covering `exportFileMachines` machines of the current snapshot. The files are generated when downloaded.
  */
-export const exportFiles: Handler = async (state, ex) => {
+const exportFiles: Handler = async (state, ex) => {
   const hours = boundedNumber(ex.query, 'sasValidHours', 1, 6, 1);
   const epoch = state.tenant.epoch;
   const now = state.tenant.clock.now;
@@ -46,7 +47,7 @@ export const exportFiles: Handler = async (state, ex) => {
  * `GET /_blob/tvm-export/{date}/{exportId}/part-{n}.json.gz`: the SAS alone authorises it (no bearer token).
  * The body is gzip JSON lines, produced record by record through zlib with backpressure.
  */
-export const exportBlob: Handler = async (state, ex, [date = '', id = '', part = '']) => {
+const exportBlob: Handler = async (state, ex, [date = '', id = '', part = '']) => {
   const path = `/tvm-export/${date}/${id}/part-${part}.json.gz`;
   // `expired-sas` answers as a link past its expiry would, without moving the clock (and so the snapshot).
   const refusal =
@@ -95,3 +96,21 @@ export const exportBlob: Handler = async (state, ex, [date = '', id = '', part =
   if (!complete) gzip.destroy();
   state.stats.blob(complete ? 'completed' : 'aborted');
 };
+
+/** The file export and its blobs. */
+export const exportFileRoutes: readonly Route[] = [
+  mde(
+    '/api/machines/SoftwareVulnerabilitiesExport',
+    /^\/api\/machines\/SoftwareVulnerabilitiesExport$/i,
+    VULNERABILITY_READ,
+    'exportFiles',
+    exportFiles,
+  ),
+  open(
+    'GET',
+    '/_blob/tvm-export/{file}',
+    /^\/_blob\/tvm-export\/(\d{4}-\d{2}-\d{2})\/([^/]+)\/part-(\d+)\.json\.gz$/,
+    'blob',
+    exportBlob,
+  ),
+];

@@ -12,6 +12,7 @@ import {
   findingLastSeen,
   openFindings,
 } from '../world/findings.js';
+import { type Route, mde, VULNERABILITY_READ } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 const DEFAULT_PAGE = 50_000;
@@ -130,7 +131,7 @@ function lastAtOrBefore(values: readonly number[], target: number): number {
  * (default 50,000, max 200,000), paged by an `@odata.nextLink` with lower-case `pagesize` and a `$skiptoken`.
  * Each page is streamed with backpressure, never built as one string.
  */
-export const exportByMachine: Handler = async (state, ex) => {
+const exportByMachine: Handler = async (state, ex) => {
   const { pageSize, top } = pageLimits(ex);
   const raw = ex.query.get('$skiptoken');
   const token = raw === undefined ? undefined : decodeSkipToken(state, raw);
@@ -168,7 +169,7 @@ function cursorOf(token: SkipToken | undefined): Cursor {
  * simulator's "6-hour buckets" are its epochs (an advance, or a live clock's 30-minute step): `sinceTime` selects
  * the epoch it falls in and all later.
  */
-export const exportChanges: Handler = async (state, ex) => {
+const exportChanges: Handler = async (state, ex) => {
   const { pageSize, top } = pageLimits(ex);
   const sinceText = ex.query.get('sinceTime');
   if (sinceText === undefined)
@@ -213,3 +214,21 @@ export const exportChanges: Handler = async (state, ex) => {
     },
   );
 };
+
+/** The JSON exports by machine (full and changes). */
+export const exportJsonRoutes: readonly Route[] = [
+  mde(
+    '/api/machines/SoftwareVulnerabilitiesByMachine',
+    /^\/api\/machines\/SoftwareVulnerabilitiesByMachine$/i,
+    VULNERABILITY_READ,
+    'exportJson',
+    exportByMachine,
+  ),
+  mde(
+    '/api/machines/SoftwareVulnerabilityChangesByMachine',
+    /^\/api\/machines\/SoftwareVulnerabilityChangesByMachine$/i,
+    VULNERABILITY_READ,
+    'exportJson',
+    exportChanges,
+  ),
+];

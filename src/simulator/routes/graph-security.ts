@@ -13,6 +13,7 @@ import {
 } from '../world/alert-records.js';
 import type { AlertState } from '../world/alerts.js';
 import { groupIncidents, type IncidentState } from '../world/incidents.js';
+import { type Route, graph } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 /** Graph security list caps: `$top` ≤ 1000, and `$top + $skip` ≤ 6000 (past that, page by time instead). */
@@ -105,7 +106,7 @@ function nextLink(state: SimState, ex: Exchange, skip: number, top: number): str
 }
 
 /** `GET /v1.0/security/alerts_v2` */
-export const listGraphAlerts: Handler = async (state, ex) => {
+const listGraphAlerts: Handler = async (state, ex) => {
   const { seed, identity } = state.tenant;
   await sendGraphPage(
     state,
@@ -118,7 +119,7 @@ export const listGraphAlerts: Handler = async (state, ex) => {
 };
 
 /** `GET /v1.0/security/incidents`, `$expand=alerts` included. */
-export const listGraphIncidents: Handler = async (state, ex) => {
+const listGraphIncidents: Handler = async (state, ex) => {
   const { seed, identity } = state.tenant;
   const expand = /(^|,)\s*alerts\s*(,|$)/i.test(ex.query.get('$expand') ?? '');
   const incidents = groupIncidents(state.tenant.alerts.states(state.tenant.epoch));
@@ -126,3 +127,18 @@ export const listGraphIncidents: Handler = async (state, ex) => {
     graphIncidentRecord(seed, identity.tenantId, incident, expand),
   );
 };
+
+export const graphSecurityRoutes: readonly Route[] = [
+  graph(
+    '/v1.0/security/alerts_v2',
+    /^\/v1\.0\/security\/alerts_v2$/i,
+    ['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All'],
+    listGraphAlerts,
+  ),
+  graph(
+    '/v1.0/security/incidents',
+    /^\/v1\.0\/security\/incidents$/i,
+    ['SecurityIncident.Read.All', 'SecurityIncident.ReadWrite.All'],
+    listGraphIncidents,
+  ),
+];

@@ -10,6 +10,7 @@ import { renderValue, schemaType } from '../hunting/kql-values.js';
 import { huntingTables } from '../hunting/tables.js';
 import { DEFAULT_LOOKBACK, parseTimespan } from '../hunting/timespan.js';
 import type { SimState } from '../state.js';
+import { type Route, hunting, open } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 /** Documented caps of one advanced hunting answer: 100,000 rows, and 50 MB in the 2026-07 revision. */
@@ -27,11 +28,8 @@ interface HuntingRequest {
 
 const SettingsBody = z.object({ cpuRowsPerMinute: z.number().int().positive().nullable().optional() });
 
-/**
- * Graph `POST /v1.0/security/runHuntingQuery` and MDE `POST /api/advancedqueries/run` over the simulated tenant,
- * sharing one CPU budget (per simulator: it serves one tenant), plus `/_sim/hunting` to read and tune it.
- */
-export function huntingRoutes() {
+/** The handlers, sharing one CPU budget. */
+function huntingHandlers() {
   const budget = new CpuBudget();
   return {
     graphRun: (async (state, ex) => run(state, ex, budget, 'graph')) satisfies Handler,
@@ -44,6 +42,32 @@ export function huntingRoutes() {
       await sendJson(ex, 200, settings(budget));
     }) satisfies Handler,
   };
+}
+
+/**
+ * Graph `POST /v1.0/security/runHuntingQuery` and MDE `POST /api/advancedqueries/run` over the simulated tenant,
+ * sharing one CPU budget (per simulator: it serves one tenant), plus `/_sim/hunting` to read and tune it.
+ */
+export function huntingRoutes(): readonly Route[] {
+  const hunt = huntingHandlers();
+  return [
+    hunting(
+      'graph',
+      '/v1.0/security/runHuntingQuery',
+      /^\/v1\.0\/security\/runHuntingQuery$/i,
+      ['ThreatHunting.Read.All'],
+      hunt.graphRun,
+    ),
+    hunting(
+      'mde',
+      '/api/advancedqueries/run',
+      /^\/api\/advancedqueries\/run$/i,
+      ['AdvancedQuery.Read.All'],
+      hunt.mdeRun,
+    ),
+    open('GET', '/_sim/hunting', /^\/_sim\/hunting$/, 'sim', hunt.getSettings),
+    open('POST', '/_sim/hunting', /^\/_sim\/hunting$/, 'sim', hunt.postSettings),
+  ];
 }
 
 function settings(budget: CpuBudget): Record<string, number> {

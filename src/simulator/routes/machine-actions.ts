@@ -4,6 +4,7 @@ import { compileFilter, type FilterSchema } from '../http/odata-filter.js';
 import { pageRequest, pageSlice } from '../http/odata-query.js';
 import { sendJson } from '../http/responses.js';
 import { machineActionRecord, type MachineAction } from '../world/machine-actions.js';
+import { type Route, MACHINE_READ, mde } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 const ACTION_FILTER: FilterSchema<MachineAction> = {
@@ -18,7 +19,7 @@ const ACTION_FILTER: FilterSchema<MachineAction> = {
 const MAX_PAGE = 10_000;
 
 /** `GET /api/machineactions`: newest first. */
-export const listMachineActions: Handler = async (state, ex) => {
+const listMachineActions: Handler = async (state, ex) => {
   const page = pageRequest(ex.query, MAX_PAGE, MAX_PAGE);
   const filter = ex.query.get('$filter');
   const predicate =
@@ -30,7 +31,7 @@ export const listMachineActions: Handler = async (state, ex) => {
 };
 
 /** `GET /api/machineactions/{id}` */
-export const getMachineAction: Handler = async (state, ex, [id = '']) => {
+const getMachineAction: Handler = async (state, ex, [id = '']) => {
   const action = state.tenant.machineActions.byId(id);
   if (action === undefined) throw new ApiError(404, 'ResourceNotFound', `Machine action ${id} was not found`);
   await sendJson(ex, 200, {
@@ -38,3 +39,14 @@ export const getMachineAction: Handler = async (state, ex, [id = '']) => {
     ...machineActionRecord(action),
   });
 };
+
+export const machineActionRoutes: readonly Route[] = [
+  mde('/api/machineactions', /^\/api\/machineactions$/i, MACHINE_READ, 'default', listMachineActions),
+  mde(
+    '/api/machineactions/{id}',
+    /^\/api\/machineactions\/([^/]+)$/i,
+    MACHINE_READ,
+    'default',
+    getMachineAction,
+  ),
+];

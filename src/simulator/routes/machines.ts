@@ -6,6 +6,7 @@ import { sendJson } from '../http/responses.js';
 import type { SimState } from '../state.js';
 import { parseIsoTicks } from '../time.js';
 import { machineRecord } from '../world/machines.js';
+import { type Route, MACHINE_READ, mde } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 type MachineRecord = Record<string, unknown>;
@@ -73,7 +74,7 @@ function matchingIndices(state: SimState, epoch: number, filter: string | undefi
  * `GET /api/machines`: `$filter`, `$top` (≤ 10,000), `$skip`, no `@odata.nextLink` (clients step `$skip` until a
  * short page), and 404 when nothing matches at all, as the service answers.
  */
-export const listMachines: Handler = async (state, ex) => {
+const listMachines: Handler = async (state, ex) => {
   const page = pageRequest(ex.query, MAX_PAGE, MAX_PAGE);
   const epoch = state.tenant.epoch;
   const indices = matchingIndices(state, epoch, ex.query.get('$filter'));
@@ -87,7 +88,7 @@ export const listMachines: Handler = async (state, ex) => {
 };
 
 /** `GET /api/machines/{id}`: by machine id or computer name. */
-export const getMachine: Handler = async (state, ex, [key = '']) => {
+const getMachine: Handler = async (state, ex, [key = '']) => {
   const epoch = state.tenant.epoch;
   const core = state.tenant.findMachine(key, epoch);
   if (core === undefined) throw new ApiError(404, 'ResourceNotFound', `Machine ${key} was not found`);
@@ -96,3 +97,8 @@ export const getMachine: Handler = async (state, ex, [key = '']) => {
     ...machineRecord(state.tenant, core, epoch),
   });
 };
+
+export const machineRoutes: readonly Route[] = [
+  mde('/api/machines', /^\/api\/machines$/i, MACHINE_READ, 'default', listMachines),
+  mde('/api/machines/{id}', /^\/api\/machines\/([^/]+)$/i, MACHINE_READ, 'default', getMachine),
+];

@@ -12,6 +12,7 @@ import {
   recommendationRecord,
   tallyByRecommendationId,
 } from '../world/software-records.js';
+import { type Route, mde, RECOMMENDATION_READ, SCORE_READ } from '../http/route.js';
 import type { Handler } from './handler.js';
 import { sendMachineReferences, sendPage } from './software.js';
 
@@ -66,7 +67,7 @@ async function recommendationOr404(
 }
 
 /** `GET /api/recommendations`: one per product with something open (or out of support), most exposure first. */
-export const listRecommendations: Handler = async (state, ex) => {
+const listRecommendations: Handler = async (state, ex) => {
   const snap = await snapshot(state);
   const filter = ex.query.get('$filter');
   const predicate =
@@ -78,7 +79,7 @@ export const listRecommendations: Handler = async (state, ex) => {
 };
 
 /** `GET /api/recommendations/{id}` */
-export const getRecommendation: Handler = async (state, ex, [id = '']) => {
+const getRecommendation: Handler = async (state, ex, [id = '']) => {
   const { snap, tally } = await recommendationOr404(state, id);
   await sendJson(ex, 200, {
     '@odata.context': mdeContext(state, 'Recommendations/$entity'),
@@ -87,13 +88,13 @@ export const getRecommendation: Handler = async (state, ex, [id = '']) => {
 };
 
 /** `GET /api/recommendations/{id}/machineReferences`: the devices the recommendation would fix. */
-export const recommendationMachineReferences: Handler = async (state, ex, [id = '']) => {
+const recommendationMachineReferences: Handler = async (state, ex, [id = '']) => {
   const { snap, tally } = await recommendationOr404(state, id);
   await sendMachineReferences(state, ex, recommendationMachines(tally, snap.at));
 };
 
 /** `GET /api/exposureScore` */
-export const exposureScore: Handler = async (state, ex) => {
+const exposureScore: Handler = async (state, ex) => {
   const { data, at } = await snapshot(state);
   await sendJson(ex, 200, {
     '@odata.context': mdeContext(state, 'ExposureScore/$entity'),
@@ -102,8 +103,41 @@ export const exposureScore: Handler = async (state, ex) => {
 };
 
 /** `GET /api/exposureScore/ByMachineGroups` */
-export const exposureScoreByMachineGroups: Handler = async (state, ex) => {
+const exposureScoreByMachineGroups: Handler = async (state, ex) => {
   const { data, at } = await snapshot(state);
   const rows = groupScoreRecords(data, at);
   await sendPage(state, ex, 'ExposureScore', rows.length, (i) => rows[i] ?? {});
 };
+
+/** Security recommendations and the exposure score. */
+export const recommendationRoutes: readonly Route[] = [
+  mde(
+    '/api/recommendations',
+    /^\/api\/recommendations$/i,
+    RECOMMENDATION_READ,
+    'default',
+    listRecommendations,
+  ),
+  mde(
+    '/api/recommendations/{id}',
+    /^\/api\/recommendations\/([^/]+)$/i,
+    RECOMMENDATION_READ,
+    'default',
+    getRecommendation,
+  ),
+  mde(
+    '/api/recommendations/{id}/machineReferences',
+    /^\/api\/recommendations\/([^/]+)\/machineReferences$/i,
+    RECOMMENDATION_READ,
+    'default',
+    recommendationMachineReferences,
+  ),
+  mde('/api/exposureScore', /^\/api\/exposureScore$/i, SCORE_READ, 'default', exposureScore),
+  mde(
+    '/api/exposureScore/ByMachineGroups',
+    /^\/api\/exposureScore\/ByMachineGroups$/i,
+    SCORE_READ,
+    'default',
+    exposureScoreByMachineGroups,
+  ),
+];

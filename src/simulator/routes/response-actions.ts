@@ -13,6 +13,7 @@ import {
   type RequestableActionType,
 } from '../world/machine-actions.js';
 import type { MachineCore } from '../world/machines.js';
+import { type Route, mdeAction } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 /** The app role each action type needs; cancelling an action needs the role of the action. */
@@ -108,7 +109,7 @@ async function sendAction(
 }
 
 /** `POST /api/machines/{id}/<action>`: 201 with the new MachineAction. */
-export function createActionHandler(type: RequestableActionType): Handler {
+function createActionHandler(type: RequestableActionType): Handler {
   return async (state, ex, [machineKey = '']) => {
     const machine = machineOr404(state, machineKey);
     const body = await jsonObjectBody(ex);
@@ -126,7 +127,7 @@ export function createActionHandler(type: RequestableActionType): Handler {
 }
 
 /** `POST /api/machineactions/{id}/cancel`: 200 with the cancelled action; the caller needs the action's role. */
-export const cancelAction: Handler = async (state, ex, [id = '']) => {
+const cancelAction: Handler = async (state, ex, [id = '']) => {
   const book = state.tenant.machineActions;
   const existing = book.byId(id);
   if (existing === undefined)
@@ -143,3 +144,32 @@ export const cancelAction: Handler = async (state, ex, [id = '']) => {
   }
   await sendAction(state, ex, 200, outcome.action);
 };
+
+/** Requesting and cancelling response actions. */
+export const responseActionRoutes: readonly Route[] = [
+  mdeAction('/api/machineactions/{id}/cancel', /^\/api\/machineactions\/([^/]+)\/cancel$/i, [], cancelAction),
+  mdeAction(
+    '/api/machines/{id}/isolate',
+    /^\/api\/machines\/([^/]+)\/isolate$/i,
+    ['Machine.Isolate'],
+    createActionHandler('Isolate'),
+  ),
+  mdeAction(
+    '/api/machines/{id}/unisolate',
+    /^\/api\/machines\/([^/]+)\/unisolate$/i,
+    ['Machine.Isolate'],
+    createActionHandler('Unisolate'),
+  ),
+  mdeAction(
+    '/api/machines/{id}/runAntiVirusScan',
+    /^\/api\/machines\/([^/]+)\/runAntiVirusScan$/i,
+    ['Machine.Scan'],
+    createActionHandler('RunAntiVirusScan'),
+  ),
+  mdeAction(
+    '/api/machines/{id}/collectInvestigationPackage',
+    /^\/api\/machines\/([^/]+)\/collectInvestigationPackage$/i,
+    ['Machine.CollectForensics'],
+    createActionHandler('CollectInvestigationPackage'),
+  ),
+];

@@ -7,6 +7,7 @@ import { readBody } from '../http/read-body.js';
 import { jsonArrayBody } from '../http/record-bodies.js';
 import { JSON_TYPE, sendChunks, sendJson } from '../http/responses.js';
 import type { SimState } from '../state.js';
+import { type Route, open } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 const ControlBody = z.object({
@@ -53,11 +54,8 @@ async function body<T>(ex: Exchange, schema: z.ZodType<T>): Promise<T> {
   return parsed.data;
 }
 
-/**
- * The `/_sim/*` routes: settings, faults, clock, truth and stats. They need no token (the server listens on
- * loopback only) and are never faulted or rate-limited. Each is a thin layer over {@link SimulatorControl}.
- */
-export function simRoutes(control: SimulatorControl) {
+/** Each a thin layer over {@link SimulatorControl}. */
+function simHandlers(control: SimulatorControl) {
   return {
     getControl: async (_state, ex) => sendJson(ex, 200, control.settings()),
     postControl: async (_state, ex) => {
@@ -111,6 +109,46 @@ export function simRoutes(control: SimulatorControl) {
       await sendJson(ex, 200, control.stats());
     },
   } satisfies Record<string, Handler>;
+}
+
+/**
+ * The `/_sim/*` routes: settings, faults, clock, truth and stats (the truth of software, devices and ARM, and the
+ * hunting settings, are their features' routes). They need no token (the server listens on loopback only) and are
+ * never faulted or rate-limited.
+ */
+export function simControlRoutes(control: SimulatorControl): readonly Route[] {
+  const sim = simHandlers(control);
+  return [
+    open('GET', '/_sim/control', /^\/_sim\/control$/, 'sim', sim.getControl),
+    open('POST', '/_sim/control', /^\/_sim\/control$/, 'sim', sim.postControl),
+    open('GET', '/_sim/faults', /^\/_sim\/faults$/, 'sim', sim.getFaults),
+    open('POST', '/_sim/faults', /^\/_sim\/faults$/, 'sim', sim.postFaults),
+    open('GET', '/_sim/clock', /^\/_sim\/clock$/, 'sim', sim.clock),
+    open('POST', '/_sim/advance', /^\/_sim\/advance$/, 'sim', sim.advance),
+    open('POST', '/_sim/certificates', /^\/_sim\/certificates$/, 'sim', sim.certificates),
+    open('GET', '/_sim/truth/summary', /^\/_sim\/truth\/summary$/, 'sim', sim.truthSummary),
+    open('GET', '/_sim/truth/machines', /^\/_sim\/truth\/machines$/, 'sim', sim.truthMachines),
+    open('GET', '/_sim/truth/findings', /^\/_sim\/truth\/findings$/, 'sim', sim.truthFindings),
+    open('GET', '/_sim/truth/alerts', /^\/_sim\/truth\/alerts$/, 'sim', sim.truthAlerts),
+    open('GET', '/_sim/truth/incidents', /^\/_sim\/truth\/incidents$/, 'sim', sim.truthIncidents),
+    open(
+      'GET',
+      '/_sim/truth/machine-actions',
+      /^\/_sim\/truth\/machine-actions$/,
+      'sim',
+      sim.truthMachineActions,
+    ),
+    open('POST', '/_sim/machine-actions', /^\/_sim\/machine-actions$/, 'sim', sim.portalAction),
+    open(
+      'POST',
+      '/_sim/machine-actions/{id}/cancel',
+      /^\/_sim\/machine-actions\/([^/]+)\/cancel$/,
+      'sim',
+      sim.portalCancel,
+    ),
+    open('GET', '/_sim/stats', /^\/_sim\/stats$/, 'sim', sim.stats),
+    open('POST', '/_sim/reset-stats', /^\/_sim\/reset-stats$/, 'sim', sim.resetStats),
+  ];
 }
 
 /** A plain JSON array, streamed (a truth list of 100,000 machines is ~10 MB). */

@@ -9,6 +9,7 @@ import {
   softwareRecord,
   tallyBySoftwareId,
 } from '../world/software-records.js';
+import { type Route, open } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 /** `GET /_sim/truth/software` entry: what a complete read of `/api/Software` must find for one product. */
@@ -73,18 +74,18 @@ export async function truthSoftwareMachines(
   return machines;
 }
 
-export const truthSoftwareRoute: Handler = async (state, ex) => {
+const truthSoftwareRoute: Handler = async (state, ex) => {
   await sendJson(ex, 200, await truthSoftware(state));
 };
 
-export const truthSoftwareMachinesRoute: Handler = async (state, ex, [id = '']) => {
+const truthSoftwareMachinesRoute: Handler = async (state, ex, [id = '']) => {
   const machines = await truthSoftwareMachines(state, id);
   if (machines === undefined) throw new ApiError(404, 'ResourceNotFound', `Software ${id} was not found`);
   await sendJson(ex, 200, machines);
 };
 
 /** `GET /_sim/truth/exposure-score`: `{score, byMachineGroups}` as the score routes must answer. */
-export const truthExposureScoreRoute: Handler = async (state, ex) => {
+const truthExposureScoreRoute: Handler = async (state, ex) => {
   const { data, at } = await current(state);
   await sendJson(ex, 200, {
     ...exposureScoreRecord(data, at),
@@ -92,3 +93,21 @@ export const truthExposureScoreRoute: Handler = async (state, ex) => {
     byMachineGroups: groupScoreRecords(data, at),
   });
 };
+
+export const softwareTruthRoutes: readonly Route[] = [
+  open('GET', '/_sim/truth/software', /^\/_sim\/truth\/software$/, 'sim', truthSoftwareRoute),
+  open(
+    'GET',
+    '/_sim/truth/software/{id}/machines',
+    /^\/_sim\/truth\/software\/([^/]+)\/machines$/,
+    'sim',
+    truthSoftwareMachinesRoute,
+  ),
+  open(
+    'GET',
+    '/_sim/truth/exposure-score',
+    /^\/_sim\/truth\/exposure-score$/,
+    'sim',
+    truthExposureScoreRoute,
+  ),
+];

@@ -18,6 +18,7 @@ import {
   tallyBySoftwareId,
 } from '../world/software-records.js';
 import { vulnerabilityRecord } from '../world/vulnerability-catalog.js';
+import { type Route, mde, SOFTWARE_READ, SOFTWARE_VULNERABILITY_READ } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 type SoftwareRecord = Record<string, unknown>;
@@ -78,7 +79,7 @@ function record(state: SimState, data: SoftwareData, tally: ProductTally): Softw
 }
 
 /** `GET /api/Software`: every product installed somewhere, `$filter` on id/name/vendor, `$top` ≤ 10,000. */
-export const listSoftware: Handler = async (state, ex) => {
+const listSoftware: Handler = async (state, ex) => {
   const data = await currentData(state);
   const filter = ex.query.get('$filter');
   const predicate = filter === undefined ? () => true : compileFilter(filter, SOFTWARE_FILTER, 'Software');
@@ -87,7 +88,7 @@ export const listSoftware: Handler = async (state, ex) => {
 };
 
 /** `GET /api/Software/{id}` */
-export const getSoftware: Handler = async (state, ex, [id = '']) => {
+const getSoftware: Handler = async (state, ex, [id = '']) => {
   const { data, tally } = await softwareOr404(state, id);
   await sendJson(ex, 200, {
     '@odata.context': mdeContext(state, 'Software/$entity'),
@@ -96,13 +97,13 @@ export const getSoftware: Handler = async (state, ex, [id = '']) => {
 };
 
 /** `GET /api/Software/{id}/machineReferences`: the machines it is installed on, in machine list order. */
-export const softwareMachineReferences: Handler = async (state, ex, [id = '']) => {
+const softwareMachineReferences: Handler = async (state, ex, [id = '']) => {
   const { tally } = await softwareOr404(state, id);
   await sendMachineReferences(state, ex, tally.installed);
 };
 
 /** `GET /api/Software/{id}/vulnerabilities`: its CVEs open on at least one machine (its `weaknesses`). */
-export const softwareVulnerabilities: Handler = async (state, ex, [id = '']) => {
+const softwareVulnerabilities: Handler = async (state, ex, [id = '']) => {
   const { tally } = await softwareOr404(state, id);
   const { exposedMachines } = await state.truth.data(state.tenant.epoch);
   await sendPage(state, ex, 'Vulnerabilities', tally.cves.length, (i) => {
@@ -112,14 +113,14 @@ export const softwareVulnerabilities: Handler = async (state, ex, [id = '']) => 
 };
 
 /** `GET /api/Software/{id}/distributions`: installations and open CVEs per installed version. */
-export const softwareDistributions: Handler = async (state, ex, [id = '']) => {
+const softwareDistributions: Handler = async (state, ex, [id = '']) => {
   const { tally } = await softwareOr404(state, id);
   const rows = distributionRecords(tally);
   await sendPage(state, ex, 'Distributions', rows.length, (i) => rows[i] ?? {});
 };
 
 /** `GET /api/machines/{id}/software`: the machine's inventory as tenant-wide Software records. */
-export const machineSoftware: Handler = async (state, ex, [key = '']) => {
+const machineSoftware: Handler = async (state, ex, [key = '']) => {
   const epoch = state.tenant.epoch;
   const core = state.tenant.findMachine(key, epoch);
   if (core === undefined) throw new ApiError(404, 'ResourceNotFound', `Machine ${key} was not found`);
@@ -131,3 +132,36 @@ export const machineSoftware: Handler = async (state, ex, [key = '']) => {
   });
   await sendPage(state, ex, 'Software', rows.length, (i) => rows[i] ?? {});
 };
+
+export const softwareRoutes: readonly Route[] = [
+  mde(
+    '/api/machines/{id}/software',
+    /^\/api\/machines\/([^/]+)\/software$/i,
+    SOFTWARE_READ,
+    'default',
+    machineSoftware,
+  ),
+  mde('/api/Software', /^\/api\/Software$/i, SOFTWARE_READ, 'default', listSoftware),
+  mde('/api/Software/{id}', /^\/api\/Software\/([^/]+)$/i, SOFTWARE_READ, 'default', getSoftware),
+  mde(
+    '/api/Software/{id}/machineReferences',
+    /^\/api\/Software\/([^/]+)\/machineReferences$/i,
+    SOFTWARE_READ,
+    'default',
+    softwareMachineReferences,
+  ),
+  mde(
+    '/api/Software/{id}/vulnerabilities',
+    /^\/api\/Software\/([^/]+)\/vulnerabilities$/i,
+    SOFTWARE_VULNERABILITY_READ,
+    'default',
+    softwareVulnerabilities,
+  ),
+  mde(
+    '/api/Software/{id}/distributions',
+    /^\/api\/Software\/([^/]+)\/distributions$/i,
+    SOFTWARE_READ,
+    'default',
+    softwareDistributions,
+  ),
+];

@@ -5,6 +5,7 @@ import { pageRequest, pageSlice } from '../http/odata-query.js';
 import { sendJson } from '../http/responses.js';
 import { openFindings } from '../world/findings.js';
 import { vulnerabilityRecord, type CatalogEntry } from '../world/vulnerability-catalog.js';
+import { type Route, mde, VULNERABILITY_READ } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 const VULNERABILITY_FILTER: FilterSchema<CatalogEntry> = {
@@ -21,7 +22,7 @@ const VULNERABILITY_FILTER: FilterSchema<CatalogEntry> = {
 const MAX_PAGE = 8000;
 
 /** `GET /api/vulnerabilities`: the catalog, with `exposedMachines` counted from the current findings. */
-export const listVulnerabilities: Handler = async (state, ex) => {
+const listVulnerabilities: Handler = async (state, ex) => {
   const page = pageRequest(ex.query, MAX_PAGE, MAX_PAGE);
   const filter = ex.query.get('$filter');
   const predicate =
@@ -36,7 +37,7 @@ export const listVulnerabilities: Handler = async (state, ex) => {
 };
 
 /** `GET /api/vulnerabilities/{cveId}` */
-export const getVulnerability: Handler = async (state, ex, [cveId = '']) => {
+const getVulnerability: Handler = async (state, ex, [cveId = '']) => {
   const entry = state.tenant.catalog.byId(cveId);
   if (entry === undefined)
     throw new ApiError(404, 'ResourceNotFound', `Vulnerability ${cveId} was not found`);
@@ -48,7 +49,7 @@ export const getVulnerability: Handler = async (state, ex, [cveId = '']) => {
 };
 
 /** `GET /api/machines/{id}/vulnerabilities`: the CVEs open on one machine. */
-export const machineVulnerabilities: Handler = async (state, ex, [key = '']) => {
+const machineVulnerabilities: Handler = async (state, ex, [key = '']) => {
   const epoch = state.tenant.epoch;
   const core = state.tenant.findMachine(key, epoch);
   if (core === undefined) throw new ApiError(404, 'ResourceNotFound', `Machine ${key} was not found`);
@@ -60,3 +61,27 @@ export const machineVulnerabilities: Handler = async (state, ex, [key = '']) => 
     );
   await sendODataList(state, ex, mdeContext(state, 'Vulnerabilities'), records, records.length);
 };
+
+export const vulnerabilityRoutes: readonly Route[] = [
+  mde(
+    '/api/machines/{id}/vulnerabilities',
+    /^\/api\/machines\/([^/]+)\/vulnerabilities$/i,
+    VULNERABILITY_READ,
+    'machineVulnerabilities',
+    machineVulnerabilities,
+  ),
+  mde(
+    '/api/vulnerabilities',
+    /^\/api\/vulnerabilities$/i,
+    VULNERABILITY_READ,
+    'default',
+    listVulnerabilities,
+  ),
+  mde(
+    '/api/vulnerabilities/{id}',
+    /^\/api\/vulnerabilities\/([^/]+)$/i,
+    VULNERABILITY_READ,
+    'default',
+    getVulnerability,
+  ),
+];

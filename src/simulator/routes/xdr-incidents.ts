@@ -5,6 +5,7 @@ import { mdeContext, sendODataList } from '../http/odata-list.js';
 import { pageRequest, pageSlice } from '../http/odata-query.js';
 import { groupIncidents, type IncidentState } from '../world/incidents.js';
 import { xdrIncidentRecord, xdrIncidentStatus } from '../world/xdr-incident-records.js';
+import { type Route, xdr } from '../http/route.js';
 import type { Handler } from './handler.js';
 
 /** "Maximum page size is 100 incidents", also the page when `$top` is not given. */
@@ -41,7 +42,7 @@ function refuseUnsupported(query: Query): void {
  * `GET /api/incidents` of the Microsoft 365 Defender API: `$filter`, `$top` (≤ 100), `$skip`; the most recent
  * first; no next link (a client steps `$skip`, as on the MDE lists).
  */
-export const listXdrIncidents: Handler = async (state, ex) => {
+const listXdrIncidents: Handler = async (state, ex) => {
   refuseUnsupported(ex.query);
   const page = pageRequest(ex.query, MAX_PAGE, MAX_PAGE);
   const filter = ex.query.get('$filter');
@@ -53,3 +54,13 @@ export const listXdrIncidents: Handler = async (state, ex) => {
   const records = matching.slice(from, to).map((incident) => xdrIncidentRecord(state.tenant.seed, incident));
   await sendODataList(state, ex, mdeContext(state, 'Incidents'), records, records.length);
 };
+
+export const xdrIncidentRoutes: readonly Route[] = [
+  xdr(
+    '/api/incidents',
+    /^\/api\/incidents$/i,
+    ['Incident.Read.All', 'Incident.ReadWrite.All'],
+    'incidents',
+    listXdrIncidents,
+  ),
+];

@@ -6,7 +6,7 @@ import { SelectFilter } from '../components/filter-controls.js';
 import { useIntegrationOptions } from '../options.js';
 import { whileActionsUnderWay } from '../live.js';
 import { usePagedList } from '../use-paged-list.js';
-import { actionColumns } from './endpoint.js';
+import { actionColumns } from '../components/action-columns.js';
 
 const columns: readonly Column<Action>[] = [
   {

@@ -7,7 +7,7 @@ import { formatTime, text } from '../format.js';
 import { useIntegrationOptions } from '../options.js';
 import { usePagedList } from '../use-paged-list.js';
 import { countsPollMs } from '../live.js';
-import { alertColumns } from './endpoint.js';
+import { alertColumns } from '../components/alert-columns.js';
 import { PortalLink } from '../components/portal-link.js';
 
 const filters = ['severity', 'status', 'integration'] as const;

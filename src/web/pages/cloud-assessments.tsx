@@ -1,6 +1,7 @@
 import type { CloudAssessment } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import type { Column } from '../components/data-table.js';
+import { CloudStatusFilter, cloudStatusLabels } from '../components/cloud-status.js';
 import { SelectFilter } from '../components/filter-controls.js';
 import { ListPage } from '../components/list-page.js';
 import { PortalLink } from '../components/portal-link.js';
@@ -13,13 +14,6 @@ import {
 } from '../cloud-options.js';
 import { formatTime, text } from '../format.js';
 
-/** The API's statuses in words; the API's names stay in the URL (?status=notApplicable). */
-export const assessmentStatusLabels: Readonly<Record<CloudAssessment['status'], string>> = {
-  unhealthy: 'Unhealthy',
-  healthy: 'Healthy',
-  notApplicable: 'Not applicable',
-};
-
 const columns: readonly Column<CloudAssessment>[] = [
   {
     id: 'name',
@@ -28,20 +22,13 @@ const columns: readonly Column<CloudAssessment>[] = [
       a.portalUrl === null ? a.displayName : <PortalLink href={a.portalUrl}>{a.displayName}</PortalLink>,
   },
   { id: 'severity', header: 'Severity', cell: (a) => <Badge value={a.severity} /> },
-  { id: 'status', header: 'Status', cell: (a) => <Badge value={assessmentStatusLabels[a.status]} /> },
+  { id: 'status', header: 'Status', cell: (a) => <Badge value={cloudStatusLabels[a.status]} /> },
   { id: 'resource', header: 'Resource', cell: (a) => resourceName(a.resourceId) },
   { id: 'type', header: 'Resource type', cell: (a) => text(a.resourceType) },
   { id: 'subscription', header: 'Subscription', hidden: true, cell: (a) => <code>{a.subscriptionId}</code> },
   { id: 'remediation', header: 'Remediation', hidden: true, cell: (a) => text(a.remediation) },
   { id: 'updated', header: 'Updated', cell: (a) => formatTime(a.updatedAt) },
 ];
-
-const statusOptions = Object.entries(assessmentStatusLabels).map(([value, label]) => ({ value, label }));
-
-/** Healthy, unhealthy or not applicable: assessments and their findings share Defender for Cloud's statuses. */
-export function StatusFilter({ url }: { url: Parameters<typeof SelectFilter>[0]['url'] }) {
-  return <SelectFilter url={url} name="status" label="Status" options={statusOptions} />;
-}
 
 export function CloudAssessmentsPage() {
   const hasCloud = useHasCloudIntegration();
@@ -56,7 +43,7 @@ export function CloudAssessmentsPage() {
       empty={<CloudEmpty hasCloud={hasCloud} what="assessments" />}
       controls={(url) => (
         <>
-          <StatusFilter url={url} />
+          <CloudStatusFilter url={url} />
           <SelectFilter url={url} name="severity" label="Severity" options={cloudSeverities} />
           <CloudPlaceFilters url={url} typePlaceholder="e.g. Microsoft.Compute/virtualMachines" />
         </>

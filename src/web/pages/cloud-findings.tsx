@@ -12,14 +12,14 @@ import {
 } from '../cloud-options.js';
 import { formatTime, text } from '../format.js';
 import { yesNo } from '../labels.js';
-import { assessmentStatusLabels, StatusFilter } from './cloud-assessments.js';
+import { CloudStatusFilter, cloudStatusLabels } from '../components/cloud-status.js';
 
 const columns: readonly Column<CloudFinding>[] = [
   { id: 'name', header: 'Finding', cell: (f) => f.displayName },
   { id: 'id', header: 'Rule or scanner id', cell: (f) => <code>{f.vulnerabilityId}</code> },
   { id: 'cves', header: 'CVEs', cell: (f) => f.cveIds.join(', ') || '—' },
   { id: 'severity', header: 'Severity', cell: (f) => <Badge value={f.severity} /> },
-  { id: 'status', header: 'Status', cell: (f) => <Badge value={assessmentStatusLabels[f.status]} /> },
+  { id: 'status', header: 'Status', cell: (f) => <Badge value={cloudStatusLabels[f.status]} /> },
   { id: 'resource', header: 'Resource', cell: (f) => resourceName(f.resourceId) },
   { id: 'type', header: 'Assessed type', cell: (f) => text(f.assessedResourceType ?? f.resourceType) },
   { id: 'patchable', header: 'Patchable', hidden: true, cell: (f) => yesNo(f.patchable) },
@@ -40,7 +40,7 @@ export function CloudFindingsPage() {
       empty={<CloudEmpty hasCloud={hasCloud} what="findings" />}
       controls={(url) => (
         <>
-          <StatusFilter url={url} />
+          <CloudStatusFilter url={url} />
           <SelectFilter url={url} name="severity" label="Severity" options={cloudSeverities} />
           <CveFilter url={url} />
           <CloudPlaceFilters url={url} typePlaceholder="e.g. ServerVulnerability" />

@@ -10,8 +10,8 @@ import { formatCount, formatTime } from '../format.js';
 import { countsPollMs } from '../live.js';
 import { useRequest } from '../use-request.js';
 import { riskLevels, severityLevels } from '../../domain/levels.js';
-import { StatusBadge } from './integrations.js';
-import { alertColumns } from './endpoint.js';
+import { ConnectionStatusBadge } from '../components/connection-status-badge.js';
+import { alertColumns } from '../components/alert-columns.js';
 import { connectionStates } from '../labels.js';
 
 type Counts = Record<string, number>;
@@ -84,7 +84,7 @@ function SyncHealth({ integrations }: { integrations: readonly IntegrationStatus
         {listed.map((s) => (
           <li key={s.id}>
             <Link to={`/integrations/${encodeURIComponent(s.id)}/history`}>{s.name}</Link>{' '}
-            <StatusBadge status={s} />
+            <ConnectionStatusBadge status={s} />
             <span className="note">
               {' '}
               last success{' '}

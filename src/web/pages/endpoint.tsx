@@ -1,9 +1,11 @@
 import type { ReactNode } from 'react';
 import { Link, NavLink, useParams } from 'react-router';
-import type { Alert, EndpointDetail, Finding, Integration, Software, Action } from '../api-types.js';
+import type { EndpointDetail, Finding, Integration, Software } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
+import { actionColumns } from '../components/action-columns.js';
+import { alertColumns } from '../components/alert-columns.js';
 import { EndpointActions } from '../components/endpoint-actions.js';
 import { NetworkAccessibleFilter } from '../components/filter-controls.js';
 import { PortalLink } from '../components/portal-link.js';
@@ -204,23 +206,6 @@ const softwareColumns: readonly Column<Software>[] = [
     header: 'Update available',
     cell: (s) => (s.updateAvailable === null ? '—' : s.updateAvailable ? 'Yes' : 'No'),
   },
-];
-
-export const alertColumns: readonly Column<Alert>[] = [
-  { id: 'title', header: 'Title', cell: (a) => <PortalLink href={a.portalUrl}>{text(a.title)}</PortalLink> },
-  { id: 'severity', header: 'Severity', cell: (a) => <Badge value={a.severity} /> },
-  { id: 'status', header: 'Status', cell: (a) => text(a.status) },
-  { id: 'category', header: 'Category', cell: (a) => text(a.category) },
-  { id: 'created', header: 'Created', cell: (a) => formatTime(a.createdAt) },
-];
-
-export const actionColumns: readonly Column<Action>[] = [
-  { id: 'type', header: 'Type', cell: (a) => `${a.type}${a.scope === null ? '' : ` (${a.scope})`}` },
-  { id: 'status', header: 'State', cell: (a) => <Badge value={a.status} /> },
-  { id: 'by', header: 'Requested by', cell: (a) => text(a.requestedBy ?? a.requestor) },
-  { id: 'comment', header: 'Comment', cell: (a) => text(a.requestorComment) },
-  { id: 'created', header: 'Requested', cell: (a) => formatTime(a.createdAt) },
-  { id: 'updated', header: 'Updated', cell: (a) => formatTime(a.lastUpdateAt) },
 ];
 
 function SubList<T>({

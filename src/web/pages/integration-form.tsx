@@ -17,7 +17,7 @@ import {
   type FiltersDraft,
 } from '../components/import-filters.js';
 import { cloudOfApiBaseUrl, clouds, defenderRegions } from '../../domain/clouds.js';
-import { StatusBadge } from './integrations.js';
+import { ConnectionStatusBadge } from '../components/connection-status-badge.js';
 import { countsPollMs } from '../live.js';
 
 const importToggles = [
@@ -224,7 +224,7 @@ function SavedStatus({ status }: { status: Request<IntegrationStatus> }) {
   return (
     <section className="integration-status" aria-label="Connection status">
       <p>
-        Status: <StatusBadge status={status.data} />
+        Status: <ConnectionStatusBadge status={status.data} />
       </p>
       <Limits limits={status.data.limits} />
     </section>

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import type { IntegrationStatus } from '../api-types.js';
-import { Badge } from '../components/badge.js';
+import { ConnectionStatusBadge } from '../components/connection-status-badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
 import { formatTime } from '../format.js';
@@ -10,10 +10,6 @@ import { useRequest } from '../use-request.js';
 import { SelectFilter, TextFilter } from '../components/filter-controls.js';
 import { useUrlState } from '../url-state.js';
 import { connectionStates } from '../labels.js';
-
-export function StatusBadge({ status }: { status: IntegrationStatus }) {
-  return <Badge value={status.label} label="Connection status" toneOf={status.state} />;
-}
 
 function LastSyncs({ status }: { status: IntegrationStatus }) {
   return (
@@ -41,7 +37,7 @@ const columns: readonly Column<IntegrationStatus>[] = [
     header: 'Product',
     cell: (s) => (s.product === 'cloud' ? 'Defender for Cloud' : 'Defender for Endpoint'),
   },
-  { id: 'status', header: 'Status', cell: (s) => <StatusBadge status={s} /> },
+  { id: 'status', header: 'Status', cell: (s) => <ConnectionStatusBadge status={s} /> },
   { id: 'syncs', header: 'Last sync per dataset', cell: (s) => <LastSyncs status={s} /> },
   { id: 'secret', header: 'Secret expires', cell: (s) => formatTime(s.credentialExpiresAt) },
   {
