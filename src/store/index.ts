@@ -8,13 +8,6 @@ export type { IntegrationsRepository } from './access/integrations-repository.js
 export { SealedSecretsRepository } from './access/sealed-secrets-repository.js';
 export type { SealedValue } from './access/sealed-secrets-repository.js';
 export type { UserRow } from './access/users-repository.js';
-export {
-  alertSummaryColumns,
-  getAlert,
-  getIncident,
-  listAlerts,
-  listIncidents,
-} from './activity/activity-queries.js';
 export type {
   HuntingQueriesRepository,
   HuntingQueryFields,
@@ -27,7 +20,6 @@ export type {
   StoredHuntingResult,
 } from './activity/hunting-results-repository.js';
 export type { MachineActionFilter, StoredMachineAction } from './activity/machine-actions-repository.js';
-export { listCveCloudResources, withCloudExposure } from './cloud/cloud-cve-queries.js';
 export { cloudResourceSorts } from './cloud/cloud-repository.js';
 export type {
   CloudAssessmentRow,
@@ -37,7 +29,6 @@ export type {
   CloudSecureScoreRow,
   CloudSubscriptionRow,
 } from './cloud/cloud-repository.js';
-export { dashboardCounts } from './dashboard/dashboard-queries.js';
 export { organisationScope } from './dashboard/exposure-scores-repository.js';
 export type { ExposureScoreRow } from './dashboard/exposure-scores-repository.js';
 export type {
@@ -47,21 +38,11 @@ export type {
   CloudSecureScoresTable,
   CloudStatus,
 } from './db/cloud-schema.js';
-export { migrateToLatest, openStore } from './db/database.js';
-export type { Store } from './db/database.js';
-export {
-  flag,
-  namesCve,
-  parseObjectArray,
-  parseStoredJson,
-  parseStringArray,
-  slicePage,
-} from './db/list-queries.js';
+export { flag, parseObjectArray, parseStoredJson, parseStringArray, slicePage } from './db/list-queries.js';
 export type { Page, PageRequest } from './db/list-queries.js';
 export type {
   AuditLogTable,
   CatalogLinkKind,
-  Database,
   EntraDevicesTable,
   ExposureScoresTable,
   IntegrationRow,
@@ -70,17 +51,10 @@ export type {
   NewMachineActionRow,
   RecommendationsTable,
   SoftwareTable,
-  SyncJobRow,
   SyncRunRow,
 } from './db/schema.js';
 export { EndpointNotFoundError, endpointFound } from './endpoints/endpoint-not-found.js';
-export {
-  endpointKey,
-  endpointSorts,
-  getEndpoint,
-  listEndpoints,
-  listEndpointsAfter,
-} from './endpoints/endpoint-queries.js';
+export { endpointSorts } from './endpoints/endpoint-queries.js';
 export type { EndpointCursor, EndpointFilter, EndpointSummary } from './endpoints/endpoint-queries.js';
 export { riskPageRows } from './endpoints/endpoint-risk-repository.js';
 export type {
@@ -89,46 +63,34 @@ export type {
   EndpointRiskUpdate,
 } from './endpoints/endpoint-risk-repository.js';
 export type { EndpointIdentity } from './endpoints/endpoints-repository.js';
-export { listEntraDevices } from './endpoints/entra-device-queries.js';
 export type {
   ProfileAssignment,
   ProfileRow,
   ProfiledEndpoint,
   ProfilesRepository,
 } from './endpoints/profiles-repository.js';
-export { defaultPatchSort, listPatches, patchSorts } from './patches/patch-queries.js';
+export { defaultPatchSort, patchSorts } from './patches/patch-queries.js';
 export type { NewPatchRow } from './patches/patches-repository.js';
-export type { StrategiesRepository, StrategyRow } from './patches/strategies-repository.js';
-export { countStrategyMatches, strategyMatches } from './patches/strategy-matches.js';
+export type { StrategyRow } from './patches/strategies-repository.js';
 export type { StrategyMatch } from './patches/strategy-matches.js';
-export { createRepositories } from './repositories.js';
 export type { Repositories } from './repositories.js';
-export { getSyncRun, latestDatasetRuns, listSyncRuns, toSyncRun } from './runs/sync-run-queries.js';
+export { toSyncRun } from './runs/sync-run-queries.js';
 export type { DatasetRuns, SyncRun } from './runs/sync-run-queries.js';
 export type { CatalogLinksRepository } from './vulnerabilities/catalog-links-repository.js';
-export { findingStatuses, listEndpointFindings } from './vulnerabilities/finding-queries.js';
+export { findingStatuses } from './vulnerabilities/finding-queries.js';
 export type { RecommendationRow } from './vulnerabilities/recommendations-repository.js';
-export { listPastSla, meanTimeToRemediate, pastSlaCounts } from './vulnerabilities/remediation-queries.js';
-export { listEndpointSoftware } from './vulnerabilities/software-queries.js';
 export type { SoftwareRow } from './vulnerabilities/software-repository.js';
-export {
-  getVulnerability,
-  listVulnerabilities,
-  vulnerabilitySorts,
-} from './vulnerabilities/vulnerability-queries.js';
-export { countDevicesNotImported } from './vulnerabilities/finding-devices-repository.js';
+export { vulnerabilitySorts } from './vulnerabilities/vulnerability-queries.js';
 export type { ActivityRepository, ActivityRow } from './activity/activity-repository.js';
 export type { FindingSoftwareCves } from './vulnerabilities/software-repository.js';
 export type { NewFindingDeviceRow } from './db/schema.js';
-export { createStore, exportDatasets, type DatasetExport, type ExportDataset, type HubData } from './data.js';
+export { createStore, exportDatasets, type ExportDataset, type HubData } from './data.js';
 export { mapped } from './db/keyset.js';
-export type { ExportFilter, ExportRecord, ExportValue } from './db/export-source.js';
-export type { SyncJob, SyncJobQueue, EnqueueOptions } from './runs/sync-job-queue.js';
+export type { ExportRecord, ExportValue } from './db/export-source.js';
+export type { SyncJob, SyncJobQueue } from './runs/sync-job-queue.js';
 export type { Endpoints } from './endpoints/endpoints.js';
-export type { EntraDevices } from './endpoints/entra-devices.js';
-export type { Vulnerabilities } from './vulnerabilities/vulnerabilities.js';
 export type { Patches } from './patches/patches.js';
 export type { Strategies } from './patches/strategies.js';
-export type { Alerts, Incidents } from './activity/activity.js';
+export type { Alerts } from './activity/activity.js';
 export type { SyncRuns } from './runs/sync-runs.js';
 export { keysetRows } from './db/keyset.js';
