@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
 import { connectionStatus, type ConnectionStatus } from '../domain/connection-status.js';
 import { featureLimit, type FeatureLimit } from '../domain/permissions.js';
 import type { DatasetName, Integration } from '../integrations/integration-schema.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
 import { datasets } from '../sync/sync-service.js';
 import { datasetRunsFor } from '../sync/dataset.js';
-import { type Database, type DatasetRuns, latestDatasetRuns, type SyncRun } from '../store/index.js';
+import type { DatasetRuns, Repositories, SyncRun } from '../store/index.js';
 
 /** A run as the status shows it: what it did and how it ended, without the paging counters. */
 export type RunView = Pick<
@@ -44,10 +43,10 @@ export interface IntegrationStatus extends ConnectionStatus {
 /** The connection status of every integration (or of the one given), its datasets' runs read all at once. */
 export async function integrationStatuses(
   integrations: IntegrationService,
-  db: Kysely<Database>,
+  syncRuns: Pick<Repositories['syncRuns'], 'latestPerDataset'>,
   integrationId?: string,
 ): Promise<IntegrationStatus[]> {
-  const [all, runs] = await Promise.all([integrations.list(), latestDatasetRuns(db, integrationId)]);
+  const [all, runs] = await Promise.all([integrations.list(), syncRuns.latestPerDataset(integrationId)]);
   const byKey = new Map(runs.map((r) => [`${r.integrationId}\n${r.dataset}`, r]));
   return all
     .filter((integration) => integrationId === undefined || integration.id === integrationId)

@@ -6,12 +6,12 @@ import type { SyncService } from '../sync/sync-service.js';
 import type { DatasetName } from '../integrations/integration-schema.js';
 import { datasetNames } from '../integrations/integration-schema.js';
 import type { SyncJobQueue } from './sync-job-queue.js';
-import type { SyncJobRow, SyncRunRow } from '../store/index.js';
+import type { SyncJobRow, SyncRun } from '../store/index.js';
 
 export interface SyncWorkerOptions {
   /** Wait between polls when the queue is empty. */
   readonly idleMs?: number;
-  readonly onJob?: (job: SyncJobRow, run: SyncRunRow | undefined, error: string | undefined) => void;
+  readonly onJob?: (job: SyncJobRow, run: SyncRun | undefined, error: string | undefined) => void;
 }
 
 /**
@@ -57,7 +57,7 @@ export class SyncWorker {
     const job = await this.#queue.claim(this.id);
     if (job === undefined) return false;
     const options = JSON.parse(job.options) as { full?: boolean; force?: boolean };
-    let run: SyncRunRow | undefined;
+    let run: SyncRun | undefined;
     let error: string | undefined;
     try {
       if (!(datasetNames as readonly string[]).includes(job.dataset))
@@ -67,7 +67,7 @@ export class SyncWorker {
         force: options.force === true,
       });
       // A run not permitted is done, not failed: retrying it would only be refused again.
-      if (!ranAsPermitted(run.status)) error = `${run.error_code ?? 'failed'}: ${run.error_message ?? ''}`;
+      if (!ranAsPermitted(run.status)) error = `${run.errorCode ?? 'failed'}: ${run.errorMessage ?? ''}`;
     } catch (cause) {
       error = cause instanceof Error ? cause.message : 'unknown error';
     }

@@ -127,3 +127,15 @@ export { countDevicesNotImported } from './vulnerabilities/finding-devices-repos
 export type { ActivityRepository, ActivityRow } from './activity/activity-repository.js';
 export type { FindingSoftwareCves } from './vulnerabilities/software-repository.js';
 export type { NewFindingDeviceRow } from './db/schema.js';
+export type {
+  NewEntraDeviceRow,
+  NewExposureScoreRow,
+  NewRecommendationRow,
+  NewSoftwareRow,
+} from './db/schema.js';
+export type {
+  NewCloudAssessmentRow,
+  NewCloudFindingRow,
+  NewCloudSecureScoreDayRow,
+  NewCloudSecureScoreRow,
+} from './db/cloud-schema.js';

@@ -35,7 +35,7 @@ export const dashboardRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { h
       const [counts, patches, integrations] = await Promise.all([
         dashboardCounts(hub.repos, integrationId),
         listPatches(hub.store.db, { integrationId }, defaultPatchSort, { page: 1, pageSize: topPatchCount }),
-        integrationStatuses(hub.integrations, hub.store.db, integrationId),
+        integrationStatuses(hub.integrations, hub.repos.syncRuns, integrationId),
       ]);
       const topPatches = await withCloudExposure(hub.store.db, hub.store.dialect, patches.items);
       return { ...counts, topPatches, integrations };

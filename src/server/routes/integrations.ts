@@ -13,7 +13,7 @@ import {
 import { integrationStatuses } from '../../app/integration-status.js';
 import { IntegrationNotFoundError } from '../../integrations/integration-errors.js';
 import { syncRunBody } from '../schemas/sync-run.js';
-import { slicePage, toSyncRun } from '../../store/index.js';
+import { slicePage } from '../../store/index.js';
 
 const tags = ['integrations'];
 
@@ -70,7 +70,7 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
         response: { 200: z.object({ items: z.array(integrationStatusBody) }) },
       },
     },
-    async () => ({ items: await integrationStatuses(integrations, hub.store.db) }),
+    async () => ({ items: await integrationStatuses(integrations, hub.repos.syncRuns) }),
   );
 
   app.get(
@@ -87,7 +87,7 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
     async (request) => {
       // By id or name, as the other routes take it.
       const { id } = await integrations.get(request.params.id);
-      const [status] = await integrationStatuses(integrations, hub.store.db, id);
+      const [status] = await integrationStatuses(integrations, hub.repos.syncRuns, id);
       if (status === undefined) throw new IntegrationNotFoundError(request.params.id);
       return status;
     },
@@ -192,7 +192,7 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
         dataset === undefined
           ? await hub.sync.syncIntegration(id, options)
           : [await hub.sync.runDataset(id, dataset, options)];
-      return { runs: runs.map(toSyncRun) };
+      return { runs };
     },
   );
 

@@ -20,7 +20,12 @@ export class CursorsRepository {
     return row?.cursor;
   }
 
-  async set(
+  async set(integrationId: string, dataset: string, cursor: string, now: string): Promise<void> {
+    await this.setWithin(this.#db, integrationId, dataset, cursor, now);
+  }
+
+  /** Within a transaction of the caller's: the cursor moves with the records it stands for. */
+  async setWithin(
     db: Kysely<Database>,
     integrationId: string,
     dataset: string,
