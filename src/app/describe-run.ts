@@ -1,17 +1,17 @@
-import type { SyncRunRow } from '../store/index.js';
+import type { SyncRun } from '../store/index.js';
 
-function seconds(row: SyncRunRow): string {
-  if (row.finished_at === null) return '';
-  const ms = Date.parse(row.finished_at) - Date.parse(row.started_at);
+function seconds(run: SyncRun): string {
+  if (run.finishedAt === null) return '';
+  const ms = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
   return Number.isFinite(ms) ? ` in ${(ms / 1000).toFixed(1)} s` : '';
 }
 
 /** One line per finished run, for people: the CLI's summaries and the scheduler's log. */
-export function describeRun(row: SyncRunRow, integrationName: string): string {
-  const counts = `${row.records_in} read, ${row.upserted} upserted, ${row.skipped} skipped, ${row.removed} removed, ${row.api_calls} API calls`;
+export function describeRun(run: SyncRun, integrationName: string): string {
+  const counts = `${run.recordsIn} read, ${run.upserted} upserted, ${run.skipped} skipped, ${run.removed} removed, ${run.apiCalls} API calls`;
   const failure =
-    row.status === 'failed' || row.status === 'cancelled' || row.status === 'notPermitted'
-      ? `: ${row.error_message ?? 'no reason recorded'} [${row.error_code ?? 'SYNC_FAILED'}]`
+    run.status === 'failed' || run.status === 'cancelled' || run.status === 'notPermitted'
+      ? `: ${run.errorMessage ?? 'no reason recorded'} [${run.errorCode ?? 'SYNC_FAILED'}]`
       : '';
-  return `${integrationName} ${row.dataset}: ${row.status}${seconds(row)} (${counts})${failure}`;
+  return `${integrationName} ${run.dataset}: ${run.status}${seconds(run)} (${counts})${failure}`;
 }

@@ -64,7 +64,7 @@ export function hubServices(
   const integrations = new IntegrationService(repos.integrations, secrets, {
     enabledChanged: (id, enabled) => profiles.integrationEnabled(id, enabled),
   });
-  const sync = new SyncService(repos, integrations, tuning === undefined ? {} : { tuning });
+  const sync = new SyncService(repos, integrations, profiles, tuning === undefined ? {} : { tuning });
   return {
     integrations,
     profiles,

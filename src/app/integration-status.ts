@@ -5,7 +5,7 @@ import type { Integration } from '../domain/integration.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
 import { datasets } from '../sync/sync-service.js';
 import { datasetRunsFor } from '../sync/dataset.js';
-import type { DatasetRuns, SyncRun, SyncRuns } from '../store/index.js';
+import type { DatasetRuns, Repositories, SyncRun } from '../store/index.js';
 
 /** A run as the status shows it: what it did and how it ended, without the paging counters. */
 export type RunView = Pick<
@@ -44,10 +44,10 @@ export interface IntegrationStatus extends ConnectionStatus {
 /** The connection status of every integration (or of the one given), its datasets' runs read all at once. */
 export async function integrationStatuses(
   integrations: IntegrationService,
-  syncRuns: Pick<SyncRuns, 'latestByDataset'>,
+  syncRuns: Pick<Repositories['syncRuns'], 'latestPerDataset'>,
   integrationId?: string,
 ): Promise<IntegrationStatus[]> {
-  const [all, runs] = await Promise.all([integrations.list(), syncRuns.latestByDataset(integrationId)]);
+  const [all, runs] = await Promise.all([integrations.list(), syncRuns.latestPerDataset(integrationId)]);
   const byKey = new Map(runs.map((r) => [`${r.integrationId}\n${r.dataset}`, r]));
   return all
     .filter((integration) => integrationId === undefined || integration.id === integrationId)

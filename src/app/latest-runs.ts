@@ -1,14 +1,10 @@
 import { datasetNames, type DatasetName } from '../domain/datasets.js';
-import type { Repositories, SyncRunRow } from '../store/index.js';
+import type { DatasetRuns, SyncRun } from '../store/index.js';
 
-export type LatestRuns = Partial<Record<DatasetName, SyncRunRow>>;
+export type LatestRuns = Partial<Readonly<Record<DatasetName, SyncRun>>>;
 
-/** The latest run of each dataset of the integration (absent: never ran). */
-export async function latestRuns(repos: Repositories, integrationId: string): Promise<LatestRuns> {
-  const runs: LatestRuns = {};
-  for (const dataset of datasetNames) {
-    const row = await repos.syncRuns.latest(integrationId, dataset);
-    if (row !== undefined) runs[dataset] = row;
-  }
-  return runs;
+/** One integration's latest run of each dataset (absent: never ran), from the store's latest runs of it. */
+export function latestByDataset(runs: readonly DatasetRuns[]): LatestRuns {
+  const known: readonly string[] = datasetNames;
+  return Object.fromEntries(runs.filter((r) => known.includes(r.dataset)).map((r) => [r.dataset, r.latest]));
 }

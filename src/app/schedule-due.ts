@@ -3,15 +3,15 @@ import type { Integration } from '../domain/integration.js';
 import { ranAsPermitted } from '../domain/connection-status.js';
 import { datasets } from '../sync/sync-service.js';
 import { datasetRunsFor } from '../sync/dataset.js';
-import type { SyncRunRow } from '../store/index.js';
+import type { SyncRun } from '../store/index.js';
 
 /**
  * What is due now: a pure function of an integration, its latest run per dataset and the time. The in-process
  * scheduler (SQLite) asks it; a job queue (PostgreSQL) will ask the same question to decide what to enqueue.
  */
 
-/** The latest run of one dataset, as `sync_runs` holds it. */
-export type LastRun = Pick<SyncRunRow, 'status' | 'started_at' | 'finished_at'>;
+/** The latest run of one dataset. */
+export type LastRun = Pick<SyncRun, 'status' | 'startedAt' | 'finishedAt'>;
 export type LastRuns = Partial<Readonly<Record<DatasetName, LastRun>>>;
 
 export interface DueWork {
@@ -53,7 +53,7 @@ function elapsed(last: LastRun, integration: Integration, dataset: DatasetName, 
     last.status === 'failed' || last.status === 'cancelled'
       ? Math.min(interval, retryAfterFailureMinutes)
       : interval;
-  return now.getTime() - Date.parse(last.started_at) >= wait * minute;
+  return now.getTime() - Date.parse(last.startedAt) >= wait * minute;
 }
 
 /**
@@ -69,8 +69,8 @@ function findingsDue(integration: Integration, lastRuns: LastRuns, now: Date): b
   const machines = integration.imports.assets ? lastRuns.machines : undefined;
   if (machines?.status === 'running') return false;
   // A machines run not permitted (no Machine.Read.All) paces them as a success does.
-  if (machines !== undefined && ranAsPermitted(machines.status) && machines.finished_at !== null) {
-    if (last === undefined || Date.parse(last.started_at) < Date.parse(machines.finished_at)) return true;
+  if (machines !== undefined && ranAsPermitted(machines.status) && machines.finishedAt !== null) {
+    if (last === undefined || Date.parse(last.startedAt) < Date.parse(machines.finishedAt)) return true;
     return !ranAsPermitted(last.status) && elapsed(last, integration, 'findings', now);
   }
   return last === undefined || elapsed(last, integration, 'findings', now);

@@ -8,8 +8,8 @@ import { SyncBusyError } from '../sync/sync-service.js';
 import type { Hub } from './hub.js';
 import { dueFor, dueNow, newlyEnabled, type DueWork, type LastRuns } from './schedule-due.js';
 import { describeRun } from './describe-run.js';
-import { latestRuns } from './latest-runs.js';
-import type { SyncRunRow, SyncJobQueue } from '../store/index.js';
+import { latestByDataset } from './latest-runs.js';
+import type { SyncJobQueue, SyncRun } from '../store/index.js';
 
 /** What the scheduler says; pino (Fastify's logger) fits as it is. */
 export interface SchedulerLogger {
@@ -22,7 +22,7 @@ export interface SchedulerOptions {
   /** The clock "what is due" is measured against (tests move it on). */
   readonly now?: () => Date;
   /** Called with every finished run. */
-  readonly onRun?: (row: SyncRunRow) => void;
+  readonly onRun?: (run: SyncRun) => void;
   readonly logger?: SchedulerLogger;
   /** Seconds between looks at what is due (default 5). */
   readonly tickSeconds?: number;
@@ -52,7 +52,7 @@ function reason(error: unknown): string {
 export class Scheduler {
   readonly #hub: Hub;
   readonly #now: () => Date;
-  readonly #onRun: ((row: SyncRunRow) => void) | undefined;
+  readonly #onRun: ((run: SyncRun) => void) | undefined;
   readonly #log: SchedulerLogger;
   readonly #tickSeconds: number;
   readonly #refreshMs: number;
@@ -117,7 +117,7 @@ export class Scheduler {
       const candidates = this.#integrations.filter((i) => i.enabled && !this.#chains.has(i.id));
       const lastRuns = new Map<string, LastRuns>();
       for (const integration of candidates)
-        lastRuns.set(integration.id, await latestRuns(this.#hub.data, integration.id));
+        lastRuns.set(integration.id, await this.#lastRuns(integration.id));
       const due = dueNow(candidates, lastRuns, this.#now(), { fullSyncRequested: this.#fullSyncRequested });
       for (const work of due) this.#startChain(work);
     } catch (error) {
@@ -169,13 +169,13 @@ export class Scheduler {
       if (work.full) this.#fullSyncRequested.delete(id);
       for (const dataset of work.full ? work.datasets : work.datasets.slice(0, 1)) {
         if (this.#stopping || signal.aborted) return;
-        const row = await this.#hub.sync.runDataset(id, dataset, { full: work.full, signal });
+        const run = await this.#hub.sync.runDataset(id, dataset, { full: work.full, signal });
         done.add(dataset);
-        this.#report(integration.name, row);
+        this.#report(integration.name, run);
       }
       // Read again: the integration may have been disabled or rescheduled meanwhile.
       integration = await this.#hub.integrations.get(id);
-      work = dueFor(integration, await latestRuns(this.#hub.data, id), this.#now(), { done });
+      work = dueFor(integration, await this.#lastRuns(id), this.#now(), { done });
     }
   }
 
@@ -194,12 +194,16 @@ export class Scheduler {
       this.#log.info(`sync ${name}: ${work.reason}, queued ${queued.join(', ')} for the workers`);
   }
 
-  #report(name: string, row: SyncRunRow): void {
-    const line = `sync ${describeRun(row, name)}`;
-    if (ranAsPermitted(row.status)) this.#log.info(line);
+  async #lastRuns(integrationId: string): Promise<LastRuns> {
+    return latestByDataset(await this.#hub.data.syncRuns.latestPerDataset(integrationId));
+  }
+
+  #report(name: string, run: SyncRun): void {
+    const line = `sync ${describeRun(run, name)}`;
+    if (ranAsPermitted(run.status)) this.#log.info(line);
     else this.#log.warn(line);
     try {
-      this.#onRun?.(row);
+      this.#onRun?.(run);
     } catch (error) {
       this.#log.error(`scheduler: the onRun callback failed: ${reason(error)}`);
     }

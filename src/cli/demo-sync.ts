@@ -82,7 +82,7 @@ export function syncDemo(
 
 /** The datasets of `runs` that failed (one not permitted did not), for a line that names them. */
 export function failedDatasets(runs: readonly FinishedRun[]): string[] {
-  return runs.filter((r) => !ranAsPermitted(r.row.status)).map((r) => r.row.dataset);
+  return runs.filter((r) => !ranAsPermitted(r.run.status)).map((r) => r.run.dataset);
 }
 
 /** What the demo does in what order, for its first stderr line. */

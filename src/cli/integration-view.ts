@@ -1,10 +1,11 @@
 import type { Hub } from '../app/hub.js';
-import { latestRuns, type LatestRuns } from '../app/latest-runs.js';
+import { latestByDataset, type LatestRuns } from '../app/latest-runs.js';
 import { datasetNames, type DatasetName } from '../domain/datasets.js';
 import type { Integration } from '../domain/integration.js';
 import { datasets } from '../sync/sync-service.js';
+import { datasetOfProduct } from '../sync/dataset.js';
 import { ago, keyValues, table } from './output.js';
-import { type SyncRun, type SyncRunRow, toSyncRun } from '../store/index.js';
+import type { SyncRun } from '../store/index.js';
 
 /** An integration with its latest run per dataset, as `list --json` and `show --json` print it. */
 export type IntegrationWithRuns = Integration & {
@@ -14,25 +15,29 @@ export type IntegrationWithRuns = Integration & {
 
 /** The datasets of the integration's product: a Defender for Endpoint integration never runs cloudPosture. */
 function ownDatasets(integration: Integration): DatasetName[] {
-  return datasets.filter((d) => (d.product ?? 'endpoint') === integration.product).map((d) => d.name);
+  return datasets.filter((d) => datasetOfProduct(d, integration)).map((d) => d.name);
+}
+
+/** The integration's latest run of each dataset. */
+export async function latestRunsOf(hub: Hub, integration: Integration): Promise<LatestRuns> {
+  return latestByDataset(await hub.data.syncRuns.latestPerDataset(integration.id));
 }
 
 export async function withRuns(hub: Hub, integration: Integration): Promise<IntegrationWithRuns> {
-  const runs = await latestRuns(hub.data, integration.id);
-  const own = ownDatasets(integration);
-  const lastRuns = Object.fromEntries(
-    own.map((d) => [d, runs[d] === undefined ? null : toSyncRun(runs[d])]),
-  ) as Partial<Record<DatasetName, SyncRun | null>>;
+  const runs = await latestRunsOf(hub, integration);
+  const lastRuns = Object.fromEntries(ownDatasets(integration).map((d) => [d, runs[d] ?? null])) as Partial<
+    Record<DatasetName, SyncRun | null>
+  >;
   return { ...integration, lastRuns };
 }
 
 /** A table cell: "ok 3m ago", "failed 1h ago", "running", "-". */
-function runCell(row: SyncRunRow | undefined, now: number): string {
-  if (row === undefined) return '-';
-  if (row.status === 'running') return `running ${ago(row.started_at, now)}`;
+function runCell(run: SyncRun | undefined, now: number): string {
+  if (run === undefined) return '-';
+  if (run.status === 'running') return `running ${ago(run.startedAt, now)}`;
   const word =
-    row.status === 'succeeded' ? 'ok' : row.status === 'notPermitted' ? 'not permitted' : row.status;
-  return `${word} ${ago(row.finished_at ?? row.started_at, now)}`;
+    run.status === 'succeeded' ? 'ok' : run.status === 'notPermitted' ? 'not permitted' : run.status;
+  return `${word} ${ago(run.finishedAt ?? run.startedAt, now)}`;
 }
 
 export function integrationsTable(rows: readonly { integration: Integration; runs: LatestRuns }[]): string[] {
@@ -115,12 +120,12 @@ export function integrationLines(
     '  last runs',
     ...keyValues(
       ownDatasets(i).map((d) => {
-        const row = runs[d];
+        const run = runs[d];
         const counts =
-          row === undefined || row.status === 'running'
+          run === undefined || run.status === 'running'
             ? ''
-            : ` (${row.records_in} read, ${row.upserted} upserted${row.error_code === null ? '' : `, ${row.error_code}`})`;
-        return [d, `${runCell(row, now)}${counts}`];
+            : ` (${run.recordsIn} read, ${run.upserted} upserted${run.errorCode === null ? '' : `, ${run.errorCode}`})`;
+        return [d, `${runCell(run, now)}${counts}`];
       }),
       '    ',
     ),

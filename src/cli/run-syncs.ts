@@ -4,7 +4,7 @@ import { HubError } from '../errors.js';
 import type { DatasetName } from '../domain/datasets.js';
 import type { Integration } from '../domain/integration.js';
 import type { SyncReporter } from './sync-reporter.js';
-import type { SyncRunRow } from '../store/index.js';
+import type { SyncRun } from '../store/index.js';
 
 export interface SyncTarget {
   readonly integration: Integration;
@@ -14,7 +14,7 @@ export interface SyncTarget {
 
 export interface FinishedRun {
   readonly integration: Integration;
-  readonly row: SyncRunRow;
+  readonly run: SyncRun;
 }
 
 /**
@@ -35,7 +35,7 @@ export async function runSyncs(
         const finished: FinishedRun[] = [];
         for (const dataset of datasets) {
           if (options.signal?.aborted === true) break;
-          const row = await hub.sync.runDataset(integration.id, dataset, {
+          const run = await hub.sync.runDataset(integration.id, dataset, {
             full: options.full,
             force: options.force,
             ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -43,8 +43,8 @@ export async function runSyncs(
               reporter.progress(progress);
             },
           });
-          reporter.finished(integration, row);
-          finished.push({ integration, row });
+          reporter.finished(integration, run);
+          finished.push({ integration, run });
         }
         return finished;
       }),
@@ -57,10 +57,10 @@ export async function runSyncs(
 
 /** Throws the one clear line that names every run that failed; a run not permitted is not one. */
 export function throwIfAnyFailed(runs: readonly FinishedRun[]): void {
-  const failed = runs.filter((r) => !ranAsPermitted(r.row.status));
+  const failed = runs.filter((r) => !ranAsPermitted(r.run.status));
   if (failed.length === 0) return;
   const names = failed.map(
-    ({ integration, row }) => `${integration.name} ${row.dataset} (${row.error_code ?? row.status})`,
+    ({ integration, run }) => `${integration.name} ${run.dataset} (${run.errorCode ?? run.status})`,
   );
   throw new HubError(
     'SYNC_FAILED',

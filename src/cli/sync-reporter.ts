@@ -3,14 +3,14 @@ import { describeRun } from '../app/describe-run.js';
 import type { DatasetName } from '../domain/datasets.js';
 import type { Integration } from '../domain/integration.js';
 import type { SyncProgress } from '../sync/run-counters.js';
-import { type SyncRunRow, toSyncRun } from '../store/index.js';
+import type { SyncRun } from '../store/index.js';
 
 /** Where the progress and the results of sync runs go, as they happen. */
 export interface SyncReporter {
   /** Every run about to happen, before the first starts. */
   plan(targets: readonly { integration: Integration; datasets: readonly DatasetName[] }[]): void;
   progress(progress: SyncProgress): void;
-  finished(integration: Integration, row: SyncRunRow): void;
+  finished(integration: Integration, run: SyncRun): void;
   close(): void;
 }
 
@@ -62,14 +62,14 @@ function barReporter(): SyncReporter {
         skipped: p.skipped,
       });
     },
-    finished(integration, row) {
-      bars.get(key(integration.id, row.dataset))?.update({
-        status: row.status,
-        recordsIn: row.records_in,
-        upserted: row.upserted,
-        skipped: row.skipped,
+    finished(integration, run) {
+      bars.get(key(integration.id, run.dataset))?.update({
+        status: run.status,
+        recordsIn: run.recordsIn,
+        upserted: run.upserted,
+        skipped: run.skipped,
       });
-      if (row.status !== 'succeeded') multibar.log(`${describeRun(row, integration.name)}\n`);
+      if (run.status !== 'succeeded') multibar.log(`${describeRun(run, integration.name)}\n`);
     },
     close() {
       multibar.stop();
@@ -96,8 +96,8 @@ function progressLines(lines: NodeJS.WritableStream, everyMs: number): SyncRepor
         `${name} ${p.dataset}: running (${p.recordsIn} read, ${p.upserted} upserted, ${p.skipped} skipped)\n`,
       );
     },
-    finished(integration, row) {
-      lines.write(`${describeRun(row, integration.name)}\n`);
+    finished(integration, run) {
+      lines.write(`${describeRun(run, integration.name)}\n`);
     },
     close: () => undefined,
   };
@@ -115,9 +115,9 @@ export function createSyncReporter(
   return {
     plan: () => undefined,
     progress: () => undefined,
-    finished(integration, row) {
-      if (mode === 'json') process.stdout.write(`${JSON.stringify(toSyncRun(row))}\n`);
-      else lines.write(`${describeRun(row, integration.name)}\n`);
+    finished(integration, run) {
+      if (mode === 'json') process.stdout.write(`${JSON.stringify(run)}\n`);
+      else lines.write(`${describeRun(run, integration.name)}\n`);
     },
     close: () => undefined,
   };

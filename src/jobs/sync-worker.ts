@@ -4,12 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ranAsPermitted } from '../domain/connection-status.js';
 import type { SyncService } from '../sync/sync-service.js';
 import { datasetNames, type DatasetName } from '../domain/datasets.js';
-import type { SyncJob, SyncJobQueue, SyncRunRow } from '../store/index.js';
+import type { SyncJob, SyncJobQueue, SyncRun } from '../store/index.js';
 
 export interface SyncWorkerOptions {
   /** Wait between polls when the queue is empty. */
   readonly idleMs?: number;
-  readonly onJob?: (job: SyncJob, run: SyncRunRow | undefined, error: string | undefined) => void;
+  readonly onJob?: (job: SyncJob, run: SyncRun | undefined, error: string | undefined) => void;
 }
 
 /**
@@ -55,7 +55,7 @@ export class SyncWorker {
     const job = await this.#queue.claim(this.id);
     if (job === undefined) return false;
     const { options } = job;
-    let run: SyncRunRow | undefined;
+    let run: SyncRun | undefined;
     let error: string | undefined;
     try {
       if (!(datasetNames as readonly string[]).includes(job.dataset))
@@ -65,7 +65,7 @@ export class SyncWorker {
         force: options.force === true,
       });
       // A run not permitted is done, not failed: retrying it would only be refused again.
-      if (!ranAsPermitted(run.status)) error = `${run.error_code ?? 'failed'}: ${run.error_message ?? ''}`;
+      if (!ranAsPermitted(run.status)) error = `${run.errorCode ?? 'failed'}: ${run.errorMessage ?? ''}`;
     } catch (cause) {
       error = cause instanceof Error ? cause.message : 'unknown error';
     }

@@ -94,3 +94,15 @@ export type { Strategies } from './patches/strategies.js';
 export type { Alerts } from './activity/activity.js';
 export type { SyncRuns } from './runs/sync-runs.js';
 export { keysetRows } from './db/keyset.js';
+export type {
+  NewEntraDeviceRow,
+  NewExposureScoreRow,
+  NewRecommendationRow,
+  NewSoftwareRow,
+} from './db/schema.js';
+export type {
+  NewCloudAssessmentRow,
+  NewCloudFindingRow,
+  NewCloudSecureScoreDayRow,
+  NewCloudSecureScoreRow,
+} from './db/cloud-schema.js';

@@ -1,5 +1,6 @@
 import type { Batch } from '../defender/index.js';
-import { removalVerdict, type DatasetContext, type DatasetOutcome } from './dataset.js';
+import type { DatasetContext, DatasetOutcome } from './dataset.js';
+import { reconcile } from './reconcile.js';
 import type { CatalogLinkKind, CatalogLinksRepository } from '../store/index.js';
 
 /** One page of an item's links: the target ids, and how many records of the page were malformed. */
@@ -43,7 +44,7 @@ export function knownPage(ids: readonly string[]): Iterable<TargetPage> {
  * per machine. After the last page, items Defender no longer lists are removed, within the removal bound.
  */
 export async function syncCatalog<T extends { readonly id: string }>(
-  ctx: DatasetContext,
+  ctx: DatasetContext<unknown>,
   source: CatalogSource<T>,
 ): Promise<DatasetOutcome> {
   const { integration, counters, runId } = ctx;
@@ -63,7 +64,11 @@ export async function syncCatalog<T extends { readonly id: string }>(
     }
   }
   const { unseen, total } = await source.links.unseenCount(integration.id, runId);
-  const verdict = removalVerdict(unseen, total, ctx.force, source.what);
-  if (verdict.allowed) counters.removed = await source.links.removeUnseen(integration.id, runId);
-  return { complete: true, completeness: `all pages read; ${verdict.note}` };
+  const { note } = await reconcile(ctx, {
+    what: source.what,
+    unseen,
+    of: total,
+    remove: () => source.links.removeUnseen(integration.id, runId),
+  });
+  return { complete: true, completeness: `all pages read; ${note}` };
 }

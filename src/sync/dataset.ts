@@ -3,12 +3,13 @@ import type { DatasetName } from '../domain/datasets.js';
 import type { Integration } from '../domain/integration.js';
 import type { RunCounters, SyncProgress } from './run-counters.js';
 import type { DatasetAccess } from './dataset-access.js';
-import type { Repositories } from '../store/index.js';
 
-export interface DatasetContext {
+/** One run of a dataset: what it reads from, writes to and counts in. */
+export interface DatasetContext<Deps> {
   readonly integration: Integration;
   readonly client: DefenderClient;
-  readonly repos: Repositories;
+  /** The repositories and services the dataset declares it uses: each dataset's own `…Deps` type. */
+  readonly deps: Deps;
   readonly runId: number;
   readonly counters: RunCounters;
   /** Allow removals past the safety bound. */
@@ -29,39 +30,27 @@ export interface DatasetOutcome {
   readonly completeness: string;
 }
 
-export interface Dataset {
+/** A dataset as the schedule, the status and the CLI know it: which integrations run it. */
+export interface DatasetInfo {
   readonly name: DatasetName;
   /** The Defender product whose integrations run it (Endpoint when absent). */
   readonly product?: Integration['product'];
   /** Whether the integration's import toggles ask for this dataset. */
   enabled(integration: Integration): boolean;
-  run(context: DatasetContext): Promise<DatasetOutcome>;
+}
+
+export interface Dataset<Deps> extends DatasetInfo {
+  run(context: DatasetContext<Deps>): Promise<DatasetOutcome>;
 }
 
 export type { SyncProgress };
 
-/** Whether the dataset runs for the integration: its product's datasets only, as its import toggles ask. */
-export function datasetRunsFor(dataset: Dataset, integration: Integration): boolean {
-  return (dataset.product ?? 'endpoint') === integration.product && dataset.enabled(integration);
+/** Whether the dataset reads the integration's product: a Defender for Endpoint integration never runs cloudPosture. */
+export function datasetOfProduct(dataset: DatasetInfo, integration: Pick<Integration, 'product'>): boolean {
+  return (dataset.product ?? 'endpoint') === integration.product;
 }
 
-/** Largest share of the previous count a run may remove (mark stale, resolve) without `--force`. */
-export const removalBound = 0.2;
-
-/**
- * Whether a complete run may remove `unseen` of `previous` records; the answer says why not when it may not.
- */
-export function removalVerdict(
-  unseen: number,
-  previous: number,
-  force: boolean,
-  what: string,
-): { allowed: boolean; note: string } {
-  if (unseen === 0) return { allowed: true, note: `no ${what} to remove` };
-  if (force || previous === 0 || unseen <= previous * removalBound)
-    return { allowed: true, note: `${unseen} ${what} removed` };
-  return {
-    allowed: false,
-    note: `${unseen} of ${previous} ${what} were not seen (more than ${Math.round(removalBound * 100)} %); nothing was removed. If that is right, run again with --force.`,
-  };
+/** Whether the dataset runs for the integration: its product's datasets only, as its import toggles ask. */
+export function datasetRunsFor(dataset: DatasetInfo, integration: Integration): boolean {
+  return datasetOfProduct(dataset, integration) && dataset.enabled(integration);
 }

@@ -1,5 +1,5 @@
 import type { Finding, Software } from '../defender/index.js';
-import type { FindingSoftwareCves, SyncRunRow } from '../store/index.js';
+import type { FindingSoftwareCves, SyncRun } from '../store/index.js';
 
 /**
  * Software → CVE lists from the vulnerability export. Each export row names its product (`softwareVendor`,
@@ -33,8 +33,8 @@ export class SoftwareCveTally {
   }
 }
 
-/** The findings run the tally would come from, as `sync_runs` holds it. */
-export type FindingsRun = Pick<SyncRunRow, 'id' | 'status' | 'finished_at'>;
+/** The findings run the tally would come from. */
+export type FindingsRun = Pick<SyncRun, 'id' | 'status' | 'finishedAt'>;
 
 /**
  * Which products' CVE lists the stored findings answer. They answer only when the integration's latest findings
@@ -64,8 +64,8 @@ export class FindingsCveAnswer {
     freshness: { readonly now: Date; readonly maxAgeMs: number },
   ): FindingsCveAnswer {
     const fresh =
-      latest?.finished_at != null &&
-      freshness.now.getTime() - Date.parse(latest.finished_at) <= freshness.maxAgeMs;
+      latest?.finishedAt != null &&
+      freshness.now.getTime() - Date.parse(latest.finishedAt) <= freshness.maxAgeMs;
     const usable =
       fresh && latest.status === 'succeeded' && (stored.runId === undefined || stored.runId === latest.id);
     return new FindingsCveAnswer(usable ? stored.cves : undefined);

@@ -4,27 +4,43 @@ import type { DefenderClientTuning } from '../defender/config.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
 import { CredentialUpkeep } from '../integrations/credential-upkeep.js';
 import { datasetNames, type DatasetName } from '../domain/datasets.js';
-import { datasetRunsFor, type Dataset } from './dataset.js';
+import { datasetOfProduct, datasetRunsFor, type Dataset } from './dataset.js';
 import { RunCounters, type SyncProgress } from './run-counters.js';
 import { runnerAlive, thisRunner } from './run-owner.js';
-import { machinesDataset } from './datasets/machines.js';
-import { machineActionsDataset } from './datasets/machine-actions.js';
-import { softwareDataset } from './datasets/software.js';
-import { recommendationsDataset } from './datasets/recommendations.js';
-import { findingsDataset } from './datasets/findings.js';
-import { vulnerabilitiesDataset } from './datasets/vulnerabilities.js';
-import { alertsDataset, incidentsDataset } from './datasets/activity.js';
-import { cloudPostureDataset } from './datasets/cloud-posture.js';
-import { entraDevicesDataset } from './datasets/entra-devices.js';
+import { machinesDataset, type MachinesDeps } from './datasets/machines.js';
+import { machineActionsDataset, type MachineActionsDeps } from './datasets/machine-actions.js';
+import { softwareDataset, type SoftwareDeps } from './datasets/software.js';
+import { recommendationsDataset, type RecommendationsDeps } from './datasets/recommendations.js';
+import { findingsDataset, type FindingsDeps } from './datasets/findings.js';
+import { vulnerabilitiesDataset, type VulnerabilitiesDeps } from './datasets/vulnerabilities.js';
+import { alertsDataset, incidentsDataset, type ActivityDeps } from './datasets/activity.js';
+import { cloudPostureDataset, type CloudPostureDeps } from './datasets/cloud-posture.js';
+import { entraDevicesDataset, type EntraDevicesDeps } from './datasets/entra-devices.js';
 import { datasetAccess, notPermittedCode, notPermittedMessage } from './dataset-access.js';
-import type { Repositories, SyncRunRow } from '../store/index.js';
+import type { ProfileService } from '../profiles/profile-service.js';
+import type { Repositories, SyncRun } from '../store/index.js';
+
+/** What the datasets use, each as its own `…Deps` type declares. */
+type DatasetDeps = MachinesDeps &
+  VulnerabilitiesDeps &
+  FindingsDeps &
+  ActivityDeps<'alerts'> &
+  ActivityDeps<'incidents'> &
+  MachineActionsDeps &
+  SoftwareDeps &
+  RecommendationsDeps &
+  EntraDevicesDeps &
+  CloudPostureDeps;
+
+/** The repositories a sync uses: the datasets' and the run records. */
+export type SyncRepositories = Omit<DatasetDeps, 'profileService'> & Pick<Repositories, 'syncRuns'>;
 
 /**
  * In the order a full sync runs them: findings link to the endpoints of the machines run (they run without one
  * too: a device that is not an endpoint keeps its findings), and software takes its CVE lists from what the
  * findings run tallied.
  */
-export const datasets: readonly Dataset[] = [
+export const datasets: readonly Dataset<DatasetDeps>[] = [
   machinesDataset,
   vulnerabilitiesDataset,
   findingsDataset,
@@ -59,7 +75,8 @@ export class SyncBusyError extends HubError {
  * A dataset whose permissions the app's tokens lack is not run: its row is `notPermitted`, which is no failure.
  */
 export class SyncService {
-  readonly #repos: Repositories;
+  readonly #syncRuns: SyncRepositories['syncRuns'];
+  readonly #deps: DatasetDeps;
   readonly #integrations: IntegrationService;
   /** One run per integration × dataset at a time in this process. */
   readonly #running = new Set<string>();
@@ -67,12 +84,15 @@ export class SyncService {
   readonly #tuning: DefenderClientTuning | undefined;
   readonly #credentials: CredentialUpkeep;
 
+  /** `profiles`: the hub's one ProfileService, whose rules a machines run applies to the endpoints it wrote. */
   constructor(
-    repos: Repositories,
+    repos: SyncRepositories,
     integrations: IntegrationService,
+    profiles: ProfileService,
     options: { tuning?: DefenderClientTuning } = {},
   ) {
-    this.#repos = repos;
+    this.#syncRuns = repos.syncRuns;
+    this.#deps = { ...repos, profileService: profiles };
     this.#integrations = integrations;
     this.#tuning = options.tuning;
     this.#credentials = new CredentialUpkeep(
@@ -82,9 +102,9 @@ export class SyncService {
   }
 
   /** Every enabled dataset of the integration, in dependency order. */
-  async syncIntegration(integrationId: string, options: SyncOptions = {}): Promise<SyncRunRow[]> {
+  async syncIntegration(integrationId: string, options: SyncOptions = {}): Promise<SyncRun[]> {
     const integration = await this.#integrations.get(integrationId);
-    const runs: SyncRunRow[] = [];
+    const runs: SyncRun[] = [];
     for (const dataset of datasets) {
       if (!datasetRunsFor(dataset, integration)) continue;
       runs.push(await this.runDataset(integration.id, dataset.name, options));
@@ -96,7 +116,7 @@ export class SyncService {
     integrationIdOrName: string,
     name: DatasetName,
     options: SyncOptions = {},
-  ): Promise<SyncRunRow> {
+  ): Promise<SyncRun> {
     const dataset = datasets.find((d) => d.name === name);
     if (dataset === undefined)
       throw new HubError(
@@ -104,7 +124,7 @@ export class SyncService {
         `Unknown dataset "${name}": use one of ${datasetNames.join(', ')}.`,
       );
     const integration = await this.#integrations.get(integrationIdOrName);
-    if ((dataset.product ?? 'endpoint') !== integration.product)
+    if (!datasetOfProduct(dataset, integration))
       throw new HubError(
         'SYNC_DATASET_NOT_FOR_PRODUCT',
         `The ${name} dataset is not read for a Defender ${integration.product === 'cloud' ? 'for Cloud' : 'for Endpoint'} integration; sync it without naming a dataset to run its own.`,
@@ -112,17 +132,17 @@ export class SyncService {
     const key = `${integration.id}/${name}`;
     if (this.#running.has(key)) throw new SyncBusyError(integration.id, name);
     this.#running.add(key);
-    const repos = this.#repos;
+    const syncRuns = this.#syncRuns;
     const counters = new RunCounters();
     try {
-      const running = await repos.syncRuns.running(integration.id, name);
+      const running = await syncRuns.running(integration.id, name);
       const live = running.find((run) => runnerAlive(run.runner));
       if (live?.runner != null) throw new SyncBusyError(integration.id, name, live.runner);
-      await repos.syncRuns.failInterrupted(
+      await syncRuns.failInterrupted(
         running.map((run) => run.id),
         new Date().toISOString(),
       );
-      const runId = await repos.syncRuns.start(integration.id, name, new Date().toISOString(), thisRunner);
+      const runId = await syncRuns.start(integration.id, name, new Date().toISOString(), thisRunner);
       let client: DefenderClient | undefined;
       try {
         client = await this.#integrations.client(integration.id, {
@@ -135,7 +155,7 @@ export class SyncService {
         const notPermitted = access.notPermitted.length === 0 ? null : JSON.stringify(access.notPermitted);
         if (access.permitted.length === 0) {
           // Nothing is read, so nothing stored is touched and the cursor stays: a grant resumes from it.
-          await repos.syncRuns.finish(runId, {
+          await syncRuns.finish(runId, {
             ...this.#counts(counters),
             status: 'notPermitted',
             complete: 0,
@@ -148,7 +168,7 @@ export class SyncService {
           const outcome = await dataset.run({
             integration,
             client,
-            repos,
+            deps: this.#deps,
             runId,
             counters,
             force: options.force === true,
@@ -165,7 +185,7 @@ export class SyncService {
                 pages: c.pages,
               }),
           });
-          await repos.syncRuns.finish(runId, {
+          await syncRuns.finish(runId, {
             ...this.#counts(counters),
             status: 'succeeded',
             complete: outcome.complete ? 1 : 0,
@@ -177,7 +197,7 @@ export class SyncService {
         const error = await this.#credentials.explainFailure(integration, caught);
         const code = error instanceof HubError ? error.code : 'SYNC_FAILED';
         const message = error instanceof Error ? error.message : 'unknown error';
-        await repos.syncRuns.finish(runId, {
+        await syncRuns.finish(runId, {
           ...this.#counts(counters),
           status: options.signal?.aborted === true ? 'cancelled' : 'failed',
           complete: 0,
@@ -190,10 +210,10 @@ export class SyncService {
         await client?.close();
       }
       await this.#credentials.lookIfDue(integration.id, options.signal);
-      const row = await repos.syncRuns.get(runId);
-      if (row === undefined)
+      const run = await syncRuns.get(runId);
+      if (run === undefined)
         throw new HubError('SYNC_RUN_LOST', `Sync run ${runId} disappeared from the database.`);
-      return row;
+      return run;
     } finally {
       this.#running.delete(key);
     }

@@ -61,8 +61,8 @@ const allImportsOff = Object.fromEntries(
 function run(m: number, status: LastRun['status'] = 'succeeded'): LastRun {
   return {
     status,
-    started_at: minutesAgo(m),
-    finished_at: status === 'running' ? null : minutesAgo(Math.max(m - 1, 0)),
+    startedAt: minutesAgo(m),
+    finishedAt: status === 'running' ? null : minutesAgo(Math.max(m - 1, 0)),
   };
 }
 
@@ -74,8 +74,8 @@ function allRan(m: number, change: LastRuns = {}): LastRuns {
     // Findings start once machines finished.
     findings: {
       status: 'succeeded',
-      started_at: minutesAgo(Math.max(m - 1, 0)),
-      finished_at: minutesAgo(Math.max(m - 1, 0)),
+      startedAt: minutesAgo(Math.max(m - 1, 0)),
+      finishedAt: minutesAgo(Math.max(m - 1, 0)),
     },
     alerts: run(m),
     incidents: run(m),
@@ -211,7 +211,7 @@ describe('dueFor', () => {
       // One millisecond short of the interval is not yet.
       const almost = {
         ...run(minutes),
-        started_at: new Date(now.getTime() - minutes * 60_000 + 1).toISOString(),
+        startedAt: new Date(now.getTime() - minutes * 60_000 + 1).toISOString(),
       };
       expect(due(i, allRan(0, { [dataset]: almost }))).not.toContain(dataset);
       expect(due(i, allRan(0, { [dataset]: run(minutes) }))).toContain(dataset);
@@ -271,7 +271,7 @@ describe('dueFor', () => {
   describe('findings', () => {
     it('should run right after a successful machines run', () => {
       const runs = allRan(0, {
-        machines: { status: 'succeeded', started_at: minutesAgo(3), finished_at: minutesAgo(1) },
+        machines: { status: 'succeeded', startedAt: minutesAgo(3), finishedAt: minutesAgo(1) },
         findings: run(50),
       });
       expect(due(integration(), runs)).toEqual(['findings']);
@@ -279,14 +279,14 @@ describe('dueFor', () => {
 
     it('should follow a machines run that was not permitted, as the export needs no machine permission', () => {
       const runs = allRan(0, {
-        machines: { status: 'notPermitted', started_at: minutesAgo(3), finished_at: minutesAgo(3) },
+        machines: { status: 'notPermitted', startedAt: minutesAgo(3), finishedAt: minutesAgo(3) },
         findings: run(50),
       });
       expect(due(integration(), runs)).toEqual(['findings']);
       // A findings run not permitted waits for the next machines run, as a success does: it is no failure.
       const after = allRan(20, {
-        machines: { status: 'notPermitted', started_at: minutesAgo(40), finished_at: minutesAgo(40) },
-        findings: { status: 'notPermitted', started_at: minutesAgo(20), finished_at: minutesAgo(20) },
+        machines: { status: 'notPermitted', startedAt: minutesAgo(40), finishedAt: minutesAgo(40) },
+        findings: { status: 'notPermitted', startedAt: minutesAgo(20), finishedAt: minutesAgo(20) },
       });
       expect(due(integration(), after)).not.toContain('findings');
     });
@@ -323,16 +323,16 @@ describe('dueFor', () => {
 
     it('should not run again for the same machines run, however long ago it was', () => {
       const runs = allRan(59, {
-        machines: { status: 'succeeded', started_at: minutesAgo(59), finished_at: minutesAgo(58) },
-        findings: { status: 'succeeded', started_at: minutesAgo(58), finished_at: minutesAgo(30) },
+        machines: { status: 'succeeded', startedAt: minutesAgo(59), finishedAt: minutesAgo(58) },
+        findings: { status: 'succeeded', startedAt: minutesAgo(58), finishedAt: minutesAgo(30) },
       });
       expect(due(integration(), runs)).not.toContain('findings');
     });
 
     it('should not start while a findings run is in progress', () => {
       const runs = allRan(0, {
-        machines: { status: 'succeeded', started_at: minutesAgo(3), finished_at: minutesAgo(1) },
-        findings: { status: 'running', started_at: minutesAgo(2), finished_at: null },
+        machines: { status: 'succeeded', startedAt: minutesAgo(3), finishedAt: minutesAgo(1) },
+        findings: { status: 'running', startedAt: minutesAgo(2), finishedAt: null },
       });
       expect(due(integration(), runs)).toEqual([]);
     });
@@ -340,8 +340,8 @@ describe('dueFor', () => {
     it('should retry a failed findings run after the retry delay, without a new machines run', () => {
       const failedAfter = (m: number): LastRuns =>
         allRan(0, {
-          machines: { status: 'succeeded', started_at: minutesAgo(40), finished_at: minutesAgo(39) },
-          findings: { status: 'failed', started_at: minutesAgo(m), finished_at: minutesAgo(m) },
+          machines: { status: 'succeeded', startedAt: minutesAgo(40), finishedAt: minutesAgo(39) },
+          findings: { status: 'failed', startedAt: minutesAgo(m), finishedAt: minutesAgo(m) },
         });
       expect(due(integration(), failedAfter(14))).toEqual([]);
       expect(due(integration(), failedAfter(15))).toEqual(['findings']);
@@ -373,7 +373,7 @@ describe('dueFor', () => {
     ]);
     // After machines ran in this pass, findings follow; machines do not come round again.
     const afterMachines = allRan(2000, {
-      machines: { status: 'succeeded', started_at: minutesAgo(1), finished_at: minutesAgo(0) },
+      machines: { status: 'succeeded', startedAt: minutesAgo(1), finishedAt: minutesAgo(0) },
     });
     expect(due(integration(), afterMachines, { done: new Set(['machines'] as const) })).toEqual([
       'vulnerabilities',
@@ -411,7 +411,7 @@ describe('the demo schedules', () => {
     ]);
     expect(due(i, allRan(0, { machines: run(5) }))).toEqual(['machines']);
     const afterMachines = allRan(0, {
-      machines: { status: 'succeeded', started_at: minutesAgo(1), finished_at: minutesAgo(0) },
+      machines: { status: 'succeeded', startedAt: minutesAgo(1), finishedAt: minutesAgo(0) },
       findings: run(6),
     });
     expect(due(i, afterMachines, { done: new Set(['machines'] as const) })).toEqual(['findings']);

@@ -9,7 +9,7 @@ import { datasetNames } from '../../src/domain/datasets.js';
 import type { Integration } from '../../src/domain/integration.js';
 import { cloudDatasetNames } from '../support/datasets.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import type { SyncRunRow } from '../../src/store/db/schema.js';
+import type { SyncRun } from '../../src/store/index.js';
 import { SyncJobQueue } from '../../src/store/runs/sync-job-queue.js';
 import { SyncWorker } from '../../src/jobs/sync-worker.js';
 import { freshStore, postgresUrl } from '../support/stores.js';
@@ -55,7 +55,7 @@ describe('Scheduler on SQLite', () => {
     const hub = await useSqliteHub();
     const integration = await addIntegration(hub, sim, 'scheduled');
     const clock = testClock();
-    const runs: SyncRunRow[] = [];
+    const runs: SyncRun[] = [];
     const scheduler = new Scheduler(hub, {
       now: clock.now,
       onRun: (row) => runs.push(row),
@@ -71,7 +71,7 @@ describe('Scheduler on SQLite', () => {
     try {
       await scheduler.start();
       await scheduler.idle();
-      expect(runs.map((r) => [r.integration_id, r.dataset, r.status])).toEqual(
+      expect(runs.map((r) => [r.integrationId, r.dataset, r.status])).toEqual(
         all.map((d) => [integration.id, d, 'succeeded']),
       );
 
@@ -164,7 +164,7 @@ describe('Scheduler on SQLite', () => {
     });
     const hub = await useSqliteHub();
     const slowIntegration = await addIntegration(hub, slow, 'slow');
-    const runs: SyncRunRow[] = [];
+    const runs: SyncRun[] = [];
     let fastDone: () => void = () => undefined;
     const fastFinished = new Promise<void>((resolve) => {
       fastDone = resolve;
@@ -174,7 +174,7 @@ describe('Scheduler on SQLite', () => {
       tickSeconds: 1,
       onRun: (row) => {
         runs.push(row);
-        if (runs.filter((r) => r.integration_id !== slowIntegration.id).length === all.length) fastDone();
+        if (runs.filter((r) => r.integrationId !== slowIntegration.id).length === all.length) fastDone();
       },
     });
     try {
@@ -182,16 +182,16 @@ describe('Scheduler on SQLite', () => {
       // Added while the slow one is busy: the next look (within a second) starts it.
       const fastIntegration = await addIntegration(hub, fast, 'fast');
       await fastFinished;
-      expect(runs.filter((r) => r.integration_id === fastIntegration.id).map((r) => r.status)).toEqual(
+      expect(runs.filter((r) => r.integrationId === fastIntegration.id).map((r) => r.status)).toEqual(
         all.map(() => 'succeeded'),
       );
-      expect(runs.filter((r) => r.integration_id === slowIntegration.id).length).toBeLessThan(all.length);
+      expect(runs.filter((r) => r.integrationId === slowIntegration.id).length).toBeLessThan(all.length);
     } finally {
       // The slow tenant goes away: its runs fail fast, and stop() has nothing long to wait for.
       await slow.close();
       await scheduler.stop();
     }
-    const slowRuns = runs.filter((r) => r.integration_id === slowIntegration.id);
+    const slowRuns = runs.filter((r) => r.integrationId === slowIntegration.id);
     expect(slowRuns.every((r) => r.status === 'failed' || r.status === 'succeeded')).toBe(true);
   });
 });

@@ -64,7 +64,7 @@ async function seedIntegrations(
   for (const id of [endpoint.id, cloud.id]) {
     const failed = (await hub.sync.syncIntegration(id)).filter((r) => !ranAsPermitted(r.status));
     if (failed.length > 0)
-      throw new Error(`Seed sync failed: ${failed.map((r) => `${r.dataset} ${r.error_message}`).join('; ')}`);
+      throw new Error(`Seed sync failed: ${failed.map((r) => `${r.dataset} ${r.errorMessage}`).join('; ')}`);
   }
   return { endpoint: endpoint.id, cloud: cloud.id };
 }

@@ -82,12 +82,12 @@ describe.each(dialects)('alert and incident sources on %s', (dialect) => {
     const hub = await useHub(dialect);
     const integration = await addSimulatorIntegration(hub, sim);
     const run = await hub.sync.runDataset(integration.id, 'alerts');
-    expect([run.status, run.error_code]).toEqual(['succeeded', null]);
+    expect([run.status, run.errorCode]).toEqual(['succeeded', null]);
     expect(run.completeness).toMatch(/\/api\/alerts/);
     const truth = await simGet<TruthAlert[]>(sim, '/_sim/truth/alerts');
     expect(truth.length).toBeGreaterThan(20);
     expect(await storedAlerts(hub)).toEqual(truthAlerts(truth, 'mde'));
-    expect(run.records_in).toBe(truth.length);
+    expect(run.recordsIn).toBe(truth.length);
     // Graph was never asked: its token carries none of the alert roles.
     expect(await calls(sim, 'GET /v1.0/security/alerts_v2')).toBe(0);
     // Evidence is read with the alert (`$expand=evidence`) and kept as received.
@@ -96,9 +96,9 @@ describe.each(dialects)('alert and incident sources on %s', (dialect) => {
 
     // Neither incidents API is permitted: the run is not permitted, naming every permission that would do.
     const incidents = await hub.sync.runDataset(integration.id, 'incidents');
-    expect([incidents.status, incidents.error_code]).toEqual(['notPermitted', 'SYNC_NOT_PERMITTED']);
-    expect(incidents.error_message).toMatch(/SecurityIncident\.Read\.All/);
-    expect(incidents.error_message).toMatch(
+    expect([incidents.status, incidents.errorCode]).toEqual(['notPermitted', 'SYNC_NOT_PERMITTED']);
+    expect(incidents.errorMessage).toMatch(/SecurityIncident\.Read\.All/);
+    expect(incidents.errorMessage).toMatch(
       /Incident\.Read\.All or Incident\.ReadWrite\.All \(Microsoft Threat Protection\)/,
     );
   });
@@ -114,8 +114,8 @@ describe.each(dialects)('alert and incident sources on %s', (dialect) => {
     const integration = await addSimulatorIntegration(hub, sim);
     const incidentsRun = await hub.sync.runDataset(integration.id, 'incidents');
     const alertsRun = await hub.sync.runDataset(integration.id, 'alerts');
-    expect([incidentsRun.status, incidentsRun.error_code]).toEqual(['succeeded', null]);
-    expect([alertsRun.status, alertsRun.error_code]).toEqual(['succeeded', null]);
+    expect([incidentsRun.status, incidentsRun.errorCode]).toEqual(['succeeded', null]);
+    expect([alertsRun.status, alertsRun.errorCode]).toEqual(['succeeded', null]);
     expect(incidentsRun.completeness).toMatch(/\/api\/incidents/);
     const truth = await simGet<TruthIncident[]>(sim, '/_sim/truth/incidents');
     expect(truth.length).toBeGreaterThan(10);
@@ -157,11 +157,11 @@ describe.each(dialects)('alert and incident sources on %s', (dialect) => {
     await simPost(sim, '/_sim/advance', { hours: 12 });
     const after = await simGet<TruthAlert[]>(sim, '/_sim/truth/alerts');
     const run = await hub.sync.runDataset(integration.id, 'alerts');
-    expect([run.status, run.error_code]).toEqual(['succeeded', null]);
+    expect([run.status, run.errorCode]).toEqual(['succeeded', null]);
     // Read: what changed since the cursor, less the ten-minute overlap; written: only what really changed.
     const since = new Date(Date.parse(cursor!) - 10 * 60_000).toISOString().replace(/Z$/, '0000Z');
-    expect(run.records_in).toBe(after.filter((a) => a.lastUpdateDateTime >= since).length);
-    expect(run.records_in).toBeLessThan(after.length);
+    expect(run.recordsIn).toBe(after.filter((a) => a.lastUpdateDateTime >= since).length);
+    expect(run.recordsIn).toBeLessThan(after.length);
     const previous = new Map(before.map((a) => [a.id, a.lastUpdateDateTime]));
     const changed = after.filter((a) => previous.get(a.id) !== a.lastUpdateDateTime);
     expect(changed.length).toBeGreaterThan(0);

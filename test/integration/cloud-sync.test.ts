@@ -138,9 +138,9 @@ describe.each(dialects)('Defender for Cloud posture sync on %s', (dialect) => {
     expect(runs.map((r) => r.dataset)).toEqual(['cloudPosture']);
     const run = runs[0]!;
     expect(run.status).toBe('succeeded');
-    expect(run.complete).toBe(0);
+    expect(run.complete).toBe(false);
     expect(run.completeness).toContain(unreadable[0]!.subscriptionId);
-    expect(JSON.parse(run.skipped_reasons)).toEqual({
+    expect(run.skippedReasons).toEqual({
       [`subscription not readable: ${unreadable[0]!.subscriptionId}`]: 1,
     });
     expect(run.pages).toBeGreaterThan(1);
@@ -268,7 +268,7 @@ describe.each(dialects)('Defender for Cloud posture sync on %s', (dialect) => {
     });
     expect(limited.status).toBe(200);
     const third = await api.hub.sync.syncIntegration(cloudId, { force: true });
-    expect(third[0]).toMatchObject({ status: 'succeeded', complete: 1 });
+    expect(third[0]).toMatchObject({ status: 'succeeded', complete: true });
     const left = await allPages<SubscriptionItem>(api, `/api/v1/cloud/subscriptions?integration=${cloudId}`);
     expect(left.map((s) => s.subscriptionId)).toEqual([first.subscriptionId]);
     await expectStored(api, cloudId, [first]);

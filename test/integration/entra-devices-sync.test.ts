@@ -106,10 +106,10 @@ describe.each(dialects)('Entra ID devices on %s', (dialect) => {
       expect(machinesRun.status).toBe('succeeded');
       const run = await api.hub.sync.runDataset(integration.id, 'entraDevices');
       expect(run.status).toBe('succeeded');
-      expect(run.complete).toBe(1);
+      expect(run.complete).toBe(true);
 
       const truth = await simGet<TruthDevices>(sim, '/_sim/truth/devices');
-      expect(run.records_in).toBe(truth.devices.length);
+      expect(run.recordsIn).toBe(truth.devices.length);
       expect(run.upserted).toBe(truth.devices.length);
       const devices = await allPages<DeviceItem>(api, '/api/v1/entra-devices');
       expect(devices.map(stored).sort(byId)).toEqual(
@@ -226,12 +226,12 @@ describe.each(dialects)('Entra ID devices on %s', (dialect) => {
     const runs = await api.hub.sync.syncIntegration(integration.id);
     const entra = runs.find((r) => r.dataset === 'entraDevices');
     expect(entra?.status).toBe('notPermitted');
-    expect(entra?.error_code).toBe('SYNC_NOT_PERMITTED');
-    expect(entra?.error_message).toContain('Entra devices need Device.Read.All');
-    expect(entra?.api_calls).toBe(0);
+    expect(entra?.errorCode).toBe('SYNC_NOT_PERMITTED');
+    expect(entra?.errorMessage).toContain('Entra devices need Device.Read.All');
+    expect(entra?.apiCalls).toBe(0);
     const others = runs.filter((r) => r.dataset !== 'entraDevices');
     expect(others.length).toBeGreaterThan(0);
-    expect(others.filter((r) => r.status !== 'succeeded').map((r) => [r.dataset, r.error_code])).toEqual([]);
+    expect(others.filter((r) => r.status !== 'succeeded').map((r) => [r.dataset, r.errorCode])).toEqual([]);
     // The endpoints are there, without devices.
     const endpoints = await allPages<EndpointItem>(api, '/api/v1/endpoints');
     expect(endpoints.length).toBeGreaterThan(0);

@@ -74,7 +74,7 @@ describe.each(dialects)('findings of devices that are not endpoints, on %s', (di
     // No machine record is readable: nothing becomes an endpoint, and the findings do not need one.
     expect(runs.get('machines')?.status).not.toBe('succeeded');
     for (const dataset of ['vulnerabilities', 'findings'])
-      expect([dataset, runs.get(dataset)?.status, runs.get(dataset)?.error_code]).toEqual([
+      expect([dataset, runs.get(dataset)?.status, runs.get(dataset)?.errorCode]).toEqual([
         dataset,
         'succeeded',
         null,
@@ -83,9 +83,9 @@ describe.each(dialects)('findings of devices that are not endpoints, on %s', (di
     const truth = await truthFindings(sim);
     const none = new Set<string>();
     const findingsRun = runs.get('findings')!;
-    expect(findingsRun.records_in).toBe(truth.length);
+    expect(findingsRun.recordsIn).toBe(truth.length);
     expect(findingsRun.upserted).toBe(truth.length);
-    expect([findingsRun.skipped, JSON.parse(findingsRun.skipped_reasons)]).toEqual([0, {}]);
+    expect([findingsRun.skipped, findingsRun.skippedReasons]).toEqual([0, {}]);
     const stored = await databaseOf(api.hub.data)
       .selectFrom('findings')
       .select(['finding_key', 'imported'])

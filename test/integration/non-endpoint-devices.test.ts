@@ -44,7 +44,7 @@ describe.each(dialects)('devices that are not endpoints, on %s', (dialect) => {
     const mobileOrIot = truth.filter((m) => isMobileOrIotPlatform(m.osPlatform));
 
     const run = await api.hub.sync.runDataset(integration.id, 'machines');
-    expect(JSON.parse(run.skipped_reasons)).toMatchObject({ 'mobile or IoT platform': mobileOrIot.length });
+    expect(run.skippedReasons).toMatchObject({ 'mobile or IoT platform': mobileOrIot.length });
     const endpoints = await allPages<Endpoint>(api, '/api/v1/endpoints');
     const imported = new Set(endpoints.map((e) => e.machineId));
     expect(mobileOrIot.filter((m) => imported.has(m.id))).toEqual([]);
@@ -61,7 +61,7 @@ describe.each(dialects)('devices that are not endpoints, on %s', (dialect) => {
       tags: [],
     });
     const again = await api.hub.sync.runDataset(integration.id, 'machines');
-    expect(JSON.parse(again.skipped_reasons)).not.toHaveProperty(['mobile or IoT platform']);
+    expect(again.skippedReasons).not.toHaveProperty(['mobile or IoT platform']);
     const platforms = new Set((await allPages<Endpoint>(api, '/api/v1/endpoints')).map((e) => e.osPlatform));
     for (const spelling of mobileSpellings) expect(platforms).toContain(spelling);
   });
@@ -160,7 +160,7 @@ describe.each(dialects)('devices that are not endpoints, on %s', (dialect) => {
       tags: [],
     });
     const run = await api.hub.sync.runDataset(integration.id, 'machines');
-    expect(JSON.parse(run.skipped_reasons)).toHaveProperty(['filtered onboarding status']);
+    expect(run.skippedReasons).toHaveProperty(['filtered onboarding status']);
     const endpoints = await allPages<Endpoint>(api, '/api/v1/endpoints');
     expect(endpoints.length).toBe(run.upserted);
     expect(endpoints.length).toBeGreaterThan(0);

@@ -138,13 +138,13 @@ describe.each(dialects)('permission sets on %s', (dialect) => {
 
       const runs = await hub.sync.syncIntegration(integration.id);
       const failed = runs.filter((r) => r.status === 'failed');
-      expect(failed.map((r) => `${r.dataset}: ${r.error_message ?? ''}`)).toEqual([]);
+      expect(failed.map((r) => `${r.dataset}: ${r.errorMessage ?? ''}`)).toEqual([]);
       expect(runs.filter((r) => r.status === 'notPermitted').map((r) => r.dataset)).toEqual(
         set.notPermittedRuns,
       );
       for (const run of runs.filter((r) => r.status === 'notPermitted')) {
-        expect(run.error_code).toBe('SYNC_NOT_PERMITTED');
-        expect(run.api_calls, `${run.dataset} made no API call`).toBe(0);
+        expect(run.errorCode).toBe('SYNC_NOT_PERMITTED');
+        expect(run.apiCalls, `${run.dataset} made no API call`).toBe(0);
       }
 
       const status = await statusOf(hub, integration.id);
@@ -199,7 +199,7 @@ describe.each(dialects)('permission sets on %s', (dialect) => {
     const machinesRun = await hub.sync.runDataset(integration.id, 'machines');
     const alertsRun = await hub.sync.runDataset(integration.id, 'alerts');
     expect([machinesRun.status, alertsRun.status]).toEqual(['notPermitted', 'notPermitted']);
-    expect(alertsRun.error_message).toMatch(
+    expect(alertsRun.errorMessage).toMatch(
       /^Not permitted: alerts need Alert\.Read\.All or SecurityAlert\.Read\.All/,
     );
     expect(await endpoints()).toEqual(storedEndpoints);
@@ -214,11 +214,11 @@ describe.each(dialects)('permission sets on %s', (dialect) => {
     // Granted back: the alerts read resumes from the stored cursor (less its overlap), not from the start.
     await simPost(sim, '/_sim/control', { roles: endpointAnalytics });
     const resumed = await hub.sync.runDataset(integration.id, 'alerts');
-    expect([resumed.status, resumed.error_code]).toEqual(['succeeded', null]);
+    expect([resumed.status, resumed.errorCode]).toEqual(['succeeded', null]);
     const truth = await simGet<TruthAlert[]>(sim, '/_sim/truth/alerts');
     const since = new Date(Date.parse(cursor!) - 10 * 60_000).toISOString().replace(/Z$/, '0000Z');
-    expect(resumed.records_in).toBe(truth.filter((a) => a.lastUpdateDateTime >= since).length);
-    expect(resumed.records_in).toBeLessThan(truth.length);
+    expect(resumed.recordsIn).toBe(truth.filter((a) => a.lastUpdateDateTime >= since).length);
+    expect(resumed.recordsIn).toBeLessThan(truth.length);
     expect(resumed.completeness).toContain(`from ${cursor}`);
     expect((await alerts()).map((a) => a.alert_id)).toEqual(truth.map((a) => a.id).sort());
     expect((await hub.sync.runDataset(integration.id, 'machines')).status).toBe('succeeded');

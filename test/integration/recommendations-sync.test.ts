@@ -130,7 +130,7 @@ describe.each(dialects)('security recommendations and exposure score on %s', (di
     );
 
     // One call per recommendation (one page each here) besides the lists: never one per machine.
-    expect(run!.api_calls).toBe(1 + expected.size + 2);
+    expect(run!.apiCalls).toBe(1 + expected.size + 2);
     expect(await perItemRoutes(sim)).toEqual([]);
 
     // Two days on, devices come and go: a new sync lists the devices of now (none left from before) and

@@ -55,7 +55,7 @@ describe.each(dialects)('remediation and trends on %s', (dialect) => {
         const was = before.get(f.finding_key);
         if (f.status === 'resolved' && was?.status === 'open') {
           // Resolved by this run, dated within it.
-          expect(f.resolved_at! >= run.started_at && f.resolved_at! <= run.finished_at!).toBe(true);
+          expect(f.resolved_at! >= run.startedAt && f.resolved_at! <= run.finishedAt!).toBe(true);
           resolvedOnce.add(f.finding_key);
         }
         if (f.status === 'open' && was?.status === 'resolved') {

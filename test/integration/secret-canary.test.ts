@@ -12,7 +12,7 @@ import { createDefenderClient } from '../../src/defender/index.js';
 import { encode, exportFormats } from '../../src/export/formats.js';
 import { exportDatasets } from '../../src/store/index.js';
 import { buildServer } from '../../src/server/build-server.js';
-import type { SyncRunRow } from '../../src/store/db/schema.js';
+import type { SyncRun } from '../../src/store/index.js';
 import { simPost, simulatorConfig, useSimulator } from '../support/simulator.js';
 import { dialects, postgresUrl } from '../support/stores.js';
 import { simulatorSettings, useApi, type TestApi } from '../server/api-harness.js';
@@ -124,7 +124,7 @@ describe.each(dialects)('the secret canary on %s', (dialect) => {
       queue: [{ fault: 'reset', path: '/api/machines/SoftwareVulnerabilitiesByMachine', count: 50 }],
     });
     // As `serve` runs it: the scheduler logs through the server's logger.
-    const runs: SyncRunRow[] = [];
+    const runs: SyncRun[] = [];
     let findingsDone: () => void = () => undefined;
     const findingsRan = new Promise<void>((resolve) => {
       findingsDone = resolve;

@@ -32,7 +32,7 @@ async function cveLinks(hub: TestHub, integrationId: string): Promise<Map<string
 
 async function run(hub: TestHub, integrationId: string, dataset: DatasetName) {
   const row = await hub.sync.runDataset(integrationId, dataset);
-  expect(row.status, row.error_message ?? '').toBe('succeeded');
+  expect(row.status, row.errorMessage ?? '').toBe('succeeded');
   return row;
 }
 
@@ -76,7 +76,7 @@ describe.each(dialects)('software CVE lists from the findings on %s', (dialect) 
     expect(answered.cveCalls).toBe(0);
     expect(answered.machineCalls).toBe(products);
     // The list, then the machines of each product (one page each at this size).
-    expect(answered.row.api_calls).toBe(1 + products);
+    expect(answered.row.apiCalls).toBe(1 + products);
     expect(answered.row.completeness).toContain(
       `CVE lists: ${products} of ${products} products from the findings, 0 asked of Defender`,
     );

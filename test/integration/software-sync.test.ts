@@ -105,7 +105,7 @@ describe.each(dialects)('software inventory on %s', (dialect) => {
 
     // The calls a full sync made: the list, then one per product for its machines (one page each here); its CVEs
     // came from the findings run before it. Never one per machine.
-    expect(run!.api_calls).toBe(1 + truth.length);
+    expect(run!.apiCalls).toBe(1 + truth.length);
     expect(truth.length).toBeLessThan(machines / 2);
     expect(await perItemRoutes(sim)).toEqual([]);
   });

@@ -59,12 +59,12 @@ describe.each(dialects)('sync on %s', (dialect) => {
     const runs = await hub.sync.syncIntegration(integration.id);
     expect(runs.map((r) => [r.dataset, r.status])).toEqual(everyDatasetSucceeded);
     const [machines, vulnerabilities, findings, alerts, incidents, machineActions] = runs;
-    expect(machines!.records_in).toBe(truth.machines);
+    expect(machines!.recordsIn).toBe(truth.machines);
     expect(machines!.upserted + machines!.skipped).toBe(truth.machines);
-    expect(JSON.parse(machines!.skipped_reasons)).toHaveProperty(['mobile or IoT platform']);
+    expect(machines!.skippedReasons).toHaveProperty(['mobile or IoT platform']);
     expect(await count(hub, 'endpoints')).toBe(machines!.upserted);
     expect(vulnerabilities!.upserted).toBe(truth.vulnerabilities);
-    expect(findings!.records_in).toBe(truth.findings);
+    expect(findings!.recordsIn).toBe(truth.findings);
     // Every row is kept: those without a CVE (software inventory), and those of devices that are not endpoints.
     expect(await count(hub, 'findings', ['cve_id', 'is', null])).toBe(truth.findingsWithoutCve);
     expect(findings!.skipped).toBe(0);
@@ -73,7 +73,7 @@ describe.each(dialects)('sync on %s', (dialect) => {
     expect(await count(hub, 'alerts')).toBe(truth.alerts);
     expect(alerts!.upserted).toBe(truth.alerts);
     expect(await count(hub, 'incidents')).toBe(truth.incidents);
-    expect(incidents!.complete).toBe(1);
+    expect(incidents!.complete).toBe(true);
     // The tenant's machine actions, made outside the hub, are there too.
     const actions = await simGet<unknown[]>(sim, '/_sim/truth/machine-actions');
     expect(actions.length).toBeGreaterThan(0);
@@ -115,8 +115,8 @@ describe.each(dialects)('sync on %s', (dialect) => {
     const run = await hub.sync.runDataset(integration.id, 'machines');
     await simPost(sim, '/_sim/faults', { clear: true });
     expect(run.status).toBe('failed');
-    expect(run.complete).toBe(0);
-    expect(run.error_code).toBe('DEFENDER_SERVER_ERROR');
+    expect(run.complete).toBe(false);
+    expect(run.errorCode).toBe('DEFENDER_SERVER_ERROR');
     expect(await count(hub, 'endpoints', ['stale', '=', 0])).toBe(before);
   });
 
@@ -160,7 +160,7 @@ describe.each(dialects)('sync on %s', (dialect) => {
     expect(run.status).toBe('succeeded');
     expect(await hub.data.syncRuns.get(held)).toMatchObject({
       status: 'failed',
-      error_code: 'SYNC_INTERRUPTED',
+      errorCode: 'SYNC_INTERRUPTED',
     });
   });
 });

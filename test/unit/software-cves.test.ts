@@ -10,7 +10,7 @@ const now = new Date('2026-03-01T12:00:00.000Z');
 const minutesAgo = (m: number): string => new Date(now.getTime() - m * 60_000).toISOString();
 const hour = { now, maxAgeMs: 60 * 60_000 };
 
-const succeeded: FindingsRun = { id: 7, status: 'succeeded', finished_at: minutesAgo(10) };
+const succeeded: FindingsRun = { id: 7, status: 'succeeded', finishedAt: minutesAgo(10) };
 const stored = {
   runId: 7,
   cves: new Map([
@@ -57,14 +57,14 @@ describe('FindingsCveAnswer', () => {
 
   it.each([
     ['no findings run', undefined],
-    ['a findings run still going', { id: 8, status: 'running', finished_at: null }],
-    ['a failed findings run', { id: 8, status: 'failed', finished_at: minutesAgo(5) }],
-    ['a cancelled findings run', { id: 8, status: 'cancelled', finished_at: minutesAgo(5) }],
+    ['a findings run still going', { id: 8, status: 'running', finishedAt: null }],
+    ['a failed findings run', { id: 8, status: 'failed', finishedAt: minutesAgo(5) }],
+    ['a cancelled findings run', { id: 8, status: 'cancelled', finishedAt: minutesAgo(5) }],
     [
       'a later run that did not tally (an older hub)',
-      { id: 8, status: 'succeeded', finished_at: minutesAgo(5) },
+      { id: 8, status: 'succeeded', finishedAt: minutesAgo(5) },
     ],
-    ['a findings run older than the machines interval', { ...succeeded, finished_at: minutesAgo(61) }],
+    ['a findings run older than the machines interval', { ...succeeded, finishedAt: minutesAgo(61) }],
   ] as const)('should answer nothing after %s', (_what, latest: FindingsRun | undefined) => {
     const answer = FindingsCveAnswer.from(latest, stored, hour);
     expect(answer.cvesOf({ id: 'microsoft-_-edge', weaknesses: 2 })).toBeUndefined();

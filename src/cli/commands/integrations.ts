@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import type { Hub } from '../../app/hub.js';
-import { latestRuns } from '../../app/latest-runs.js';
 import { HubError } from '../../errors.js';
 import { withHub } from '../hub-session.js';
-import { integrationLines, integrationsTable, withRuns } from '../integration-view.js';
+import { integrationLines, integrationsTable, latestRunsOf, withRuns } from '../integration-view.js';
 import { printJson, printLines } from '../output.js';
 import { confirm } from '../prompt.js';
 import { addIntegrationCommand } from './integrations-add.js';
@@ -32,7 +31,7 @@ function listCommand(): Command {
         const rows = await Promise.all(
           integrations.map(async (integration) => ({
             integration,
-            runs: await latestRuns(hub.data, integration.id),
+            runs: await latestRunsOf(hub, integration),
           })),
         );
         printLines(integrationsTable(rows));
@@ -49,7 +48,7 @@ function showCommand(): Command {
       withHub(async (hub) => {
         const integration = await hub.integrations.get(idOrName);
         if (flags.json === true) printJson(await withRuns(hub, integration));
-        else printLines(integrationLines(integration, { runs: await latestRuns(hub.data, integration.id) }));
+        else printLines(integrationLines(integration, { runs: await latestRunsOf(hub, integration) }));
       }),
     );
 }

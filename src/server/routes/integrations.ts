@@ -13,7 +13,7 @@ import {
 import { integrationStatuses } from '../../app/integration-status.js';
 import { IntegrationNotFoundError } from '../../integrations/integration-errors.js';
 import { syncRunsBody } from '../schemas/sync-run.js';
-import { slicePage, toSyncRun } from '../../store/index.js';
+import { slicePage } from '../../store/index.js';
 
 const tags = ['integrations'];
 
@@ -192,7 +192,7 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
         dataset === undefined
           ? await hub.sync.syncIntegration(id, options)
           : [await hub.sync.runDataset(id, dataset, options)];
-      return { runs: runs.map(toSyncRun) };
+      return { runs };
     },
   );
 

@@ -47,7 +47,7 @@ export const syncRunRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub
     },
     async (request) =>
       found(
-        await syncRuns.find(request.params.id),
+        await syncRuns.get(request.params.id),
         'SYNC_RUN_NOT_FOUND',
         `No sync run with id ${request.params.id}.`,
       ),

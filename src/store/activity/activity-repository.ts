@@ -63,7 +63,7 @@ export class ActivityRepository<T extends ActivityTable> {
         if (this.#table === 'alerts')
           touched = await relinkAlertMachines(trx, integrationId, rows as readonly Insertable<AlertsTable>[]);
       }
-      if (cursor !== undefined) await this.#cursors.set(integrationId, dataset, cursor, now, trx);
+      if (cursor !== undefined) await this.#cursors.setWithin(trx, integrationId, dataset, cursor, now);
       return touched;
     });
   }

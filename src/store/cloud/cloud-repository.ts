@@ -191,18 +191,20 @@ export class CloudRepository {
     return { total: Number(row?.total ?? 0), unseen: Number(row?.unseen ?? 0) };
   }
 
+  /** Deletes the rows of one subscription's list the run did not see; answers how many. */
   async removeNotSeen(
     table: CloudList,
     integrationId: string,
     subscriptionId: string,
     runId: number,
-  ): Promise<void> {
-    await this.#db
+  ): Promise<number> {
+    const result = await this.#db
       .deleteFrom(table)
       .where('integration_id', '=', integrationId)
       .where('subscription_id', '=', subscriptionId)
       .where('run_id', '!=', runId)
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   subscriptions(filter: CloudScope, page: PageRequest): Promise<Page<CloudSubscriptionRow>> {

@@ -1,4 +1,5 @@
 /** Defender for Cloud posture tables (migration 0016), one row per record and integration. */
+import type { Insertable } from 'kysely';
 
 export interface CloudSubscriptionsTable {
   integration_id: string;
@@ -117,3 +118,9 @@ export interface CloudTables {
   cloud_findings: CloudFindingsTable;
   cloud_finding_cves: CloudFindingCvesTable;
 }
+
+export type NewCloudSubscriptionRow = Insertable<CloudSubscriptionsTable>;
+export type NewCloudSecureScoreRow = Insertable<CloudSecureScoresTable>;
+export type NewCloudSecureScoreDayRow = Insertable<CloudSecureScoreDaysTable>;
+export type NewCloudAssessmentRow = Insertable<CloudAssessmentsTable>;
+export type NewCloudFindingRow = Insertable<CloudFindingsTable>;

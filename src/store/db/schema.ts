@@ -628,3 +628,7 @@ export type SyncRunRow = Selectable<SyncRunsTable>;
 export type SyncJobRow = Selectable<SyncJobsTable>;
 export type MachineActionRow = Selectable<MachineActionsTable>;
 export type NewMachineActionRow = Insertable<MachineActionsTable>;
+export type NewSoftwareRow = Insertable<SoftwareTable>;
+export type NewRecommendationRow = Insertable<RecommendationsTable>;
+export type NewExposureScoreRow = Insertable<ExposureScoresTable>;
+export type NewEntraDeviceRow = Insertable<EntraDevicesTable>;

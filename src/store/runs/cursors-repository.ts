@@ -20,13 +20,17 @@ export class CursorsRepository {
     return row?.cursor;
   }
 
-  /** Moves the cursor on; inside the transaction given (`db`), so it moves with the records it follows. */
-  async set(
+  async set(integrationId: string, dataset: string, cursor: string, now: string): Promise<void> {
+    await this.setWithin(this.#db, integrationId, dataset, cursor, now);
+  }
+
+  /** Within a transaction of the caller's: the cursor moves with the records it stands for. */
+  async setWithin(
+    db: Kysely<Database>,
     integrationId: string,
     dataset: string,
     cursor: string,
     now: string,
-    db: Kysely<Database> = this.#db,
   ): Promise<void> {
     await upsertRows(
       db,

@@ -53,11 +53,6 @@ export function listSyncRuns(
   );
 }
 
-export async function getSyncRun(db: Kysely<Database>, id: number): Promise<SyncRun | undefined> {
-  const row = await db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
-  return row === undefined ? undefined : toSyncRun(row);
-}
-
 /** What the connection status needs of one integration's dataset. */
 export interface DatasetRuns {
   readonly integrationId: string;

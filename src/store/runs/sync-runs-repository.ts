@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Database, SyncRunRow, SyncRunsTable } from '../db/schema.js';
+import type { Database, SyncRunsTable } from '../db/schema.js';
 import type { Updateable } from 'kysely';
 import { interruptedRunCode } from '../../domain/connection-status.js';
+import { latestDatasetRuns, toSyncRun, type DatasetRuns, type SyncRun } from './sync-run-queries.js';
 
 export class SyncRunsRepository {
   readonly #db: Kysely<Database>;
@@ -58,8 +59,8 @@ export class SyncRunsRepository {
     return Number(result.numUpdatedRows);
   }
 
-  latest(integrationId: string, dataset: string): Promise<SyncRunRow | undefined> {
-    return this.#db
+  async latest(integrationId: string, dataset: string): Promise<SyncRun | undefined> {
+    const row = await this.#db
       .selectFrom('sync_runs')
       .selectAll()
       .where('integration_id', '=', integrationId)
@@ -67,9 +68,16 @@ export class SyncRunsRepository {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
+    return row === undefined ? undefined : toSyncRun(row);
   }
 
-  get(id: number): Promise<SyncRunRow | undefined> {
-    return this.#db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: number): Promise<SyncRun | undefined> {
+    const row = await this.#db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toSyncRun(row);
+  }
+
+  /** The latest runs of each dataset that ever ran, of every integration or of the one given. */
+  latestPerDataset(integrationId?: string): Promise<DatasetRuns[]> {
+    return latestDatasetRuns(this.#db, integrationId);
   }
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { PageRequest } from '../db/list-queries.js';
 import { SyncRunsRepository } from './sync-runs-repository.js';
-import { getSyncRun, latestDatasetRuns, listSyncRuns, type SyncRunFilter } from './sync-run-queries.js';
+import { listSyncRuns, type SyncRunFilter } from './sync-run-queries.js';
 
 /** Sync runs: the runner's bookkeeping, and the run history as the API and the CLI show it. */
 export class SyncRuns extends SyncRunsRepository {
@@ -15,14 +15,5 @@ export class SyncRuns extends SyncRunsRepository {
 
   list(filter: SyncRunFilter, page: PageRequest) {
     return listSyncRuns(this.#db, filter, page);
-  }
-
-  find(id: number) {
-    return getSyncRun(this.#db, id);
-  }
-
-  /** Per integration and dataset: its latest run, latest conclusive run and last success. */
-  latestByDataset(integrationId?: string) {
-    return latestDatasetRuns(this.#db, integrationId);
   }
 }

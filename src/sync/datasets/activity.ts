@@ -7,6 +7,12 @@ import { graphAlerts, mdeAlerts } from './alert-readers.js';
 import { graphIncidents, xdrIncidents } from './incident-readers.js';
 import type { ActivityRepository, ActivityRow, Repositories } from '../../store/index.js';
 
+/** The alerts (or incidents) it writes, its cursor, and the endpoint risk, trend and upkeep alerts change. */
+export type ActivityDeps<T extends 'alerts' | 'incidents'> = Pick<
+  Repositories,
+  T | 'cursors' | 'endpointRisk' | 'snapshots' | 'maintenance'
+>;
+
 /** Re-read this much before the cursor: records indexed late carry an update time already behind us. */
 export const overlapMs = 10 * 60_000;
 
@@ -15,7 +21,7 @@ interface ActivitySpec<T extends 'alerts' | 'incidents'> {
   readonly enabled: (integration: Integration) => boolean;
   /** A reader per source the permission table lists for the feature: a run reads through the best one permitted. */
   readonly readers: readonly ActivityReader<ActivityRow<T>>[];
-  readonly repository: (repos: Repositories) => ActivityRepository<T>;
+  readonly repository: (deps: ActivityDeps<T>) => ActivityRepository<T>;
 }
 
 /** `ge` filters take the raw form; seven fractional digits keep the cursor exact. */
@@ -36,16 +42,16 @@ function newer(a: DefenderTimestamp, b: string | undefined): boolean {
  * overlap re-reads and are not written again. The cursor is one per dataset whatever the source, so a run after a
  * change of permissions resumes where the last one stopped.
  */
-function activityDataset<T extends 'alerts' | 'incidents'>(spec: ActivitySpec<T>): Dataset {
+function activityDataset<T extends 'alerts' | 'incidents'>(spec: ActivitySpec<T>): Dataset<ActivityDeps<T>> {
   return {
     name: spec.name,
     enabled: spec.enabled,
     async run(ctx) {
-      const { integration, repos, counters } = ctx;
-      const repository = spec.repository(repos);
+      const { integration, deps, counters } = ctx;
+      const repository = spec.repository(deps);
       // The run started because a source is permitted.
       const reader = chooseReader(spec.readers, spec.name, ctx.access.roles);
-      const stored = ctx.full ? undefined : await repos.cursors.get(integration.id, spec.name);
+      const stored = ctx.full ? undefined : await deps.cursors.get(integration.id, spec.name);
       const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
       const until = (await ctx.client.serverNow({ probe: reader.probe, ...signal })).toISOString();
       let cursor = stored;
@@ -82,10 +88,10 @@ function activityDataset<T extends 'alerts' | 'incidents'>(spec: ActivitySpec<T>
         await repository.storeBatch(integration.id, spec.name, [], cursor, new Date().toISOString());
       // Alerts change the alert risk of the machines they name (before and after the change).
       if (touched.size > 0) {
-        await refreshEndpointRisk(repos.endpointRisk, integration.id, touched, { alerts: true });
-        await repos.snapshots.refreshRisk(integration.id, new Date());
+        await refreshEndpointRisk(deps.endpointRisk, integration.id, touched, { alerts: true });
+        await deps.snapshots.refreshRisk(integration.id, new Date());
         // Cheap when few rows changed: a vacuum visits only the pages changed since the last one.
-        await repos.maintenance.afterRewrite(['endpoints']);
+        await deps.maintenance.afterRewrite(['endpoints']);
       }
       return {
         complete: true,
@@ -105,12 +111,12 @@ export const alertsDataset = activityDataset({
   name: 'alerts',
   enabled: (integration) => integration.imports.alerts,
   readers: activityReaders.alerts,
-  repository: (repos) => repos.alerts,
+  repository: (deps) => deps.alerts,
 });
 
 export const incidentsDataset = activityDataset({
   name: 'incidents',
   enabled: (integration) => integration.imports.incidents,
   readers: activityReaders.incidents,
-  repository: (repos) => repos.incidents,
+  repository: (deps) => deps.incidents,
 });

@@ -1,4 +1,3 @@
-import type { Insertable } from 'kysely';
 import {
   ArmAuthorizationError,
   cveIds,
@@ -10,16 +9,21 @@ import {
   type SubAssessment,
 } from '../../defender/index.js';
 import { HubError } from '../../errors.js';
-import { removalVerdict, type Dataset, type DatasetContext } from '../dataset.js';
+import type { Dataset, DatasetContext } from '../dataset.js';
+import { reconcile } from '../reconcile.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import type {
-  CloudAssessmentsTable,
-  CloudFindingsTable,
   CloudList,
-  CloudSecureScoreDaysTable,
-  CloudSecureScoresTable,
   CloudStatus,
+  NewCloudAssessmentRow,
+  NewCloudFindingRow,
+  NewCloudSecureScoreDayRow,
+  NewCloudSecureScoreRow,
+  Repositories,
 } from '../../store/index.js';
+
+/** The posture it writes: subscriptions, secure scores, assessments and sub-assessments. */
+export type CloudPostureDeps = Pick<Repositories, 'cloud'>;
 
 const statusCodes: Readonly<Record<string, CloudStatus>> = {
   Healthy: 'healthy',
@@ -74,7 +78,7 @@ function toAssessmentRow(
   subscriptionId: string,
   runId: number,
   now: string,
-): Insertable<CloudAssessmentsTable> {
+): NewCloudAssessmentRow {
   const p = a.properties;
   const resourceId = assessedResource(a.id, p.resourceDetails);
   return {
@@ -102,7 +106,7 @@ function toFindingRow(
   subscriptionId: string,
   runId: number,
   now: string,
-): Insertable<CloudFindingsTable> {
+): NewCloudFindingRow {
   const p = f.properties;
   const at = f.id.toLowerCase().lastIndexOf('/subassessments/');
   const resourceId = p.resourceDetails.id ?? null;
@@ -144,7 +148,7 @@ function controlBody(c: SecureScoreControl) {
 export type SecureScoreControlBody = ReturnType<typeof controlBody>;
 
 /** Every item of a list, counting its pages and malformed records. */
-async function collect<T>(ctx: DatasetContext, batches: AsyncIterable<Batch<T>>): Promise<T[]> {
+async function collect<T>(ctx: DatasetContext<unknown>, batches: AsyncIterable<Batch<T>>): Promise<T[]> {
   const items: T[] = [];
   for await (const batch of batches) {
     ctx.counters.read(batch);
@@ -155,7 +159,7 @@ async function collect<T>(ctx: DatasetContext, batches: AsyncIterable<Batch<T>>)
 
 /** Writes each page of a list as it comes, counting what was read and written. */
 async function writePages<T>(
-  ctx: DatasetContext,
+  ctx: DatasetContext<unknown>,
   batches: AsyncIterable<Batch<T>>,
   write: (items: readonly T[]) => Promise<void>,
 ): Promise<void> {
@@ -168,15 +172,18 @@ async function writePages<T>(
 }
 
 /** Reads one subscription's lists, writing each page as it comes; returns the removal notes. */
-async function readSubscription(ctx: DatasetContext, subscriptionId: string): Promise<string[]> {
-  const { integration, client, repos, runId, counters } = ctx;
+async function readSubscription(
+  ctx: DatasetContext<CloudPostureDeps>,
+  subscriptionId: string,
+): Promise<string[]> {
+  const { integration, client, deps, runId, counters } = ctx;
   const mdc = client.defenderForCloud;
   const options = ctx.signal === undefined ? {} : { signal: ctx.signal };
   const now = new Date().toISOString();
 
   const scores: SecureScore[] = await collect(ctx, mdc.secureScores(subscriptionId, options));
-  const scoreRows: Insertable<CloudSecureScoresTable>[] = [];
-  const dayRows: Insertable<CloudSecureScoreDaysTable>[] = [];
+  const scoreRows: NewCloudSecureScoreRow[] = [];
+  const dayRows: NewCloudSecureScoreDayRow[] = [];
   for (const score of scores) {
     const controls = await collect(ctx, mdc.secureScoreControls(subscriptionId, score.name, options));
     const s = score.properties.score;
@@ -205,16 +212,16 @@ async function readSubscription(ctx: DatasetContext, subscriptionId: string): Pr
       read_at: now,
     });
   }
-  await repos.cloud.recordScores(scoreRows, dayRows);
+  await deps.cloud.recordScores(scoreRows, dayRows);
   counters.upserted += scoreRows.length;
 
   await writePages(ctx, mdc.assessments(subscriptionId, options), (items) =>
-    repos.cloud.upsertAssessments(
+    deps.cloud.upsertAssessments(
       items.map((a) => toAssessmentRow(a, integration.id, subscriptionId, runId, now)),
     ),
   );
   await writePages(ctx, mdc.subAssessments(subscriptionId, options), (items) =>
-    repos.cloud.upsertFindings(items.map((f) => toFindingRow(f, integration.id, subscriptionId, runId, now))),
+    deps.cloud.upsertFindings(items.map((f) => toFindingRow(f, integration.id, subscriptionId, runId, now))),
   );
 
   const notes: string[] = [];
@@ -224,13 +231,15 @@ async function readSubscription(ctx: DatasetContext, subscriptionId: string): Pr
     ['cloud_findings', 'sub-assessments'],
   ];
   for (const [table, what] of lists) {
-    const { total, unseen } = await repos.cloud.counts(table, integration.id, subscriptionId, runId);
-    const verdict = removalVerdict(unseen, total, ctx.force, `${what} of ${subscriptionId}`);
-    if (unseen > 0 && verdict.allowed) {
-      await repos.cloud.removeNotSeen(table, integration.id, subscriptionId, runId);
-      counters.removed += unseen;
-    }
-    if (!verdict.allowed) notes.push(verdict.note);
+    const { total, unseen } = await deps.cloud.counts(table, integration.id, subscriptionId, runId);
+    const { removed, note } = await reconcile(ctx, {
+      what: `${what} of ${subscriptionId}`,
+      unseen,
+      of: total,
+      remove: () => deps.cloud.removeNotSeen(table, integration.id, subscriptionId, runId),
+    });
+    // Only a refusal is told: removals are in the run's count.
+    if (!removed) notes.push(note);
   }
   return notes;
 }
@@ -248,12 +257,12 @@ function wanted(integrationSubscriptions: readonly string[], s: ArmSubscription)
  * skipped reasons; the others are read all the same. A subscription's records no longer listed are removed
  * once its lists were read whole.
  */
-export const cloudPostureDataset: Dataset = {
+export const cloudPostureDataset: Dataset<CloudPostureDeps> = {
   name: 'cloudPosture',
   product: 'cloud',
   enabled: () => true,
   async run(ctx) {
-    const { integration, client, repos, runId, counters } = ctx;
+    const { integration, client, deps, runId, counters } = ctx;
     const options = ctx.signal === undefined ? {} : { signal: ctx.signal };
     const listed = await collect(ctx, client.defenderForCloud.subscriptions(options));
     const subscriptions = listed.filter((s) => wanted(integration.subscriptions, s));
@@ -273,7 +282,7 @@ export const cloudPostureDataset: Dataset = {
       };
       try {
         notes.push(...(await readSubscription(ctx, s.subscriptionId)));
-        await repos.cloud.upsertSubscription({
+        await deps.cloud.upsertSubscription({
           ...row,
           last_read_at: new Date().toISOString(),
           last_read_ok: 1,
@@ -284,7 +293,7 @@ export const cloudPostureDataset: Dataset = {
         if (!(caught instanceof ArmAuthorizationError)) throw caught;
         unreadable.push(s.subscriptionId);
         counters.skip(`subscription not readable: ${s.subscriptionId}`);
-        await repos.cloud.upsertSubscription({
+        await deps.cloud.upsertSubscription({
           ...row,
           last_read_at: new Date().toISOString(),
           last_read_ok: 0,
@@ -293,7 +302,7 @@ export const cloudPostureDataset: Dataset = {
         });
       }
     }
-    counters.removed += await repos.cloud.removeSubscriptionsNotSeen(integration.id, runId);
+    counters.removed += await deps.cloud.removeSubscriptionsNotSeen(integration.id, runId);
 
     const read = subscriptions.length - unreadable.length;
     // As for the other datasets, complete means every page was read; a refused removal is told, not a gap.

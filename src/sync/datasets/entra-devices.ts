@@ -1,15 +1,18 @@
-import type { Insertable } from 'kysely';
 import type { EntraDevice } from '../../defender/index.js';
-import { removalVerdict, type Dataset } from '../dataset.js';
+import type { Dataset } from '../dataset.js';
+import { reconcile } from '../reconcile.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
-import type { EntraDevicesTable } from '../../store/index.js';
+import type { NewEntraDeviceRow, Repositories } from '../../store/index.js';
+
+/** The devices it writes, and nothing else. */
+export type EntraDevicesDeps = Pick<Repositories, 'entraDevices'>;
 
 function toDeviceRow(
   device: EntraDevice,
   integrationId: string,
   runId: number,
   now: string,
-): Insertable<EntraDevicesTable> {
+): NewEntraDeviceRow {
   return {
     integration_id: integrationId,
     object_id: device.id,
@@ -36,25 +39,28 @@ function toDeviceRow(
  * device join by `aadDeviceId` and the list of devices never onboarded to Defender. After a complete run, devices
  * the directory no longer lists are deleted, within the removal bound. Without the permission only this run fails.
  */
-export const entraDevicesDataset: Dataset = {
+export const entraDevicesDataset: Dataset<EntraDevicesDeps> = {
   name: 'entraDevices',
   enabled: (integration) => integration.imports.entraDevices,
   async run(ctx) {
-    const { integration, client, repos, runId, counters } = ctx;
-    const previous = await repos.entraDevices.count(integration.id);
+    const { integration, client, deps, runId, counters } = ctx;
+    const previous = await deps.entraDevices.count(integration.id);
     for await (const batch of client.devices.list({
       ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
     })) {
       const now = new Date().toISOString();
       counters.read(batch);
       const rows = batch.items.map((device) => toDeviceRow(device, integration.id, runId, now));
-      await repos.entraDevices.upsertBatch(rows);
+      await deps.entraDevices.upsertBatch(rows);
       counters.upserted += rows.length;
       ctx.progress(counters);
     }
-    const unseen = await repos.entraDevices.unseenCount(integration.id, runId);
-    const verdict = removalVerdict(unseen, previous, ctx.force, 'Entra ID devices');
-    if (verdict.allowed) counters.removed = await repos.entraDevices.removeUnseen(integration.id, runId);
-    return { complete: true, completeness: `all pages read; ${verdict.note}` };
+    const { note } = await reconcile(ctx, {
+      what: 'Entra ID devices',
+      unseen: await deps.entraDevices.unseenCount(integration.id, runId),
+      of: previous,
+      remove: () => deps.entraDevices.removeUnseen(integration.id, runId),
+    });
+    return { complete: true, completeness: `all pages read; ${note}` };
   },
 };

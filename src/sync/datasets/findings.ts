@@ -1,12 +1,29 @@
 import type { Batch, Finding } from '../../defender/index.js';
-import { removalVerdict, type Dataset, type DatasetContext } from '../dataset.js';
+import type { Dataset, DatasetContext } from '../dataset.js';
+import { reconcile } from '../reconcile.js';
 import { isTimestamp } from '../stored-record.js';
 import { ExposureTally, refreshEndpointRisk } from '../endpoint-risk.js';
 import { patchKey } from '../../domain/patch-metadata.js';
 import { PatchTally } from '../patch-tally.js';
 import { SoftwareCveTally } from '../software-cves.js';
 import { UnimportedDevices } from '../unimported-devices.js';
-import type { NewFindingRow } from '../../store/index.js';
+import type { NewFindingRow, Repositories } from '../../store/index.js';
+
+/**
+ * The findings it writes and the endpoints they link to, then what they are counted into: devices that are not
+ * endpoints, CVE exposure, the software's CVE lists, patches, endpoint risk, the trend and the upkeep.
+ */
+export type FindingsDeps = Pick<
+  Repositories,
+  | 'endpoints'
+  | 'findings'
+  | 'findingDevices'
+  | 'software'
+  | 'patches'
+  | 'endpointRisk'
+  | 'snapshots'
+  | 'maintenance'
+>;
 
 /** Above this many devices the via-files export is used: Microsoft recommends it past ~100,000 devices. */
 export const filesExportThreshold = 100_000;
@@ -98,7 +115,7 @@ function unmapped(finding: Finding): Record<string, unknown> {
   return rest;
 }
 
-function findingBatches(ctx: DatasetContext, devices: number): AsyncIterable<Batch<Finding>> {
+function findingBatches(ctx: DatasetContext<unknown>, devices: number): AsyncIterable<Batch<Finding>> {
   const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
   return devices > filesExportThreshold
     ? ctx.client.exportFiles.records(signal)
@@ -114,19 +131,19 @@ function findingBatches(ctx: DatasetContext, devices: number): AsyncIterable<Bat
  * endpoints are kept for display, and the CVEs of each product, tallied over every row, are kept for the software
  * run. It needs no machines run: rows link to whatever endpoints are stored.
  */
-export const findingsDataset: Dataset = {
+export const findingsDataset: Dataset<FindingsDeps> = {
   name: 'findings',
   enabled: (integration) => integration.imports.vulnerabilities,
   async run(ctx) {
-    const { integration, repos, runId, counters } = ctx;
-    const endpointIds = await repos.endpoints.endpointIds(integration.id);
-    const knownDevices = endpointIds.size + (await repos.findingDevices.count(integration.id));
-    const previous = await repos.findings.openCount(integration.id);
+    const { integration, deps, runId, counters } = ctx;
+    const endpointIds = await deps.endpoints.endpointIds(integration.id);
+    const knownDevices = endpointIds.size + (await deps.findingDevices.count(integration.id));
+    const previous = await deps.findings.openCount(integration.id);
     const exposure = new ExposureTally();
     const patches = new PatchTally();
     const softwareCves = new SoftwareCveTally();
     const unimported = new UnimportedDevices();
-    const writer = repos.findings.writer((stored) => {
+    const writer = deps.findings.writer((stored) => {
       counters.upserted += stored;
       ctx.progress(counters);
     });
@@ -155,32 +172,33 @@ export const findingsDataset: Dataset = {
     } finally {
       await writer.settle();
     }
-    const unseen = await repos.findings.unseenOpenCount(integration.id, runId);
-    const verdict = removalVerdict(unseen, previous, ctx.force, 'findings (resolved)');
-    // With nothing unseen, the update would only scan millions of rows to change none.
-    if (verdict.allowed && unseen > 0)
-      counters.removed = await repos.findings.resolveUnseen(integration.id, runId, new Date().toISOString());
-    await repos.findingDevices.replace(
+    const { removed, note } = await reconcile(ctx, {
+      what: 'findings (resolved)',
+      unseen: await deps.findings.unseenOpenCount(integration.id, runId),
+      of: previous,
+      remove: () => deps.findings.resolveUnseen(integration.id, runId, new Date().toISOString()),
+    });
+    await deps.findingDevices.replace(
       integration.id,
       unimported.rows(integration.id, runId, new Date().toISOString()),
     );
-    await repos.findings.refreshExposure(integration.id);
-    await repos.software.replaceFindingCves(integration.id, runId, softwareCves.byProduct());
-    // Resolved or not, the run saw every open finding only when nothing unseen stays open: then what it tallied
-    // is the whole truth; otherwise the patches are recounted from the stored open findings.
-    const replace = unseen === 0 || verdict.allowed;
+    await deps.findings.refreshExposure(integration.id);
+    await deps.software.replaceFindingCves(integration.id, runId, softwareCves.byProduct());
+    // The run saw every open finding only when nothing unseen stays open: then what it tallied is the whole
+    // truth; otherwise the patches are recounted from the stored open findings.
+    const replace = removed;
     const now = new Date().toISOString();
-    if (replace) await repos.patches.replace(integration.id, patches.rows(integration.id, now));
-    else await repos.patches.refresh(integration.id, now);
-    await refreshEndpointRisk(repos.endpointRisk, integration.id, 'all', {
+    if (replace) await deps.patches.replace(integration.id, patches.rows(integration.id, now));
+    else await deps.patches.refresh(integration.id, now);
+    await refreshEndpointRisk(deps.endpointRisk, integration.id, 'all', {
       exposure: { tally: exposure, replace },
     });
     // Today's trend point: the findings run is the one that changes counts across the board.
-    await repos.snapshots.take(integration.id, new Date());
-    await repos.maintenance.afterRewrite(['endpoints', 'patches']);
+    await deps.snapshots.take(integration.id, new Date());
+    await deps.maintenance.afterRewrite(['endpoints', 'patches']);
     return {
       complete: true,
-      completeness: `all pages read; ${verdict.note}; ${devicesNote(unimported.size)}`,
+      completeness: `all pages read; ${note}; ${devicesNote(unimported.size)}`,
     };
   },
 };

@@ -4,6 +4,9 @@ import type { Dataset } from '../dataset.js';
 import { toActionRow } from '../../actions/action-records.js';
 import type { Repositories } from '../../store/index.js';
 
+/** The machine actions it writes, and its cursor. */
+export type MachineActionsDeps = Pick<Repositories, 'machineActions' | 'cursors'>;
+
 const cursorName = 'machineActions';
 /** Read again before the cursor: an action listed late (clock skew between Defender's nodes) is not missed. */
 const overlapMs = 60 * 60_000;
@@ -15,7 +18,7 @@ const overlapMs = 60 * 60_000;
  */
 export async function storeMachineActions(
   client: DefenderClient,
-  repos: Repositories,
+  repos: Pick<Repositories, 'machineActions'>,
   integrationId: string,
   since: string | undefined,
   options: {
@@ -62,15 +65,15 @@ function earliest(a: string, b: string | undefined): string {
  * hub's own reach their final state even when no one was tracking them. Reads from the older of the cursor
  * (less an overlap) and the oldest action still under way: states change after creation.
  */
-export const machineActionsDataset: Dataset = {
+export const machineActionsDataset: Dataset<MachineActionsDeps> = {
   name: 'machineActions',
   enabled: (integration) => integration.imports.assets,
   async run(ctx) {
-    const { integration, repos, counters } = ctx;
-    const cursor = ctx.full ? undefined : await repos.cursors.get(integration.id, cursorName);
-    const open = await repos.machineActions.oldestOpen(integration.id);
+    const { integration, deps, counters } = ctx;
+    const cursor = ctx.full ? undefined : await deps.cursors.get(integration.id, cursorName);
+    const open = await deps.machineActions.oldestOpen(integration.id);
     const since = cursor === undefined ? undefined : earliest(minus(cursor, overlapMs), open);
-    const { newest } = await storeMachineActions(ctx.client, repos, integration.id, since, {
+    const { newest } = await storeMachineActions(ctx.client, deps, integration.id, since, {
       signal: ctx.signal,
       onBatch: (batch, changed) => {
         counters.read(batch);
@@ -80,7 +83,7 @@ export const machineActionsDataset: Dataset = {
       },
     });
     if (newest !== undefined && (cursor === undefined || Date.parse(newest) > Date.parse(cursor)))
-      await repos.cursors.set(integration.id, cursorName, newest, new Date().toISOString());
+      await deps.cursors.set(integration.id, cursorName, newest, new Date().toISOString());
     return {
       complete: true,
       completeness: since === undefined ? 'all actions read' : `actions created since ${since} read`,

@@ -1,10 +1,16 @@
 import type { Machine } from '../../defender/index.js';
 import { storedRecordJson } from '../stored-record.js';
-import { removalVerdict, type Dataset } from '../dataset.js';
+import type { Dataset } from '../dataset.js';
+import { reconcile } from '../reconcile.js';
 import { endpointDropReason } from '../endpoint-filter.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';
-import { ProfileService } from '../../profiles/profile-service.js';
-import type { NewEndpointRow } from '../../store/index.js';
+import type { ProfileService } from '../../profiles/profile-service.js';
+import type { NewEndpointRow, Repositories } from '../../store/index.js';
+
+/** The endpoints it writes, their risk and profiles it refreshes, and the trend and upkeep that follow. */
+export type MachinesDeps = Pick<Repositories, 'endpoints' | 'endpointRisk' | 'snapshots' | 'maintenance'> & {
+  readonly profileService: Pick<ProfileService, 'refreshIntegration'>;
+};
 
 function toEndpointRow(machine: Machine, integrationId: string, runId: number, now: string): NewEndpointRow {
   return {
@@ -43,12 +49,12 @@ function toEndpointRow(machine: Machine, integrationId: string, runId: number, n
  * Defender machines → endpoints. Dropped machines are counted per reason; after a complete run, endpoints not
  * seen are marked stale (never deleted), within the removal bound.
  */
-export const machinesDataset: Dataset = {
+export const machinesDataset: Dataset<MachinesDeps> = {
   name: 'machines',
   enabled: (integration) => integration.imports.assets,
   async run(ctx) {
-    const { integration, client, repos, runId, counters } = ctx;
-    const previous = await repos.endpoints.activeCount(integration.id);
+    const { integration, client, deps, runId, counters } = ctx;
+    const previous = await deps.endpoints.activeCount(integration.id);
     for await (const batch of client.machines.list({
       ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
     })) {
@@ -60,26 +66,21 @@ export const machinesDataset: Dataset = {
         if (drop === undefined) rows.push(toEndpointRow(machine, integration.id, runId, now));
         else counters.skip(drop);
       }
-      await repos.endpoints.upsertBatch(rows);
+      await deps.endpoints.upsertBatch(rows);
       counters.upserted += rows.length;
       ctx.progress(counters);
     }
-    const unseen = await repos.endpoints.unseenCount(integration.id, runId);
-    const verdict = removalVerdict(unseen, previous, ctx.force, 'endpoints (marked stale)');
-    if (verdict.allowed)
-      counters.removed = await repos.endpoints.markUnseenStale(
-        integration.id,
-        runId,
-        new Date().toISOString(),
-      );
+    const { note } = await reconcile(ctx, {
+      what: 'endpoints (marked stale)',
+      unseen: await deps.endpoints.unseenCount(integration.id, runId),
+      of: previous,
+      remove: () => deps.endpoints.markUnseenStale(integration.id, runId, new Date().toISOString()),
+    });
     // Defender's riskScore and exposureLevel are two of the risk parts; every endpoint was touched.
-    await refreshEndpointRisk(repos.endpointRisk, integration.id, 'all', { alerts: true });
-    await new ProfileService(repos.profiles, repos.integrations).refreshIntegration(
-      integration.id,
-      integration.enabled,
-    );
-    await repos.snapshots.refreshRisk(integration.id, new Date());
-    await repos.maintenance.afterRewrite(['endpoints']);
-    return { complete: true, completeness: `all pages read; ${verdict.note}` };
+    await refreshEndpointRisk(deps.endpointRisk, integration.id, 'all', { alerts: true });
+    await deps.profileService.refreshIntegration(integration.id, integration.enabled);
+    await deps.snapshots.refreshRisk(integration.id, new Date());
+    await deps.maintenance.afterRewrite(['endpoints']);
+    return { complete: true, completeness: `all pages read; ${note}` };
   },
 };

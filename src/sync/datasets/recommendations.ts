@@ -1,17 +1,24 @@
-import type { Insertable } from 'kysely';
 import type { DefenderClient, ExposureScore, Recommendation } from '../../defender/index.js';
 import type { RunCounters } from '../run-counters.js';
 import type { Dataset } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import { defenderPages, syncCatalog } from '../catalog-sync.js';
-import { type ExposureScoresTable, organisationScope, type RecommendationsTable } from '../../store/index.js';
+import {
+  type NewExposureScoreRow,
+  type NewRecommendationRow,
+  organisationScope,
+  type Repositories,
+} from '../../store/index.js';
+
+/** The recommendations it writes with their devices, and the exposure score readings. */
+export type RecommendationsDeps = Pick<Repositories, 'recommendations' | 'exposureScores'>;
 
 function toRecommendationRow(
   r: Recommendation,
   integrationId: string,
   runId: number,
   now: string,
-): Insertable<RecommendationsTable> {
+): NewRecommendationRow {
   return {
     integration_id: integrationId,
     recommendation_id: r.id,
@@ -37,7 +44,7 @@ function toRecommendationRow(
   };
 }
 
-function toScoreRow(score: ExposureScore, integrationId: string): Insertable<ExposureScoresTable> {
+function toScoreRow(score: ExposureScore, integrationId: string): NewExposureScoreRow {
   const group = score.rbacGroupId;
   return {
     integration_id: integrationId,
@@ -55,7 +62,7 @@ async function readScores(
   integrationId: string,
   counters: RunCounters,
   signal: { signal?: AbortSignal },
-): Promise<Insertable<ExposureScoresTable>[]> {
+): Promise<NewExposureScoreRow[]> {
   const rows = [toScoreRow(await client.recommendations.exposureScore(signal.signal), integrationId)];
   for await (const batch of client.recommendations.exposureScoreByMachineGroups(signal)) {
     counters.read(batch);
@@ -71,11 +78,11 @@ async function readScores(
  * granted; the run records the other as not permitted. Recommendations Defender no longer lists are removed after
  * a complete run.
  */
-export const recommendationsDataset: Dataset = {
+export const recommendationsDataset: Dataset<RecommendationsDeps> = {
   name: 'recommendations',
   enabled: (integration) => integration.imports.recommendations,
   async run(ctx) {
-    const { integration, client, repos, runId, counters, access } = ctx;
+    const { integration, client, deps, runId, counters, access } = ctx;
     const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
     const outcome = access.permitted.includes('recommendations')
       ? await syncCatalog(ctx, {
@@ -87,17 +94,17 @@ export const recommendationsDataset: Dataset = {
             },
           ],
           store: (r) =>
-            repos.recommendations.upsert(
+            deps.recommendations.upsert(
               toRecommendationRow(r, integration.id, runId, new Date().toISOString()),
             ),
-          links: repos.recommendations.links,
+          links: deps.recommendations.links,
           what: 'recommendations',
         })
       : // Not read, so nothing stored is removed: the list stays as the last permitted run left it.
         { complete: false, completeness: 'recommendations not permitted: the stored ones stay' };
     // A device group count is small (hundreds at most): its readings are stored together.
     if (access.permitted.includes('exposureScore'))
-      await repos.exposureScores.record(await readScores(client, integration.id, counters, signal));
+      await deps.exposureScores.record(await readScores(client, integration.id, counters, signal));
     return access.permitted.includes('exposureScore')
       ? outcome
       : { ...outcome, completeness: `${outcome.completeness}; exposure score not permitted` };

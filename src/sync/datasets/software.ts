@@ -1,17 +1,14 @@
 import type { Software } from '../../defender/index.js';
-import type { Insertable } from 'kysely';
 import type { Dataset, DatasetContext } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import { defenderPages, knownPage, syncCatalog } from '../catalog-sync.js';
 import { FindingsCveAnswer } from '../software-cves.js';
-import type { SoftwareTable } from '../../store/index.js';
+import type { NewSoftwareRow, Repositories } from '../../store/index.js';
 
-function toSoftwareRow(
-  s: Software,
-  integrationId: string,
-  runId: number,
-  now: string,
-): Insertable<SoftwareTable> {
+/** The products it writes with their links, and the findings run whose CVE lists it takes. */
+export type SoftwareDeps = Pick<Repositories, 'software' | 'syncRuns'>;
+
+function toSoftwareRow(s: Software, integrationId: string, runId: number, now: string): NewSoftwareRow {
   return {
     integration_id: integrationId,
     software_id: s.id,
@@ -36,12 +33,12 @@ function toSoftwareRow(
  * vulnerabilities and that run is at most one machines interval old (the findings follow each machines run); the
  * per-product call stays for whatever they cannot answer (see FindingsCveAnswer).
  */
-async function findingsAnswer(ctx: DatasetContext): Promise<FindingsCveAnswer> {
-  const { integration, repos } = ctx;
+async function findingsAnswer(ctx: DatasetContext<SoftwareDeps>): Promise<FindingsCveAnswer> {
+  const { integration, deps } = ctx;
   if (!integration.imports.vulnerabilities) return FindingsCveAnswer.none();
   return FindingsCveAnswer.from(
-    await repos.syncRuns.latest(integration.id, 'findings'),
-    await repos.software.findingCves(integration.id),
+    await deps.syncRuns.latest(integration.id, 'findings'),
+    await deps.software.findingCves(integration.id),
     { now: new Date(), maxAgeMs: integration.schedules.machines * 60_000 },
   );
 }
@@ -54,11 +51,11 @@ async function findingsAnswer(ctx: DatasetContext): Promise<FindingsCveAnswer> {
  * the product, not every machine it is installed on. After a complete run, products Defender no longer lists are
  * removed.
  */
-export const softwareDataset: Dataset = {
+export const softwareDataset: Dataset<SoftwareDeps> = {
   name: 'software',
   enabled: (integration) => integration.imports.software,
   async run(ctx) {
-    const { integration, client, repos, runId } = ctx;
+    const { integration, client, deps, runId } = ctx;
     const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
     const answer = await findingsAnswer(ctx);
     const outcome = await syncCatalog<Software>(ctx, {
@@ -76,8 +73,8 @@ export const softwareDataset: Dataset = {
         },
       ],
       store: (product) =>
-        repos.software.upsert(toSoftwareRow(product, integration.id, runId, new Date().toISOString())),
-      links: repos.software.links,
+        deps.software.upsert(toSoftwareRow(product, integration.id, runId, new Date().toISOString())),
+      links: deps.software.links,
       what: 'software products',
     });
     return { ...outcome, completeness: `${outcome.completeness}; ${answer.describe()}` };

@@ -1,6 +1,10 @@
 import type { Dataset } from '../dataset.js';
 import { storedRecordJson } from '../stored-record.js';
 import { isNetworkAccessible } from '../../domain/attack-vector.js';
+import type { Repositories } from '../../store/index.js';
+
+/** The CVE catalog it writes, and the patches whose network-accessible flag follows it. */
+export type VulnerabilitiesDeps = Pick<Repositories, 'vulnerabilities' | 'patches'>;
 
 const flag = (value: boolean | null | undefined): number => (value === true ? 1 : 0);
 const knownFlag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
@@ -9,17 +13,17 @@ const knownFlag = (value: boolean | null): number | null => (value === null ? nu
  * The tenant's CVE catalog: upserted whole each run; entries are never removed (findings reference them). Each
  * CVE's attack vector is read from its CVSS vector, and the patches' Defender.NetworkAccessible follows it.
  */
-export const vulnerabilitiesDataset: Dataset = {
+export const vulnerabilitiesDataset: Dataset<VulnerabilitiesDeps> = {
   name: 'vulnerabilities',
   enabled: (integration) => integration.imports.vulnerabilities,
   async run(ctx) {
-    const { integration, repos, counters } = ctx;
+    const { integration, deps, counters } = ctx;
     for await (const batch of ctx.client.vulnerabilities.list(
       ctx.signal === undefined ? {} : { signal: ctx.signal },
     )) {
       const now = new Date().toISOString();
       counters.read(batch);
-      await repos.vulnerabilities.upsertBatch(
+      await deps.vulnerabilities.upsertBatch(
         batch.items.map((v) => ({
           integration_id: integration.id,
           cve_id: v.id,
@@ -41,7 +45,7 @@ export const vulnerabilitiesDataset: Dataset = {
       counters.upserted += batch.items.length;
       ctx.progress(counters);
     }
-    await repos.patches.recountNetworkAccessible(integration.id);
+    await deps.patches.recountNetworkAccessible(integration.id);
     return { complete: true, completeness: 'all pages read; the catalog keeps every entry' };
   },
 };
