@@ -1,8 +1,7 @@
 import type { Hub } from '../app/hub.js';
 import { plannedDatasets } from '../app/schedule-due.js';
 import { ranAsPermitted } from '../domain/connection-status.js';
-import { HubError } from '../errors.js';
-import { IntegrationNotFoundError } from '../integrations/integration-errors.js';
+import { HubError, isNotFound } from '../errors.js';
 import type { DatasetName, Integration, Schedules } from '../integrations/integration-schema.js';
 import type { RunningSimulator } from '../simulator/index.js';
 import { simulatorIntegrationSettings } from '../simulator/integration-settings.js';
@@ -31,7 +30,7 @@ export async function demoIntegration(hub: Hub, sim: RunningSimulator): Promise<
   try {
     return await hub.integrations.update(demoName, settings);
   } catch (error) {
-    if (!(error instanceof IntegrationNotFoundError)) throw error;
+    if (!isNotFound(error, 'INTEGRATION_NOT_FOUND')) throw error;
     return hub.integrations.create(settings);
   }
 }

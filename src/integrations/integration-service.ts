@@ -13,7 +13,7 @@ import {
   type Integration,
   type UpdateIntegrationInput,
 } from './integration-schema.js';
-import { IntegrationConflictError, IntegrationNotFoundError } from './integration-errors.js';
+import { IntegrationConflictError, integrationNotFound } from './integration-errors.js';
 import { defaultApiBaseUrl } from '../defender/clouds.js';
 import { parseInput } from '../parse-input.js';
 import {
@@ -99,7 +99,7 @@ export class IntegrationService {
       current.id,
       this.#changes(current, value, new Date().toISOString()),
     );
-    if (row === undefined) throw new IntegrationNotFoundError(idOrName);
+    if (row === undefined) throw integrationNotFound(idOrName);
     if (value.enabled !== undefined && value.enabled !== (current.enabled === 1))
       await this.#hooks.enabledChanged?.(current.id, value.enabled);
     return toIntegration(row);
@@ -219,7 +219,7 @@ export class IntegrationService {
 
   async #row(idOrName: string): Promise<IntegrationRow> {
     const row = (await this.#repository.find(idOrName)) ?? (await this.#repository.findByName(idOrName));
-    if (row === undefined) throw new IntegrationNotFoundError(idOrName);
+    if (row === undefined) throw integrationNotFound(idOrName);
     return row;
   }
 }

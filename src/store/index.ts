@@ -73,7 +73,7 @@ export type {
   SyncJobRow,
   SyncRunRow,
 } from './db/schema.js';
-export { EndpointNotFoundError, endpointFound } from './endpoints/endpoint-not-found.js';
+export { endpointFound, endpointNotFound } from './endpoints/endpoint-not-found.js';
 export {
   endpointKey,
   endpointSorts,

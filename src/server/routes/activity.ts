@@ -9,7 +9,7 @@ import {
   incidentDetailBody,
   incidentSummaryBody,
 } from '../schemas/activity.js';
-import { found } from '../not-found.js';
+import { found } from '../../errors.js';
 import { getAlert, getIncident, listAlerts, listIncidents } from '../../store/index.js';
 
 const listQuery = pageQuery.extend(activityFilterQuery).strict();

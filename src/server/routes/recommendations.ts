@@ -11,7 +11,7 @@ import {
   textIdParams,
 } from '../schemas/common.js';
 import { endpointRefBody } from '../schemas/endpoint.js';
-import { found } from '../not-found.js';
+import { found } from '../../errors.js';
 import {
   endpointFound,
   endpointKey,
