@@ -23,7 +23,7 @@ export class HubError extends Error {
   }
 }
 
-/** Input the caller must change, under a code of its own (SYNC_UNKNOWN_DATASET, …); plain bad input is an InputError. */
+/** Input the caller must change, under a code of its own (SYNC_UNKNOWN_DATASET, …); else an InputError. */
 export class InvalidInputError extends HubError {
   constructor(code: string, message: string, options: HubErrorOptions = {}) {
     super(code, message, { ...options, httpStatus: 400 });
@@ -48,7 +48,7 @@ export class NotFoundError extends HubError {
   }
 }
 
-/** The request clashes with the state of things, whoever asks: a name taken, a run under way, the last admin. */
+/** The request clashes with the current state, whoever asks: a name taken, a run under way, the only admin. */
 export class ConflictError extends HubError {
   constructor(code: string, message: string, options: HubErrorOptions = {}) {
     super(code, message, { ...options, httpStatus: 409 });
@@ -61,7 +61,7 @@ export function found<T>(value: T | undefined, code: NotFoundCode, message: stri
   return value;
 }
 
-/** Whether the error says that the thing of this code does not exist, e.g. an integration deleted meanwhile. */
+/** Whether the error says the thing of this code does not exist, e.g. an integration deleted meanwhile. */
 export function isNotFound(error: unknown, code: NotFoundCode): error is NotFoundError {
   return error instanceof NotFoundError && error.code === code;
 }

@@ -43,7 +43,10 @@ interface DefenderErrorOptions {
   status?: number | undefined;
 }
 
-/** Defender failures are the upstream service's answer, not ours: a bad gateway unless the settings or the query are bad. */
+/**
+ * The hub's answer to a Defender failure: a bad gateway (the upstream service failed), unless the settings
+ * or the query are bad (the caller's doing) or the service asks to wait.
+ */
 function httpStatusOf(code: DefenderErrorCode): number {
   switch (code) {
     case DefenderErrorCode.InvalidConfig:

@@ -36,7 +36,7 @@ import { SecretError, SecretErrorCode } from '../../src/secrets/secret-box.js';
 import { ConfigError, ConfigErrorCode } from '../../src/app/config.js';
 
 /**
- * Every code's status, as the API answered before the errors carried their own: a change here is a change of the
+ * Every code's status, as the API answered before errors carried their own: a change here is a change of the
  * API, so it is deliberate, never the side effect of moving a throw to another class.
  */
 const statusOfCode: [HubError, string, number][] = [
