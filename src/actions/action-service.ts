@@ -19,13 +19,13 @@ import {
   defenderActionType,
   type ActionRequest,
 } from './action-input.js';
-import { ActionNotFoundError, ActionRefusedError } from './action-errors.js';
+import { actionNotFound, ActionRefusedError } from './action-errors.js';
 import { toActionRow, toActionSummary, type ActionSummary } from './action-records.js';
 import { storeMachineActions } from '../sync/datasets/machine-actions.js';
 import { abortableSleep } from '../defender/abortable-sleep.js';
 import {
   type EndpointIdentity,
-  EndpointNotFoundError,
+  endpointNotFound,
   type MachineActionFilter,
   type Page,
   type PageRequest,
@@ -93,7 +93,7 @@ export class ActionService {
     mayRequest(by, request.type);
     const requestedBy = by.name;
     const endpoint = (await this.#repos.endpoints.identities([endpointId])).get(endpointId);
-    if (endpoint === undefined) throw new EndpointNotFoundError(endpointId);
+    if (endpoint === undefined) throw endpointNotFound(endpointId);
     return this.#withClients((clientFor) => this.#send(endpoint, request, requestedBy, clientFor));
   }
 
@@ -116,7 +116,7 @@ export class ActionService {
         const endpoint = endpoints.get(id);
         outcomes.push(
           endpoint === undefined
-            ? failed(id, request.dryRun, new EndpointNotFoundError(id))
+            ? failed(id, request.dryRun, endpointNotFound(id))
             : await this.#send(endpoint, request, requestedBy, clientFor).catch((error: unknown) =>
                 failed(id, request.dryRun, error),
               ),
@@ -130,7 +130,7 @@ export class ActionService {
     const requestedBy = by.name;
     const { comment } = parseInput(cancelRequestSchema, input);
     const stored = await this.#repos.machineActions.get(actionId);
-    if (stored === undefined) throw new ActionNotFoundError(actionId);
+    if (stored === undefined) throw actionNotFound(actionId);
     const action = await this.#withClient(stored.integration_id, (client) =>
       client.machineActions.cancel(actionId, { comment: `${comment} (${requestedBy})` }),
     );
@@ -139,7 +139,7 @@ export class ActionService {
 
   async get(actionId: string): Promise<ActionSummary> {
     const stored = await this.#repos.machineActions.get(actionId);
-    if (stored === undefined) throw new ActionNotFoundError(actionId);
+    if (stored === undefined) throw actionNotFound(actionId);
     return toActionSummary(stored);
   }
 
@@ -233,7 +233,7 @@ export class ActionService {
       toActionRow(action, integrationId, requestedBy, new Date().toISOString()),
     ]);
     const stored = await this.#repos.machineActions.get(action.id);
-    if (stored === undefined) throw new ActionNotFoundError(action.id);
+    if (stored === undefined) throw actionNotFound(action.id);
     return toActionSummary(stored);
   }
 
@@ -280,7 +280,7 @@ export class ActionService {
   /** Follows one action to its final state now (the CLI's --wait), storing each change on the way. */
   async waitForFinal(actionId: string, options: { signal?: AbortSignal } = {}): Promise<ActionSummary> {
     const stored = await this.#repos.machineActions.get(actionId);
-    if (stored === undefined) throw new ActionNotFoundError(actionId);
+    if (stored === undefined) throw actionNotFound(actionId);
     let last: MachineAction | undefined;
     await this.#withClient(stored.integration_id, async (client) => {
       for await (const change of client.machineActions.watch(actionId, {

@@ -1,9 +1,8 @@
 import { Cron } from 'croner';
 import { ranAsPermitted } from '../domain/connection-status.js';
-import { HubError } from '../errors.js';
+import { HubError, isNotFound } from '../errors.js';
 import type { DatasetName } from '../domain/datasets.js';
 import type { Integration } from '../domain/integration.js';
-import { IntegrationNotFoundError } from '../integrations/integration-errors.js';
 import { SyncBusyError } from '../sync/sync-service.js';
 import type { Hub } from './hub.js';
 import { dueFor, dueNow, newlyEnabled, type DueWork, type LastRuns } from './schedule-due.js';
@@ -147,7 +146,7 @@ export class Scheduler {
     )
       .catch((error: unknown) => {
         // Removed meanwhile: nothing to report. Started by someone else in this process (an API call): no fault.
-        if (error instanceof IntegrationNotFoundError) return;
+        if (isNotFound(error, 'INTEGRATION_NOT_FOUND')) return;
         if (error instanceof SyncBusyError) this.#log.info(`scheduler: ${error.message}`);
         else this.#log.error(`scheduler: integration ${work.integrationId} stopped: ${reason(error)}`);
       })

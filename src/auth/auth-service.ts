@@ -15,9 +15,9 @@ import {
   lastAdmin,
   loginFailed,
   roleTooLow,
-  TokenNotFoundError,
-  UserNotFoundError,
+  tokenNotFound,
   userNameTaken,
+  userNotFound,
 } from './auth-errors.js';
 import type { ApiTokenRow, Repositories, UserRow } from '../store/index.js';
 
@@ -179,7 +179,7 @@ export class AuthService {
   /** Sets a password (generated when none is given, and answered once) and unlocks the account. */
   async resetPassword(username: string, password?: string): Promise<{ user: UserView; password?: string }> {
     const user = await this.#repos.users.findByName(username);
-    if (user === undefined) throw new UserNotFoundError(username);
+    if (user === undefined) throw userNotFound(username);
     const chosen = password === undefined ? generatePassword() : parseInput(passwordSchema, password);
     const updated = await this.updateUser(user.id, { password: chosen });
     return { user: updated, ...(password === undefined ? { password: chosen } : {}) };
@@ -209,7 +209,7 @@ export class AuthService {
 
   async #user(id: number): Promise<UserRow> {
     const user = await this.#repos.users.find(id);
-    if (user === undefined) throw new UserNotFoundError(id);
+    if (user === undefined) throw userNotFound(id);
     return user;
   }
 
@@ -330,7 +330,7 @@ export class AuthService {
   async revokeToken(principal: Principal, id: number): Promise<void> {
     const token = await this.#repos.apiTokens.find(id);
     if (token === undefined || (token.user_id !== principal.userId && principal.role !== 'admin'))
-      throw new TokenNotFoundError(id);
+      throw tokenNotFound(id);
     await this.#repos.apiTokens.revoke(id, this.#now().toISOString());
   }
 
@@ -353,7 +353,7 @@ export class AuthService {
   /** A token for the hub's own use (the demo's ready line): the first admin's, created on demand. */
   async issueAdminToken(name: string): Promise<string> {
     const admin = (await this.#repos.users.list()).find((u) => u.role === 'admin');
-    if (admin === undefined) throw new UserNotFoundError('admin');
+    if (admin === undefined) throw userNotFound('admin');
     const principal: Principal = { kind: 'token', userId: admin.id, username: admin.username, role: 'admin' };
     return (await this.createToken(principal, { name, role: 'admin' })).token;
   }

@@ -1,8 +1,7 @@
 import type { Hub } from '../app/hub.js';
 import { plannedDatasets } from '../app/schedule-due.js';
 import { ranAsPermitted } from '../domain/connection-status.js';
-import { HubError } from '../errors.js';
-import { IntegrationNotFoundError } from '../integrations/integration-errors.js';
+import { HubError, isNotFound } from '../errors.js';
 import type { DatasetName } from '../domain/datasets.js';
 import type { Integration, Schedules } from '../domain/integration.js';
 import type { RunningSimulator } from '../simulator/index.js';
@@ -32,7 +31,7 @@ export async function demoIntegration(hub: Hub, sim: RunningSimulator): Promise<
   try {
     return await hub.integrations.update(demoName, settings);
   } catch (error) {
-    if (!(error instanceof IntegrationNotFoundError)) throw error;
+    if (!isNotFound(error, 'INTEGRATION_NOT_FOUND')) throw error;
     return hub.integrations.create(settings);
   }
 }

@@ -43,12 +43,32 @@ interface DefenderErrorOptions {
   status?: number | undefined;
 }
 
+/**
+ * The hub's answer to a Defender failure: a bad gateway (the upstream service failed), unless the settings
+ * or the query are bad (the caller's doing) or the service asks to wait.
+ */
+function httpStatusOf(code: DefenderErrorCode): number {
+  switch (code) {
+    case DefenderErrorCode.InvalidConfig:
+    case DefenderErrorCode.BaseUrlEndsWithApi:
+    case DefenderErrorCode.HuntingQueryInvalid:
+    case DefenderErrorCode.HuntingResultTooLarge:
+      return 400;
+    case DefenderErrorCode.Throttled:
+    case DefenderErrorCode.HuntingQuotaExceeded:
+      return 503;
+    default:
+      return 502;
+  }
+}
+
 export class DefenderError extends HubError {
   declare readonly code: DefenderErrorCode;
+  /** The status Defender answered with, when it answered; `httpStatus` is the hub's own answer. */
   readonly status: number | undefined;
 
   constructor(code: DefenderErrorCode, message: string, options: DefenderErrorOptions = {}) {
-    super(code, message, options);
+    super(code, message, { ...options, httpStatus: httpStatusOf(code) });
     this.status = options.status;
   }
 }

@@ -1,7 +1,7 @@
 import { parseInput } from '../parse-input.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
 import type { DefenderClientOptions, HuntingResult } from '../defender/index.js';
-import { HuntingResultNotFoundError } from './hunting-errors.js';
+import { huntingResultNotFound } from './hunting-errors.js';
 import {
   DEFAULT_RESULT_PAGE_SIZE,
   huntingQueryInput,
@@ -173,7 +173,7 @@ export class HuntingService {
 
   async #result(id: number): Promise<StoredHuntingResult> {
     const result = await this.#results.find(id, retentionCutoff(Date.now()));
-    if (result === undefined) throw new HuntingResultNotFoundError(id);
+    if (result === undefined) throw huntingResultNotFound(id);
     return result;
   }
 

@@ -1,5 +1,5 @@
 import { parseInput } from '../parse-input.js';
-import { SavedHuntingQueryNameTakenError, SavedHuntingQueryNotFoundError } from './hunting-errors.js';
+import { SavedHuntingQueryNameTakenError, savedHuntingQueryNotFound } from './hunting-errors.js';
 import { savedQueryInput } from './hunting-input.js';
 import type { HuntingQueriesRepository, HuntingQueryFields, HuntingQueryRow } from '../store/index.js';
 
@@ -49,7 +49,7 @@ export class SavedHuntingQueries {
 
   async get(id: number): Promise<SavedHuntingQuery> {
     const row = await this.#repository.find(id);
-    if (row === undefined) throw new SavedHuntingQueryNotFoundError(id);
+    if (row === undefined) throw savedHuntingQueryNotFound(id);
     return toSavedQuery(row);
   }
 
@@ -59,7 +59,7 @@ export class SavedHuntingQueries {
     if (byName !== undefined) return toSavedQuery(byName);
     const id = /^\d+$/.test(nameOrId.trim()) ? Number(nameOrId) : undefined;
     const byId = id === undefined ? undefined : await this.#repository.find(id);
-    if (byId === undefined) throw new SavedHuntingQueryNotFoundError(nameOrId);
+    if (byId === undefined) throw savedHuntingQueryNotFound(nameOrId);
     return toSavedQuery(byId);
   }
 
@@ -75,13 +75,13 @@ export class SavedHuntingQueries {
     const value = fields(input);
     if (value.name !== current.name) await this.#refuseTakenName(value.name);
     const row = await this.#repository.replace(id, value, new Date().toISOString());
-    if (row === undefined) throw new SavedHuntingQueryNotFoundError(id);
+    if (row === undefined) throw savedHuntingQueryNotFound(id);
     return toSavedQuery(row);
   }
 
   /** Results of its runs stay (until they expire), without the link to it. */
   async remove(id: number): Promise<void> {
-    if (!(await this.#repository.remove(id))) throw new SavedHuntingQueryNotFoundError(id);
+    if (!(await this.#repository.remove(id))) throw savedHuntingQueryNotFound(id);
   }
 
   async #refuseTakenName(name: string): Promise<void> {

@@ -14,7 +14,7 @@ import {
   type UpdateIntegrationInput,
 } from './integration-schema.js';
 import type { Integration } from '../domain/integration.js';
-import { IntegrationConflictError, IntegrationNotFoundError } from './integration-errors.js';
+import { IntegrationConflictError, integrationNotFound } from './integration-errors.js';
 import { defaultApiBaseUrl } from '../domain/clouds.js';
 import { parseInput } from '../parse-input.js';
 import {
@@ -100,7 +100,7 @@ export class IntegrationService {
       current.id,
       this.#changes(current, value, new Date().toISOString()),
     );
-    if (row === undefined) throw new IntegrationNotFoundError(idOrName);
+    if (row === undefined) throw integrationNotFound(idOrName);
     if (value.enabled !== undefined && value.enabled !== (current.enabled === 1))
       await this.#hooks.enabledChanged?.(current.id, value.enabled);
     return toIntegration(row);
@@ -220,7 +220,7 @@ export class IntegrationService {
 
   async #row(idOrName: string): Promise<IntegrationRow> {
     const row = (await this.#repository.find(idOrName)) ?? (await this.#repository.findByName(idOrName));
-    if (row === undefined) throw new IntegrationNotFoundError(idOrName);
+    if (row === undefined) throw integrationNotFound(idOrName);
     return row;
   }
 }

@@ -1,12 +1,12 @@
-import { HubError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 
-export class ProfileNotFoundError extends HubError {
-  constructor(id: number) {
-    super('PROFILE_NOT_FOUND', `No rule profile with id ${id}; list the profiles to see which exist.`);
-  }
-}
+export const profileNotFound = (id: number): NotFoundError =>
+  new NotFoundError(
+    'PROFILE_NOT_FOUND',
+    `No rule profile with id ${id}; list the profiles to see which exist.`,
+  );
 
-export class ProfileNameTakenError extends HubError {
+export class ProfileNameTakenError extends ConflictError {
   constructor(name: string) {
     super('PROFILE_NAME_TAKEN', `A rule profile named "${name}" exists already: choose another name.`);
   }

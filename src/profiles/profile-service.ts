@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { parseInput } from '../parse-input.js';
-import { ProfileNameTakenError, ProfileNotFoundError } from './profile-errors.js';
+import { ProfileNameTakenError, profileNotFound } from './profile-errors.js';
 import {
   osProfileMatchScore,
   osProfiles,
@@ -134,13 +134,13 @@ export class ProfileService {
     const row = await this.#profiles.insertRule(value.name, JSON.stringify(rule), new Date().toISOString());
     await this.#refreshAll();
     const created = (await this.list()).find((p) => p.id === row.id);
-    if (created === undefined) throw new ProfileNotFoundError(row.id);
+    if (created === undefined) throw profileNotFound(row.id);
     return created;
   }
 
   async removeRule(id: number): Promise<void> {
     const row = await this.#profiles.get(id);
-    if (row === undefined || row.integrationId !== null) throw new ProfileNotFoundError(id);
+    if (row === undefined || row.integrationId !== null) throw profileNotFound(id);
     await this.#profiles.remove(id);
     // Endpoints the rule held may now match another rule less well; nothing else changes.
     await this.#refreshAll();

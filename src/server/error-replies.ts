@@ -1,57 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HubError } from '../errors.js';
-import { DefenderError, DefenderErrorCode } from '../defender/index.js';
 import type { ErrorBody } from './schemas/common.js';
 import { readsWebUi } from './access-policy.js';
 import type { WebUiHandler } from './web-ui.js';
-
-/** HubError codes that are the caller's doing, by the status that says so. */
-const statusOfCode: Readonly<Record<string, number>> = {
-  INVALID_INPUT: 400,
-  SYNC_UNKNOWN_DATASET: 400,
-  SYNC_DATASET_NOT_FOR_PRODUCT: 400,
-  INTEGRATION_NAME_TAKEN: 409,
-  PROFILE_NAME_TAKEN: 409,
-  STRATEGY_NAME_TAKEN: 409,
-  HUNTING_SAVED_QUERY_NAME_TAKEN: 409,
-  INVALID_STRATEGY_EXPRESSION: 400,
-  SYNC_ALREADY_RUNNING: 409,
-  ACTION_PROTECTED_DEVICE: 403,
-  // The device's state (only discovered, no sensor) conflicts with the request, whoever asks.
-  ACTION_DEVICE_NOT_ONBOARDED: 409,
-  ACTION_BULK_TOO_LARGE: 400,
-  AUTH_REQUIRED: 401,
-  AUTH_FAILED: 401,
-  AUTH_FORBIDDEN: 403,
-  CSRF_INVALID: 403,
-  AUTH_LOCKED: 429,
-  AUTH_RATE_LIMITED: 429,
-  USER_NAME_TAKEN: 409,
-  USER_LAST_ADMIN: 409,
-};
-
-/** Defender failures are the upstream service's answer, not ours: a bad gateway unless the settings are bad. */
-function defenderStatus(error: DefenderError): number {
-  switch (error.code) {
-    case DefenderErrorCode.InvalidConfig:
-    case DefenderErrorCode.BaseUrlEndsWithApi:
-      return 400;
-    case DefenderErrorCode.HuntingQueryInvalid:
-    case DefenderErrorCode.HuntingResultTooLarge:
-      return 400;
-    case DefenderErrorCode.Throttled:
-    case DefenderErrorCode.HuntingQuotaExceeded:
-      return 503;
-    default:
-      return 502;
-  }
-}
-
-function hubErrorStatus(error: HubError): number {
-  if (error instanceof DefenderError) return defenderStatus(error);
-  return statusOfCode[error.code] ?? (error.code.endsWith('_NOT_FOUND') ? 404 : 500);
-}
 
 interface Issue {
   path: string;
@@ -71,9 +23,9 @@ function isFastifyError(error: unknown): error is FastifyError {
 }
 
 /**
- * Any error to the answer the API gives: the status, and `{ error: { code, message, details? } }`. Only what
- * was written for people crosses: HubError messages and request-validation issues. Anything else is a 500
- * with a generic message; the stack stays in the log.
+ * Any error to the answer the API gives: the status (a HubError carries its own), and `{ error: { code, message,
+ * details? } }`. Only what was written for people crosses: HubError messages and request-validation issues.
+ * Anything else is a 500 with a generic message; the stack stays in the log.
  */
 export function errorReply(error: unknown): { status: number; body: ErrorBody } {
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -95,7 +47,7 @@ export function errorReply(error: unknown): { status: number; body: ErrorBody } 
   }
   if (error instanceof HubError) {
     return {
-      status: hubErrorStatus(error),
+      status: error.httpStatus,
       body: {
         error: {
           code: error.code,

@@ -53,7 +53,7 @@ export type {
   SoftwareTable,
   SyncRunRow,
 } from './db/schema.js';
-export { EndpointNotFoundError, endpointFound } from './endpoints/endpoint-not-found.js';
+export { endpointFound, endpointNotFound } from './endpoints/endpoint-not-found.js';
 export { endpointSorts } from './endpoints/endpoint-queries.js';
 export type { EndpointCursor, EndpointFilter, EndpointSummary } from './endpoints/endpoint-queries.js';
 export { riskPageRows } from './endpoints/endpoint-risk-repository.js';

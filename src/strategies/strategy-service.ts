@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HubError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import { parseInput } from '../parse-input.js';
 import {
   formatStrategyExpression,
@@ -10,16 +10,13 @@ import {
 } from '../domain/strategy/index.js';
 import type { Page, Strategies, StrategyMatch, StrategyRow } from '../store/index.js';
 
-export class StrategyNotFoundError extends HubError {
-  constructor(id: number) {
-    super(
-      'STRATEGY_NOT_FOUND',
-      `No patch strategy with id ${id}. List them with GET /api/v1/patch-strategies.`,
-    );
-  }
-}
+const strategyNotFound = (id: number): NotFoundError =>
+  new NotFoundError(
+    'STRATEGY_NOT_FOUND',
+    `No patch strategy with id ${id}. List them with GET /api/v1/patch-strategies.`,
+  );
 
-export class StrategyNameTakenError extends HubError {
+export class StrategyNameTakenError extends ConflictError {
   constructor(name: string) {
     super('STRATEGY_NAME_TAKEN', `A patch strategy named "${name}" exists already: choose another name.`);
   }
@@ -139,12 +136,12 @@ export class StrategyService {
         : { expression: formatStrategyExpression(parseStrategyExpression(value.expression)) }),
       now: new Date().toISOString(),
     });
-    if (row === undefined) throw new StrategyNotFoundError(id);
+    if (row === undefined) throw strategyNotFound(id);
     return toStrategy(row);
   }
 
   async remove(id: number): Promise<void> {
-    if (!(await this.#repository.remove(id))) throw new StrategyNotFoundError(id);
+    if (!(await this.#repository.remove(id))) throw strategyNotFound(id);
   }
 
   /** The patches the strategy selects, each with the endpoints it selects it on. */
@@ -165,7 +162,7 @@ export class StrategyService {
 
   async #row(id: number): Promise<StrategyRow> {
     const row = await this.#repository.find(id);
-    if (row === undefined) throw new StrategyNotFoundError(id);
+    if (row === undefined) throw strategyNotFound(id);
     return row;
   }
 }

@@ -1,4 +1,4 @@
-import { HubError } from '../errors.js';
+import { ConflictError, HubError, InvalidInputError } from '../errors.js';
 import type { DefenderClient } from '../defender/index.js';
 import type { DefenderClientTuning } from '../defender/config.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
@@ -60,7 +60,7 @@ export interface SyncOptions {
   readonly onProgress?: (progress: SyncProgress) => void;
 }
 
-export class SyncBusyError extends HubError {
+export class SyncBusyError extends ConflictError {
   constructor(integrationId: string, dataset: string, runner?: string) {
     super(
       'SYNC_ALREADY_RUNNING',
@@ -119,13 +119,13 @@ export class SyncService {
   ): Promise<SyncRun> {
     const dataset = datasets.find((d) => d.name === name);
     if (dataset === undefined)
-      throw new HubError(
+      throw new InvalidInputError(
         'SYNC_UNKNOWN_DATASET',
         `Unknown dataset "${name}": use one of ${datasetNames.join(', ')}.`,
       );
     const integration = await this.#integrations.get(integrationIdOrName);
     if (!datasetOfProduct(dataset, integration))
-      throw new HubError(
+      throw new InvalidInputError(
         'SYNC_DATASET_NOT_FOR_PRODUCT',
         `The ${name} dataset is not read for a Defender ${integration.product === 'cloud' ? 'for Cloud' : 'for Endpoint'} integration; sync it without naming a dataset to run its own.`,
       );

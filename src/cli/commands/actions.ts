@@ -8,7 +8,7 @@ import { withHub } from '../hub-session.js';
 import { printJson, printLines, table } from '../output.js';
 import { wholeNumber } from '../options.js';
 import { recordId } from './strategies.js';
-import { EndpointNotFoundError } from '../../store/index.js';
+import { endpointNotFound } from '../../store/index.js';
 
 interface SendFlags {
   comment: string;
@@ -128,8 +128,7 @@ function listCommand(): Command {
           flags.endpoint === undefined
             ? undefined
             : (await hub.data.endpoints.identities([flags.endpoint])).get(flags.endpoint);
-        if (flags.endpoint !== undefined && endpoint === undefined)
-          throw new EndpointNotFoundError(flags.endpoint);
+        if (flags.endpoint !== undefined && endpoint === undefined) throw endpointNotFound(flags.endpoint);
         const integrationId =
           endpoint?.integrationId ??
           (flags.integration === undefined ? undefined : (await hub.integrations.get(flags.integration)).id);

@@ -1,6 +1,6 @@
 import { Argument, Command } from 'commander';
 import type { ProfileRule } from '../../domain/os-profile.js';
-import { ProfileNotFoundError } from '../../profiles/profile-errors.js';
+import { profileNotFound } from '../../profiles/profile-errors.js';
 import type { Profile } from '../../profiles/profile-service.js';
 import { withHub } from '../hub-session.js';
 import { keyValues, printJson, printLines, table } from '../output.js';
@@ -111,7 +111,7 @@ function removeCommand(): Command {
       withHub(async (hub) => {
         // Read first for the name to print: once removed it is gone.
         const profile = (await hub.profiles.list()).find((p) => p.id === id);
-        if (profile === undefined) throw new ProfileNotFoundError(id);
+        if (profile === undefined) throw profileNotFound(id);
         await hub.profiles.removeRule(id);
         printLines([`Removed rule profile "${profile.name}" (${profile.id}).`]);
       }),

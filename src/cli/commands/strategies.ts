@@ -6,7 +6,7 @@ import {
   type StrategyExpressionProblem,
   type StrategyFieldDescription,
 } from '../../domain/strategy/index.js';
-import { HubError } from '../../errors.js';
+import { InvalidInputError } from '../../errors.js';
 import { checkStrategy, type Strategy } from '../../strategies/strategy-service.js';
 import { withHub } from '../hub-session.js';
 import { keyValues, printJson, printLines, table } from '../output.js';
@@ -159,7 +159,7 @@ function validateCommand(): Command {
       else printLines([result.error.message, ...caretLines(source, result.error)]);
       if (result.ok) return;
       // The report is on stdout; the one stderr line and exit 1 tell a script it failed, as every command does.
-      throw new HubError(
+      throw new InvalidInputError(
         STRATEGY_EXPRESSION_ERROR_CODE,
         `Not a valid strategy expression (line ${result.error.line}, column ${result.error.column}).`,
       );

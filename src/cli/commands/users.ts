@@ -1,7 +1,7 @@
 import { Argument, Command, Option } from 'commander';
 import type { Hub } from '../../app/hub.js';
 import { roles } from '../../domain/roles.js';
-import { UserNotFoundError } from '../../auth/auth-errors.js';
+import { userNotFound } from '../../auth/auth-errors.js';
 import type { UserView } from '../../auth/auth-service.js';
 import { withHub } from '../hub-session.js';
 import { printJson, printLines, table } from '../output.js';
@@ -32,7 +32,7 @@ function showPassword(username: string, password: string | undefined): void {
 
 async function userNamed(hub: Hub, username: string): Promise<UserView> {
   const user = (await hub.auth.listUsers()).find((u) => u.username === username.toLowerCase());
-  if (user === undefined) throw new UserNotFoundError(username);
+  if (user === undefined) throw userNotFound(username);
   return user;
 }
 

@@ -1,4 +1,4 @@
-import { HubError } from '../../errors.js';
+import { InvalidInputError } from '../../errors.js';
 
 export const STRATEGY_EXPRESSION_ERROR_CODE = 'INVALID_STRATEGY_EXPRESSION';
 
@@ -20,7 +20,7 @@ export interface StrategyExpressionProblem {
  * A patch-strategy expression that does not parse or does not type-check. One code for every case, since the
  * caller's reaction is the same (show the message at the position); `expected` and `found` carry the detail.
  */
-export class StrategyExpressionError extends HubError {
+export class StrategyExpressionError extends InvalidInputError {
   override readonly code = STRATEGY_EXPRESSION_ERROR_CODE;
   readonly line: number;
   readonly column: number;

@@ -9,7 +9,7 @@ import {
   incidentDetailBody,
   incidentSummaryBody,
 } from '../schemas/activity.js';
-import { found } from '../not-found.js';
+import { found } from '../../errors.js';
 
 const listQuery = pageQuery.extend(activityFilterQuery).strict();
 const itemQuery = z.object({ integration: activityFilterQuery.integration }).strict();

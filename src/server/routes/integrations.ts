@@ -11,7 +11,7 @@ import {
   syncRequestBody,
 } from '../schemas/integration.js';
 import { integrationStatuses } from '../../app/integration-status.js';
-import { IntegrationNotFoundError } from '../../integrations/integration-errors.js';
+import { integrationNotFound } from '../../integrations/integration-errors.js';
 import { syncRunsBody } from '../schemas/sync-run.js';
 import { slicePage } from '../../store/index.js';
 
@@ -88,7 +88,7 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
       // By id or name, as the other routes take it.
       const { id } = await integrations.get(request.params.id);
       const [status] = await integrationStatuses(integrations, hub.data.syncRuns, id);
-      if (status === undefined) throw new IntegrationNotFoundError(request.params.id);
+      if (status === undefined) throw integrationNotFound(request.params.id);
       return status;
     },
   );

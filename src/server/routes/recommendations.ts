@@ -17,7 +17,7 @@ import {
   exposureScoreReadingBody,
   recommendationBody,
 } from '../schemas/recommendation.js';
-import { found } from '../not-found.js';
+import { found } from '../../errors.js';
 import {
   endpointFound,
   type ExposureScoreRow,

@@ -9,7 +9,7 @@ import {
   queryFlag,
   textIdParams,
 } from '../schemas/common.js';
-import { found } from '../not-found.js';
+import { found } from '../../errors.js';
 import { endpointRefBody } from '../schemas/endpoint.js';
 import { softwareProductBody, softwareVulnerabilityBody } from '../schemas/software.js';
 import { flag, type SoftwareRow } from '../../store/index.js';

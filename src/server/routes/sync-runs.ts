@@ -4,7 +4,7 @@ import type { Hub } from '../../app/hub.js';
 import { datasetNames } from '../../domain/datasets.js';
 import { errorResponses, numericIdParams, pageOf, pageQuery } from '../schemas/common.js';
 import { syncRunBody } from '../schemas/sync-run.js';
-import { found } from '../not-found.js';
+import { found } from '../../errors.js';
 import { syncRunStatuses } from '../../domain/sync-run-status.js';
 
 const tags = ['sync-runs'];

@@ -14,7 +14,7 @@ import {
   vulnerabilityDetailBody,
   vulnerabilitySummaryBody,
 } from '../schemas/vulnerability.js';
-import { found } from '../not-found.js';
+import { found } from '../../errors.js';
 import { vulnerabilitySorts } from '../../store/index.js';
 
 const tags = ['vulnerabilities'];
