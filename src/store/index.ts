@@ -20,15 +20,8 @@ export type {
   StoredHuntingResult,
 } from './activity/hunting-results-repository.js';
 export type { MachineActionFilter, StoredMachineAction } from './activity/machine-actions-repository.js';
-export { cloudResourceSorts } from './cloud/cloud-repository.js';
-export type {
-  CloudAssessmentRow,
-  CloudFindingRow,
-  CloudList,
-  CloudSecureScoreDayRow,
-  CloudSecureScoreRow,
-  CloudSubscriptionRow,
-} from './cloud/cloud-repository.js';
+export { cloudResourceSorts } from './cloud/cloud-queries.js';
+export type { CloudList } from './cloud/cloud-repository.js';
 export { organisationScope } from './dashboard/exposure-scores-repository.js';
 export type { ExposureScoreRow } from './dashboard/exposure-scores-repository.js';
 export type {

@@ -18,7 +18,7 @@ import { SessionsRepository } from './access/sessions-repository.js';
 import { ApiTokensRepository } from './access/api-tokens-repository.js';
 import { AuditLogRepository } from './access/audit-log-repository.js';
 import { SealedSecretsRepository } from './access/sealed-secrets-repository.js';
-import { CloudRepository } from './cloud/cloud-repository.js';
+import { Cloud } from './cloud/cloud.js';
 import { Endpoints } from './endpoints/endpoints.js';
 import { EntraDevices } from './endpoints/entra-devices.js';
 import { Vulnerabilities } from './vulnerabilities/vulnerabilities.js';
@@ -55,7 +55,7 @@ export interface Repositories {
   readonly apiTokens: ApiTokensRepository;
   readonly auditLog: AuditLogRepository;
   readonly sealedSecrets: SealedSecretsRepository;
-  readonly cloud: CloudRepository;
+  readonly cloud: Cloud;
   readonly entraDevices: EntraDevices;
 }
 
@@ -89,7 +89,7 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     apiTokens: new ApiTokensRepository(db),
     auditLog: new AuditLogRepository(db),
     sealedSecrets: new SealedSecretsRepository(db, dialect),
-    cloud: new CloudRepository(db, dialect),
+    cloud: new Cloud(db, dialect),
     entraDevices: new EntraDevices(db),
   };
 }

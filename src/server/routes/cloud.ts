@@ -11,18 +11,7 @@ import {
   cloudSubscriptionBody,
 } from '../schemas/cloud.js';
 import { riskLevels } from '../../domain/levels.js';
-import {
-  type CloudAssessmentRow,
-  type CloudFindingRow,
-  cloudResourceSorts,
-  type CloudSecureScoreDayRow,
-  type CloudSecureScoreRow,
-  type CloudSubscriptionRow,
-  flag,
-  parseObjectArray,
-  parseStoredJson,
-  parseStringArray,
-} from '../../store/index.js';
+import { cloudResourceSorts } from '../../store/index.js';
 
 const tags = ['cloud'];
 
@@ -63,77 +52,6 @@ const cveFilter = z
   .regex(/^CVE-\d{4}-\d{4,}$/i, { error: 'cve must look like CVE-2024-12345.' })
   .optional();
 
-function toSubscription(row: CloudSubscriptionRow): z.output<typeof cloudSubscriptionBody> {
-  return {
-    integrationId: row.integration_id,
-    subscriptionId: row.subscription_id,
-    displayName: row.display_name,
-    state: row.state,
-    lastReadAt: row.last_read_at,
-    lastReadOk: row.last_read_ok === 1,
-    error:
-      row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? row.error_code },
-  };
-}
-
-function toSecureScore(
-  row: CloudSecureScoreRow,
-  days: readonly CloudSecureScoreDayRow[],
-): z.output<typeof cloudSecureScoreBody> {
-  return {
-    integrationId: row.integration_id,
-    subscriptionId: row.subscription_id,
-    name: row.name,
-    id: row.score_id,
-    displayName: row.display_name,
-    current: row.current,
-    max: row.max,
-    percentage: row.percentage,
-    weight: row.weight,
-    readAt: row.read_at,
-    controls: parseObjectArray(row.controls),
-    history: days.map((d) => ({ day: d.day, current: d.current, max: d.max, percentage: d.percentage })),
-  };
-}
-
-function toAssessment(row: CloudAssessmentRow): z.output<typeof cloudAssessmentBody> {
-  return {
-    integrationId: row.integration_id,
-    id: row.assessment_id,
-    name: row.name,
-    subscriptionId: row.subscription_id,
-    resourceId: row.resource_id,
-    resourceType: row.resource_type,
-    displayName: row.display_name,
-    status: row.status,
-    severity: row.severity,
-    remediation: row.remediation,
-    portalUrl: row.portal_url,
-    updatedAt: row.updated_at,
-    defender: parseStoredJson(row.raw),
-  };
-}
-
-function toFinding(row: CloudFindingRow): z.output<typeof cloudFindingBody> {
-  return {
-    integrationId: row.integration_id,
-    id: row.finding_id,
-    assessmentId: row.assessment_id,
-    subscriptionId: row.subscription_id,
-    vulnerabilityId: row.vulnerability_id,
-    displayName: row.display_name,
-    resourceId: row.resource_id,
-    resourceType: row.resource_type,
-    assessedResourceType: row.assessed_resource_type,
-    cveIds: parseStringArray(row.cve_ids),
-    severity: row.severity,
-    patchable: flag(row.patchable),
-    status: row.status,
-    updatedAt: row.updated_at,
-    defender: parseStoredJson(row.raw),
-  };
-}
-
 const day = 86_400_000;
 
 /** Defender for Cloud posture read by cloud integrations: subscriptions, secure scores, assessments, findings. */
@@ -152,13 +70,9 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
         response: { 200: pageOf(cloudSubscriptionBody), ...errorResponses(400) },
       },
     },
-    async (request) => {
+    (request) => {
       const { page, pageSize, integration, subscription } = request.query;
-      const rows = await cloud.subscriptions(
-        { integrationId: integration, subscription },
-        { page, pageSize },
-      );
-      return { ...rows, items: rows.items.map(toSubscription) };
+      return cloud.subscriptions({ integrationId: integration, subscription }, { page, pageSize });
     },
   );
 
@@ -188,22 +102,7 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
       const { integration, subscription, days } = request.query;
       const scope = { integrationId: integration, subscription };
       const since = new Date(Date.now() - (days - 1) * day).toISOString().slice(0, 10);
-      const [scores, history] = await Promise.all([
-        cloud.secureScores(scope),
-        cloud.scoreHistory(scope, since),
-      ]);
-      const byScore = new Map<string, CloudSecureScoreDayRow[]>();
-      for (const h of history) {
-        const key = `${h.integration_id}\n${h.subscription_id}\n${h.name}`;
-        const days = byScore.get(key);
-        if (days === undefined) byScore.set(key, [h]);
-        else days.push(h);
-      }
-      return {
-        items: scores.map((s) =>
-          toSecureScore(s, byScore.get(`${s.integration_id}\n${s.subscription_id}\n${s.name}`) ?? []),
-        ),
-      };
+      return { items: await cloud.secureScores(scope, since) };
     },
   );
 
@@ -228,8 +127,7 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
     },
     async (request) => {
       const { page, pageSize, integration, ...filter } = request.query;
-      const rows = await cloud.assessments({ ...filter, integrationId: integration }, { page, pageSize });
-      return { ...rows, items: rows.items.map(toAssessment) };
+      return cloud.assessments({ ...filter, integrationId: integration }, { page, pageSize });
     },
   );
 
@@ -259,8 +157,7 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
     },
     async (request) => {
       const { page, pageSize, integration, ...filter } = request.query;
-      const rows = await cloud.findings({ ...filter, integrationId: integration }, { page, pageSize });
-      return { ...rows, items: rows.items.map(toFinding) };
+      return cloud.findings({ ...filter, integrationId: integration }, { page, pageSize });
     },
   );
 
