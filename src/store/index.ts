@@ -72,7 +72,7 @@ export type { DatasetRuns, SyncRun } from './runs/sync-run-queries.js';
 export type { CatalogLinksRepository } from './vulnerabilities/catalog-links-repository.js';
 export { findingStatuses } from './vulnerabilities/finding-queries.js';
 export type { RecommendationRow } from './vulnerabilities/recommendations-repository.js';
-export type { SoftwareRow } from './vulnerabilities/software-repository.js';
+export type { SoftwareProduct } from './vulnerabilities/software-mapper.js';
 export { vulnerabilitySorts } from './vulnerabilities/vulnerability-queries.js';
 export type { ActivityRepository, ActivityRow } from './activity/activity-repository.js';
 export type { FindingSoftwareCves } from './vulnerabilities/software-repository.js';

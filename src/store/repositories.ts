@@ -8,7 +8,7 @@ import { ProfilesRepository } from './endpoints/profiles-repository.js';
 import { SnapshotsRepository } from './dashboard/snapshots-repository.js';
 import { MachineActionsRepository } from './activity/machine-actions-repository.js';
 import { MaintenanceRepository } from './runs/maintenance-repository.js';
-import { SoftwareRepository } from './vulnerabilities/software-repository.js';
+import { Software } from './vulnerabilities/software.js';
 import { HuntingQueriesRepository } from './activity/hunting-queries-repository.js';
 import { HuntingResultsRepository } from './activity/hunting-results-repository.js';
 import { RecommendationsRepository } from './vulnerabilities/recommendations-repository.js';
@@ -45,7 +45,7 @@ export interface Repositories {
   readonly incidents: Incidents;
   readonly machineActions: MachineActionsRepository;
   readonly maintenance: MaintenanceRepository;
-  readonly software: SoftwareRepository;
+  readonly software: Software;
   readonly huntingQueries: HuntingQueriesRepository;
   readonly huntingResults: HuntingResultsRepository;
   readonly recommendations: RecommendationsRepository;
@@ -79,7 +79,7 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     incidents: new Incidents(db, cursors),
     machineActions: new MachineActionsRepository(db),
     maintenance: new MaintenanceRepository(db, dialect),
-    software: new SoftwareRepository(db),
+    software: new Software(db),
     huntingQueries: new HuntingQueriesRepository(db),
     huntingResults: new HuntingResultsRepository(db),
     recommendations: new RecommendationsRepository(db),

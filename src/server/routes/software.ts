@@ -12,34 +12,16 @@ import {
 import { found } from '../../errors.js';
 import { endpointRefBody } from '../schemas/endpoint.js';
 import { softwareProductBody, softwareVulnerabilityBody } from '../schemas/software.js';
-import { flag, type SoftwareRow } from '../../store/index.js';
+import type { SoftwareProduct } from '../../store/index.js';
 
 const tags = ['software'];
-
-function toBody(row: SoftwareRow): z.output<typeof softwareProductBody> {
-  return {
-    id: row.software_id,
-    integrationId: row.integration_id,
-    name: row.name,
-    vendor: row.vendor,
-    weaknesses: row.weaknesses,
-    publicExploit: flag(row.public_exploit),
-    activeAlert: flag(row.active_alert),
-    exposedMachines: row.exposed_machines,
-    installedMachines: row.installed_machines,
-    impactScore: row.impact_score,
-    endOfSupportStatus: row.end_of_support_status,
-    endOfSupportDate: row.end_of_support_date,
-    updatedAt: row.updated_at,
-  };
-}
 
 const notFound = (id: string): string => `No software ${id}; list it with GET /api/v1/software.`;
 
 /** The software inventory and the endpoints each product is installed on. */
 export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
   const { software } = hub.data;
-  const product = async (id: string, integration: string | undefined): Promise<SoftwareRow> =>
+  const product = async (id: string, integration: string | undefined): Promise<SoftwareProduct> =>
     found(await software.get(id, integration), 'SOFTWARE_NOT_FOUND', notFound(id));
 
   app.get(
@@ -60,8 +42,7 @@ export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
     async (request) => {
       const { page, pageSize, integration, ...filter } = request.query;
-      const rows = await software.list({ ...filter, integrationId: integration }, { page, pageSize });
-      return { ...rows, items: rows.items.map(toBody) };
+      return software.list({ ...filter, integrationId: integration }, { page, pageSize });
     },
   );
 
@@ -76,7 +57,7 @@ export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         response: { 200: softwareProductBody, ...errorResponses(400, 404) },
       },
     },
-    async (request) => toBody(await product(request.params.id, request.query.integration)),
+    (request) => product(request.params.id, request.query.integration),
   );
 
   app.get(
@@ -95,8 +76,8 @@ export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
     async (request) => {
       const { integration, ...page } = request.query;
-      const row = await product(request.params.id, integration);
-      return software.links.endpoints(row.integration_id, row.software_id, page);
+      const { integrationId, id } = await product(request.params.id, integration);
+      return software.links.endpoints(integrationId, id, page);
     },
   );
 
@@ -116,8 +97,8 @@ export const softwareRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
     async (request) => {
       const { integration, ...page } = request.query;
-      const row = await product(request.params.id, integration);
-      return software.links.vulnerabilities(row.integration_id, row.software_id, page);
+      const { integrationId, id } = await product(request.params.id, integration);
+      return software.links.vulnerabilities(integrationId, id, page);
     },
   );
 

@@ -1,18 +1,7 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Database, SoftwareTable } from '../db/schema.js';
 import { upsertChunkRows, upsertRows } from '../db/upsert.js';
 import { CatalogLinksRepository } from './catalog-links-repository.js';
-import { containsText, fetchPage, type Page, type PageRequest } from '../db/list-queries.js';
-
-export type SoftwareRow = Selectable<SoftwareTable>;
-
-export interface SoftwareFilter {
-  readonly integrationId?: string | undefined;
-  /** Part of the name or vendor. */
-  readonly search?: string | undefined;
-  /** Only products past or near their end of support (any status but None). */
-  readonly endOfSupport?: boolean | undefined;
-}
 
 /** The CVE lists a findings run tallied, by software key (`vendor-_-name`, lower case), and that run's id. */
 export interface FindingSoftwareCves {
@@ -77,38 +66,5 @@ export class SoftwareRepository {
       else list.push(row.cve_id);
     }
     return { runId: rows[0]?.run_id, cves };
-  }
-
-  /** Most exposed first. */
-  list(filter: SoftwareFilter, page: PageRequest): Promise<Page<SoftwareRow>> {
-    let query = this.#db.selectFrom('software');
-    if (filter.integrationId !== undefined) query = query.where('integration_id', '=', filter.integrationId);
-    const search = filter.search?.trim();
-    if (search !== undefined && search !== '')
-      query = query.where((eb) =>
-        eb.or([containsText(eb.ref('name'), search), containsText(eb.ref('vendor'), search)]),
-      );
-    if (filter.endOfSupport === true)
-      query = query
-        .where('end_of_support_status', 'is not', null)
-        .where('end_of_support_status', '<>', 'None');
-    return fetchPage(
-      page,
-      query
-        .selectAll()
-        .orderBy('exposed_machines', 'desc')
-        .orderBy('installed_machines', 'desc')
-        .orderBy('integration_id')
-        .orderBy('software_id'),
-      query.select((eb) => eb.fn.countAll<number>().as('total')),
-      (rows) => rows,
-    );
-  }
-
-  /** By Defender's id, in one integration or, without one, the first integration that has it. */
-  async get(softwareId: string, integrationId?: string): Promise<SoftwareRow | undefined> {
-    let query = this.#db.selectFrom('software').selectAll().where('software_id', '=', softwareId);
-    if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
-    return query.orderBy('integration_id').executeTakeFirst();
   }
 }
