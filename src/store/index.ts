@@ -39,8 +39,6 @@ export type {
   EntraDevicesTable,
   ExposureScoresTable,
   IntegrationRow,
-  NewEndpointRow,
-  NewFindingRow,
   NewMachineActionRow,
   RecommendationsTable,
   SoftwareTable,
@@ -49,12 +47,7 @@ export type {
 export { endpointFound, endpointNotFound } from './endpoints/endpoint-not-found.js';
 export { endpointSorts } from './endpoints/endpoint-queries.js';
 export type { EndpointCursor, EndpointFilter, EndpointSummary } from './endpoints/endpoint-queries.js';
-export { riskPageRows } from './endpoints/endpoint-risk-repository.js';
-export type {
-  EndpointRiskRepository,
-  EndpointRiskRow,
-  EndpointRiskUpdate,
-} from './endpoints/endpoint-risk-repository.js';
+export type { EndpointRiskRepository, EndpointRiskUpdate } from './endpoints/endpoint-risk-repository.js';
 export type { EndpointIdentity } from './endpoints/endpoints-repository.js';
 export type {
   ProfileAssignment,
@@ -63,7 +56,6 @@ export type {
   ProfilesRepository,
 } from './endpoints/profiles-repository.js';
 export { defaultPatchSort, patchSorts } from './patches/patch-queries.js';
-export type { NewPatchRow } from './patches/patches-repository.js';
 export type { StrategyRow } from './patches/strategies-repository.js';
 export type { StrategyMatch } from './patches/strategy-matches.js';
 export type { Repositories } from './repositories.js';
@@ -76,7 +68,6 @@ export type { SoftwareProduct } from './vulnerabilities/software-mapper.js';
 export { vulnerabilitySorts } from './vulnerabilities/vulnerability-queries.js';
 export type { ActivityRepository, ActivityRow } from './activity/activity-repository.js';
 export type { FindingSoftwareCves } from './vulnerabilities/software-repository.js';
-export type { NewFindingDeviceRow } from './db/schema.js';
 export { createStore, exportDatasets, type ExportDataset, type HubData } from './data.js';
 export { mapped } from './db/keyset.js';
 export type { ExportRecord, ExportValue } from './db/export-source.js';
@@ -99,3 +90,9 @@ export type {
   NewCloudSecureScoreDayRow,
   NewCloudSecureScoreRow,
 } from './db/cloud-schema.js';
+export type { EndpointRecord } from './endpoints/endpoint-record.js';
+export { riskPageSize } from './endpoints/endpoint-risk-repository.js';
+export type { StoredEndpointRisk } from './endpoints/endpoint-risk-repository.js';
+export type { FindingRecord } from './vulnerabilities/findings-writer.js';
+export type { FindingDeviceRecord } from './vulnerabilities/finding-devices-repository.js';
+export type { PatchRecord } from './patches/patch-record.js';

@@ -11,9 +11,9 @@ import {
 import type { Finding } from '../defender/index.js';
 import {
   type EndpointRiskRepository,
-  type EndpointRiskRow,
+  type StoredEndpointRisk,
   type EndpointRiskUpdate,
-  riskPageRows,
+  riskPageSize,
 } from '../store/index.js';
 
 /**
@@ -50,7 +50,7 @@ export interface RiskChanges {
 const storedRisk = (text: string): RiskLevel => parseRiskLevel(text) ?? 'None';
 
 function recompute(
-  row: EndpointRiskRow,
+  row: StoredEndpointRisk,
   changes: RiskChanges,
   alert: RiskLevel | undefined,
 ): EndpointRiskUpdate {
@@ -74,7 +74,7 @@ function recompute(
   };
 }
 
-function changed(row: EndpointRiskRow, update: EndpointRiskUpdate): boolean {
+function changed(row: StoredEndpointRisk, update: EndpointRiskUpdate): boolean {
   return (
     row.riskLevel !== update.riskLevel ||
     row.exposureRisk !== update.exposureRisk ||
@@ -85,7 +85,7 @@ function changed(row: EndpointRiskRow, update: EndpointRiskUpdate): boolean {
 async function refreshRows(
   repo: EndpointRiskRepository,
   integrationId: string,
-  rows: readonly EndpointRiskRow[],
+  rows: readonly StoredEndpointRisk[],
   changes: RiskChanges,
 ): Promise<number> {
   const alertParts = new Map<string, RiskLevel>();
@@ -126,8 +126,8 @@ export async function refreshEndpointRisk(
     }
   }
   const ids = [...machines];
-  for (let i = 0; i < ids.length; i += riskPageRows) {
-    const rows = await repo.ofMachines(integrationId, ids.slice(i, i + riskPageRows));
+  for (let i = 0; i < ids.length; i += riskPageSize) {
+    const rows = await repo.ofMachines(integrationId, ids.slice(i, i + riskPageSize));
     updated += await refreshRows(repo, integrationId, rows, changes);
   }
   return updated;

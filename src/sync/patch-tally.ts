@@ -1,7 +1,6 @@
 import type { Finding } from '../defender/index.js';
 import { PatchMetadataAccumulator } from '../domain/patch-metadata.js';
-import { exploitabilityRank, severityRank } from '../domain/levels.js';
-import type { NewPatchRow } from '../store/index.js';
+import type { PatchRecord } from '../store/index.js';
 
 /** The larger of two optional texts (code-unit order, as the databases' byte order for these ids). */
 function larger(a: string | null, b: string | null | undefined): string | null {
@@ -109,38 +108,29 @@ export class PatchTally {
     return number;
   }
 
-  /** The patch rows, made one at a time: each carries its endpoint list, so all at once would be megabytes. */
-  *rows(integrationId: string, now: string): Generator<NewPatchRow> {
+  /** The patches, made one at a time: each carries its endpoint list, so all at once would be megabytes. */
+  *records(integrationId: string, now: string): Generator<PatchRecord> {
     for (const [key, p] of this.#patches) {
       const metadata = p.metadata.result();
-      const cves = [...p.cves].sort();
-      const endpoints = p.endpoints.distinctSorted();
-      const others = p.others.distinctSorted().length;
       yield {
-        integration_id: integrationId,
-        patch_key: key,
+        integrationId,
+        patchKey: key,
         name: p.name ?? p.updateId ?? key,
-        fixing_update_id: p.updateId,
-        fixing_update_url: p.updateUrl,
-        software_vendor: p.vendor,
-        software_name: p.software,
+        fixingUpdateId: p.updateId,
+        fixingUpdateUrl: p.updateUrl,
+        softwareVendor: p.vendor,
+        softwareName: p.software,
         severity: metadata['Defender.SeverityLevel'],
-        severity_rank: severityRank(metadata['Defender.SeverityLevel']),
-        exploitability_level: metadata['Defender.ExploitabilityLevel'],
-        exploitability_rank: exploitabilityRank(metadata['Defender.ExploitabilityLevel']),
-        known_exploit: metadata['Defender.KnownExploitExists'] ? 1 : 0,
-        update_available: metadata['Defender.SecurityUpdateAvailable'] ? 1 : 0,
-        // From the CVE catalog, not the findings: PatchesRepository sets it as it stores the rows.
-        network_accessible: 0,
-        max_cvss: p.maxCvss,
-        cves: JSON.stringify(cves),
-        cve_count: cves.length,
-        open_findings: p.metadata.count,
-        software_versions: JSON.stringify([...p.versions].sort()),
-        endpoint_ids: `[${endpoints.join(',')}]`,
-        endpoint_count: endpoints.length + others,
-        devices_not_imported: others,
-        updated_at: now,
+        exploitabilityLevel: metadata['Defender.ExploitabilityLevel'],
+        knownExploit: metadata['Defender.KnownExploitExists'],
+        updateAvailable: metadata['Defender.SecurityUpdateAvailable'],
+        maxCvss: p.maxCvss,
+        cves: [...p.cves].sort(),
+        softwareVersions: [...p.versions].sort(),
+        openFindings: p.metadata.count,
+        endpointIds: p.endpoints.distinctSorted(),
+        devicesNotImported: p.others.distinctSorted().length,
+        updatedAt: now,
       };
     }
   }

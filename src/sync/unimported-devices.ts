@@ -1,10 +1,7 @@
 import type { Finding } from '../defender/index.js';
-import type { NewFindingDeviceRow } from '../store/index.js';
+import type { FindingDeviceRecord } from '../store/index.js';
 
-type DeviceFacts = Pick<
-  NewFindingDeviceRow,
-  'device_name' | 'os_platform' | 'os_version' | 'rbac_group_name'
->;
+type DeviceFacts = Pick<FindingDeviceRecord, 'deviceName' | 'osPlatform' | 'osVersion' | 'rbacGroupName'>;
 
 /**
  * The devices of a findings run that are not endpoints, with what the export rows say of them (no machine record
@@ -21,10 +18,10 @@ export class UnimportedDevices {
     this.#last = finding.deviceId;
     if (this.#devices.has(finding.deviceId)) return;
     this.#devices.set(finding.deviceId, {
-      device_name: finding.deviceName ?? null,
-      os_platform: finding.osPlatform ?? null,
-      os_version: finding.osVersion ?? null,
-      rbac_group_name: finding.rbacGroupName ?? null,
+      deviceName: finding.deviceName ?? null,
+      osPlatform: finding.osPlatform ?? null,
+      osVersion: finding.osVersion ?? null,
+      rbacGroupName: finding.rbacGroupName ?? null,
     });
   }
 
@@ -32,14 +29,8 @@ export class UnimportedDevices {
     return this.#devices.size;
   }
 
-  *rows(integrationId: string, runId: number, now: string): Generator<NewFindingDeviceRow> {
+  *records(integrationId: string, runId: number, now: string): Generator<FindingDeviceRecord> {
     for (const [machineId, facts] of this.#devices)
-      yield {
-        integration_id: integrationId,
-        machine_id: machineId,
-        ...facts,
-        last_run_id: runId,
-        updated_at: now,
-      };
+      yield { integrationId, machineId, ...facts, runId, updatedAt: now };
   }
 }

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openStore } from '../../src/store/db/database.js';
 import { dialects } from '../support/stores.js';
 import { hubOn, useHub, type TestHub } from '../support/hub.js';
-import type { NewFindingRow } from '../../src/store/db/schema.js';
+import type { FindingRecord } from '../../src/store/index.js';
 
 async function integrationId(hub: TestHub): Promise<string> {
   const integration = await hub.integrations.create({
@@ -15,16 +15,31 @@ async function integrationId(hub: TestHub): Promise<string> {
   return integration.id;
 }
 
-function finding(integration: string, key: string, overrides: Partial<NewFindingRow> = {}): NewFindingRow {
+function finding(integration: string, key: string, overrides: Partial<FindingRecord> = {}): FindingRecord {
   return {
-    integration_id: integration,
-    finding_key: key,
-    machine_id: 'm1',
-    cve_id: 'CVE-2024-0001',
-    software_name: 'edge',
-    status: 'open',
+    integrationId: integration,
+    findingKey: key,
+    machineId: 'm1',
+    cveId: 'CVE-2024-0001',
+    softwareVendor: null,
+    softwareName: 'edge',
+    softwareVersion: null,
+    severity: null,
+    cvssScore: null,
+    exploitabilityLevel: null,
+    fixingUpdate: null,
+    fixingUpdateId: null,
+    fixingUpdateUrl: null,
+    updateAvailable: null,
+    firstSeenRaw: null,
+    firstSeenAt: null,
+    lastSeenRaw: null,
+    lastSeenAt: null,
     raw: '{}',
-    updated_at: '2026-01-01T00:00:00.000Z',
+    patchKey: null,
+    imported: true,
+    runId: 1,
+    updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
   };
 }
@@ -53,9 +68,9 @@ describe.each(stores)('findings writer on %s', (dialect) => {
     const hub = await hubFor(dialect);
     const id = await integrationId(hub);
     const writer = hub.data.findings.writer(() => undefined);
-    writer.add(finding(id, 'a', { software_version: '1' }));
-    writer.add(finding(id, 'b', { software_version: '1' }));
-    writer.add(finding(id, 'a', { software_version: '2' }));
+    writer.add(finding(id, 'a', { softwareVersion: '1' }));
+    writer.add(finding(id, 'b', { softwareVersion: '1' }));
+    writer.add(finding(id, 'a', { softwareVersion: '2' }));
     await writer.commit();
     await writer.flush();
     expect(await stored(hub)).toEqual([

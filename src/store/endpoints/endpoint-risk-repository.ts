@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 
 /** What an endpoint's risk is computed from, as stored. */
-export interface EndpointRiskRow {
+export interface StoredEndpointRisk {
   readonly id: number;
   readonly machineId: string;
   readonly riskScore: string | null;
@@ -28,7 +28,7 @@ export interface MachineAlert {
 }
 
 /** Rows per read or update: a page of endpoints, and 5 parameters each stays under SQLite's limit. */
-export const riskPageRows = 1000;
+export const riskPageSize = 1000;
 
 /** Reads and writes the stored parts of endpoint risk; the rules themselves live in `domain/`. */
 export class EndpointRiskRepository {
@@ -39,25 +39,25 @@ export class EndpointRiskRepository {
   }
 
   /** A page of the integration's endpoints in id order, after `afterId`. */
-  async page(integrationId: string, afterId: number): Promise<EndpointRiskRow[]> {
+  async page(integrationId: string, afterId: number): Promise<StoredEndpointRisk[]> {
     return this.#select(integrationId)
       .where('id', '>', afterId)
       .orderBy('id')
-      .limit(riskPageRows)
+      .limit(riskPageSize)
       .execute()
-      .then((rows) => rows.map(toRiskRow));
+      .then((rows) => rows.map(toStoredRisk));
   }
 
-  /** The integration's endpoints among these machine ids (at most `riskPageRows` of them). */
-  async ofMachines(integrationId: string, machineIds: readonly string[]): Promise<EndpointRiskRow[]> {
+  /** The integration's endpoints among these machine ids (at most `riskPageSize` of them). */
+  async ofMachines(integrationId: string, machineIds: readonly string[]): Promise<StoredEndpointRisk[]> {
     if (machineIds.length === 0) return [];
     const rows = await this.#select(integrationId)
       .where('machine_id', 'in', [...machineIds])
       .execute();
-    return rows.map(toRiskRow);
+    return rows.map(toStoredRisk);
   }
 
-  /** Every stored alert that names one of these machines (at most `riskPageRows` of them). */
+  /** Every stored alert that names one of these machines (at most `riskPageSize` of them). */
   async alertsOf(integrationId: string, machineIds: readonly string[]): Promise<MachineAlert[]> {
     if (machineIds.length === 0) return [];
     const rows = await this.#db
@@ -74,9 +74,9 @@ export class EndpointRiskRepository {
 
   /** Writes new risk values, one statement per page of rows. */
   async update(updates: readonly EndpointRiskUpdate[]): Promise<void> {
-    for (let i = 0; i < updates.length; i += riskPageRows) {
+    for (let i = 0; i < updates.length; i += riskPageSize) {
       const rows = updates
-        .slice(i, i + riskPageRows)
+        .slice(i, i + riskPageSize)
         .map(
           (u) =>
             sql`(cast(${u.id} as bigint), ${u.riskLevel}, cast(${u.riskRank} as integer), ${u.exposureRisk}, ${u.alertRisk})`,
@@ -105,7 +105,7 @@ export class EndpointRiskRepository {
   }
 }
 
-function toRiskRow(r: {
+function toStoredRisk(r: {
   id: number;
   machine_id: string;
   risk_score: string | null;
@@ -113,7 +113,7 @@ function toRiskRow(r: {
   exposure_risk: string;
   alert_risk: string;
   risk_level: string;
-}): EndpointRiskRow {
+}): StoredEndpointRisk {
   return {
     id: r.id,
     machineId: r.machine_id,

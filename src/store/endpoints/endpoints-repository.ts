@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, NewEndpointRow } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
 import { upsertRows } from '../db/upsert.js';
 import { parseStringArray } from '../db/list-queries.js';
+import { toEndpointRow, type EndpointRecord } from './endpoint-record.js';
 
 /** What a response action needs of an endpoint: where it lives and what its guardrails look at. */
 export interface EndpointIdentity {
@@ -22,9 +23,10 @@ export class EndpointsRepository {
     this.#db = db;
   }
 
-  /** Stores a batch as one transaction; a row seen again is no longer stale. */
-  async upsertBatch(rows: readonly NewEndpointRow[]): Promise<void> {
-    if (rows.length === 0) return;
+  /** Stores a batch as one transaction; an endpoint seen again is no longer stale. */
+  async upsertBatch(endpoints: readonly EndpointRecord[]): Promise<void> {
+    if (endpoints.length === 0) return;
+    const rows = endpoints.map(toEndpointRow);
     await this.#db
       .transaction()
       .execute((trx) => upsertRows(trx, 'endpoints', rows, ['integration_id', 'machine_id'], ['created_at']));

@@ -5,8 +5,7 @@ import { exploitabilityLevels, severityLevels } from '../../domain/levels.js';
 import type { Insertable } from 'kysely';
 import type { Database, PatchesTable } from '../db/schema.js';
 import type { Dialect } from '../db/dialect.js';
-
-export type NewPatchRow = Insertable<PatchesTable>;
+import { toPatchRow, type PatchRecord } from './patch-record.js';
 
 /** A sorted JSON array of a column's distinct non-null values in the group. */
 function jsonSet(dialect: Dialect, column: string): RawBuilder<string> {
@@ -37,17 +36,17 @@ export class PatchesRepository {
   }
 
   /** After a complete findings run whose findings are all the open ones: its tally replaces the patches. */
-  async replace(integrationId: string, patches: Iterable<NewPatchRow>): Promise<void> {
+  async replace(integrationId: string, patches: Iterable<PatchRecord>): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('patches').where('integration_id', '=', integrationId).execute();
       // A patch row is wide (its endpoint list): a few per statement keep the statement small.
-      let chunk: NewPatchRow[] = [];
+      let chunk: Insertable<PatchesTable>[] = [];
       const insert = async (): Promise<void> => {
         if (chunk.length > 0) await trx.insertInto('patches').values(chunk).execute();
         chunk = [];
       };
       for (const patch of patches) {
-        chunk.push(patch);
+        chunk.push(toPatchRow(patch));
         if (chunk.length === 20) await insert();
       }
       await insert();

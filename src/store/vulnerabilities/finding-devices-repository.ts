@@ -1,6 +1,33 @@
-import type { Kysely } from 'kysely';
-import type { Database, NewFindingDeviceRow } from '../db/schema.js';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, FindingDevicesTable } from '../db/schema.js';
 import { upsertRows } from '../db/upsert.js';
+
+/** A device of a findings run that is not an endpoint, with what the run's export rows say of it. */
+export interface FindingDeviceRecord {
+  readonly integrationId: string;
+  /** Defender's device id. */
+  readonly machineId: string;
+  readonly deviceName: string | null;
+  readonly osPlatform: string | null;
+  readonly osVersion: string | null;
+  readonly rbacGroupName: string | null;
+  /** The findings run that saw it. */
+  readonly runId: number;
+  readonly updatedAt: string;
+}
+
+function toFindingDeviceRow(d: FindingDeviceRecord): Insertable<FindingDevicesTable> {
+  return {
+    integration_id: d.integrationId,
+    machine_id: d.machineId,
+    device_name: d.deviceName,
+    os_platform: d.osPlatform,
+    os_version: d.osVersion,
+    rbac_group_name: d.rbacGroupName,
+    last_run_id: d.runId,
+    updated_at: d.updatedAt,
+  };
+}
 
 /** How many devices with open vulnerability findings are not endpoints: of one integration, or of all. */
 export async function countDevicesNotImported(
@@ -30,11 +57,11 @@ export class FindingDevicesRepository {
    * vulnerability finding of a device not imported: fixed since, or an endpoint now. One probe per device through
    * the findings' per-machine index, never a pass over the findings.
    */
-  async replace(integrationId: string, rows: Iterable<NewFindingDeviceRow>): Promise<void> {
+  async replace(integrationId: string, devices: Iterable<FindingDeviceRecord>): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
-      let chunk: NewFindingDeviceRow[] = [];
-      for (const row of rows) {
-        chunk.push(row);
+      let chunk: Insertable<FindingDevicesTable>[] = [];
+      for (const device of devices) {
+        chunk.push(toFindingDeviceRow(device));
         if (chunk.length === 5000) {
           await upsertRows(trx, 'finding_devices', chunk, ['integration_id', 'machine_id']);
           chunk = [];

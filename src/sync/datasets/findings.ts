@@ -7,7 +7,7 @@ import { patchKey } from '../../domain/patch-metadata.js';
 import { PatchTally } from '../patch-tally.js';
 import { SoftwareCveTally } from '../software-cves.js';
 import { UnimportedDevices } from '../unimported-devices.js';
-import type { NewFindingRow, Repositories } from '../../store/index.js';
+import type { FindingRecord, Repositories } from '../../store/index.js';
 
 /**
  * The findings it writes and the endpoints they link to, then what they are counted into: devices that are not
@@ -43,41 +43,38 @@ function findingPatchKey(finding: Finding): string | null {
   });
 }
 
-function toFindingRow(
+function toFindingRecord(
   finding: Finding,
   integrationId: string,
   runId: number,
   now: string,
   patch: string | null,
   imported: boolean,
-): NewFindingRow {
+): FindingRecord {
   return {
-    integration_id: integrationId,
-    finding_key: finding.id,
-    machine_id: finding.deviceId,
-    cve_id: finding.cveId ?? null,
-    software_vendor: finding.softwareVendor ?? null,
-    software_name: finding.softwareName ?? null,
-    software_version: finding.softwareVersion ?? null,
+    integrationId,
+    findingKey: finding.id,
+    machineId: finding.deviceId,
+    cveId: finding.cveId ?? null,
+    softwareVendor: finding.softwareVendor ?? null,
+    softwareName: finding.softwareName ?? null,
+    softwareVersion: finding.softwareVersion ?? null,
     severity: finding.vulnerabilitySeverityLevel ?? null,
-    cvss_score: finding.cvssScore ?? null,
-    exploitability_level: finding.exploitabilityLevel ?? null,
-    fixing_update: finding.recommendedSecurityUpdate ?? null,
-    fixing_update_id: finding.recommendedSecurityUpdateId ?? null,
-    fixing_update_url: finding.recommendedSecurityUpdateUrl ?? null,
-    update_available:
-      finding.securityUpdateAvailable == null ? null : finding.securityUpdateAvailable ? 1 : 0,
-    first_seen_raw: finding.firstSeenTimestamp?.raw ?? null,
-    first_seen_at: finding.firstSeenTimestamp?.date.toISOString() ?? null,
-    last_seen_raw: finding.lastSeenTimestamp?.raw ?? null,
-    last_seen_at: finding.lastSeenTimestamp?.date.toISOString() ?? null,
-    status: 'open',
-    resolved_at: null,
-    last_run_id: runId,
+    cvssScore: finding.cvssScore ?? null,
+    exploitabilityLevel: finding.exploitabilityLevel ?? null,
+    fixingUpdate: finding.recommendedSecurityUpdate ?? null,
+    fixingUpdateId: finding.recommendedSecurityUpdateId ?? null,
+    fixingUpdateUrl: finding.recommendedSecurityUpdateUrl ?? null,
+    updateAvailable: finding.securityUpdateAvailable ?? null,
+    firstSeenRaw: finding.firstSeenTimestamp?.raw ?? null,
+    firstSeenAt: finding.firstSeenTimestamp?.date.toISOString() ?? null,
+    lastSeenRaw: finding.lastSeenTimestamp?.raw ?? null,
+    lastSeenAt: finding.lastSeenTimestamp?.date.toISOString() ?? null,
     raw: JSON.stringify(unmapped(finding)),
-    updated_at: now,
-    patch_key: patch,
-    imported: imported ? 1 : 0,
+    patchKey: patch,
+    imported,
+    runId,
+    updatedAt: now,
   };
 }
 
@@ -158,7 +155,7 @@ export const findingsDataset: Dataset<FindingsDeps> = {
           const patch = findingPatchKey(finding);
           // A row without a CVE is installed software with no known vulnerability: kept, it is the device's
           // software inventory; the vulnerability views count only rows with a CVE.
-          writer.add(toFindingRow(finding, integration.id, runId, now, patch, endpointId !== undefined));
+          writer.add(toFindingRecord(finding, integration.id, runId, now, patch, endpointId !== undefined));
           if (patch !== null) patches.add(patch, finding, endpointId);
           // Only endpoints have a risk level: the exposure tally keeps a number per endpoint, no more.
           if (endpointId === undefined) unimported.add(finding);
@@ -180,7 +177,7 @@ export const findingsDataset: Dataset<FindingsDeps> = {
     });
     await deps.findingDevices.replace(
       integration.id,
-      unimported.rows(integration.id, runId, new Date().toISOString()),
+      unimported.records(integration.id, runId, new Date().toISOString()),
     );
     await deps.findings.refreshExposure(integration.id);
     await deps.software.replaceFindingCves(integration.id, runId, softwareCves.byProduct());
@@ -188,7 +185,7 @@ export const findingsDataset: Dataset<FindingsDeps> = {
     // truth; otherwise the patches are recounted from the stored open findings.
     const replace = removed;
     const now = new Date().toISOString();
-    if (replace) await deps.patches.replace(integration.id, patches.rows(integration.id, now));
+    if (replace) await deps.patches.replace(integration.id, patches.records(integration.id, now));
     else await deps.patches.refresh(integration.id, now);
     await refreshEndpointRisk(deps.endpointRisk, integration.id, 'all', {
       exposure: { tally: exposure, replace },

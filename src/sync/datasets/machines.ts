@@ -5,43 +5,45 @@ import { reconcile } from '../reconcile.js';
 import { endpointDropReason } from '../endpoint-filter.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';
 import type { ProfileService } from '../../profiles/profile-service.js';
-import type { NewEndpointRow, Repositories } from '../../store/index.js';
+import type { EndpointRecord, Repositories } from '../../store/index.js';
 
 /** The endpoints it writes, their risk and profiles it refreshes, and the trend and upkeep that follow. */
 export type MachinesDeps = Pick<Repositories, 'endpoints' | 'endpointRisk' | 'snapshots' | 'maintenance'> & {
   readonly profileService: Pick<ProfileService, 'refreshIntegration'>;
 };
 
-function toEndpointRow(machine: Machine, integrationId: string, runId: number, now: string): NewEndpointRow {
+function toEndpointRecord(
+  machine: Machine,
+  integrationId: string,
+  runId: number,
+  now: string,
+): EndpointRecord {
   return {
-    integration_id: integrationId,
-    machine_id: machine.id,
-    computer_dns_name: machine.computerDnsName ?? null,
-    os_platform: machine.osPlatform ?? null,
-    os_version: machine.osVersion ?? null,
-    os_build: machine.osBuild ?? null,
+    integrationId,
+    machineId: machine.id,
+    computerDnsName: machine.computerDnsName ?? null,
+    osPlatform: machine.osPlatform ?? null,
+    osVersion: machine.osVersion ?? null,
+    osBuild: machine.osBuild ?? null,
     version: machine.version ?? null,
-    health_status: machine.healthStatus ?? null,
-    onboarding_status: machine.onboardingStatus ?? null,
-    risk_score: machine.riskScore ?? null,
-    exposure_level: machine.exposureLevel ?? null,
-    device_value: machine.deviceValue ?? null,
-    rbac_group_id: machine.rbacGroupId == null ? null : String(machine.rbacGroupId),
-    rbac_group_name: machine.rbacGroupName ?? null,
-    aad_device_id: machine.aadDeviceId ?? null,
-    last_ip_address: machine.lastIpAddress ?? null,
-    last_external_ip_address: machine.lastExternalIpAddress ?? null,
-    machine_tags: JSON.stringify(machine.machineTags ?? []),
-    ip_addresses: JSON.stringify(machine.ipAddresses ?? []),
-    first_seen_raw: machine.firstSeen?.raw ?? null,
-    last_seen_raw: machine.lastSeen?.raw ?? null,
-    last_seen_at: machine.lastSeen?.date.toISOString() ?? null,
+    healthStatus: machine.healthStatus ?? null,
+    onboardingStatus: machine.onboardingStatus ?? null,
+    riskScore: machine.riskScore ?? null,
+    exposureLevel: machine.exposureLevel ?? null,
+    deviceValue: machine.deviceValue ?? null,
+    rbacGroupId: machine.rbacGroupId == null ? null : String(machine.rbacGroupId),
+    rbacGroupName: machine.rbacGroupName ?? null,
+    aadDeviceId: machine.aadDeviceId ?? null,
+    lastIpAddress: machine.lastIpAddress ?? null,
+    lastExternalIpAddress: machine.lastExternalIpAddress ?? null,
+    machineTags: machine.machineTags ?? [],
+    ipAddresses: machine.ipAddresses ?? [],
+    firstSeenRaw: machine.firstSeen?.raw ?? null,
+    lastSeenRaw: machine.lastSeen?.raw ?? null,
+    lastSeenAt: machine.lastSeen?.date.toISOString() ?? null,
     raw: storedRecordJson(machine),
-    stale: 0,
-    stale_since: null,
-    last_run_id: runId,
-    created_at: now,
-    updated_at: now,
+    runId,
+    updatedAt: now,
   };
 }
 
@@ -60,14 +62,14 @@ export const machinesDataset: Dataset<MachinesDeps> = {
     })) {
       const now = new Date().toISOString();
       counters.read(batch);
-      const rows: NewEndpointRow[] = [];
+      const endpoints: EndpointRecord[] = [];
       for (const machine of batch.items) {
         const drop = endpointDropReason(machine, integration.filters);
-        if (drop === undefined) rows.push(toEndpointRow(machine, integration.id, runId, now));
+        if (drop === undefined) endpoints.push(toEndpointRecord(machine, integration.id, runId, now));
         else counters.skip(drop);
       }
-      await deps.endpoints.upsertBatch(rows);
-      counters.upserted += rows.length;
+      await deps.endpoints.upsertBatch(endpoints);
+      counters.upserted += endpoints.length;
       ctx.progress(counters);
     }
     const { note } = await reconcile(ctx, {
