@@ -22,8 +22,7 @@ export type {
 export type { MachineActionFilter, StoredMachineAction } from './activity/machine-actions-repository.js';
 export { cloudResourceSorts } from './cloud/cloud-queries.js';
 export type { CloudList } from './cloud/cloud-repository.js';
-export { organisationScope } from './dashboard/exposure-scores-repository.js';
-export type { ExposureScoreRow } from './dashboard/exposure-scores-repository.js';
+export { organisationScope } from './dashboard/exposure-score-mapper.js';
 export type {
   CloudAssessmentsTable,
   CloudFindingsTable,
@@ -63,7 +62,7 @@ export { toSyncRun } from './runs/sync-run-queries.js';
 export type { DatasetRuns, SyncRun } from './runs/sync-run-queries.js';
 export type { CatalogLinksRepository } from './vulnerabilities/catalog-links-repository.js';
 export { findingStatuses } from './vulnerabilities/finding-queries.js';
-export type { RecommendationRow } from './vulnerabilities/recommendations-repository.js';
+export type { Recommendation } from './vulnerabilities/recommendation-mapper.js';
 export type { SoftwareProduct } from './vulnerabilities/software-mapper.js';
 export { vulnerabilitySorts } from './vulnerabilities/vulnerability-queries.js';
 export type { ActivityRepository, ActivityRow } from './activity/activity-repository.js';

@@ -11,8 +11,8 @@ import { MaintenanceRepository } from './runs/maintenance-repository.js';
 import { Software } from './vulnerabilities/software.js';
 import { HuntingQueriesRepository } from './activity/hunting-queries-repository.js';
 import { HuntingResultsRepository } from './activity/hunting-results-repository.js';
-import { RecommendationsRepository } from './vulnerabilities/recommendations-repository.js';
-import { ExposureScoresRepository } from './dashboard/exposure-scores-repository.js';
+import { Recommendations } from './vulnerabilities/recommendations.js';
+import { ExposureScores } from './dashboard/exposure-scores.js';
 import { UsersRepository } from './access/users-repository.js';
 import { SessionsRepository } from './access/sessions-repository.js';
 import { ApiTokensRepository } from './access/api-tokens-repository.js';
@@ -48,8 +48,8 @@ export interface Repositories {
   readonly software: Software;
   readonly huntingQueries: HuntingQueriesRepository;
   readonly huntingResults: HuntingResultsRepository;
-  readonly recommendations: RecommendationsRepository;
-  readonly exposureScores: ExposureScoresRepository;
+  readonly recommendations: Recommendations;
+  readonly exposureScores: ExposureScores;
   readonly users: UsersRepository;
   readonly sessions: SessionsRepository;
   readonly apiTokens: ApiTokensRepository;
@@ -82,8 +82,8 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     software: new Software(db),
     huntingQueries: new HuntingQueriesRepository(db),
     huntingResults: new HuntingResultsRepository(db),
-    recommendations: new RecommendationsRepository(db),
-    exposureScores: new ExposureScoresRepository(db),
+    recommendations: new Recommendations(db),
+    exposureScores: new ExposureScores(db),
     users: new UsersRepository(db),
     sessions: new SessionsRepository(db),
     apiTokens: new ApiTokensRepository(db),

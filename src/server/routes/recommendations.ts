@@ -18,59 +18,9 @@ import {
   recommendationBody,
 } from '../schemas/recommendation.js';
 import { found } from '../../errors.js';
-import {
-  endpointFound,
-  type ExposureScoreRow,
-  flag,
-  organisationScope,
-  parseStoredJson,
-  type RecommendationRow,
-} from '../../store/index.js';
+import { endpointFound, organisationScope, type Recommendation } from '../../store/index.js';
 
 const tags = ['recommendations'];
-
-function toBody(row: RecommendationRow): z.output<typeof recommendationBody> {
-  return {
-    id: row.recommendation_id,
-    integrationId: row.integration_id,
-    name: row.name,
-    productName: row.product_name,
-    vendor: row.vendor,
-    category: row.category,
-    remediationType: row.remediation_type,
-    status: row.status,
-    recommendedVersion: row.recommended_version,
-    severityScore: row.severity_score,
-    weaknesses: row.weaknesses,
-    publicExploit: flag(row.public_exploit),
-    activeAlert: flag(row.active_alert),
-    exposureImpact: row.exposure_impact,
-    configScoreImpact: row.config_score_impact,
-    totalMachines: row.total_machines,
-    exposedMachines: row.exposed_machines,
-    exposedCriticalDevices: row.exposed_critical_devices,
-    updatedAt: row.updated_at,
-    defender: parseStoredJson(row.raw),
-  };
-}
-
-/** The newest readings, grouped per integration: its organisation score and its device groups' by name. */
-function exposureScoreBodies(rows: readonly ExposureScoreRow[]): z.output<typeof exposureScoreBody>[] {
-  const bodies = new Map<string, z.output<typeof exposureScoreBody>>();
-  for (const row of rows) {
-    let body = bodies.get(row.integration_id);
-    if (body === undefined) {
-      body = { integrationId: row.integration_id, organisation: null, deviceGroups: [] };
-      bodies.set(row.integration_id, body);
-    }
-    const reading = { score: row.score, time: row.time_raw };
-    if (row.scope === organisationScope) body.organisation = reading;
-    else body.deviceGroups.push({ ...reading, rbacGroupId: row.scope, rbacGroupName: row.rbac_group_name });
-  }
-  for (const body of bodies.values())
-    body.deviceGroups.sort((a, b) => (a.rbacGroupName ?? '').localeCompare(b.rbacGroupName ?? ''));
-  return [...bodies.values()];
-}
 
 const notFound = (id: string): string =>
   `No recommendation ${id}; list them with GET /api/v1/recommendations.`;
@@ -78,7 +28,7 @@ const notFound = (id: string): string =>
 /** Security recommendations (the tenant's and an endpoint's) and the exposure score. */
 export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
   const { recommendations, exposureScores } = hub.data;
-  const recommendation = async (id: string, integration: string | undefined): Promise<RecommendationRow> =>
+  const recommendation = async (id: string, integration: string | undefined): Promise<Recommendation> =>
     found(await recommendations.get(id, integration), 'RECOMMENDATION_NOT_FOUND', notFound(id));
 
   app.get(
@@ -106,8 +56,7 @@ export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app
     },
     async (request) => {
       const { page, pageSize, integration, ...filter } = request.query;
-      const rows = await recommendations.list({ ...filter, integrationId: integration }, { page, pageSize });
-      return { ...rows, items: rows.items.map(toBody) };
+      return recommendations.list({ ...filter, integrationId: integration }, { page, pageSize });
     },
   );
 
@@ -122,7 +71,7 @@ export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app
         response: { 200: recommendationBody, ...errorResponses(400, 404) },
       },
     },
-    async (request) => toBody(await recommendation(request.params.id, request.query.integration)),
+    (request) => recommendation(request.params.id, request.query.integration),
   );
 
   app.get(
@@ -138,8 +87,8 @@ export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app
     },
     async (request) => {
       const { integration, ...page } = request.query;
-      const row = await recommendation(request.params.id, integration);
-      return recommendations.links.endpoints(row.integration_id, row.recommendation_id, page);
+      const { integrationId, id } = await recommendation(request.params.id, integration);
+      return recommendations.links.endpoints(integrationId, id, page);
     },
   );
 
@@ -157,8 +106,7 @@ export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app
     async (request) => {
       const { id } = request.params;
       const key = endpointFound(await hub.data.endpoints.key(id), id);
-      const rows = await recommendations.forEndpoint(key, request.query);
-      return { ...rows, items: rows.items.map(toBody) };
+      return recommendations.forEndpoint(key, request.query);
     },
   );
 
@@ -175,7 +123,7 @@ export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app
       },
     },
     async (request) => ({
-      items: exposureScoreBodies(await exposureScores.latest(request.query.integration)),
+      items: await exposureScores.latest(request.query.integration),
     }),
   );
 
@@ -204,8 +152,7 @@ export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app
     async (request) => {
       const { integration, deviceGroup, days } = request.query;
       const since = new Date(Date.now() - days * 86_400_000).toISOString();
-      const rows = await exposureScores.history(integration, deviceGroup ?? organisationScope, since);
-      return { items: rows.map((r) => ({ score: r.score, time: r.time_raw })) };
+      return { items: await exposureScores.history(integration, deviceGroup ?? organisationScope, since) };
     },
   );
 

@@ -18,7 +18,7 @@ import {
   endpointVulnerabilitiesUrl,
   integrationPortalTenant,
 } from '../../domain/portal-links.js';
-import { organisationScope } from '../dashboard/exposure-scores-repository.js';
+import { organisationScope } from '../dashboard/exposure-score-mapper.js';
 import { endpointEntraIn, entraDevicesOf, type EntraDeviceRef } from './entra-device-queries.js';
 import type { EntraFilterValue } from '../../domain/entra-join.js';
 import {
