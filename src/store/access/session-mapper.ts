@@ -21,8 +21,7 @@ export interface NewSession {
   readonly address: string | null;
 }
 
-export type SessionWithUserRow = Selectable<SessionsTable> &
-  Pick<Selectable<UsersTable>, 'username' | 'role'>;
+type SessionWithUserRow = Selectable<SessionsTable> & Pick<Selectable<UsersTable>, 'username' | 'role'>;
 
 export function toSession(row: SessionWithUserRow): Session {
   return {
