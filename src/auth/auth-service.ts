@@ -19,7 +19,7 @@ import {
   userNameTaken,
   userNotFound,
 } from './auth-errors.js';
-import type { ApiTokenRow, Repositories, UserRow } from '../store/index.js';
+import type { ApiToken, Repositories, User } from '../store/index.js';
 
 /** Who a request acts for: a signed-in user (session) or an API token's. */
 export interface Principal {
@@ -50,32 +50,12 @@ export const defaultAuthOptions: AuthOptions = {
   lockMinutes: 15,
 };
 
-export interface UserView {
-  id: number;
-  username: string;
-  role: Role;
-  passwordSetAt: string;
-  lastLoginAt: string | null;
-  lockedUntil: string | null;
-  createdAt: string;
-}
-
-export interface TokenView {
-  id: number;
-  name: string;
-  role: Role;
-  username: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
 export interface SignedIn {
   /** The cookie's value: shown to the browser only, never stored. */
   readonly sessionToken: string;
   readonly csrfToken: string;
   readonly expiresAt: string;
-  readonly user: UserView;
+  readonly user: User;
 }
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
@@ -86,30 +66,6 @@ const csrfOf = (sessionToken: string): string =>
 // Session and token last-use times are written at most this often: a page's or a script's every call
 // should not be a write (the idle expiry is measured from it, a minute at most behind).
 const touchEveryMs = 60_000;
-
-function userView(row: UserRow): UserView {
-  return {
-    id: row.id,
-    username: row.username,
-    role: row.role,
-    passwordSetAt: row.password_set_at,
-    lastLoginAt: row.last_login_at,
-    lockedUntil: row.locked_until,
-    createdAt: row.created_at,
-  };
-}
-
-function tokenView(row: ApiTokenRow & { username: string }): TokenView {
-  return {
-    id: row.id,
-    name: row.name,
-    role: row.role,
-    username: row.username,
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-    revokedAt: row.revoked_at,
-  };
-}
 
 /** Local users, their sessions and API tokens: who may get in, and as which role. */
 export class AuthService {
@@ -131,30 +87,30 @@ export class AuthService {
 
   // ---- users
 
-  async listUsers(): Promise<UserView[]> {
-    return (await this.#repos.users.list()).map(userView);
+  async listUsers(): Promise<User[]> {
+    return this.#repos.users.list();
   }
 
-  async getUser(id: number): Promise<UserView> {
-    return userView(await this.#user(id));
+  async getUser(id: number): Promise<User> {
+    return this.#user(id);
   }
 
   /** A new user; without a password one is generated and answered once. */
-  async createUser(input: unknown): Promise<{ user: UserView; password?: string }> {
+  async createUser(input: unknown): Promise<{ user: User; password?: string }> {
     const { username, role, password } = parseInput(createUserInput, input);
     if ((await this.#repos.users.findByName(username)) !== undefined) throw userNameTaken(username);
     const chosen = password ?? generatePassword();
-    const row = await this.#repos.users.insert({
+    const user = await this.#repos.users.insert({
       username,
       role,
       passwordHash: await hashPassword(chosen),
       now: this.#now().toISOString(),
     });
-    return { user: userView(row), ...(password === undefined ? { password: chosen } : {}) };
+    return { user, ...(password === undefined ? { password: chosen } : {}) };
   }
 
   /** A new role and/or password; either one ends the user's sessions. */
-  async updateUser(id: number, input: unknown): Promise<UserView> {
+  async updateUser(id: number, input: unknown): Promise<User> {
     const change = parseInput(updateUserInput, input);
     const user = await this.#user(id);
     if (change.role !== undefined && change.role !== 'admin' && user.role === 'admin')
@@ -165,19 +121,19 @@ export class AuthService {
       ...(change.password === undefined
         ? {}
         : {
-            password_hash: await hashPassword(change.password),
-            password_set_at: now,
-            failed_logins: 0,
-            locked_until: null,
+            passwordHash: await hashPassword(change.password),
+            passwordSetAt: now,
+            failedLogins: 0,
+            lockedUntil: null,
           }),
-      updated_at: now,
+      updatedAt: now,
     });
     await this.#repos.sessions.removeForUser(id);
-    return userView(await this.#user(id));
+    return this.#user(id);
   }
 
   /** Sets a password (generated when none is given, and answered once) and unlocks the account. */
-  async resetPassword(username: string, password?: string): Promise<{ user: UserView; password?: string }> {
+  async resetPassword(username: string, password?: string): Promise<{ user: User; password?: string }> {
     const user = await this.#repos.users.findByName(username);
     if (user === undefined) throw userNotFound(username);
     const chosen = password === undefined ? generatePassword() : parseInput(passwordSchema, password);
@@ -207,7 +163,7 @@ export class AuthService {
     };
   }
 
-  async #user(id: number): Promise<UserRow> {
+  async #user(id: number): Promise<User> {
     const user = await this.#repos.users.find(id);
     if (user === undefined) throw userNotFound(id);
     return user;
@@ -227,20 +183,21 @@ export class AuthService {
     const { username, password } = parseInput(loginInput, input);
     this.#limiter.check(address);
     const now = this.#now();
-    const user = await this.#repos.users.findByName(username);
-    if (user?.locked_until != null && Date.parse(user.locked_until) > now.getTime())
-      throw accountLocked(Math.ceil((Date.parse(user.locked_until) - now.getTime()) / 60_000));
+    const credentials = await this.#repos.users.credentials(username);
+    const user = credentials?.user;
+    if (user?.lockedUntil != null && Date.parse(user.lockedUntil) > now.getTime())
+      throw accountLocked(Math.ceil((Date.parse(user.lockedUntil) - now.getTime()) / 60_000));
     // A made-up hash keeps the time of an unknown name close to that of a wrong password.
-    const ok = await verifyPassword(password, user?.password_hash ?? unknownUserHash);
+    const ok = await verifyPassword(password, credentials?.passwordHash ?? unknownUserHash);
     if (user === undefined || !ok) {
       this.#limiter.fail(address);
       if (user !== undefined) await this.#failed(user, now);
       throw loginFailed();
     }
     await this.#repos.users.update(user.id, {
-      failed_logins: 0,
-      locked_until: null,
-      last_login_at: now.toISOString(),
+      failedLogins: 0,
+      lockedUntil: null,
+      lastLoginAt: now.toISOString(),
     });
     // Sessions that ended are dropped as new ones begin, so the table holds live sessions only.
     await this.#repos.sessions.removeExpired(
@@ -250,22 +207,22 @@ export class AuthService {
     const sessionToken = newSecret('');
     const expiresAt = new Date(now.getTime() + this.#options.maxHours * 3_600_000).toISOString();
     await this.#repos.sessions.insert({
-      token_hash: sha256(sessionToken),
-      user_id: user.id,
-      created_at: now.toISOString(),
-      last_seen_at: now.toISOString(),
-      expires_at: expiresAt,
+      tokenHash: sha256(sessionToken),
+      userId: user.id,
+      createdAt: now.toISOString(),
+      lastSeenAt: now.toISOString(),
+      expiresAt,
       address,
     });
-    return { sessionToken, csrfToken: csrfOf(sessionToken), expiresAt, user: userView(user) };
+    return { sessionToken, csrfToken: csrfOf(sessionToken), expiresAt, user };
   }
 
-  async #failed(user: UserRow, now: Date): Promise<void> {
+  async #failed(user: User, now: Date): Promise<void> {
     const failures = await this.#repos.users.addFailedLogin(user.id);
     if (failures < this.#options.lockAfter) return;
     await this.#repos.users.update(user.id, {
-      locked_until: new Date(now.getTime() + this.#options.lockMinutes * 60_000).toISOString(),
-      failed_logins: 0,
+      lockedUntil: new Date(now.getTime() + this.#options.lockMinutes * 60_000).toISOString(),
+      failedLogins: 0,
     });
   }
 
@@ -275,16 +232,16 @@ export class AuthService {
     const session = await this.#repos.sessions.find(hash);
     if (session === undefined) return undefined;
     const now = this.#now();
-    const idleEnd = Date.parse(session.last_seen_at) + this.#options.idleMinutes * 60_000;
-    if (Date.parse(session.expires_at) <= now.getTime() || idleEnd <= now.getTime()) {
+    const idleEnd = Date.parse(session.lastSeenAt) + this.#options.idleMinutes * 60_000;
+    if (Date.parse(session.expiresAt) <= now.getTime() || idleEnd <= now.getTime()) {
       await this.#repos.sessions.remove(hash);
       return undefined;
     }
-    if (now.getTime() - Date.parse(session.last_seen_at) >= touchEveryMs)
+    if (now.getTime() - Date.parse(session.lastSeenAt) >= touchEveryMs)
       await this.#repos.sessions.touch(hash, now.toISOString());
     return {
       kind: 'session',
-      userId: session.user_id,
+      userId: session.userId,
       username: session.username,
       role: session.role,
       csrfToken: csrfOf(sessionToken),
@@ -306,30 +263,29 @@ export class AuthService {
   // ---- API tokens
 
   /** A token for scripts, with a role no higher than its creator's; the value is answered once. */
-  async createToken(principal: Principal, input: unknown): Promise<{ token: string; view: TokenView }> {
+  async createToken(principal: Principal, input: unknown): Promise<{ token: string; view: ApiToken }> {
     const { name, role } = parseInput(createTokenInput, input);
     if (!roleAllows(principal.role, role)) throw roleTooLow(role, principal.role);
     const token = newSecret('dh_');
-    const row = await this.#repos.apiTokens.insert({
+    const view = await this.#repos.apiTokens.insert({
       tokenHash: sha256(token),
       userId: principal.userId,
       name,
       role,
       now: this.#now().toISOString(),
     });
-    return { token, view: tokenView({ ...row, username: principal.username }) };
+    return { token, view };
   }
 
   /** Admins see every token; others their own. */
-  async listTokens(principal: Principal): Promise<TokenView[]> {
-    const rows = await this.#repos.apiTokens.list(principal.role === 'admin' ? undefined : principal.userId);
-    return rows.map(tokenView);
+  async listTokens(principal: Principal): Promise<ApiToken[]> {
+    return this.#repos.apiTokens.list(principal.role === 'admin' ? undefined : principal.userId);
   }
 
   /** Revokes at once: the next request with it is refused. Admins may revoke anyone's. */
   async revokeToken(principal: Principal, id: number): Promise<void> {
-    const token = await this.#repos.apiTokens.find(id);
-    if (token === undefined || (token.user_id !== principal.userId && principal.role !== 'admin'))
+    const owner = await this.#repos.apiTokens.ownerOf(id);
+    if (owner === undefined || (owner !== principal.userId && principal.role !== 'admin'))
       throw tokenNotFound(id);
     await this.#repos.apiTokens.revoke(id, this.#now().toISOString());
   }
@@ -339,13 +295,13 @@ export class AuthService {
     const token = await this.#repos.apiTokens.findActive(sha256(value));
     if (token === undefined) return undefined;
     const now = this.#now();
-    if (token.last_used_at === null || now.getTime() - Date.parse(token.last_used_at) >= touchEveryMs)
+    if (token.lastUsedAt === null || now.getTime() - Date.parse(token.lastUsedAt) >= touchEveryMs)
       await this.#repos.apiTokens.touch(token.id, now.toISOString());
     return {
       kind: 'token',
-      userId: token.user_id,
+      userId: token.userId,
       username: token.username,
-      role: lowerRole(token.role, token.user_role),
+      role: lowerRole(token.role, token.userRole),
       tokenId: token.id,
     };
   }

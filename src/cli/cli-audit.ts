@@ -52,7 +52,7 @@ export async function recordCommand(auditLog: AuditLogRepository, error: unknown
   await auditLog.append({
     at: new Date().toISOString(),
     actor: `cli:${userInfo().username}`,
-    actor_kind: 'cli',
+    actorKind: 'cli',
     address: null,
     action: current.name,
     target: current.args[0] ?? null,

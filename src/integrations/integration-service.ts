@@ -23,7 +23,7 @@ import {
   type CredentialCheckOutcome,
 } from './credential-health.js';
 import type { CredentialCheck } from './credential-check.js';
-import { type IntegrationRow, type IntegrationsRepository, parseStringArray } from '../store/index.js';
+import type { IntegrationChange, IntegrationsRepository, StoredIntegration } from '../store/index.js';
 
 const credentialContext = sealContext.integration;
 
@@ -51,30 +51,30 @@ export class IntegrationService {
     const id = randomUUID();
     const now = new Date().toISOString();
     const credential = value.clientSecret ?? value.certificate ?? '';
-    const row = await this.#repository.insert({
+    const stored = await this.#repository.insert({
       id,
       name: value.name,
       product: value.product,
-      tenant_id: value.tenantId,
-      client_id: value.clientId,
-      credential_type: value.clientSecret === undefined ? 'certificate' : 'secret',
-      credential_ciphertext: this.#secrets.seal(credential, credentialContext(id)),
-      credential_set_at: now,
-      api_base_url: value.apiBaseUrl ?? defaultApiBaseUrl,
-      authority_host: value.authorityHost ?? null,
-      graph_base_url: value.graphBaseUrl ?? null,
-      arm_base_url: value.armBaseUrl ?? null,
-      subscriptions: JSON.stringify(value.subscriptions ?? []),
-      ca_pem: value.caPem ?? null,
-      enabled: value.enabled ? 1 : 0,
-      imports: JSON.stringify(value.imports),
-      schedules: JSON.stringify(value.schedules),
-      filters: JSON.stringify(value.filters),
-      protected_devices: JSON.stringify(value.protectedDevices),
-      created_at: now,
-      updated_at: now,
+      tenantId: value.tenantId,
+      clientId: value.clientId,
+      credentialType: value.clientSecret === undefined ? 'certificate' : 'secret',
+      sealedCredential: this.#secrets.seal(credential, credentialContext(id)),
+      credentialSetAt: now,
+      apiBaseUrl: value.apiBaseUrl ?? defaultApiBaseUrl,
+      authorityHost: value.authorityHost ?? null,
+      graphBaseUrl: value.graphBaseUrl ?? null,
+      armBaseUrl: value.armBaseUrl ?? null,
+      subscriptions: value.subscriptions ?? [],
+      caPem: value.caPem ?? null,
+      enabled: value.enabled,
+      imports: value.imports,
+      schedules: value.schedules,
+      filters: value.filters,
+      protectedDevices: value.protectedDevices,
+      createdAt: now,
+      updatedAt: now,
     });
-    return toIntegration(row);
+    return toIntegration(stored);
   }
 
   async list(): Promise<Integration[]> {
@@ -83,11 +83,11 @@ export class IntegrationService {
 
   /** By id, or by name for the CLI's convenience. */
   async get(idOrName: string): Promise<Integration> {
-    return toIntegration(await this.#row(idOrName));
+    return toIntegration(await this.#stored(idOrName));
   }
 
   async update(idOrName: string, input: UpdateIntegrationInput): Promise<Integration> {
-    const current = await this.#row(idOrName);
+    const current = await this.#stored(idOrName);
     const value = parseInput(updateIntegrationSchema, input);
     if (
       value.name !== undefined &&
@@ -96,14 +96,14 @@ export class IntegrationService {
     ) {
       throw new IntegrationConflictError(value.name);
     }
-    const row = await this.#repository.update(
+    const updated = await this.#repository.update(
       current.id,
       this.#changes(current, value, new Date().toISOString()),
     );
-    if (row === undefined) throw integrationNotFound(idOrName);
-    if (value.enabled !== undefined && value.enabled !== (current.enabled === 1))
+    if (updated === undefined) throw integrationNotFound(idOrName);
+    if (value.enabled !== undefined && value.enabled !== current.enabled)
       await this.#hooks.enabledChanged?.(current.id, value.enabled);
-    return toIntegration(row);
+    return toIntegration(updated);
   }
 
   /**
@@ -116,59 +116,52 @@ export class IntegrationService {
     input: UpdateIntegrationInput,
     options: DefenderClientOptions = {},
   ): Promise<{ integration: Integration; client: DefenderClient; credentialKept: boolean }> {
-    const current = await this.#row(idOrName);
+    const current = await this.#stored(idOrName);
     const value = parseInput(updateIntegrationSchema, input);
-    const row: IntegrationRow = { ...current, ...this.#changes(current, value, current.updated_at) };
+    const { sealedCredential, ...changes } = this.#changes(current, value, current.updatedAt);
+    const draft: StoredIntegration = { ...current, ...changes };
     return {
-      integration: toIntegration(row),
-      client: this.#clientOf(row, options),
+      integration: toIntegration(draft),
+      client: this.#clientOf(draft, sealedCredential ?? (await this.#sealedCredential(current.id)), options),
       credentialKept: !connectionChanged(current, value),
     };
   }
 
-  /** The row's columns that validated changes set; null clears an optional host or the CA certificate. */
+  /** The fields that validated changes set; null clears an optional host or the CA certificate. */
   #changes(
-    current: IntegrationRow,
+    current: StoredIntegration,
     value: z.output<typeof updateIntegrationSchema>,
     now: string,
-  ): Partial<Omit<IntegrationRow, 'id' | 'created_at'>> {
+  ): IntegrationChange {
     const existing = toIntegration(current);
     const credential = value.clientSecret ?? value.certificate;
     return {
       ...(credentialChanged(current, value) ? UNKNOWN_HEALTH : {}),
       ...(value.name === undefined ? {} : { name: value.name }),
       ...(value.product === undefined ? {} : { product: value.product }),
-      ...(value.tenantId === undefined ? {} : { tenant_id: value.tenantId }),
-      ...(value.clientId === undefined ? {} : { client_id: value.clientId }),
+      ...(value.tenantId === undefined ? {} : { tenantId: value.tenantId }),
+      ...(value.clientId === undefined ? {} : { clientId: value.clientId }),
       ...(credential === undefined
         ? {}
         : {
-            credential_type: value.clientSecret === undefined ? 'certificate' : 'secret',
-            credential_ciphertext: this.#secrets.seal(credential, credentialContext(current.id)),
-            credential_set_at: now,
+            credentialType: value.clientSecret === undefined ? 'certificate' : 'secret',
+            sealedCredential: this.#secrets.seal(credential, credentialContext(current.id)),
+            credentialSetAt: now,
           }),
-      ...(value.apiBaseUrl === undefined ? {} : { api_base_url: value.apiBaseUrl }),
-      ...(value.authorityHost === undefined ? {} : { authority_host: value.authorityHost }),
-      ...(value.graphBaseUrl === undefined ? {} : { graph_base_url: value.graphBaseUrl }),
-      ...(value.armBaseUrl === undefined ? {} : { arm_base_url: value.armBaseUrl }),
-      ...(value.subscriptions === undefined ? {} : { subscriptions: JSON.stringify(value.subscriptions) }),
-      ...(value.caPem === undefined ? {} : { ca_pem: value.caPem }),
-      ...(value.enabled === undefined ? {} : { enabled: value.enabled ? 1 : 0 }),
-      ...(value.imports === undefined
-        ? {}
-        : { imports: JSON.stringify({ ...existing.imports, ...value.imports }) }),
-      ...(value.schedules === undefined
-        ? {}
-        : { schedules: JSON.stringify({ ...existing.schedules, ...value.schedules }) }),
-      ...(value.filters === undefined
-        ? {}
-        : { filters: JSON.stringify({ ...existing.filters, ...value.filters }) }),
+      ...(value.apiBaseUrl === undefined ? {} : { apiBaseUrl: value.apiBaseUrl }),
+      ...(value.authorityHost === undefined ? {} : { authorityHost: value.authorityHost }),
+      ...(value.graphBaseUrl === undefined ? {} : { graphBaseUrl: value.graphBaseUrl }),
+      ...(value.armBaseUrl === undefined ? {} : { armBaseUrl: value.armBaseUrl }),
+      ...(value.subscriptions === undefined ? {} : { subscriptions: value.subscriptions }),
+      ...(value.caPem === undefined ? {} : { caPem: value.caPem }),
+      ...(value.enabled === undefined ? {} : { enabled: value.enabled }),
+      ...(value.imports === undefined ? {} : { imports: laidOver(existing.imports, value.imports) }),
+      ...(value.schedules === undefined ? {} : { schedules: laidOver(existing.schedules, value.schedules) }),
+      ...(value.filters === undefined ? {} : { filters: laidOver(existing.filters, value.filters) }),
       ...(value.protectedDevices === undefined
         ? {}
-        : {
-            protected_devices: JSON.stringify({ ...existing.protectedDevices, ...value.protectedDevices }),
-          }),
-      updated_at: now,
+        : { protectedDevices: laidOver(existing.protectedDevices, value.protectedDevices) }),
+      updatedAt: now,
     };
   }
 
@@ -177,8 +170,8 @@ export class IntegrationService {
   }
 
   async remove(idOrName: string): Promise<void> {
-    const row = await this.#row(idOrName);
-    await this.#repository.remove(row.id);
+    const stored = await this.#stored(idOrName);
+    await this.#repository.remove(stored.id);
   }
 
   /**
@@ -187,76 +180,95 @@ export class IntegrationService {
    */
   async recordCredentialCheck(id: string, check: CredentialCheck): Promise<void> {
     await this.#repository.update(id, {
-      credential_check: check.outcome,
-      credential_checked_at: check.checkedAt,
-      ...(check.expiresAt === undefined ? {} : { credential_expires_at: check.expiresAt }),
+      credentialCheck: check.outcome,
+      credentialCheckedAt: check.checkedAt,
+      ...(check.expiresAt === undefined ? {} : { credentialExpiresAt: check.expiresAt }),
     });
   }
 
   /** A Defender client with the integration's decrypted credential; the caller closes it. */
   async client(idOrName: string, options: DefenderClientOptions = {}): Promise<DefenderClient> {
-    return this.#clientOf(await this.#row(idOrName), options);
+    const stored = await this.#stored(idOrName);
+    return this.#clientOf(stored, await this.#sealedCredential(stored.id), options);
   }
 
-  #clientOf(row: IntegrationRow, options: DefenderClientOptions): DefenderClient {
-    const secret = this.#secrets.open(row.credential_ciphertext, credentialContext(row.id));
+  #clientOf(
+    integration: StoredIntegration,
+    sealedCredential: string,
+    options: DefenderClientOptions,
+  ): DefenderClient {
+    const secret = this.#secrets.open(sealedCredential, credentialContext(integration.id));
     return createDefenderClient(
       {
-        tenantId: row.tenant_id,
-        clientId: row.client_id,
+        tenantId: integration.tenantId,
+        clientId: integration.clientId,
         credential:
-          row.credential_type === 'secret'
+          integration.credentialType === 'secret'
             ? { type: 'secret', clientSecret: secret }
             : { type: 'certificate', certificatePem: secret },
-        apiBaseUrl: row.api_base_url,
-        ...(row.authority_host === null ? {} : { authorityHost: row.authority_host }),
-        ...(row.graph_base_url === null ? {} : { graphBaseUrl: row.graph_base_url }),
-        ...(row.arm_base_url === null ? {} : { armBaseUrl: row.arm_base_url }),
-        ...(row.ca_pem === null ? {} : { caPem: row.ca_pem }),
+        apiBaseUrl: integration.apiBaseUrl,
+        ...(integration.authorityHost === null ? {} : { authorityHost: integration.authorityHost }),
+        ...(integration.graphBaseUrl === null ? {} : { graphBaseUrl: integration.graphBaseUrl }),
+        ...(integration.armBaseUrl === null ? {} : { armBaseUrl: integration.armBaseUrl }),
+        ...(integration.caPem === null ? {} : { caPem: integration.caPem }),
       },
       options,
     );
   }
 
-  async #row(idOrName: string): Promise<IntegrationRow> {
-    const row = (await this.#repository.find(idOrName)) ?? (await this.#repository.findByName(idOrName));
-    if (row === undefined) throw integrationNotFound(idOrName);
-    return row;
+  async #stored(idOrName: string): Promise<StoredIntegration> {
+    const stored = (await this.#repository.find(idOrName)) ?? (await this.#repository.findByName(idOrName));
+    if (stored === undefined) throw integrationNotFound(idOrName);
+    return stored;
   }
+
+  async #sealedCredential(id: string): Promise<string> {
+    const sealed = await this.#repository.sealedCredential(id);
+    if (sealed === undefined) throw integrationNotFound(id);
+    return sealed;
+  }
+}
+
+/**
+ * A stored setting with a change's fields laid over it. zod types a partial object's fields `| undefined`, but it
+ * leaves an absent field out, so every field is the change's or the stored one.
+ */
+function laidOver<T extends object>(stored: T, change: { [K in keyof T]?: T[K] | undefined }): T {
+  return { ...stored, ...change };
 }
 
 /** What is known of a credential's health stops being true when the credential, the app or the tenant changes. */
 const UNKNOWN_HEALTH = {
-  credential_check: null,
-  credential_checked_at: null,
-  credential_expires_at: null,
+  credentialCheck: null,
+  credentialCheckedAt: null,
+  credentialExpiresAt: null,
 } as const;
 
 function credentialChanged(
-  current: IntegrationRow,
+  current: StoredIntegration,
   value: z.output<typeof updateIntegrationSchema>,
 ): boolean {
   return (
     value.clientSecret !== undefined ||
     value.certificate !== undefined ||
-    (value.clientId !== undefined && value.clientId !== current.client_id) ||
-    (value.tenantId !== undefined && value.tenantId !== current.tenant_id)
+    (value.clientId !== undefined && value.clientId !== current.clientId) ||
+    (value.tenantId !== undefined && value.tenantId !== current.tenantId)
   );
 }
 
 /** Whether the changes sign in or reach Defender otherwise than the stored settings do. */
 function connectionChanged(
-  current: IntegrationRow,
+  current: StoredIntegration,
   value: z.output<typeof updateIntegrationSchema>,
 ): boolean {
   const differs = (next: string | null | undefined, stored: string | null): boolean =>
     next !== undefined && next !== stored;
   return (
     credentialChanged(current, value) ||
-    differs(value.apiBaseUrl, current.api_base_url) ||
-    differs(value.authorityHost, current.authority_host) ||
-    differs(value.graphBaseUrl, current.graph_base_url) ||
-    differs(value.caPem, current.ca_pem)
+    differs(value.apiBaseUrl, current.apiBaseUrl) ||
+    differs(value.authorityHost, current.authorityHost) ||
+    differs(value.graphBaseUrl, current.graphBaseUrl) ||
+    differs(value.caPem, current.caPem)
   );
 }
 
@@ -264,38 +276,39 @@ function storedOutcome(value: string | null): CredentialCheckOutcome | null {
   return credentialCheckOutcomes.find((outcome) => outcome === value) ?? null;
 }
 
-function toIntegration(row: IntegrationRow): Integration {
+function toIntegration(stored: StoredIntegration): Integration {
   const health = {
-    type: row.credential_type,
-    outcome: storedOutcome(row.credential_check),
-    expiresAt: row.credential_expires_at,
+    type: stored.credentialType,
+    outcome: storedOutcome(stored.credentialCheck),
+    expiresAt: stored.credentialExpiresAt,
   };
   return {
-    id: row.id,
-    name: row.name,
-    product: row.product,
-    tenantId: row.tenant_id,
-    clientId: row.client_id,
+    id: stored.id,
+    name: stored.name,
+    product: stored.product,
+    tenantId: stored.tenantId,
+    clientId: stored.clientId,
     credential: {
-      type: row.credential_type,
+      type: stored.credentialType,
       set: true,
-      setAt: row.credential_set_at,
-      expiresAt: row.credential_expires_at,
-      checkedAt: row.credential_checked_at,
+      setAt: stored.credentialSetAt,
+      expiresAt: stored.credentialExpiresAt,
+      checkedAt: stored.credentialCheckedAt,
       warnings: credentialWarnings(health, new Date()),
     },
-    apiBaseUrl: row.api_base_url,
-    authorityHost: row.authority_host,
-    graphBaseUrl: row.graph_base_url,
-    armBaseUrl: row.arm_base_url,
-    subscriptions: parseStringArray(row.subscriptions),
-    caPem: row.ca_pem,
-    enabled: row.enabled === 1,
-    imports: importsSchema.parse(JSON.parse(row.imports)),
-    schedules: schedulesSchema.parse(JSON.parse(row.schedules)),
-    filters: filtersSchema.parse(JSON.parse(row.filters)),
-    protectedDevices: protectedDevicesSchema.parse(JSON.parse(row.protected_devices)),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    apiBaseUrl: stored.apiBaseUrl,
+    authorityHost: stored.authorityHost,
+    graphBaseUrl: stored.graphBaseUrl,
+    armBaseUrl: stored.armBaseUrl,
+    subscriptions: stored.subscriptions,
+    caPem: stored.caPem,
+    enabled: stored.enabled,
+    // Read through the schemas: a row written before a setting existed gets its default.
+    imports: importsSchema.parse(stored.imports),
+    schedules: schedulesSchema.parse(stored.schedules),
+    filters: filtersSchema.parse(stored.filters),
+    protectedDevices: protectedDevicesSchema.parse(stored.protectedDevices),
+    createdAt: stored.createdAt,
+    updatedAt: stored.updatedAt,
   };
 }

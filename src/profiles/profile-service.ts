@@ -148,7 +148,7 @@ export class ProfileService {
 
   async #refreshAll(): Promise<void> {
     for (const integration of await this.#integrations.list())
-      await this.refreshIntegration(integration.id, integration.enabled === 1);
+      await this.refreshIntegration(integration.id, integration.enabled);
   }
 
   async #wanted(

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Hub } from '../app/hub.js';
 import { redactSecrets } from '../secrets/log-redaction.js';
 import { isReadMethod } from './access-policy.js';
-import type { AuditLogTable } from '../store/index.js';
+import type { AuditOutcome } from '../store/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,7 +40,7 @@ async function snapshot(hub: Hub, request: FastifyRequest): Promise<unknown> {
   );
 }
 
-function outcomeOf(status: number): AuditLogTable['outcome'] {
+function outcomeOf(status: number): AuditOutcome {
   if (status < 400) return 'success';
   return status === 401 || status === 403 ? 'refused' : 'failure';
 }
@@ -92,7 +92,7 @@ export function installAuditTrail(app: FastifyInstance, hub: Hub): void {
       await hub.data.auditLog.append({
         at: new Date().toISOString(),
         actor: principal?.username ?? (typeof tried === 'string' ? tried.slice(0, 64) : null),
-        actor_kind: principal?.kind ?? 'anonymous',
+        actorKind: principal?.kind ?? 'anonymous',
         address: request.ip,
         action: `${request.method} ${route}`,
         target: idParam(request) ?? null,

@@ -1,13 +1,10 @@
 /**
  * The store's door: what the layers above may use. Everything outside src/store imports from here only.
  */
-export type { ApiTokenRow } from './access/api-tokens-repository.js';
 export { AuditLogRepository } from './access/audit-log-repository.js';
-export type { AuditEntryRow, AuditFilter } from './access/audit-log-repository.js';
 export type { IntegrationsRepository } from './access/integrations-repository.js';
 export { SealedSecretsRepository } from './access/sealed-secrets-repository.js';
 export type { SealedValue } from './access/sealed-secrets-repository.js';
-export type { UserRow } from './access/users-repository.js';
 export type {
   HuntingQueriesRepository,
   HuntingQueryFields,
@@ -33,11 +30,9 @@ export type {
 export { flag, parseObjectArray, parseStoredJson, parseStringArray, slicePage } from './db/list-queries.js';
 export type { Page, PageRequest } from './db/list-queries.js';
 export type {
-  AuditLogTable,
   CatalogLinkKind,
   EntraDevicesTable,
   ExposureScoresTable,
-  IntegrationRow,
   NewMachineActionRow,
   RecommendationsTable,
   SoftwareTable,
@@ -95,3 +90,8 @@ export type { StoredEndpointRisk } from './endpoints/endpoint-risk-repository.js
 export type { FindingRecord } from './vulnerabilities/findings-writer.js';
 export type { FindingDeviceRecord } from './vulnerabilities/finding-devices-repository.js';
 export type { PatchRecord } from './patches/patch-record.js';
+export type { AuditFilter } from './access/audit-log-repository.js';
+export type { AuditEntry, AuditOutcome } from './access/audit-entry-mapper.js';
+export type { User } from './access/user-mapper.js';
+export type { ApiToken } from './access/api-token-mapper.js';
+export type { IntegrationChange, StoredIntegration } from './access/integration-mapper.js';

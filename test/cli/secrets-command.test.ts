@@ -35,7 +35,8 @@ async function storedSecret(env: NodeJS.ProcessEnv, box: SecretBox): Promise<str
   const store = openStore(env.DATABASE_URL!);
   try {
     const [row] = await createRepositories(store).integrations.list();
-    return box.open(row!.credential_ciphertext, sealContext.integration(row!.id));
+    const sealed = await createRepositories(store).integrations.sealedCredential(row!.id);
+    return box.open(sealed!, sealContext.integration(row!.id));
   } finally {
     await store.close();
   }

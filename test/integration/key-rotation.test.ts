@@ -278,8 +278,8 @@ describe.each(dialects)('secrets rotate-key on %s', (dialect) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dh-rotate-'));
     const ids = await addIntegrations(openSecretBox({ dataDir }));
     const repository = createRepositories(store).integrations;
-    const alpha = (await repository.find(ids.alpha!))!;
-    await repository.update(ids.bravo!, { credential_ciphertext: alpha.credential_ciphertext });
+    const alpha = (await repository.sealedCredential(ids.alpha!))!;
+    await repository.update(ids.bravo!, { sealedCredential: alpha });
 
     const service = new IntegrationService(repository, openSecretBox({ dataDir }));
     expect((await failure(service.client(ids.bravo!))).code).toBe('SECRET_INTEGRITY_FAILED');

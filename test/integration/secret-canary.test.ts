@@ -277,8 +277,8 @@ describe.each(dialects)('the secret canary on %s', (dialect) => {
         : await postgresTables(store.schema ?? 'public');
     expect(database.size).toBeGreaterThan(dialect === 'sqlite' ? 1 : 20);
     // The canary looks where the secrets would be: the ciphertext of the integration is in there.
-    const row = await api.hub.data.integrations.find(integration.id);
-    const ciphertext = Buffer.from(row!.credential_ciphertext.slice(-16));
+    const sealed = await api.hub.data.integrations.sealedCredential(integration.id);
+    const ciphertext = Buffer.from(sealed!.slice(-16));
     expect([...database.values()].some((haystack) => Buffer.from(haystack).includes(ciphertext))).toBe(true);
 
     expect(logs.length).toBeGreaterThan(50);

@@ -246,7 +246,7 @@ describe('access control', () => {
 
     // The last use is written at most once a minute, not on every request.
     const lastSeen = async (token: string) =>
-      (await api.hub.data.sessions.find(createHash('sha256').update(token).digest('hex')))?.last_seen_at;
+      (await api.hub.data.sessions.find(createHash('sha256').update(token).digest('hex')))?.lastSeenAt;
     const touched = await signIn();
     now = new Date('2026-12-01T09:00:30Z');
     await auth.session(touched.sessionToken);

@@ -73,10 +73,10 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
     expect(body).not.toHaveProperty('clientSecret');
     expect(body).not.toHaveProperty('certificate');
     created = body;
-    const row = await api.hub.data.integrations.find(body.id);
-    expect(row?.credential_ciphertext).toBeTruthy();
-    expect(row?.credential_ciphertext).not.toContain(sim.clientSecret);
-    expect(JSON.stringify(row)).not.toContain(sim.clientSecret);
+    const sealed = await api.hub.data.integrations.sealedCredential(body.id);
+    expect(sealed).toBeTruthy();
+    expect(sealed).not.toContain(sim.clientSecret);
+    expect(JSON.stringify(await api.hub.data.integrations.find(body.id))).not.toContain(sim.clientSecret);
   });
 
   it('should list and show it', async () => {
@@ -116,8 +116,7 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
       entraDevices: true,
     });
     expect(body.credential.setAt >= created.credential.setAt).toBe(true);
-    const row = await api.hub.data.integrations.find(created.id);
-    expect(row?.credential_ciphertext).not.toContain(otherSecret);
+    expect(await api.hub.data.integrations.sealedCredential(created.id)).not.toContain(otherSecret);
     // Back to the simulator's secret for the connection tests below.
     const restored = await api.call('PATCH', `/api/v1/integrations/${created.id}`, {
       clientSecret: sim.clientSecret,
@@ -448,7 +447,7 @@ describe.each(dialects)('integrations API on %s', (dialect) => {
     expect(cleared.status).toBe(200);
     expect(cleared.body).toMatchObject({ caPem: null, graphBaseUrl: null });
     const row = await api.hub.data.integrations.find(created.id);
-    expect([row?.ca_pem, row?.graph_base_url]).toEqual([null, null]);
+    expect([row?.caPem, row?.graphBaseUrl]).toEqual([null, null]);
 
     const restored = await api.call<{ caPem: string | null; graphBaseUrl: string | null }>(
       'PATCH',

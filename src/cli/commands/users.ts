@@ -2,7 +2,7 @@ import { Argument, Command, Option } from 'commander';
 import type { Hub } from '../../app/hub.js';
 import { roles } from '../../domain/roles.js';
 import { userNotFound } from '../../auth/auth-errors.js';
-import type { UserView } from '../../auth/auth-service.js';
+import type { User } from '../../store/index.js';
 import { withHub } from '../hub-session.js';
 import { printJson, printLines, table } from '../output.js';
 import { readSecret } from '../prompt.js';
@@ -30,7 +30,7 @@ function showPassword(username: string, password: string | undefined): void {
   process.stderr.write(`That is the password of "${username}", shown this once.\n`);
 }
 
-async function userNamed(hub: Hub, username: string): Promise<UserView> {
+async function userNamed(hub: Hub, username: string): Promise<User> {
   const user = (await hub.auth.listUsers()).find((u) => u.username === username.toLowerCase());
   if (user === undefined) throw userNotFound(username);
   return user;

@@ -1,11 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { ApiTokensTable, Database, Role, UsersTable } from '../db/schema.js';
-
-export type ApiTokenRow = Selectable<ApiTokensTable>;
-export type ApiTokenWithUser = ApiTokenRow & {
-  username: UsersTable['username'];
-  user_role: UsersTable['role'];
-};
+import type { Kysely } from 'kysely';
+import type { Database, Role } from '../db/schema.js';
+import { toActiveApiToken, toApiToken, type ActiveApiToken, type ApiToken } from './api-token-mapper.js';
 
 /** API tokens, by the SHA-256 of their value. */
 export class ApiTokensRepository {
@@ -15,51 +10,63 @@ export class ApiTokensRepository {
     this.#db = db;
   }
 
-  insert(row: {
+  /** Answers the new token as `list` shows it. */
+  async insert(token: {
     tokenHash: string;
     userId: number;
     name: string;
     role: Role;
     now: string;
-  }): Promise<ApiTokenRow> {
-    return this.#db
+  }): Promise<ApiToken> {
+    const { id } = await this.#db
       .insertInto('api_tokens')
       .values({
-        token_hash: row.tokenHash,
-        user_id: row.userId,
-        name: row.name,
-        role: row.role,
-        created_at: row.now,
+        token_hash: token.tokenHash,
+        user_id: token.userId,
+        name: token.name,
+        role: token.role,
+        created_at: token.now,
       })
-      .returningAll()
+      .returning('id')
       .executeTakeFirstOrThrow();
+    const row = await this.#withUser().where('t.id', '=', id).executeTakeFirstOrThrow();
+    return toApiToken(row);
   }
 
   /** A live (not revoked) token with its user. */
-  findActive(tokenHash: string): Promise<ApiTokenWithUser | undefined> {
-    return this.#db
-      .selectFrom('api_tokens as t')
-      .innerJoin('users as u', 'u.id', 't.user_id')
-      .selectAll('t')
-      .select(['u.username', 'u.role as user_role'])
+  async findActive(tokenHash: string): Promise<ActiveApiToken | undefined> {
+    const row = await this.#withUser()
+      .select('u.role as user_role')
       .where('t.token_hash', '=', tokenHash)
       .where('t.revoked_at', 'is', null)
       .executeTakeFirst();
+    return row === undefined ? undefined : toActiveApiToken(row);
   }
 
-  find(id: number): Promise<ApiTokenRow | undefined> {
-    return this.#db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  /** The id of the user the token belongs to; undefined when there is no such token. */
+  async ownerOf(id: number): Promise<number | undefined> {
+    const row = await this.#db
+      .selectFrom('api_tokens')
+      .select('user_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.user_id;
   }
 
   /** A user's tokens, or everyone's; newest first. */
-  list(userId?: number): Promise<(ApiTokenRow & { username: string })[]> {
-    let query = this.#db
+  async list(userId?: number): Promise<ApiToken[]> {
+    let query = this.#withUser();
+    if (userId !== undefined) query = query.where('t.user_id', '=', userId);
+    const rows = await query.orderBy('t.id', 'desc').execute();
+    return rows.map(toApiToken);
+  }
+
+  #withUser() {
+    return this.#db
       .selectFrom('api_tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
       .selectAll('t')
       .select('u.username');
-    if (userId !== undefined) query = query.where('t.user_id', '=', userId);
-    return query.orderBy('t.id', 'desc').execute();
   }
 
   async touch(id: number, now: string): Promise<void> {

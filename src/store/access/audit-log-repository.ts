@@ -1,14 +1,19 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { AuditLogTable, Database } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import { fetchPage, type Page, type PageRequest } from '../db/list-queries.js';
-
-export type AuditEntryRow = Selectable<AuditLogTable>;
+import {
+  toAuditEntry,
+  toAuditLogRow,
+  type AuditEntry,
+  type AuditOutcome,
+  type NewAuditEntry,
+} from './audit-entry-mapper.js';
 
 export interface AuditFilter {
   readonly actor?: string | undefined;
   /** The start of the action's text, e.g. `POST /api/v1/integrations`. */
   readonly action?: string | undefined;
-  readonly outcome?: AuditLogTable['outcome'] | undefined;
+  readonly outcome?: AuditOutcome | undefined;
   /** ISO instants, inclusive. */
   readonly since?: string | undefined;
   readonly until?: string | undefined;
@@ -22,8 +27,8 @@ export class AuditLogRepository {
     this.#db = db;
   }
 
-  async append(entry: Insertable<AuditLogTable>): Promise<void> {
-    await this.#db.insertInto('audit_log').values(entry).execute();
+  async append(entry: NewAuditEntry): Promise<void> {
+    await this.#db.insertInto('audit_log').values(toAuditLogRow(entry)).execute();
   }
 
   #filtered(filter: AuditFilter) {
@@ -38,18 +43,24 @@ export class AuditLogRepository {
   }
 
   /** Newest first. */
-  list(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntryRow>> {
+  list(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntry>> {
     const query = this.#filtered(filter);
     return fetchPage(
       page,
       query.selectAll().orderBy('id', 'desc'),
       query.select((eb) => eb.fn.countAll<number>().as('total')),
-      (rows) => rows,
+      (rows) => rows.map(toAuditEntry),
     );
   }
 
   /** Oldest first from after `afterId`, for exports read page by page. */
-  from(filter: AuditFilter, afterId: number, limit: number): Promise<AuditEntryRow[]> {
-    return this.#filtered(filter).selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  async from(filter: AuditFilter, afterId: number, limit: number): Promise<AuditEntry[]> {
+    const rows = await this.#filtered(filter)
+      .selectAll()
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toAuditEntry);
   }
 }

@@ -1,7 +1,15 @@
 import type { Kysely } from 'kysely';
-import type { Database, IntegrationRow, IntegrationUpdate, NewIntegrationRow } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
+import {
+  toIntegrationRow,
+  toIntegrationUpdate,
+  toStoredIntegration,
+  type IntegrationChange,
+  type NewIntegration,
+  type StoredIntegration,
+} from './integration-mapper.js';
 
-/** The only code that reads and writes the integrations table. Rows in, rows out: mapping is the service's. */
+/** The only code that reads and writes the integrations table. The sealed credential is read on its own. */
 export class IntegrationsRepository {
   readonly #db: Kysely<Database>;
 
@@ -9,29 +17,52 @@ export class IntegrationsRepository {
     this.#db = db;
   }
 
-  async insert(row: NewIntegrationRow): Promise<IntegrationRow> {
-    return this.#db.insertInto('integrations').values(row).returningAll().executeTakeFirstOrThrow();
+  async insert(integration: NewIntegration): Promise<StoredIntegration> {
+    const row = await this.#db
+      .insertInto('integrations')
+      .values(toIntegrationRow(integration))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toStoredIntegration(row);
   }
 
-  list(): Promise<IntegrationRow[]> {
-    return this.#db.selectFrom('integrations').selectAll().orderBy('name').execute();
+  async list(): Promise<StoredIntegration[]> {
+    const rows = await this.#db.selectFrom('integrations').selectAll().orderBy('name').execute();
+    return rows.map(toStoredIntegration);
   }
 
-  find(id: string): Promise<IntegrationRow | undefined> {
-    return this.#db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
+  async find(id: string): Promise<StoredIntegration | undefined> {
+    const row = await this.#db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toStoredIntegration(row);
   }
 
-  findByName(name: string): Promise<IntegrationRow | undefined> {
-    return this.#db.selectFrom('integrations').selectAll().where('name', '=', name).executeTakeFirst();
+  async findByName(name: string): Promise<StoredIntegration | undefined> {
+    const row = await this.#db
+      .selectFrom('integrations')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toStoredIntegration(row);
   }
 
-  async update(id: string, changes: IntegrationUpdate): Promise<IntegrationRow | undefined> {
-    return this.#db
+  /** The credential's AES-256-GCM envelope, bound to the integration's id: only a Defender client opens it. */
+  async sealedCredential(id: string): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('integrations')
+      .select('credential_ciphertext')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.credential_ciphertext;
+  }
+
+  async update(id: string, change: IntegrationChange): Promise<StoredIntegration | undefined> {
+    const row = await this.#db
       .updateTable('integrations')
-      .set(changes)
+      .set(toIntegrationUpdate(change))
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
+    return row === undefined ? undefined : toStoredIntegration(row);
   }
 
   async remove(id: string): Promise<boolean> {

@@ -1,10 +1,6 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { Database, SessionsTable, UsersTable } from '../db/schema.js';
-
-export type SessionWithUser = Selectable<SessionsTable> & {
-  username: UsersTable['username'];
-  role: UsersTable['role'];
-};
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { toSession, toSessionRow, type NewSession, type Session } from './session-mapper.js';
 
 /** UI sessions, by the SHA-256 of their cookie value. */
 export class SessionsRepository {
@@ -14,18 +10,19 @@ export class SessionsRepository {
     this.#db = db;
   }
 
-  async insert(row: Insertable<SessionsTable>): Promise<void> {
-    await this.#db.insertInto('sessions').values(row).execute();
+  async insert(session: NewSession): Promise<void> {
+    await this.#db.insertInto('sessions').values(toSessionRow(session)).execute();
   }
 
-  find(tokenHash: string): Promise<SessionWithUser | undefined> {
-    return this.#db
+  async find(tokenHash: string): Promise<Session | undefined> {
+    const row = await this.#db
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
       .selectAll('s')
       .select(['u.username', 'u.role'])
       .where('s.token_hash', '=', tokenHash)
       .executeTakeFirst();
+    return row === undefined ? undefined : toSession(row);
   }
 
   async touch(tokenHash: string, now: string): Promise<void> {

@@ -1,7 +1,13 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
-import type { Database, Role, UsersTable } from '../db/schema.js';
-
-export type UserRow = Selectable<UsersTable>;
+import type { Kysely } from 'kysely';
+import type { Database, Role } from '../db/schema.js';
+import {
+  toUser,
+  toUserCredentials,
+  toUserUpdate,
+  type User,
+  type UserChange,
+  type UserCredentials,
+} from './user-mapper.js';
 
 /** Local users. Names are stored lower case. */
 export class UsersRepository {
@@ -11,8 +17,9 @@ export class UsersRepository {
     this.#db = db;
   }
 
-  list(): Promise<UserRow[]> {
-    return this.#db.selectFrom('users').selectAll().orderBy('username').execute();
+  async list(): Promise<User[]> {
+    const rows = await this.#db.selectFrom('users').selectAll().orderBy('username').execute();
+    return rows.map(toUser);
   }
 
   async count(): Promise<number> {
@@ -23,11 +30,23 @@ export class UsersRepository {
     return row.n;
   }
 
-  find(id: number): Promise<UserRow | undefined> {
-    return this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  async find(id: number): Promise<User | undefined> {
+    const row = await this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toUser(row);
   }
 
-  findByName(username: string): Promise<UserRow | undefined> {
+  async findByName(username: string): Promise<User | undefined> {
+    const row = await this.#byName(username);
+    return row === undefined ? undefined : toUser(row);
+  }
+
+  /** The user of that name with the password hash a sign-in checks. */
+  async credentials(username: string): Promise<UserCredentials | undefined> {
+    const row = await this.#byName(username);
+    return row === undefined ? undefined : toUserCredentials(row);
+  }
+
+  #byName(username: string) {
     return this.#db
       .selectFrom('users')
       .selectAll()
@@ -35,8 +54,8 @@ export class UsersRepository {
       .executeTakeFirst();
   }
 
-  insert(user: { username: string; role: Role; passwordHash: string; now: string }): Promise<UserRow> {
-    return this.#db
+  async insert(user: { username: string; role: Role; passwordHash: string; now: string }): Promise<User> {
+    const row = await this.#db
       .insertInto('users')
       .values({
         username: user.username.toLowerCase(),
@@ -48,10 +67,11 @@ export class UsersRepository {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    return toUser(row);
   }
 
-  async update(id: number, change: Updateable<UsersTable>): Promise<void> {
-    await this.#db.updateTable('users').set(change).where('id', '=', id).execute();
+  async update(id: number, change: UserChange): Promise<void> {
+    await this.#db.updateTable('users').set(toUserUpdate(change)).where('id', '=', id).execute();
   }
 
   /** One more failed sign-in, counted in the database so every process sees it; answers the new count. */
