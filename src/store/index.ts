@@ -19,7 +19,7 @@ export type {
   HuntingRow,
   StoredHuntingResult,
 } from './activity/hunting-results-repository.js';
-export type { MachineActionFilter, StoredMachineAction } from './activity/machine-actions-repository.js';
+export type { MachineActionFilter } from './activity/machine-actions-repository.js';
 export { cloudResourceSorts } from './cloud/cloud-repository.js';
 export type {
   CloudAssessmentRow,
@@ -31,26 +31,13 @@ export type {
 } from './cloud/cloud-repository.js';
 export { organisationScope } from './dashboard/exposure-scores-repository.js';
 export type { ExposureScoreRow } from './dashboard/exposure-scores-repository.js';
-export type {
-  CloudAssessmentsTable,
-  CloudFindingsTable,
-  CloudSecureScoreDaysTable,
-  CloudSecureScoresTable,
-  CloudStatus,
-} from './db/cloud-schema.js';
 export { flag, parseObjectArray, parseStoredJson, parseStringArray, slicePage } from './db/list-queries.js';
 export type { Page, PageRequest } from './db/list-queries.js';
 export type {
   AuditLogTable,
-  CatalogLinkKind,
-  EntraDevicesTable,
-  ExposureScoresTable,
   IntegrationRow,
   NewEndpointRow,
   NewFindingRow,
-  NewMachineActionRow,
-  RecommendationsTable,
-  SoftwareTable,
   SyncRunRow,
 } from './db/schema.js';
 export { endpointFound, endpointNotFound } from './endpoints/endpoint-not-found.js';
@@ -81,7 +68,7 @@ export { findingStatuses } from './vulnerabilities/finding-queries.js';
 export type { RecommendationRow } from './vulnerabilities/recommendations-repository.js';
 export type { SoftwareRow } from './vulnerabilities/software-repository.js';
 export { vulnerabilitySorts } from './vulnerabilities/vulnerability-queries.js';
-export type { ActivityRepository, ActivityRow } from './activity/activity-repository.js';
+export type { ActivityRepository } from './activity/activity-repository.js';
 export type { FindingSoftwareCves } from './vulnerabilities/software-repository.js';
 export type { NewFindingDeviceRow } from './db/schema.js';
 export { createStore, exportDatasets, type ExportDataset, type HubData } from './data.js';
@@ -94,15 +81,16 @@ export type { Strategies } from './patches/strategies.js';
 export type { Alerts } from './activity/activity.js';
 export type { SyncRuns } from './runs/sync-runs.js';
 export { keysetRows } from './db/keyset.js';
+export type { ActivityRecordOf, AlertRecord, IncidentRecord } from './activity/activity-records.js';
+export type { MachineActionRecord, StoredMachineAction } from './activity/machine-action-mapper.js';
+export type { SoftwareRecord } from './vulnerabilities/software-record.js';
+export type { RecommendationRecord } from './vulnerabilities/recommendation-record.js';
+export type { ExposureScoreRecord } from './dashboard/exposure-score-record.js';
+export type { EntraDeviceRecord } from './endpoints/entra-device-record.js';
 export type {
-  NewEntraDeviceRow,
-  NewExposureScoreRow,
-  NewRecommendationRow,
-  NewSoftwareRow,
-} from './db/schema.js';
-export type {
-  NewCloudAssessmentRow,
-  NewCloudFindingRow,
-  NewCloudSecureScoreDayRow,
-  NewCloudSecureScoreRow,
-} from './db/cloud-schema.js';
+  CloudAssessmentRecord,
+  CloudFindingRecord,
+  CloudSecureScoreDayRecord,
+  CloudSecureScoreRecord,
+  CloudSubscriptionRecord,
+} from './cloud/cloud-records.js';

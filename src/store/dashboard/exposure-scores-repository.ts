@@ -1,6 +1,7 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database, ExposureScoresTable } from '../db/schema.js';
 import { upsertRows } from '../db/upsert.js';
+import { exposureScoreRow, type ExposureScoreRecord } from './exposure-score-record.js';
 
 export type ExposureScoreRow = Selectable<ExposureScoresTable>;
 
@@ -16,8 +17,12 @@ export class ExposureScoresRepository {
   }
 
   /** Readings already stored (same scope and time) are replaced, so a re-run of a sync adds nothing. */
-  async record(rows: readonly Insertable<ExposureScoresTable>[]): Promise<void> {
-    await upsertRows(this.#db, 'exposure_scores', rows, ['integration_id', 'scope', 'time_at']);
+  async record(readings: readonly ExposureScoreRecord[]): Promise<void> {
+    await upsertRows(this.#db, 'exposure_scores', readings.map(exposureScoreRow), [
+      'integration_id',
+      'scope',
+      'time_at',
+    ]);
   }
 
   /** The newest reading of every scope, per integration (or of one); the organisation's scope sorts first. */

@@ -1,8 +1,9 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database, RecommendationsTable } from '../db/schema.js';
 import type { EndpointKey } from '../endpoints/endpoint-queries.js';
 import { upsertRows } from '../db/upsert.js';
 import { CatalogLinksRepository } from './catalog-links-repository.js';
+import { recommendationRow, type RecommendationRecord } from './recommendation-record.js';
 import { containsText, fetchPage, type Page, type PageRequest } from '../db/list-queries.js';
 
 export type RecommendationRow = Selectable<RecommendationsTable>;
@@ -31,8 +32,13 @@ export class RecommendationsRepository {
     });
   }
 
-  async upsert(row: Insertable<RecommendationsTable>): Promise<void> {
-    await upsertRows(this.#db, 'recommendations', [row], ['integration_id', 'recommendation_id']);
+  async upsert(record: RecommendationRecord): Promise<void> {
+    await upsertRows(
+      this.#db,
+      'recommendations',
+      [recommendationRow(record)],
+      ['integration_id', 'recommendation_id'],
+    );
   }
 
   /** Most exposure impact first, as the Defender portal ranks them. */

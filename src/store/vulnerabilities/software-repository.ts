@@ -1,7 +1,8 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database, SoftwareTable } from '../db/schema.js';
 import { upsertChunkRows, upsertRows } from '../db/upsert.js';
 import { CatalogLinksRepository } from './catalog-links-repository.js';
+import { softwareRow, type SoftwareRecord } from './software-record.js';
 import { containsText, fetchPage, type Page, type PageRequest } from '../db/list-queries.js';
 
 export type SoftwareRow = Selectable<SoftwareTable>;
@@ -33,8 +34,8 @@ export class SoftwareRepository {
     this.links = new CatalogLinksRepository(db, 'software', { table: 'software', key: 'software_id' });
   }
 
-  async upsert(row: Insertable<SoftwareTable>): Promise<void> {
-    await upsertRows(this.#db, 'software', [row], ['integration_id', 'software_id']);
+  async upsert(record: SoftwareRecord): Promise<void> {
+    await upsertRows(this.#db, 'software', [softwareRow(record)], ['integration_id', 'software_id']);
   }
 
   /** The findings run's tally replaces the previous one whole, in one transaction: a reader sees one run's set. */
