@@ -20,7 +20,7 @@ import {
   type ActionRequest,
 } from './action-input.js';
 import { actionNotFound, ActionRefusedError } from './action-errors.js';
-import { toActionRow, toActionSummary, type ActionSummary } from './action-records.js';
+import { toActionRecord, type ActionSummary } from './action-records.js';
 import { storeMachineActions } from '../sync/datasets/machine-actions.js';
 import { abortableSleep } from '../defender/abortable-sleep.js';
 import {
@@ -131,21 +131,20 @@ export class ActionService {
     const { comment } = parseInput(cancelRequestSchema, input);
     const stored = await this.#repos.machineActions.get(actionId);
     if (stored === undefined) throw actionNotFound(actionId);
-    const action = await this.#withClient(stored.integration_id, (client) =>
+    const action = await this.#withClient(stored.integrationId, (client) =>
       client.machineActions.cancel(actionId, { comment: `${comment} (${requestedBy})` }),
     );
-    return this.#record(stored.integration_id, action, stored.requested_by);
+    return this.#record(stored.integrationId, action, stored.requestedBy);
   }
 
   async get(actionId: string): Promise<ActionSummary> {
     const stored = await this.#repos.machineActions.get(actionId);
     if (stored === undefined) throw actionNotFound(actionId);
-    return toActionSummary(stored);
+    return stored;
   }
 
   async list(filter: MachineActionFilter, page: PageRequest): Promise<Page<ActionSummary>> {
-    const rows = await this.#repos.machineActions.list(filter, page);
-    return { ...rows, items: rows.items.map(toActionSummary) };
+    return this.#repos.machineActions.list(filter, page);
   }
 
   /** Each machine's isolation state, from its stored isolate and release actions. */
@@ -157,17 +156,7 @@ export class ActionService {
     return new Map(
       machineIds.map((machineId) => [
         machineId,
-        isolationState(
-          actions
-            .filter((a) => a.machine_id === machineId)
-            .map((a) => ({
-              id: a.action_id,
-              type: a.type,
-              status: a.status,
-              createdAt: a.created_at,
-              lastUpdateAt: a.last_update_at,
-            })),
-        ),
+        isolationState(actions.filter((a) => a.machineId === machineId)),
       ]),
     );
   }
@@ -230,11 +219,11 @@ export class ActionService {
     requestedBy: string | null,
   ): Promise<ActionSummary> {
     await this.#repos.machineActions.upsert([
-      toActionRow(action, integrationId, requestedBy, new Date().toISOString()),
+      toActionRecord(action, integrationId, requestedBy, new Date().toISOString()),
     ]);
     const stored = await this.#repos.machineActions.get(action.id);
     if (stored === undefined) throw actionNotFound(action.id);
-    return toActionSummary(stored);
+    return stored;
   }
 
   /**
@@ -282,17 +271,17 @@ export class ActionService {
     const stored = await this.#repos.machineActions.get(actionId);
     if (stored === undefined) throw actionNotFound(actionId);
     let last: MachineAction | undefined;
-    await this.#withClient(stored.integration_id, async (client) => {
+    await this.#withClient(stored.integrationId, async (client) => {
       for await (const change of client.machineActions.watch(actionId, {
         ...options,
         intervalMs: this.#options.pollIntervalMs,
         maxIntervalMs: this.#options.maxPollIntervalMs,
       })) {
         last = change;
-        await this.#record(stored.integration_id, change, stored.requested_by);
+        await this.#record(stored.integrationId, change, stored.requestedBy);
       }
     });
-    return last === undefined ? toActionSummary(stored) : this.get(actionId);
+    return last === undefined ? stored : this.get(actionId);
   }
 
   /**

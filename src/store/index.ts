@@ -16,26 +16,13 @@ export type {
   HuntingRow,
   StoredHuntingResult,
 } from './activity/hunting-results-repository.js';
-export type { MachineActionFilter, StoredMachineAction } from './activity/machine-actions-repository.js';
+export type { MachineActionFilter } from './activity/machine-actions-repository.js';
 export { cloudResourceSorts } from './cloud/cloud-queries.js';
 export type { CloudList } from './cloud/cloud-repository.js';
 export { organisationScope } from './dashboard/exposure-score-mapper.js';
-export type {
-  CloudAssessmentsTable,
-  CloudFindingsTable,
-  CloudSecureScoreDaysTable,
-  CloudSecureScoresTable,
-  CloudStatus,
-} from './db/cloud-schema.js';
 export { flag, parseObjectArray, parseStoredJson, parseStringArray, slicePage } from './db/list-queries.js';
 export type { Page, PageRequest } from './db/list-queries.js';
 export type {
-  CatalogLinkKind,
-  EntraDevicesTable,
-  ExposureScoresTable,
-  NewMachineActionRow,
-  RecommendationsTable,
-  SoftwareTable,
   SyncRunRow,
 } from './db/schema.js';
 export { endpointFound, endpointNotFound } from './endpoints/endpoint-not-found.js';
@@ -60,7 +47,7 @@ export { findingStatuses } from './vulnerabilities/finding-queries.js';
 export type { Recommendation } from './vulnerabilities/recommendation-mapper.js';
 export type { SoftwareProduct } from './vulnerabilities/software-mapper.js';
 export { vulnerabilitySorts } from './vulnerabilities/vulnerability-queries.js';
-export type { ActivityRepository, ActivityRow } from './activity/activity-repository.js';
+export type { ActivityRepository } from './activity/activity-repository.js';
 export type { FindingSoftwareCves } from './vulnerabilities/software-repository.js';
 export { createStore, exportDatasets, type ExportDataset, type HubData } from './data.js';
 export { mapped } from './db/keyset.js';
@@ -72,18 +59,12 @@ export type { Strategies } from './patches/strategies.js';
 export type { Alerts } from './activity/activity.js';
 export type { SyncRuns } from './runs/sync-runs.js';
 export { keysetRows } from './db/keyset.js';
-export type {
-  NewEntraDeviceRow,
-  NewExposureScoreRow,
-  NewRecommendationRow,
-  NewSoftwareRow,
-} from './db/schema.js';
-export type {
-  NewCloudAssessmentRow,
-  NewCloudFindingRow,
-  NewCloudSecureScoreDayRow,
-  NewCloudSecureScoreRow,
-} from './db/cloud-schema.js';
+export type { ActivityRecordOf, AlertRecord, IncidentRecord } from './activity/activity-records.js';
+export type { MachineActionRecord, StoredMachineAction } from './activity/machine-action-mapper.js';
+export type { SoftwareRecord } from './vulnerabilities/software-record.js';
+export type { RecommendationRecord } from './vulnerabilities/recommendation-record.js';
+export type { ExposureScoreRecord } from './dashboard/exposure-score-record.js';
+export type { EntraDeviceRecord } from './endpoints/entra-device-record.js';
 export type { EndpointRecord } from './endpoints/endpoint-record.js';
 export { riskPageSize } from './endpoints/endpoint-risk-repository.js';
 export type { StoredEndpointRisk } from './endpoints/endpoint-risk-repository.js';
@@ -95,3 +76,10 @@ export type { AuditEntry, AuditOutcome } from './access/audit-entry-mapper.js';
 export type { User } from './access/user-mapper.js';
 export type { ApiToken } from './access/api-token-mapper.js';
 export type { IntegrationChange, StoredIntegration } from './access/integration-mapper.js';
+export type {
+  CloudAssessmentRecord,
+  CloudFindingRecord,
+  CloudSecureScoreDayRecord,
+  CloudSecureScoreRecord,
+  CloudSubscriptionRecord,
+} from './cloud/cloud-records.js';

@@ -1,7 +1,8 @@
 import type { Batch } from '../defender/index.js';
 import type { DatasetContext, DatasetOutcome } from './dataset.js';
 import { reconcile } from './reconcile.js';
-import type { CatalogLinkKind, CatalogLinksRepository } from '../store/index.js';
+import type { CatalogLinkKind } from '../domain/catalog-links.js';
+import type { CatalogLinksRepository } from '../store/index.js';
 
 /** One page of an item's links: the target ids, and how many records of the page were malformed. */
 export interface TargetPage {

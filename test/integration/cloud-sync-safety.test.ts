@@ -31,20 +31,20 @@ async function assessmentTotal(api: TestApi, integrationId: string, subscription
 /** `count` assessments of `subscriptionId` that Defender for Cloud does not list (any more). */
 function unlisted(integrationId: string, subscriptionId: string, count: number) {
   return Array.from({ length: count }, (_, i) => ({
-    integration_id: integrationId,
-    assessment_id: `/subscriptions/${subscriptionId}/providers/Microsoft.Security/assessments/unlisted-${i}`,
-    subscription_id: subscriptionId,
+    integrationId,
+    assessmentId: `/subscriptions/${subscriptionId}/providers/Microsoft.Security/assessments/unlisted-${i}`,
+    subscriptionId,
     name: `unlisted-${i}`,
-    resource_id: null,
-    resource_type: null,
-    display_name: 'No longer listed',
+    resourceId: null,
+    resourceType: null,
+    displayName: 'No longer listed',
     status: 'unhealthy' as const,
     severity: 'High',
     remediation: null,
-    portal_url: null,
+    portalUrl: null,
     raw: '{}',
-    run_id: 0,
-    updated_at: new Date().toISOString(),
+    runId: 0,
+    updatedAt: new Date().toISOString(),
   }));
 }
 

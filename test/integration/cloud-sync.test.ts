@@ -241,20 +241,20 @@ describe.each(dialects)('Defender for Cloud posture sync on %s', (dialect) => {
     const gone = `${first.assessments.ids[0]!}-gone`;
     await api.hub.data.cloud.upsertAssessments([
       {
-        integration_id: cloudId,
-        assessment_id: gone,
-        subscription_id: first.subscriptionId,
+        integrationId: cloudId,
+        assessmentId: gone,
+        subscriptionId: first.subscriptionId,
         name: 'gone',
-        resource_id: null,
-        resource_type: null,
-        display_name: 'No longer listed',
+        resourceId: null,
+        resourceType: null,
+        displayName: 'No longer listed',
         status: 'unhealthy',
         severity: 'High',
         remediation: null,
-        portal_url: null,
+        portalUrl: null,
         raw: '{}',
-        run_id: run.id,
-        updated_at: new Date().toISOString(),
+        runId: run.id,
+        updatedAt: new Date().toISOString(),
       },
     ]);
     const again = await api.hub.sync.syncIntegration(cloudId);

@@ -136,17 +136,7 @@ async function statesByRule(db: Kysely<Database>): Promise<Map<number, Isolation
       endpoints.map((e) => e.machine_id),
     );
     for (const endpoint of endpoints) {
-      const state = isolationState(
-        actions
-          .filter((a) => a.machine_id === endpoint.machine_id)
-          .map((a) => ({
-            id: a.action_id,
-            type: a.type,
-            status: a.status,
-            createdAt: a.created_at,
-            lastUpdateAt: a.last_update_at,
-          })),
-      );
+      const state = isolationState(actions.filter((a) => a.machineId === endpoint.machine_id));
       states.set(endpoint.id, state.state);
     }
   }

@@ -180,22 +180,22 @@ describe.each(dialects)('Entra ID devices on %s', (dialect) => {
     const now = new Date().toISOString();
     // Re-registered devices: Entra keeps a new object with the same deviceId beside the old one.
     const copy = (of: EntraRef, objectId: string, signIn: string) => ({
-      integration_id: integration.id,
-      object_id: objectId,
-      device_id: of.deviceId,
-      display_name: `copy of ${of.id}`,
-      operating_system: null,
-      operating_system_version: null,
-      trust_type: 'AzureAd',
-      is_compliant: 1,
-      is_managed: 1,
-      last_sign_in_at: signIn,
-      account_enabled: 1,
-      registration_at: null,
+      integrationId: integration.id,
+      objectId,
+      deviceId: of.deviceId,
+      displayName: `copy of ${of.id}`,
+      operatingSystem: null,
+      operatingSystemVersion: null,
+      trustType: 'AzureAd',
+      isCompliant: 1,
+      isManaged: 1,
+      lastSignInAt: signIn,
+      accountEnabled: 1,
+      registrationAt: null,
       raw: '{}',
-      run_id: 0,
-      first_synced_at: now,
-      last_synced_at: now,
+      runId: 0,
+      firstSyncedAt: now,
+      lastSyncedAt: now,
     });
     const later = '2999-01-01T00:00:00.000Z';
     await api.hub.data.entraDevices.upsertBatch([

@@ -3,11 +3,16 @@ import type { AlertsTable, Database, IncidentsTable } from '../db/schema.js';
 import { upsertChunkRows, upsertRows } from '../db/upsert.js';
 import { parseStringArray } from '../db/list-queries.js';
 import type { CursorsRepository } from '../runs/cursors-repository.js';
+import {
+  alertRow,
+  incidentRow,
+  type ActivityRecordOf,
+  type ActivityTable,
+  type AlertRecord,
+  type IncidentRecord,
+} from './activity-records.js';
 
-type ActivityTable = 'alerts' | 'incidents';
 type Row<T extends ActivityTable> = T extends 'alerts' ? Insertable<AlertsTable> : Insertable<IncidentsTable>;
-/** A row as a sync reads it: the repository adds the integration and the time it is written. */
-export type ActivityRow<T extends ActivityTable> = Omit<Row<T>, 'integration_id' | 'updated_at'>;
 
 /**
  * Alerts and incidents: records that change over time and are read incrementally by last-update time. A batch
@@ -46,11 +51,16 @@ export class ActivityRepository<T extends ActivityTable> {
   async storeBatch(
     integrationId: string,
     dataset: string,
-    records: readonly ActivityRow<T>[],
+    records: readonly ActivityRecordOf<T>[],
     cursor: string | undefined,
     now: string,
   ): Promise<string[]> {
-    const rows = records.map((r) => ({ ...r, integration_id: integrationId, updated_at: now }) as Row<T>);
+    const rows = records.map(
+      (r) =>
+        (this.#table === 'alerts'
+          ? alertRow(r as AlertRecord, integrationId, now)
+          : incidentRow(r as IncidentRecord, integrationId, now)) as Row<T>,
+    );
     return this.#db.transaction().execute(async (trx) => {
       let touched: string[] = [];
       if (rows.length > 0) {

@@ -1,8 +1,16 @@
 import type { Kysely } from 'kysely';
-import type { Database, MachineActionRow, NewMachineActionRow } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
 import { upsertRows } from '../db/upsert.js';
 import { fetchPage, type Page, type PageRequest } from '../db/list-queries.js';
 import { isolationTypes } from '../../domain/isolation.js';
+import {
+  machineActionRow,
+  toIsolationAction,
+  toStoredMachineAction,
+  type MachineActionRecord,
+  type MachineIsolationAction,
+  type StoredMachineAction,
+} from './machine-action-mapper.js';
 
 export interface MachineActionFilter {
   readonly integrationId?: string | undefined;
@@ -13,9 +21,6 @@ export interface MachineActionFilter {
 
 const finalStatuses = ['Succeeded', 'Failed', 'Cancelled', 'TimeOut'];
 
-/** A stored action with the hub id of its endpoint, when the hub has that machine. */
-export type StoredMachineAction = MachineActionRow & { endpoint_id: number | null };
-
 /** Response actions the hub sent and the tenant's machine actions synced from Defender, in one table. */
 export class MachineActionsRepository {
   readonly #db: Kysely<Database>;
@@ -25,8 +30,14 @@ export class MachineActionsRepository {
   }
 
   /** Inserts or updates by Defender's action id; who asked through the hub is never overwritten by a sync. */
-  async upsert(rows: readonly NewMachineActionRow[]): Promise<void> {
-    await upsertRows(this.#db, 'machine_actions', rows, ['integration_id', 'action_id'], ['requested_by']);
+  async upsert(records: readonly MachineActionRecord[]): Promise<void> {
+    await upsertRows(
+      this.#db,
+      'machine_actions',
+      records.map(machineActionRow),
+      ['integration_id', 'action_id'],
+      ['requested_by'],
+    );
   }
 
   /** Stored last-update strings of these ids, so a sync writes only what changed. */
@@ -50,11 +61,12 @@ export class MachineActionsRepository {
   }
 
   async get(actionId: string): Promise<StoredMachineAction | undefined> {
-    return this.#withEndpoint()
+    const row = await this.#withEndpoint()
       .selectAll('a')
       .select('e.id as endpoint_id')
       .where('a.action_id', '=', actionId)
       .executeTakeFirst();
+    return row === undefined ? undefined : toStoredMachineAction(row);
   }
 
   /** Newest first. */
@@ -73,20 +85,24 @@ export class MachineActionsRepository {
         .orderBy('a.created_at', 'desc')
         .orderBy('a.action_id', 'desc'),
       query.select((eb) => eb.fn.countAll<number>().as('total')),
-      (rows) => rows,
+      (rows) => rows.map(toStoredMachineAction),
     );
   }
 
   /** The isolate and release actions of these machines, for their isolation state. */
-  async isolationActions(integrationId: string, machineIds: readonly string[]): Promise<MachineActionRow[]> {
+  async isolationActions(
+    integrationId: string,
+    machineIds: readonly string[],
+  ): Promise<MachineIsolationAction[]> {
     if (machineIds.length === 0) return [];
-    return this.#db
+    const rows = await this.#db
       .selectFrom('machine_actions')
       .selectAll()
       .where('integration_id', '=', integrationId)
       .where('machine_id', 'in', [...machineIds])
       .where('type', 'in', isolationTypes)
       .execute();
+    return rows.map(toIsolationAction);
   }
 
   /** The creation time (raw) of the integration's oldest action not yet final: what a refresh reads from. */

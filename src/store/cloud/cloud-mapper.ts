@@ -4,9 +4,9 @@ import type {
   CloudFindingsTable,
   CloudSecureScoreDaysTable,
   CloudSecureScoresTable,
-  CloudStatus,
   CloudSubscriptionsTable,
 } from '../db/cloud-schema.js';
+import type { CloudStatus } from '../../domain/cloud-status.js';
 import { flag, parseObjectArray, parseStoredJson, parseStringArray } from '../db/list-queries.js';
 
 export interface CloudSubscription {

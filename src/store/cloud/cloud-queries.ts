@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { CloudStatus } from '../db/cloud-schema.js';
+import type { CloudStatus } from '../../domain/cloud-status.js';
 import {
   containsText,
   fetchPage,

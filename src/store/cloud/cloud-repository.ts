@@ -1,18 +1,28 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type {
-  CloudAssessmentsTable,
-  CloudFindingsTable,
-  CloudSecureScoreDaysTable,
-  CloudSecureScoresTable,
-  CloudSubscriptionsTable,
-} from '../db/cloud-schema.js';
 import { upsertChunkRows, upsertRows } from '../db/upsert.js';
 import type { Dialect } from '../db/dialect.js';
 import { insertFindingCves } from './cloud-finding-cves.js';
+import {
+  cloudAssessmentRow,
+  cloudFindingRow,
+  cloudSecureScoreDayRow,
+  cloudSecureScoreRow,
+  cloudSubscriptionRow,
+  type CloudAssessmentRecord,
+  type CloudFindingRecord,
+  type CloudSecureScoreDayRecord,
+  type CloudSecureScoreRecord,
+  type CloudSubscriptionRecord,
+} from './cloud-records.js';
 
-/** The per-subscription lists a read replaces whole. */
-export type CloudList = 'cloud_secure_scores' | 'cloud_assessments' | 'cloud_findings';
+/** The per-subscription lists a read replaces whole, and their tables. */
+const cloudListTables = {
+  secureScores: 'cloud_secure_scores',
+  assessments: 'cloud_assessments',
+  findings: 'cloud_findings',
+} as const;
+export type CloudList = keyof typeof cloudListTables;
 
 /** Defender for Cloud posture per integration: subscriptions, secure scores, assessments, findings. */
 export class CloudRepository {
@@ -24,8 +34,13 @@ export class CloudRepository {
     this.#dialect = dialect;
   }
 
-  async upsertSubscription(row: Insertable<CloudSubscriptionsTable>): Promise<void> {
-    await upsertRows(this.#db, 'cloud_subscriptions', [row], ['integration_id', 'subscription_id']);
+  async upsertSubscription(subscription: CloudSubscriptionRecord): Promise<void> {
+    await upsertRows(
+      this.#db,
+      'cloud_subscriptions',
+      [cloudSubscriptionRow(subscription)],
+      ['integration_id', 'subscription_id'],
+    );
   }
 
   /** A subscription the list no longer has goes, with everything read of it. */
@@ -57,12 +72,16 @@ export class CloudRepository {
 
   /** Scores and the day's reading of each, in one transaction. */
   async recordScores(
-    scores: readonly Insertable<CloudSecureScoresTable>[],
-    days: readonly Insertable<CloudSecureScoreDaysTable>[],
+    scores: readonly CloudSecureScoreRecord[],
+    days: readonly CloudSecureScoreDayRecord[],
   ): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
-      await upsertRows(trx, 'cloud_secure_scores', scores, ['integration_id', 'subscription_id', 'name']);
-      await upsertRows(trx, 'cloud_secure_score_days', days, [
+      await upsertRows(trx, 'cloud_secure_scores', scores.map(cloudSecureScoreRow), [
+        'integration_id',
+        'subscription_id',
+        'name',
+      ]);
+      await upsertRows(trx, 'cloud_secure_score_days', days.map(cloudSecureScoreDayRow), [
         'integration_id',
         'subscription_id',
         'name',
@@ -72,8 +91,9 @@ export class CloudRepository {
   }
 
   /** One page of assessments as one transaction. */
-  async upsertAssessments(rows: readonly Insertable<CloudAssessmentsTable>[]): Promise<void> {
-    if (rows.length === 0) return;
+  async upsertAssessments(assessments: readonly CloudAssessmentRecord[]): Promise<void> {
+    if (assessments.length === 0) return;
+    const rows = assessments.map(cloudAssessmentRow);
     await this.#db
       .transaction()
       .execute((trx) => upsertRows(trx, 'cloud_assessments', rows, ['integration_id', 'assessment_id']));
@@ -83,8 +103,9 @@ export class CloudRepository {
    * One page of sub-assessments as one transaction, with their CVE links rewritten from the rows just stored (a
    * finding's CVE list can change between reads).
    */
-  async upsertFindings(rows: readonly Insertable<CloudFindingsTable>[]): Promise<void> {
-    if (rows.length === 0) return;
+  async upsertFindings(findings: readonly CloudFindingRecord[]): Promise<void> {
+    if (findings.length === 0) return;
+    const rows = findings.map(cloudFindingRow);
     await this.#db.transaction().execute(async (trx) => {
       await upsertRows(trx, 'cloud_findings', rows, ['integration_id', 'finding_id']);
       for (const integrationId of new Set(rows.map((r) => r.integration_id))) {
@@ -104,13 +125,13 @@ export class CloudRepository {
 
   /** Rows of one subscription's list, and of those the ones the run did not see. */
   async counts(
-    table: CloudList,
+    list: CloudList,
     integrationId: string,
     subscriptionId: string,
     runId: number,
   ): Promise<{ total: number; unseen: number }> {
     const row = await this.#db
-      .selectFrom(table)
+      .selectFrom(cloudListTables[list])
       .select((eb) => [
         eb.fn.countAll<number | string>().as('total'),
         eb.fn.sum<number | string>(eb.case().when('run_id', '!=', runId).then(1).else(0).end()).as('unseen'),
@@ -123,13 +144,13 @@ export class CloudRepository {
 
   /** Deletes the rows of one subscription's list the run did not see; answers how many. */
   async removeNotSeen(
-    table: CloudList,
+    list: CloudList,
     integrationId: string,
     subscriptionId: string,
     runId: number,
   ): Promise<number> {
     const result = await this.#db
-      .deleteFrom(table)
+      .deleteFrom(cloudListTables[list])
       .where('integration_id', '=', integrationId)
       .where('subscription_id', '=', subscriptionId)
       .where('run_id', '!=', runId)

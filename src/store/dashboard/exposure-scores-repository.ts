@@ -1,6 +1,7 @@
-import type { Insertable, Kysely } from 'kysely';
-import type { Database, ExposureScoresTable } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import { upsertRows } from '../db/upsert.js';
+import { exposureScoreRow, type ExposureScoreRecord } from './exposure-score-record.js';
 
 /** Exposure score readings, the organisation's and each device group's, kept over time. */
 export class ExposureScoresRepository {
@@ -11,7 +12,11 @@ export class ExposureScoresRepository {
   }
 
   /** Readings already stored (same scope and time) are replaced, so a re-run of a sync adds nothing. */
-  async record(rows: readonly Insertable<ExposureScoresTable>[]): Promise<void> {
-    await upsertRows(this.#db, 'exposure_scores', rows, ['integration_id', 'scope', 'time_at']);
+  async record(readings: readonly ExposureScoreRecord[]): Promise<void> {
+    await upsertRows(this.#db, 'exposure_scores', readings.map(exposureScoreRow), [
+      'integration_id',
+      'scope',
+      'time_at',
+    ]);
   }
 }

@@ -1,5 +1,5 @@
 /** Defender for Cloud posture tables (migration 0016), one row per record and integration. */
-import type { Insertable } from 'kysely';
+import type { CloudStatus } from '../../domain/cloud-status.js';
 
 export interface CloudSubscriptionsTable {
   integration_id: string;
@@ -44,8 +44,6 @@ export interface CloudSecureScoreDaysTable {
   percentage: number;
   read_at: string;
 }
-
-export type CloudStatus = 'healthy' | 'unhealthy' | 'notApplicable';
 
 export interface CloudAssessmentsTable {
   integration_id: string;
@@ -118,9 +116,3 @@ export interface CloudTables {
   cloud_findings: CloudFindingsTable;
   cloud_finding_cves: CloudFindingCvesTable;
 }
-
-export type NewCloudSubscriptionRow = Insertable<CloudSubscriptionsTable>;
-export type NewCloudSecureScoreRow = Insertable<CloudSecureScoresTable>;
-export type NewCloudSecureScoreDayRow = Insertable<CloudSecureScoreDaysTable>;
-export type NewCloudAssessmentRow = Insertable<CloudAssessmentsTable>;
-export type NewCloudFindingRow = Insertable<CloudFindingsTable>;

@@ -1,6 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ActivitySource } from '../../domain/activity-vocabulary.js';
 import type { Role } from '../../domain/roles.js';
+import type { CatalogLinkKind } from '../../domain/catalog-links.js';
 import type { CloudTables } from './cloud-schema.js';
 
 /**
@@ -430,9 +431,6 @@ export interface EntraDevicesTable {
 
 export type Catalog = 'software' | 'recommendation';
 
-/** What a catalog item is linked to: a machine (by Defender id) or a vulnerability (by CVE id). */
-export type CatalogLinkKind = 'machine' | 'vulnerability';
-
 /**
  * The machines a software product is installed on or a recommendation is about, and the CVEs of a product.
  */
@@ -628,7 +626,3 @@ export type SyncRunRow = Selectable<SyncRunsTable>;
 export type SyncJobRow = Selectable<SyncJobsTable>;
 export type MachineActionRow = Selectable<MachineActionsTable>;
 export type NewMachineActionRow = Insertable<MachineActionsTable>;
-export type NewSoftwareRow = Insertable<SoftwareTable>;
-export type NewRecommendationRow = Insertable<RecommendationsTable>;
-export type NewExposureScoreRow = Insertable<ExposureScoresTable>;
-export type NewEntraDeviceRow = Insertable<EntraDevicesTable>;

@@ -1,6 +1,7 @@
-import type { Insertable, Kysely } from 'kysely';
-import type { Database, EntraDevicesTable } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import { upsertRows } from '../db/upsert.js';
+import { entraDeviceRow, type EntraDeviceRecord } from './entra-device-record.js';
 
 /** The Entra ID devices of each integration, written a batch at a time by the entraDevices sync. */
 export class EntraDevicesRepository {
@@ -11,8 +12,9 @@ export class EntraDevicesRepository {
   }
 
   /** One batch in one transaction; a device seen before keeps its first_synced_at. */
-  async upsertBatch(rows: readonly Insertable<EntraDevicesTable>[]): Promise<void> {
-    if (rows.length === 0) return;
+  async upsertBatch(devices: readonly EntraDeviceRecord[]): Promise<void> {
+    if (devices.length === 0) return;
+    const rows = devices.map(entraDeviceRow);
     await this.#db
       .transaction()
       .execute((trx) =>

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Catalog, CatalogLinkKind, Database } from '../db/schema.js';
+import type { CatalogLinkKind } from '../../domain/catalog-links.js';
+import type { Catalog, Database } from '../db/schema.js';
 import { upsertRows } from '../db/upsert.js';
 import { fetchPage, type Page, type PageRequest } from '../db/list-queries.js';
 

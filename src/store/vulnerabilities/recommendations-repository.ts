@@ -1,7 +1,8 @@
-import type { Insertable, Kysely } from 'kysely';
-import type { Database, RecommendationsTable } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import { upsertRows } from '../db/upsert.js';
 import { CatalogLinksRepository } from './catalog-links-repository.js';
+import { recommendationRow, type RecommendationRecord } from './recommendation-record.js';
 
 /** Security recommendations per integration and the devices each is about. */
 export class RecommendationsRepository {
@@ -17,7 +18,12 @@ export class RecommendationsRepository {
     });
   }
 
-  async upsert(row: Insertable<RecommendationsTable>): Promise<void> {
-    await upsertRows(this.#db, 'recommendations', [row], ['integration_id', 'recommendation_id']);
+  async upsert(record: RecommendationRecord): Promise<void> {
+    await upsertRows(
+      this.#db,
+      'recommendations',
+      [recommendationRow(record)],
+      ['integration_id', 'recommendation_id'],
+    );
   }
 }

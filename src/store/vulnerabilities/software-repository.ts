@@ -1,7 +1,8 @@
-import type { Insertable, Kysely } from 'kysely';
-import type { Database, SoftwareTable } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import { upsertChunkRows, upsertRows } from '../db/upsert.js';
 import { CatalogLinksRepository } from './catalog-links-repository.js';
+import { softwareRow, type SoftwareRecord } from './software-record.js';
 
 /** The CVE lists a findings run tallied, by software key (`vendor-_-name`, lower case), and that run's id. */
 export interface FindingSoftwareCves {
@@ -22,8 +23,8 @@ export class SoftwareRepository {
     this.links = new CatalogLinksRepository(db, 'software', { table: 'software', key: 'software_id' });
   }
 
-  async upsert(row: Insertable<SoftwareTable>): Promise<void> {
-    await upsertRows(this.#db, 'software', [row], ['integration_id', 'software_id']);
+  async upsert(record: SoftwareRecord): Promise<void> {
+    await upsertRows(this.#db, 'software', [softwareRow(record)], ['integration_id', 'software_id']);
   }
 
   /** The findings run's tally replaces the previous one whole, in one transaction: a reader sees one run's set. */

@@ -5,7 +5,7 @@ import { chooseReader, type ActivityReader } from '../activity-reader.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';
 import { graphAlerts, mdeAlerts } from './alert-readers.js';
 import { graphIncidents, xdrIncidents } from './incident-readers.js';
-import type { ActivityRepository, ActivityRow, Repositories } from '../../store/index.js';
+import type { ActivityRecordOf, ActivityRepository, Repositories } from '../../store/index.js';
 
 /** The alerts (or incidents) it writes, its cursor, and the endpoint risk, trend and upkeep alerts change. */
 export type ActivityDeps<T extends 'alerts' | 'incidents'> = Pick<
@@ -20,7 +20,7 @@ interface ActivitySpec<T extends 'alerts' | 'incidents'> {
   readonly name: T;
   readonly enabled: (integration: Integration) => boolean;
   /** A reader per source the permission table lists for the feature: a run reads through the best one permitted. */
-  readonly readers: readonly ActivityReader<ActivityRow<T>>[];
+  readonly readers: readonly ActivityReader<ActivityRecordOf<T>>[];
   readonly repository: (deps: ActivityDeps<T>) => ActivityRepository<T>;
 }
 

@@ -1,10 +1,8 @@
 import type { GraphAlert, MdeAlert } from '../../defender/index.js';
 import { graphDetectionSource, graphEnumWord } from '../../domain/activity-vocabulary.js';
-import type { ActivityRow } from '../../store/index.js';
+import type { AlertRecord } from '../../store/index.js';
 import { mapBatches, type ActivityReader } from '../activity-reader.js';
 import { storedRecordJson } from '../stored-record.js';
-
-type AlertRow = ActivityRow<'alerts'>;
 
 function deviceIds(alert: GraphAlert): string[] {
   const ids = (alert.evidence ?? [])
@@ -14,7 +12,7 @@ function deviceIds(alert: GraphAlert): string[] {
 }
 
 /** Graph `alerts_v2` (SecurityAlert.Read.All): every Defender product's alerts, oldest update first. */
-export const graphAlerts: ActivityReader<AlertRow> = {
+export const graphAlerts: ActivityReader<AlertRecord> = {
   source: 'graph',
   describe: 'Graph security/alerts_v2',
   audience: 'graph',
@@ -27,18 +25,18 @@ export const graphAlerts: ActivityReader<AlertRow> = {
         id: alert.id,
         lastUpdate: alert.lastUpdateDateTime,
         row: {
-          alert_id: alert.id,
-          incident_id: alert.incidentId ?? null,
+          alertId: alert.id,
+          incidentId: alert.incidentId ?? null,
           title: alert.title ?? null,
           severity: alert.severity ?? null,
           status: alert.status ?? null,
           category: alert.category ?? null,
-          service_source: alert.serviceSource ?? null,
-          detection_source: alert.detectionSource ?? null,
-          machine_ids: JSON.stringify(deviceIds(alert)),
-          created_at_raw: alert.createdDateTime?.raw ?? null,
-          last_update_raw: alert.lastUpdateDateTime.raw,
-          last_update_at: alert.lastUpdateDateTime.date.toISOString(),
+          serviceSource: alert.serviceSource ?? null,
+          detectionSource: alert.detectionSource ?? null,
+          machineIds: JSON.stringify(deviceIds(alert)),
+          createdAtRaw: alert.createdDateTime?.raw ?? null,
+          lastUpdateRaw: alert.lastUpdateDateTime.raw,
+          lastUpdateAt: alert.lastUpdateDateTime.date.toISOString(),
           raw: storedRecordJson(alert),
           source: 'graph',
         },
@@ -46,21 +44,21 @@ export const graphAlerts: ActivityReader<AlertRow> = {
     })),
 };
 
-function mdeRow(alert: MdeAlert, lastUpdate: NonNullable<MdeAlert['lastUpdateTime']>): AlertRow {
+function mdeRecord(alert: MdeAlert, lastUpdate: NonNullable<MdeAlert['lastUpdateTime']>): AlertRecord {
   return {
-    alert_id: alert.id,
-    incident_id: alert.incidentId == null ? null : String(alert.incidentId),
+    alertId: alert.id,
+    incidentId: alert.incidentId == null ? null : String(alert.incidentId),
     title: alert.title ?? null,
     severity: graphEnumWord(alert.severity),
     status: graphEnumWord(alert.status),
     category: alert.category ?? null,
     // The list holds Defender for Endpoint's own alerts only.
-    service_source: 'microsoftDefenderForEndpoint',
-    detection_source: graphDetectionSource(alert.detectionSource),
-    machine_ids: JSON.stringify(alert.machineId == null || alert.machineId === '' ? [] : [alert.machineId]),
-    created_at_raw: alert.alertCreationTime?.raw ?? null,
-    last_update_raw: lastUpdate.raw,
-    last_update_at: lastUpdate.date.toISOString(),
+    serviceSource: 'microsoftDefenderForEndpoint',
+    detectionSource: graphDetectionSource(alert.detectionSource),
+    machineIds: JSON.stringify(alert.machineId == null || alert.machineId === '' ? [] : [alert.machineId]),
+    createdAtRaw: alert.alertCreationTime?.raw ?? null,
+    lastUpdateRaw: lastUpdate.raw,
+    lastUpdateAt: lastUpdate.date.toISOString(),
     raw: storedRecordJson(alert),
     source: 'mde',
   };
@@ -70,7 +68,7 @@ function mdeRow(alert: MdeAlert, lastUpdate: NonNullable<MdeAlert['lastUpdateTim
  * Defender for Endpoint's `/api/alerts` (Alert.Read.All), with evidence, in Graph's vocabulary. It has no
  * documented order, so the cursor moves only once the window is read.
  */
-export const mdeAlerts: ActivityReader<AlertRow> = {
+export const mdeAlerts: ActivityReader<AlertRecord> = {
   source: 'mde',
   describe: "Defender's /api/alerts",
   audience: 'defender',
@@ -86,7 +84,7 @@ export const mdeAlerts: ActivityReader<AlertRow> = {
             value: {
               id: alert.id,
               lastUpdate: alert.lastUpdateTime,
-              row: mdeRow(alert, alert.lastUpdateTime),
+              row: mdeRecord(alert, alert.lastUpdateTime),
             },
           },
     ),

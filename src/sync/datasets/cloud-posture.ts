@@ -12,13 +12,13 @@ import { HubError } from '../../errors.js';
 import type { Dataset, DatasetContext } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
+import type { CloudStatus } from '../../domain/cloud-status.js';
 import type {
+  CloudAssessmentRecord,
+  CloudFindingRecord,
   CloudList,
-  CloudStatus,
-  NewCloudAssessmentRow,
-  NewCloudFindingRow,
-  NewCloudSecureScoreDayRow,
-  NewCloudSecureScoreRow,
+  CloudSecureScoreDayRecord,
+  CloudSecureScoreRecord,
   Repositories,
 } from '../../store/index.js';
 
@@ -72,61 +72,61 @@ function stringMember(record: Record<string, unknown> | undefined, key: string):
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-function toAssessmentRow(
+function toAssessmentRecord(
   a: Assessment,
   integrationId: string,
   subscriptionId: string,
   runId: number,
   now: string,
-): NewCloudAssessmentRow {
+): CloudAssessmentRecord {
   const p = a.properties;
   const resourceId = assessedResource(a.id, p.resourceDetails);
   return {
-    integration_id: integrationId,
-    assessment_id: a.id,
-    subscription_id: subscriptionId,
+    integrationId,
+    assessmentId: a.id,
+    subscriptionId,
     name: a.name,
-    resource_id: resourceId,
-    resource_type: armResourceType(resourceId),
-    display_name: p.displayName,
+    resourceId,
+    resourceType: armResourceType(resourceId),
+    displayName: p.displayName,
     status: status(p.status.code),
     severity: p.metadata?.severity ?? null,
     remediation:
       stringMember(p.metadata, 'remediationDescription') ?? stringMember(p.status, 'description') ?? null,
-    portal_url: p.links?.azurePortalUri ?? null,
+    portalUrl: p.links?.azurePortalUri ?? null,
     raw: storedRecordJson(a),
-    run_id: runId,
-    updated_at: now,
+    runId,
+    updatedAt: now,
   };
 }
 
-function toFindingRow(
+function toFindingRecord(
   f: SubAssessment,
   integrationId: string,
   subscriptionId: string,
   runId: number,
   now: string,
-): NewCloudFindingRow {
+): CloudFindingRecord {
   const p = f.properties;
   const at = f.id.toLowerCase().lastIndexOf('/subassessments/');
   const resourceId = p.resourceDetails.id ?? null;
   return {
-    integration_id: integrationId,
-    finding_id: f.id,
-    subscription_id: subscriptionId,
-    assessment_id: at > 0 ? f.id.slice(0, at) : null,
-    vulnerability_id: p.id,
-    display_name: p.displayName,
-    resource_id: resourceId,
-    resource_type: armResourceType(resourceId),
-    assessed_resource_type: p.additionalData?.assessedResourceType ?? null,
-    cve_ids: JSON.stringify(cveIds(f)),
+    integrationId,
+    findingId: f.id,
+    subscriptionId,
+    assessmentId: at > 0 ? f.id.slice(0, at) : null,
+    vulnerabilityId: p.id,
+    displayName: p.displayName,
+    resourceId,
+    resourceType: armResourceType(resourceId),
+    assessedResourceType: p.additionalData?.assessedResourceType ?? null,
+    cveIds: JSON.stringify(cveIds(f)),
     severity: p.status.severity,
     patchable: storedFlag(p.additionalData?.patchable),
     status: status(p.status.code),
     raw: storedRecordJson(f),
-    run_id: runId,
-    updated_at: now,
+    runId,
+    updatedAt: now,
   };
 }
 
@@ -182,61 +182,63 @@ async function readSubscription(
   const now = new Date().toISOString();
 
   const scores: SecureScore[] = await collect(ctx, mdc.secureScores(subscriptionId, options));
-  const scoreRows: NewCloudSecureScoreRow[] = [];
-  const dayRows: NewCloudSecureScoreDayRow[] = [];
+  const scoreRecords: CloudSecureScoreRecord[] = [];
+  const dayRecords: CloudSecureScoreDayRecord[] = [];
   for (const score of scores) {
     const controls = await collect(ctx, mdc.secureScoreControls(subscriptionId, score.name, options));
     const s = score.properties.score;
-    scoreRows.push({
-      integration_id: integration.id,
-      subscription_id: subscriptionId,
+    scoreRecords.push({
+      integrationId: integration.id,
+      subscriptionId,
       name: score.name,
-      score_id: score.id,
-      display_name: score.properties.displayName,
+      scoreId: score.id,
+      displayName: score.properties.displayName,
       current: s.current,
       max: s.max,
       percentage: s.percentage,
       weight: score.properties.weight,
       controls: JSON.stringify(controls.map(controlBody)),
-      read_at: now,
-      run_id: runId,
+      readAt: now,
+      runId,
     });
-    dayRows.push({
-      integration_id: integration.id,
-      subscription_id: subscriptionId,
+    dayRecords.push({
+      integrationId: integration.id,
+      subscriptionId,
       name: score.name,
       day: now.slice(0, 10),
       current: s.current,
       max: s.max,
       percentage: s.percentage,
-      read_at: now,
+      readAt: now,
     });
   }
-  await deps.cloud.recordScores(scoreRows, dayRows);
-  counters.upserted += scoreRows.length;
+  await deps.cloud.recordScores(scoreRecords, dayRecords);
+  counters.upserted += scoreRecords.length;
 
   await writePages(ctx, mdc.assessments(subscriptionId, options), (items) =>
     deps.cloud.upsertAssessments(
-      items.map((a) => toAssessmentRow(a, integration.id, subscriptionId, runId, now)),
+      items.map((a) => toAssessmentRecord(a, integration.id, subscriptionId, runId, now)),
     ),
   );
   await writePages(ctx, mdc.subAssessments(subscriptionId, options), (items) =>
-    deps.cloud.upsertFindings(items.map((f) => toFindingRow(f, integration.id, subscriptionId, runId, now))),
+    deps.cloud.upsertFindings(
+      items.map((f) => toFindingRecord(f, integration.id, subscriptionId, runId, now)),
+    ),
   );
 
   const notes: string[] = [];
   const lists: [CloudList, string][] = [
-    ['cloud_secure_scores', 'secure scores'],
-    ['cloud_assessments', 'assessments'],
-    ['cloud_findings', 'sub-assessments'],
+    ['secureScores', 'secure scores'],
+    ['assessments', 'assessments'],
+    ['findings', 'sub-assessments'],
   ];
-  for (const [table, what] of lists) {
-    const { total, unseen } = await deps.cloud.counts(table, integration.id, subscriptionId, runId);
+  for (const [list, what] of lists) {
+    const { total, unseen } = await deps.cloud.counts(list, integration.id, subscriptionId, runId);
     const { removed, note } = await reconcile(ctx, {
       what: `${what} of ${subscriptionId}`,
       unseen,
       of: total,
-      remove: () => deps.cloud.removeNotSeen(table, integration.id, subscriptionId, runId),
+      remove: () => deps.cloud.removeNotSeen(list, integration.id, subscriptionId, runId),
     });
     // Only a refusal is told: removals are in the run's count.
     if (!removed) notes.push(note);
@@ -273,32 +275,32 @@ export const cloudPostureDataset: Dataset<CloudPostureDeps> = {
     const unreadable: string[] = [];
     const notes: string[] = [];
     for (const s of subscriptions) {
-      const row = {
-        integration_id: integration.id,
-        subscription_id: s.subscriptionId,
-        display_name: s.displayName,
+      const subscription = {
+        integrationId: integration.id,
+        subscriptionId: s.subscriptionId,
+        displayName: s.displayName,
         state: s.state,
-        run_id: runId,
+        runId,
       };
       try {
         notes.push(...(await readSubscription(ctx, s.subscriptionId)));
         await deps.cloud.upsertSubscription({
-          ...row,
-          last_read_at: new Date().toISOString(),
-          last_read_ok: 1,
-          error_code: null,
-          error_message: null,
+          ...subscription,
+          lastReadAt: new Date().toISOString(),
+          lastReadOk: 1,
+          errorCode: null,
+          errorMessage: null,
         });
       } catch (caught) {
         if (!(caught instanceof ArmAuthorizationError)) throw caught;
         unreadable.push(s.subscriptionId);
         counters.skip(`subscription not readable: ${s.subscriptionId}`);
         await deps.cloud.upsertSubscription({
-          ...row,
-          last_read_at: new Date().toISOString(),
-          last_read_ok: 0,
-          error_code: caught instanceof HubError ? caught.code : 'DEFENDER_PERMISSION_MISSING',
-          error_message: caught.message,
+          ...subscription,
+          lastReadAt: new Date().toISOString(),
+          lastReadOk: 0,
+          errorCode: caught instanceof HubError ? caught.code : 'DEFENDER_PERMISSION_MISSING',
+          errorMessage: caught.message,
         });
       }
     }

@@ -2,35 +2,35 @@ import type { EntraDevice } from '../../defender/index.js';
 import type { Dataset } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
-import type { NewEntraDeviceRow, Repositories } from '../../store/index.js';
+import type { EntraDeviceRecord, Repositories } from '../../store/index.js';
 
 /** The devices it writes, and nothing else. */
 export type EntraDevicesDeps = Pick<Repositories, 'entraDevices'>;
 
-function toDeviceRow(
+function toDeviceRecord(
   device: EntraDevice,
   integrationId: string,
   runId: number,
   now: string,
-): NewEntraDeviceRow {
+): EntraDeviceRecord {
   return {
-    integration_id: integrationId,
-    object_id: device.id,
+    integrationId,
+    objectId: device.id,
     // Lower case, as the join to endpoints compares it with lower(aad_device_id).
-    device_id: device.deviceId.toLowerCase(),
-    display_name: device.displayName ?? null,
-    operating_system: device.operatingSystem ?? null,
-    operating_system_version: device.operatingSystemVersion ?? null,
-    trust_type: device.trustType ?? null,
-    is_compliant: storedFlag(device.isCompliant),
-    is_managed: storedFlag(device.isManaged),
-    last_sign_in_at: device.approximateLastSignInDateTime?.date.toISOString() ?? null,
-    account_enabled: storedFlag(device.accountEnabled),
-    registration_at: device.registrationDateTime?.date.toISOString() ?? null,
+    deviceId: device.deviceId.toLowerCase(),
+    displayName: device.displayName ?? null,
+    operatingSystem: device.operatingSystem ?? null,
+    operatingSystemVersion: device.operatingSystemVersion ?? null,
+    trustType: device.trustType ?? null,
+    isCompliant: storedFlag(device.isCompliant),
+    isManaged: storedFlag(device.isManaged),
+    lastSignInAt: device.approximateLastSignInDateTime?.date.toISOString() ?? null,
+    accountEnabled: storedFlag(device.accountEnabled),
+    registrationAt: device.registrationDateTime?.date.toISOString() ?? null,
     raw: storedRecordJson(device),
-    run_id: runId,
-    first_synced_at: now,
-    last_synced_at: now,
+    runId,
+    firstSyncedAt: now,
+    lastSyncedAt: now,
   };
 }
 
@@ -50,9 +50,9 @@ export const entraDevicesDataset: Dataset<EntraDevicesDeps> = {
     })) {
       const now = new Date().toISOString();
       counters.read(batch);
-      const rows = batch.items.map((device) => toDeviceRow(device, integration.id, runId, now));
-      await deps.entraDevices.upsertBatch(rows);
-      counters.upserted += rows.length;
+      const devices = batch.items.map((device) => toDeviceRecord(device, integration.id, runId, now));
+      await deps.entraDevices.upsertBatch(devices);
+      counters.upserted += devices.length;
       ctx.progress(counters);
     }
     const { note } = await reconcile(ctx, {

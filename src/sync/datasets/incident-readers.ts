@@ -1,12 +1,10 @@
 import { graphEnumWord } from '../../domain/activity-vocabulary.js';
-import type { ActivityRow } from '../../store/index.js';
+import type { IncidentRecord } from '../../store/index.js';
 import { mapBatches, type ActivityReader } from '../activity-reader.js';
 import { storedRecordJson } from '../stored-record.js';
 
-type IncidentRow = ActivityRow<'incidents'>;
-
 /** Graph `security/incidents` (SecurityIncident.Read.All), oldest update first. */
-export const graphIncidents: ActivityReader<IncidentRow> = {
+export const graphIncidents: ActivityReader<IncidentRecord> = {
   source: 'graph',
   describe: 'Graph security/incidents',
   audience: 'graph',
@@ -19,15 +17,15 @@ export const graphIncidents: ActivityReader<IncidentRow> = {
         id: incident.id,
         lastUpdate: incident.lastUpdateDateTime,
         row: {
-          incident_id: incident.id,
-          display_name: incident.displayName ?? null,
+          incidentId: incident.id,
+          displayName: incident.displayName ?? null,
           severity: incident.severity ?? null,
           status: incident.status ?? null,
           classification: incident.classification ?? null,
           determination: incident.determination ?? null,
-          created_at_raw: incident.createdDateTime?.raw ?? null,
-          last_update_raw: incident.lastUpdateDateTime.raw,
-          last_update_at: incident.lastUpdateDateTime.date.toISOString(),
+          createdAtRaw: incident.createdDateTime?.raw ?? null,
+          lastUpdateRaw: incident.lastUpdateDateTime.raw,
+          lastUpdateAt: incident.lastUpdateDateTime.date.toISOString(),
           raw: storedRecordJson(incident),
           source: 'graph',
         },
@@ -40,7 +38,7 @@ export const graphIncidents: ActivityReader<IncidentRow> = {
  * alerts it embeds; the alerts link to their incident by its id, as Graph's do. Newest first, so the cursor moves
  * only once the window is read.
  */
-export const xdrIncidents: ActivityReader<IncidentRow> = {
+export const xdrIncidents: ActivityReader<IncidentRecord> = {
   source: 'xdr',
   describe: "Microsoft 365 Defender's /api/incidents",
   audience: 'xdr',
@@ -53,15 +51,15 @@ export const xdrIncidents: ActivityReader<IncidentRow> = {
         id: incident.incidentId,
         lastUpdate: incident.lastUpdateTime,
         row: {
-          incident_id: incident.incidentId,
-          display_name: incident.incidentName ?? null,
+          incidentId: incident.incidentId,
+          displayName: incident.incidentName ?? null,
           severity: graphEnumWord(incident.severity),
           status: graphEnumWord(incident.status),
           classification: graphEnumWord(incident.classification),
           determination: graphEnumWord(incident.determination),
-          created_at_raw: incident.createdTime?.raw ?? null,
-          last_update_raw: incident.lastUpdateTime.raw,
-          last_update_at: incident.lastUpdateTime.date.toISOString(),
+          createdAtRaw: incident.createdTime?.raw ?? null,
+          lastUpdateRaw: incident.lastUpdateTime.raw,
+          lastUpdateAt: incident.lastUpdateTime.date.toISOString(),
           raw: storedRecordJson(incident),
           source: 'xdr',
         },

@@ -1,7 +1,7 @@
 import type { DefenderClient, MachineAction } from '../../defender/index.js';
 import type { Batch } from '../../defender/index.js';
 import type { Dataset } from '../dataset.js';
-import { toActionRow } from '../../actions/action-records.js';
+import { toActionRecord } from '../../actions/action-records.js';
 import type { Repositories } from '../../store/index.js';
 
 /** The machine actions it writes, and its cursor. */
@@ -39,7 +39,7 @@ export async function storeMachineActions(
     const changed = batch.items.filter(
       (a) => known.get(a.id) !== `${a.status ?? 'Unknown'}|${a.lastUpdateDateTimeUtc?.raw ?? ''}`,
     );
-    await repos.machineActions.upsert(changed.map((a) => toActionRow(a, integrationId, null, now)));
+    await repos.machineActions.upsert(changed.map((a) => toActionRecord(a, integrationId, null, now)));
     for (const a of batch.items) {
       const created = a.creationDateTimeUtc;
       if (created != null && (newest === undefined || Date.parse(created.raw) > Date.parse(newest)))

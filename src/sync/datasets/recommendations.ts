@@ -4,71 +4,71 @@ import type { Dataset } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import { defenderPages, syncCatalog } from '../catalog-sync.js';
 import {
-  type NewExposureScoreRow,
-  type NewRecommendationRow,
+  type ExposureScoreRecord,
   organisationScope,
+  type RecommendationRecord,
   type Repositories,
 } from '../../store/index.js';
 
 /** The recommendations it writes with their devices, and the exposure score readings. */
 export type RecommendationsDeps = Pick<Repositories, 'recommendations' | 'exposureScores'>;
 
-function toRecommendationRow(
+function toRecommendationRecord(
   r: Recommendation,
   integrationId: string,
   runId: number,
   now: string,
-): NewRecommendationRow {
+): RecommendationRecord {
   return {
-    integration_id: integrationId,
-    recommendation_id: r.id,
+    integrationId,
+    recommendationId: r.id,
     name: r.recommendationName ?? null,
-    product_name: r.productName ?? null,
+    productName: r.productName ?? null,
     vendor: r.vendor ?? null,
     category: r.recommendationCategory ?? null,
-    remediation_type: r.remediationType ?? null,
+    remediationType: r.remediationType ?? null,
     status: r.status ?? null,
-    recommended_version: r.recommendedVersion ?? null,
-    severity_score: r.severityScore ?? null,
+    recommendedVersion: r.recommendedVersion ?? null,
+    severityScore: r.severityScore ?? null,
     weaknesses: r.weaknesses ?? null,
-    public_exploit: storedFlag(r.publicExploit),
-    active_alert: storedFlag(r.activeAlert),
-    exposure_impact: r.exposureImpact ?? null,
-    config_score_impact: r.configScoreImpact ?? null,
-    total_machines: r.totalMachineCount ?? null,
-    exposed_machines: r.exposedMachinesCount ?? null,
-    exposed_critical_devices: r.exposedCriticalDevices ?? null,
+    publicExploit: storedFlag(r.publicExploit),
+    activeAlert: storedFlag(r.activeAlert),
+    exposureImpact: r.exposureImpact ?? null,
+    configScoreImpact: r.configScoreImpact ?? null,
+    totalMachines: r.totalMachineCount ?? null,
+    exposedMachines: r.exposedMachinesCount ?? null,
+    exposedCriticalDevices: r.exposedCriticalDevices ?? null,
     raw: storedRecordJson(r),
-    run_id: runId,
-    updated_at: now,
+    runId,
+    updatedAt: now,
   };
 }
 
-function toScoreRow(score: ExposureScore, integrationId: string): NewExposureScoreRow {
+function toScoreRecord(score: ExposureScore, integrationId: string): ExposureScoreRecord {
   const group = score.rbacGroupId;
   return {
-    integration_id: integrationId,
+    integrationId,
     scope: group === null || group === undefined ? organisationScope : String(group),
-    rbac_group_name: score.rbacGroupName ?? null,
+    rbacGroupName: score.rbacGroupName ?? null,
     score: score.score,
-    time_raw: score.time.raw,
-    time_at: score.time.date.toISOString(),
+    timeRaw: score.time.raw,
+    timeAt: score.time.date.toISOString(),
   };
 }
 
-/** The organisation's score and every device group's, as one list of rows. */
+/** The organisation's score and every device group's, as one list of readings. */
 async function readScores(
   client: DefenderClient,
   integrationId: string,
   counters: RunCounters,
   signal: { signal?: AbortSignal },
-): Promise<NewExposureScoreRow[]> {
-  const rows = [toScoreRow(await client.recommendations.exposureScore(signal.signal), integrationId)];
+): Promise<ExposureScoreRecord[]> {
+  const readings = [toScoreRecord(await client.recommendations.exposureScore(signal.signal), integrationId)];
   for await (const batch of client.recommendations.exposureScoreByMachineGroups(signal)) {
     counters.read(batch);
-    for (const score of batch.items) rows.push(toScoreRow(score, integrationId));
+    for (const score of batch.items) readings.push(toScoreRecord(score, integrationId));
   }
-  return rows;
+  return readings;
 }
 
 /**
@@ -95,7 +95,7 @@ export const recommendationsDataset: Dataset<RecommendationsDeps> = {
           ],
           store: (r) =>
             deps.recommendations.upsert(
-              toRecommendationRow(r, integration.id, runId, new Date().toISOString()),
+              toRecommendationRecord(r, integration.id, runId, new Date().toISOString()),
             ),
           links: deps.recommendations.links,
           what: 'recommendations',

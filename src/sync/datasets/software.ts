@@ -3,28 +3,28 @@ import type { Dataset, DatasetContext } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import { defenderPages, knownPage, syncCatalog } from '../catalog-sync.js';
 import { FindingsCveAnswer } from '../software-cves.js';
-import type { NewSoftwareRow, Repositories } from '../../store/index.js';
+import type { Repositories, SoftwareRecord } from '../../store/index.js';
 
 /** The products it writes with their links, and the findings run whose CVE lists it takes. */
 export type SoftwareDeps = Pick<Repositories, 'software' | 'syncRuns'>;
 
-function toSoftwareRow(s: Software, integrationId: string, runId: number, now: string): NewSoftwareRow {
+function toSoftwareRecord(s: Software, integrationId: string, runId: number, now: string): SoftwareRecord {
   return {
-    integration_id: integrationId,
-    software_id: s.id,
+    integrationId,
+    softwareId: s.id,
     name: s.name ?? null,
     vendor: s.vendor ?? null,
     weaknesses: s.weaknesses ?? null,
-    public_exploit: storedFlag(s.publicExploit),
-    active_alert: storedFlag(s.activeAlert),
-    exposed_machines: s.exposedMachines ?? null,
-    installed_machines: s.installedMachines ?? null,
-    impact_score: s.impactScore ?? null,
-    end_of_support_status: s.endOfSupportStatus ?? null,
-    end_of_support_date: s.endOfSupportDate?.raw ?? null,
+    publicExploit: storedFlag(s.publicExploit),
+    activeAlert: storedFlag(s.activeAlert),
+    exposedMachines: s.exposedMachines ?? null,
+    installedMachines: s.installedMachines ?? null,
+    impactScore: s.impactScore ?? null,
+    endOfSupportStatus: s.endOfSupportStatus ?? null,
+    endOfSupportDate: s.endOfSupportDate?.raw ?? null,
     raw: storedRecordJson(s),
-    run_id: runId,
-    updated_at: now,
+    runId,
+    updatedAt: now,
   };
 }
 
@@ -73,7 +73,7 @@ export const softwareDataset: Dataset<SoftwareDeps> = {
         },
       ],
       store: (product) =>
-        deps.software.upsert(toSoftwareRow(product, integration.id, runId, new Date().toISOString())),
+        deps.software.upsert(toSoftwareRecord(product, integration.id, runId, new Date().toISOString())),
       links: deps.software.links,
       what: 'software products',
     });
