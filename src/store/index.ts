@@ -8,17 +8,8 @@ export type { IntegrationsRepository } from './access/integrations-repository.js
 export { SealedSecretsRepository } from './access/sealed-secrets-repository.js';
 export type { SealedValue } from './access/sealed-secrets-repository.js';
 export type { UserRow } from './access/users-repository.js';
-export type {
-  HuntingQueriesRepository,
-  HuntingQueryFields,
-  HuntingQueryRow,
-} from './activity/hunting-queries-repository.js';
-export type {
-  HuntingResultColumn,
-  HuntingResultsRepository,
-  HuntingRow,
-  StoredHuntingResult,
-} from './activity/hunting-results-repository.js';
+export type { HuntingQueriesRepository } from './activity/hunting-queries-repository.js';
+export type { HuntingResultsRepository } from './activity/hunting-results-repository.js';
 export type { MachineActionFilter, StoredMachineAction } from './activity/machine-actions-repository.js';
 export { cloudResourceSorts } from './cloud/cloud-repository.js';
 export type {
@@ -51,7 +42,6 @@ export type {
   NewMachineActionRow,
   RecommendationsTable,
   SoftwareTable,
-  SyncRunRow,
 } from './db/schema.js';
 export { endpointFound, endpointNotFound } from './endpoints/endpoint-not-found.js';
 export { endpointSorts } from './endpoints/endpoint-queries.js';
@@ -63,19 +53,12 @@ export type {
   EndpointRiskUpdate,
 } from './endpoints/endpoint-risk-repository.js';
 export type { EndpointIdentity } from './endpoints/endpoints-repository.js';
-export type {
-  ProfileAssignment,
-  ProfileRow,
-  ProfiledEndpoint,
-  ProfilesRepository,
-} from './endpoints/profiles-repository.js';
+export type { ProfilesRepository } from './endpoints/profiles-repository.js';
 export { defaultPatchSort, patchSorts } from './patches/patch-queries.js';
 export type { NewPatchRow } from './patches/patches-repository.js';
-export type { StrategyRow } from './patches/strategies-repository.js';
 export type { StrategyMatch } from './patches/strategy-matches.js';
 export type { Repositories } from './repositories.js';
-export { toSyncRun } from './runs/sync-run-queries.js';
-export type { DatasetRuns, SyncRun } from './runs/sync-run-queries.js';
+export type { DatasetRuns } from './runs/sync-run-queries.js';
 export type { CatalogLinksRepository } from './vulnerabilities/catalog-links-repository.js';
 export { findingStatuses } from './vulnerabilities/finding-queries.js';
 export type { RecommendationRow } from './vulnerabilities/recommendations-repository.js';
@@ -106,3 +89,13 @@ export type {
   NewCloudSecureScoreDayRow,
   NewCloudSecureScoreRow,
 } from './db/cloud-schema.js';
+export type { SyncRun, SyncRunEnd } from './runs/sync-run-mapper.js';
+export type {
+  HuntingQueryFields,
+  HuntingResultColumn,
+  HuntingRow,
+  SavedHuntingQuery,
+  StoredHuntingResult,
+} from './activity/hunting-mapper.js';
+export type { Strategy } from './patches/strategy-mapper.js';
+export type { Profile, ProfileAssignment, ProfiledEndpoint } from './endpoints/profile-mapper.js';
