@@ -1,6 +1,5 @@
 import { csvText, jsonArray } from '../export/formats.js';
-import type { ExportValue } from '../store/index.js';
-import type { HuntingResultColumn, HuntingRow } from '../store/index.js';
+import type { ExportValue, HuntingResultColumn, HuntingRow } from '../store/index.js';
 
 export const huntingExportFormats = ['csv', 'json'] as const;
 export type HuntingExportFormat = (typeof huntingExportFormats)[number];

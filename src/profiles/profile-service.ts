@@ -9,14 +9,12 @@ import {
   validateProfileRule,
   type ProfileRule,
 } from '../domain/os-profile.js';
-import {
-  type IntegrationsRepository,
-  parseObjectArray,
-  parseStringArray,
-  type ProfileAssignment,
-  type ProfiledEndpoint,
-  type ProfileRow,
-  type ProfilesRepository,
+import type {
+  IntegrationsRepository,
+  Profile,
+  ProfileAssignment,
+  ProfiledEndpoint,
+  ProfilesRepository,
 } from '../store/index.js';
 
 const criterion = (what: string) => z.string().optional().describe(what);
@@ -46,27 +44,6 @@ export const ruleProfileInput = z
   .strict();
 export type RuleProfileInput = z.input<typeof ruleProfileInput>;
 
-export interface Profile {
-  id: number;
-  name: string;
-  kind: ProfileRow['kind'];
-  /** The integration whose OS data created it; null for the hub's rule profiles. */
-  integrationId: string | null;
-  rule: ProfileRule | null;
-  /** OS profiles: 100 (Very High). Null for rule profiles: each endpoint scores its own match. */
-  matchScore: number | null;
-  /** Active endpoints that carry it. */
-  endpoints: number;
-  createdAt: string;
-}
-
-function addresses(endpoint: ProfiledEndpoint): string[] {
-  const reported = parseObjectArray(endpoint.ipAddresses)
-    .map((a) => a.ipAddress)
-    .filter((a): a is string => typeof a === 'string');
-  return endpoint.lastIpAddress === null ? reported : [endpoint.lastIpAddress, ...reported];
-}
-
 const keyOf = (a: { profileId: number }): number => a.profileId;
 
 /**
@@ -88,10 +65,7 @@ export class ProfileService {
    */
   async refreshIntegration(integrationId: string, useOs: boolean): Promise<number> {
     if (!useOs) await this.#profiles.removeIntegrationProfiles(integrationId);
-    const rules = (await this.#profiles.ruleProfiles()).map((p) => ({
-      id: p.id,
-      rule: JSON.parse(p.rule ?? '{}') as ProfileRule,
-    }));
+    const rules = (await this.#profiles.ruleProfiles()).map((p) => ({ id: p.id, rule: p.rule ?? {} }));
     let changed = 0;
     for (let afterId = 0; ;) {
       const page = await this.#profiles.endpointsPage(integrationId, afterId);
@@ -107,18 +81,8 @@ export class ProfileService {
     await this.refreshIntegration(integrationId, enabled);
   }
 
-  async list(): Promise<Profile[]> {
-    const rows = await this.#profiles.listWithCounts();
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      integrationId: r.integrationId,
-      rule: r.rule === null ? null : (JSON.parse(r.rule) as ProfileRule),
-      matchScore: r.kind === 'rule' ? null : r.matchScore,
-      endpoints: r.endpoints,
-      createdAt: r.createdAt,
-    }));
+  list(): Promise<Profile[]> {
+    return this.#profiles.listWithCounts();
   }
 
   /** Adds a rule profile and applies it to every endpoint without Defender OS details. */
@@ -131,16 +95,16 @@ export class ProfileService {
     if (problems.length > 0) throw new InputError(`The profile rule is not valid: ${problems.join('; ')}.`);
     if ((await this.#profiles.ruleByName(value.name)) !== undefined)
       throw new ProfileNameTakenError(value.name);
-    const row = await this.#profiles.insertRule(value.name, JSON.stringify(rule), new Date().toISOString());
+    const inserted = await this.#profiles.insertRule(value.name, rule, new Date().toISOString());
     await this.#refreshAll();
-    const created = (await this.list()).find((p) => p.id === row.id);
-    if (created === undefined) throw profileNotFound(row.id);
+    const created = (await this.list()).find((p) => p.id === inserted.id);
+    if (created === undefined) throw profileNotFound(inserted.id);
     return created;
   }
 
   async removeRule(id: number): Promise<void> {
-    const row = await this.#profiles.get(id);
-    if (row === undefined || row.integrationId !== null) throw profileNotFound(id);
+    const profile = await this.#profiles.get(id);
+    if (profile === undefined || profile.integrationId !== null) throw profileNotFound(id);
     await this.#profiles.remove(id);
     // Endpoints the rule held may now match another rule less well; nothing else changes.
     await this.#refreshAll();
@@ -222,15 +186,8 @@ function ruleAssignments(
   endpoint: ProfiledEndpoint,
   rules: readonly { id: number; rule: ProfileRule }[],
 ): ProfileAssignment[] {
-  const facts = {
-    osPlatform: endpoint.osPlatform,
-    name: endpoint.name,
-    ipAddresses: addresses(endpoint),
-    tags: parseStringArray(endpoint.machineTags),
-    deviceGroup: endpoint.deviceGroup,
-  };
   return rules.flatMap(({ id, rule }) => {
-    const score = ruleMatchScore(rule, facts);
+    const score = ruleMatchScore(rule, endpoint);
     return score === null ? [] : [{ endpointId: endpoint.id, profileId: id, matchScore: score }];
   });
 }

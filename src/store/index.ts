@@ -5,43 +5,24 @@ export { AuditLogRepository } from './access/audit-log-repository.js';
 export type { IntegrationsRepository } from './access/integrations-repository.js';
 export { SealedSecretsRepository } from './access/sealed-secrets-repository.js';
 export type { SealedValue } from './access/sealed-secrets-repository.js';
-export type {
-  HuntingQueriesRepository,
-  HuntingQueryFields,
-  HuntingQueryRow,
-} from './activity/hunting-queries-repository.js';
-export type {
-  HuntingResultColumn,
-  HuntingResultsRepository,
-  HuntingRow,
-  StoredHuntingResult,
-} from './activity/hunting-results-repository.js';
+export type { HuntingQueriesRepository } from './activity/hunting-queries-repository.js';
+export type { HuntingResultsRepository } from './activity/hunting-results-repository.js';
 export type { MachineActionFilter } from './activity/machine-actions-repository.js';
 export { cloudResourceSorts } from './cloud/cloud-queries.js';
 export type { CloudList } from './cloud/cloud-repository.js';
 export { organisationScope } from './dashboard/exposure-score-mapper.js';
 export { flag, parseObjectArray, parseStoredJson, parseStringArray, slicePage } from './db/list-queries.js';
 export type { Page, PageRequest } from './db/list-queries.js';
-export type {
-  SyncRunRow,
-} from './db/schema.js';
 export { endpointFound, endpointNotFound } from './endpoints/endpoint-not-found.js';
 export { endpointSorts } from './endpoints/endpoint-queries.js';
 export type { EndpointCursor, EndpointFilter, EndpointSummary } from './endpoints/endpoint-queries.js';
 export type { EndpointRiskRepository, EndpointRiskUpdate } from './endpoints/endpoint-risk-repository.js';
 export type { EndpointIdentity } from './endpoints/endpoints-repository.js';
-export type {
-  ProfileAssignment,
-  ProfileRow,
-  ProfiledEndpoint,
-  ProfilesRepository,
-} from './endpoints/profiles-repository.js';
+export type { ProfilesRepository } from './endpoints/profiles-repository.js';
 export { defaultPatchSort, patchSorts } from './patches/patch-queries.js';
-export type { StrategyRow } from './patches/strategies-repository.js';
 export type { StrategyMatch } from './patches/strategy-matches.js';
 export type { Repositories } from './repositories.js';
-export { toSyncRun } from './runs/sync-run-queries.js';
-export type { DatasetRuns, SyncRun } from './runs/sync-run-queries.js';
+export type { DatasetRuns } from './runs/sync-run-queries.js';
 export type { CatalogLinksRepository } from './vulnerabilities/catalog-links-repository.js';
 export { findingStatuses } from './vulnerabilities/finding-queries.js';
 export type { Recommendation } from './vulnerabilities/recommendation-mapper.js';
@@ -83,3 +64,13 @@ export type {
   CloudSecureScoreRecord,
   CloudSubscriptionRecord,
 } from './cloud/cloud-records.js';
+export type { SyncRun, SyncRunEnd } from './runs/sync-run-mapper.js';
+export type {
+  HuntingQueryFields,
+  HuntingResultColumn,
+  HuntingRow,
+  SavedHuntingQuery,
+  StoredHuntingResult,
+} from './activity/hunting-mapper.js';
+export type { Strategy } from './patches/strategy-mapper.js';
+export type { Profile, ProfileAssignment, ProfiledEndpoint } from './endpoints/profile-mapper.js';

@@ -8,7 +8,7 @@ import {
   type Expr,
   type StrategyExpressionProblem,
 } from '../domain/strategy/index.js';
-import type { Page, Strategies, StrategyMatch, StrategyRow } from '../store/index.js';
+import type { Page, Strategies, Strategy, StrategyMatch } from '../store/index.js';
 
 const strategyNotFound = (id: number): NotFoundError =>
   new NotFoundError(
@@ -38,16 +38,6 @@ export const updateStrategyInput = z
   .object({ name: name.optional(), description: description.optional(), expression: expression.optional() })
   .strict();
 
-export interface Strategy {
-  id: number;
-  name: string;
-  description: string | null;
-  /** The expression in canonical form. */
-  expression: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
 export type StrategyCheck =
   { ok: true; expression: string } | { ok: false; error: StrategyExpressionProblem };
 
@@ -70,17 +60,6 @@ export function checkStrategy(source: string): StrategyCheck {
     : { ok: false, error: result.error };
 }
 
-function toStrategy(row: StrategyRow): Strategy {
-  return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    expression: row.expression,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
 /** Patch strategies: saved filter expressions, checked on the way in, and the patches they select. */
 export class StrategyService {
   readonly #repository: Strategies;
@@ -99,12 +78,12 @@ export class StrategyService {
     };
   }
 
-  async list(): Promise<Strategy[]> {
-    return (await this.#repository.list()).map(toStrategy);
+  list(): Promise<Strategy[]> {
+    return this.#repository.list();
   }
 
-  async get(id: number): Promise<Strategy> {
-    return toStrategy(await this.#row(id));
+  get(id: number): Promise<Strategy> {
+    return this.#strategy(id);
   }
 
   async create(input: unknown): Promise<Strategy> {
@@ -112,23 +91,22 @@ export class StrategyService {
     const canonical = formatStrategyExpression(parseStrategyExpression(value.expression));
     if ((await this.#repository.findByName(value.name)) !== undefined)
       throw new StrategyNameTakenError(value.name);
-    const row = await this.#repository.insert({
+    return this.#repository.insert({
       name: value.name,
       description: value.description ?? null,
       expression: canonical,
       now: new Date().toISOString(),
     });
-    return toStrategy(row);
   }
 
   async update(id: number, input: unknown): Promise<Strategy> {
-    const current = await this.#row(id);
+    const current = await this.#strategy(id);
     const value = parseInput(updateStrategyInput, input);
     if (value.name !== undefined && value.name !== current.name) {
       if ((await this.#repository.findByName(value.name)) !== undefined)
         throw new StrategyNameTakenError(value.name);
     }
-    const row = await this.#repository.update(id, {
+    const updated = await this.#repository.update(id, {
       ...(value.name === undefined ? {} : { name: value.name }),
       ...(value.description === undefined ? {} : { description: value.description }),
       ...(value.expression === undefined
@@ -136,8 +114,8 @@ export class StrategyService {
         : { expression: formatStrategyExpression(parseStrategyExpression(value.expression)) }),
       now: new Date().toISOString(),
     });
-    if (row === undefined) throw strategyNotFound(id);
-    return toStrategy(row);
+    if (updated === undefined) throw strategyNotFound(id);
+    return updated;
   }
 
   async remove(id: number): Promise<void> {
@@ -149,8 +127,8 @@ export class StrategyService {
     id: number,
     request: { page: number; pageSize: number; endpointLimit: number; integrationId?: string | undefined },
   ): Promise<Page<StrategyMatch>> {
-    const row = await this.#row(id);
-    return this.evaluate(parseStrategyExpression(row.expression), request);
+    const strategy = await this.#strategy(id);
+    return this.evaluate(parseStrategyExpression(strategy.expression), request);
   }
 
   evaluate(
@@ -160,9 +138,9 @@ export class StrategyService {
     return this.#repository.matches(expr, request);
   }
 
-  async #row(id: number): Promise<StrategyRow> {
-    const row = await this.#repository.find(id);
-    if (row === undefined) throw strategyNotFound(id);
-    return row;
+  async #strategy(id: number): Promise<Strategy> {
+    const strategy = await this.#repository.find(id);
+    if (strategy === undefined) throw strategyNotFound(id);
+    return strategy;
   }
 }

@@ -152,17 +152,16 @@ export class SyncService {
           },
         });
         const access = await datasetAccess(client, name, options.signal);
-        const notPermitted = access.notPermitted.length === 0 ? null : JSON.stringify(access.notPermitted);
         if (access.permitted.length === 0) {
           // Nothing is read, so nothing stored is touched and the cursor stays: a grant resumes from it.
           await syncRuns.finish(runId, {
             ...this.#counts(counters),
             status: 'notPermitted',
-            complete: 0,
+            complete: false,
             completeness: 'not run: the app has no permission that serves it; what was stored stays',
-            error_code: notPermittedCode,
-            error_message: notPermittedMessage(access, client.config.clientId),
-            not_permitted: notPermitted,
+            errorCode: notPermittedCode,
+            errorMessage: notPermittedMessage(access, client.config.clientId),
+            notPermitted: access.notPermitted,
           });
         } else {
           const outcome = await dataset.run({
@@ -188,9 +187,9 @@ export class SyncService {
           await syncRuns.finish(runId, {
             ...this.#counts(counters),
             status: 'succeeded',
-            complete: outcome.complete ? 1 : 0,
+            complete: outcome.complete,
             completeness: outcome.completeness,
-            not_permitted: notPermitted,
+            notPermitted: access.notPermitted,
           });
         }
       } catch (caught) {
@@ -200,11 +199,11 @@ export class SyncService {
         await syncRuns.finish(runId, {
           ...this.#counts(counters),
           status: options.signal?.aborted === true ? 'cancelled' : 'failed',
-          complete: 0,
+          complete: false,
           completeness:
             'incomplete: the run stopped before the last page, so nothing was marked stale or resolved',
-          error_code: code,
-          error_message: message,
+          errorCode: code,
+          errorMessage: message,
         });
       } finally {
         await client?.close();
@@ -221,13 +220,13 @@ export class SyncService {
 
   #counts(counters: RunCounters) {
     return {
-      finished_at: new Date().toISOString(),
-      api_calls: counters.apiCalls,
+      finishedAt: new Date().toISOString(),
+      apiCalls: counters.apiCalls,
       pages: counters.pages,
-      records_in: counters.recordsIn,
+      recordsIn: counters.recordsIn,
       upserted: counters.upserted,
       skipped: counters.skipped,
-      skipped_reasons: JSON.stringify(counters.skippedReasons),
+      skippedReasons: counters.skippedReasons,
       removed: counters.removed,
     };
   }

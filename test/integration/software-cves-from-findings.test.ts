@@ -103,9 +103,9 @@ describe.each(dialects)('software CVE lists from the findings on %s', (dialect) 
     );
     await hub.data.syncRuns.finish(failed, {
       status: 'failed',
-      finished_at: new Date().toISOString(),
-      error_code: 'TEST_FAILURE',
-      error_message: 'failed on purpose',
+      finishedAt: new Date().toISOString(),
+      errorCode: 'TEST_FAILURE',
+      errorMessage: 'failed on purpose',
     });
     const afterFailure = await softwareRun(hub, sim, integration.id);
     expect(afterFailure.cveCalls).toBe(products);

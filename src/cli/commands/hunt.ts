@@ -4,7 +4,7 @@ import type { HuntingResult } from '../../defender/index.js';
 import { chunked } from '../../export/formats.js';
 import { writeExport } from '../../export/write.js';
 import { cellText, encodeHuntingRows } from '../../hunting/result-encoding.js';
-import type { SavedHuntingQuery } from '../../hunting/saved-queries.js';
+import type { SavedHuntingQuery } from '../../store/index.js';
 import { withHub } from '../hub-session.js';
 import { keyValues, printJson, printLines, table } from '../output.js';
 

@@ -1,7 +1,7 @@
 import { Argument, Command } from 'commander';
 import type { ProfileRule } from '../../domain/os-profile.js';
 import { profileNotFound } from '../../profiles/profile-errors.js';
-import type { Profile } from '../../profiles/profile-service.js';
+import type { Profile } from '../../store/index.js';
 import { withHub } from '../hub-session.js';
 import { keyValues, printJson, printLines, table } from '../output.js';
 import { recordId } from './strategies.js';

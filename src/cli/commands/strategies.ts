@@ -7,11 +7,11 @@ import {
   type StrategyFieldDescription,
 } from '../../domain/strategy/index.js';
 import { InvalidInputError } from '../../errors.js';
-import { checkStrategy, type Strategy } from '../../strategies/strategy-service.js';
+import { checkStrategy } from '../../strategies/strategy-service.js';
 import { withHub } from '../hub-session.js';
 import { keyValues, printJson, printLines, table } from '../output.js';
 import { wholeNumber } from '../options.js';
-import type { Page, StrategyMatch } from '../../store/index.js';
+import type { Page, Strategy, StrategyMatch } from '../../store/index.js';
 
 interface JsonFlag {
   json?: true;

@@ -1,14 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, HuntingQueriesTable } from '../db/schema.js';
-
-export type HuntingQueryRow = Selectable<HuntingQueriesTable>;
-
-export interface HuntingQueryFields {
-  readonly name: string;
-  readonly query: string;
-  readonly timespan: string | null;
-  readonly description: string | null;
-}
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { toSavedHuntingQuery, type HuntingQueryFields, type SavedHuntingQuery } from './hunting-mapper.js';
 
 /** Saved advanced hunting queries. */
 export class HuntingQueriesRepository {
@@ -18,34 +10,47 @@ export class HuntingQueriesRepository {
     this.#db = db;
   }
 
-  list(): Promise<HuntingQueryRow[]> {
-    return this.#db.selectFrom('hunting_queries').selectAll().orderBy('name').execute();
+  async list(): Promise<SavedHuntingQuery[]> {
+    const rows = await this.#db.selectFrom('hunting_queries').selectAll().orderBy('name').execute();
+    return rows.map(toSavedHuntingQuery);
   }
 
-  find(id: number): Promise<HuntingQueryRow | undefined> {
-    return this.#db.selectFrom('hunting_queries').selectAll().where('id', '=', id).executeTakeFirst();
+  async find(id: number): Promise<SavedHuntingQuery | undefined> {
+    const row = await this.#db
+      .selectFrom('hunting_queries')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toSavedHuntingQuery(row);
   }
 
-  findByName(name: string): Promise<HuntingQueryRow | undefined> {
-    return this.#db.selectFrom('hunting_queries').selectAll().where('name', '=', name).executeTakeFirst();
+  async findByName(name: string): Promise<SavedHuntingQuery | undefined> {
+    const row = await this.#db
+      .selectFrom('hunting_queries')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toSavedHuntingQuery(row);
   }
 
-  insert(fields: HuntingQueryFields, now: string): Promise<HuntingQueryRow> {
-    return this.#db
+  async insert(fields: HuntingQueryFields, now: string): Promise<SavedHuntingQuery> {
+    const row = await this.#db
       .insertInto('hunting_queries')
       .values({ ...fields, created_at: now, updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
+    return toSavedHuntingQuery(row);
   }
 
   /** Replaces every field (a PUT); undefined when there is no such query. */
-  replace(id: number, fields: HuntingQueryFields, now: string): Promise<HuntingQueryRow | undefined> {
-    return this.#db
+  async replace(id: number, fields: HuntingQueryFields, now: string): Promise<SavedHuntingQuery | undefined> {
+    const row = await this.#db
       .updateTable('hunting_queries')
       .set({ ...fields, updated_at: now })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
+    return row === undefined ? undefined : toSavedHuntingQuery(row);
   }
 
   async remove(id: number): Promise<boolean> {

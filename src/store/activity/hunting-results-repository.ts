@@ -1,30 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { parseObjectArray, parseStoredJson } from '../db/list-queries.js';
+import { parseStoredJson } from '../db/list-queries.js';
 import { upsertChunkRows } from '../db/upsert.js';
-
-export type HuntingRow = Readonly<Record<string, unknown>>;
-
-export interface HuntingResultColumn {
-  readonly name: string;
-  readonly type: string;
-}
-
-export interface NewHuntingResult {
-  readonly integrationId: string;
-  readonly savedQueryId: number | null;
-  readonly query: string;
-  readonly timespan: string | null;
-  readonly source: 'graph' | 'mde';
-  readonly columns: readonly HuntingResultColumn[];
-  readonly rows: readonly HuntingRow[];
-  readonly createdAt: string;
-}
-
-export interface StoredHuntingResult extends Omit<NewHuntingResult, 'rows'> {
-  readonly id: number;
-  readonly rowCount: number;
-}
+import {
+  toHuntingRow,
+  toStoredHuntingResult,
+  type HuntingRow,
+  type NewHuntingResult,
+  type StoredHuntingResult,
+} from './hunting-mapper.js';
 
 export interface StoredHuntingRow {
   readonly position: number;
@@ -90,18 +74,7 @@ export class HuntingResultsRepository {
       .where('id', '=', id)
       .where('created_at', '>=', notBefore)
       .executeTakeFirst();
-    if (row === undefined) return undefined;
-    return {
-      id: row.id,
-      integrationId: row.integration_id,
-      savedQueryId: row.saved_query_id,
-      query: row.query,
-      timespan: row.timespan,
-      source: row.source === 'mde' ? 'mde' : 'graph',
-      columns: parseObjectArray(row.columns).map((c) => ({ name: String(c.name), type: String(c.type) })),
-      rowCount: row.row_count,
-      createdAt: row.created_at,
-    };
+    return row === undefined ? undefined : toStoredHuntingResult(row);
   }
 
   /**
@@ -117,10 +90,6 @@ export class HuntingResultsRepository {
       .where('position', '<', from + limit)
       .orderBy('position')
       .execute();
-    return rows.map((r) => ({ position: r.position, row: asRow(parseStoredJson(r.data)) }));
+    return rows.map((r) => ({ position: r.position, row: toHuntingRow(parseStoredJson(r.data)) }));
   }
-}
-
-function asRow(value: unknown): HuntingRow {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as HuntingRow) : {};
 }

@@ -1,7 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, PatchStrategiesTable } from '../db/schema.js';
-
-export type StrategyRow = Selectable<PatchStrategiesTable>;
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { toStrategy, type Strategy } from './strategy-mapper.js';
 
 /** Saved patch strategies. */
 export class StrategiesRepository {
@@ -11,48 +10,61 @@ export class StrategiesRepository {
     this.#db = db;
   }
 
-  list(): Promise<StrategyRow[]> {
-    return this.#db.selectFrom('patch_strategies').selectAll().orderBy('name').execute();
+  async list(): Promise<Strategy[]> {
+    const rows = await this.#db.selectFrom('patch_strategies').selectAll().orderBy('name').execute();
+    return rows.map(toStrategy);
   }
 
-  find(id: number): Promise<StrategyRow | undefined> {
-    return this.#db.selectFrom('patch_strategies').selectAll().where('id', '=', id).executeTakeFirst();
+  async find(id: number): Promise<Strategy | undefined> {
+    const row = await this.#db
+      .selectFrom('patch_strategies')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toStrategy(row);
   }
 
-  findByName(name: string): Promise<StrategyRow | undefined> {
-    return this.#db.selectFrom('patch_strategies').selectAll().where('name', '=', name).executeTakeFirst();
+  async findByName(name: string): Promise<Strategy | undefined> {
+    const row = await this.#db
+      .selectFrom('patch_strategies')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toStrategy(row);
   }
 
-  insert(row: {
+  async insert(strategy: {
     name: string;
     description: string | null;
     expression: string;
     now: string;
-  }): Promise<StrategyRow> {
-    return this.#db
+  }): Promise<Strategy> {
+    const row = await this.#db
       .insertInto('patch_strategies')
       .values({
-        name: row.name,
-        description: row.description,
-        expression: row.expression,
-        created_at: row.now,
-        updated_at: row.now,
+        name: strategy.name,
+        description: strategy.description,
+        expression: strategy.expression,
+        created_at: strategy.now,
+        updated_at: strategy.now,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    return toStrategy(row);
   }
 
-  update(
+  async update(
     id: number,
     change: { name?: string; description?: string | null; expression?: string; now: string },
-  ): Promise<StrategyRow | undefined> {
+  ): Promise<Strategy | undefined> {
     const { now, ...rest } = change;
-    return this.#db
+    const row = await this.#db
       .updateTable('patch_strategies')
       .set({ ...rest, updated_at: now })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
+    return row === undefined ? undefined : toStrategy(row);
   }
 
   async remove(id: number): Promise<boolean> {

@@ -1,38 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, SyncRunRow } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
 import { interruptedRunCode } from '../../domain/connection-status.js';
 import type { SyncRunStatus } from '../../domain/sync-run-status.js';
-import { features, type Feature } from '../../domain/permissions.js';
-import { fetchPage, parseCounts, parseStringArray, type Page, type PageRequest } from '../db/list-queries.js';
+import { fetchPage, type Page, type PageRequest } from '../db/list-queries.js';
+import { toSyncRun, type SyncRun } from './sync-run-mapper.js';
 
 export interface SyncRunFilter {
   readonly integrationId?: string | undefined;
   readonly dataset?: string | undefined;
   readonly status?: SyncRunStatus | undefined;
-}
-
-/** A sync_runs row as the API and CLI show it. */
-export interface SyncRun {
-  id: number;
-  integrationId: string;
-  dataset: string;
-  status: SyncRunStatus;
-  startedAt: string;
-  finishedAt: string | null;
-  apiCalls: number;
-  pages: number;
-  recordsIn: number;
-  upserted: number;
-  skipped: number;
-  /** Records skipped, per reason. */
-  skippedReasons: Record<string, number>;
-  removed: number;
-  complete: boolean;
-  completeness: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  /** The features not read for want of a permission: all of the dataset's when the status is notPermitted. */
-  notPermitted: Feature[];
 }
 
 /** Sync runs, newest first. */
@@ -113,33 +89,4 @@ export async function latestDatasetRuns(
       },
     ];
   });
-}
-
-export function toSyncRun(row: SyncRunRow): SyncRun {
-  return {
-    id: row.id,
-    integrationId: row.integration_id,
-    dataset: row.dataset,
-    status: row.status,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    apiCalls: row.api_calls,
-    pages: row.pages,
-    recordsIn: row.records_in,
-    upserted: row.upserted,
-    skipped: row.skipped,
-    skippedReasons: parseCounts(row.skipped_reasons),
-    removed: row.removed,
-    complete: row.complete !== 0,
-    completeness: row.completeness,
-    errorCode: row.error_code,
-    errorMessage: row.error_message,
-    notPermitted: parseFeatures(row.not_permitted),
-  };
-}
-
-/** A stored feature list, in table order; names no longer in the permission table are dropped. */
-function parseFeatures(json: string | null): Feature[] {
-  const stored = parseStringArray(json);
-  return features.filter((feature) => stored.includes(feature));
 }

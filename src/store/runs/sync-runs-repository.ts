@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Database, SyncRunsTable } from '../db/schema.js';
-import type { Updateable } from 'kysely';
+import type { Database } from '../db/schema.js';
 import { interruptedRunCode } from '../../domain/connection-status.js';
-import { latestDatasetRuns, toSyncRun, type DatasetRuns, type SyncRun } from './sync-run-queries.js';
+import { latestDatasetRuns, type DatasetRuns } from './sync-run-queries.js';
+import { toSyncRun, toSyncRunEndColumns, type SyncRun, type SyncRunEnd } from './sync-run-mapper.js';
 
 export class SyncRunsRepository {
   readonly #db: Kysely<Database>;
@@ -27,8 +27,8 @@ export class SyncRunsRepository {
     return row.id;
   }
 
-  async finish(id: number, changes: Updateable<SyncRunsTable>): Promise<void> {
-    await this.#db.updateTable('sync_runs').set(changes).where('id', '=', id).execute();
+  async finish(id: number, end: SyncRunEnd): Promise<void> {
+    await this.#db.updateTable('sync_runs').set(toSyncRunEndColumns(end)).where('id', '=', id).execute();
   }
 
   /** The runs of an integration's dataset still marked running, with the process that runs each. */
