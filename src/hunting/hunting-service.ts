@@ -12,7 +12,7 @@ import { SavedHuntingQueries } from './saved-queries.js';
 import {
   type HuntingResultColumn,
   type HuntingResultsRepository,
-  type HuntingRow,
+  type HuntingRecord,
   keysetRows,
   type Page,
   type PageRequest,
@@ -24,7 +24,7 @@ import {
 export const RESULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** A page of a stored result, with what produced it. */
-export interface HuntingResultPage extends Page<HuntingRow> {
+export interface HuntingResultPage extends Page<HuntingRecord> {
   readonly resultId: number;
   readonly integrationId: string;
   readonly savedQueryId: number | null;
@@ -48,7 +48,11 @@ function retentionCutoff(now: number): string {
   return new Date(now - RESULT_RETENTION_MS).toISOString();
 }
 
-function toPage(result: StoredHuntingResult, request: PageRequest, items: HuntingRow[]): HuntingResultPage {
+function toPage(
+  result: StoredHuntingResult,
+  request: PageRequest,
+  items: HuntingRecord[],
+): HuntingResultPage {
   return {
     resultId: result.id,
     integrationId: result.integrationId,
@@ -66,7 +70,7 @@ function toPage(result: StoredHuntingResult, request: PageRequest, items: Huntin
   };
 }
 
-async function* rowsOnly(rows: AsyncIterable<{ row: HuntingRow }>): AsyncGenerator<HuntingRow> {
+async function* rowsOnly(rows: AsyncIterable<{ row: HuntingRecord }>): AsyncGenerator<HuntingRecord> {
   for await (const { row } of rows) yield row;
 }
 
@@ -122,7 +126,7 @@ export class HuntingService {
   }
 
   /** A whole stored result: its columns, and its rows read from the store a page at a time, in order. */
-  async resultRows(id: number): Promise<{ result: StoredHuntingResult; rows: AsyncIterable<HuntingRow> }> {
+  async resultRows(id: number): Promise<{ result: StoredHuntingResult; rows: AsyncIterable<HuntingRecord> }> {
     const result = await this.#result(id);
     const rows = keysetRows(
       (after: number | undefined, limit) =>
@@ -177,7 +181,7 @@ export class HuntingService {
     return result;
   }
 
-  async #pageRows(resultId: number, request: PageRequest): Promise<HuntingRow[]> {
+  async #pageRows(resultId: number, request: PageRequest): Promise<HuntingRecord[]> {
     const rows = await this.#results.rowsFrom(
       resultId,
       (request.page - 1) * request.pageSize,

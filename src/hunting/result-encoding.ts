@@ -1,5 +1,5 @@
 import { csvText, jsonArray } from '../export/formats.js';
-import type { ExportValue, HuntingResultColumn, HuntingRow } from '../store/index.js';
+import type { ExportValue, HuntingResultColumn, HuntingRecord } from '../store/index.js';
 
 export const huntingExportFormats = ['csv', 'json'] as const;
 export type HuntingExportFormat = (typeof huntingExportFormats)[number];
@@ -26,7 +26,7 @@ export function cellText(value: unknown): string {
 export function encodeHuntingRows(
   format: HuntingExportFormat,
   columns: readonly HuntingResultColumn[],
-  rows: AsyncIterable<HuntingRow> | Iterable<HuntingRow>,
+  rows: AsyncIterable<HuntingRecord> | Iterable<HuntingRecord>,
 ): AsyncGenerator<string> {
   if (format === 'json') return jsonArray(rows);
   return csvText(

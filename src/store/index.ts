@@ -68,7 +68,7 @@ export type { SyncRun, SyncRunEnd } from './runs/sync-run-mapper.js';
 export type {
   HuntingQueryFields,
   HuntingResultColumn,
-  HuntingRow,
+  HuntingRecord,
   SavedHuntingQuery,
   StoredHuntingResult,
 } from './activity/hunting-mapper.js';

@@ -22,7 +22,7 @@ export interface HuntingQueryFields {
 }
 
 /** One row of a hunting answer, as the service returned it: column name to value. */
-export type HuntingRow = Readonly<Record<string, unknown>>;
+export type HuntingRecord = Readonly<Record<string, unknown>>;
 
 export interface HuntingResultColumn {
   readonly name: string;
@@ -36,7 +36,7 @@ export interface NewHuntingResult {
   readonly timespan: string | null;
   readonly source: 'graph' | 'mde';
   readonly columns: readonly HuntingResultColumn[];
-  readonly rows: readonly HuntingRow[];
+  readonly rows: readonly HuntingRecord[];
   readonly createdAt: string;
 }
 
@@ -73,6 +73,6 @@ export function toStoredHuntingResult(row: Selectable<HuntingResultsTable>): Sto
 }
 
 /** A stored row's JSON read back; anything but an object reads as an empty row. */
-export function toHuntingRow(value: unknown): HuntingRow {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as HuntingRow) : {};
+export function toHuntingRow(value: unknown): HuntingRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as HuntingRecord) : {};
 }

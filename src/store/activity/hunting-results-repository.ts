@@ -5,14 +5,14 @@ import { upsertChunkRows } from '../db/upsert.js';
 import {
   toHuntingRow,
   toStoredHuntingResult,
-  type HuntingRow,
+  type HuntingRecord,
   type NewHuntingResult,
   type StoredHuntingResult,
 } from './hunting-mapper.js';
 
 export interface StoredHuntingRow {
   readonly position: number;
-  readonly row: HuntingRow;
+  readonly row: HuntingRecord;
 }
 
 /** Results of hunting runs and their rows, in the service's order. */
