@@ -74,7 +74,7 @@ export async function createStore(databaseUrl: string, options: { schema?: strin
     engine: store.dialect,
     location: store.location,
     migrationsApplied,
-    dashboard: new Dashboard(db, repositories.snapshots),
+    dashboard: new Dashboard(store, repositories.snapshots),
     exports: {
       endpoints: bound(exportSources.endpoints),
       findings: bound(exportSources.findings),

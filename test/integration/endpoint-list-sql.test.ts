@@ -122,8 +122,9 @@ async function seed(db: Kysely<Database>): Promise<void> {
 }
 
 /** Each endpoint's state by domain/isolation.ts over its stored actions, read as the action service reads them. */
-async function statesByRule(db: Kysely<Database>): Promise<Map<number, IsolationStateName>> {
-  const repository = new MachineActionsRepository(db);
+async function statesByRule(store: Store): Promise<Map<number, IsolationStateName>> {
+  const repository = new MachineActionsRepository(store);
+  const { db } = store;
   const states = new Map<number, IsolationStateName>();
   for (const integrationId of integrations) {
     const endpoints = await db
@@ -156,7 +157,7 @@ describe.each(dialects)('the endpoint list in SQL on %s', (dialect) => {
   beforeAll(async () => {
     ({ store, dispose } = await freshStore(dialect));
     await seed(store.db);
-    byRule = await statesByRule(store.db);
+    byRule = await statesByRule(store);
   });
   afterAll(() => dispose());
 

@@ -77,7 +77,7 @@ describe.each(dialects)('secrets rotate-key on %s', (dialect) => {
   async function openAll(box: SecretBox): Promise<Record<string, string>> {
     const names = new Map((await createRepositories(store).integrations.list()).map((r) => [r.id, r.name]));
     const opened: Record<string, string> = {};
-    for (const value of await new SealedSecretsRepository(store.db, store.dialect).list()) {
+    for (const value of await new SealedSecretsRepository(store).list()) {
       const name = names.get(value.id) ?? value.id;
       try {
         opened[name] = box.open(value.envelope, sealContext[value.kind](value.id));
@@ -97,7 +97,7 @@ describe.each(dialects)('secrets rotate-key on %s', (dialect) => {
   const everyOneFails = (code: string) => Object.fromEntries(Object.keys(credentials).map((n) => [n, code]));
 
   const rotate = (keys: KeyRotationOptions['keys'], newKey?: KeyRotationOptions['newKey']) =>
-    rotateSecretKey({ sealed: new SealedSecretsRepository(store.db, store.dialect), keys, newKey });
+    rotateSecretKey({ sealed: new SealedSecretsRepository(store), keys, newKey });
 
   /** Makes the re-sealing transaction fail at its last row, after the others were rewritten in it. */
   async function breakResealingAt(id: string): Promise<() => Promise<void>> {
@@ -226,7 +226,7 @@ describe.each(dialects)('secrets rotate-key on %s', (dialect) => {
     const newKey = randomBytes(32);
     writeFileSync(keyFiles(dataDir).next, `${base64(newKey)}\n`, { mode: 0o600 });
     const box = new SecretBox(newKey, [oldKey]);
-    await new SealedSecretsRepository(store.db, store.dialect).resealAll((v) =>
+    await new SealedSecretsRepository(store).resealAll((v) =>
       box.seal(box.open(v.envelope, sealContext[v.kind](v.id)), sealContext[v.kind](v.id)),
     );
     expect(await openAll(openSecretBox({ dataDir }))).toEqual(plaintexts);

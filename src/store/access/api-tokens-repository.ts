@@ -1,15 +1,9 @@
-import type { Kysely } from 'kysely';
-import type { Database, Role } from '../db/schema.js';
+import type { Role } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import { toActiveApiToken, toApiToken, type ActiveApiToken, type ApiToken } from './api-token-mapper.js';
 
 /** API tokens, by the SHA-256 of their value. */
-export class ApiTokensRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class ApiTokensRepository extends Repository {
   /** Answers the new token as `list` shows it. */
   async insert(token: {
     tokenHash: string;
@@ -18,7 +12,7 @@ export class ApiTokensRepository {
     role: Role;
     now: string;
   }): Promise<ApiToken> {
-    const { id } = await this.#db
+    const { id } = await this.db
       .insertInto('api_tokens')
       .values({
         token_hash: token.tokenHash,
@@ -45,7 +39,7 @@ export class ApiTokensRepository {
 
   /** The id of the user the token belongs to; undefined when there is no such token. */
   async ownerOf(id: number): Promise<number | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('api_tokens')
       .select('user_id')
       .where('id', '=', id)
@@ -62,7 +56,7 @@ export class ApiTokensRepository {
   }
 
   #withUser() {
-    return this.#db
+    return this.db
       .selectFrom('api_tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
       .selectAll('t')
@@ -70,11 +64,11 @@ export class ApiTokensRepository {
   }
 
   async touch(id: number, now: string): Promise<void> {
-    await this.#db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
+    await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
   }
 
   async revoke(id: number, now: string): Promise<void> {
-    await this.#db
+    await this.db
       .updateTable('api_tokens')
       .set({ revoked_at: now })
       .where('id', '=', id)

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import { fetchPage, type Page, type PageRequest } from '../db/list-queries.js';
 import {
   toAuditEntry,
@@ -20,19 +19,13 @@ export interface AuditFilter {
 }
 
 /** Append-only: entries are added and read, never changed or removed by the application. */
-export class AuditLogRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class AuditLogRepository extends Repository {
   async append(entry: NewAuditEntry): Promise<void> {
-    await this.#db.insertInto('audit_log').values(toAuditLogRow(entry)).execute();
+    await this.db.insertInto('audit_log').values(toAuditLogRow(entry)).execute();
   }
 
   #filtered(filter: AuditFilter) {
-    let query = this.#db.selectFrom('audit_log');
+    let query = this.db.selectFrom('audit_log');
     if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
     if (filter.action !== undefined)
       query = query.where('action', 'like', `${filter.action.replace(/[%_\\]/g, '\\$&')}%`);

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import {
   toIntegrationRow,
   toIntegrationUpdate,
@@ -10,15 +9,9 @@ import {
 } from './integration-mapper.js';
 
 /** The only code that reads and writes the integrations table. The sealed credential is read on its own. */
-export class IntegrationsRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class IntegrationsRepository extends Repository {
   async insert(integration: NewIntegration): Promise<StoredIntegration> {
-    const row = await this.#db
+    const row = await this.db
       .insertInto('integrations')
       .values(toIntegrationRow(integration))
       .returningAll()
@@ -27,17 +20,17 @@ export class IntegrationsRepository {
   }
 
   async list(): Promise<StoredIntegration[]> {
-    const rows = await this.#db.selectFrom('integrations').selectAll().orderBy('name').execute();
+    const rows = await this.db.selectFrom('integrations').selectAll().orderBy('name').execute();
     return rows.map(toStoredIntegration);
   }
 
   async find(id: string): Promise<StoredIntegration | undefined> {
-    const row = await this.#db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : toStoredIntegration(row);
   }
 
   async findByName(name: string): Promise<StoredIntegration | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('integrations')
       .selectAll()
       .where('name', '=', name)
@@ -47,7 +40,7 @@ export class IntegrationsRepository {
 
   /** The credential's AES-256-GCM envelope, bound to the integration's id: only a Defender client opens it. */
   async sealedCredential(id: string): Promise<string | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('integrations')
       .select('credential_ciphertext')
       .where('id', '=', id)
@@ -56,7 +49,7 @@ export class IntegrationsRepository {
   }
 
   async update(id: string, change: IntegrationChange): Promise<StoredIntegration | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .updateTable('integrations')
       .set(toIntegrationUpdate(change))
       .where('id', '=', id)
@@ -66,7 +59,7 @@ export class IntegrationsRepository {
   }
 
   async remove(id: string): Promise<boolean> {
-    const result = await this.#db.deleteFrom('integrations').where('id', '=', id).executeTakeFirst();
+    const result = await this.db.deleteFrom('integrations').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
 }

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
-import type { Dialect } from '../db/dialect.js';
+import { Repository } from '../db/repository.js';
 import type { SealedKind } from '../../domain/sealed-secrets.js';
 
 /** One sealed value at rest: which row it belongs to (its kind and id make its context) and its envelope. */
@@ -14,17 +12,9 @@ export interface SealedValue {
  * Every column that holds a sealed value, read and rewritten together: key rotation is the one caller. A new
  * sealed column is added here (and to `sealContext`), or a rotation would leave it under a retired key.
  */
-export class SealedSecretsRepository {
-  readonly #db: Kysely<Database>;
-  readonly #dialect: Dialect;
-
-  constructor(db: Kysely<Database>, dialect: Dialect) {
-    this.#db = db;
-    this.#dialect = dialect;
-  }
-
+export class SealedSecretsRepository extends Repository {
   async list(): Promise<SealedValue[]> {
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('integrations')
       .select(['id', 'credential_ciphertext'])
       .orderBy('id')
@@ -37,12 +27,12 @@ export class SealedSecretsRepository {
    * database refuses a row, nothing is changed. Answers how many were rewritten.
    */
   async resealAll(reseal: (value: SealedValue) => string): Promise<number> {
-    return this.#db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
       let query = trx.selectFrom('integrations').select(['id', 'credential_ciphertext']).orderBy('id');
       // PostgreSQL: a credential saved meanwhile waits for the rotation instead of being overwritten with a
       // ciphertext made from its old value. SQLite needs no lock: a write there since this transaction's read
       // makes its first write fail (busy snapshot), which rolls it all back.
-      if (this.#dialect === 'postgres') query = query.forUpdate();
+      if (this.dialect === 'postgres') query = query.forUpdate();
       const rows = await query.execute();
       for (const row of rows) {
         const envelope = reseal(toSealedValue(row));

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database, Role } from '../db/schema.js';
+import type { Role } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import {
   toUser,
   toUserCredentials,
@@ -10,20 +10,14 @@ import {
 } from './user-mapper.js';
 
 /** Local users. Names are stored lower case. */
-export class UsersRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class UsersRepository extends Repository {
   async list(): Promise<User[]> {
-    const rows = await this.#db.selectFrom('users').selectAll().orderBy('username').execute();
+    const rows = await this.db.selectFrom('users').selectAll().orderBy('username').execute();
     return rows.map(toUser);
   }
 
   async count(): Promise<number> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('users')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
@@ -31,7 +25,7 @@ export class UsersRepository {
   }
 
   async find(id: number): Promise<User | undefined> {
-    const row = await this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : toUser(row);
   }
 
@@ -47,7 +41,7 @@ export class UsersRepository {
   }
 
   #byName(username: string) {
-    return this.#db
+    return this.db
       .selectFrom('users')
       .selectAll()
       .where('username', '=', username.toLowerCase())
@@ -55,7 +49,7 @@ export class UsersRepository {
   }
 
   async insert(user: { username: string; role: Role; passwordHash: string; now: string }): Promise<User> {
-    const row = await this.#db
+    const row = await this.db
       .insertInto('users')
       .values({
         username: user.username.toLowerCase(),
@@ -71,12 +65,12 @@ export class UsersRepository {
   }
 
   async update(id: number, change: UserChange): Promise<void> {
-    await this.#db.updateTable('users').set(toUserUpdate(change)).where('id', '=', id).execute();
+    await this.db.updateTable('users').set(toUserUpdate(change)).where('id', '=', id).execute();
   }
 
   /** One more failed sign-in, counted in the database so every process sees it; answers the new count. */
   async addFailedLogin(id: number): Promise<number> {
-    const row = await this.#db
+    const row = await this.db
       .updateTable('users')
       .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
       .where('id', '=', id)
@@ -86,12 +80,12 @@ export class UsersRepository {
   }
 
   async remove(id: number): Promise<boolean> {
-    const result = await this.#db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    const result = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
   async adminCount(): Promise<number> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('users')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('role', '=', 'admin')

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { AlertsTable, Database, IncidentsTable } from '../db/schema.js';
+import { Repository, type Connection } from '../db/repository.js';
 import { upsertChunkRows, upsertRows } from '../db/upsert.js';
 import { parseStringArray } from '../db/list-queries.js';
 import type { CursorsRepository } from '../runs/cursors-repository.js';
@@ -18,14 +19,13 @@ type Row<T extends ActivityTable> = T extends 'alerts' ? Insertable<AlertsTable>
  * Alerts and incidents: records that change over time and are read incrementally by last-update time. A batch
  * and the cursor that follows it commit together, so a crash never moves the cursor past unstored records.
  */
-export class ActivityRepository<T extends ActivityTable> {
-  readonly #db: Kysely<Database>;
+export class ActivityRepository<T extends ActivityTable> extends Repository {
   readonly #table: T;
   readonly #idColumn: 'alert_id' | 'incident_id';
   readonly #cursors: CursorsRepository;
 
-  constructor(db: Kysely<Database>, table: T, cursors: CursorsRepository) {
-    this.#db = db;
+  constructor(connection: Connection, table: T, cursors: CursorsRepository) {
+    super(connection);
     this.#table = table;
     this.#idColumn = table === 'alerts' ? 'alert_id' : 'incident_id';
     this.#cursors = cursors;
@@ -35,7 +35,7 @@ export class ActivityRepository<T extends ActivityTable> {
   async lastUpdates(integrationId: string, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     const idColumn = this.#idColumn;
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom(this.#table as 'alerts')
       .select([`${idColumn as 'alert_id'} as id`, 'last_update_raw'])
       .where('integration_id', '=', integrationId)
@@ -61,7 +61,7 @@ export class ActivityRepository<T extends ActivityTable> {
           ? alertRow(r as AlertRecord, integrationId, now)
           : incidentRow(r as IncidentRecord, integrationId, now)) as Row<T>,
     );
-    return this.#db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
       let touched: string[] = [];
       if (rows.length > 0) {
         await upsertRows(

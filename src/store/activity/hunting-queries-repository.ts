@@ -1,22 +1,15 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import { toSavedHuntingQuery, type HuntingQueryFields, type SavedHuntingQuery } from './hunting-mapper.js';
 
 /** Saved advanced hunting queries. */
-export class HuntingQueriesRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class HuntingQueriesRepository extends Repository {
   async list(): Promise<SavedHuntingQuery[]> {
-    const rows = await this.#db.selectFrom('hunting_queries').selectAll().orderBy('name').execute();
+    const rows = await this.db.selectFrom('hunting_queries').selectAll().orderBy('name').execute();
     return rows.map(toSavedHuntingQuery);
   }
 
   async find(id: number): Promise<SavedHuntingQuery | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('hunting_queries')
       .selectAll()
       .where('id', '=', id)
@@ -25,7 +18,7 @@ export class HuntingQueriesRepository {
   }
 
   async findByName(name: string): Promise<SavedHuntingQuery | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('hunting_queries')
       .selectAll()
       .where('name', '=', name)
@@ -34,7 +27,7 @@ export class HuntingQueriesRepository {
   }
 
   async insert(fields: HuntingQueryFields, now: string): Promise<SavedHuntingQuery> {
-    const row = await this.#db
+    const row = await this.db
       .insertInto('hunting_queries')
       .values({ ...fields, created_at: now, updated_at: now })
       .returningAll()
@@ -44,7 +37,7 @@ export class HuntingQueriesRepository {
 
   /** Replaces every field (a PUT); undefined when there is no such query. */
   async replace(id: number, fields: HuntingQueryFields, now: string): Promise<SavedHuntingQuery | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .updateTable('hunting_queries')
       .set({ ...fields, updated_at: now })
       .where('id', '=', id)
@@ -54,7 +47,7 @@ export class HuntingQueriesRepository {
   }
 
   async remove(id: number): Promise<boolean> {
-    const result = await this.#db.deleteFrom('hunting_queries').where('id', '=', id).executeTakeFirst();
+    const result = await this.db.deleteFrom('hunting_queries').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
 }

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import { parseStoredJson } from '../db/list-queries.js';
 import { upsertChunkRows } from '../db/upsert.js';
 import {
@@ -16,20 +15,14 @@ export interface StoredHuntingRow {
 }
 
 /** Results of hunting runs and their rows, in the service's order. */
-export class HuntingResultsRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class HuntingResultsRepository extends Repository {
   /**
    * Stores a result and its rows in one transaction, after deleting the results created before `pruneBefore`:
    * a reader sees a result whole or not at all, and old results never pile up.
    */
   async insert(result: NewHuntingResult, pruneBefore: string): Promise<StoredHuntingResult> {
     const texts = result.rows.map((row) => JSON.stringify(row));
-    const id = await this.#db.transaction().execute(async (trx) => {
+    const id = await this.db.transaction().execute(async (trx) => {
       await trx
         .deleteFrom('hunting_result_rows')
         .where(
@@ -68,7 +61,7 @@ export class HuntingResultsRepository {
 
   /** A result created at or after `notBefore` (older ones are expired, pruned or not). */
   async find(id: number, notBefore: string): Promise<StoredHuntingResult | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('hunting_results')
       .selectAll()
       .where('id', '=', id)
@@ -82,7 +75,7 @@ export class HuntingResultsRepository {
    * primary key: each costs the same however deep into the result it is (no OFFSET scan).
    */
   async rowsFrom(resultId: number, from: number, limit: number): Promise<StoredHuntingRow[]> {
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('hunting_result_rows')
       .select(['position', 'data'])
       .where('result_id', '=', resultId)

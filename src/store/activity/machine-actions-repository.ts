@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import { upsertRows } from '../db/upsert.js';
 import { fetchPage, type Page, type PageRequest } from '../db/list-queries.js';
 import { isolationTypes } from '../../domain/isolation.js';
@@ -22,17 +21,11 @@ export interface MachineActionFilter {
 const finalStatuses = ['Succeeded', 'Failed', 'Cancelled', 'TimeOut'];
 
 /** Response actions the hub sent and the tenant's machine actions synced from Defender, in one table. */
-export class MachineActionsRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class MachineActionsRepository extends Repository {
   /** Inserts or updates by Defender's action id; who asked through the hub is never overwritten by a sync. */
   async upsert(records: readonly MachineActionRecord[]): Promise<void> {
     await upsertRows(
-      this.#db,
+      this.db,
       'machine_actions',
       records.map(machineActionRow),
       ['integration_id', 'action_id'],
@@ -43,7 +36,7 @@ export class MachineActionsRepository {
   /** Stored last-update strings of these ids, so a sync writes only what changed. */
   async lastUpdates(integrationId: string, ids: readonly string[]): Promise<Map<string, string | null>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('machine_actions')
       .select(['action_id', 'last_update_raw', 'status'])
       .where('integration_id', '=', integrationId)
@@ -53,7 +46,7 @@ export class MachineActionsRepository {
   }
 
   #withEndpoint() {
-    return this.#db
+    return this.db
       .selectFrom('machine_actions as a')
       .leftJoin('endpoints as e', (join) =>
         join.onRef('e.integration_id', '=', 'a.integration_id').onRef('e.machine_id', '=', 'a.machine_id'),
@@ -95,7 +88,7 @@ export class MachineActionsRepository {
     machineIds: readonly string[],
   ): Promise<MachineIsolationAction[]> {
     if (machineIds.length === 0) return [];
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('machine_actions')
       .selectAll()
       .where('integration_id', '=', integrationId)
@@ -107,7 +100,7 @@ export class MachineActionsRepository {
 
   /** The creation time (raw) of the integration's oldest action not yet final: what a refresh reads from. */
   async oldestOpen(integrationId: string): Promise<string | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('machine_actions')
       .select('created_raw')
       .where('integration_id', '=', integrationId)

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { Repository } from '../db/repository.js';
 import type { CloudStatus } from '../../domain/cloud-status.js';
 import {
   containsText,
@@ -76,15 +76,9 @@ export interface CloudResource {
 }
 
 /** Defender for Cloud posture as the API lists it: filtered, sorted and paged reads, mapped to their API shape. */
-export class CloudQueries {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class CloudQueries extends Repository {
   subscriptions(filter: CloudScope, page: PageRequest): Promise<Page<CloudSubscription>> {
-    const query = this.#db.selectFrom('cloud_subscriptions').where(scope(filter));
+    const query = this.db.selectFrom('cloud_subscriptions').where(scope(filter));
     return fetchPage(
       page,
       query.selectAll().orderBy('integration_id').orderBy('display_name').orderBy('subscription_id'),
@@ -100,7 +94,7 @@ export class CloudQueries {
   }
 
   #scores(filter: CloudScope) {
-    return this.#db
+    return this.db
       .selectFrom('cloud_secure_scores')
       .where(scope(filter))
       .selectAll()
@@ -111,7 +105,7 @@ export class CloudQueries {
   }
 
   #scoreHistory(filter: CloudScope, sinceDay: string) {
-    return this.#db
+    return this.db
       .selectFrom('cloud_secure_score_days')
       .where(scope(filter))
       .selectAll()
@@ -124,7 +118,7 @@ export class CloudQueries {
   }
 
   assessments(filter: CloudAssessmentFilter, page: PageRequest): Promise<Page<CloudAssessment>> {
-    let query = this.#db.selectFrom('cloud_assessments').where(scope(filter));
+    let query = this.db.selectFrom('cloud_assessments').where(scope(filter));
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.severity !== undefined) query = query.where('severity', '=', filter.severity);
     if (filter.resourceType !== undefined)
@@ -140,7 +134,7 @@ export class CloudQueries {
   }
 
   findings(filter: CloudFindingFilter, page: PageRequest): Promise<Page<CloudFinding>> {
-    let query = this.#db.selectFrom('cloud_findings as f').where(scope(filter));
+    let query = this.db.selectFrom('cloud_findings as f').where(scope(filter));
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.severity !== undefined) query = query.where('severity', '=', filter.severity);
     if (filter.resourceType !== undefined) {
@@ -232,7 +226,7 @@ export class CloudQueries {
 
   /** The resources as one relation `x`, filtered, for the page and its total. */
   #resourceRows(filter: CloudResourceFilter) {
-    const db = this.#db;
+    const db = this.db;
     const findingRank = sql<number>`coalesce(fa.finding_rank, 0)`;
     const joined = db
       .selectFrom(this.#assessedResources(filter).as('r'))
@@ -287,7 +281,7 @@ export class CloudQueries {
 
   /** The assessed resources in scope, with their unhealthy assessments by severity and the worst one's rank. */
   #assessedResources(filter: CloudResourceFilter) {
-    let base = this.#db
+    let base = this.db
       .selectFrom('cloud_assessments')
       .where(scope(filter))
       .where('resource_id', 'is not', null);
@@ -317,7 +311,7 @@ export class CloudQueries {
 
   /** Open findings per resource their assessment assesses (as the CVE links place them), and the worst's rank. */
   #openFindingsByResource(integrationId: string | undefined) {
-    const query = this.#db
+    const query = this.db
       .selectFrom('cloud_findings as f')
       .innerJoin('cloud_assessments as a', (join) =>
         join
@@ -337,7 +331,7 @@ export class CloudQueries {
 
   /** Distinct CVEs of the open findings per resource. */
   #cvesByResource(integrationId: string | undefined) {
-    const query = this.#db
+    const query = this.db
       .selectFrom('cloud_finding_cves')
       .where('status', '=', 'unhealthy')
       .select(['integration_id', 'resource_id', sql<number | string>`count(distinct cve_id)`.as('cves')])

@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import { upsertChunkRows, upsertRows } from '../db/upsert.js';
-import type { Dialect } from '../db/dialect.js';
 import { insertFindingCves } from './cloud-finding-cves.js';
 import {
   cloudAssessmentRow,
@@ -25,18 +23,10 @@ const cloudListTables = {
 export type CloudList = keyof typeof cloudListTables;
 
 /** Defender for Cloud posture per integration: subscriptions, secure scores, assessments, findings. */
-export class CloudRepository {
-  readonly #db: Kysely<Database>;
-  readonly #dialect: Dialect;
-
-  constructor(db: Kysely<Database>, dialect: Dialect) {
-    this.#db = db;
-    this.#dialect = dialect;
-  }
-
+export class CloudRepository extends Repository {
   async upsertSubscription(subscription: CloudSubscriptionRecord): Promise<void> {
     await upsertRows(
-      this.#db,
+      this.db,
       'cloud_subscriptions',
       [cloudSubscriptionRow(subscription)],
       ['integration_id', 'subscription_id'],
@@ -45,7 +35,7 @@ export class CloudRepository {
 
   /** A subscription the list no longer has goes, with everything read of it. */
   async removeSubscriptionsNotSeen(integrationId: string, runId: number): Promise<number> {
-    const gone = await this.#db
+    const gone = await this.db
       .selectFrom('cloud_subscriptions')
       .select('subscription_id')
       .where('integration_id', '=', integrationId)
@@ -53,7 +43,7 @@ export class CloudRepository {
       .execute();
     const ids = gone.map((g) => g.subscription_id);
     if (ids.length === 0) return 0;
-    await this.#db.transaction().execute(async (trx) => {
+    await this.db.transaction().execute(async (trx) => {
       for (const table of [
         'cloud_secure_score_days',
         'cloud_secure_scores',
@@ -75,7 +65,7 @@ export class CloudRepository {
     scores: readonly CloudSecureScoreRecord[],
     days: readonly CloudSecureScoreDayRecord[],
   ): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
+    await this.db.transaction().execute(async (trx) => {
       await upsertRows(trx, 'cloud_secure_scores', scores.map(cloudSecureScoreRow), [
         'integration_id',
         'subscription_id',
@@ -94,7 +84,7 @@ export class CloudRepository {
   async upsertAssessments(assessments: readonly CloudAssessmentRecord[]): Promise<void> {
     if (assessments.length === 0) return;
     const rows = assessments.map(cloudAssessmentRow);
-    await this.#db
+    await this.db
       .transaction()
       .execute((trx) => upsertRows(trx, 'cloud_assessments', rows, ['integration_id', 'assessment_id']));
   }
@@ -106,7 +96,7 @@ export class CloudRepository {
   async upsertFindings(findings: readonly CloudFindingRecord[]): Promise<void> {
     if (findings.length === 0) return;
     const rows = findings.map(cloudFindingRow);
-    await this.#db.transaction().execute(async (trx) => {
+    await this.db.transaction().execute(async (trx) => {
       await upsertRows(trx, 'cloud_findings', rows, ['integration_id', 'finding_id']);
       for (const integrationId of new Set(rows.map((r) => r.integration_id))) {
         const own = rows.filter((r) => r.integration_id === integrationId);
@@ -117,7 +107,7 @@ export class CloudRepository {
             .where('integration_id', '=', integrationId)
             .where('finding_id', 'in', findingIds)
             .execute();
-          await insertFindingCves(trx, this.#dialect, { integrationId, findingIds });
+          await insertFindingCves(trx, this.dialect, { integrationId, findingIds });
         }
       }
     });
@@ -130,7 +120,7 @@ export class CloudRepository {
     subscriptionId: string,
     runId: number,
   ): Promise<{ total: number; unseen: number }> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom(cloudListTables[list])
       .select((eb) => [
         eb.fn.countAll<number | string>().as('total'),
@@ -149,7 +139,7 @@ export class CloudRepository {
     subscriptionId: string,
     runId: number,
   ): Promise<number> {
-    const result = await this.#db
+    const result = await this.db
       .deleteFrom(cloudListTables[list])
       .where('integration_id', '=', integrationId)
       .where('subscription_id', '=', subscriptionId)

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
-import type { Dialect } from '../db/dialect.js';
+import type { Connection } from '../db/repository.js';
 import type { PageRequest } from '../db/list-queries.js';
 import { CloudRepository } from './cloud-repository.js';
 import {
@@ -16,9 +14,9 @@ import {
 export class Cloud extends CloudRepository {
   readonly #queries: CloudQueries;
 
-  constructor(db: Kysely<Database>, dialect: Dialect) {
-    super(db, dialect);
-    this.#queries = new CloudQueries(db);
+  constructor(connection: Connection) {
+    super(connection);
+    this.#queries = new CloudQueries(connection);
   }
 
   subscriptions(filter: CloudScope, page: PageRequest) {

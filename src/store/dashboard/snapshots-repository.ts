@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { severityLevels } from '../../domain/levels.js';
-import type { Database } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import { levelAt, rankOf } from '../db/level-sql.js';
 
 export type Counts = Record<string, number>;
@@ -25,16 +25,10 @@ function add(into: Counts, from: Counts): void {
 }
 
 /** One row per integration and UTC day of what its data looked like, for trend charts. */
-export class SnapshotsRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class SnapshotsRepository extends Repository {
   /** Counts the integration's data now and stores it as today's snapshot (a later one the same day replaces it). */
   async take(integrationId: string, now: Date): Promise<Snapshot> {
-    const db = this.#db;
+    const db = this.db;
     const severity = levelAt(sql<number>`${rankOf('severity', severityLevels)}`, severityLevels);
     const [risk, findings, patches] = await Promise.all([
       this.#riskCounts(integrationId),
@@ -89,7 +83,7 @@ export class SnapshotsRepository {
   async refreshRisk(integrationId: string, now: Date): Promise<void> {
     const day = now.toISOString().slice(0, 10);
     const risk = await this.#riskCounts(integrationId);
-    const result = await this.#db
+    const result = await this.db
       .updateTable('daily_snapshots')
       .set({ endpoints_by_risk: JSON.stringify(risk), taken_at: now.toISOString() })
       .where('integration_id', '=', integrationId)
@@ -99,7 +93,7 @@ export class SnapshotsRepository {
   }
 
   async #riskCounts(integrationId: string): Promise<Counts> {
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('endpoints')
       .select(['risk_level as key', sql<number>`count(*)`.as('n')])
       .where('integration_id', '=', integrationId)
@@ -114,12 +108,12 @@ export class SnapshotsRepository {
    * counted them, summed: what the last findings run left, without recounting millions of rows.
    */
   async newestOpenFindings(integrationId: string | undefined): Promise<Counts> {
-    let newest = this.#db
+    let newest = this.db
       .selectFrom('daily_snapshots')
       .select(['integration_id', (eb) => eb.fn.max('day').as('day')])
       .groupBy('integration_id');
     if (integrationId !== undefined) newest = newest.where('integration_id', '=', integrationId);
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('daily_snapshots as s')
       .innerJoin(newest.as('n'), (join) =>
         join.onRef('n.integration_id', '=', 's.integration_id').onRef('n.day', '=', 's.day'),
@@ -133,7 +127,7 @@ export class SnapshotsRepository {
 
   /** Snapshots from `sinceDay` on, oldest first; without an integration, each day summed over all of them. */
   async trends(integrationId: string | undefined, sinceDay: string): Promise<Snapshot[]> {
-    let query = this.#db.selectFrom('daily_snapshots').selectAll().where('day', '>=', sinceDay);
+    let query = this.db.selectFrom('daily_snapshots').selectAll().where('day', '>=', sinceDay);
     if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
     const rows = await query.orderBy('day').execute();
     const byDay = new Map<string, Snapshot>();

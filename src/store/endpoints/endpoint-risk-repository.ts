@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { sql } from 'kysely';
+import { Repository } from '../db/repository.js';
 
 /** What an endpoint's risk is computed from, as stored. */
 export interface StoredEndpointRisk {
@@ -31,13 +31,7 @@ export interface MachineAlert {
 export const riskPageSize = 1000;
 
 /** Reads and writes the stored parts of endpoint risk; the rules themselves live in `domain/`. */
-export class EndpointRiskRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class EndpointRiskRepository extends Repository {
   /** A page of the integration's endpoints in id order, after `afterId`. */
   async page(integrationId: string, afterId: number): Promise<StoredEndpointRisk[]> {
     return this.#select(integrationId)
@@ -60,7 +54,7 @@ export class EndpointRiskRepository {
   /** Every stored alert that names one of these machines (at most `riskPageSize` of them). */
   async alertsOf(integrationId: string, machineIds: readonly string[]): Promise<MachineAlert[]> {
     if (machineIds.length === 0) return [];
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('alert_machines as m')
       .innerJoin('alerts as a', (join) =>
         join.onRef('a.integration_id', '=', 'm.integration_id').onRef('a.alert_id', '=', 'm.alert_id'),
@@ -85,12 +79,12 @@ export class EndpointRiskRepository {
       await sql`with v (id, risk_level, risk_rank, exposure_risk, alert_risk) as (values ${sql.join(rows)})
         update endpoints set risk_level = v.risk_level, risk_rank = v.risk_rank,
           exposure_risk = v.exposure_risk, alert_risk = v.alert_risk
-        from v where endpoints.id = v.id`.execute(this.#db);
+        from v where endpoints.id = v.id`.execute(this.db);
     }
   }
 
   #select(integrationId: string) {
-    return this.#db
+    return this.db
       .selectFrom('endpoints')
       .select([
         'id',

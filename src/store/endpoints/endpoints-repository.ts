@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { sql } from 'kysely';
+import { Repository } from '../db/repository.js';
 import { upsertRows } from '../db/upsert.js';
 import { parseStringArray } from '../db/list-queries.js';
 import { toEndpointRow, type EndpointRecord } from './endpoint-record.js';
@@ -16,25 +16,19 @@ export interface EndpointIdentity {
   readonly onboardingStatus: string | null;
 }
 
-export class EndpointsRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class EndpointsRepository extends Repository {
   /** Stores a batch as one transaction; an endpoint seen again is no longer stale. */
   async upsertBatch(endpoints: readonly EndpointRecord[]): Promise<void> {
     if (endpoints.length === 0) return;
     const rows = endpoints.map(toEndpointRow);
-    await this.#db
+    await this.db
       .transaction()
       .execute((trx) => upsertRows(trx, 'endpoints', rows, ['integration_id', 'machine_id'], ['created_at']));
   }
 
   /** Endpoints of the integration that are not stale (the count a removal bound is measured against). */
   async activeCount(integrationId: string): Promise<number> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('endpoints')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('integration_id', '=', integrationId)
@@ -45,7 +39,7 @@ export class EndpointsRepository {
 
   /** Active endpoints the run did not see: the candidates for marking stale. */
   async unseenCount(integrationId: string, runId: number): Promise<number> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('endpoints')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('integration_id', '=', integrationId)
@@ -57,7 +51,7 @@ export class EndpointsRepository {
 
   /** Marks unseen endpoints stale (never deletes them); returns how many. */
   async markUnseenStale(integrationId: string, runId: number, now: string): Promise<number> {
-    const result = await this.#db
+    const result = await this.db
       .updateTable('endpoints')
       .set({ stale: 1, stale_since: now, updated_at: now })
       .where('integration_id', '=', integrationId)
@@ -69,7 +63,7 @@ export class EndpointsRepository {
 
   /** The integration's endpoints by Defender machine id (for joining findings to stored endpoints). */
   async endpointIds(integrationId: string): Promise<Map<string, number>> {
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('endpoints')
       .select(['machine_id', 'id'])
       .where('integration_id', '=', integrationId)
@@ -78,14 +72,14 @@ export class EndpointsRepository {
   }
 
   async count(integrationId?: string): Promise<number> {
-    let query = this.#db.selectFrom('endpoints').select(sql<number>`count(*)`.as('n'));
+    let query = this.db.selectFrom('endpoints').select(sql<number>`count(*)`.as('n'));
     if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
     return (await query.executeTakeFirstOrThrow()).n;
   }
 
   async identities(ids: readonly number[]): Promise<Map<number, EndpointIdentity>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('endpoints')
       .select([
         'id',

@@ -19,7 +19,7 @@ export class Endpoints extends EndpointsRepository {
   readonly #store: EndpointStore;
 
   constructor(store: EndpointStore) {
-    super(store.db);
+    super(store);
     this.#store = store;
   }
 

@@ -1,19 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
 import type { PageRequest } from '../db/list-queries.js';
 import { EntraDevicesRepository } from './entra-devices-repository.js';
 import { listEntraDevices, type EntraDeviceFilter } from './entra-device-queries.js';
 
 /** Entra ID devices: the sync's writes, and the list joined to the endpoints. */
 export class EntraDevices extends EntraDevicesRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    super(db);
-    this.#db = db;
-  }
-
   list(filter: EntraDeviceFilter, page: PageRequest) {
-    return listEntraDevices(this.#db, filter, page);
+    return listEntraDevices(this.db, filter, page);
   }
 }

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { sql } from 'kysely';
+import { Repository } from '../db/repository.js';
 import { upsertChunkRows } from '../db/upsert.js';
 import type { ProfileRule } from '../../domain/os-profile.js';
 import {
@@ -16,16 +16,10 @@ import {
 export const profilePageRows = 1000;
 
 /** Profiles, and which endpoints carry them. */
-export class ProfilesRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class ProfilesRepository extends Repository {
   /** A page of the integration's endpoints in id order, after `afterId`. */
   async endpointsPage(integrationId: string, afterId: number): Promise<ProfiledEndpoint[]> {
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('endpoints')
       .select([
         'id',
@@ -59,7 +53,7 @@ export class ProfilesRepository {
       (w, i) => !existing.has(w.name) && wanted.findIndex((x) => x.name === w.name) === i,
     );
     for (let i = 0; i < missing.length; i += upsertChunkRows) {
-      await this.#db
+      await this.db
         .insertInto('profiles')
         .values(
           missing.slice(i, i + upsertChunkRows).map((w) => ({
@@ -84,7 +78,7 @@ export class ProfilesRepository {
     integrationId: string,
     names: readonly string[],
   ): Promise<Map<string, number>> {
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('profiles')
       .select(['id', 'name'])
       .where('integration_id', '=', integrationId)
@@ -95,7 +89,7 @@ export class ProfilesRepository {
 
   /** The hub's own rule profiles. */
   async ruleProfiles(): Promise<StoredProfile[]> {
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('profiles')
       .selectAll()
       .where('integration_id', 'is', null)
@@ -105,12 +99,12 @@ export class ProfilesRepository {
   }
 
   async get(id: number): Promise<StoredProfile | undefined> {
-    const row = await this.#db.selectFrom('profiles').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('profiles').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : toStoredProfile(row);
   }
 
   async ruleByName(name: string): Promise<StoredProfile | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('profiles')
       .selectAll()
       .where('integration_id', 'is', null)
@@ -121,7 +115,7 @@ export class ProfilesRepository {
 
   /** A rule profile; its match score is per endpoint, so the profile's own is 0. */
   async insertRule(name: string, rule: ProfileRule, now: string): Promise<StoredProfile> {
-    const row = await this.#db
+    const row = await this.db
       .insertInto('profiles')
       .values({
         integration_id: null,
@@ -138,16 +132,16 @@ export class ProfilesRepository {
 
   /** Deletes one profile (its endpoint links go with it); false when there was none. */
   async remove(id: number): Promise<boolean> {
-    await this.#db.deleteFrom('endpoint_profiles').where('profile_id', '=', id).execute();
-    const result = await this.#db.deleteFrom('profiles').where('id', '=', id).executeTakeFirst();
+    await this.db.deleteFrom('endpoint_profiles').where('profile_id', '=', id).execute();
+    const result = await this.db.deleteFrom('profiles').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
   /** Deletes the profiles an integration created; returns how many. */
   async removeIntegrationProfiles(integrationId: string): Promise<number> {
-    const ids = this.#db.selectFrom('profiles').select('id').where('integration_id', '=', integrationId);
-    await this.#db.deleteFrom('endpoint_profiles').where('profile_id', 'in', ids).execute();
-    const result = await this.#db
+    const ids = this.db.selectFrom('profiles').select('id').where('integration_id', '=', integrationId);
+    await this.db.deleteFrom('endpoint_profiles').where('profile_id', 'in', ids).execute();
+    const result = await this.db
       .deleteFrom('profiles')
       .where('integration_id', '=', integrationId)
       .executeTakeFirst();
@@ -157,7 +151,7 @@ export class ProfilesRepository {
   /** The profiles these endpoints carry now. */
   async assignments(endpointIds: readonly number[]): Promise<ProfileAssignment[]> {
     if (endpointIds.length === 0) return [];
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('endpoint_profiles')
       .selectAll()
       .where('endpoint_id', 'in', [...endpointIds])
@@ -168,7 +162,7 @@ export class ProfilesRepository {
   /** Applies a diff of assignments in one transaction. */
   async reassign(removed: readonly ProfileAssignment[], added: readonly ProfileAssignment[]): Promise<void> {
     if (removed.length === 0 && added.length === 0) return;
-    await this.#db.transaction().execute(async (trx) => {
+    await this.db.transaction().execute(async (trx) => {
       for (const r of removed)
         await trx
           .deleteFrom('endpoint_profiles')
@@ -198,14 +192,14 @@ export class ProfilesRepository {
   async listWithCounts(): Promise<Profile[]> {
     // Counted per profile first, then joined: grouping the join by every profile column (the rule's JSON
     // included) took 315 ms at 100,000 endpoints on SQLite, this 56 ms.
-    const counts = this.#db
+    const counts = this.db
       .selectFrom('endpoint_profiles as ep')
       .innerJoin('endpoints as e', (join) => join.onRef('e.id', '=', 'ep.endpoint_id').on('e.stale', '=', 0))
       .select('ep.profile_id')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .groupBy('ep.profile_id')
       .as('c');
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('profiles as p')
       .leftJoin(counts, 'c.profile_id', 'p.id')
       .select([

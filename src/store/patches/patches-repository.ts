@@ -1,9 +1,10 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { levelAt, rankOf } from '../db/level-sql.js';
 import { patchSummaryColumns } from './patch-queries.js';
 import { exploitabilityLevels, severityLevels } from '../../domain/levels.js';
 import type { Insertable } from 'kysely';
 import type { Database, PatchesTable } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import type { Dialect } from '../db/dialect.js';
 import { toPatchRow, type PatchRecord } from './patch-record.js';
 
@@ -16,28 +17,18 @@ function jsonSet(dialect: Dialect, column: string): RawBuilder<string> {
 }
 
 /** Patches and the endpoints they apply to, recounted from the open findings. */
-export class PatchesRepository {
-  readonly #db: Kysely<Database>;
-  readonly #dialect: Dialect;
-
-  constructor(db: Kysely<Database>, dialect: Dialect) {
-    this.#db = db;
-    this.#dialect = dialect;
-  }
-
+export class PatchesRepository extends Repository {
   /**
    * Defender.NetworkAccessible of the integration's patches from the CVE catalog as stored now: after a catalog
    * run (the patches' CVEs may have changed vector, or come into the catalog). Only changed rows are written.
    */
   async recountNetworkAccessible(integrationId: string): Promise<void> {
-    await this.#db
-      .transaction()
-      .execute((trx) => recountNetworkAccessible(trx, this.#dialect, integrationId));
+    await this.db.transaction().execute((trx) => recountNetworkAccessible(trx, this.dialect, integrationId));
   }
 
   /** After a complete findings run whose findings are all the open ones: its tally replaces the patches. */
   async replace(integrationId: string, patches: Iterable<PatchRecord>): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
+    await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('patches').where('integration_id', '=', integrationId).execute();
       // A patch row is wide (its endpoint list): a few per statement keep the statement small.
       let chunk: Insertable<PatchesTable>[] = [];
@@ -50,7 +41,7 @@ export class PatchesRepository {
         if (chunk.length === 20) await insert();
       }
       await insert();
-      await recountNetworkAccessible(trx, this.#dialect, integrationId);
+      await recountNetworkAccessible(trx, this.dialect, integrationId);
     });
   }
 
@@ -63,8 +54,8 @@ export class PatchesRepository {
   async refresh(integrationId: string, now: string): Promise<void> {
     const severityRank = sql<number>`coalesce(max(${rankOf('f.severity', severityLevels)}), -1)`;
     const exploitRank = sql<number>`coalesce(max(${rankOf('f.exploitability_level', exploitabilityLevels)}), -1)`;
-    const dialect = this.#dialect;
-    await this.#db.transaction().execute(async (trx) => {
+    const dialect = this.dialect;
+    await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('patches').where('integration_id', '=', integrationId).execute();
       await trx
         .insertInto('patches')

@@ -1,22 +1,15 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import { toStrategy, type Strategy } from './strategy-mapper.js';
 
 /** Saved patch strategies. */
-export class StrategiesRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class StrategiesRepository extends Repository {
   async list(): Promise<Strategy[]> {
-    const rows = await this.#db.selectFrom('patch_strategies').selectAll().orderBy('name').execute();
+    const rows = await this.db.selectFrom('patch_strategies').selectAll().orderBy('name').execute();
     return rows.map(toStrategy);
   }
 
   async find(id: number): Promise<Strategy | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('patch_strategies')
       .selectAll()
       .where('id', '=', id)
@@ -25,7 +18,7 @@ export class StrategiesRepository {
   }
 
   async findByName(name: string): Promise<Strategy | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('patch_strategies')
       .selectAll()
       .where('name', '=', name)
@@ -39,7 +32,7 @@ export class StrategiesRepository {
     expression: string;
     now: string;
   }): Promise<Strategy> {
-    const row = await this.#db
+    const row = await this.db
       .insertInto('patch_strategies')
       .values({
         name: strategy.name,
@@ -58,7 +51,7 @@ export class StrategiesRepository {
     change: { name?: string; description?: string | null; expression?: string; now: string },
   ): Promise<Strategy | undefined> {
     const { now, ...rest } = change;
-    const row = await this.#db
+    const row = await this.db
       .updateTable('patch_strategies')
       .set({ ...rest, updated_at: now })
       .where('id', '=', id)
@@ -68,7 +61,7 @@ export class StrategiesRepository {
   }
 
   async remove(id: number): Promise<boolean> {
-    const result = await this.#db.deleteFrom('patch_strategies').where('id', '=', id).executeTakeFirst();
+    const result = await this.db.deleteFrom('patch_strategies').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
 }

@@ -1,17 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import { upsertRows } from '../db/upsert.js';
 
 /** Where each incremental dataset left off: the raw timestamp of the newest record stored. */
-export class CursorsRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class CursorsRepository extends Repository {
   async get(integrationId: string, dataset: string): Promise<string | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('sync_cursors')
       .select('cursor')
       .where('integration_id', '=', integrationId)
@@ -21,7 +16,7 @@ export class CursorsRepository {
   }
 
   async set(integrationId: string, dataset: string, cursor: string, now: string): Promise<void> {
-    await this.setWithin(this.#db, integrationId, dataset, cursor, now);
+    await this.setWithin(this.db, integrationId, dataset, cursor, now);
   }
 
   /** Within a transaction of the caller's: the cursor moves with the records it stands for. */

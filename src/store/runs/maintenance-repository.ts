@@ -1,20 +1,11 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
-import type { Dialect } from '../db/dialect.js';
+import { sql } from 'kysely';
+import { Repository } from '../db/repository.js';
 
 /** Tables a sync rewrites wholesale, whose planner statistics and visibility it then refreshes. */
 export type RewrittenTable = 'endpoints' | 'patches';
 
 /** Housekeeping the databases need after a sync rewrote many rows. */
-export class MaintenanceRepository {
-  readonly #db: Kysely<Database>;
-  readonly #dialect: Dialect;
-
-  constructor(db: Kysely<Database>, dialect: Dialect) {
-    this.#db = db;
-    this.#dialect = dialect;
-  }
-
+export class MaintenanceRepository extends Repository {
   /**
    * On PostgreSQL, VACUUM (ANALYZE) the tables a run rewrote. A machines or findings run updates most endpoint
    * rows, leaving as many dead versions and a visibility map that no longer lets a count be read from an index
@@ -22,7 +13,7 @@ export class MaintenanceRepository {
    * one risk level visits every row's heap page. SQLite updates in place and needs none of this.
    */
   async afterRewrite(tables: readonly RewrittenTable[]): Promise<void> {
-    if (this.#dialect !== 'postgres') return;
-    for (const table of tables) await sql`vacuum (analyze) ${sql.table(table)}`.execute(this.#db);
+    if (this.dialect !== 'postgres') return;
+    for (const table of tables) await sql`vacuum (analyze) ${sql.table(table)}`.execute(this.db);
   }
 }

@@ -1,18 +1,11 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import { interruptedRunCode } from '../../domain/connection-status.js';
 import { latestDatasetRuns, type DatasetRuns } from './sync-run-queries.js';
 import { toSyncRun, toSyncRunEndColumns, type SyncRun, type SyncRunEnd } from './sync-run-mapper.js';
 
-export class SyncRunsRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class SyncRunsRepository extends Repository {
   async start(integrationId: string, dataset: string, now: string, runner: string): Promise<number> {
-    const row = await this.#db
+    const row = await this.db
       .insertInto('sync_runs')
       .values({
         integration_id: integrationId,
@@ -28,12 +21,12 @@ export class SyncRunsRepository {
   }
 
   async finish(id: number, end: SyncRunEnd): Promise<void> {
-    await this.#db.updateTable('sync_runs').set(toSyncRunEndColumns(end)).where('id', '=', id).execute();
+    await this.db.updateTable('sync_runs').set(toSyncRunEndColumns(end)).where('id', '=', id).execute();
   }
 
   /** The runs of an integration's dataset still marked running, with the process that runs each. */
   running(integrationId: string, dataset: string): Promise<{ id: number; runner: string | null }[]> {
-    return this.#db
+    return this.db
       .selectFrom('sync_runs')
       .select(['id', 'runner'])
       .where('integration_id', '=', integrationId)
@@ -45,7 +38,7 @@ export class SyncRunsRepository {
   /** Runs left "running" by a process that died: they are failed, and say why. */
   async failInterrupted(ids: readonly number[], now: string): Promise<number> {
     if (ids.length === 0) return 0;
-    const result = await this.#db
+    const result = await this.db
       .updateTable('sync_runs')
       .set({
         status: 'failed',
@@ -60,7 +53,7 @@ export class SyncRunsRepository {
   }
 
   async latest(integrationId: string, dataset: string): Promise<SyncRun | undefined> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('sync_runs')
       .selectAll()
       .where('integration_id', '=', integrationId)
@@ -72,12 +65,12 @@ export class SyncRunsRepository {
   }
 
   async get(id: number): Promise<SyncRun | undefined> {
-    const row = await this.#db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : toSyncRun(row);
   }
 
   /** The latest runs of each dataset that ever ran, of every integration or of the one given. */
   latestPerDataset(integrationId?: string): Promise<DatasetRuns[]> {
-    return latestDatasetRuns(this.#db, integrationId);
+    return latestDatasetRuns(this.db, integrationId);
   }
 }

@@ -1,19 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
 import type { PageRequest } from '../db/list-queries.js';
 import { SyncRunsRepository } from './sync-runs-repository.js';
 import { listSyncRuns, type SyncRunFilter } from './sync-run-queries.js';
 
 /** Sync runs: the runner's bookkeeping, and the run history as the API and the CLI show it. */
 export class SyncRuns extends SyncRunsRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    super(db);
-    this.#db = db;
-  }
-
   list(filter: SyncRunFilter, page: PageRequest) {
-    return listSyncRuns(this.#db, filter, page);
+    return listSyncRuns(this.db, filter, page);
   }
 }

@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { CatalogLinkKind } from '../../domain/catalog-links.js';
-import type { Catalog, Database } from '../db/schema.js';
+import type { Catalog } from '../db/schema.js';
+import { Repository, type Connection } from '../db/repository.js';
 import { upsertRows } from '../db/upsert.js';
 import { fetchPage, type Page, type PageRequest } from '../db/list-queries.js';
 
@@ -28,13 +29,12 @@ export interface CatalogVulnerability {
  * page at a time as Defender sends them: each link carries the run that saw it, so what an item no longer lists
  * is pruned once its pages are read, and nothing of an item is held in memory.
  */
-export class CatalogLinksRepository {
-  readonly #db: Kysely<Database>;
+export class CatalogLinksRepository extends Repository {
   readonly #catalog: Catalog;
   readonly #items: CatalogItems;
 
-  constructor(db: Kysely<Database>, catalog: Catalog, items: CatalogItems) {
-    this.#db = db;
+  constructor(connection: Connection, catalog: Catalog, items: CatalogItems) {
+    super(connection);
     this.#catalog = catalog;
     this.#items = items;
   }
@@ -47,7 +47,7 @@ export class CatalogLinksRepository {
     runId: number,
   ): Promise<void> {
     await upsertRows(
-      this.#db,
+      this.db,
       'catalog_links',
       [...new Set(targetIds)].map((targetId) => ({
         integration_id: integrationId,
@@ -63,7 +63,7 @@ export class CatalogLinksRepository {
 
   /** After the item's last page: what this run did not list for it is no longer linked. */
   async prune(integrationId: string, itemId: string, runId: number): Promise<void> {
-    await this.#db
+    await this.db
       .deleteFrom('catalog_links')
       .where('integration_id', '=', integrationId)
       .where('catalog', '=', this.#catalog)
@@ -77,7 +77,7 @@ export class CatalogLinksRepository {
     const row = await sql<{ unseen: number | string | null; total: number | string }>`
       select sum(case when run_id <> ${runId} then 1 else 0 end) as unseen, count(*) as total
       from ${sql.table(this.#items.table)} where integration_id = ${integrationId}`
-      .execute(this.#db)
+      .execute(this.db)
       .then((r) => r.rows[0]);
     return { unseen: Number(row?.unseen ?? 0), total: Number(row?.total ?? 0) };
   }
@@ -88,15 +88,15 @@ export class CatalogLinksRepository {
     await sql`delete from catalog_links
       where integration_id = ${integrationId} and catalog = ${this.#catalog} and item_id in
         (select ${sql.ref(key)} from ${sql.table(table)} where integration_id = ${integrationId} and run_id <> ${runId})`.execute(
-      this.#db,
+      this.db,
     );
     const removed = await sql`delete from ${sql.table(table)}
-      where integration_id = ${integrationId} and run_id <> ${runId}`.execute(this.#db);
+      where integration_id = ${integrationId} and run_id <> ${runId}`.execute(this.db);
     return Number(removed.numAffectedRows ?? 0n);
   }
 
   #linked(kind: CatalogLinkKind, integrationId: string, itemId: string) {
-    return this.#db
+    return this.db
       .selectFrom('catalog_links as cl')
       .where('cl.integration_id', '=', integrationId)
       .where('cl.catalog', '=', this.#catalog)

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, FindingDevicesTable } from '../db/schema.js';
+import { Repository } from '../db/repository.js';
 import { upsertRows } from '../db/upsert.js';
 
 /** A device of a findings run that is not an endpoint, with what the run's export rows say of it. */
@@ -40,16 +41,10 @@ export async function countDevicesNotImported(
 }
 
 /** The devices a findings run saw that are not endpoints, as the export described them. */
-export class FindingDevicesRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
+export class FindingDevicesRepository extends Repository {
   /** Of one integration, or of all. */
   count(integrationId: string | undefined): Promise<number> {
-    return countDevicesNotImported(this.#db, integrationId);
+    return countDevicesNotImported(this.db, integrationId);
   }
 
   /**
@@ -58,7 +53,7 @@ export class FindingDevicesRepository {
    * the findings' per-machine index, never a pass over the findings.
    */
   async replace(integrationId: string, devices: Iterable<FindingDeviceRecord>): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
+    await this.db.transaction().execute(async (trx) => {
       let chunk: Insertable<FindingDevicesTable>[] = [];
       for (const device of devices) {
         chunk.push(toFindingDeviceRow(device));

@@ -1,14 +1,14 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Connection } from '../db/repository.js';
+import { sql } from 'kysely';
+import { Repository } from '../db/repository.js';
 import type { BulkWriter } from '../bulk/bulk-writer.js';
 import { findingsWriter, type FindingsWriter } from './findings-writer.js';
 
-export class FindingsRepository {
-  readonly #db: Kysely<Database>;
+export class FindingsRepository extends Repository {
   readonly #bulk: BulkWriter;
 
-  constructor(db: Kysely<Database>, bulk: BulkWriter) {
-    this.#db = db;
+  constructor(connection: Connection, bulk: BulkWriter) {
+    super(connection);
     this.#bulk = bulk;
   }
 
@@ -18,7 +18,7 @@ export class FindingsRepository {
   }
 
   async openCount(integrationId: string): Promise<number> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('findings')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('integration_id', '=', integrationId)
@@ -28,7 +28,7 @@ export class FindingsRepository {
   }
 
   async unseenOpenCount(integrationId: string, runId: number): Promise<number> {
-    const row = await this.#db
+    const row = await this.db
       .selectFrom('findings')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('integration_id', '=', integrationId)
@@ -40,7 +40,7 @@ export class FindingsRepository {
 
   /** Open findings a complete run did not see are fixed: resolved, with the date. */
   async resolveUnseen(integrationId: string, runId: number, now: string): Promise<number> {
-    const result = await this.#db
+    const result = await this.db
       .updateTable('findings')
       .set({ status: 'resolved', resolved_at: now, updated_at: now })
       .where('integration_id', '=', integrationId)
@@ -57,7 +57,7 @@ export class FindingsRepository {
    * (none when every device is an endpoint), and the first reads the per-machine index alone, never a row.
    */
   async refreshExposure(integrationId: string): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
+    await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('vulnerability_exposure').where('integration_id', '=', integrationId).execute();
       await trx
         .insertInto('vulnerability_exposure')

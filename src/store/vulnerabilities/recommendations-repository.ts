@@ -1,18 +1,17 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Connection } from '../db/repository.js';
+import { Repository } from '../db/repository.js';
 import { upsertRows } from '../db/upsert.js';
 import { CatalogLinksRepository } from './catalog-links-repository.js';
 import { recommendationRow, type RecommendationRecord } from './recommendation-record.js';
 
 /** Security recommendations per integration and the devices each is about. */
-export class RecommendationsRepository {
-  readonly #db: Kysely<Database>;
+export class RecommendationsRepository extends Repository {
   /** The devices each recommendation is about. */
   readonly links: CatalogLinksRepository;
 
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-    this.links = new CatalogLinksRepository(db, 'recommendation', {
+  constructor(connection: Connection) {
+    super(connection);
+    this.links = new CatalogLinksRepository(connection, 'recommendation', {
       table: 'recommendations',
       key: 'recommendation_id',
     });
@@ -20,7 +19,7 @@ export class RecommendationsRepository {
 
   async upsert(record: RecommendationRecord): Promise<void> {
     await upsertRows(
-      this.#db,
+      this.db,
       'recommendations',
       [recommendationRow(record)],
       ['integration_id', 'recommendation_id'],

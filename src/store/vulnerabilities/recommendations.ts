@@ -1,5 +1,3 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
 import type { PageRequest } from '../db/list-queries.js';
 import type { EndpointKey } from '../endpoints/endpoint-queries.js';
 import { RecommendationsRepository } from './recommendations-repository.js';
@@ -12,25 +10,18 @@ import {
 
 /** Security recommendations: the sync's writes and links, and the list, pages and an endpoint's share. */
 export class Recommendations extends RecommendationsRepository {
-  readonly #db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    super(db);
-    this.#db = db;
-  }
-
   /** Most exposure impact first, as the Defender portal ranks them. */
   list(filter: RecommendationFilter, page: PageRequest) {
-    return listRecommendations(this.#db, filter, page);
+    return listRecommendations(this.db, filter, page);
   }
 
   /** By Defender's id, in one integration or, without one, the first integration that has it. */
   get(recommendationId: string, integrationId?: string) {
-    return getRecommendation(this.#db, recommendationId, integrationId);
+    return getRecommendation(this.db, recommendationId, integrationId);
   }
 
   /** The recommendations that concern one endpoint, most exposure impact first. */
   forEndpoint(endpoint: EndpointKey, page: PageRequest) {
-    return listEndpointRecommendations(this.#db, endpoint, page);
+    return listEndpointRecommendations(this.db, endpoint, page);
   }
 }

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Connection } from '../db/repository.js';
+import { Repository } from '../db/repository.js';
 import { upsertChunkRows, upsertRows } from '../db/upsert.js';
 import { CatalogLinksRepository } from './catalog-links-repository.js';
 import { softwareRow, type SoftwareRecord } from './software-record.js';
@@ -12,19 +12,20 @@ export interface FindingSoftwareCves {
 }
 
 /** The software inventory per integration and the machines each product is installed on. */
-export class SoftwareRepository {
-  readonly #db: Kysely<Database>;
-
+export class SoftwareRepository extends Repository {
   /** The machines each product is installed on, and its CVEs. */
   readonly links: CatalogLinksRepository;
 
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
-    this.links = new CatalogLinksRepository(db, 'software', { table: 'software', key: 'software_id' });
+  constructor(connection: Connection) {
+    super(connection);
+    this.links = new CatalogLinksRepository(connection, 'software', {
+      table: 'software',
+      key: 'software_id',
+    });
   }
 
   async upsert(record: SoftwareRecord): Promise<void> {
-    await upsertRows(this.#db, 'software', [softwareRow(record)], ['integration_id', 'software_id']);
+    await upsertRows(this.db, 'software', [softwareRow(record)], ['integration_id', 'software_id']);
   }
 
   /** The findings run's tally replaces the previous one whole, in one transaction: a reader sees one run's set. */
@@ -41,7 +42,7 @@ export class SoftwareRepository {
         run_id: runId,
       })),
     );
-    await this.#db.transaction().execute(async (trx) => {
+    await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('finding_software_cves').where('integration_id', '=', integrationId).execute();
       for (let i = 0; i < rows.length; i += upsertChunkRows)
         await trx
@@ -53,7 +54,7 @@ export class SoftwareRepository {
 
   /** The integration's stored tally, read at once: one pair per product and CVE, not per machine. */
   async findingCves(integrationId: string): Promise<FindingSoftwareCves> {
-    const rows = await this.#db
+    const rows = await this.db
       .selectFrom('finding_software_cves')
       .select(['software_key', 'cve_id', 'run_id'])
       .where('integration_id', '=', integrationId)
