@@ -8,7 +8,12 @@ import {
   type Page,
   type PageRequest,
 } from '../db/list-queries.js';
-import { portalTenantOf, portalTenants, type PortalTenants } from '../endpoints/portal-tenants.js';
+import {
+  portalTenantOf,
+  portalTenants,
+  withPortalTenants,
+  type PortalTenants,
+} from '../endpoints/portal-tenants.js';
 import { alertUrl, incidentUrl } from '../../domain/portal-links.js';
 import type { ActivitySource } from '../../domain/activity-vocabulary.js';
 
@@ -111,13 +116,7 @@ export function listAlerts(
     page,
     rows,
     query.select((eb) => eb.fn.countAll<number>().as('total')),
-    async (slice) => {
-      const tenants = await portalTenants(
-        db,
-        slice.map((r) => r.integration_id),
-      );
-      return slice.map((r) => toAlertSummary(r, tenants));
-    },
+    withPortalTenants(db, toAlertSummary),
   );
 }
 
@@ -129,10 +128,7 @@ export async function getAlert(
 ): Promise<AlertDetail | undefined> {
   let query = db.selectFrom('alerts').selectAll().where('alert_id', '=', alertId);
   if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
-  const row = await query.orderBy('last_update_at', 'desc').executeTakeFirst();
-  if (row === undefined) return undefined;
-  const tenants = await portalTenants(db, [row.integration_id]);
-  return { ...toAlertSummary(row, tenants), raw: parseStoredJson(row.raw) };
+  return detailOf(db, await query.orderBy('last_update_at', 'desc').executeTakeFirst(), toAlertSummary);
 }
 
 /** Incidents, the most recently updated first. */
@@ -161,13 +157,7 @@ export function listIncidents(
     page,
     rows,
     query.select((eb) => eb.fn.countAll<number>().as('total')),
-    async (slice) => {
-      const tenants = await portalTenants(
-        db,
-        slice.map((r) => r.integration_id),
-      );
-      return slice.map((r) => toIncidentSummary(r, tenants));
-    },
+    withPortalTenants(db, toIncidentSummary),
   );
 }
 
@@ -178,10 +168,7 @@ export async function getIncident(
 ): Promise<IncidentDetail | undefined> {
   let query = db.selectFrom('incidents').selectAll().where('incident_id', '=', incidentId);
   if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
-  const row = await query.orderBy('last_update_at', 'desc').executeTakeFirst();
-  if (row === undefined) return undefined;
-  const tenants = await portalTenants(db, [row.integration_id]);
-  return { ...toIncidentSummary(row, tenants), raw: parseStoredJson(row.raw) };
+  return detailOf(db, await query.orderBy('last_update_at', 'desc').executeTakeFirst(), toIncidentSummary);
 }
 
 /**
@@ -268,4 +255,15 @@ function toIncidentSummary(row: IncidentSummaryRow, tenants: PortalTenants): Inc
     portalUrl: incidentUrl(portalTenantOf(tenants, row.integration_id), row.incident_id),
     source: row.source,
   };
+}
+
+/** A list row's summary with the record as Defender sent it: what one alert's or incident's page shows. */
+async function detailOf<R extends { readonly integration_id: string; readonly raw: string }, S>(
+  db: Kysely<Database>,
+  row: R | undefined,
+  toSummary: (row: R, tenants: PortalTenants) => S,
+): Promise<(S & { raw: unknown }) | undefined> {
+  if (row === undefined) return undefined;
+  const tenants = await portalTenants(db, [row.integration_id]);
+  return { ...toSummary(row, tenants), raw: parseStoredJson(row.raw) };
 }

@@ -2,8 +2,18 @@ import type { Insertable } from 'kysely';
 import type { ActivitySource } from '../../domain/activity-vocabulary.js';
 import type { AlertsTable, IncidentsTable } from '../db/schema.js';
 
+/** What alerts and incidents both carry: when Defender made and last changed them, and the record itself. */
+interface ActivityFacts {
+  readonly createdAtRaw: string | null;
+  readonly lastUpdateRaw: string;
+  readonly lastUpdateAt: string;
+  /** The record as received, as JSON. */
+  readonly raw: string;
+  readonly source: ActivitySource;
+}
+
 /** An alert as a sync reads it: the repository adds the integration and the time it is written. */
-export interface AlertRecord {
+export interface AlertRecord extends ActivityFacts {
   readonly alertId: string;
   readonly incidentId: string | null;
   readonly title: string | null;
@@ -14,28 +24,16 @@ export interface AlertRecord {
   readonly detectionSource: string | null;
   /** JSON list of the Defender machine ids its evidence names. */
   readonly machineIds: string;
-  readonly createdAtRaw: string | null;
-  readonly lastUpdateRaw: string;
-  readonly lastUpdateAt: string;
-  /** The record as received, as JSON. */
-  readonly raw: string;
-  readonly source: ActivitySource;
 }
 
 /** An incident as a sync reads it: the repository adds the integration and the time it is written. */
-export interface IncidentRecord {
+export interface IncidentRecord extends ActivityFacts {
   readonly incidentId: string;
   readonly displayName: string | null;
   readonly severity: string | null;
   readonly status: string | null;
   readonly classification: string | null;
   readonly determination: string | null;
-  readonly createdAtRaw: string | null;
-  readonly lastUpdateRaw: string;
-  readonly lastUpdateAt: string;
-  /** The record as received, as JSON. */
-  readonly raw: string;
-  readonly source: ActivitySource;
 }
 
 export type ActivityTable = 'alerts' | 'incidents';
@@ -53,13 +51,7 @@ export function alertRow(r: AlertRecord, integrationId: string, now: string): In
     service_source: r.serviceSource,
     detection_source: r.detectionSource,
     machine_ids: r.machineIds,
-    created_at_raw: r.createdAtRaw,
-    last_update_raw: r.lastUpdateRaw,
-    last_update_at: r.lastUpdateAt,
-    raw: r.raw,
-    source: r.source,
-    integration_id: integrationId,
-    updated_at: now,
+    ...factsRow(r, integrationId, now),
   };
 }
 
@@ -75,6 +67,12 @@ export function incidentRow(
     status: r.status,
     classification: r.classification,
     determination: r.determination,
+    ...factsRow(r, integrationId, now),
+  };
+}
+
+function factsRow(r: ActivityFacts, integrationId: string, now: string) {
+  return {
     created_at_raw: r.createdAtRaw,
     last_update_raw: r.lastUpdateRaw,
     last_update_at: r.lastUpdateAt,

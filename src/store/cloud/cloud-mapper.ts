@@ -39,7 +39,9 @@ export interface CloudSecureScore extends ScoreReading {
 
 export interface CloudAssessment {
   readonly integrationId: string;
+  /** The ARM id of the assessment. */
   readonly id: string;
+  /** The assessment's name (its metadata key, a GUID). */
   readonly name: string;
   readonly subscriptionId: string;
   readonly resourceId: string | null;
@@ -57,12 +59,15 @@ export interface CloudAssessment {
 export interface CloudFinding {
   readonly integrationId: string;
   readonly id: string;
+  /** The ARM id of the assessment it belongs to. */
   readonly assessmentId: string | null;
   readonly subscriptionId: string;
+  /** The scanner's or rule's id (`properties.id`). */
   readonly vulnerabilityId: string;
   readonly displayName: string;
   readonly resourceId: string | null;
   readonly resourceType: string | null;
+  /** `additionalData.assessedResourceType`: ServerVulnerability, ContainerRegistryVulnerability, … */
   readonly assessedResourceType: string | null;
   readonly cveIds: string[];
   readonly severity: string;

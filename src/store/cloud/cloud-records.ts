@@ -1,5 +1,4 @@
 import type { Insertable } from 'kysely';
-import type { CloudStatus } from '../../domain/cloud-status.js';
 import type {
   CloudAssessmentsTable,
   CloudFindingsTable,
@@ -7,6 +6,7 @@ import type {
   CloudSecureScoresTable,
   CloudSubscriptionsTable,
 } from '../db/cloud-schema.js';
+import type { CloudAssessment, CloudFinding } from './cloud-mapper.js';
 
 /** A subscription as the last read of its lists left it, marked seen by the run. */
 export interface CloudSubscriptionRecord {
@@ -54,50 +54,20 @@ export interface CloudSecureScoreDayRecord {
   readonly readAt: string;
 }
 
-export interface CloudAssessmentRecord {
-  readonly integrationId: string;
-  /** The ARM id of the assessment. */
+/** An assessment as the sync writes it: what the API shows, its ARM id as `assessmentId`, the record as JSON. */
+export interface CloudAssessmentRecord extends Omit<CloudAssessment, 'id' | 'defender'> {
   readonly assessmentId: string;
-  readonly subscriptionId: string;
-  /** The assessment's name (its metadata key, a GUID). */
-  readonly name: string;
-  readonly resourceId: string | null;
-  readonly resourceType: string | null;
-  readonly displayName: string;
-  readonly status: CloudStatus;
-  readonly severity: string | null;
-  readonly remediation: string | null;
-  readonly portalUrl: string | null;
-  /** The record as received, as JSON. */
   readonly raw: string;
   readonly runId: number;
-  readonly updatedAt: string;
 }
 
-export interface CloudFindingRecord {
-  readonly integrationId: string;
-  /** The ARM id of the sub-assessment. */
+/** A finding (an ARM sub-assessment) as the sync writes it: its CVE ids as a JSON list, `patchable` 0/1. */
+export interface CloudFindingRecord extends Omit<CloudFinding, 'id' | 'cveIds' | 'patchable' | 'defender'> {
   readonly findingId: string;
-  readonly subscriptionId: string;
-  /** The ARM id of the assessment it belongs to. */
-  readonly assessmentId: string | null;
-  /** The scanner's or rule's id (`properties.id`). */
-  readonly vulnerabilityId: string;
-  readonly displayName: string;
-  readonly resourceId: string | null;
-  readonly resourceType: string | null;
-  /** `additionalData.assessedResourceType`: ServerVulnerability, ContainerRegistryVulnerability, … */
-  readonly assessedResourceType: string | null;
-  /** JSON list of CVE ids. */
   readonly cveIds: string;
-  readonly severity: string;
-  /** 0/1, null when Defender does not say. */
   readonly patchable: number | null;
-  readonly status: CloudStatus;
-  /** The record as received, as JSON. */
   readonly raw: string;
   readonly runId: number;
-  readonly updatedAt: string;
 }
 
 export function cloudSubscriptionRow(r: CloudSubscriptionRecord): Insertable<CloudSubscriptionsTable> {

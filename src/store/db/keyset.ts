@@ -21,3 +21,15 @@ export async function* keysetRows<Row, Key>(
 export async function* mapped<Row, R>(rows: AsyncIterable<Row>, map: (row: Row) => R): AsyncGenerator<R> {
   for await (const row of rows) yield map(row);
 }
+
+/** keysetRows over a table's integer `id`, from its first row: the exports of endpoints and findings. */
+export function rowsById<Row extends { readonly id: number }>(
+  page: (after: number, limit: number) => Promise<Row[]>,
+  pageSize?: number,
+): AsyncGenerator<Row> {
+  return keysetRows(
+    (after: number | undefined, limit) => page(after ?? 0, limit),
+    (row) => row.id,
+    pageSize,
+  );
+}

@@ -1,4 +1,5 @@
-import { keysetRows, mapped } from '../db/keyset.js';
+import { mapped, rowsById } from '../db/keyset.js';
+import { summaryColumns } from './endpoint-queries.js';
 import { parseStringArray } from '../db/list-queries.js';
 import type { ExportSource } from '../db/export-source.js';
 
@@ -28,42 +29,23 @@ export const endpointExport: ExportSource = {
     'staleSince',
   ],
   records(db, filter, pageSize) {
-    const rows = keysetRows(
-      (after: number | undefined, limit) => {
-        let query = db
-          .selectFrom('endpoints')
-          .select([
-            'id',
-            'integration_id',
-            'machine_id',
-            'computer_dns_name',
-            'os_platform',
-            'os_version',
-            'os_build',
-            'version',
-            'health_status',
-            'onboarding_status',
-            'risk_score',
-            'exposure_level',
-            'device_value',
-            'rbac_group_name',
-            'aad_device_id',
-            'last_ip_address',
-            'last_external_ip_address',
-            'machine_tags',
-            'first_seen_raw',
-            'last_seen_raw',
-            'stale',
-            'stale_since',
-          ])
-          .where('id', '>', after ?? 0);
-        if (filter.integrationId !== undefined)
-          query = query.where('integration_id', '=', filter.integrationId);
-        return query.orderBy('id').limit(limit).execute();
-      },
-      (row) => row.id,
-      pageSize,
-    );
+    const rows = rowsById((after, limit) => {
+      let query = db
+        .selectFrom('endpoints')
+        // The list's columns and what the export adds: one list of names to keep in step with the table.
+        .select([
+          ...summaryColumns,
+          'os_build',
+          'device_value',
+          'aad_device_id',
+          'last_external_ip_address',
+          'first_seen_raw',
+        ])
+        .where('id', '>', after);
+      if (filter.integrationId !== undefined)
+        query = query.where('integration_id', '=', filter.integrationId);
+      return query.orderBy('id').limit(limit).execute();
+    }, pageSize);
     return mapped(rows, (r) => ({
       id: r.id,
       integrationId: r.integration_id,

@@ -150,7 +150,8 @@ export interface EndpointKey {
   readonly machineId: string;
 }
 
-const summaryColumns = [
+/** The columns an endpoint list row shows. */
+export const summaryColumns = [
   'id',
   'integration_id',
   'machine_id',

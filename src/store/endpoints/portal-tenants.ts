@@ -33,3 +33,17 @@ export async function portalTenants(
 export function portalTenantOf(tenants: PortalTenants, integrationId: string): PortalTenant {
   return tenants.get(integrationId) ?? commercialPortalTenant;
 }
+
+/** A page's mapper for rows that name their integration: the page's portal tenants are read in one query. */
+export function withPortalTenants<R extends { readonly integration_id: string }, T>(
+  db: Kysely<Database>,
+  toItem: (row: R, tenants: PortalTenants) => T,
+): (slice: readonly R[]) => Promise<T[]> {
+  return async (slice) => {
+    const tenants = await portalTenants(
+      db,
+      slice.map((r) => r.integration_id),
+    );
+    return slice.map((r) => toItem(r, tenants));
+  };
+}

@@ -1,5 +1,5 @@
-import type { Kysely, NotNull } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Kysely, NotNull, Selectable } from 'kysely';
+import type { Database, FindingsTable } from '../db/schema.js';
 import type { EndpointKey } from '../endpoints/endpoint-queries.js';
 import {
   fetchPage,
@@ -43,6 +43,46 @@ export interface FindingSummary {
   defender: unknown;
 }
 
+/** The finding columns an endpoint's findings page and the findings export both show. */
+export const findingColumns = [
+  'f.cve_id',
+  'f.software_vendor',
+  'f.software_name',
+  'f.software_version',
+  'f.severity',
+  'f.cvss_score',
+  'f.exploitability_level',
+  'f.fixing_update',
+  'f.fixing_update_id',
+  'f.fixing_update_url',
+  'f.update_available',
+  'f.first_seen_raw',
+  'f.last_seen_raw',
+  'f.status',
+  'f.resolved_at',
+] as const;
+
+type Unqualified<C> = C extends `f.${infer Column}` ? Column : never;
+type SoftwareFactsRow = Pick<Selectable<FindingsTable>, Unqualified<(typeof findingColumns)[number]>>;
+
+/** What a finding says of the software and its fix, as the API and the export name it. */
+export function softwareFacts<R extends SoftwareFactsRow>(row: R) {
+  const cveId: R['cve_id'] = row.cve_id;
+  return {
+    cveId,
+    softwareVendor: row.software_vendor,
+    softwareName: row.software_name,
+    softwareVersion: row.software_version,
+    severity: row.severity,
+    cvssScore: row.cvss_score,
+    exploitabilityLevel: row.exploitability_level,
+    fixingUpdate: row.fixing_update,
+    fixingUpdateId: row.fixing_update_id,
+    fixingUpdateUrl: row.fixing_update_url,
+    updateAvailable: flag(row.update_available),
+  };
+}
+
 export interface FindingFilter {
   readonly status: FindingStatusFilter;
   /** The CVE is reachable over the network (catalog CVSS `AV:N`) or not; unknown matches neither. */
@@ -69,27 +109,7 @@ export async function listEndpointFindings(
   if (filter.networkAccessible !== undefined)
     query = query.where('v.network_accessible', '=', filter.networkAccessible ? 1 : 0);
   const rows = query
-    .select([
-      'f.id',
-      'f.finding_key',
-      'f.cve_id',
-      'f.software_vendor',
-      'f.software_name',
-      'f.software_version',
-      'f.severity',
-      'f.cvss_score',
-      'f.exploitability_level',
-      'f.fixing_update',
-      'f.fixing_update_id',
-      'f.fixing_update_url',
-      'f.update_available',
-      'f.first_seen_raw',
-      'f.last_seen_raw',
-      'f.status',
-      'f.resolved_at',
-      'f.raw',
-      'v.network_accessible',
-    ])
+    .select(['f.id', 'f.finding_key', ...findingColumns, 'f.raw', 'v.network_accessible'])
     .$narrowType<{ cve_id: NotNull }>()
     .orderBy((eb) => severityRank(eb.ref('f.severity')), 'desc')
     .orderBy('f.cvss_score', nullsLast('desc'))
@@ -102,17 +122,7 @@ export async function listEndpointFindings(
       slice.map((row) => ({
         id: row.id,
         findingKey: row.finding_key,
-        cveId: row.cve_id,
-        softwareVendor: row.software_vendor,
-        softwareName: row.software_name,
-        softwareVersion: row.software_version,
-        severity: row.severity,
-        cvssScore: row.cvss_score,
-        exploitabilityLevel: row.exploitability_level,
-        fixingUpdate: row.fixing_update,
-        fixingUpdateId: row.fixing_update_id,
-        fixingUpdateUrl: row.fixing_update_url,
-        updateAvailable: flag(row.update_available),
+        ...softwareFacts(row),
         networkAccessible: flag(row.network_accessible),
         firstSeen: row.first_seen_raw,
         lastSeen: row.last_seen_raw,

@@ -1,31 +1,20 @@
 import type { Insertable } from 'kysely';
 import type { RecommendationsTable } from '../db/schema.js';
+import type { Recommendation } from './recommendation-mapper.js';
 
-/** A security recommendation as the sync writes it, marked seen by its run. */
-export interface RecommendationRecord {
-  readonly integrationId: string;
+/**
+ * A security recommendation as the sync writes it, marked seen by its run: the facts the API shows, with the
+ * flags as 0/1 (null when Defender does not say) and the record as received, as JSON.
+ */
+export interface RecommendationRecord extends Omit<
+  Recommendation,
+  'id' | 'publicExploit' | 'activeAlert' | 'defender'
+> {
   readonly recommendationId: string;
-  readonly name: string | null;
-  readonly productName: string | null;
-  readonly vendor: string | null;
-  readonly category: string | null;
-  readonly remediationType: string | null;
-  readonly status: string | null;
-  readonly recommendedVersion: string | null;
-  readonly severityScore: number | null;
-  readonly weaknesses: number | null;
-  /** 0/1, null when Defender does not say. */
   readonly publicExploit: number | null;
   readonly activeAlert: number | null;
-  readonly exposureImpact: number | null;
-  readonly configScoreImpact: number | null;
-  readonly totalMachines: number | null;
-  readonly exposedMachines: number | null;
-  readonly exposedCriticalDevices: number | null;
-  /** The record as received, as JSON. */
   readonly raw: string;
   readonly runId: number;
-  readonly updatedAt: string;
 }
 
 export function recommendationRow(r: RecommendationRecord): Insertable<RecommendationsTable> {
