@@ -1,4 +1,5 @@
-import { Repository } from '../db/repository.js';
+import type { Connection } from '../db/repository.js';
+import { NamedRecords } from '../db/named-records.js';
 import {
   toIntegrationRow,
   toIntegrationUpdate,
@@ -9,7 +10,11 @@ import {
 } from './integration-mapper.js';
 
 /** The only code that reads and writes the integrations table. The sealed credential is read on its own. */
-export class IntegrationsRepository extends Repository {
+export class IntegrationsRepository extends NamedRecords<'integrations', StoredIntegration> {
+  constructor(connection: Connection) {
+    super(connection, 'integrations', toStoredIntegration);
+  }
+
   async insert(integration: NewIntegration): Promise<StoredIntegration> {
     const row = await this.db
       .insertInto('integrations')
@@ -17,25 +22,6 @@ export class IntegrationsRepository extends Repository {
       .returningAll()
       .executeTakeFirstOrThrow();
     return toStoredIntegration(row);
-  }
-
-  async list(): Promise<StoredIntegration[]> {
-    const rows = await this.db.selectFrom('integrations').selectAll().orderBy('name').execute();
-    return rows.map(toStoredIntegration);
-  }
-
-  async find(id: string): Promise<StoredIntegration | undefined> {
-    const row = await this.db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? undefined : toStoredIntegration(row);
-  }
-
-  async findByName(name: string): Promise<StoredIntegration | undefined> {
-    const row = await this.db
-      .selectFrom('integrations')
-      .selectAll()
-      .where('name', '=', name)
-      .executeTakeFirst();
-    return row === undefined ? undefined : toStoredIntegration(row);
   }
 
   /** The credential's AES-256-GCM envelope, bound to the integration's id: only a Defender client opens it. */
@@ -56,10 +42,5 @@ export class IntegrationsRepository extends Repository {
       .returningAll()
       .executeTakeFirst();
     return row === undefined ? undefined : toStoredIntegration(row);
-  }
-
-  async remove(id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('integrations').where('id', '=', id).executeTakeFirst();
-    return result.numDeletedRows > 0n;
   }
 }

@@ -1,29 +1,11 @@
-import { Repository } from '../db/repository.js';
+import type { Connection } from '../db/repository.js';
+import { NamedRecords } from '../db/named-records.js';
 import { toSavedHuntingQuery, type HuntingQueryFields, type SavedHuntingQuery } from './hunting-mapper.js';
 
 /** Saved advanced hunting queries. */
-export class HuntingQueriesRepository extends Repository {
-  async list(): Promise<SavedHuntingQuery[]> {
-    const rows = await this.db.selectFrom('hunting_queries').selectAll().orderBy('name').execute();
-    return rows.map(toSavedHuntingQuery);
-  }
-
-  async find(id: number): Promise<SavedHuntingQuery | undefined> {
-    const row = await this.db
-      .selectFrom('hunting_queries')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row === undefined ? undefined : toSavedHuntingQuery(row);
-  }
-
-  async findByName(name: string): Promise<SavedHuntingQuery | undefined> {
-    const row = await this.db
-      .selectFrom('hunting_queries')
-      .selectAll()
-      .where('name', '=', name)
-      .executeTakeFirst();
-    return row === undefined ? undefined : toSavedHuntingQuery(row);
+export class HuntingQueriesRepository extends NamedRecords<'hunting_queries', SavedHuntingQuery> {
+  constructor(connection: Connection) {
+    super(connection, 'hunting_queries', toSavedHuntingQuery);
   }
 
   async insert(fields: HuntingQueryFields, now: string): Promise<SavedHuntingQuery> {
@@ -44,10 +26,5 @@ export class HuntingQueriesRepository extends Repository {
       .returningAll()
       .executeTakeFirst();
     return row === undefined ? undefined : toSavedHuntingQuery(row);
-  }
-
-  async remove(id: number): Promise<boolean> {
-    const result = await this.db.deleteFrom('hunting_queries').where('id', '=', id).executeTakeFirst();
-    return result.numDeletedRows > 0n;
   }
 }

@@ -1,29 +1,11 @@
-import { Repository } from '../db/repository.js';
+import type { Connection } from '../db/repository.js';
+import { NamedRecords } from '../db/named-records.js';
 import { toStrategy, type Strategy } from './strategy-mapper.js';
 
 /** Saved patch strategies. */
-export class StrategiesRepository extends Repository {
-  async list(): Promise<Strategy[]> {
-    const rows = await this.db.selectFrom('patch_strategies').selectAll().orderBy('name').execute();
-    return rows.map(toStrategy);
-  }
-
-  async find(id: number): Promise<Strategy | undefined> {
-    const row = await this.db
-      .selectFrom('patch_strategies')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row === undefined ? undefined : toStrategy(row);
-  }
-
-  async findByName(name: string): Promise<Strategy | undefined> {
-    const row = await this.db
-      .selectFrom('patch_strategies')
-      .selectAll()
-      .where('name', '=', name)
-      .executeTakeFirst();
-    return row === undefined ? undefined : toStrategy(row);
+export class StrategiesRepository extends NamedRecords<'patch_strategies', Strategy> {
+  constructor(connection: Connection) {
+    super(connection, 'patch_strategies', toStrategy);
   }
 
   async insert(strategy: {
@@ -58,10 +40,5 @@ export class StrategiesRepository extends Repository {
       .returningAll()
       .executeTakeFirst();
     return row === undefined ? undefined : toStrategy(row);
-  }
-
-  async remove(id: number): Promise<boolean> {
-    const result = await this.db.deleteFrom('patch_strategies').where('id', '=', id).executeTakeFirst();
-    return result.numDeletedRows > 0n;
   }
 }
