@@ -1,3 +1,4 @@
+import { signalOption } from '../write-pages.js';
 import type { DefenderTimestamp } from '../../defender/index.js';
 import type { Integration } from '../../domain/integration.js';
 import type { Dataset } from '../dataset.js';
@@ -52,7 +53,7 @@ function activityDataset<T extends 'alerts' | 'incidents'>(spec: ActivitySpec<T>
       // The run started because a source is permitted.
       const reader = chooseReader(spec.readers, spec.name, ctx.access.roles);
       const stored = ctx.full ? undefined : await deps.cursors.get(integration.id, spec.name);
-      const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
+      const signal = signalOption(ctx);
       const until = (await ctx.client.serverNow({ probe: reader.probe, ...signal })).toISOString();
       let cursor = stored;
       const touched = new Set<string>();

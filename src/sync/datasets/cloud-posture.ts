@@ -11,6 +11,7 @@ import {
 import { HubError } from '../../errors.js';
 import type { Dataset, DatasetContext } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
+import { signalOption, writePages } from '../write-pages.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import type { CloudStatus } from '../../domain/cloud-status.js';
 import type {
@@ -157,20 +158,6 @@ async function collect<T>(ctx: DatasetContext<unknown>, batches: AsyncIterable<B
   return items;
 }
 
-/** Writes each page of a list as it comes, counting what was read and written. */
-async function writePages<T>(
-  ctx: DatasetContext<unknown>,
-  batches: AsyncIterable<Batch<T>>,
-  write: (items: readonly T[]) => Promise<void>,
-): Promise<void> {
-  for await (const batch of batches) {
-    ctx.counters.read(batch);
-    await write(batch.items);
-    ctx.counters.upserted += batch.items.length;
-    ctx.progress(ctx.counters);
-  }
-}
-
 /** Reads one subscription's lists, writing each page as it comes; returns the removal notes. */
 async function readSubscription(
   ctx: DatasetContext<CloudPostureDeps>,
@@ -178,7 +165,7 @@ async function readSubscription(
 ): Promise<string[]> {
   const { integration, client, deps, runId, counters } = ctx;
   const mdc = client.defenderForCloud;
-  const options = ctx.signal === undefined ? {} : { signal: ctx.signal };
+  const options = signalOption(ctx);
   const now = new Date().toISOString();
 
   const scores: SecureScore[] = await collect(ctx, mdc.secureScores(subscriptionId, options));
@@ -215,16 +202,18 @@ async function readSubscription(
   await deps.cloud.recordScores(scoreRecords, dayRecords);
   counters.upserted += scoreRecords.length;
 
-  await writePages(ctx, mdc.assessments(subscriptionId, options), (items) =>
-    deps.cloud.upsertAssessments(
+  await writePages(ctx, mdc.assessments(subscriptionId, options), async (items) => {
+    await deps.cloud.upsertAssessments(
       items.map((a) => toAssessmentRecord(a, integration.id, subscriptionId, runId, now)),
-    ),
-  );
-  await writePages(ctx, mdc.subAssessments(subscriptionId, options), (items) =>
-    deps.cloud.upsertFindings(
+    );
+    return items.length;
+  });
+  await writePages(ctx, mdc.subAssessments(subscriptionId, options), async (items) => {
+    await deps.cloud.upsertFindings(
       items.map((f) => toFindingRecord(f, integration.id, subscriptionId, runId, now)),
-    ),
-  );
+    );
+    return items.length;
+  });
 
   const notes: string[] = [];
   const lists: [CloudList, string][] = [
@@ -265,7 +254,7 @@ export const cloudPostureDataset: Dataset<CloudPostureDeps> = {
   enabled: () => true,
   async run(ctx) {
     const { integration, client, deps, runId, counters } = ctx;
-    const options = ctx.signal === undefined ? {} : { signal: ctx.signal };
+    const options = signalOption(ctx);
     const listed = await collect(ctx, client.defenderForCloud.subscriptions(options));
     const subscriptions = listed.filter((s) => wanted(integration.subscriptions, s));
     const seen = new Set(subscriptions.map((s) => s.subscriptionId.toLowerCase()));

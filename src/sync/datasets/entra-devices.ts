@@ -1,6 +1,7 @@
 import type { EntraDevice } from '../../defender/index.js';
 import type { Dataset } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
+import { signalOption, writePages } from '../write-pages.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import type { EntraDeviceRecord, Repositories } from '../../store/index.js';
 
@@ -43,18 +44,14 @@ export const entraDevicesDataset: Dataset<EntraDevicesDeps> = {
   name: 'entraDevices',
   enabled: (integration) => integration.imports.entraDevices,
   async run(ctx) {
-    const { integration, client, deps, runId, counters } = ctx;
+    const { integration, client, deps, runId } = ctx;
     const previous = await deps.entraDevices.count(integration.id);
-    for await (const batch of client.devices.list({
-      ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
-    })) {
-      const now = new Date().toISOString();
-      counters.read(batch);
-      const devices = batch.items.map((device) => toDeviceRecord(device, integration.id, runId, now));
-      await deps.entraDevices.upsertBatch(devices);
-      counters.upserted += devices.length;
-      ctx.progress(counters);
-    }
+    await writePages(ctx, client.devices.list(signalOption(ctx)), async (items, now) => {
+      await deps.entraDevices.upsertBatch(
+        items.map((device) => toDeviceRecord(device, integration.id, runId, now)),
+      );
+      return items.length;
+    });
     const { note } = await reconcile(ctx, {
       what: 'Entra ID devices',
       unseen: await deps.entraDevices.unseenCount(integration.id, runId),

@@ -1,6 +1,7 @@
 import type { Batch, Finding } from '../../defender/index.js';
 import type { Dataset, DatasetContext } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
+import { signalOption } from '../write-pages.js';
 import { isTimestamp } from '../stored-record.js';
 import { ExposureTally, refreshEndpointRisk } from '../endpoint-risk.js';
 import { patchKey } from '../../domain/patch-metadata.js';
@@ -113,7 +114,7 @@ function unmapped(finding: Finding): Record<string, unknown> {
 }
 
 function findingBatches(ctx: DatasetContext<unknown>, devices: number): AsyncIterable<Batch<Finding>> {
-  const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
+  const signal = signalOption(ctx);
   return devices > filesExportThreshold
     ? ctx.client.exportFiles.records(signal)
     : ctx.client.findings.exportJson({ pageSize: 200_000, ...signal });

@@ -2,6 +2,7 @@ import type { Machine } from '../../defender/index.js';
 import { storedRecordJson } from '../stored-record.js';
 import type { Dataset } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
+import { signalOption, writePages } from '../write-pages.js';
 import { endpointDropReason } from '../endpoint-filter.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';
 import type { ProfileService } from '../../profiles/profile-service.js';
@@ -57,21 +58,16 @@ export const machinesDataset: Dataset<MachinesDeps> = {
   async run(ctx) {
     const { integration, client, deps, runId, counters } = ctx;
     const previous = await deps.endpoints.activeCount(integration.id);
-    for await (const batch of client.machines.list({
-      ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
-    })) {
-      const now = new Date().toISOString();
-      counters.read(batch);
+    await writePages(ctx, client.machines.list(signalOption(ctx)), async (machines, now) => {
       const endpoints: EndpointRecord[] = [];
-      for (const machine of batch.items) {
+      for (const machine of machines) {
         const drop = endpointDropReason(machine, integration.filters);
         if (drop === undefined) endpoints.push(toEndpointRecord(machine, integration.id, runId, now));
         else counters.skip(drop);
       }
       await deps.endpoints.upsertBatch(endpoints);
-      counters.upserted += endpoints.length;
-      ctx.progress(counters);
-    }
+      return endpoints.length;
+    });
     const { note } = await reconcile(ctx, {
       what: 'endpoints (marked stale)',
       unseen: await deps.endpoints.unseenCount(integration.id, runId),

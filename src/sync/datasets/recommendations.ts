@@ -1,3 +1,4 @@
+import { signalOption } from '../write-pages.js';
 import type { DefenderClient, ExposureScore, Recommendation } from '../../defender/index.js';
 import type { RunCounters } from '../run-counters.js';
 import type { Dataset } from '../dataset.js';
@@ -83,7 +84,7 @@ export const recommendationsDataset: Dataset<RecommendationsDeps> = {
   enabled: (integration) => integration.imports.recommendations,
   async run(ctx) {
     const { integration, client, deps, runId, counters, access } = ctx;
-    const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
+    const signal = signalOption(ctx);
     const outcome = access.permitted.includes('recommendations')
       ? await syncCatalog(ctx, {
           items: client.recommendations.list(signal),

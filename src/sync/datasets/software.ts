@@ -1,3 +1,4 @@
+import { signalOption } from '../write-pages.js';
 import type { Software } from '../../defender/index.js';
 import type { Dataset, DatasetContext } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
@@ -56,7 +57,7 @@ export const softwareDataset: Dataset<SoftwareDeps> = {
   enabled: (integration) => integration.imports.software,
   async run(ctx) {
     const { integration, client, deps, runId } = ctx;
-    const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
+    const signal = signalOption(ctx);
     const answer = await findingsAnswer(ctx);
     const outcome = await syncCatalog<Software>(ctx, {
       items: client.software.list(signal),

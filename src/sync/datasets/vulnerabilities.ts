@@ -1,5 +1,6 @@
 import type { Dataset } from '../dataset.js';
 import { storedRecordJson } from '../stored-record.js';
+import { signalOption, writePages } from '../write-pages.js';
 import { isNetworkAccessible } from '../../domain/attack-vector.js';
 import type { Repositories } from '../../store/index.js';
 
@@ -17,14 +18,10 @@ export const vulnerabilitiesDataset: Dataset<VulnerabilitiesDeps> = {
   name: 'vulnerabilities',
   enabled: (integration) => integration.imports.vulnerabilities,
   async run(ctx) {
-    const { integration, deps, counters } = ctx;
-    for await (const batch of ctx.client.vulnerabilities.list(
-      ctx.signal === undefined ? {} : { signal: ctx.signal },
-    )) {
-      const now = new Date().toISOString();
-      counters.read(batch);
+    const { integration, deps } = ctx;
+    await writePages(ctx, ctx.client.vulnerabilities.list(signalOption(ctx)), async (items, now) => {
       await deps.vulnerabilities.upsertBatch(
-        batch.items.map((v) => ({
+        items.map((v) => ({
           integration_id: integration.id,
           cve_id: v.id,
           name: v.name ?? null,
@@ -42,9 +39,8 @@ export const vulnerabilitiesDataset: Dataset<VulnerabilitiesDeps> = {
           updated_at: now,
         })),
       );
-      counters.upserted += batch.items.length;
-      ctx.progress(counters);
-    }
+      return items.length;
+    });
     await deps.patches.recountNetworkAccessible(integration.id);
     return { complete: true, completeness: 'all pages read; the catalog keeps every entry' };
   },
