@@ -5,7 +5,7 @@ import type { Action, ActionOutcome, EndpointDetail, Integration } from '../api-
 import { useSession } from '../session.js';
 import { Badge } from './badge.js';
 import { ErrorBox } from './error-box.js';
-import { Field } from './field.js';
+import { Checkbox, SelectField, TextAreaField } from './field.js';
 import { isUnderWay, whileActionUnderWay } from '../live.js';
 import { apiKey } from '../query-client.js';
 import { useRequest } from '../use-request.js';
@@ -68,46 +68,27 @@ function ActionForm({
         {titles[kind]}: {name}
       </h3>
       {kind === 'release' ? null : (
-        <Field label={kind === 'scan' ? 'Scan type' : 'Isolation type'}>
-          {(p) => (
-            <select
-              {...p}
-              value={scope}
-              onChange={(e) => {
-                setScope(e.target.value);
-              }}
-            >
-              {(kind === 'scan' ? ['Quick', 'Full'] : ['Full', 'Selective']).map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          label={kind === 'scan' ? 'Scan type' : 'Isolation type'}
+          value={scope}
+          onChange={setScope}
+        >
+          {(kind === 'scan' ? ['Quick', 'Full'] : ['Full', 'Selective']).map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </SelectField>
       )}
-      <Field label="Comment">
-        {(p) => (
-          <textarea
-            {...p}
-            required
-            value={comment}
-            placeholder="Why, for the audit trail and Defender's action center"
-            onChange={(e) => {
-              setComment(e.target.value);
-            }}
-          />
-        )}
-      </Field>
+      <TextAreaField
+        label="Comment"
+        required
+        value={comment}
+        placeholder="Why, for the audit trail and Defender's action center"
+        onChange={setComment}
+      />
       {kind === 'isolate' ? (
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={confirmed}
-            onChange={(e) => {
-              setConfirmed(e.target.checked);
-            }}
-          />
+        <Checkbox checked={confirmed} onChange={setConfirmed}>
           I confirm: {name} will be cut off from the network until it is released
-        </label>
+        </Checkbox>
       ) : null}
       <ErrorBox error={error} />
       <div className="buttons">

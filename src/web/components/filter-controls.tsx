@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { useUrlState } from '../url-state.js';
 import { Field } from './field.js';
-import { riskLevels } from '../../domain/levels.js';
+import { useIntegrationOptions } from '../options.js';
+import { riskLevels, severityLevels } from '../../domain/levels.js';
 
 type UrlState = ReturnType<typeof useUrlState>;
 
@@ -90,6 +91,17 @@ export function RiskLevelFilter({ url }: { url: UrlState }) {
   return <SelectFilter url={url} name="riskLevel" label="Risk level" options={[...riskLevels].reverse()} />;
 }
 
+/** A yes-or-no filter's options: the API takes the words true and false. */
+export const yesNoOptions = [
+  { value: 'true', label: 'Yes' },
+  { value: 'false', label: 'No' },
+] as const;
+
+/** `severity=`, on Defender's scale, the worst first; `label` is the list's own name for it. */
+export function SeverityFilter({ url, label }: { url: UrlState; label: string }) {
+  return <SelectFilter url={url} name="severity" label={label} options={[...severityLevels].reverse()} />;
+}
+
 /** `networkAccessible=`: the CVE's CVSS attack vector is Network (AV:N), or another one. */
 export function NetworkAccessibleFilter({ url }: { url: UrlState }) {
   return (
@@ -97,12 +109,15 @@ export function NetworkAccessibleFilter({ url }: { url: UrlState }) {
       url={url}
       name="networkAccessible"
       label="Network accessible (AV:N)"
-      options={[
-        { value: 'true', label: 'Yes' },
-        { value: 'false', label: 'No' },
-      ]}
+      options={yesNoOptions}
     />
   );
+}
+
+/** `integration=`: one of the hub's integrations, by name (the lists of findings, alerts and devices share it). */
+export function IntegrationFilter({ url }: { url: UrlState }) {
+  const integrations = useIntegrationOptions();
+  return <SelectFilter url={url} name="integration" label="Integration" options={integrations} />;
 }
 
 /** One CVE (`cve=`), as the API takes it: the whole id. */

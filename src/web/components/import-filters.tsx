@@ -1,5 +1,5 @@
 import type { Integration } from '../api-types.js';
-import { Field } from './field.js';
+import { Checkbox, TextAreaField } from './field.js';
 import { onboardingStatuses } from '../../domain/onboarding.js';
 
 /** The import filters as the form edits them: device groups and tags as typed, one per line. */
@@ -44,6 +44,16 @@ export function filtersBody(draft: FiltersDraft): Integration['filters'] {
   };
 }
 
+/** The lists typed one name per line (see `lines`): two rows show that a list is asked for. */
+const namesFields = [
+  { name: 'deviceGroups', label: 'Device groups to import', hint: 'One per line; empty: every device group' },
+  {
+    name: 'tags',
+    label: 'Tags to import',
+    hint: 'One per line; a machine with any of them is imported; empty: every machine',
+  },
+] as const;
+
 /**
  * Which of Defender's machines become endpoints: phones, tablets and IoT devices dropped or kept, and the
  * onboarding statuses, device groups and tags to keep (none: all). The hub checks them on save and names a
@@ -63,62 +73,44 @@ export function ImportFilters({
   return (
     <fieldset className="toggles">
       <legend>Import filters</legend>
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={value.dropMobileAndIot}
-          onChange={(e) => {
-            onChange({ ...value, dropMobileAndIot: e.target.checked });
-          }}
-        />
+      <Checkbox
+        checked={value.dropMobileAndIot}
+        onChange={(on) => {
+          onChange({ ...value, dropMobileAndIot: on });
+        }}
+      >
         Drop mobile and IoT devices{' '}
         <span className="hint">
           (phones and tablets: iOS, iPadOS, Android, Android Enterprise, Fire OS…; printers, cameras,
           appliances)
         </span>
-      </label>
+      </Checkbox>
       <fieldset className="toggles">
         <legend>Onboarding statuses to import (none ticked: every status)</legend>
         {onboardingStatuses.map((status) => (
-          <label key={status} className="checkbox">
-            <input
-              type="checkbox"
-              checked={value.onboardingStatuses.some((s) => s.toLowerCase() === status.toLowerCase())}
-              onChange={(e) => {
-                toggleStatus(status, e.target.checked);
-              }}
-            />
+          <Checkbox
+            key={status}
+            checked={value.onboardingStatuses.some((s) => s.toLowerCase() === status.toLowerCase())}
+            onChange={(on) => {
+              toggleStatus(status, on);
+            }}
+          >
             {status}
-          </label>
+          </Checkbox>
         ))}
       </fieldset>
-      <Field label="Device groups to import" hint="One per line; empty: every device group">
-        {(p) => (
-          <textarea
-            {...p}
-            rows={2}
-            value={value.deviceGroups}
-            onChange={(e) => {
-              onChange({ ...value, deviceGroups: e.target.value });
-            }}
-          />
-        )}
-      </Field>
-      <Field
-        label="Tags to import"
-        hint="One per line; a machine with any of them is imported; empty: every machine"
-      >
-        {(p) => (
-          <textarea
-            {...p}
-            rows={2}
-            value={value.tags}
-            onChange={(e) => {
-              onChange({ ...value, tags: e.target.value });
-            }}
-          />
-        )}
-      </Field>
+      {namesFields.map(({ name, label, hint }) => (
+        <TextAreaField
+          key={name}
+          label={label}
+          hint={hint}
+          rows={2}
+          value={value[name]}
+          onChange={(text) => {
+            onChange({ ...value, [name]: text });
+          }}
+        />
+      ))}
     </fieldset>
   );
 }

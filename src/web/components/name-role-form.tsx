@@ -1,6 +1,6 @@
 import { useState, type SyntheticEvent } from 'react';
 import type { Role } from '../api-types.js';
-import { Field } from './field.js';
+import { SelectField, TextField } from './field.js';
 import type { Action } from '../use-action.js';
 
 /** A name and a role, as adding a user and creating a token both ask; the name is cleared once it is taken. */
@@ -31,33 +31,19 @@ export function NameRoleForm({
   };
   return (
     <form className="inline-form" onSubmit={submit} aria-label={label}>
-      <Field label={nameLabel} className="filter">
-        {(p) => (
-          <input
-            {...p}
-            required
-            value={name}
-            onChange={(e) => {
-              setName(e.target.value);
-            }}
-          />
-        )}
-      </Field>
-      <Field label="Role" className="filter">
-        {(p) => (
-          <select
-            {...p}
-            value={role}
-            onChange={(e) => {
-              setRole(roles.find((r) => r === e.target.value) ?? 'viewer');
-            }}
-          >
-            {roles.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <TextField label={nameLabel} className="filter" required value={name} onChange={setName} />
+      <SelectField
+        label="Role"
+        className="filter"
+        value={role}
+        onChange={(v) => {
+          setRole(roles.find((r) => r === v) ?? 'viewer');
+        }}
+      >
+        {roles.map((r) => (
+          <option key={r}>{r}</option>
+        ))}
+      </SelectField>
       <button type="submit" disabled={action.busy}>
         {submitLabel}
       </button>

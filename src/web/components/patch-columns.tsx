@@ -5,6 +5,14 @@ import { formatCount, text } from '../format.js';
 
 const yes = (v: boolean): string => (v ? 'Yes' : 'No');
 
+/** A yes-or-no Defender.* field, headed by its name as a strategy's expression writes it. */
+function flagColumn(
+  id: string,
+  name: 'Defender.KnownExploitExists' | 'Defender.SecurityUpdateAvailable' | 'Defender.NetworkAccessible',
+): Column<Patch> {
+  return { id, header: name, cell: (p) => yes(p.metadata[name]) };
+}
+
 /** Patches with their Defender.* metadata, as the Patches page, the dashboard and strategy matches show them. */
 export const patchColumns: readonly Column<Patch>[] = [
   {
@@ -33,21 +41,9 @@ export const patchColumns: readonly Column<Patch>[] = [
     sort: 'exploitability',
     cell: (p) => text(p.metadata['Defender.ExploitabilityLevel']),
   },
-  {
-    id: 'known',
-    header: 'Defender.KnownExploitExists',
-    cell: (p) => yes(p.metadata['Defender.KnownExploitExists']),
-  },
-  {
-    id: 'available',
-    header: 'Defender.SecurityUpdateAvailable',
-    cell: (p) => yes(p.metadata['Defender.SecurityUpdateAvailable']),
-  },
-  {
-    id: 'network',
-    header: 'Defender.NetworkAccessible',
-    cell: (p) => yes(p.metadata['Defender.NetworkAccessible']),
-  },
+  flagColumn('known', 'Defender.KnownExploitExists'),
+  flagColumn('available', 'Defender.SecurityUpdateAvailable'),
+  flagColumn('network', 'Defender.NetworkAccessible'),
   {
     id: 'cvss',
     header: 'Max CVSS',

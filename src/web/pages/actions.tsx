@@ -2,8 +2,7 @@ import { Link } from 'react-router';
 import type { Action } from '../api-types.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
-import { SelectFilter } from '../components/filter-controls.js';
-import { useIntegrationOptions } from '../options.js';
+import { IntegrationFilter, SelectFilter } from '../components/filter-controls.js';
 import { whileActionsUnderWay } from '../live.js';
 import { usePagedList } from '../use-paged-list.js';
 import { actionColumns } from '../components/action-columns.js';
@@ -30,7 +29,6 @@ export function ActionsPage() {
     {},
     { poll: whileActionsUnderWay },
   );
-  const integrations = useIntegrationOptions();
   return (
     <section>
       <h1>Response actions</h1>
@@ -47,7 +45,7 @@ export function ActionsPage() {
           label="State"
           options={['Pending', 'InProgress', 'Succeeded', 'Failed', 'Cancelled', 'TimeOut']}
         />
-        <SelectFilter url={list.url} name="integration" label="Integration" options={integrations} />
+        <IntegrationFilter url={list.url} />
       </div>
       <ErrorBox error={list.error} />
       <DataTable label="Response actions" columns={columns} rowKey={(a) => a.id} {...list.table} />

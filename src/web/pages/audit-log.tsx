@@ -1,8 +1,8 @@
 import { Badge } from '../components/badge.js';
-import { DataTable, type Column } from '../components/data-table.js';
-import { ErrorBox } from '../components/error-box.js';
+import type { Column } from '../components/data-table.js';
 import { ExportLink } from '../components/export-link.js';
 import { SelectFilter, TextFilter } from '../components/filter-controls.js';
+import { ListView } from '../components/list-page.js';
 import { formatTime, text } from '../format.js';
 import { usePagedList } from '../use-paged-list.js';
 
@@ -49,32 +49,30 @@ const filters = ['actor', 'action', 'outcome'] as const;
 export function AuditLogPage() {
   const list = usePagedList<AuditEntry>('/audit-log', filters);
   return (
-    <section>
-      <h1>Audit log</h1>
-      <div className="filters" role="search" aria-label="Audit log filters">
-        <TextFilter url={list.url} name="actor" label="Who" />
-        <TextFilter
-          url={list.url}
-          name="action"
-          label="Action starts with"
-          placeholder="POST /api/v1/integrations"
-        />
-        <SelectFilter
-          url={list.url}
-          name="outcome"
-          label="Outcome"
-          options={['success', 'failure', 'refused']}
-        />
-        <ExportLink path="/audit-log/export" query={list.query} />
-      </div>
-      <ErrorBox error={list.error} />
-      <DataTable
-        label="Audit log"
-        columns={columns}
-        rowKey={(e) => e.id}
-        storageKey="audit"
-        {...list.table}
-      />
-    </section>
+    <ListView
+      title="Audit log"
+      list={list}
+      columns={columns}
+      rowKey={(e) => e.id}
+      storageKey="audit"
+      filters={
+        <>
+          <TextFilter url={list.url} name="actor" label="Who" />
+          <TextFilter
+            url={list.url}
+            name="action"
+            label="Action starts with"
+            placeholder="POST /api/v1/integrations"
+          />
+          <SelectFilter
+            url={list.url}
+            name="outcome"
+            label="Outcome"
+            options={['success', 'failure', 'refused']}
+          />
+          <ExportLink path="/audit-log/export" query={list.query} />
+        </>
+      }
+    />
   );
 }

@@ -3,15 +3,9 @@ import { withQuery } from '../api.js';
 import type { CloudResource } from '../api-types.js';
 import type { Column } from '../components/data-table.js';
 import { Badge } from '../components/badge.js';
+import { CloudListPage, subscriptionColumn } from '../components/cloud-list-page.js';
 import { CveFilter, RiskLevelFilter, SelectFilter, TextFilter } from '../components/filter-controls.js';
-import { ListPage } from '../components/list-page.js';
-import {
-  CloudEmpty,
-  cloudSeverities,
-  resourceName,
-  useHasCloudIntegration,
-  useSubscriptionOptions,
-} from '../cloud-options.js';
+import { cloudSeverities, resourceName, useSubscriptionOptions } from '../cloud-options.js';
 import { formatCount, text } from '../format.js';
 
 /** The resource's own assessments and findings (the lists' `resource=` filter: this resource exactly). */
@@ -52,24 +46,21 @@ const columns: readonly Column<CloudResource>[] = [
     cell: (r) => formatCount(r.unhealthy[severity]),
   })),
   { id: 'assessments', header: 'Assessments', cell: (r) => formatCount(r.assessments) },
-  { id: 'subscription', header: 'Subscription', hidden: true, cell: (r) => <code>{r.subscriptionId}</code> },
+  subscriptionColumn(),
   { id: 'id', header: 'Resource id', hidden: true, cell: (r) => <code>{r.resourceId}</code> },
   { id: 'related', header: 'Related', cell: (r) => <RelatedLinks resource={r} /> },
 ];
 
 export function CloudResourcesPage() {
   const subscriptions = useSubscriptionOptions();
-  const hasCloud = useHasCloudIntegration();
   return (
-    <ListPage
+    <CloudListPage
+      what="resources"
       title="Cloud resources"
-      path="/cloud/resources"
       filters={['search', 'riskLevel', 'cve', 'subscription', 'resourceType']}
       defaultSort="-riskLevel"
       columns={columns}
       rowKey={(r) => `${r.integrationId}|${r.resourceId}`}
-      storageKey="cloud-resources"
-      empty={<CloudEmpty hasCloud={hasCloud} what="resources" />}
       controls={(url) => (
         <>
           <TextFilter url={url} name="search" label="Search" placeholder="Part of the resource id" />

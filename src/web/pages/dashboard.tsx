@@ -35,12 +35,27 @@ interface Trends {
 
 const alertSeverities = ['High', 'Medium', 'Low', 'Informational'];
 
-function seriesOf(
-  items: Trends['items'],
-  pick: (i: Trends['items'][number]) => Counts,
-  names: readonly string[],
-) {
-  return names.map((name) => ({ name, values: items.map((i) => pick(i)[name] ?? 0) }));
+/** A wide card charting one count of the trend days, a line for each of `names`, over the last 30 days. */
+function TrendCard({
+  days,
+  label,
+  pick,
+  names,
+}: {
+  days: Trends['items'];
+  label: string;
+  pick: (i: Trends['items'][number]) => Counts;
+  names: readonly string[];
+}) {
+  return (
+    <div className="card wide">
+      <TrendChart
+        label={`${label}, last 30 days`}
+        days={days.map((i) => i.day)}
+        series={names.map((name) => ({ name, values: days.map((i) => pick(i)[name] ?? 0) }))}
+      />
+    </div>
+  );
 }
 
 /** Alerts by severity whatever case the source spelled them in. */
@@ -150,20 +165,18 @@ export function DashboardPage() {
           <SyncHealth integrations={d?.integrations} />
         </div>
         <div className="cards">
-          <div className="card wide">
-            <TrendChart
-              label="Endpoints by risk level, last 30 days"
-              days={days.map((i) => i.day)}
-              series={seriesOf(days, (i) => i.endpointsByRisk, risks)}
-            />
-          </div>
-          <div className="card wide">
-            <TrendChart
-              label="Open findings by severity, last 30 days"
-              days={days.map((i) => i.day)}
-              series={seriesOf(days, (i) => i.openFindingsBySeverity, severities)}
-            />
-          </div>
+          <TrendCard
+            days={days}
+            label="Endpoints by risk level"
+            pick={(i) => i.endpointsByRisk}
+            names={risks}
+          />
+          <TrendCard
+            days={days}
+            label="Open findings by severity"
+            pick={(i) => i.openFindingsBySeverity}
+            names={severities}
+          />
         </div>
         <h2>Latest alerts</h2>
         <DataTable

@@ -1,13 +1,17 @@
 import { Link } from 'react-router';
 import type { DevicesNotImportedPage, EndpointSummary } from '../api-types.js';
 import { Badge } from '../components/badge.js';
-import { DataTable, type Column } from '../components/data-table.js';
+import type { Column } from '../components/data-table.js';
 import { DevicesNotImportedNote } from '../components/devices-not-imported.js';
-import { ErrorBox } from '../components/error-box.js';
 import { ExportLink } from '../components/export-link.js';
-import { RiskLevelFilter, SelectFilter, TextFilter } from '../components/filter-controls.js';
+import {
+  IntegrationFilter,
+  RiskLevelFilter,
+  SelectFilter,
+  TextFilter,
+} from '../components/filter-controls.js';
+import { ListView } from '../components/list-page.js';
 import { formatCount, formatTime, text } from '../format.js';
-import { useIntegrationOptions } from '../options.js';
 import { usePagedList } from '../use-paged-list.js';
 import { useRequest } from '../use-request.js';
 import { entraFilterLabels, entraJoinLabels, isolationLabels } from '../labels.js';
@@ -60,61 +64,59 @@ export function EndpointsPage() {
   // Asked after the table's first answer: on SQLite the hub's reads queue on one connection, and the profile
   // counts (a few hundred ms at 100,000 endpoints) must not hold up the rows.
   const profiles = useRequest<{ items: { name: string }[] }>(list.data === undefined ? null : '/profiles');
-  const integrations = useIntegrationOptions();
   const { url } = list;
   return (
-    <section>
-      <h1>Endpoints</h1>
-      <div className="filters" role="search" aria-label="Endpoint filters">
-        <TextFilter url={url} name="search" label="Search" placeholder="Name, machine id or IP" />
-        <RiskLevelFilter url={url} />
-        <TextFilter url={url} name="os" label="OS platform" placeholder="e.g. Windows11" />
-        <SelectFilter
-          url={url}
-          name="profile"
-          label="Profile"
-          options={[...new Set((profiles.data?.items ?? []).map((p) => p.name))]}
-        />
-        <SelectFilter
-          url={url}
-          name="health"
-          label="Health"
-          options={['Active', 'Inactive', 'ImpairedCommunication', 'NoSensorData']}
-        />
-        <SelectFilter url={url} name="integration" label="Integration" options={integrations} />
-        <SelectFilter
-          url={url}
-          name="isolation"
-          label="Isolation"
-          options={Object.entries(isolationLabels).map(([value, label]) => ({ value, label }))}
-        />
-        <SelectFilter
-          url={url}
-          name="stale"
-          label="Listed by Defender"
-          options={[{ value: 'true', label: 'No longer listed' }]}
-        />
-        <SelectFilter
-          url={url}
-          name="entra"
-          label="Entra ID"
-          options={Object.entries(entraFilterLabels).map(([value, label]) => ({ value, label }))}
-        />
-        <ExportLink path="/endpoints/export" query={list.query} />
-      </div>
-      <ErrorBox error={list.error} />
-      <DataTable
-        label="Endpoints"
-        columns={columns}
-        rowKey={(e) => e.id}
-        storageKey="endpoints"
-        {...list.table}
-      />
-      {/* Below the table: arriving with the rows, above it the note would push them down. */}
+    <ListView
+      title="Endpoints"
+      filtersLabel="Endpoint filters"
+      list={list}
+      columns={columns}
+      rowKey={(e) => e.id}
+      storageKey="endpoints"
+      filters={
+        <>
+          <TextFilter url={url} name="search" label="Search" placeholder="Name, machine id or IP" />
+          <RiskLevelFilter url={url} />
+          <TextFilter url={url} name="os" label="OS platform" placeholder="e.g. Windows11" />
+          <SelectFilter
+            url={url}
+            name="profile"
+            label="Profile"
+            options={[...new Set((profiles.data?.items ?? []).map((p) => p.name))]}
+          />
+          <SelectFilter
+            url={url}
+            name="health"
+            label="Health"
+            options={['Active', 'Inactive', 'ImpairedCommunication', 'NoSensorData']}
+          />
+          <IntegrationFilter url={url} />
+          <SelectFilter
+            url={url}
+            name="isolation"
+            label="Isolation"
+            options={Object.entries(isolationLabels).map(([value, label]) => ({ value, label }))}
+          />
+          <SelectFilter
+            url={url}
+            name="stale"
+            label="Listed by Defender"
+            options={[{ value: 'true', label: 'No longer listed' }]}
+          />
+          <SelectFilter
+            url={url}
+            name="entra"
+            label="Entra ID"
+            options={Object.entries(entraFilterLabels).map(([value, label]) => ({ value, label }))}
+          />
+          <ExportLink path="/endpoints/export" query={list.query} />
+        </>
+      }
+    >
       <DevicesNotImportedNote
         count={list.data?.devicesNotImported}
         counted="they are not listed here, and their findings count in Vulnerabilities and Patches"
       />
-    </section>
+    </ListView>
   );
 }

@@ -1,11 +1,10 @@
 import type { EntraDevice } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import type { Column } from '../components/data-table.js';
-import { SelectFilter } from '../components/filter-controls.js';
+import { IntegrationFilter, SelectFilter } from '../components/filter-controls.js';
 import { ListPage } from '../components/list-page.js';
 import { formatTime, text } from '../format.js';
 import { complianceLabel, entraJoinLabels, yesNo } from '../labels.js';
-import { useIntegrationOptions } from '../options.js';
 
 const columns: readonly Column<EntraDevice>[] = [
   { id: 'name', header: 'Device', cell: (d) => text(d.displayName) },
@@ -29,7 +28,6 @@ const trustTypes = ['AzureAd', 'ServerAd', 'Workplace'];
 
 /** The coverage gap: devices in Entra ID that no active Defender endpoint names. */
 export function EntraCoveragePage() {
-  const integrations = useIntegrationOptions();
   return (
     <ListPage
       title="Entra coverage"
@@ -49,7 +47,7 @@ export function EntraCoveragePage() {
       controls={(url) => (
         <>
           <SelectFilter url={url} name="trustType" label="Trust type" options={trustTypes} />
-          <SelectFilter url={url} name="integration" label="Integration" options={integrations} />
+          <IntegrationFilter url={url} />
         </>
       )}
     />

@@ -3,7 +3,7 @@ import { api, get, withQuery } from '../api.js';
 import type { HuntingResultPage, SavedHuntingQuery } from '../api-types.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
-import { Field } from '../components/field.js';
+import { SelectField, TextAreaField, TextField } from '../components/field.js';
 import { useIntegrationOptions } from '../options.js';
 import { useSession } from '../session.js';
 import { useRequest } from '../use-request.js';
@@ -69,77 +69,41 @@ export function HuntingPage() {
       <h1>Advanced hunting</h1>
       <form className="hunting" onSubmit={run} aria-label="Hunting query">
         <div className="filters">
-          <Field label="Integration" className="filter">
-            {(p) => (
-              <select
-                {...p}
-                value={integration}
-                onChange={(e) => {
-                  setIntegration(e.target.value);
-                }}
-              >
-                {integrations.map((i) => (
-                  <option key={i.value} value={i.value}>
-                    {i.label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Saved queries" className="filter">
-            {(p) => (
-              <select
-                {...p}
-                value=""
-                onChange={(e) => {
-                  const chosen = saved.data?.items.find((q) => String(q.id) === e.target.value);
-                  if (chosen !== undefined) {
-                    setQuery(chosen.query);
-                    setName(chosen.name);
-                  }
-                }}
-              >
-                <option value="">Load…</option>
-                {(saved.data?.items ?? []).map((q) => (
-                  <option key={q.id} value={q.id}>
-                    {q.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField label="Integration" className="filter" value={integration} onChange={setIntegration}>
+            {integrations.map((i) => (
+              <option key={i.value} value={i.value}>
+                {i.label}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label="Saved queries"
+            className="filter"
+            value=""
+            onChange={(v) => {
+              const chosen = saved.data?.items.find((q) => String(q.id) === v);
+              if (chosen !== undefined) {
+                setQuery(chosen.query);
+                setName(chosen.name);
+              }
+            }}
+          >
+            <option value="">Load…</option>
+            {(saved.data?.items ?? []).map((q) => (
+              <option key={q.id} value={q.id}>
+                {q.name}
+              </option>
+            ))}
+          </SelectField>
         </div>
-        <Field label="Query (KQL)" className="field">
-          {(p) => (
-            <textarea
-              {...p}
-              className="code"
-              rows={8}
-              spellCheck={false}
-              value={query}
-              onChange={(e) => {
-                setQuery(e.target.value);
-              }}
-            />
-          )}
-        </Field>
+        <TextAreaField label="Query (KQL)" code rows={8} value={query} onChange={setQuery} />
         <div className="buttons">
           <button type="submit" disabled={busy || !may('analyst') || integration === ''}>
             {busy ? 'Running…' : 'Run query'}
           </button>
           {may('analyst') ? (
             <>
-              <Field label="Name" className="filter">
-                {(p) => (
-                  <input
-                    {...p}
-                    value={name}
-                    onChange={(e) => {
-                      setName(e.target.value);
-                    }}
-                  />
-                )}
-              </Field>
+              <TextField label="Name" className="filter" value={name} onChange={setName} />
               <button
                 type="button"
                 className="secondary"

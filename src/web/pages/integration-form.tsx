@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import type { ConnectionTest, Integration, IntegrationStatus } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import { ErrorBox } from '../components/error-box.js';
-import { Field } from '../components/field.js';
+import { Checkbox, SelectField, TextAreaField, TextField } from '../components/field.js';
 import { formatTime } from '../format.js';
 import { useSession } from '../session.js';
 import { useRequest, type Request } from '../use-request.js';
@@ -231,6 +231,11 @@ function SavedStatus({ status }: { status: Request<IntegrationStatus> }) {
   );
 }
 
+/** The settings typed as text, which a TextField or a select edits as they are. */
+type TextSetting = {
+  [K in keyof FormState]: FormState[K] extends string ? (string extends FormState[K] ? K : never) : never;
+}[keyof FormState];
+
 type Change = <K extends keyof FormState>(name: K, value: FormState[K]) => void;
 
 function readableNote(readable: boolean | null): string {
@@ -259,48 +264,38 @@ function CloudFields({
   };
   return (
     <>
-      <Field label="Azure Resource Manager URL" hint={`Empty: ${fallback} (the region's cloud)`}>
-        {(p) => (
-          <input
-            {...p}
-            type="url"
-            placeholder={fallback}
-            value={form.armBaseUrl}
-            onChange={(e) => {
-              change('armBaseUrl', e.target.value);
-            }}
-          />
-        )}
-      </Field>
-      <Field
+      <TextField
+        label="Azure Resource Manager URL"
+        hint={`Empty: ${fallback} (the region's cloud)`}
+        type="url"
+        placeholder={fallback}
+        value={form.armBaseUrl}
+        onChange={(v) => {
+          change('armBaseUrl', v);
+        }}
+      />
+      <TextAreaField
         label="Subscriptions"
         hint="Subscription IDs, one per line or comma-separated; empty: every subscription the app can read"
-      >
-        {(p) => (
-          <textarea
-            {...p}
-            rows={3}
-            value={form.subscriptions}
-            onChange={(e) => {
-              change('subscriptions', e.target.value);
-            }}
-          />
-        )}
-      </Field>
+        rows={3}
+        value={form.subscriptions}
+        onChange={(v) => {
+          change('subscriptions', v);
+        }}
+      />
       {found.length === 0 ? null : (
         <fieldset className="toggles">
           <legend>Subscriptions found by Test connection</legend>
           {found.map((s) => (
-            <label key={s.subscriptionId} className="checkbox">
-              <input
-                type="checkbox"
-                checked={chosen.some((c) => c.toLowerCase() === s.subscriptionId.toLowerCase())}
-                onChange={(e) => {
-                  toggle(s.subscriptionId, e.target.checked);
-                }}
-              />
+            <Checkbox
+              key={s.subscriptionId}
+              checked={chosen.some((c) => c.toLowerCase() === s.subscriptionId.toLowerCase())}
+              onChange={(on) => {
+                toggle(s.subscriptionId, on);
+              }}
+            >
               {s.displayName} ({s.subscriptionId}) <span className="hint">{readableNote(s.readable)}</span>
-            </label>
+            </Checkbox>
           ))}
         </fieldset>
       )}
@@ -401,6 +396,13 @@ function IntegrationForm({ saved }: { saved: Integration | undefined }) {
   const change = <K extends keyof FormState>(name: K, value: FormState[K]): void => {
     setForm((f) => ({ ...f, [name]: value }));
   };
+  /** A text setting's value and its change, as a field takes them. */
+  const bind = (name: TextSetting) => ({
+    value: form[name],
+    onChange: (value: string): void => {
+      change(name, value);
+    },
+  });
   const run = (kind: 'test' | 'save', work: () => Promise<void>): void => {
     setAsked(kind);
     action.run(work);
@@ -436,170 +438,90 @@ function IntegrationForm({ saved }: { saved: Integration | undefined }) {
     <>
       <form className="integration-form" onSubmit={save} aria-label="Integration settings">
         <fieldset disabled={readOnly}>
-          <Field label="Name">
-            {(p) => (
-              <input
-                {...p}
-                required
-                value={form.name}
-                onChange={(e) => {
-                  change('name', e.target.value);
-                }}
-              />
-            )}
-          </Field>
-          <Field label="Defender product">
-            {(p) => (
-              <select
-                {...p}
-                value={form.product}
-                onChange={(e) => {
-                  change('product', e.target.value === 'cloud' ? 'cloud' : 'endpoint');
-                }}
-              >
-                <option value="endpoint">Endpoint</option>
-                <option value="cloud">Cloud</option>
-              </select>
-            )}
-          </Field>
-          <Field label="Tenant ID" hint="Directory (tenant) ID: a GUID or contoso.onmicrosoft.com">
-            {(p) => (
-              <input
-                {...p}
-                required
-                value={form.tenantId}
-                onChange={(e) => {
-                  change('tenantId', e.target.value);
-                }}
-              />
-            )}
-          </Field>
-          <Field label="Client ID" hint="The app registration's Application (client) ID">
-            {(p) => (
-              <input
-                {...p}
-                required
-                value={form.clientId}
-                onChange={(e) => {
-                  change('clientId', e.target.value);
-                }}
-              />
-            )}
-          </Field>
-          <Field
+          <TextField label="Name" required {...bind('name')} />
+          <SelectField
+            label="Defender product"
+            value={form.product}
+            onChange={(v) => {
+              change('product', v === 'cloud' ? 'cloud' : 'endpoint');
+            }}
+          >
+            <option value="endpoint">Endpoint</option>
+            <option value="cloud">Cloud</option>
+          </SelectField>
+          <TextField
+            label="Tenant ID"
+            hint="Directory (tenant) ID: a GUID or contoso.onmicrosoft.com"
+            required
+            {...bind('tenantId')}
+          />
+          <TextField
+            label="Client ID"
+            hint="The app registration's Application (client) ID"
+            required
+            {...bind('clientId')}
+          />
+          <TextField
             label="Client secret"
             hint={
               secretSetAt === undefined
                 ? 'Write-only: it is stored encrypted and never shown again'
                 : `Set ${formatTime(secretSetAt)}; leave empty to keep it`
             }
-          >
-            {(p) => (
-              <input
-                {...p}
-                type="password"
-                autoComplete="new-password"
-                required={!editing}
-                value={form.clientSecret}
-                onChange={(e) => {
-                  change('clientSecret', e.target.value);
-                }}
-              />
-            )}
-          </Field>
-          <Field label="Region" hint="Where the tenant's Defender API lives">
-            {(p) => (
-              <select
-                {...p}
-                value={form.region}
-                onChange={(e) => {
-                  change('region', e.target.value);
-                }}
-              >
-                {Object.entries(defenderRegions).map(([name, r]) => (
-                  <option key={name} value={name}>
-                    {name} ({r.apiBaseUrl})
-                  </option>
-                ))}
-                <option value={customRegion}>Custom base URL</option>
-              </select>
-            )}
-          </Field>
+            type="password"
+            autoComplete="new-password"
+            required={!editing}
+            {...bind('clientSecret')}
+          />
+          <SelectField label="Region" hint="Where the tenant's Defender API lives" {...bind('region')}>
+            {Object.entries(defenderRegions).map(([name, r]) => (
+              <option key={name} value={name}>
+                {name} ({r.apiBaseUrl})
+              </option>
+            ))}
+            <option value={customRegion}>Custom base URL</option>
+          </SelectField>
           {form.region === customRegion ? (
-            <Field label="API base URL">
-              {(p) => (
-                <input
-                  {...p}
-                  type="url"
-                  required
-                  value={form.apiBaseUrl}
-                  onChange={(e) => {
-                    change('apiBaseUrl', e.target.value);
-                  }}
-                />
-              )}
-            </Field>
+            <TextField label="API base URL" type="url" required {...bind('apiBaseUrl')} />
           ) : null}
           {form.product === 'cloud' ? (
             <CloudFields form={form} found={result?.subscriptions ?? []} change={change} />
           ) : null}
           <details open={form.authorityHost !== '' || form.graphBaseUrl !== '' || form.caPem !== ''}>
             <summary>Sign-in host, Graph and certificate authority</summary>
-            <Field label="Authority host" hint="Empty: Microsoft's sign-in for the region's cloud">
-              {(p) => (
-                <input
-                  {...p}
-                  type="url"
-                  value={form.authorityHost}
-                  onChange={(e) => {
-                    change('authorityHost', e.target.value);
-                  }}
-                />
-              )}
-            </Field>
-            <Field label="Graph base URL" hint="Empty: Graph of the region's cloud">
-              {(p) => (
-                <input
-                  {...p}
-                  type="url"
-                  value={form.graphBaseUrl}
-                  onChange={(e) => {
-                    change('graphBaseUrl', e.target.value);
-                  }}
-                />
-              )}
-            </Field>
-            <Field
+            <TextField
+              label="Authority host"
+              hint="Empty: Microsoft's sign-in for the region's cloud"
+              type="url"
+              {...bind('authorityHost')}
+            />
+            <TextField
+              label="Graph base URL"
+              hint="Empty: Graph of the region's cloud"
+              type="url"
+              {...bind('graphBaseUrl')}
+            />
+            <TextAreaField
               label="CA certificate (PEM)"
               hint="Only behind an inspecting proxy, or for the simulator; empty: the system's trusted certificates"
-            >
-              {(p) => (
-                <textarea
-                  {...p}
-                  rows={4}
-                  value={form.caPem}
-                  onChange={(e) => {
-                    change('caPem', e.target.value);
-                  }}
-                />
-              )}
-            </Field>
+              rows={4}
+              {...bind('caPem')}
+            />
           </details>
           {/* The import toggles are Defender for Endpoint's: a cloud integration reads its posture whole. */}
           {form.product === 'cloud' ? null : (
             <fieldset className="toggles">
               <legend>What to import</legend>
               {importToggles.map(([name, label]) => (
-                <label key={name} className="checkbox">
-                  <input
-                    type="checkbox"
-                    checked={form.imports[name]}
-                    onChange={(e) => {
-                      change('imports', { ...form.imports, [name]: e.target.checked });
-                    }}
-                  />
+                <Checkbox
+                  key={name}
+                  checked={form.imports[name]}
+                  onChange={(on) => {
+                    change('imports', { ...form.imports, [name]: on });
+                  }}
+                >
                   {label}
-                </label>
+                </Checkbox>
               ))}
             </fieldset>
           )}
@@ -611,16 +533,14 @@ function IntegrationForm({ saved }: { saved: Integration | undefined }) {
               }}
             />
           )}
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={form.enabled}
-              onChange={(e) => {
-                change('enabled', e.target.checked);
-              }}
-            />
+          <Checkbox
+            checked={form.enabled}
+            onChange={(on) => {
+              change('enabled', on);
+            }}
+          >
             Enabled
-          </label>
+          </Checkbox>
         </fieldset>
         <ErrorBox error={error} />
         {readOnly ? null : (

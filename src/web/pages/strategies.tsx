@@ -3,7 +3,7 @@ import { api, asError, type Page } from '../api.js';
 import type { Strategy, StrategyCheck, StrategyField } from '../api-types.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
-import { Field } from '../components/field.js';
+import { TextAreaField, TextField } from '../components/field.js';
 import { patchColumns, patchKey } from '../components/patch-columns.js';
 import { formatCount, text } from '../format.js';
 import { useSession } from '../session.js';
@@ -151,34 +151,16 @@ export function StrategiesPage() {
       <form className="strategy-editor" onSubmit={save} aria-label="Strategy editor">
         <h2>{selected === undefined ? 'New strategy' : `Edit ${selected.name}`}</h2>
         <fieldset disabled={!may('admin')}>
-          <Field label="Strategy name" className="field">
-            {(p) => (
-              <input
-                {...p}
-                required
-                value={name}
-                onChange={(e) => {
-                  setName(e.target.value);
-                }}
-              />
-            )}
-          </Field>
-          <Field label="Filter expression" className="field">
-            {(p) => (
-              <textarea
-                {...p}
-                className="code"
-                rows={4}
-                spellCheck={false}
-                value={expression}
-                placeholder={'Defender.SeverityLevel >= "High" and Defender.KnownExploitExists = true'}
-                aria-invalid={check?.ok === false}
-                onChange={(e) => {
-                  setExpression(e.target.value);
-                }}
-              />
-            )}
-          </Field>
+          <TextField label="Strategy name" required value={name} onChange={setName} />
+          <TextAreaField
+            label="Filter expression"
+            code
+            rows={4}
+            value={expression}
+            placeholder={'Defender.SeverityLevel >= "High" and Defender.KnownExploitExists = true'}
+            aria-invalid={check?.ok === false}
+            onChange={setExpression}
+          />
         </fieldset>
         <div aria-live="polite" className="strategy-check">
           {check === undefined ? null : check.ok ? (

@@ -1,9 +1,6 @@
-import { useState } from 'react';
 import { api } from '../api.js';
-import { DataTable, type Column } from '../components/data-table.js';
-import { ErrorBox } from '../components/error-box.js';
-import { NameRoleForm } from '../components/name-role-form.js';
-import { OnceSecret } from '../components/once-secret.js';
+import type { Column } from '../components/data-table.js';
+import { DeleteButton, IssuingPage } from '../components/issuing-page.js';
 import { formatTime } from '../format.js';
 import { useSession } from '../session.js';
 import { useAction } from '../use-action.js';
@@ -24,11 +21,10 @@ export function TokensPage() {
   const { may } = useSession();
   const tokens = useRequest<{ items: Token[] }>('/tokens');
   const change = useAction(['/tokens']);
-  const [value, setValue] = useState<string>();
 
-  const create = async (name: string, role: Role): Promise<void> => {
+  const create = async (name: string, role: Role): Promise<string> => {
     const answer = await api<{ token: string }>('POST', '/tokens', { name, role });
-    setValue(answer.token);
+    return answer.token;
   };
   const columns: readonly Column<Token>[] = [
     { id: 'name', header: 'Name', cell: (t) => t.name },
@@ -43,40 +39,26 @@ export function TokensPage() {
         t.revokedAt !== null ? (
           `Revoked ${formatTime(t.revokedAt)}`
         ) : (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => {
-              change.run(async () => {
-                await api('DELETE', `/tokens/${t.id}`);
-              });
-            }}
-          >
+          <DeleteButton action={change} path={`/tokens/${t.id}`}>
             Revoke {t.name}
-          </button>
+          </DeleteButton>
         ),
     },
   ];
   return (
-    <section>
-      <h1>API tokens</h1>
-      <NameRoleForm
-        label="Create API token"
-        nameLabel="Token name"
-        submitLabel="Create token"
-        roles={roles.filter((r) => may(r))}
-        action={change}
-        onSubmit={create}
-      />
-      <OnceSecret label="The token" value={value} />
-      <ErrorBox error={change.error ?? tokens.error} />
-      <DataTable
-        label="API tokens"
-        columns={columns}
-        rows={tokens.data?.items}
-        rowKey={(t) => t.id}
-        loading={tokens.loading}
-      />
-    </section>
+    <IssuingPage
+      title="API tokens"
+      form={{
+        label: 'Create API token',
+        nameLabel: 'Token name',
+        submitLabel: 'Create token',
+        roles: roles.filter((r) => may(r)),
+      }}
+      secretLabel="The token"
+      issue={create}
+      action={change}
+      list={tokens}
+      columns={columns}
+    />
   );
 }

@@ -1,9 +1,6 @@
-import { useState } from 'react';
 import { api } from '../api.js';
-import { DataTable, type Column } from '../components/data-table.js';
-import { ErrorBox } from '../components/error-box.js';
-import { NameRoleForm } from '../components/name-role-form.js';
-import { OnceSecret } from '../components/once-secret.js';
+import type { Column } from '../components/data-table.js';
+import { DeleteButton, IssuingPage } from '../components/issuing-page.js';
 import { formatTime } from '../format.js';
 import { useAction } from '../use-action.js';
 import { useRequest } from '../use-request.js';
@@ -21,11 +18,10 @@ interface User {
 export function UsersPage() {
   const users = useRequest<{ items: User[] }>('/users');
   const change = useAction(['/users']);
-  const [password, setPassword] = useState<string>();
 
-  const add = async (username: string, role: Role): Promise<void> => {
+  const add = async (username: string, role: Role): Promise<string | undefined> => {
     const answer = await api<{ password?: string }>('POST', '/users', { username, role });
-    setPassword(answer.password);
+    return answer.password;
   };
   const columns: readonly Column<User>[] = [
     { id: 'name', header: 'Username', cell: (u) => u.username },
@@ -54,41 +50,25 @@ export function UsersPage() {
       id: 'remove',
       header: 'Remove',
       cell: (u) => (
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => {
-            if (!window.confirm(`Remove ${u.username}? Their sessions and tokens end.`)) return;
-            change.run(async () => {
-              await api('DELETE', `/users/${u.id}`);
-            });
-          }}
+        <DeleteButton
+          action={change}
+          path={`/users/${u.id}`}
+          confirm={`Remove ${u.username}? Their sessions and tokens end.`}
         >
           Remove {u.username}
-        </button>
+        </DeleteButton>
       ),
     },
   ];
   return (
-    <section>
-      <h1>Users</h1>
-      <NameRoleForm
-        label="Add user"
-        nameLabel="Username"
-        submitLabel="Add user"
-        roles={roles}
-        action={change}
-        onSubmit={add}
-      />
-      <OnceSecret label="Their password" value={password} />
-      <ErrorBox error={change.error ?? users.error} />
-      <DataTable
-        label="Users"
-        columns={columns}
-        rows={users.data?.items}
-        rowKey={(u) => u.id}
-        loading={users.loading}
-      />
-    </section>
+    <IssuingPage
+      title="Users"
+      form={{ label: 'Add user', nameLabel: 'Username', submitLabel: 'Add user', roles }}
+      secretLabel="Their password"
+      issue={add}
+      action={change}
+      list={users}
+      columns={columns}
+    />
   );
 }

@@ -4,14 +4,17 @@ import type { DevicesNotImportedPage, Vulnerability } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import { DevicesNotImportedNote } from '../components/devices-not-imported.js';
 import { PortalLink } from '../components/portal-link.js';
-import { DataTable, type Column } from '../components/data-table.js';
-import { ErrorBox } from '../components/error-box.js';
-import { NetworkAccessibleFilter, SelectFilter, TextFilter } from '../components/filter-controls.js';
+import type { Column } from '../components/data-table.js';
+import {
+  IntegrationFilter,
+  NetworkAccessibleFilter,
+  SeverityFilter,
+  TextFilter,
+} from '../components/filter-controls.js';
+import { ListView } from '../components/list-page.js';
 import { formatCount, text } from '../format.js';
-import { useIntegrationOptions } from '../options.js';
 import { usePagedList } from '../use-paged-list.js';
 import { yesNo } from '../labels.js';
-import { severityLevels } from '../../domain/levels.js';
 
 const yes = (v: boolean): string => (v ? 'Yes' : 'No');
 
@@ -69,34 +72,27 @@ export function VulnerabilitiesPage() {
     ['search', 'severity', 'networkAccessible', 'integration'],
     '-exposedEndpoints',
   );
-  const integrations = useIntegrationOptions();
   return (
-    <section>
-      <h1>Vulnerabilities</h1>
-      <div className="filters" role="search" aria-label="Vulnerability filters">
-        <TextFilter url={list.url} name="search" label="Search" placeholder="CVE id or name" />
-        <SelectFilter
-          url={list.url}
-          name="severity"
-          label="Severity"
-          options={[...severityLevels].reverse()}
-        />
-        <NetworkAccessibleFilter url={list.url} />
-        <SelectFilter url={list.url} name="integration" label="Integration" options={integrations} />
-      </div>
-      <ErrorBox error={list.error} />
-      <DataTable
-        label="Vulnerabilities"
-        columns={columns}
-        rowKey={(v) => v.cveId}
-        storageKey="vulnerabilities"
-        {...list.table}
-      />
-      {/* Below the table: arriving with the rows, above it the note would push them down. */}
+    <ListView
+      title="Vulnerabilities"
+      filtersLabel="Vulnerability filters"
+      list={list}
+      columns={columns}
+      rowKey={(v) => v.cveId}
+      storageKey="vulnerabilities"
+      filters={
+        <>
+          <TextFilter url={list.url} name="search" label="Search" placeholder="CVE id or name" />
+          <SeverityFilter url={list.url} label="Severity" />
+          <NetworkAccessibleFilter url={list.url} />
+          <IntegrationFilter url={list.url} />
+        </>
+      }
+    >
       <DevicesNotImportedNote
         count={list.data?.devicesNotImported}
         counted="their findings count among the exposed devices"
       />
-    </section>
+    </ListView>
   );
 }
