@@ -1,22 +1,9 @@
 import type { ApiHttp } from '../api-http.js';
 import type { Batch } from '../paging.js';
-import { paginateByTimeWindow } from '../time-window-paging.js';
 import { validateGraphAlert, validateMdeAlert, type GraphAlert, type MdeAlert } from '../schemas/alert.js';
 import { updateWindowFilter, type UpdateWindow } from '../update-window.js';
 import { ODataCollection, type ListOptions } from './odata-collection.js';
-
-/** Graph security lists allow `$top` up to 1,000 and `$top + $skip` up to 6,000. */
-export const graphPageCap = 1000;
-export const graphSkipCap = 6000;
-
-export interface ListAlertsOptions {
-  /** Raw `lastUpdateDateTime` to start from (inclusive): the sync's cursor. */
-  readonly since?: string;
-  /** Raw `lastUpdateDateTime` to stop at (inclusive): the run's frozen upper bound. */
-  readonly until?: string;
-  readonly batchSize?: number;
-  readonly signal?: AbortSignal;
-}
+import { listGraphSecurity, type ListGraphSecurityOptions } from './graph-security-list.js';
 
 /** MDE `/api/alerts` pages hold up to 10,000 alerts. */
 const mdeAlertsPageCap = 10_000;
@@ -42,19 +29,8 @@ export class AlertsResource {
   }
 
   /** Graph `alerts_v2`, oldest update first, past the `$skip` cap. */
-  list(options: ListAlertsOptions = {}): AsyncGenerator<Batch<GraphAlert>, void, undefined> {
-    return paginateByTimeWindow(this.#http, {
-      request: { url: this.#graph, audience: 'graph', apiClass: 'graph', signal: options.signal },
-      validate: validateGraphAlert,
-      field: 'lastUpdateDateTime',
-      timestampOf: (a) => a.lastUpdateDateTime,
-      idOf: (a) => a.id,
-      since: options.since,
-      until: options.until,
-      pageSize: graphPageCap,
-      windowRecords: graphSkipCap - graphPageCap,
-      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-    });
+  list(options: ListGraphSecurityOptions = {}): AsyncGenerator<Batch<GraphAlert>, void, undefined> {
+    return listGraphSecurity(this.#http, this.#graph, validateGraphAlert, options);
   }
 
   /**

@@ -1,10 +1,9 @@
 import type { ApiHttp } from '../api-http.js';
 import type { Batch } from '../paging.js';
-import { paginateByTimeWindow } from '../time-window-paging.js';
 import { validateIncident, type Incident } from '../schemas/incident.js';
 import { validateXdrIncident, type XdrIncident } from '../schemas/xdr-incident.js';
 import { updateWindowFilter, type UpdateWindow } from '../update-window.js';
-import { graphPageCap, graphSkipCap, type ListAlertsOptions } from './alerts.js';
+import { listGraphSecurity, type ListGraphSecurityOptions } from './graph-security-list.js';
 import { ODataCollection } from './odata-collection.js';
 
 /** The Microsoft 365 Defender incidents list: `$top` at most 100. */
@@ -33,19 +32,8 @@ export class IncidentsResource {
   }
 
   /** Graph incidents, oldest update first; `since` is the raw `lastUpdateDateTime` cursor (inclusive). */
-  list(options: ListAlertsOptions = {}): AsyncGenerator<Batch<Incident>, void, undefined> {
-    return paginateByTimeWindow(this.#http, {
-      request: { url: this.#url, audience: 'graph', apiClass: 'graph', signal: options.signal },
-      validate: validateIncident,
-      field: 'lastUpdateDateTime',
-      timestampOf: (i) => i.lastUpdateDateTime,
-      idOf: (i) => i.id,
-      since: options.since,
-      until: options.until,
-      pageSize: graphPageCap,
-      windowRecords: graphSkipCap - graphPageCap,
-      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-    });
+  list(options: ListGraphSecurityOptions = {}): AsyncGenerator<Batch<Incident>, void, undefined> {
+    return listGraphSecurity(this.#http, this.#url, validateIncident, options);
   }
 
   /**
