@@ -364,3 +364,16 @@ function coerce(literal: Literal, type: FieldType, field: string): Scalar {
       throw syntax(`'${field}' is a collection; use ${field}/any(x: x eq '…')`);
   }
 }
+
+/** A record of an MDE list as the simulator serves it: plain JSON. */
+export type JsonRecord = Record<string, unknown>;
+
+/** A string member of a JSON record; null when absent or not a string. */
+export function textMember(name: string): FilterField<JsonRecord> {
+  return { type: 'string', get: (r) => (typeof r[name] === 'string' ? r[name] : null) };
+}
+
+/** A number member of a JSON record; null when absent or not a number. */
+export function numberMember(name: string): FilterField<JsonRecord> {
+  return { type: 'number', get: (r) => (typeof r[name] === 'number' ? r[name] : null) };
+}

@@ -1,6 +1,12 @@
 import { ApiError } from '../http/api-error.js';
 import { sendODataList, mdeContext } from '../http/odata-list.js';
-import { compileFilter, type FilterSchema } from '../http/odata-filter.js';
+import {
+  compileFilter,
+  numberMember,
+  textMember,
+  type FilterSchema,
+  type JsonRecord,
+} from '../http/odata-filter.js';
 import { pageRequest, pageSlice } from '../http/odata-query.js';
 import { sendJson } from '../http/responses.js';
 import type { SimState } from '../state.js';
@@ -9,20 +15,13 @@ import { machineRecord } from '../world/machines.js';
 import { type Route, MACHINE_READ, mde } from '../http/route.js';
 import type { Handler } from './handler.js';
 
-type MachineRecord = Record<string, unknown>;
-
-const text = (name: string) => ({
-  type: 'string' as const,
-  get: (r: MachineRecord) => (typeof r[name] === 'string' ? r[name] : null),
-});
-
 /** The properties `GET /api/machines` documents as filterable. */
-const MACHINE_FILTER: FilterSchema<MachineRecord> = {
-  computerDnsName: text('computerDnsName'),
-  id: text('id'),
-  version: text('version'),
-  deviceValue: text('deviceValue'),
-  aadDeviceId: text('aadDeviceId'),
+const MACHINE_FILTER: FilterSchema<JsonRecord> = {
+  computerDnsName: textMember('computerDnsName'),
+  id: textMember('id'),
+  version: textMember('version'),
+  deviceValue: textMember('deviceValue'),
+  aadDeviceId: textMember('aadDeviceId'),
   machineTags: {
     type: 'collection',
     get: (r) => (Array.isArray(r.machineTags) ? (r.machineTags as string[]) : []),
@@ -31,13 +30,13 @@ const MACHINE_FILTER: FilterSchema<MachineRecord> = {
     type: 'date',
     get: (r) => (typeof r.lastSeen === 'string' ? (parseIsoTicks(r.lastSeen) ?? null) : null),
   },
-  exposureLevel: text('exposureLevel'),
-  onboardingStatus: text('onboardingStatus'),
-  lastIpAddress: text('lastIpAddress'),
-  healthStatus: text('healthStatus'),
-  osPlatform: text('osPlatform'),
-  riskScore: text('riskScore'),
-  rbacGroupId: { type: 'number', get: (r) => (typeof r.rbacGroupId === 'number' ? r.rbacGroupId : null) },
+  exposureLevel: textMember('exposureLevel'),
+  onboardingStatus: textMember('onboardingStatus'),
+  lastIpAddress: textMember('lastIpAddress'),
+  healthStatus: textMember('healthStatus'),
+  osPlatform: textMember('osPlatform'),
+  riskScore: textMember('riskScore'),
+  rbacGroupId: numberMember('rbacGroupId'),
 };
 
 const MAX_PAGE = 10_000;
@@ -80,7 +79,7 @@ const listMachines: Handler = async (state, ex) => {
   const indices = matchingIndices(state, epoch, ex.query.get('$filter'));
   if (indices.length === 0) throw new ApiError(404, 'ResourceNotFound', 'No machines found');
   const { from, to } = pageSlice(indices.length, page);
-  function* records(): Generator<MachineRecord> {
+  function* records(): Generator<JsonRecord> {
     for (let i = from; i < to; i++)
       yield machineRecord(state.tenant, state.tenant.machine(indices[i] ?? 0), epoch);
   }

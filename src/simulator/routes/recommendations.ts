@@ -1,5 +1,11 @@
 import { ApiError } from '../http/api-error.js';
-import { compileFilter, type FilterSchema } from '../http/odata-filter.js';
+import {
+  compileFilter,
+  numberMember,
+  textMember,
+  type FilterSchema,
+  type JsonRecord,
+} from '../http/odata-filter.js';
 import { mdeContext } from '../http/odata-list.js';
 import { sendJson } from '../http/responses.js';
 import type { SimState } from '../state.js';
@@ -16,29 +22,19 @@ import { type Route, mde, RECOMMENDATION_READ, SCORE_READ } from '../http/route.
 import type { Handler } from './handler.js';
 import { sendMachineReferences, sendPage } from './software.js';
 
-type RecommendationRecord = Record<string, unknown>;
-
-const text = (name: string) => ({
-  type: 'string' as const,
-  get: (r: RecommendationRecord) => (typeof r[name] === 'string' ? r[name] : null),
-});
-
 /** The properties `GET /api/recommendations` documents as filterable. */
-const RECOMMENDATION_FILTER: FilterSchema<RecommendationRecord> = {
-  id: text('id'),
-  productName: text('productName'),
-  vendor: text('vendor'),
-  recommendedVersion: text('recommendedVersion'),
-  recommendationCategory: text('recommendationCategory'),
-  subCategory: text('subCategory'),
-  severityScore: {
-    type: 'number',
-    get: (r) => (typeof r.severityScore === 'number' ? r.severityScore : null),
-  },
-  remediationType: text('remediationType'),
-  recommendedProgram: text('recommendedProgram'),
-  recommendedVendor: text('recommendedVendor'),
-  status: text('status'),
+const RECOMMENDATION_FILTER: FilterSchema<JsonRecord> = {
+  id: textMember('id'),
+  productName: textMember('productName'),
+  vendor: textMember('vendor'),
+  recommendedVersion: textMember('recommendedVersion'),
+  recommendationCategory: textMember('recommendationCategory'),
+  subCategory: textMember('subCategory'),
+  severityScore: numberMember('severityScore'),
+  remediationType: textMember('remediationType'),
+  recommendedProgram: textMember('recommendedProgram'),
+  recommendedVendor: textMember('recommendedVendor'),
+  status: textMember('status'),
 };
 
 interface Snapshot {
@@ -52,7 +48,7 @@ async function snapshot(state: SimState): Promise<Snapshot> {
   return { data, at: state.tenant.clock.epochStart(data.epoch) };
 }
 
-function record(state: SimState, { data, at }: Snapshot, tally: ProductTally): RecommendationRecord {
+function record(state: SimState, { data, at }: Snapshot, tally: ProductTally): JsonRecord {
   return recommendationRecord(tally, data, state.tenant.catalog, at);
 }
 

@@ -1,6 +1,6 @@
 import { ApiError } from '../http/api-error.js';
 import type { Exchange } from '../http/exchange.js';
-import { compileFilter, type FilterSchema } from '../http/odata-filter.js';
+import { compileFilter, textMember, type FilterSchema, type JsonRecord } from '../http/odata-filter.js';
 import { mdeContext, sendODataList } from '../http/odata-list.js';
 import { pageRequest, pageSlice } from '../http/odata-query.js';
 import { sendJson } from '../http/responses.js';
@@ -21,18 +21,11 @@ import { vulnerabilityRecord } from '../world/vulnerability-catalog.js';
 import { type Route, mde, SOFTWARE_READ, SOFTWARE_VULNERABILITY_READ } from '../http/route.js';
 import type { Handler } from './handler.js';
 
-type SoftwareRecord = Record<string, unknown>;
-
-const text = (name: string) => ({
-  type: 'string' as const,
-  get: (r: SoftwareRecord) => (typeof r[name] === 'string' ? r[name] : null),
-});
-
 /** The properties `GET /api/Software` documents as filterable. */
-const SOFTWARE_FILTER: FilterSchema<SoftwareRecord> = {
-  id: text('id'),
-  name: text('name'),
-  vendor: text('vendor'),
+const SOFTWARE_FILTER: FilterSchema<JsonRecord> = {
+  id: textMember('id'),
+  name: textMember('name'),
+  vendor: textMember('vendor'),
 };
 
 /** `$top` cap of the software lists; the sub-lists take the same `$top`/`$skip` so a client can step through them. */
@@ -74,7 +67,7 @@ async function softwareOr404(
   return { data, tally };
 }
 
-function record(state: SimState, data: SoftwareData, tally: ProductTally): SoftwareRecord {
+function record(state: SimState, data: SoftwareData, tally: ProductTally): JsonRecord {
   return softwareRecord(tally, data, state.tenant.catalog, state.tenant.clock.epochStart(data.epoch));
 }
 
