@@ -7,6 +7,7 @@ import type {
 } from '../defender/index.js';
 import type { ActivitySource } from '../domain/activity-vocabulary.js';
 import { HubError } from '../errors.js';
+import { storedRecordJson } from './stored-record.js';
 import { permittedSource, type Feature, type TokenApi, type TokenRoles } from '../domain/permissions.js';
 
 /** One alert or incident of any source, in the form the store takes (less the time it is written). */
@@ -82,4 +83,20 @@ export async function* mapBatches<T, R>(
     }
     yield { items, rejected, page: batch.page };
   }
+}
+
+/** What every alert and incident record carries: when Defender made and last changed it, and the record itself. */
+export function activityFacts(
+  record: unknown,
+  created: DefenderTimestamp | null | undefined,
+  lastUpdate: DefenderTimestamp,
+  source: ActivitySource,
+) {
+  return {
+    createdAtRaw: created?.raw ?? null,
+    lastUpdateRaw: lastUpdate.raw,
+    lastUpdateAt: lastUpdate.date.toISOString(),
+    raw: storedRecordJson(record),
+    source,
+  };
 }

@@ -1,8 +1,7 @@
 import type { GraphAlert, MdeAlert } from '../../defender/index.js';
 import { graphDetectionSource, graphEnumWord } from '../../domain/activity-vocabulary.js';
 import type { AlertRecord } from '../../store/index.js';
-import { mapBatches, type ActivityReader } from '../activity-reader.js';
-import { storedRecordJson } from '../stored-record.js';
+import { activityFacts, mapBatches, type ActivityReader } from '../activity-reader.js';
 
 function deviceIds(alert: GraphAlert): string[] {
   const ids = (alert.evidence ?? [])
@@ -34,11 +33,7 @@ export const graphAlerts: ActivityReader<AlertRecord> = {
           serviceSource: alert.serviceSource ?? null,
           detectionSource: alert.detectionSource ?? null,
           machineIds: JSON.stringify(deviceIds(alert)),
-          createdAtRaw: alert.createdDateTime?.raw ?? null,
-          lastUpdateRaw: alert.lastUpdateDateTime.raw,
-          lastUpdateAt: alert.lastUpdateDateTime.date.toISOString(),
-          raw: storedRecordJson(alert),
-          source: 'graph',
+          ...activityFacts(alert, alert.createdDateTime, alert.lastUpdateDateTime, 'graph'),
         },
       },
     })),
@@ -56,11 +51,7 @@ function mdeRecord(alert: MdeAlert, lastUpdate: NonNullable<MdeAlert['lastUpdate
     serviceSource: 'microsoftDefenderForEndpoint',
     detectionSource: graphDetectionSource(alert.detectionSource),
     machineIds: JSON.stringify(alert.machineId == null || alert.machineId === '' ? [] : [alert.machineId]),
-    createdAtRaw: alert.alertCreationTime?.raw ?? null,
-    lastUpdateRaw: lastUpdate.raw,
-    lastUpdateAt: lastUpdate.date.toISOString(),
-    raw: storedRecordJson(alert),
-    source: 'mde',
+    ...activityFacts(alert, alert.alertCreationTime, lastUpdate, 'mde'),
   };
 }
 

@@ -1,7 +1,6 @@
 import { graphEnumWord } from '../../domain/activity-vocabulary.js';
 import type { IncidentRecord } from '../../store/index.js';
-import { mapBatches, type ActivityReader } from '../activity-reader.js';
-import { storedRecordJson } from '../stored-record.js';
+import { activityFacts, mapBatches, type ActivityReader } from '../activity-reader.js';
 
 /** Graph `security/incidents` (SecurityIncident.Read.All), oldest update first. */
 export const graphIncidents: ActivityReader<IncidentRecord> = {
@@ -23,11 +22,7 @@ export const graphIncidents: ActivityReader<IncidentRecord> = {
           status: incident.status ?? null,
           classification: incident.classification ?? null,
           determination: incident.determination ?? null,
-          createdAtRaw: incident.createdDateTime?.raw ?? null,
-          lastUpdateRaw: incident.lastUpdateDateTime.raw,
-          lastUpdateAt: incident.lastUpdateDateTime.date.toISOString(),
-          raw: storedRecordJson(incident),
-          source: 'graph',
+          ...activityFacts(incident, incident.createdDateTime, incident.lastUpdateDateTime, 'graph'),
         },
       },
     })),
@@ -57,11 +52,7 @@ export const xdrIncidents: ActivityReader<IncidentRecord> = {
           status: graphEnumWord(incident.status),
           classification: graphEnumWord(incident.classification),
           determination: graphEnumWord(incident.determination),
-          createdAtRaw: incident.createdTime?.raw ?? null,
-          lastUpdateRaw: incident.lastUpdateTime.raw,
-          lastUpdateAt: incident.lastUpdateTime.date.toISOString(),
-          raw: storedRecordJson(incident),
-          source: 'xdr',
+          ...activityFacts(incident, incident.createdTime, incident.lastUpdateTime, 'xdr'),
         },
       },
     })),
