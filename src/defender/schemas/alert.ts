@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { nullableString } from './members.js';
 import { optionalTimestamp, timestampSchema } from './timestamp.js';
 import { recordValidator } from './record.js';
-
-const nullableString = z.string().nullable().optional();
 
 /** A list, as documented; some producers flatten it to a single object, which is read as a list of one. */
 export function oneOrMany<T extends z.ZodType>(item: T) {

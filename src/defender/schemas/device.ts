@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { nullableBoolean, nullableString } from './members.js';
 import { optionalTimestamp } from './timestamp.js';
 import { recordValidator } from './record.js';
-
-const nullableString = z.string().nullable().optional();
-const nullableBoolean = z.boolean().nullable().optional();
 
 /**
  * Microsoft Graph `device` (`GET /v1.0/devices`), an Entra ID device. `id` is the directory object id;

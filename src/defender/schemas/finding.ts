@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { nullableString } from './members.js';
 import { optionalTimestamp } from './timestamp.js';
 import { recordValidator } from './record.js';
-
-const nullableString = z.string().nullable().optional();
 
 /**
  * One row of the software-vulnerabilities export (JSON pages, via-files lines and the delta export): device ×

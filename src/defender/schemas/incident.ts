@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { nullableString } from './members.js';
 import { optionalTimestamp, timestampSchema } from './timestamp.js';
 import { recordValidator } from './record.js';
 import { oneOrMany } from './alert.js';
-
-const nullableString = z.string().nullable().optional();
 
 /** Graph `security/incidents`. Enum values arrive camelCase or PascalCase depending on the service's mood. */
 export const incidentSchema = z.looseObject({

@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { nullableString } from './members.js';
 import { optionalTimestamp } from './timestamp.js';
 import { recordValidator } from './record.js';
-
-const nullableString = z.string().nullable().optional();
 
 /** `GET /api/machineactions` and `/api/machineactions/{id}`, and the 201 answer of a response action. */
 export const machineActionSchema = z

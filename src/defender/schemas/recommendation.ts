@@ -1,10 +1,7 @@
 import { z } from 'zod';
+import { nullableBoolean, nullableNumber, nullableString } from './members.js';
 import { timestampSchema } from './timestamp.js';
 import { recordValidator } from './record.js';
-
-const nullableString = z.string().nullable().optional();
-const nullableNumber = z.number().nullable().optional();
-const nullableBoolean = z.boolean().nullable().optional();
 
 /** `GET /api/recommendations` and `/api/recommendations/{id}`. Unknown members pass through. */
 export const recommendationSchema = z.looseObject({

@@ -1,10 +1,7 @@
 import { z } from 'zod';
+import { nullableBoolean, nullableNumber, nullableString } from './members.js';
 import { optionalTimestamp } from './timestamp.js';
 import { recordValidator } from './record.js';
-
-const nullableString = z.string().nullable().optional();
-const nullableNumber = z.number().nullable().optional();
-const nullableBoolean = z.boolean().nullable().optional();
 
 /** `GET /api/Software`, `/api/Software/{id}` and `/api/machines/{id}/software`. Unknown members pass through. */
 export const softwareSchema = z.looseObject({

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { nullableString } from './members.js';
 import { optionalTimestamp, timestampSchema } from './timestamp.js';
 import { recordValidator } from './record.js';
 import { oneOrMany } from './alert.js';
 
-const nullableString = z.string().nullable().optional();
 /** Documented as long; read as text, like Graph's ids, so one column holds either source's. */
 const numericId = z.union([z.number(), z.string().min(1)]).transform(String);
 
