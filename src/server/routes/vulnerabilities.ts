@@ -4,6 +4,7 @@ import type { Hub } from '../../app/hub.js';
 import {
   errorResponses,
   exactFilter,
+  integrationFilter,
   optionalQueryFlag,
   pageOf,
   pageQuery,
@@ -18,7 +19,7 @@ import { found } from '../../errors.js';
 import { vulnerabilitySorts } from '../../store/index.js';
 
 const tags = ['vulnerabilities'];
-const integration = z.string().trim().min(1).optional().describe('Integration id.');
+const integration = integrationFilter();
 
 /** The CVE catalog with how many devices each CVE exposes, and how many of those are not endpoints. */
 export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {

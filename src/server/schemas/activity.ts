@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { activitySources } from '../../domain/activity-vocabulary.js';
+import { integrationFilter } from './common.js';
 
 const sourceBody = z
   .enum(activitySources)
@@ -56,7 +57,7 @@ export const incidentDetailBody = incidentSummaryBody.extend({
 export const activityFilterQuery = {
   severity: z.string().trim().min(1).optional().describe('Exact severity, e.g. high.'),
   status: z.string().trim().min(1).optional().describe('Exact status, e.g. new or resolved.'),
-  integration: z.string().trim().min(1).optional().describe('Integration id.'),
+  integration: integrationFilter(),
   since: z.iso
     .datetime({ offset: true })
     .transform((v) => new Date(v))
