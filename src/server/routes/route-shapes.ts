@@ -18,7 +18,7 @@ import { endpointFound, type Page, type PageRequest } from '../../store/index.js
 type ZodApp = Parameters<FastifyPluginCallbackZod>[0];
 
 /** What the OpenAPI document says of a route. */
-export interface RouteWords {
+interface RouteWords {
   readonly tags: string[];
   readonly summary: string;
 }
@@ -30,7 +30,7 @@ type ListQueryShape = z.ZodRawShape & { integration: z.ZodType<string | undefine
 type ListQuery<F extends ListQueryShape> = PageRequest & { integration?: string } & z.output<z.ZodObject<F>>;
 
 /** The store's filter of a list: the query's filters, with `integration` spelt as the store's `integrationId`. */
-export type ListFilter<F extends ListQueryShape> = Omit<ListQuery<F>, keyof PageRequest | 'integration'> & {
+type ListFilter<F extends ListQueryShape> = Omit<ListQuery<F>, keyof PageRequest | 'integration'> & {
   integrationId: string | undefined;
 };
 
@@ -64,7 +64,7 @@ export function listRoute<F extends ListQueryShape, T extends z.ZodType>(
 }
 
 /** Finds a record by Defender's id, in the given integration or the first that has it; throws a 404 if none. */
-export type FindInIntegration<R> = (id: string, integration: string | undefined) => Promise<R>;
+type FindInIntegration<R> = (id: string, integration: string | undefined) => Promise<R>;
 
 /**
  * `GET path/:id?integration=`: one record by Defender's id, which two integrations may share. `integration`
