@@ -7,6 +7,7 @@ import type { Hub } from '../../app/hub.js';
 import {
   errorResponses,
   exactFilter,
+  integrationFilter,
   listOf,
   numericIdParams,
   pageOf,
@@ -39,7 +40,7 @@ export const actionRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub 
         summary: "Machine actions, newest first: the hub's and those made in the Defender portal (synced)",
         querystring: pageQuery
           .extend({
-            integration: z.string().trim().min(1).optional().describe('Integration id.'),
+            integration: integrationFilter(),
             endpoint: z.coerce.number().int().positive().optional().describe("An endpoint's hub id."),
             type: exactFilter('Defender action type (RunAntiVirusScan, Isolate, Unisolate, …)'),
             status: exactFilter('status (Pending, InProgress, Succeeded, Failed, Cancelled, TimeOut)'),

@@ -1,7 +1,5 @@
-import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { errorResponses, pageOf, pageQuery, textIdParams } from '../schemas/common.js';
 import {
   activityFilterQuery,
   alertDetailBody,
@@ -10,82 +8,52 @@ import {
   incidentSummaryBody,
 } from '../schemas/activity.js';
 import { found } from '../../errors.js';
-
-const listQuery = pageQuery.extend(activityFilterQuery).strict();
-const itemQuery = z.object({ integration: activityFilterQuery.integration }).strict();
+import { listRoute, lookupRoute } from './route-shapes.js';
 
 /** Alerts and incidents: lists newest update first, and single records with Defender's raw record. */
 export const activityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
   const { alerts, incidents } = hub.data;
+  // A lookup takes the lists' integration filter, in the lists' words.
+  const { integration } = activityFilterQuery;
 
-  app.get(
+  listRoute(
+    app,
     '/alerts',
     {
-      schema: {
-        tags: ['alerts'],
-        summary: 'List alerts, most recently updated first',
-        querystring: listQuery,
-        response: { 200: pageOf(alertSummaryBody), ...errorResponses(400) },
-      },
+      tags: ['alerts'],
+      summary: 'List alerts, most recently updated first',
+      query: activityFilterQuery,
+      item: alertSummaryBody,
     },
-    (request) => {
-      const { page, pageSize, integration, ...filter } = request.query;
-      return alerts.list({ ...filter, integrationId: integration }, { page, pageSize });
-    },
+    (filter, page) => alerts.list(filter, page),
   );
 
-  app.get(
+  lookupRoute(
+    app,
     '/alerts/:id',
-    {
-      schema: {
-        tags: ['alerts'],
-        summary: 'One alert',
-        params: textIdParams,
-        querystring: itemQuery,
-        response: { 200: alertDetailBody, ...errorResponses(400, 404) },
-      },
-    },
-    async (request) =>
-      found(
-        await alerts.get(request.params.id, request.query.integration),
-        'ALERT_NOT_FOUND',
-        `No alert with id ${request.params.id}.`,
-      ),
+    { tags: ['alerts'], summary: 'One alert', item: alertDetailBody, integration },
+    async (id, integrationId) =>
+      found(await alerts.get(id, integrationId), 'ALERT_NOT_FOUND', `No alert with id ${id}.`),
   );
 
-  app.get(
+  listRoute(
+    app,
     '/incidents',
     {
-      schema: {
-        tags: ['incidents'],
-        summary: 'List incidents, most recently updated first',
-        querystring: listQuery,
-        response: { 200: pageOf(incidentSummaryBody), ...errorResponses(400) },
-      },
+      tags: ['incidents'],
+      summary: 'List incidents, most recently updated first',
+      query: activityFilterQuery,
+      item: incidentSummaryBody,
     },
-    (request) => {
-      const { page, pageSize, integration, ...filter } = request.query;
-      return incidents.list({ ...filter, integrationId: integration }, { page, pageSize });
-    },
+    (filter, page) => incidents.list(filter, page),
   );
 
-  app.get(
+  lookupRoute(
+    app,
     '/incidents/:id',
-    {
-      schema: {
-        tags: ['incidents'],
-        summary: 'One incident',
-        params: textIdParams,
-        querystring: itemQuery,
-        response: { 200: incidentDetailBody, ...errorResponses(400, 404) },
-      },
-    },
-    async (request) =>
-      found(
-        await incidents.get(request.params.id, request.query.integration),
-        'INCIDENT_NOT_FOUND',
-        `No incident with id ${request.params.id}.`,
-      ),
+    { tags: ['incidents'], summary: 'One incident', item: incidentDetailBody, integration },
+    async (id, integrationId) =>
+      found(await incidents.get(id, integrationId), 'INCIDENT_NOT_FOUND', `No incident with id ${id}.`),
   );
 
   done();

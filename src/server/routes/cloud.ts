@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { errorResponses, levelListFilter, listOf, pageOf, pageQuery } from '../schemas/common.js';
+import {
+  errorResponses,
+  integrationFilter,
+  levelListFilter,
+  listOf,
+  pageOf,
+  pageQuery,
+} from '../schemas/common.js';
 import {
   cloudAssessmentBody,
   cloudAssessmentStatuses,
@@ -12,10 +19,11 @@ import {
 } from '../schemas/cloud.js';
 import { riskLevels } from '../../domain/levels.js';
 import { cloudResourceSorts } from '../../store/index.js';
+import { listRoute } from './route-shapes.js';
 
 const tags = ['cloud'];
 
-const integrationFilter = z.string().trim().min(1).optional().describe('Integration id (product cloud).');
+const cloudIntegration = integrationFilter('Integration id (product cloud).');
 const subscriptionFilter = z
   .string()
   .trim()
@@ -58,22 +66,16 @@ const day = 86_400_000;
 export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
   const { cloud } = hub.data;
 
-  app.get(
+  listRoute(
+    app,
     '/cloud/subscriptions',
     {
-      schema: {
-        tags,
-        summary: 'Azure subscriptions the cloud integrations read, with how the last read went',
-        querystring: pageQuery
-          .extend({ integration: integrationFilter, subscription: subscriptionFilter })
-          .strict(),
-        response: { 200: pageOf(cloudSubscriptionBody), ...errorResponses(400) },
-      },
+      tags,
+      summary: 'Azure subscriptions the cloud integrations read, with how the last read went',
+      query: { integration: cloudIntegration, subscription: subscriptionFilter },
+      item: cloudSubscriptionBody,
     },
-    (request) => {
-      const { page, pageSize, integration, subscription } = request.query;
-      return cloud.subscriptions({ integrationId: integration, subscription }, { page, pageSize });
-    },
+    (filter, page) => cloud.subscriptions(filter, page),
   );
 
   app.get(
@@ -84,7 +86,7 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
         summary: 'The current secure score of each subscription, with its daily history',
         querystring: z
           .object({
-            integration: integrationFilter,
+            integration: cloudIntegration,
             subscription: subscriptionFilter,
             days: z.coerce
               .number()
@@ -106,59 +108,47 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
     },
   );
 
-  app.get(
+  listRoute(
+    app,
     '/cloud/assessments',
     {
-      schema: {
-        tags,
-        summary: 'Security assessments of the Azure resources',
-        querystring: pageQuery
-          .extend({
-            integration: integrationFilter,
-            subscription: subscriptionFilter,
-            status: statusFilter,
-            severity: severityFilter,
-            resourceType: resourceTypeFilter,
-            resource: resourceFilter,
-          })
-          .strict(),
-        response: { 200: pageOf(cloudAssessmentBody), ...errorResponses(400) },
+      tags,
+      summary: 'Security assessments of the Azure resources',
+      query: {
+        integration: cloudIntegration,
+        subscription: subscriptionFilter,
+        status: statusFilter,
+        severity: severityFilter,
+        resourceType: resourceTypeFilter,
+        resource: resourceFilter,
       },
+      item: cloudAssessmentBody,
     },
-    async (request) => {
-      const { page, pageSize, integration, ...filter } = request.query;
-      return cloud.assessments({ ...filter, integrationId: integration }, { page, pageSize });
-    },
+    (filter, page) => cloud.assessments(filter, page),
   );
 
-  app.get(
+  listRoute(
+    app,
     '/cloud/findings',
     {
-      schema: {
-        tags,
-        summary: 'Findings of the assessments (sub-assessments): vulnerabilities and failed checks',
-        querystring: pageQuery
-          .extend({
-            integration: integrationFilter,
-            subscription: subscriptionFilter,
-            status: statusFilter.describe('healthy, unhealthy (open) or notApplicable.'),
-            severity: severityFilter,
-            cve: cveFilter.describe('Only findings naming this CVE.'),
-            resourceType: resourceTypeFilter.describe(
-              'ARM resource type, or the assessed type (ServerVulnerability, …), any case.',
-            ),
-            resource: resourceFilter.describe(
-              'One Azure resource id (any case): the findings of its assessments and those naming it.',
-            ),
-          })
-          .strict(),
-        response: { 200: pageOf(cloudFindingBody), ...errorResponses(400) },
+      tags,
+      summary: 'Findings of the assessments (sub-assessments): vulnerabilities and failed checks',
+      query: {
+        integration: cloudIntegration,
+        subscription: subscriptionFilter,
+        status: statusFilter.describe('healthy, unhealthy (open) or notApplicable.'),
+        severity: severityFilter,
+        cve: cveFilter.describe('Only findings naming this CVE.'),
+        resourceType: resourceTypeFilter.describe(
+          'ARM resource type, or the assessed type (ServerVulnerability, …), any case.',
+        ),
+        resource: resourceFilter.describe(
+          'One Azure resource id (any case): the findings of its assessments and those naming it.',
+        ),
       },
+      item: cloudFindingBody,
     },
-    async (request) => {
-      const { page, pageSize, integration, ...filter } = request.query;
-      return cloud.findings({ ...filter, integrationId: integration }, { page, pageSize });
-    },
+    (filter, page) => cloud.findings(filter, page),
   );
 
   app.get(
@@ -169,7 +159,7 @@ export const cloudRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
         summary: 'Azure resources the assessments name, with their risk level, the riskiest first',
         querystring: pageQuery
           .extend({
-            integration: integrationFilter,
+            integration: cloudIntegration,
             subscription: subscriptionFilter,
             resourceType: resourceTypeFilter,
             riskLevel: levelListFilter('riskLevel', riskLevels),

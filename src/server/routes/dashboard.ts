@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { integrationStatuses } from '../../app/integration-status.js';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, integrationFilter } from '../schemas/common.js';
 import { dashboardBody } from '../schemas/dashboard.js';
 import { defaultPatchSort } from '../../store/index.js';
 
@@ -19,12 +19,7 @@ export const dashboardRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { h
         summary: 'Endpoints by risk, open findings and active alerts by severity, top patches, integrations',
         querystring: z
           .object({
-            integration: z
-              .string()
-              .trim()
-              .min(1)
-              .optional()
-              .describe('Integration id; all of them when absent.'),
+            integration: integrationFilter('Integration id; all of them when absent.'),
           })
           .strict(),
         response: { 200: dashboardBody, ...errorResponses(400) },

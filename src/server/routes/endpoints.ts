@@ -4,6 +4,7 @@ import type { Hub } from '../../app/hub.js';
 import {
   errorResponses,
   exactFilter,
+  integrationFilter,
   levelListFilter,
   numericIdParams,
   optionalQueryFlag,
@@ -28,6 +29,7 @@ import {
   mapped,
 } from '../../store/index.js';
 import { entraFilterValues } from '../../domain/entra-join.js';
+import { endpointPageRoute } from './route-shapes.js';
 
 const tags = ['endpoints'];
 
@@ -46,7 +48,7 @@ const endpointFilterQuery = z.object({
     `The hub's risk levels to keep, comma-separated: ${riskLevels.join(', ')}.`,
   ),
   exposure: exactFilter('exposure level'),
-  integration: z.string().trim().min(1).optional().describe('Integration id.'),
+  integration: integrationFilter(),
   profile: z.string().trim().min(1).max(200).optional().describe('A profile name (any case).'),
   stale: queryFlag(false).describe('true: only endpoints Defender no longer lists; false: only active ones.'),
   isolation: levelListFilter('isolation', isolationStateNames).describe(
@@ -193,40 +195,24 @@ export const endpointRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     },
   );
 
-  app.get(
+  endpointPageRoute(
+    app,
     '/endpoints/:id/software',
     {
-      schema: {
-        tags,
-        summary: "An endpoint's installed software: one item per open software version, with or without CVEs",
-        params: numericIdParams,
-        querystring: pageQuery.strict(),
-        response: { 200: pageOf(softwareBody), ...errorResponses(400, 404) },
-      },
+      tags,
+      summary: "An endpoint's installed software: one item per open software version, with or without CVEs",
+      item: softwareBody,
     },
-    async (request) => {
-      const { id } = request.params;
-      const key = endpointFound(await store.key(id), id);
-      return store.software(key, request.query);
-    },
+    store,
+    (key, page) => store.software(key, page),
   );
 
-  app.get(
+  endpointPageRoute(
+    app,
     '/endpoints/:id/alerts',
-    {
-      schema: {
-        tags,
-        summary: 'The alerts that name an endpoint',
-        params: numericIdParams,
-        querystring: pageQuery.strict(),
-        response: { 200: pageOf(alertSummaryBody), ...errorResponses(400, 404) },
-      },
-    },
-    async (request) => {
-      const { id } = request.params;
-      const key = endpointFound(await store.key(id), id);
-      return alerts.list({ endpoint: key }, request.query);
-    },
+    { tags, summary: 'The alerts that name an endpoint', item: alertSummaryBody },
+    store,
+    (key, page) => alerts.list({ endpoint: key }, page),
   );
 
   done();

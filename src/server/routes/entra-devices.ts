@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
+import { errorResponses, integrationFilter, pageOf, pageQuery } from '../schemas/common.js';
 import { entraDeviceBody } from '../schemas/entra-device.js';
 
 const tags = ['entra-devices'];
 
 const entraDeviceQuery = pageQuery
   .extend({
-    integration: z.string().trim().min(1).optional().describe('Integration id.'),
+    integration: integrationFilter(),
     trustType: z
       .string()
       .trim()

@@ -13,6 +13,7 @@ import {
   huntingResultPageQuery,
   savedHuntingQueryBody,
 } from '../schemas/hunting.js';
+import { removeRoute } from './route-shapes.js';
 
 const tags = ['hunting'];
 
@@ -95,20 +96,11 @@ export const huntingRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub
     (request) => hunting.saved.replace(request.params.id, request.body),
   );
 
-  app.delete(
+  removeRoute(
+    app,
     '/hunting/queries/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Remove a saved hunting query (the results of its runs stay until they expire)',
-        params: numericIdParams,
-        response: { 204: z.null(), ...errorResponses(400, 404) },
-      },
-    },
-    async (request, reply) => {
-      await hunting.saved.remove(request.params.id);
-      return reply.code(204).send(null);
-    },
+    { tags, summary: 'Remove a saved hunting query (the results of its runs stay until they expire)' },
+    (id) => hunting.saved.remove(id),
   );
 
   app.post(

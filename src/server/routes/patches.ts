@@ -4,6 +4,7 @@ import type { Hub } from '../../app/hub.js';
 import { exploitabilityLevels, severityLevels } from '../../domain/levels.js';
 import {
   errorResponses,
+  integrationFilter,
   levelListFilter,
   optionalQueryFlag,
   pageQuery,
@@ -16,7 +17,7 @@ const tags = ['patches'];
 
 const patchListQuery = pageQuery
   .extend({
-    integration: z.string().trim().min(1).optional().describe('Integration id.'),
+    integration: integrationFilter(),
     severity: levelListFilter('severity', severityLevels).describe(
       'Defender.SeverityLevel, any of (comma-separated).',
     ),

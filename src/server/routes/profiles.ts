@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { errorResponses, listOf, numericIdParams } from '../schemas/common.js';
+import { errorResponses, listOf } from '../schemas/common.js';
 import { profileBody } from '../schemas/profile.js';
 import { ruleProfileInput } from '../../profiles/profile-service.js';
+import { removeRoute } from './route-shapes.js';
 
 const tags = ['profiles'];
 
@@ -34,20 +34,8 @@ export const profileRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub
     async (request, reply) => reply.code(201).send(await hub.profiles.createRule(request.body)),
   );
 
-  app.delete(
-    '/profiles/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Remove a rule profile',
-        params: numericIdParams,
-        response: { 204: z.null(), ...errorResponses(400, 404) },
-      },
-    },
-    async (request, reply) => {
-      await hub.profiles.removeRule(request.params.id);
-      return reply.code(204).send(null);
-    },
+  removeRoute(app, '/profiles/:id', { tags, summary: 'Remove a rule profile' }, (id) =>
+    hub.profiles.removeRule(id),
   );
 
   done();

@@ -4,12 +4,9 @@ import type { Hub } from '../../app/hub.js';
 import {
   errorResponses,
   exactFilter,
-  integrationQuery,
+  integrationFilter,
   listOf,
-  numericIdParams,
-  pageOf,
-  pageQuery,
-  textIdParams,
+  optionalQueryFlag,
 } from '../schemas/common.js';
 import { endpointRefBody } from '../schemas/endpoint.js';
 import {
@@ -18,7 +15,8 @@ import {
   recommendationBody,
 } from '../schemas/recommendation.js';
 import { found } from '../../errors.js';
-import { endpointFound, organisationScope, type Recommendation } from '../../store/index.js';
+import { organisationScope, type Recommendation } from '../../store/index.js';
+import { endpointPageRoute, linkedPageRoute, listRoute, lookupRoute } from './route-shapes.js';
 
 const tags = ['recommendations'];
 
@@ -31,83 +29,52 @@ export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app
   const recommendation = async (id: string, integration: string | undefined): Promise<Recommendation> =>
     found(await recommendations.get(id, integration), 'RECOMMENDATION_NOT_FOUND', notFound(id));
 
-  app.get(
+  listRoute(
+    app,
     '/recommendations',
     {
-      schema: {
-        tags,
-        summary: 'Security recommendations, most exposure impact first',
-        querystring: pageQuery
-          .extend({
-            integration: z.string().trim().min(1).optional().describe('Integration id.'),
-            search: z.string().trim().max(200).optional().describe('Part of the name, product or vendor.'),
-            remediationType: exactFilter('remediation type (Update, Upgrade, …)'),
-            status: exactFilter('status (Active, Exception)'),
-            category: exactFilter('category'),
-            publicExploit: z
-              .enum(['true', 'false'])
-              .optional()
-              .transform((v) => (v === undefined ? undefined : v === 'true'))
-              .describe('true: only those with a public exploit; false: only those without.'),
-          })
-          .strict(),
-        response: { 200: pageOf(recommendationBody), ...errorResponses(400) },
+      tags,
+      summary: 'Security recommendations, most exposure impact first',
+      query: {
+        integration: integrationFilter(),
+        search: z.string().trim().max(200).optional().describe('Part of the name, product or vendor.'),
+        remediationType: exactFilter('remediation type (Update, Upgrade, …)'),
+        status: exactFilter('status (Active, Exception)'),
+        category: exactFilter('category'),
+        publicExploit: optionalQueryFlag().describe(
+          'true: only those with a public exploit; false: only those without.',
+        ),
       },
+      item: recommendationBody,
     },
-    async (request) => {
-      const { page, pageSize, integration, ...filter } = request.query;
-      return recommendations.list({ ...filter, integrationId: integration }, { page, pageSize });
-    },
+    (filter, page) => recommendations.list(filter, page),
   );
 
-  app.get(
+  lookupRoute(
+    app,
     '/recommendations/:id',
-    {
-      schema: {
-        tags,
-        summary: 'One recommendation',
-        params: textIdParams,
-        querystring: z.object({ integration: integrationQuery }).strict(),
-        response: { 200: recommendationBody, ...errorResponses(400, 404) },
-      },
-    },
-    (request) => recommendation(request.params.id, request.query.integration),
+    { tags, summary: 'One recommendation', item: recommendationBody },
+    recommendation,
   );
 
-  app.get(
+  linkedPageRoute(
+    app,
     '/recommendations/:id/endpoints',
-    {
-      schema: {
-        tags,
-        summary: 'The endpoints a recommendation is about',
-        params: textIdParams,
-        querystring: pageQuery.extend({ integration: integrationQuery }).strict(),
-        response: { 200: pageOf(endpointRefBody), ...errorResponses(400, 404) },
-      },
-    },
-    async (request) => {
-      const { integration, ...page } = request.query;
-      const { integrationId, id } = await recommendation(request.params.id, integration);
-      return recommendations.links.endpoints(integrationId, id, page);
-    },
+    { tags, summary: 'The endpoints a recommendation is about', item: endpointRefBody },
+    recommendation,
+    (integrationId, id, page) => recommendations.links.endpoints(integrationId, id, page),
   );
 
-  app.get(
+  endpointPageRoute(
+    app,
     '/endpoints/:id/recommendations',
     {
-      schema: {
-        tags: ['endpoints', ...tags],
-        summary: 'The security recommendations that concern an endpoint',
-        params: numericIdParams,
-        querystring: pageQuery.strict(),
-        response: { 200: pageOf(recommendationBody), ...errorResponses(400, 404) },
-      },
+      tags: ['endpoints', ...tags],
+      summary: 'The security recommendations that concern an endpoint',
+      item: recommendationBody,
     },
-    async (request) => {
-      const { id } = request.params;
-      const key = endpointFound(await hub.data.endpoints.key(id), id);
-      return recommendations.forEndpoint(key, request.query);
-    },
+    hub.data.endpoints,
+    (key, page) => recommendations.forEndpoint(key, page),
   );
 
   app.get(
@@ -116,9 +83,7 @@ export const recommendationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app
       schema: {
         tags,
         summary: "Each integration's newest exposure score, of the organisation and of each device group",
-        querystring: z
-          .object({ integration: z.string().trim().min(1).optional().describe('Integration id.') })
-          .strict(),
+        querystring: z.object({ integration: integrationFilter() }).strict(),
         response: { 200: listOf(exposureScoreBody), ...errorResponses(400) },
       },
     },

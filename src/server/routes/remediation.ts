@@ -3,14 +3,14 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { parseSlaDaysText } from '../../app/config.js';
 import { defaultSlaDays, type SlaDays } from '../../domain/remediation.js';
-import { errorResponses, pageOf, pageQuery } from '../schemas/common.js';
+import { errorResponses, integrationFilter, pageOf, pageQuery } from '../schemas/common.js';
 import { pastSlaBody, remediationBody } from '../schemas/remediation.js';
 import { InputError } from '../../errors.js';
 
 const tags = ['remediation'];
 
 const scopeQuery = z.object({
-  integration: z.string().trim().min(1).optional().describe('Integration id.'),
+  integration: integrationFilter(),
   sla: z
     .string()
     .optional()

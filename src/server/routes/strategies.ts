@@ -7,13 +7,21 @@ import {
   strategyExpression,
   updateStrategyInput,
 } from '../../strategies/strategy-service.js';
-import { errorResponses, listOf, numericIdParams, pageOf, pageQuery } from '../schemas/common.js';
+import {
+  errorResponses,
+  integrationFilter,
+  listOf,
+  numericIdParams,
+  pageOf,
+  pageQuery,
+} from '../schemas/common.js';
 import {
   strategyBody,
   strategyCheckBody,
   strategyFieldBody,
   strategyMatchBody,
 } from '../schemas/strategy.js';
+import { removeRoute } from './route-shapes.js';
 
 const tags = ['patch-strategies'];
 
@@ -123,20 +131,8 @@ export const strategyRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
     (request) => strategies.update(request.params.id, request.body),
   );
 
-  app.delete(
-    '/patch-strategies/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Remove a patch strategy',
-        params: numericIdParams,
-        response: { 204: z.null(), ...errorResponses(400, 404) },
-      },
-    },
-    async (request, reply) => {
-      await strategies.remove(request.params.id);
-      return reply.code(204).send(null);
-    },
+  removeRoute(app, '/patch-strategies/:id', { tags, summary: 'Remove a patch strategy' }, (id) =>
+    strategies.remove(id),
   );
 
   app.get(
@@ -148,7 +144,7 @@ export const strategyRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hu
         params: numericIdParams,
         querystring: pageQuery
           .extend({
-            integration: z.string().trim().min(1).optional().describe('Integration id.'),
+            integration: integrationFilter(),
             endpointLimit: z.coerce
               .number()
               .int()

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
 import { datasetNames } from '../../domain/datasets.js';
-import { errorResponses, numericIdParams, pageOf, pageQuery } from '../schemas/common.js';
+import { errorResponses, integrationFilter, numericIdParams } from '../schemas/common.js';
 import { syncRunBody } from '../schemas/sync-run.js';
 import { found } from '../../errors.js';
 import { syncRunStatuses } from '../../domain/sync-run-status.js';
+import { listRoute } from './route-shapes.js';
 
 const tags = ['sync-runs'];
 
@@ -13,26 +14,20 @@ const tags = ['sync-runs'];
 export const syncRunRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
   const { syncRuns } = hub.data;
 
-  app.get(
+  listRoute(
+    app,
     '/sync-runs',
     {
-      schema: {
-        tags,
-        summary: 'List sync runs, newest first',
-        querystring: pageQuery
-          .extend({
-            integration: z.string().trim().min(1).optional().describe('Integration id.'),
-            dataset: z.enum(datasetNames).optional(),
-            status: z.enum(syncRunStatuses).optional(),
-          })
-          .strict(),
-        response: { 200: pageOf(syncRunBody), ...errorResponses(400) },
+      tags,
+      summary: 'List sync runs, newest first',
+      query: {
+        integration: integrationFilter(),
+        dataset: z.enum(datasetNames).optional(),
+        status: z.enum(syncRunStatuses).optional(),
       },
+      item: syncRunBody,
     },
-    (request) => {
-      const { page, pageSize, integration, ...filter } = request.query;
-      return syncRuns.list({ ...filter, integrationId: integration }, { page, pageSize });
-    },
+    (filter, page) => syncRuns.list(filter, page),
   );
 
   app.get(

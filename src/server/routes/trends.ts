@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Hub } from '../../app/hub.js';
-import { errorResponses, listOf } from '../schemas/common.js';
+import { errorResponses, integrationFilter, listOf } from '../schemas/common.js';
 import { trendPointBody } from '../schemas/trend.js';
 
 /** Daily snapshots per integration, for trend charts. */
@@ -14,12 +14,7 @@ export const trendRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }
         summary: 'One point per UTC day: endpoints by risk level, open findings and patches by severity',
         querystring: z
           .object({
-            integration: z
-              .string()
-              .trim()
-              .min(1)
-              .optional()
-              .describe('Integration id; all of them summed if absent.'),
+            integration: integrationFilter('Integration id; all of them summed if absent.'),
             days: z.coerce
               .number()
               .int()

@@ -4,6 +4,7 @@ import type { Hub } from '../../app/hub.js';
 import {
   errorResponses,
   exactFilter,
+  integrationFilter,
   optionalQueryFlag,
   pageOf,
   pageQuery,
@@ -18,7 +19,9 @@ import { found } from '../../errors.js';
 import { vulnerabilitySorts } from '../../store/index.js';
 
 const tags = ['vulnerabilities'];
-const integration = z.string().trim().min(1).optional().describe('Integration id.');
+const integration = integrationFilter();
+/** `:cveId` of the routes about one CVE. */
+const cveParams = z.object({ cveId: z.string().min(1).max(100) });
 
 /** The CVE catalog with how many devices each CVE exposes, and how many of those are not endpoints. */
 export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, { hub }, done) => {
@@ -64,7 +67,7 @@ export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app,
       schema: {
         tags,
         summary: 'One CVE, with its exposure per integration',
-        params: z.object({ cveId: z.string().min(1).max(100) }),
+        params: cveParams,
         querystring: z.object({ integration }).strict(),
         response: { 200: vulnerabilityDetailBody, ...errorResponses(400, 404) },
       },
@@ -85,7 +88,7 @@ export const vulnerabilityRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app,
       schema: {
         tags,
         summary: 'The cloud resources with an unhealthy finding naming this CVE, the most severe first',
-        params: z.object({ cveId: z.string().min(1).max(100) }),
+        params: cveParams,
         querystring: pageQuery.extend({ integration }).strict(),
         response: { 200: pageOf(cveCloudResourceBody), ...errorResponses(400, 404) },
       },

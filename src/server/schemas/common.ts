@@ -78,13 +78,13 @@ export function errorResponses<S extends 400 | 401 | 403 | 404 | 409 | 429 | 502
 /** `:id` of a row whose key is a hub-assigned number. */
 export const numericIdParams = z.object({ id: z.coerce.number().int().positive() });
 
+/** `?integration=`: only the records of that integration (all of them when absent). */
+export function integrationFilter(description = 'Integration id.') {
+  return z.string().trim().min(1).optional().describe(description);
+}
+
 /** `?integration=` of a lookup by Defender's id, which two integrations may share. */
-export const integrationQuery = z
-  .string()
-  .trim()
-  .min(1)
-  .optional()
-  .describe('Integration id (the first that has it by default).');
+export const integrationQuery = integrationFilter('Integration id (the first that has it by default).');
 
 /** `:id` of a row whose key is text (an integration id, a Defender alert id, …). */
 export const textIdParams = z.object({ id: z.string().min(1).max(200) });

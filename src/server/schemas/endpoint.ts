@@ -142,13 +142,18 @@ const defenderMembers = z
     "The Defender record's members that have no field above (disk and registry paths, device context, newer members).",
   );
 
+/** The software version a finding or an inventory row is about, as Defender names it. */
+const softwareVersionFields = {
+  softwareVendor: z.string().nullable(),
+  softwareName: z.string().nullable(),
+  softwareVersion: z.string().nullable(),
+};
+
 export const findingBody = z.object({
   id: z.number().int(),
   findingKey: z.string(),
   cveId: z.string(),
-  softwareVendor: z.string().nullable(),
-  softwareName: z.string().nullable(),
-  softwareVersion: z.string().nullable(),
+  ...softwareVersionFields,
   severity: z.string().nullable(),
   cvssScore: z.number().nullable(),
   exploitabilityLevel: z.string().nullable(),
@@ -174,9 +179,7 @@ export const findingBody = z.object({
  * all null when Defender sent none (the version has open vulnerabilities only).
  */
 export const softwareBody = z.object({
-  softwareVendor: z.string().nullable(),
-  softwareName: z.string().nullable(),
-  softwareVersion: z.string().nullable(),
+  ...softwareVersionFields,
   openVulnerabilities: z.number().int().describe('Open findings of this software version that name a CVE.'),
   id: z
     .string()
