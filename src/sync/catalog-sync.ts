@@ -2,7 +2,7 @@ import type { Batch } from '../defender/index.js';
 import type { DatasetContext, DatasetOutcome } from './dataset.js';
 import { reconcile } from './reconcile.js';
 import type { CatalogLinkKind } from '../domain/catalog-links.js';
-import type { CatalogLinksRepository } from '../store/index.js';
+import type { CatalogLinkPage, CatalogLinksRepository } from '../store/index.js';
 
 /** One page of an item's links: the target ids, and how many records of the page were malformed. */
 export interface TargetPage {
@@ -40,15 +40,35 @@ export function knownPage(ids: readonly string[]): Iterable<TargetPage> {
   return [{ ids, rejected: 0 }];
 }
 
+/** What a catalog read uses of its run. */
+export type CatalogRun = Pick<DatasetContext<unknown>, 'counters' | 'runId' | 'progress' | 'force'> & {
+  readonly integration: { readonly id: string };
+};
+
+/** Links held before a write: a few MB, and few enough commits that a catalog run is bound by Defender, not SQLite. */
+const linksPerWrite = 20_000;
+/** Completed items a write prunes at most: their ids are bound parameters of one statement. */
+const itemsPerWrite = 1000;
+
 /**
- * Reads a catalog whole: every item, then each of its link lists page by page into the store, never one call
- * per machine. After the last page, items Defender no longer lists are removed, within the removal bound.
+ * Reads a catalog whole: every item, then each of its link lists page by page, never one call per machine. Links
+ * go to the store thousands at a time, each write also dropping the stale links of the items it completes. After
+ * the last page, items Defender no longer lists are removed, within the removal bound.
  */
 export async function syncCatalog<T extends { readonly id: string }>(
-  ctx: DatasetContext<unknown>,
+  ctx: CatalogRun,
   source: CatalogSource<T>,
 ): Promise<DatasetOutcome> {
   const { integration, counters, runId } = ctx;
+  let pages: CatalogLinkPage[] = [];
+  let finished: string[] = [];
+  let held = 0;
+  const write = async () => {
+    await source.links.write(integration.id, runId, pages, finished);
+    pages = [];
+    finished = [];
+    held = 0;
+  };
   for await (const batch of source.items) {
     counters.read(batch);
     for (const item of batch.items) {
@@ -56,14 +76,18 @@ export async function syncCatalog<T extends { readonly id: string }>(
       for (const targets of source.targets)
         for await (const page of targets.read(item)) {
           counters.skip(`malformed ${targets.kind} reference`, page.rejected);
-          await source.links.link(targets.kind, integration.id, item.id, page.ids, runId);
+          pages.push({ kind: targets.kind, itemId: item.id, targetIds: page.ids });
+          held += page.ids.length;
+          if (held >= linksPerWrite) await write();
         }
-      await source.links.prune(integration.id, item.id, runId);
+      finished.push(item.id);
+      if (finished.length >= itemsPerWrite) await write();
       counters.upserted++;
       // Per item: a catalog's items each cost calls, so a large one shows it is moving.
       ctx.progress(counters);
     }
   }
+  await write();
   const { unseen, total } = await source.links.unseenCount(integration.id, runId);
   const { note } = await reconcile(ctx, {
     what: source.what,

@@ -10,6 +10,13 @@ export type CatalogItems =
   | { readonly table: 'software'; readonly key: 'software_id' }
   | { readonly table: 'recommendations'; readonly key: 'recommendation_id' };
 
+/** One page of an item's links of one kind, as Defender's list (or the store) names them. */
+export interface CatalogLinkPage {
+  readonly kind: CatalogLinkKind;
+  readonly itemId: string;
+  readonly targetIds: readonly string[];
+}
+
 export interface CatalogEndpoint {
   id: number;
   machineId: string;
@@ -39,16 +46,18 @@ export class CatalogLinksRepository extends Repository {
     this.#items = items;
   }
 
-  async link(
-    kind: CatalogLinkKind,
+  /**
+   * Writes pages of links and then, for the items whose pages are all read, drops what this run did not list,
+   * in one transaction. The sync hands over thousands of links at a time: SQLite then writes each index page it
+   * touches once per call, not once per page of an item, which was most of a catalog run's time.
+   */
+  async write(
     integrationId: string,
-    itemId: string,
-    targetIds: readonly string[],
     runId: number,
+    pages: readonly CatalogLinkPage[],
+    finishedItems: readonly string[],
   ): Promise<void> {
-    await upsertRows(
-      this.db,
-      'catalog_links',
+    const rows = pages.flatMap(({ kind, itemId, targetIds }) =>
       [...new Set(targetIds)].map((targetId) => ({
         integration_id: integrationId,
         catalog: this.#catalog,
@@ -57,19 +66,24 @@ export class CatalogLinksRepository extends Repository {
         target_id: targetId,
         run_id: runId,
       })),
-      ['integration_id', 'catalog', 'item_id', 'kind', 'target_id'],
     );
-  }
-
-  /** After the item's last page: what this run did not list for it is no longer linked. */
-  async prune(integrationId: string, itemId: string, runId: number): Promise<void> {
-    await this.db
-      .deleteFrom('catalog_links')
-      .where('integration_id', '=', integrationId)
-      .where('catalog', '=', this.#catalog)
-      .where('item_id', '=', itemId)
-      .where('run_id', '<>', runId)
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await upsertRows(trx, 'catalog_links', rows, [
+        'integration_id',
+        'catalog',
+        'item_id',
+        'kind',
+        'target_id',
+      ]);
+      if (finishedItems.length === 0) return;
+      await trx
+        .deleteFrom('catalog_links')
+        .where('integration_id', '=', integrationId)
+        .where('catalog', '=', this.#catalog)
+        .where('item_id', 'in', [...finishedItems])
+        .where('run_id', '<>', runId)
+        .execute();
+    });
   }
 
   /** How many items the integration has, and how many of them the run did not see. */
