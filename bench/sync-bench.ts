@@ -7,6 +7,9 @@
  *
  *   BENCH_MACHINES=20000,100000 BENCH_FINDINGS_PER_MACHINE=50 BENCH_DIALECTS=sqlite,postgres npm run bench:sync
  *
+ * It always lists what falls short (an ingest ratio below 0.5, a dataset over its fewest calls, a failed run);
+ * with BENCH_CHECK=1 it also exits 1 then.
+ *
  * A Defender for Cloud integration over BENCH_SUBSCRIPTIONS subscriptions (default 20) syncs beside it, so the
  * catalog timings merge endpoint and cloud CVEs as a tenant with both would.
  */
@@ -38,6 +41,11 @@ const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
 const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 // Keeps each synced database and prints its settings, for `npm run bench:queries` to time queries on again.
 const keep = process.env.BENCH_KEEP === '1';
+// Exits non-zero when the ingest ratio falls below `minimumRatio` or a dataset makes more calls than its page caps
+// need, so a regression shows the day it lands.
+const check = process.env.BENCH_CHECK === '1';
+const minimumRatio = 0.5;
+const failures: string[] = [];
 
 /** What `defender-hub sync --json` prints per run (the sync_runs row). */
 interface RunLine {
@@ -131,10 +139,12 @@ function seconds(run: RunLine): number {
 }
 
 function printRuns(runs: readonly RunLine[]): void {
-  console.log('dataset          status     records in   upserted    skipped  API calls  minimum  records/s');
+  console.log(
+    'dataset          status     records in   upserted    skipped  API calls  minimum  records/s  seconds',
+  );
   for (const run of runs) {
     console.log(
-      `${run.dataset.padEnd(16)} ${run.status.padEnd(10)} ${String(run.recordsIn).padStart(10)} ${String(run.upserted).padStart(10)} ${String(run.skipped).padStart(10)} ${String(run.apiCalls).padStart(10)} ${String(minimumCalls(run) ?? '-').padStart(8)} ${String(Math.round(run.recordsIn / seconds(run))).padStart(10)}`,
+      `${run.dataset.padEnd(16)} ${run.status.padEnd(10)} ${String(run.recordsIn).padStart(10)} ${String(run.upserted).padStart(10)} ${String(run.skipped).padStart(10)} ${String(run.apiCalls).padStart(10)} ${String(minimumCalls(run) ?? '-').padStart(8)} ${String(Math.round(run.recordsIn / seconds(run))).padStart(10)} ${seconds(run).toFixed(1).padStart(8)}`,
     );
   }
 }
@@ -208,6 +218,16 @@ async function rawInsertRate(hub: Hub): Promise<{ rows: number; perSecond: numbe
   return { rows, perSecond: Math.round(rows / (ms / 1000)) };
 }
 
+/** Records what `BENCH_CHECK` fails on: a run that did not succeed, or more calls than the page caps need. */
+function checkRuns(where: string, runs: readonly RunLine[]): void {
+  for (const run of runs) {
+    const minimum = minimumCalls(run);
+    if (run.status !== 'succeeded') failures.push(`${where}: ${run.dataset} ${run.status}`);
+    else if (minimum !== undefined && run.apiCalls > minimum)
+      failures.push(`${where}: ${run.dataset} made ${run.apiCalls} API calls, the page caps need ${minimum}`);
+  }
+}
+
 /** One tenant into one database: the integration is added in this process, the sync runs as the CLI. */
 async function benchOne(sim: SimulatorProcess, machines: number, dialect: string): Promise<void> {
   const database = await benchDatabase(dialect);
@@ -229,15 +249,19 @@ async function benchOne(sim: SimulatorProcess, machines: number, dialect: string
       `\n${dialect}, ${machines} machines: full sync in ${(sync.ms / 1000).toFixed(1)} s, peak RSS ${sync.peakRssMb} MB`,
     );
     printRuns(runs);
+    checkRuns(`${dialect}, ${machines} machines`, runs);
     const findings = runs.find((r) => r.dataset === 'findings');
     if (findings === undefined) return;
     const syncRate = Math.round(findings.upserted / seconds(findings));
     const hub = await openHub(config());
     try {
       const raw = await rawInsertRate(hub);
+      const ratio = syncRate / raw.perSecond;
       console.log(
-        `findings stored ${syncRate}/s by the sync; raw bulk insert of the same ${raw.rows} rows ${raw.perSecond}/s; ratio ${(syncRate / raw.perSecond).toFixed(2)}`,
+        `findings stored ${syncRate}/s by the sync; raw bulk insert of the same ${raw.rows} rows ${raw.perSecond}/s; ratio ${ratio.toFixed(2)}`,
       );
+      if (ratio < minimumRatio)
+        failures.push(`${dialect}, ${machines} machines: ingest ratio ${ratio.toFixed(2)} < ${minimumRatio}`);
       await queryTimings(hub);
     } finally {
       await hub.close();
@@ -263,4 +287,8 @@ for (const machines of sizes) {
   } finally {
     sim.stop();
   }
+}
+if (failures.length > 0) {
+  console.log(`\n${failures.length} check(s) failed:\n${failures.map((f) => `- ${f}`).join('\n')}`);
+  if (check) process.exitCode = 1;
 }
