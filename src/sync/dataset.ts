@@ -40,6 +40,12 @@ export interface DatasetInfo {
 }
 
 export interface Dataset<Deps> extends DatasetInfo {
+  /**
+   * The datasets whose results this one reads, when not every dataset listed before it: a whole-integration sync
+   * starts it once those have finished, so a dataset that waits on Defender's rate budget overlaps the local work
+   * of the others. Absent, it follows every dataset before it.
+   */
+  readonly after?: readonly DatasetName[];
   run(context: DatasetContext<Deps>): Promise<DatasetOutcome>;
 }
 

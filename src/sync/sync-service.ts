@@ -101,15 +101,23 @@ export class SyncService {
     );
   }
 
-  /** Every enabled dataset of the integration, in dependency order. */
+  /**
+   * Every enabled dataset of the integration, each once what it reads has finished: in list order, but for a
+   * dataset that names its inputs (`after`), which runs beside the ones it does not need. Answers the runs in
+   * list order.
+   */
   async syncIntegration(integrationId: string, options: SyncOptions = {}): Promise<SyncRun[]> {
     const integration = await this.#integrations.get(integrationId);
-    const runs: SyncRun[] = [];
+    const runs: { readonly name: DatasetName; readonly run: Promise<SyncRun> }[] = [];
     for (const dataset of datasets) {
       if (!datasetRunsFor(dataset, integration)) continue;
-      runs.push(await this.runDataset(integration.id, dataset.name, options));
+      const inputs = runs
+        .filter((earlier) => dataset.after?.includes(earlier.name) ?? true)
+        .map((earlier) => earlier.run);
+      const run = Promise.all(inputs).then(() => this.runDataset(integration.id, dataset.name, options));
+      runs.push({ name: dataset.name, run });
     }
-    return runs;
+    return Promise.all(runs.map(({ run }) => run));
   }
 
   async runDataset(

@@ -79,6 +79,13 @@ describe.each(dialects)('sync on %s', (dialect) => {
     expect(actions.length).toBeGreaterThan(0);
     expect(machineActions!.upserted).toBe(actions.length);
     expect(await count(hub, 'machine_actions')).toBe(actions.length);
+    // What does not read the findings runs while they are read, right after the machines; what does, after them.
+    const run = (name: string) => runs.find((r) => r.dataset === name)!;
+    for (const beside of ['recommendations', 'entraDevices']) {
+      expect(run(beside).startedAt >= run('machines').finishedAt!).toBe(true);
+      expect(run(beside).startedAt < run('findings').startedAt).toBe(true);
+    }
+    expect(run('software').startedAt >= run('findings').finishedAt!).toBe(true);
   });
 
   it('should store exactly the changes after time moves on', async () => {

@@ -42,6 +42,8 @@ function toDeviceRecord(
  */
 export const entraDevicesDataset: Dataset<EntraDevicesDeps> = {
   name: 'entraDevices',
+  // Its devices are the endpoints; it reads nothing of the findings, so it runs while they are read.
+  after: ['machines'],
   enabled: (integration) => integration.imports.entraDevices,
   async run(ctx) {
     const { integration, client, deps, runId } = ctx;

@@ -81,6 +81,8 @@ async function readScores(
  */
 export const recommendationsDataset: Dataset<RecommendationsDeps> = {
   name: 'recommendations',
+  // Its devices are the endpoints; it reads nothing of the findings, so it runs while they are read.
+  after: ['machines'],
   enabled: (integration) => integration.imports.recommendations,
   async run(ctx) {
     const { integration, client, deps, runId, counters, access } = ctx;
