@@ -64,6 +64,8 @@ export async function syncCatalog<T extends { readonly id: string }>(
   let finished: string[] = [];
   let held = 0;
   const write = async () => {
+    // A catalog whose last write fell on its last item has nothing left: no empty transaction.
+    if (pages.length === 0 && finished.length === 0) return;
     await source.links.write(integration.id, runId, pages, finished);
     pages = [];
     finished = [];
