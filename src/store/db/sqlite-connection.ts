@@ -64,14 +64,16 @@ function bind(parameters: readonly unknown[]): SQLInputValue[] {
 /** A connection to the hub's SQLite file with the settings every connection to it must share. */
 export function openSqliteConnection(path: string, options: { cacheMiB: number }): SqliteConnection {
   const connection = new NodeSqliteConnection(path);
+  // First: every later pragma may need a lock, and another process opening the same file (two CLI commands
+  // at once, the CLI beside a running server) holds one for a moment; without a timeout that is a hard error.
+  // Two connections also write this file from one process (the main one and the bulk writer thread).
+  connection.exec('pragma busy_timeout = 10000');
   // Only a new database takes it (before its first table): 16 KiB pages hold more index entries each, so a
   // batch's scattered index updates touch fewer pages; findings store about a quarter faster than at 4 KiB.
   connection.exec('pragma page_size = 16384');
   // WAL lets the API read while a sync writes; NORMAL is durable across process crashes in WAL mode.
   connection.exec('pragma journal_mode = WAL');
   connection.exec('pragma synchronous = NORMAL');
-  // Two connections write this file (the main one and the bulk writer thread): a writer waits for the other.
-  connection.exec('pragma busy_timeout = 10000');
   connection.exec(`pragma cache_size = -${options.cacheMiB * 1024}`);
   connection.exec('pragma foreign_keys = ON');
   return connection;
