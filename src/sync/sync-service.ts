@@ -117,7 +117,14 @@ export class SyncService {
       const run = Promise.all(inputs).then(() => this.runDataset(integration.id, dataset.name, options));
       runs.push({ name: dataset.name, run });
     }
-    return Promise.all(runs.map(({ run }) => run));
+    // A run that throws (another process holds the dataset) must not return while its siblings still write.
+    const settled = await Promise.allSettled(runs.map(({ run }) => run));
+    const done: SyncRun[] = [];
+    for (const outcome of settled) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      done.push(outcome.value);
+    }
+    return done;
   }
 
   async runDataset(

@@ -170,4 +170,31 @@ describe.each(dialects)('sync on %s', (dialect) => {
       errorCode: 'SYNC_INTERRUPTED',
     });
   });
+
+  it('should answer a whole-integration sync refused for one dataset only once the others have finished', async () => {
+    const sim = await useSimulator({ machines: 60, seed: 56, findingsPerMachine: 4 });
+    const hub = await useHub(dialect);
+    const integration = await addSimulatorIntegration(hub, sim);
+    // Recommendations wait only for machines, so their refusal comes while the findings still run.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const held = await hub.data.syncRuns.start(
+      integration.id,
+      'recommendations',
+      new Date().toISOString(),
+      `${hostname()}:${String(other.pid)}`,
+    );
+    try {
+      await expect(hub.sync.syncIntegration(integration.id)).rejects.toMatchObject({
+        code: 'SYNC_ALREADY_RUNNING',
+      });
+      const stillRunning = (await hub.data.syncRuns.latestPerDataset(integration.id))
+        .filter(({ latest }) => latest.status === 'running')
+        .map(({ latest }) => latest.id);
+      expect(stillRunning).toEqual([held]);
+      expect((await hub.data.syncRuns.latest(integration.id, 'findings'))?.status).toBe('succeeded');
+    } finally {
+      other.kill('SIGKILL');
+      await once(other, 'exit');
+    }
+  });
 });
