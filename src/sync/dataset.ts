@@ -60,3 +60,8 @@ export function datasetOfProduct(dataset: DatasetInfo, integration: Pick<Integra
 export function datasetRunsFor(dataset: DatasetInfo, integration: Integration): boolean {
   return datasetOfProduct(dataset, integration) && dataset.enabled(integration);
 }
+
+/** The run's abort signal as the client's list options take it (absent when the run has none). */
+export function signalOption(ctx: DatasetContext<unknown>): { signal?: AbortSignal } {
+  return ctx.signal === undefined ? {} : { signal: ctx.signal };
+}

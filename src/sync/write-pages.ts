@@ -17,8 +17,3 @@ export async function writePages<T>(
     ctx.progress(ctx.counters);
   }
 }
-
-/** The run's abort signal as the client's list options take it (absent when the run has none). */
-export function signalOption(ctx: DatasetContext<unknown>): { signal?: AbortSignal } {
-  return ctx.signal === undefined ? {} : { signal: ctx.signal };
-}

@@ -1,7 +1,6 @@
-import { signalOption } from '../write-pages.js';
 import type { DefenderTimestamp } from '../../defender/index.js';
 import type { Integration } from '../../domain/integration.js';
-import type { Dataset } from '../dataset.js';
+import { type Dataset, signalOption } from '../dataset.js';
 import { chooseReader, type ActivityReader } from '../activity-reader.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';
 import { graphAlerts, mdeAlerts } from './alert-readers.js';

@@ -9,9 +9,9 @@ import {
   type SubAssessment,
 } from '../../defender/index.js';
 import { HubError } from '../../errors.js';
-import type { Dataset, DatasetContext } from '../dataset.js';
+import { type Dataset, type DatasetContext, signalOption } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
-import { signalOption, writePages } from '../write-pages.js';
+import { writePages } from '../write-pages.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import type { CloudStatus } from '../../domain/cloud-status.js';
 import type {

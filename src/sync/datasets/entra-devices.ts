@@ -1,7 +1,7 @@
 import type { EntraDevice } from '../../defender/index.js';
-import type { Dataset } from '../dataset.js';
+import { type Dataset, signalOption } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
-import { signalOption, writePages } from '../write-pages.js';
+import { writePages } from '../write-pages.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import type { EntraDeviceRecord, Repositories } from '../../store/index.js';
 

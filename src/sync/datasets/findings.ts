@@ -1,7 +1,6 @@
 import type { Batch, Finding } from '../../defender/index.js';
-import type { Dataset, DatasetContext } from '../dataset.js';
+import { type Dataset, type DatasetContext, signalOption } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
-import { signalOption } from '../write-pages.js';
 import { isTimestamp } from '../stored-record.js';
 import { ExposureTally, refreshEndpointRisk } from '../endpoint-risk.js';
 import { patchKey } from '../../domain/patch-metadata.js';

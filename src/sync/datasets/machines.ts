@@ -1,8 +1,8 @@
 import type { Machine } from '../../defender/index.js';
 import { storedRecordJson } from '../stored-record.js';
-import type { Dataset } from '../dataset.js';
+import { type Dataset, signalOption } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
-import { signalOption, writePages } from '../write-pages.js';
+import { writePages } from '../write-pages.js';
 import { endpointDropReason } from '../endpoint-filter.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';
 import type { ProfileService } from '../../profiles/profile-service.js';

@@ -1,7 +1,6 @@
-import { signalOption } from '../write-pages.js';
 import type { DefenderClient, ExposureScore, Recommendation } from '../../defender/index.js';
 import type { RunCounters } from '../run-counters.js';
-import type { Dataset } from '../dataset.js';
+import { type Dataset, signalOption } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import { defenderPages, syncCatalog } from '../catalog-sync.js';
 import {

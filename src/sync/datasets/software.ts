@@ -1,6 +1,5 @@
-import { signalOption } from '../write-pages.js';
 import type { Software } from '../../defender/index.js';
-import type { Dataset, DatasetContext } from '../dataset.js';
+import { type Dataset, type DatasetContext, signalOption } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
 import { defenderPages, knownPage, syncCatalog } from '../catalog-sync.js';
 import { FindingsCveAnswer } from '../software-cves.js';

@@ -1,6 +1,6 @@
-import type { Dataset } from '../dataset.js';
+import { type Dataset, signalOption } from '../dataset.js';
 import { storedRecordJson } from '../stored-record.js';
-import { signalOption, writePages } from '../write-pages.js';
+import { writePages } from '../write-pages.js';
 import { isNetworkAccessible } from '../../domain/attack-vector.js';
 import type { Repositories } from '../../store/index.js';
 
