@@ -1,6 +1,5 @@
 import type { FindingsTable } from '../db/schema.js';
-import type { BulkRows, BulkTable } from '../bulk/bulk-table.js';
-import type { BulkWriter } from '../bulk/bulk-table.js';
+import type { BulkTable, BulkWriter } from '../bulk/bulk-table.js';
 import { BulkRowWriter } from '../bulk/bulk-row-writer.js';
 
 /** A vulnerability finding (device × software × version × CVE) as a sync run stores it; it is open. */
@@ -110,14 +109,6 @@ export function putFinding(values: unknown[], rowIndex: number, f: FindingRecord
   values[at++] = f.updatedAt;
   values[at++] = f.patchKey;
   values[at] = f.imported ? 1 : 0;
-}
-
-export function flattenFindings(findings: readonly FindingRecord[]): BulkRows {
-  const values: unknown[] = [];
-  findings.forEach((finding, i) => {
-    putFinding(values, i, finding);
-  });
-  return { values, count: findings.length };
 }
 
 export type FindingsWriter = BulkRowWriter<FindingRecord>;
