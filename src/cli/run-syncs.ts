@@ -8,7 +8,7 @@ import type { SyncRun } from '../store/index.js';
 
 export interface SyncTarget {
   readonly integration: Integration;
-  /** In the order they run. */
+  /** In list order; each runs once the inputs among them it reads have. */
   readonly datasets: readonly DatasetName[];
 }
 
@@ -19,8 +19,8 @@ export interface FinishedRun {
 
 /**
  * Runs the targets' datasets: integrations side by side (one tenant's slowness is not another's), each one's
- * datasets in order, since findings join to the endpoints the machines run stored. An abort lets the runs in
- * progress end as `cancelled` and starts no more.
+ * datasets once their inputs have run (findings join to the endpoints the machines run stored). An abort lets
+ * the runs in progress end as `cancelled` and starts no more.
  */
 export async function runSyncs(
   hub: Hub,
@@ -32,21 +32,19 @@ export async function runSyncs(
   try {
     const perIntegration = await Promise.all(
       targets.map(async ({ integration, datasets }) => {
-        const finished: FinishedRun[] = [];
-        for (const dataset of datasets) {
-          if (options.signal?.aborted === true) break;
-          const run = await hub.sync.runDataset(integration.id, dataset, {
-            full: options.full,
-            force: options.force,
-            ...(options.signal === undefined ? {} : { signal: options.signal }),
-            onProgress: (progress) => {
-              reporter.progress(progress);
-            },
-          });
-          reporter.finished(integration, run);
-          finished.push({ integration, run });
-        }
-        return finished;
+        const runs = await hub.sync.syncIntegration(integration.id, {
+          datasets,
+          full: options.full,
+          force: options.force,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+          onProgress: (progress) => {
+            reporter.progress(progress);
+          },
+          onFinished: (run) => {
+            reporter.finished(integration, run);
+          },
+        });
+        return runs.map((run) => ({ integration, run }));
       }),
     );
     return perIntegration.flat();

@@ -60,6 +60,13 @@ export interface SyncOptions {
   readonly onProgress?: (progress: SyncProgress) => void;
 }
 
+export interface IntegrationSyncOptions extends SyncOptions {
+  /** Only these (whether or not the integration's toggles ask for them); a dataset waits only for inputs named. */
+  readonly datasets?: readonly DatasetName[];
+  /** Each run as it ends, before the others have. */
+  readonly onFinished?: (run: SyncRun) => void;
+}
+
 export class SyncBusyError extends ConflictError {
   constructor(integrationId: string, dataset: string, runner?: string) {
     super(
@@ -102,19 +109,29 @@ export class SyncService {
   }
 
   /**
-   * Every enabled dataset of the integration, each once what it reads has finished: in list order, but for a
-   * dataset that names its inputs (`after`), which runs beside the ones it does not need. Answers the runs in
-   * list order.
+   * Every enabled dataset of the integration (or those named), each once what it reads has finished: in list
+   * order, but for a dataset that names its inputs (`after`), which runs beside the ones it does not need, so
+   * rate-budget waits overlap local work. Once the signal aborts, the runs in progress end as cancelled and no
+   * more start. Answers the runs that ran, in list order.
    */
-  async syncIntegration(integrationId: string, options: SyncOptions = {}): Promise<SyncRun[]> {
+  async syncIntegration(integrationId: string, options: IntegrationSyncOptions = {}): Promise<SyncRun[]> {
     const integration = await this.#integrations.get(integrationId);
-    const runs: { readonly name: DatasetName; readonly run: Promise<SyncRun> }[] = [];
-    for (const dataset of datasets) {
-      if (!datasetRunsFor(dataset, integration)) continue;
+    const chosen = datasets.filter((dataset) =>
+      options.datasets === undefined
+        ? datasetRunsFor(dataset, integration)
+        : options.datasets.includes(dataset.name),
+    );
+    const runs: { readonly name: DatasetName; readonly run: Promise<SyncRun | undefined> }[] = [];
+    for (const dataset of chosen) {
       const inputs = runs
         .filter((earlier) => dataset.after?.includes(earlier.name) ?? true)
         .map((earlier) => earlier.run);
-      const run = Promise.all(inputs).then(() => this.runDataset(integration.id, dataset.name, options));
+      const run = Promise.all(inputs).then(async () => {
+        if (options.signal?.aborted === true) return undefined;
+        const finished = await this.runDataset(integration.id, dataset.name, options);
+        options.onFinished?.(finished);
+        return finished;
+      });
       runs.push({ name: dataset.name, run });
     }
     // A run that throws (another process holds the dataset) must not return while its siblings still write.
@@ -122,7 +139,7 @@ export class SyncService {
     const done: SyncRun[] = [];
     for (const outcome of settled) {
       if (outcome.status === 'rejected') throw outcome.reason;
-      done.push(outcome.value);
+      if (outcome.value !== undefined) done.push(outcome.value);
     }
     return done;
   }

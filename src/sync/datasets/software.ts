@@ -53,6 +53,8 @@ async function findingsAnswer(ctx: DatasetContext<SoftwareDeps>): Promise<Findin
  */
 export const softwareDataset: Dataset<SoftwareDeps> = {
   name: 'software',
+  // Its CVE lists come from the findings run; alerts and incidents change nothing it reads.
+  after: ['findings'],
   enabled: (integration) => integration.imports.software,
   async run(ctx) {
     const { integration, client, deps, runId } = ctx;
