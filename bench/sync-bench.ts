@@ -52,6 +52,7 @@ interface RunLine {
   readonly upserted: number;
   readonly skipped: number;
   readonly apiCalls: number;
+  readonly stages: Readonly<Record<string, number>>;
 }
 
 /** Records per page at the page cap, for the datasets whose fewest calls follow from their record count. */
@@ -142,9 +143,23 @@ function printRuns(runs: readonly RunLine[]): void {
       `${run.dataset.padEnd(16)} ${run.status.padEnd(10)} ${String(run.recordsIn).padStart(10)} ${String(run.upserted).padStart(10)} ${String(run.skipped).padStart(10)} ${String(run.apiCalls).padStart(10)} ${String(minimumCalls(run) ?? '-').padStart(8)} ${String(Math.round(run.recordsIn / seconds(run))).padStart(10)} ${seconds(run).toFixed(1).padStart(8)}`,
     );
   }
+  printStages(runs);
 }
 
-/** A stored finding as the sync handed it to the writer, to write it again. */
+/**
+ * Where each run's time went, as the run timed it. "read" is the wait for Defender's next page (the HTTP read,
+ * unpacking and parsing); "write" is the database's own time, on the writer thread where there is one, so it
+ * overlaps the reading; "wait for the writer" is the part of it the run could not overlap.
+ */
+function printStages(runs: readonly RunLine[]): void {
+  console.log('\ndataset          stage                      seconds   share of run');
+  for (const run of runs)
+    for (const [stage, secondsSpent] of Object.entries(run.stages))
+      console.log(
+        `${run.dataset.padEnd(16)} ${stage.padEnd(24)} ${secondsSpent.toFixed(1).padStart(9)} ${`${Math.round((100 * secondsSpent) / seconds(run))} %`.padStart(14)}`,
+      );
+}
+
 /**
  * The same finding rows, inserted raw: plain INSERTs through the same bulk writer into a copy of the findings
  * table with the same keys and indexes, in transactions of the sync's size — the ceiling a sync's writes are

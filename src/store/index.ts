@@ -23,7 +23,7 @@ export { defaultPatchSort, patchSorts } from './patches/patch-queries.js';
 export type { StrategyMatch } from './patches/strategy-matches.js';
 export type { Repositories } from './repositories.js';
 export type { DatasetRuns } from './runs/sync-run-queries.js';
-export type { CatalogLinkPage, CatalogLinksRepository } from './vulnerabilities/catalog-links-repository.js';
+export type { CatalogLinksRepository } from './vulnerabilities/catalog-links-repository.js';
 export { findingStatuses } from './vulnerabilities/finding-queries.js';
 export type { Recommendation } from './vulnerabilities/recommendation-mapper.js';
 export type { SoftwareProduct } from './vulnerabilities/software-mapper.js';

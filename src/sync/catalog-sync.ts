@@ -2,7 +2,7 @@ import type { Batch } from '../defender/index.js';
 import type { DatasetContext, DatasetOutcome } from './dataset.js';
 import { reconcile } from './reconcile.js';
 import type { CatalogLinkKind } from '../domain/catalog-links.js';
-import type { CatalogLinkPage, CatalogLinksRepository } from '../store/index.js';
+import type { CatalogLinksRepository } from '../store/index.js';
 
 /** One page of an item's links: the target ids, and how many records of the page were malformed. */
 export interface TargetPage {
@@ -45,57 +45,58 @@ export type CatalogRun = Pick<DatasetContext<unknown>, 'counters' | 'runId' | 'p
   readonly integration: { readonly id: string };
 };
 
-/** Links held before a write: a few MB, and few enough commits that a catalog run is bound by Defender, not SQLite. */
+/**
+ * Links and finished items handed to the writer at a time: a few MB, and few enough commits that a catalog run
+ * is bound by Defender, not the database.
+ */
 const linksPerWrite = 20_000;
-/** Completed items a write prunes at most: their ids are bound parameters of one statement. */
-const itemsPerWrite = 1000;
 
 /**
  * Reads a catalog whole: every item, then each of its link lists page by page, never one call per machine. Links
- * go to the store thousands at a time, each write also dropping the stale links of the items it completes. After
- * the last page, items Defender no longer lists are removed, within the removal bound.
+ * go to the store thousands at a time while the next pages are read; once an item's links are stored, the ones
+ * this run did not list are dropped. After the last page, items Defender no longer lists are removed, within the
+ * removal bound.
  */
 export async function syncCatalog<T extends { readonly id: string }>(
   ctx: CatalogRun,
   source: CatalogSource<T>,
 ): Promise<DatasetOutcome> {
   const { integration, counters, runId } = ctx;
-  let pages: CatalogLinkPage[] = [];
-  let finished: string[] = [];
-  let held = 0;
-  const write = async () => {
-    // A catalog whose last write fell on its last item has nothing left: no empty transaction.
-    if (pages.length === 0 && finished.length === 0) return;
-    await source.links.write(integration.id, runId, pages, finished);
-    pages = [];
-    finished = [];
-    held = 0;
+  const links = source.links.writer(integration.id, runId);
+  const commit = async () => {
+    if (links.buffered >= linksPerWrite) await counters.timed('wait for the writer', () => links.commit());
   };
-  for await (const batch of source.items) {
-    counters.read(batch);
-    for (const item of batch.items) {
-      await source.store(item);
-      for (const targets of source.targets)
-        for await (const page of targets.read(item)) {
-          counters.skip(`malformed ${targets.kind} reference`, page.rejected);
-          pages.push({ kind: targets.kind, itemId: item.id, targetIds: page.ids });
-          held += page.ids.length;
-          if (held >= linksPerWrite) await write();
-        }
-      finished.push(item.id);
-      if (finished.length >= itemsPerWrite) await write();
-      counters.upserted++;
-      // Per item: a catalog's items each cost calls, so a large one shows it is moving.
-      ctx.progress(counters);
+  try {
+    for await (const batch of counters.timedBatches('read', source.items)) {
+      counters.read(batch);
+      for (const item of batch.items) {
+        await counters.timed('write', () => source.store(item));
+        for (const targets of source.targets)
+          for await (const page of counters.timedBatches('read links', targets.read(item))) {
+            counters.skip(`malformed ${targets.kind} reference`, page.rejected);
+            links.add({ kind: targets.kind, itemId: item.id, targetIds: page.ids });
+            await commit();
+          }
+        links.finish(item.id);
+        await commit();
+        counters.upserted++;
+        // Per item: a catalog's items each cost calls, so a large one shows it is moving.
+        ctx.progress(counters);
+      }
     }
+    await counters.timed('wait for the writer', () => links.close());
+  } finally {
+    await links.settle();
+    counters.time('write links', links.writeMs);
   }
-  await write();
-  const { unseen, total } = await source.links.unseenCount(integration.id, runId);
-  const { note } = await reconcile(ctx, {
-    what: source.what,
-    unseen,
-    of: total,
-    remove: () => source.links.removeUnseen(integration.id, runId),
+  const { note } = await counters.timed('remove unseen', async () => {
+    const { unseen, total } = await source.links.unseenCount(integration.id, runId);
+    return reconcile(ctx, {
+      what: source.what,
+      unseen,
+      of: total,
+      remove: () => source.links.removeUnseen(integration.id, runId),
+    });
   });
   return { complete: true, completeness: `all pages read; ${note}` };
 }

@@ -260,6 +260,7 @@ export class SyncService {
       skipped: counters.skipped,
       skippedReasons: counters.skippedReasons,
       removed: counters.removed,
+      stages: counters.stages,
     };
   }
 }

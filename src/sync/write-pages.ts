@@ -11,9 +11,11 @@ export async function writePages<T>(
   batches: AsyncIterable<Batch<T>>,
   write: (items: readonly T[], now: string) => Promise<number>,
 ): Promise<void> {
-  for await (const batch of batches) {
+  for await (const batch of ctx.counters.timedBatches('read', batches)) {
     ctx.counters.read(batch);
-    ctx.counters.upserted += await write(batch.items, new Date().toISOString());
+    ctx.counters.upserted += await ctx.counters.timed('write', () =>
+      write(batch.items, new Date().toISOString()),
+    );
     ctx.progress(ctx.counters);
   }
 }

@@ -86,6 +86,28 @@ describe.each(dialects)('sync on %s', (dialect) => {
       expect(run(beside).startedAt < run('findings').startedAt).toBe(true);
     }
     expect(run('software').startedAt >= run('findings').finishedAt!).toBe(true);
+    // Each run says where its time went; the findings run, stage by stage.
+    expect(Object.keys(findings!.stages)).toEqual([
+      'read',
+      'map',
+      'tally',
+      'wait for the writer',
+      'write',
+      'resolve unseen',
+      'devices not imported',
+      'CVE exposure',
+      'software CVE lists',
+      'patches',
+      'endpoint risk',
+      'trend',
+      'upkeep',
+    ]);
+    expect(findings!.stages.write).toBeGreaterThan(0);
+    expect(Object.keys(machines!.stages)).toEqual(['read', 'write']);
+    expect(Object.keys(run('software').stages)).toEqual(
+      expect.arrayContaining(['read', 'write', 'read links', 'write links', 'remove unseen']),
+    );
+    expect(await hub.data.syncRuns.get(findings!.id)).toEqual(findings);
   });
 
   it('should store exactly the changes after time moves on', async () => {

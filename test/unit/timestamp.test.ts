@@ -16,13 +16,18 @@ describe('parseDefenderTimestamp', () => {
     ['2020-06-30T11:13:12.9Z', '2020-06-30T11:13:12.900Z'],
     ['2024-05-08T08:26:35', '2024-05-08T08:26:35.000Z'],
     ['2024-05-08T10:26:35+02:00', '2024-05-08T08:26:35.000Z'],
-  ])('should read %s as UTC %s', (raw, iso) => {
+  ])('should read %s as UTC %s, the second time as the first', (raw, iso) => {
     expect(parseDefenderTimestamp(raw)?.date.toISOString()).toBe(iso);
+    expect(parseDefenderTimestamp(raw)).toEqual({ raw, date: new Date(iso) });
   });
 
-  it.each(['1990-1sdfsdfsdfZ', 'jfowefjweoifjoie', '2021-02-30T00:00:00Z', ''])('should refuse %j', (raw) => {
-    expect(parseDefenderTimestamp(raw)).toBeUndefined();
-  });
+  it.each(['1990-1sdfsdfsdfZ', 'jfowefjweoifjoie', '2021-02-30T00:00:00Z', ''])(
+    'should refuse %j, every time',
+    (raw) => {
+      expect(parseDefenderTimestamp(raw)).toBeUndefined();
+      expect(parseDefenderTimestamp(raw)).toBeUndefined();
+    },
+  );
 });
 
 describe('camelCaseKeys', () => {

@@ -35,7 +35,8 @@ export function listGraphSecurity<
     since: options.since,
     until: options.until,
     pageSize: graphPageCap,
-    windowRecords: graphSkipCap - graphPageCap,
+    // The last page of a window starts at $skip = 5000: $top + $skip is then exactly the cap, still allowed.
+    windowRecords: graphSkipCap,
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
   });
 }

@@ -13,7 +13,24 @@ export interface DefenderTimestamp {
 const timestampPattern =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
+/**
+ * Parsed timestamps by their text: an export repeats the same few (a device's scan times) across millions of
+ * rows, and parsing each one again was a twentieth of a findings run. Bounded: cleared when full.
+ */
+const parsed = new Map<string, DefenderTimestamp | null>();
+const parsedLimit = 8192;
+
+/** The timestamp a Defender string holds; undefined when it holds none. Its Date is shared: never mutate it. */
 export function parseDefenderTimestamp(raw: string): DefenderTimestamp | undefined {
+  const known = parsed.get(raw);
+  if (known !== undefined) return known ?? undefined;
+  const timestamp = parseTimestampText(raw);
+  if (parsed.size >= parsedLimit) parsed.clear();
+  parsed.set(raw, timestamp ?? null);
+  return timestamp;
+}
+
+function parseTimestampText(raw: string): DefenderTimestamp | undefined {
   const m = timestampPattern.exec(raw.trim());
   if (m === null) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = m;

@@ -27,6 +27,11 @@ export const syncRunBody = z.object({
   notPermitted: z
     .array(z.enum(features))
     .describe('The features not read for want of a permission (every one of the dataset when notPermitted).'),
+  stages: z
+    .record(z.string(), z.number())
+    .describe(
+      'Seconds per stage of the run, where it timed them (read: waiting for Defender\'s pages, including unpacking and parsing; write: the database writing them; then the work after the last page). Stages may overlap: reading goes on while the last page is written.',
+    ),
 });
 
 /** A sync's answer: the runs it made. */

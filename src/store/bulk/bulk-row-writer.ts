@@ -16,6 +16,7 @@ export class BulkRowWriter<R> {
   #chunkRows = 0;
   #buffered = 0;
   #inFlight: Promise<void> | undefined;
+  #writeMs = 0;
 
   constructor(
     bulk: BulkWriter,
@@ -34,6 +35,11 @@ export class BulkRowWriter<R> {
     if (this.#chunkRows === appendRows) this.#handOver();
   }
 
+  /** Milliseconds the database spent writing this writer's commits so far. */
+  get writeMs(): number {
+    return this.#writeMs;
+  }
+
   /** Rows added since the last commit. */
   get buffered(): number {
     return this.#buffered;
@@ -46,7 +52,8 @@ export class BulkRowWriter<R> {
     const count = this.#buffered;
     if (count === 0) return;
     this.#buffered = 0;
-    const write = this.#batch.commit().then(() => {
+    const write = this.#batch.commit().then((ms) => {
+      this.#writeMs += ms;
       this.#onStored(count);
     });
     // Awaited by the next commit or flush; until then a failure must not count as unhandled.

@@ -33,8 +33,11 @@ export function columnList(spec: BulkTable): string {
 export interface BulkBatch {
   /** Queues rows for the next commit (the SQLite writer thread takes them at once, off this thread's heap). */
   append(rows: BulkRows): void;
-  /** Writes every row appended since the last commit as one transaction; resolves once it is committed. */
-  commit(): Promise<void>;
+  /**
+   * Writes every row appended since the last commit as one transaction; resolves once it is committed, with the
+   * milliseconds the database took to write it (the writer thread's own time, not the wait for its answer).
+   */
+  commit(): Promise<number>;
 }
 
 export interface BulkWriter {

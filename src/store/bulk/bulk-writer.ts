@@ -15,10 +15,13 @@ function localBatch(write: (parts: readonly BulkRows[]) => Promise<void>): BulkB
     append: (rows) => {
       if (rows.count > 0) parts.push(rows);
     },
-    commit: () => {
+    commit: async () => {
       const taken = parts;
       parts = [];
-      return taken.length === 0 ? Promise.resolve() : write(taken);
+      if (taken.length === 0) return 0;
+      const started = performance.now();
+      await write(taken);
+      return performance.now() - started;
     },
   };
 }

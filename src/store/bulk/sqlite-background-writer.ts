@@ -32,7 +32,7 @@ export class SqliteBackgroundWriter implements BulkWriter {
   #worker: Worker | undefined;
   #nextId = 0;
   #nextBatch = 0;
-  readonly #pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (ms: number) => void; reject: (error: Error) => void }>();
 
   constructor(path: string) {
     this.#path = path;
@@ -50,9 +50,9 @@ export class SqliteBackgroundWriter implements BulkWriter {
       commit: () => {
         const rows = appended;
         appended = 0;
-        if (rows === 0) return Promise.resolve();
+        if (rows === 0) return Promise.resolve(0);
         const id = ++this.#nextId;
-        return new Promise<void>((resolve, reject) => {
+        return new Promise<number>((resolve, reject) => {
           this.#pending.set(id, { resolve, reject });
           this.#post({ kind: 'commit', batch, id, rows });
         });
@@ -98,7 +98,7 @@ export class SqliteBackgroundWriter implements BulkWriter {
     this.#pending.delete(reply.id);
     if (this.#pending.size === 0) this.#worker?.unref();
     if (waiter === undefined) return;
-    if (reply.ok) waiter.resolve();
+    if (reply.ok) waiter.resolve(reply.ms);
     else waiter.reject(new BulkWriteError(reply.message, { databaseCode: reply.code }));
   }
 

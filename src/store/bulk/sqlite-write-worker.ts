@@ -15,7 +15,7 @@ export type WriterMessage =
   | { readonly kind: 'commit'; readonly batch: number; readonly id: number; readonly rows: number };
 
 export type WriteReply =
-  | { readonly id: number; readonly ok: true }
+  | { readonly id: number; readonly ok: true; readonly ms: number }
   | { readonly id: number; readonly ok: false; readonly message: string; readonly code: string | undefined };
 
 const port = parentPort;
@@ -26,13 +26,17 @@ const connection = openSqliteConnection((workerData as { path: string }).path, {
 const writer = new SqliteBulkWriter(connection);
 const pending = new Map<number, { spec: BulkTable; parts: BulkRows[]; rows: number }>();
 
-function commit(batch: number, expectedRows: number): void {
+/** Answers the milliseconds the write took. */
+function commit(batch: number, expectedRows: number): number {
   const appended = pending.get(batch);
   pending.delete(batch);
   const rows = appended?.rows ?? 0;
   if (rows !== expectedRows)
     throw new Error(`the writer thread holds ${rows} of the ${expectedRows} rows appended for this batch`);
-  if (appended !== undefined) writer.write(appended.spec, appended.parts);
+  if (appended === undefined) return 0;
+  const started = performance.now();
+  writer.write(appended.spec, appended.parts);
+  return performance.now() - started;
 }
 
 port.on('message', (message: WriterMessage) => {
@@ -44,8 +48,8 @@ port.on('message', (message: WriterMessage) => {
     return;
   }
   try {
-    commit(message.batch, message.rows);
-    port.postMessage({ id: message.id, ok: true } satisfies WriteReply);
+    const ms = commit(message.batch, message.rows);
+    port.postMessage({ id: message.id, ok: true, ms } satisfies WriteReply);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     port.postMessage({

@@ -321,6 +321,7 @@ export interface SyncRunsTable {
   runner: string | null;
   /** JSON list of the features not read for want of a permission (domain/permissions.ts); null: none. */
   not_permitted: string | null;
+  stages: string | null;
 }
 
 export interface SyncCursorsTable {

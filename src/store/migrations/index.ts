@@ -23,6 +23,7 @@ import { up as activitySource } from './0020-activity-source.js';
 import { up as networkAccessible } from './0021-network-accessible.js';
 import { up as findingsWithoutEndpoints } from './0022-findings-without-endpoints.js';
 import { up as notPermittedRuns } from './0023-not-permitted-runs.js';
+import { up as runStages } from './0024-run-stages.js';
 
 /** Every migration by name, in order: a new one is added at the end and never changed once shipped. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -50,5 +51,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0021-network-accessible': { up: networkAccessible(dialect) },
     '0022-findings-without-endpoints': { up: findingsWithoutEndpoints() },
     '0023-not-permitted-runs': { up: notPermittedRuns() },
+    '0024-run-stages': { up: runStages() },
   };
 }

@@ -26,6 +26,8 @@ export interface SyncRun {
   errorMessage: string | null;
   /** The features not read for want of a permission: all of the dataset's when the status is notPermitted. */
   notPermitted: Feature[];
+  /** Seconds per stage of the run, where it timed them: where its time went. */
+  stages: Record<string, number>;
 }
 
 /** How a run ended, as the runner records it. What is left out keeps the value the run started with. */
@@ -44,6 +46,7 @@ export interface SyncRunEnd {
   readonly errorCode?: string | null;
   readonly errorMessage?: string | null;
   readonly notPermitted?: readonly Feature[];
+  readonly stages?: Readonly<Record<string, number>>;
 }
 
 export function toSyncRun(row: Selectable<SyncRunsTable>): SyncRun {
@@ -66,6 +69,7 @@ export function toSyncRun(row: Selectable<SyncRunsTable>): SyncRun {
     errorCode: row.error_code,
     errorMessage: row.error_message,
     notPermitted: parseFeatures(row.not_permitted),
+    stages: parseCounts(row.stages),
   };
 }
 
@@ -87,6 +91,7 @@ export function toSyncRunEndColumns(end: SyncRunEnd) {
     error_message: end.errorMessage,
     // None is stored as null: no list to read.
     not_permitted: ifGiven(end.notPermitted, (list) => (list.length === 0 ? null : JSON.stringify(list))),
+    stages: ifGiven(end.stages, (stages) => (Object.keys(stages).length === 0 ? null : JSON.stringify(stages))),
   };
 }
 

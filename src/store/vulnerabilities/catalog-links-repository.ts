@@ -2,20 +2,14 @@ import { sql } from 'kysely';
 import type { CatalogLinkKind } from '../../domain/catalog-links.js';
 import type { Catalog } from '../db/schema.js';
 import { Repository, type Connection } from '../db/repository.js';
-import { upsertRows } from '../db/upsert.js';
 import { fetchPage, type Page, type PageRequest } from '../db/list-queries.js';
+import type { BulkWriter } from '../bulk/bulk-writer.js';
+import { CatalogLinkWriter } from './catalog-link-writer.js';
 
 /** The table a catalog's items live in, and its id column. */
 export type CatalogItems =
   | { readonly table: 'software'; readonly key: 'software_id' }
   | { readonly table: 'recommendations'; readonly key: 'recommendation_id' };
-
-/** One page of an item's links of one kind, as Defender's list (or the store) names them. */
-export interface CatalogLinkPage {
-  readonly kind: CatalogLinkKind;
-  readonly itemId: string;
-  readonly targetIds: readonly string[];
-}
 
 export interface CatalogEndpoint {
   id: number;
@@ -31,6 +25,9 @@ export interface CatalogVulnerability {
   description: string | null;
 }
 
+/** Completed items one prune names at most: their ids are bound parameters of one statement. */
+const itemsPerPrune = 1000;
+
 /**
  * The links of one catalog's items (a product's installations and CVEs, a recommendation's devices), written a
  * page at a time as Defender sends them: each link carries the run that saw it, so what an item no longer lists
@@ -39,51 +36,35 @@ export interface CatalogVulnerability {
 export class CatalogLinksRepository extends Repository {
   readonly #catalog: Catalog;
   readonly #items: CatalogItems;
+  readonly #bulk: BulkWriter;
 
-  constructor(connection: Connection, catalog: Catalog, items: CatalogItems) {
+  constructor(connection: Connection, bulk: BulkWriter, catalog: Catalog, items: CatalogItems) {
     super(connection);
+    this.#bulk = bulk;
     this.#catalog = catalog;
     this.#items = items;
   }
 
-  /**
-   * Writes pages of links and then, for the items whose pages are all read, drops what this run did not list,
-   * in one transaction. The sync hands over thousands of links at a time: SQLite then writes each index page it
-   * touches once per call, not once per page of an item, which was most of a catalog run's time.
-   */
-  async write(
-    integrationId: string,
-    runId: number,
-    pages: readonly CatalogLinkPage[],
-    finishedItems: readonly string[],
-  ): Promise<void> {
-    const rows = pages.flatMap(({ kind, itemId, targetIds }) =>
-      [...new Set(targetIds)].map((targetId) => ({
-        integration_id: integrationId,
-        catalog: this.#catalog,
-        kind,
-        item_id: itemId,
-        target_id: targetId,
-        run_id: runId,
-      })),
-    );
-    await this.db.transaction().execute(async (trx) => {
-      await upsertRows(trx, 'catalog_links', rows, [
-        'integration_id',
-        'catalog',
-        'item_id',
-        'kind',
-        'target_id',
-      ]);
-      if (finishedItems.length === 0) return;
-      await trx
+  /** A pipelined writer of one run's links (see CatalogLinkWriter). */
+  writer(integrationId: string, runId: number): CatalogLinkWriter {
+    return new CatalogLinkWriter(this.#bulk, {
+      integrationId,
+      runId,
+      catalog: this.#catalog,
+      prune: (items) => this.#prune(integrationId, runId, items),
+    });
+  }
+
+  /** Drops the links of the items that this run did not list: their pages are all read and stored. */
+  async #prune(integrationId: string, runId: number, items: readonly string[]): Promise<void> {
+    for (let at = 0; at < items.length; at += itemsPerPrune)
+      await this.db
         .deleteFrom('catalog_links')
         .where('integration_id', '=', integrationId)
         .where('catalog', '=', this.#catalog)
-        .where('item_id', 'in', [...finishedItems])
+        .where('item_id', 'in', items.slice(at, at + itemsPerPrune))
         .where('run_id', '<>', runId)
         .execute();
-    });
   }
 
   /** How many items the integration has, and how many of them the run did not see. */

@@ -1,6 +1,7 @@
 import type { Connection } from '../db/repository.js';
 import { Repository } from '../db/repository.js';
 import { upsertRows } from '../db/upsert.js';
+import type { BulkWriter } from '../bulk/bulk-writer.js';
 import { CatalogLinksRepository } from './catalog-links-repository.js';
 import { recommendationRow, type RecommendationRecord } from './recommendation-record.js';
 
@@ -9,9 +10,9 @@ export class RecommendationsRepository extends Repository {
   /** The devices each recommendation is about. */
   readonly links: CatalogLinksRepository;
 
-  constructor(connection: Connection) {
+  constructor(connection: Connection, bulk: BulkWriter) {
     super(connection);
-    this.links = new CatalogLinksRepository(connection, 'recommendation', {
+    this.links = new CatalogLinksRepository(connection, bulk, 'recommendation', {
       table: 'recommendations',
       key: 'recommendation_id',
     });

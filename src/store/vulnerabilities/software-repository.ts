@@ -1,6 +1,7 @@
 import type { Connection } from '../db/repository.js';
 import { Repository } from '../db/repository.js';
 import { upsertChunkRows, upsertRows } from '../db/upsert.js';
+import type { BulkWriter } from '../bulk/bulk-writer.js';
 import { CatalogLinksRepository } from './catalog-links-repository.js';
 import { softwareRow, type SoftwareRecord } from './software-record.js';
 
@@ -16,9 +17,9 @@ export class SoftwareRepository extends Repository {
   /** The machines each product is installed on, and its CVEs. */
   readonly links: CatalogLinksRepository;
 
-  constructor(connection: Connection) {
+  constructor(connection: Connection, bulk: BulkWriter) {
     super(connection);
-    this.links = new CatalogLinksRepository(connection, 'software', {
+    this.links = new CatalogLinksRepository(connection, bulk, 'software', {
       table: 'software',
       key: 'software_id',
     });

@@ -145,54 +145,75 @@ export const findingsDataset: Dataset<FindingsDeps> = {
       ctx.progress(counters);
     });
     try {
-      for await (const batch of findingBatches(ctx, knownDevices)) {
+      for await (const batch of counters.timedBatches('read', findingBatches(ctx, knownDevices))) {
         const now = new Date().toISOString();
         counters.read(batch);
-        for (const finding of batch.items) {
+        const mapping = performance.now();
+        const patchKeys = batch.items.map(findingPatchKey);
+        batch.items.forEach((finding, i) => {
+          const imported = endpointIds.has(finding.deviceId);
+          writer.add(toFindingRecord(finding, integration.id, runId, now, patchKeys[i] ?? null, imported));
+        });
+        const tallying = performance.now();
+        counters.time('map', tallying - mapping);
+        batch.items.forEach((finding, i) => {
           // Every row, the devices not imported included: a product's CVE list is tenant-wide in Defender too.
           softwareCves.add(finding);
           const endpointId = endpointIds.get(finding.deviceId);
-          const patch = findingPatchKey(finding);
-          // A row without a CVE is installed software with no known vulnerability: kept, it is the device's
-          // software inventory; the vulnerability views count only rows with a CVE.
-          writer.add(toFindingRecord(finding, integration.id, runId, now, patch, endpointId !== undefined));
-          if (patch !== null) patches.add(patch, finding, endpointId);
+          const patch = patchKeys[i];
+          if (patch != null) patches.add(patch, finding, endpointId);
           // Only endpoints have a risk level: the exposure tally keeps a number per endpoint, no more.
           if (endpointId === undefined) unimported.add(finding);
           else exposure.add(finding);
-        }
-        if (writer.buffered >= writeBatchRows) await writer.commit();
+        });
+        counters.time('tally', performance.now() - tallying);
+        if (writer.buffered >= writeBatchRows)
+          await counters.timed('wait for the writer', () => writer.commit());
         ctx.progress(counters);
       }
-      await writer.commit();
-      await writer.flush();
+      await counters.timed('wait for the writer', async () => {
+        await writer.commit();
+        await writer.flush();
+      });
     } finally {
       await writer.settle();
+      counters.time('write', writer.writeMs);
     }
-    const { removed, note } = await reconcile(ctx, {
-      what: 'findings (resolved)',
-      unseen: await deps.findings.unseenOpenCount(integration.id, runId),
-      of: previous,
-      remove: () => deps.findings.resolveUnseen(integration.id, runId, new Date().toISOString()),
-    });
-    await deps.findingDevices.replace(
-      integration.id,
-      unimported.records(integration.id, runId, new Date().toISOString()),
+    const { removed, note } = await counters.timed('resolve unseen', async () =>
+      reconcile(ctx, {
+        what: 'findings (resolved)',
+        unseen: await deps.findings.unseenOpenCount(integration.id, runId),
+        of: previous,
+        remove: () => deps.findings.resolveUnseen(integration.id, runId, new Date().toISOString()),
+      }),
     );
-    await deps.findings.refreshExposure(integration.id);
-    await deps.software.replaceFindingCves(integration.id, runId, softwareCves.byProduct());
+    await counters.timed('devices not imported', () =>
+      deps.findingDevices.replace(
+        integration.id,
+        unimported.records(integration.id, runId, new Date().toISOString()),
+      ),
+    );
+    await counters.timed('CVE exposure', () => deps.findings.refreshExposure(integration.id));
+    await counters.timed('software CVE lists', () =>
+      deps.software.replaceFindingCves(integration.id, runId, softwareCves.byProduct()),
+    );
     // The run saw every open finding only when nothing unseen stays open: then what it tallied is the whole
     // truth; otherwise the patches are recounted from the stored open findings.
     const replace = removed;
     const now = new Date().toISOString();
-    if (replace) await deps.patches.replace(integration.id, patches.records(integration.id, now));
-    else await deps.patches.refresh(integration.id, now);
-    await refreshEndpointRisk(deps.endpointRisk, integration.id, 'all', {
-      exposure: { tally: exposure, replace },
-    });
+    await counters.timed('patches', () =>
+      replace
+        ? deps.patches.replace(integration.id, patches.records(integration.id, now))
+        : deps.patches.refresh(integration.id, now),
+    );
+    await counters.timed('endpoint risk', () =>
+      refreshEndpointRisk(deps.endpointRisk, integration.id, 'all', {
+        exposure: { tally: exposure, replace },
+      }),
+    );
     // Today's trend point: the findings run is the one that changes counts across the board.
-    await deps.snapshots.take(integration.id, new Date());
-    await deps.maintenance.afterRewrite(['endpoints', 'patches']);
+    await counters.timed('trend', () => deps.snapshots.take(integration.id, new Date()));
+    await counters.timed('upkeep', () => deps.maintenance.afterRewrite(['endpoints', 'patches']));
     return {
       complete: true,
       completeness: `all pages read; ${note}; ${devicesNote(unimported.size)}`,
