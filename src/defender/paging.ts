@@ -40,6 +40,18 @@ export async function* paginate<T>(
   http: ApiHttp,
   options: PaginateOptions<T>,
 ): AsyncGenerator<Batch<T>, void, undefined> {
+  yield* paginateUpTo(http, options, Number.POSITIVE_INFINITY);
+}
+
+/**
+ * `paginate`, reading `maxPages` pages at most (a Graph list's `$skip` cap); returns whether the list goes on past
+ * them, a next link left unfollowed.
+ */
+export async function* paginateUpTo<T>(
+  http: ApiHttp,
+  options: PaginateOptions<T>,
+  maxPages: number,
+): AsyncGenerator<Batch<T>, boolean, undefined> {
   const { mode, validate } = options;
   const batchSize = options.batchSize ?? 1000;
   const signal = options.request.signal;
@@ -61,7 +73,7 @@ export async function* paginate<T>(
         let items: T[] = [];
         let rejected: RejectedRecord[] = [];
         response = await sendPage(http, { ...options.request, url }, options.notFoundIsEmpty === true);
-        if (response === undefined) return;
+        if (response === undefined) return false;
         const records = parseODataCollection(response.body);
         for (;;) {
           const next = await records.next();
@@ -99,6 +111,7 @@ export async function* paginate<T>(
     }
     seen.add(url);
     url = nextPageUrl(mode, url, received, envelope, options.request.url);
+    if (url !== undefined && page >= maxPages) return true;
     if (url !== undefined && seen.has(url)) {
       throw new DefenderError(
         DefenderErrorCode.InvalidResponse,
@@ -106,6 +119,7 @@ export async function* paginate<T>(
       );
     }
   }
+  return false;
 }
 
 async function sendPage(

@@ -1,5 +1,5 @@
 import type { ApiHttp, ApiRequest } from './api-http.js';
-import { paginate, withQuery, type Batch } from './paging.js';
+import { paginateUpTo, withQuery, type Batch } from './paging.js';
 import type { RecordValidator } from './schemas/record.js';
 import type { DefenderTimestamp } from './schemas/timestamp.js';
 import { DefenderError, DefenderErrorCode } from './errors.js';
@@ -20,8 +20,8 @@ export interface TimeWindowOptions<T> {
    */
   readonly until?: string | undefined;
   readonly pageSize: number;
-  /** Records one window may hold before `$skip` would pass the service's cap. */
-  readonly windowRecords: number;
+  /** Pages one window may read before `$skip` would pass the service's cap. */
+  readonly windowPages: number;
   readonly batchSize?: number;
 }
 
@@ -47,32 +47,45 @@ export async function* paginateByTimeWindow<T>(
     let lastRaw: string | undefined;
     let lastMs = Number.NEGATIVE_INFINITY;
     let boundaryIds = new Set<string>();
-    for await (const batch of paginate(http, {
-      request: { ...options.request, url },
-      mode: { kind: 'nextLink' },
-      validate: options.validate,
-      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-    })) {
-      inWindow += batch.items.length + batch.rejected.length;
-      const fresh = batch.items.filter((r) => !atBoundary.has(options.idOf(r)));
-      for (const record of fresh) {
-        const ts = options.timestampOf(record);
-        if (ts.date.getTime() > lastMs || (ts.date.getTime() === lastMs && ts.raw > (lastRaw ?? ''))) {
-          lastMs = ts.date.getTime();
-          lastRaw = ts.raw;
-          boundaryIds = new Set();
+    const pages = paginateUpTo(
+      http,
+      {
+        request: { ...options.request, url },
+        mode: { kind: 'nextLink' },
+        validate: options.validate,
+        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      },
+      options.windowPages,
+    );
+    let next = await pages.next();
+    try {
+      for (; next.done !== true; next = await pages.next()) {
+        const batch = next.value;
+        inWindow += batch.items.length + batch.rejected.length;
+        const fresh = batch.items.filter((r) => !atBoundary.has(options.idOf(r)));
+        for (const record of fresh) {
+          const ts = options.timestampOf(record);
+          if (ts.date.getTime() > lastMs || (ts.date.getTime() === lastMs && ts.raw > (lastRaw ?? ''))) {
+            lastMs = ts.date.getTime();
+            lastRaw = ts.raw;
+            boundaryIds = new Set();
+          }
+          if (ts.raw === lastRaw) boundaryIds.add(options.idOf(record));
         }
-        if (ts.raw === lastRaw) boundaryIds.add(options.idOf(record));
+        yield { items: fresh, rejected: batch.rejected, page: page + batch.page };
       }
-      yield { items: fresh, rejected: batch.rejected, page: page + batch.page };
-      if (inWindow >= options.windowRecords) break;
+    } finally {
+      // A caller that stops early frees the page being read.
+      if (next.done !== true) await pages.return(false);
     }
     page += Math.ceil(inWindow / options.pageSize);
-    if (inWindow < options.windowRecords || lastRaw === undefined) return;
+    // A window ends with the list unless the service had a page past it: only then does a new one start.
+    const more = next.value;
+    if (!more || lastRaw === undefined) return;
     if (since === lastRaw && boundaryIds.size === 0) {
       throw new DefenderError(
         DefenderErrorCode.InvalidResponse,
-        `More than ${options.windowRecords} records share the timestamp ${lastRaw}; the list cannot be paged past them.`,
+        `More than ${options.windowPages * options.pageSize} records share the timestamp ${lastRaw}; the list cannot be paged past them.`,
       );
     }
     // Records sharing the boundary timestamp are read again in the next window; skip the ones we have.

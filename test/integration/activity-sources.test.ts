@@ -192,3 +192,28 @@ describe.each(dialects)('alert and incident sources on %s', (dialect) => {
     expect(await calls(sim, 'GET /api/incidents')).toBe(0);
   });
 });
+
+describe('Graph alerts past the $skip cap', () => {
+  it('should read 6,000 alerts in six pages when the sixth ends the list, and each alert once', async () => {
+    // 20,000 machines give the simulator 6,000 alerts: exactly the $top + $skip cap of one window.
+    const sim = await useSimulator({ machines: 20_000, seed: 73, findingsPerMachine: 1 });
+    const hub = await useHub('sqlite');
+    const integration = await addSimulatorIntegration(hub, sim);
+    const run = await hub.sync.runDataset(integration.id, 'alerts');
+    expect([run.status, run.errorCode]).toEqual(['succeeded', null]);
+    const truth = await simGet<TruthAlert[]>(sim, '/_sim/truth/alerts');
+    expect(truth.length).toBe(6000);
+    expect(run.recordsIn).toBe(6000);
+    expect(
+      await hub.db
+        .selectFrom('alerts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst(),
+    ).toEqual({
+      n: 6000,
+    });
+    // Six pages and the call that reads the service's clock: the service said the list ended with the sixth
+    // page, so no second window reads the last alert again.
+    expect(await calls(sim, 'GET /v1.0/security/alerts_v2')).toBe(7);
+  });
+});

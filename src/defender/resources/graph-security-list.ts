@@ -36,7 +36,7 @@ export function listGraphSecurity<
     until: options.until,
     pageSize: graphPageCap,
     // The last page of a window starts at $skip = 5000: $top + $skip is then exactly the cap, still allowed.
-    windowRecords: graphSkipCap,
+    windowPages: graphSkipCap / graphPageCap,
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
   });
 }
