@@ -26,20 +26,19 @@ function add(into: Counts, from: Counts): void {
 
 /** One row per integration and UTC day of what its data looked like, for trend charts. */
 export class SnapshotsRepository extends Repository {
-  /** Counts the integration's data now and stores it as today's snapshot (a later one the same day replaces it). */
-  async take(integrationId: string, now: Date): Promise<Snapshot> {
+  /**
+   * Counts the integration's data now and stores it as today's snapshot (a later one the same day replaces it).
+   * `openFindingsBySeverity`: counts the caller already holds (a findings run that saw every open finding).
+   */
+  async take(
+    integrationId: string,
+    now: Date,
+    known: { readonly openFindingsBySeverity?: Readonly<Counts> } = {},
+  ): Promise<Snapshot> {
     const db = this.db;
-    const severity = levelAt(sql<number>`${rankOf('severity', severityLevels)}`, severityLevels);
     const [risk, findings, patches] = await Promise.all([
       this.#riskCounts(integrationId),
-      db
-        .selectFrom('findings')
-        .select([severity.as('key'), sql<number>`count(*)`.as('n')])
-        .where('integration_id', '=', integrationId)
-        .where('status', '=', 'open')
-        .where('cve_id', 'is not', null)
-        .groupBy(severity)
-        .execute(),
+      known.openFindingsBySeverity ?? this.#openFindingCounts(integrationId),
       db
         .selectFrom('patches')
         .select(['severity as key', sql<number>`count(*)`.as('n')])
@@ -50,7 +49,7 @@ export class SnapshotsRepository extends Repository {
     const snapshot: Snapshot = {
       day: now.toISOString().slice(0, 10),
       endpointsByRisk: risk,
-      openFindingsBySeverity: counted(findings),
+      openFindingsBySeverity: { ...findings },
       patchesBySeverity: counted(patches),
     };
     const row = {
@@ -90,6 +89,19 @@ export class SnapshotsRepository extends Repository {
       .where('day', '=', day)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) await this.take(integrationId, now);
+  }
+
+  async #openFindingCounts(integrationId: string): Promise<Counts> {
+    const severity = levelAt(sql<number>`${rankOf('severity', severityLevels)}`, severityLevels);
+    const rows = await this.db
+      .selectFrom('findings')
+      .select([severity.as('key'), sql<number>`count(*)`.as('n')])
+      .where('integration_id', '=', integrationId)
+      .where('status', '=', 'open')
+      .where('cve_id', 'is not', null)
+      .groupBy(severity)
+      .execute();
+    return counted(rows);
   }
 
   async #riskCounts(integrationId: string): Promise<Counts> {

@@ -7,6 +7,7 @@ import { patchKey } from '../../domain/patch-metadata.js';
 import { PatchTally } from '../patch-tally.js';
 import { SoftwareCveTally } from '../software-cves.js';
 import { UnimportedDevices } from '../unimported-devices.js';
+import { SeverityTally } from '../severity-tally.js';
 import type { FindingRecord, Repositories } from '../../store/index.js';
 
 /**
@@ -140,6 +141,7 @@ export const findingsDataset: Dataset<FindingsDeps> = {
     const patches = new PatchTally();
     const softwareCves = new SoftwareCveTally();
     const unimported = new UnimportedDevices();
+    const severities = new SeverityTally();
     const writer = deps.findings.writer((stored) => {
       counters.upserted += stored;
       ctx.progress(counters);
@@ -159,6 +161,7 @@ export const findingsDataset: Dataset<FindingsDeps> = {
         batch.items.forEach((finding, i) => {
           // Every row, the devices not imported included: a product's CVE list is tenant-wide in Defender too.
           softwareCves.add(finding);
+          severities.add(finding);
           const endpointId = endpointIds.get(finding.deviceId);
           const patch = patchKeys[i];
           if (patch != null) patches.add(patch, finding, endpointId);
@@ -212,7 +215,14 @@ export const findingsDataset: Dataset<FindingsDeps> = {
       }),
     );
     // Today's trend point: the findings run is the one that changes counts across the board.
-    await counters.timed('trend', () => deps.snapshots.take(integration.id, new Date()));
+    // When the run saw every open finding, it counted them by severity as they came.
+    await counters.timed('trend', () =>
+      deps.snapshots.take(
+        integration.id,
+        new Date(),
+        replace ? { openFindingsBySeverity: severities.counts } : {},
+      ),
+    );
     await counters.timed('upkeep', () => deps.maintenance.afterRewrite(['endpoints', 'patches']));
     return {
       complete: true,
