@@ -99,3 +99,40 @@ export async function queryTimings(hub: Hub): Promise<void> {
     await app.close();
   }
 }
+
+/**
+ * The endpoint list through the API while this process runs a findings sync, as `serve` does: SQLite reads and
+ * the sync's parsing share the main thread, so a long step of the sync shows here. One request every 100 ms from
+ * the start of the run to its end.
+ */
+export async function apiDuringSync(
+  hub: Hub,
+  sync: () => Promise<unknown>,
+): Promise<{ p95: number; median: number; max: number; requests: number }> {
+  const app = await buildServer(hub);
+  await hub.auth.ensureFirstAdmin(undefined);
+  const token = await hub.auth.issueAdminToken('bench during sync');
+  try {
+    const levels = ['Critical', 'High', 'Medium', 'Low', 'None'];
+    for (const level of levels) await timed(app, `/api/v1/endpoints?riskLevel=${level}`, token);
+    const state = { running: true };
+    const run = sync().finally(() => {
+      state.running = false;
+    });
+    const times: number[] = [];
+    while (state.running) {
+      const level = levels[times.length % levels.length] ?? 'High';
+      times.push((await timed(app, `/api/v1/endpoints?riskLevel=${level}&pageSize=50`, token)).ms);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await run;
+    return {
+      p95: percentile(times, 0.95),
+      median: percentile(times, 0.5),
+      max: Math.max(...times),
+      requests: times.length,
+    };
+  } finally {
+    await app.close();
+  }
+}

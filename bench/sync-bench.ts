@@ -8,7 +8,9 @@
  *   BENCH_MACHINES=20000,100000 BENCH_FINDINGS_PER_MACHINE=50 BENCH_DIALECTS=sqlite,postgres npm run bench:sync
  *
  * It always lists what falls short (an ingest ratio below 0.5, a dataset over its fewest calls, a failed run);
- * with BENCH_CHECK=1 it also exits 1 then.
+ * with BENCH_CHECK=1 it also exits 1 then. Each run's stages (where its time went) follow its table. Last, a
+ * second findings sync runs in the bench's own process while it times the endpoint list through the API, as
+ * `serve` runs both (BENCH_API_DURING_SYNC=0 skips it); a p95 above 100 ms falls short too.
  *
  * A Defender for Cloud integration over BENCH_SUBSCRIPTIONS subscriptions (default 20) syncs beside it, so the
  * catalog timings merge endpoint and cloud CVEs as a tenant with both would.
@@ -25,7 +27,7 @@ import { findingColumns, findingsTable } from '../src/store/vulnerabilities/find
 import { writeBatchRows } from '../src/sync/datasets/findings.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
 import { runCli } from './hub-process.js';
-import { queryTimings } from './query-timings.js';
+import { apiDuringSync, queryTimings } from './query-timings.js';
 import { simulatorIntegrationSettings } from '../src/simulator/integration-settings.js';
 import { storeOf } from '../src/store/testing.js';
 
@@ -39,6 +41,8 @@ const keep = process.env.BENCH_KEEP === '1';
 // Exits non-zero when the ingest ratio falls below `minimumRatio` or a dataset makes more calls than its page caps
 // need, so a regression shows the day it lands.
 const check = process.env.BENCH_CHECK === '1';
+/** BENCH_API_DURING_SYNC=0 skips the second findings sync that times the API while it runs. */
+const duringSync = process.env.BENCH_API_DURING_SYNC !== '0';
 const minimumRatio = 0.5;
 const failures: string[] = [];
 
@@ -246,6 +250,20 @@ async function benchOne(sim: SimulatorProcess, machines: number, dialect: string
       if (ratio < minimumRatio)
         failures.push(`${dialect}, ${machines} machines: ingest ratio ${ratio.toFixed(2)} < ${minimumRatio}`);
       await queryTimings(hub);
+      if (duringSync) {
+        const [integration] = await hub.integrations.list();
+        if (integration === undefined) throw new Error('the bench integration is gone');
+        const started = performance.now();
+        const api = await apiDuringSync(hub, () =>
+          hub.sync.runDataset(integration.id, 'findings', { full: true, force: true }),
+        );
+        const line = `endpoint list during a findings sync of the same tenant in this process (${((performance.now() - started) / 1000).toFixed(1)} s): p95 ${api.p95.toFixed(1)} ms, median ${api.median.toFixed(1)} ms, slowest ${api.max.toFixed(0)} ms (${api.requests} requests)`;
+        console.log(line);
+        if (api.p95 > 100)
+          failures.push(
+            `${dialect}, ${machines} machines: API p95 during a sync ${api.p95.toFixed(0)} ms > 100`,
+          );
+      }
     } finally {
       await hub.close();
     }

@@ -103,7 +103,15 @@ describe.each(dialects)('sync on %s', (dialect) => {
       'upkeep',
     ]);
     expect(findings!.stages.write).toBeGreaterThan(0);
-    expect(Object.keys(machines!.stages)).toEqual(['read', 'write']);
+    expect(Object.keys(machines!.stages)).toEqual([
+      'read',
+      'write',
+      'mark unseen stale',
+      'endpoint risk',
+      'profiles',
+      'trend',
+      'upkeep',
+    ]);
     expect(Object.keys(run('software').stages)).toEqual(
       expect.arrayContaining(['read', 'write', 'read links', 'write links', 'remove unseen']),
     );

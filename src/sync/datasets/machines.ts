@@ -68,17 +68,23 @@ export const machinesDataset: Dataset<MachinesDeps> = {
       await deps.endpoints.upsertBatch(endpoints);
       return endpoints.length;
     });
-    const { note } = await reconcile(ctx, {
-      what: 'endpoints (marked stale)',
-      unseen: await deps.endpoints.unseenCount(integration.id, runId),
-      of: previous,
-      remove: () => deps.endpoints.markUnseenStale(integration.id, runId, new Date().toISOString()),
-    });
+    const { note } = await counters.timed('mark unseen stale', async () =>
+      reconcile(ctx, {
+        what: 'endpoints (marked stale)',
+        unseen: await deps.endpoints.unseenCount(integration.id, runId),
+        of: previous,
+        remove: () => deps.endpoints.markUnseenStale(integration.id, runId, new Date().toISOString()),
+      }),
+    );
     // Defender's riskScore and exposureLevel are two of the risk parts; every endpoint was touched.
-    await refreshEndpointRisk(deps.endpointRisk, integration.id, 'all', { alerts: true });
-    await deps.profileService.refreshIntegration(integration.id, integration.enabled);
-    await deps.snapshots.refreshRisk(integration.id, new Date());
-    await deps.maintenance.afterRewrite(['endpoints']);
+    await counters.timed('endpoint risk', () =>
+      refreshEndpointRisk(deps.endpointRisk, integration.id, 'all', { alerts: true }),
+    );
+    await counters.timed('profiles', () =>
+      deps.profileService.refreshIntegration(integration.id, integration.enabled),
+    );
+    await counters.timed('trend', () => deps.snapshots.refreshRisk(integration.id, new Date()));
+    await counters.timed('upkeep', () => deps.maintenance.afterRewrite(['endpoints']));
     return { complete: true, completeness: `all pages read; ${note}` };
   },
 };
