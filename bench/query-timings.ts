@@ -49,6 +49,13 @@ async function timed(
   return { ms, total: (JSON.parse(response.body) as { total: number }).total };
 }
 
+const riskLevels = ['Critical', 'High', 'Medium', 'Low', 'None'];
+
+/** A few requests first, so the figures are of a running server, not of its first compilations. */
+async function warmUp(app: FastifyInstance, token: string): Promise<void> {
+  for (const level of riskLevels) await timed(app, `/api/v1/endpoints?riskLevel=${level}`, token);
+}
+
 /**
  * Through the HTTP API, on the synced store: the endpoint list filtered by risk level (a page at a time, every
  * level in turn) and each benchmark strategy's matches (first page, 100 endpoints per patch).
@@ -59,12 +66,10 @@ export async function queryTimings(hub: Hub): Promise<void> {
   await hub.auth.ensureFirstAdmin(undefined);
   const token = await hub.auth.issueAdminToken('bench');
   try {
-    const levels = ['Critical', 'High', 'Medium', 'Low', 'None'];
-    // A few requests first, so the figures are of a running server, not of its first compilations.
-    for (const level of levels) await timed(app, `/api/v1/endpoints?riskLevel=${level}`, token);
+    await warmUp(app, token);
     const list: number[] = [];
     for (let i = 0; i < 100; i++) {
-      const level = levels[i % levels.length] ?? 'High';
+      const level = riskLevels[i % riskLevels.length] ?? 'High';
       list.push(
         (await timed(app, `/api/v1/endpoints?riskLevel=${level}&page=${1 + (i % 4)}&pageSize=50`, token)).ms,
       );
@@ -113,15 +118,14 @@ export async function apiDuringSync(
   await hub.auth.ensureFirstAdmin(undefined);
   const token = await hub.auth.issueAdminToken('bench during sync');
   try {
-    const levels = ['Critical', 'High', 'Medium', 'Low', 'None'];
-    for (const level of levels) await timed(app, `/api/v1/endpoints?riskLevel=${level}`, token);
+    await warmUp(app, token);
     const state = { running: true };
     const run = sync().finally(() => {
       state.running = false;
     });
     const times: number[] = [];
     while (state.running) {
-      const level = levels[times.length % levels.length] ?? 'High';
+      const level = riskLevels[times.length % riskLevels.length] ?? 'High';
       times.push((await timed(app, `/api/v1/endpoints?riskLevel=${level}&pageSize=50`, token)).ms);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -50,6 +50,25 @@ const openFindingExposure = async (hub: TestHub) => {
   return [...machines].sort(([a], [b]) => (a < b ? -1 : 1)).map(([cve, set]) => [cve, set.size]);
 };
 
+/**
+ * A running run of the dataset held by another live process of this host (`defender-hub sync` beside `serve`);
+ * `release` ends that process.
+ */
+async function heldByAnotherProcess(hub: TestHub, integrationId: string, dataset: string) {
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  const held = await hub.data.syncRuns.start(
+    integrationId,
+    dataset,
+    new Date().toISOString(),
+    `${hostname()}:${String(other.pid)}`,
+  );
+  const release = async () => {
+    other.kill('SIGKILL');
+    await once(other, 'exit');
+  };
+  return { held, release };
+}
+
 describe.each(dialects)('sync on %s', (dialect) => {
   it('should store what the tenant holds, less the drops it counted', async () => {
     const sim = await useSimulator({ machines: 500, seed: 51, findingsPerMachine: 12 });
@@ -176,22 +195,14 @@ describe.each(dialects)('sync on %s', (dialect) => {
     const sim = await useSimulator({ machines: 50, seed: 55, findingsPerMachine: 2 });
     const hub = await useHub(dialect);
     const integration = await addSimulatorIntegration(hub, sim);
-    // Another process of this host holds a running machines run: `defender-hub sync` beside `serve`.
-    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-    const held = await hub.data.syncRuns.start(
-      integration.id,
-      'machines',
-      new Date().toISOString(),
-      `${hostname()}:${String(other.pid)}`,
-    );
+    const { held, release } = await heldByAnotherProcess(hub, integration.id, 'machines');
     try {
       await expect(hub.sync.runDataset(integration.id, 'machines')).rejects.toMatchObject({
         code: 'SYNC_ALREADY_RUNNING',
       });
       expect((await hub.data.syncRuns.get(held))?.status).toBe('running');
     } finally {
-      other.kill('SIGKILL');
-      await once(other, 'exit');
+      await release();
     }
     const run = await hub.sync.runDataset(integration.id, 'machines');
     expect(run.status).toBe('succeeded');
@@ -206,13 +217,7 @@ describe.each(dialects)('sync on %s', (dialect) => {
     const hub = await useHub(dialect);
     const integration = await addSimulatorIntegration(hub, sim);
     // Recommendations wait only for machines, so their refusal comes while the findings still run.
-    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-    const held = await hub.data.syncRuns.start(
-      integration.id,
-      'recommendations',
-      new Date().toISOString(),
-      `${hostname()}:${String(other.pid)}`,
-    );
+    const { held, release } = await heldByAnotherProcess(hub, integration.id, 'recommendations');
     try {
       await expect(hub.sync.syncIntegration(integration.id)).rejects.toMatchObject({
         code: 'SYNC_ALREADY_RUNNING',
@@ -223,8 +228,7 @@ describe.each(dialects)('sync on %s', (dialect) => {
       expect(stillRunning).toEqual([held]);
       expect((await hub.data.syncRuns.latest(integration.id, 'findings'))?.status).toBe('succeeded');
     } finally {
-      other.kill('SIGKILL');
-      await once(other, 'exit');
+      await release();
     }
   });
 });
