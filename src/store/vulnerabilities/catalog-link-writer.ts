@@ -47,8 +47,6 @@ export interface CatalogLinkRun {
 export class CatalogLinkWriter {
   readonly #rows: BulkRowWriter<LinkRow>;
   readonly #run: CatalogLinkRun;
-  /** The current item's targets so far: Defender's pages may repeat one, and one statement may not upsert a key twice. */
-  #item: { readonly key: string; readonly targets: Set<string> } | undefined;
   /** Items finished since the last commit, and those whose last links the commit in flight holds. */
   #finished: string[] = [];
   #committing: string[] = [];
@@ -71,20 +69,13 @@ export class CatalogLinkWriter {
     );
   }
 
+  /** A target listed twice (pages that overlap) is one link: the bulk writer keeps one row per key. */
   add(page: CatalogLinkPage): void {
-    const key = `${page.kind}\u0000${page.itemId}`;
-    if (this.#item?.key !== key) this.#item = { key, targets: new Set() };
-    const { targets } = this.#item;
-    for (const targetId of page.targetIds) {
-      if (targets.has(targetId)) continue;
-      targets.add(targetId);
-      this.#rows.add({ kind: page.kind, itemId: page.itemId, targetId });
-    }
+    for (const targetId of page.targetIds) this.#rows.add({ kind: page.kind, itemId: page.itemId, targetId });
   }
 
   /** Every page of the item is added. */
   finish(itemId: string): void {
-    this.#item = undefined;
     this.#finished.push(itemId);
   }
 
