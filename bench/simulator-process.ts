@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,28 @@ export interface SimulatorProcess {
   readonly clientSecret: string;
   readonly caPem: string;
   readonly caFile: string;
+  /** Moves the simulated clock on one step of `hours` (`POST /_sim/advance`). */
+  advance(hours: number): Promise<void>;
   stop(): void;
+}
+
+/** A POST to the simulator's control API, trusting its CA. */
+function post(url: string, caPem: string, body: unknown): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(
+      url,
+      { method: 'POST', ca: caPem, headers: { 'content-type': 'application/json' } },
+      (response) => {
+        response.resume();
+        response.on('end', () => {
+          if (response.statusCode === 200) resolve();
+          else reject(new Error(`${url}: HTTP ${String(response.statusCode)}`));
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(JSON.stringify(body));
+  });
 }
 
 /** The simulator in its own process, so a benchmark's RSS figures are the hub's alone. */
@@ -22,6 +44,7 @@ export async function startSimulatorProcess(
   machines: number,
   findingsPerMachine: number,
   subscriptions: number,
+  churn = 1,
 ): Promise<SimulatorProcess> {
   const caFile = join(mkdtempSync(join(tmpdir(), 'dh-bench-')), 'ca.pem');
   const child = spawn(
@@ -44,6 +67,8 @@ export async function startSimulatorProcess(
       // Frozen, as the library's default: a benchmark's tenant must not change while it is measured.
       '--clock',
       'frozen',
+      '--churn',
+      String(churn),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -60,6 +85,8 @@ export async function startSimulatorProcess(
       clientSecret: event.clientSecret ?? '',
       caPem: readFileSync(caFile, 'utf8'),
       caFile,
+      advance: (hours) =>
+        post(`${event.apiBaseUrl ?? ''}/_sim/advance`, readFileSync(caFile, 'utf8'), { hours }),
       stop: () => child.kill('SIGTERM'),
     };
   }

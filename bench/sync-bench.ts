@@ -12,6 +12,12 @@
  * second findings sync runs in the bench's own process while it times the endpoint list through the API, as
  * `serve` runs both (BENCH_API_DURING_SYNC=0 skips it); a p95 above 100 ms falls short too.
  *
+ * Between the two, a simulated hour passes (`/_sim/advance`; the simulator runs with BENCH_CHURN, default 0.125, so
+ * about 1 % of the findings change) and the datasets the default schedules make due within an hour sync again: the
+ * machines, the changes to the findings, alerts, incidents and machine actions. Its time and calls are printed
+ * next to the full sync's; above `deltaShare` of the full sync's time falls short. Each dialect has a simulator of
+ * its own, so each reads one hour's changes.
+ *
  * A Defender for Cloud integration over BENCH_SUBSCRIPTIONS subscriptions (default 20) syncs beside it, so the
  * catalog timings merge endpoint and cloud CVEs as a tenant with both would.
  */
@@ -43,7 +49,12 @@ const keep = process.env.BENCH_KEEP === '1';
 const check = process.env.BENCH_CHECK === '1';
 /** BENCH_API_DURING_SYNC=0 skips the second findings sync that times the API while it runs. */
 const duringSync = process.env.BENCH_API_DURING_SYNC !== '0';
+const churn = Number(process.env.BENCH_CHURN ?? 0.125);
 const minimumRatio = 0.5;
+/** The delta sync's time, at most this share of the full sync's. */
+const deltaShare = 0.05;
+/** What the default schedules run within an hour: machines (60 min), findings after them, the activity lists. */
+const hourly = 'machines,findings,alerts,incidents,machineActions';
 const failures: string[] = [];
 
 /** What `defender-hub sync --json` prints per run (the sync_runs row). */
@@ -229,6 +240,40 @@ function checkRuns(where: string, runs: readonly RunLine[]): void {
   }
 }
 
+function runLines(stdout: string): RunLine[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RunLine);
+}
+
+function totalCalls(runs: readonly RunLine[]): number {
+  return runs.reduce((sum, run) => sum + run.apiCalls, 0);
+}
+
+/** A simulated hour on, what the schedules make due then, against the full sync's time and calls. */
+async function deltaSync(
+  sim: SimulatorProcess,
+  where: string,
+  env: Record<string, string>,
+  fullMs: number,
+  fullCalls: number,
+): Promise<void> {
+  await sim.advance(1);
+  const delta = await runCli(['sync', '--json', '--dataset', hourly], env);
+  const runs = runLines(delta.stdout);
+  const share = delta.ms / fullMs;
+  console.log(
+    `\ndelta sync a simulated hour later (${hourly}): ${(delta.ms / 1000).toFixed(1)} s, ${(100 * share).toFixed(1)} % of the full sync's ${(fullMs / 1000).toFixed(1)} s; ${totalCalls(runs)} API calls against ${fullCalls}; peak RSS ${delta.peakRssMb} MB`,
+  );
+  printRuns(runs);
+  checkRuns(`${where}, delta`, runs);
+  if (share > deltaShare)
+    failures.push(
+      `${where}: delta sync ${(100 * share).toFixed(1)} % of the full sync > ${100 * deltaShare} %`,
+    );
+}
+
 /** One tenant into one database: the integration is added in this process, the sync runs as the CLI. */
 async function benchOne(sim: SimulatorProcess, machines: number, dialect: string): Promise<void> {
   const database = await benchDatabase(dialect);
@@ -242,15 +287,13 @@ async function benchOne(sim: SimulatorProcess, machines: number, dialect: string
       )
       .finally(() => setup.close());
     const sync = await runCli(['sync', '--json'], database.env);
-    const runs = sync.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as RunLine);
+    const runs = runLines(sync.stdout);
     console.log(
       `\n${dialect}, ${machines} machines: full sync in ${(sync.ms / 1000).toFixed(1)} s, peak RSS ${sync.peakRssMb} MB`,
     );
     printRuns(runs);
     checkRuns(`${dialect}, ${machines} machines`, runs);
+    await deltaSync(sim, `${dialect}, ${machines} machines`, database.env, sync.ms, totalCalls(runs));
     const findings = runs.find((r) => r.dataset === 'findings');
     if (findings === undefined) return;
     const syncRate = Math.round(findings.upserted / seconds(findings));
@@ -295,14 +338,15 @@ async function benchOne(sim: SimulatorProcess, machines: number, dialect: string
 console.log(
   `defender-hub sync benchmark: ${sizes.join(' and ')} machines, ~${findingsPerMachine} findings per machine, Node ${process.version}`,
 );
-for (const machines of sizes) {
-  const sim = await startSimulatorProcess(machines, findingsPerMachine, subscriptions);
-  try {
-    for (const dialect of dialects) await benchOne(sim, machines, dialect);
-  } finally {
-    sim.stop();
+for (const machines of sizes)
+  for (const dialect of dialects) {
+    const sim = await startSimulatorProcess(machines, findingsPerMachine, subscriptions, churn);
+    try {
+      await benchOne(sim, machines, dialect);
+    } finally {
+      sim.stop();
+    }
   }
-}
 if (failures.length > 0) {
   console.log(`\n${failures.length} check(s) failed:\n${failures.map((f) => `- ${f}`).join('\n')}`);
   if (check) process.exitCode = 1;

@@ -2,7 +2,7 @@ import { datasetNames, type DatasetName } from '../domain/datasets.js';
 import type { Integration } from '../domain/integration.js';
 import { ranAsPermitted } from '../domain/connection-status.js';
 import { datasets } from '../sync/sync-service.js';
-import { datasetRunsFor } from '../sync/dataset.js';
+import { datasetOfProduct, datasetRunsFor } from '../sync/dataset.js';
 import type { SyncRun } from '../store/index.js';
 
 /**
@@ -35,6 +35,11 @@ const minute = 60_000;
 /** The datasets the integration's import toggles ask for, in dependency order. */
 export function plannedDatasets(integration: Integration): DatasetName[] {
   return datasets.filter((d) => datasetRunsFor(d, integration)).map((d) => d.name);
+}
+
+/** Of the datasets named, those the integration's product reads, in the order a whole sync runs them. */
+export function namedDatasetsFor(integration: Integration, names: readonly DatasetName[]): DatasetName[] {
+  return datasets.filter((d) => names.includes(d.name) && datasetOfProduct(d, integration)).map((d) => d.name);
 }
 
 /** Minutes between runs of the dataset; findings have none of their own and keep the machines cadence. */

@@ -57,6 +57,11 @@ export interface SimulatorOptions {
   seed?: number;
   /** Average findings per machine, default 50 (100,000 machines ≈ 5,000,000 findings). */
   findingsPerMachine?: number;
+  /**
+   * How much changes a step, as a factor of the usual rates (machines leaving and arriving, alerts, findings fixed
+   * and found), above 0 and at most 10; default 1. 0.125 makes a frozen advance change about 1 % of the findings.
+   */
+  churn?: number;
   /** e.g. `"429:0.05,500:0.02,503:0.01,reset:0.01,slow:0.01,malformed:0.001,empty-file:0.1"`. */
   faults?: string;
   /** Write the CA certificate PEM to this file. */
@@ -183,7 +188,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (unknownRoles.length > 0) throw new InputError(`Unknown app role(s): ${unknownRoles.join(', ')}`);
   const clock = clockSettings(options);
 
-  const tenant = new SimTenant({ seed, machines, findingsPerMachine, clock });
+  const churn = options.churn ?? 1;
+  if (!(churn > 0 && churn <= 10))
+    throw new InputError(
+      `Simulator option churn must be above 0 and at most 10, got ${String(options.churn)}`,
+    );
+  const tenant = new SimTenant({ seed, machines, findingsPerMachine, clock, churn });
   const defaultSecretExpiry = tenant.clock.now + 365 * TICKS_PER_DAY;
   const [certificates, tokens] = await Promise.all([
     generateCertificates(undefined, [publicHost]),

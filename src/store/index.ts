@@ -49,7 +49,7 @@ export type { EntraDeviceRecord } from './endpoints/entra-device-record.js';
 export type { EndpointRecord } from './endpoints/endpoint-record.js';
 export { riskPageSize } from './endpoints/endpoint-risk-repository.js';
 export type { StoredEndpointRisk } from './endpoints/endpoint-risk-repository.js';
-export type { FindingRecord } from './vulnerabilities/findings-writer.js';
+export type { FindingRecord, FindingsWriter } from './vulnerabilities/findings-writer.js';
 export type { FindingDeviceRecord } from './vulnerabilities/finding-devices-repository.js';
 export type { PatchRecord } from './patches/patch-record.js';
 export type { AuditFilter } from './access/audit-log-repository.js';

@@ -25,10 +25,17 @@ export class ExposureTally {
 
   add(finding: Finding): void {
     if (finding.cveId == null) return;
-    const rank = riskRank(
-      findingExposureRisk(finding.vulnerabilitySeverityLevel, finding.exploitabilityLevel),
-    );
-    if (rank > (this.#ranks.get(finding.deviceId) ?? 0)) this.#ranks.set(finding.deviceId, rank);
+    this.addLevels(finding.deviceId, finding.vulnerabilitySeverityLevel, finding.exploitabilityLevel);
+  }
+
+  /** Adds an open finding with a CVE by its levels (as stored). */
+  addLevels(
+    machineId: string,
+    severity: string | null | undefined,
+    exploitability: string | null | undefined,
+  ): void {
+    const rank = riskRank(findingExposureRisk(severity, exploitability));
+    if (rank > (this.#ranks.get(machineId) ?? 0)) this.#ranks.set(machineId, rank);
   }
 
   of(machineId: string): RiskLevel {
@@ -129,6 +136,28 @@ export async function refreshEndpointRisk(
   for (let i = 0; i < ids.length; i += riskPageSize) {
     const rows = await repo.ofMachines(integrationId, ids.slice(i, i + riskPageSize));
     updated += await refreshRows(repo, integrationId, rows, changes);
+  }
+  return updated;
+}
+
+/**
+ * After a run of changes: recounts the exposure of these machines' endpoints from their stored open findings (a
+ * fix can lower it, which a tally of the changes alone cannot tell), page by page. Returns how many changed.
+ */
+export async function recountEndpointExposure(
+  repo: EndpointRiskRepository,
+  integrationId: string,
+  machines: ReadonlySet<string>,
+): Promise<number> {
+  const ids = [...machines];
+  let updated = 0;
+  for (let i = 0; i < ids.length; i += riskPageSize) {
+    const page = ids.slice(i, i + riskPageSize);
+    const tally = new ExposureTally();
+    for (const levels of await repo.findingLevelsOf(integrationId, page))
+      tally.addLevels(levels.machineId, levels.severity, levels.exploitabilityLevel);
+    const rows = await repo.ofMachines(integrationId, page);
+    updated += await refreshRows(repo, integrationId, rows, { exposure: { tally, replace: true } });
   }
   return updated;
 }

@@ -101,6 +101,18 @@ describe.concurrent('defender-hub sync and export', () => {
       expect(one.code, one.stderr).toBe(0);
       expect(one.stdout).toMatch(/^sim alerts: succeeded in [\d.]+ s \(\d+ read, \d+ upserted/);
       expect(one.stdout.trimEnd().split('\n')).toHaveLength(1);
+      // Several datasets, named in any order, run in the sync's order; the findings read only what changed.
+      const two = await runCli(['sync', '--dataset', 'findings,machines', '--json'], env);
+      expect(two.code, two.stderr).toBe(0);
+      const pair = two.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as RunJson & { completeness: string });
+      expect(pair.map((r) => r.dataset)).toEqual(['machines', 'findings']);
+      expect(pair[1]?.completeness).toMatch(/^changes since/);
+      const unknown = await runCli(['sync', '--dataset', 'machines,findigns'], env);
+      expect(unknown.code).not.toBe(0);
+      expect(unknown.stderr).toContain("'findigns' is not a dataset. Allowed: machines, vulnerabilities");
 
       const csv = await runCli(['export', 'endpoints', '--format', 'csv'], env);
       expect(csv.code, csv.stderr).toBe(0);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { clockOption, clockOptions, SIMULATOR_SPEED, speedOption, type ClockFlags } from '../clock-flags.js';
-import { wholeNumber } from '../options.js';
+import { positiveNumber, wholeNumber } from '../options.js';
 
 export interface SimulatorFlags extends ClockFlags {
   port: number;
@@ -10,6 +10,7 @@ export interface SimulatorFlags extends ClockFlags {
   machines: number;
   seed: number;
   findingsPerMachine: number;
+  churn: number;
   subscriptions: number;
   faults?: string;
   caOut?: string;
@@ -40,6 +41,7 @@ export function simulatorOptions(flags: SimulatorFlags): Parameters<typeof start
     machines: flags.machines,
     seed: flags.seed,
     findingsPerMachine: flags.findingsPerMachine,
+    churn: flags.churn,
     subscriptions: flags.subscriptions,
     rateLimits: flags.rateLimits,
     ...clockOptions(flags, SIMULATOR_SPEED),
@@ -75,6 +77,12 @@ export function addSimulatorFlags(command: Command): Command {
       'average vulnerability findings per machine',
       wholeNumber(0, 10_000),
       50,
+    )
+    .option(
+      '--churn <factor>',
+      'how much changes a step, as a factor of the usual rates (0.125: about 1 % of the findings an advance)',
+      positiveNumber(10),
+      1,
     )
     .option(
       '--subscriptions <n>',

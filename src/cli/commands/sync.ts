@@ -1,6 +1,6 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Hub } from '../../app/hub.js';
-import { plannedDatasets } from '../../app/schedule-due.js';
+import { namedDatasetsFor, plannedDatasets } from '../../app/schedule-due.js';
 import { HubError } from '../../errors.js';
 import { datasetNames, type DatasetName } from '../../domain/datasets.js';
 import { withHub } from '../hub-session.js';
@@ -10,13 +10,16 @@ import { createSyncReporter } from '../sync-reporter.js';
 
 interface SyncFlags {
   integration?: string;
-  dataset?: DatasetName;
+  dataset?: readonly DatasetName[];
   full?: true;
   force?: true;
   json?: true;
 }
 
-/** One integration when named (even a disabled one: asking is consent), else every enabled one. */
+/**
+ * One integration when named (even a disabled one: asking is consent), else every enabled one. Datasets named for
+ * every integration run where the integration's product has them; named for one, they must be its product's.
+ */
 async function targets(hub: Hub, flags: SyncFlags): Promise<SyncTarget[]> {
   const integrations =
     flags.integration === undefined
@@ -27,10 +30,30 @@ async function targets(hub: Hub, flags: SyncFlags): Promise<SyncTarget[]> {
       'NO_INTEGRATIONS',
       'No enabled integration to sync: add one with `defender-hub integrations add` or enable one.',
     );
-  return integrations.map((integration) => ({
-    integration,
-    datasets: flags.dataset === undefined ? plannedDatasets(integration) : [flags.dataset],
-  }));
+  const named = flags.dataset;
+  if (named === undefined)
+    return integrations.map((integration) => ({ integration, datasets: plannedDatasets(integration) }));
+  // Named for one integration, a dataset its product does not read is an error the run explains.
+  if (flags.integration !== undefined)
+    return integrations.map((integration) => ({
+      integration,
+      datasets: datasetNames.filter((name) => named.includes(name)),
+    }));
+  return integrations
+    .map((integration) => ({ integration, datasets: namedDatasetsFor(integration, named) }))
+    .filter((target) => target.datasets.length > 0);
+}
+
+/** `--dataset machines,findings`: each name one of the datasets, said once. */
+function parseDatasets(value: string): DatasetName[] {
+  const names = value.split(',').map((name) => name.trim());
+  const known: readonly string[] = datasetNames;
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0 || names.length === 0)
+    throw new InvalidArgumentError(
+      `'${unknown.join("', '") || value}' is not a dataset. Allowed: ${datasetNames.join(', ')} (several: a comma-separated list).`,
+    );
+  return names as DatasetName[];
 }
 
 /** Ctrl+C once: the runs in progress stop and are recorded as cancelled, instead of being cut off. */
@@ -54,7 +77,12 @@ export function syncCommand(): Command {
       'Sync now: every enabled integration (or one) and every dataset its imports ask for (or one)',
     )
     .option('--integration <id|name>', 'only this integration')
-    .addOption(new Option('--dataset <name>', 'only this dataset').choices(datasetNames))
+    .addOption(
+      new Option(
+        '--dataset <names>',
+        `only these datasets, comma-separated, of: ${datasetNames.join(', ')}`,
+      ).argParser(parseDatasets),
+    )
     .option('--full', 'ignore the cursors and read everything')
     .option('--force', 'allow removing more than the safety share of records a run did not see')
     .option('--json', 'print each finished run as one JSON line (the sync_runs row)')

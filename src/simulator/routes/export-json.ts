@@ -3,10 +3,12 @@ import { ApiError } from '../http/api-error.js';
 import { sendODataList, mdeContext } from '../http/odata-list.js';
 import { boundedNumber } from '../http/odata-query.js';
 import type { SimState } from '../state.js';
+import type { Population } from '../world/population.js';
 import { isoSecondsZ, parseIsoTicks, TICKS_PER_DAY, type Ticks } from '../time.js';
 import { pageFrom, type Cursor, type GroupSource, type PageEnd } from '../world/export-cursor.js';
 import {
   changeRecord,
+  departedChanges,
   exportRecord,
   findingChanges,
   findingLastSeen,
@@ -83,9 +85,10 @@ function snapshotSource(state: SimState, epoch: number): GroupSource<Record<stri
 }
 
 /**
- * Delta: one group per (bucket epoch, machine alive in it), buckets from `since` to the snapshot epoch. Only where
- * each bucket starts is kept, not its machines: a live clock puts 672 buckets in the 14 days a delta may span, so
- * the pages fetch a bucket's machine list again (the population caches the last few) as they reach it.
+ * Delta: one group per (bucket epoch, machine alive in it or leaving at it), buckets from `since` to the snapshot
+ * epoch. Only where each bucket starts is kept, not its machines: a live clock puts 672 buckets in the 14 days a
+ * delta may span, so the pages fetch a bucket's machine list again (the population caches the last few) as they
+ * reach it.
  */
 function changesSource(
   state: SimState,
@@ -93,25 +96,51 @@ function changesSource(
   epoch: number,
 ): GroupSource<Record<string, unknown>> {
   const tenant = state.tenant;
+  // Pages walk the buckets in order: the last bucket's list is all a page needs at a time.
+  let last: { bucket: number; machines: Int32Array } | undefined;
+  const machinesOf = (bucket: number): Int32Array => {
+    if (last?.bucket !== bucket) last = { bucket, machines: bucketMachines(tenant.population, bucket) };
+    return last.machines;
+  };
   const offsets: number[] = [];
   let total = 0;
   for (let bucket = sinceEpoch; bucket <= epoch; bucket++) {
     offsets.push(total);
-    total += tenant.population.alive(bucket).length;
+    total += machinesOf(bucket).length;
   }
   return {
     groupCount: total,
     items: (group) => {
       const position = lastAtOrBefore(offsets, group);
       const bucketEpoch = sinceEpoch + position;
-      const index = tenant.population.alive(bucketEpoch)[group - (offsets[position] ?? 0)];
+      const index = machinesOf(bucketEpoch)[group - (offsets[position] ?? 0)];
       if (index === undefined) return [];
       const core = tenant.machine(index);
-      return findingChanges(tenant, core, bucketEpoch).map((change) =>
-        changeRecord(tenant, core, change, bucketEpoch),
-      );
+      const changes = tenant.population.isAlive(index, bucketEpoch)
+        ? findingChanges(tenant, core, bucketEpoch)
+        : departedChanges(tenant, core, bucketEpoch);
+      return changes.map((change) => changeRecord(tenant, core, change, bucketEpoch));
     },
   };
+}
+
+/** The machines alive at the bucket's epoch or at the one before (those that left at it), ascending. */
+function bucketMachines(population: Population, epoch: number): Int32Array {
+  const now = population.alive(epoch);
+  if (epoch === 0) return now;
+  const before = population.alive(epoch - 1);
+  const merged = new Int32Array(now.length + before.length);
+  let n = 0;
+  let i = 0;
+  let j = 0;
+  while (i < now.length || j < before.length) {
+    const a = now[i] ?? Infinity;
+    const b = before[j] ?? Infinity;
+    merged[n++] = Math.min(a, b);
+    if (a <= b) i++;
+    if (b <= a) j++;
+  }
+  return merged.subarray(0, n);
 }
 
 /** The last position of ascending `values` holding at most `target` (empty buckets share an offset). */

@@ -208,6 +208,19 @@ export function findingChanges(ctx: FindingContext, core: MachineCore, epoch: nu
   return changes;
 }
 
+/**
+ * What leaves the snapshot with a machine that left at `epoch` (offboarded, or gone from the inventory): the
+ * delta is the difference between two snapshots, so each finding it had open says Fixed.
+ */
+export function departedChanges(ctx: FindingContext, core: MachineCore, epoch: number): FindingChange[] {
+  const from = ctx.clock.epochStart(epoch - 1);
+  const to = ctx.clock.epochStart(epoch);
+  return openFindings(ctx, core, epoch - 1).map((slot) => {
+    const u = unit(ctx.seed, Stream.findingEpoch, core.index, slot.key, epoch);
+    return { slot, status: 'Fixed', at: to - Math.floor(u * (to - from)) };
+  });
+}
+
 /** What the machine's platform installed (the products its findings are drawn from), in install order. */
 export function installedOn(
   ctx: FindingContext,

@@ -103,8 +103,23 @@ export const LIVE_RATES: WorldRates = {
   },
 };
 
-export function worldRates(mode: ClockMode): WorldRates {
-  return mode === 'live' ? LIVE_RATES : FROZEN_RATES;
+/**
+ * The rates of the clock's mode, with every change a step makes — machines leaving and arriving, alerts arriving
+ * and moving on, findings fixed and found — scaled by `churn` (1: as they have always been). A benchmark's "hour
+ * later" uses an eighth: about 1 % of the findings change in one advance instead of 8 %.
+ */
+export function worldRates(mode: ClockMode, churn = 1): WorldRates {
+  const rates = mode === 'live' ? LIVE_RATES : FROZEN_RATES;
+  if (churn === 1) return rates;
+  return {
+    ...rates,
+    machineLeave: rates.machineLeave * churn,
+    machineArrival: { ...rates.machineArrival, share: rates.machineArrival.share * churn },
+    alertArrival: { ...rates.alertArrival, share: rates.alertArrival.share * churn },
+    alertUpdate: rates.alertUpdate * churn,
+    findingFix: rates.findingFix * churn,
+    findingNew: rates.findingNew * churn,
+  };
 }
 
 /** Items an epoch for a base count (0 for an empty base). */

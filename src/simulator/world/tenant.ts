@@ -14,6 +14,8 @@ export interface TenantOptions {
   readonly findingsPerMachine: number;
   /** Default frozen. */
   readonly clock?: ClockSettings | undefined;
+  /** Scales how much changes a step (default 1; see `worldRates`). */
+  readonly churn?: number | undefined;
 }
 
 /**
@@ -38,7 +40,7 @@ export class SimTenant implements FindingContext, AlertContext {
     this.identity = deriveIdentity(options.seed);
     this.orgName = this.identity.orgName;
     this.clock = new SimClock(options.seed, options.clock);
-    this.rates = worldRates(this.clock.mode);
+    this.rates = worldRates(this.clock.mode, options.churn);
     this.population = new Population(options.seed, options.machines, this.rates);
     this.catalog = new VulnerabilityCatalog(options.seed, this.clock.now);
     this.findingsPerMachine = options.findingsPerMachine;

@@ -27,6 +27,13 @@ export interface MachineAlert {
   readonly status: string | null;
 }
 
+/** What an endpoint's exposure is counted from: the levels of one of its open findings. */
+export interface MachineFindingLevels {
+  readonly machineId: string;
+  readonly severity: string | null;
+  readonly exploitabilityLevel: string | null;
+}
+
 /** Rows per read or update: a page of endpoints, and 5 parameters each stays under SQLite's limit. */
 export const riskPageSize = 1000;
 
@@ -64,6 +71,31 @@ export class EndpointRiskRepository extends Repository {
       .where('m.machine_id', 'in', [...machineIds])
       .execute();
     return rows.map((r) => ({ machineId: r.machine_id, severity: r.severity, status: r.status }));
+  }
+
+  /**
+   * The severity and exploitability of the open findings with a CVE of these machines (at most `riskPageSize`),
+   * one row per distinct pair and machine: what each one's exposure is counted from.
+   */
+  async findingLevelsOf(
+    integrationId: string,
+    machineIds: readonly string[],
+  ): Promise<MachineFindingLevels[]> {
+    if (machineIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('findings')
+      .select(['machine_id', 'severity', 'exploitability_level'])
+      .where('integration_id', '=', integrationId)
+      .where('machine_id', 'in', [...machineIds])
+      .where('status', '=', 'open')
+      .where('cve_id', 'is not', null)
+      .groupBy(['machine_id', 'severity', 'exploitability_level'])
+      .execute();
+    return rows.map((r) => ({
+      machineId: r.machine_id,
+      severity: r.severity,
+      exploitabilityLevel: r.exploitability_level,
+    }));
   }
 
   /** Writes new risk values, one statement per page of rows. */

@@ -4,6 +4,9 @@ import { Repository } from '../db/repository.js';
 import type { BulkWriter } from '../bulk/bulk-writer.js';
 import { findingsWriter, type FindingsWriter } from './findings-writer.js';
 
+/** Keys per statement: well under either database's parameter limit. */
+const keysPerStatement = 1000;
+
 export class FindingsRepository extends Repository {
   readonly #bulk: BulkWriter;
 
@@ -48,6 +51,22 @@ export class FindingsRepository extends Repository {
       .where((eb) => eb.or([eb('last_run_id', 'is', null), eb('last_run_id', '!=', runId)]))
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  /** Open findings the changes say are fixed: resolved, with the date. Returns how many were open. */
+  async resolveKeys(integrationId: string, findingKeys: readonly string[], now: string): Promise<number> {
+    let resolved = 0;
+    for (let i = 0; i < findingKeys.length; i += keysPerStatement) {
+      const result = await this.db
+        .updateTable('findings')
+        .set({ status: 'resolved', resolved_at: now, updated_at: now })
+        .where('integration_id', '=', integrationId)
+        .where('finding_key', 'in', findingKeys.slice(i, i + keysPerStatement))
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      resolved += Number(result.numUpdatedRows);
+    }
+    return resolved;
   }
 
   /**

@@ -35,20 +35,39 @@ export class SoftwareRepository extends Repository {
     runId: number,
     byProduct: ReadonlyMap<string, ReadonlySet<string>>,
   ): Promise<void> {
-    const rows = [...byProduct].flatMap(([softwareKey, cves]) =>
-      [...cves].map((cveId) => ({
-        integration_id: integrationId,
-        software_key: softwareKey,
-        cve_id: cveId,
-        run_id: runId,
-      })),
-    );
+    const rows = findingCveRows(integrationId, runId, byProduct);
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('finding_software_cves').where('integration_id', '=', integrationId).execute();
       for (let i = 0; i < rows.length; i += upsertChunkRows)
         await trx
           .insertInto('finding_software_cves')
           .values(rows.slice(i, i + upsertChunkRows))
+          .execute();
+    });
+  }
+
+  /**
+   * Adds what a run of changes tallied to the stored lists, which then stand for that run: a fix does not take a
+   * CVE off a product's list (another device may still have it), so a list may hold one more than Defender's count
+   * until the weekly full read, and the software run asks Defender for that product.
+   */
+  async addFindingCves(
+    integrationId: string,
+    runId: number,
+    byProduct: ReadonlyMap<string, ReadonlySet<string>>,
+  ): Promise<void> {
+    const rows = findingCveRows(integrationId, runId, byProduct);
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('finding_software_cves')
+        .set({ run_id: runId })
+        .where('integration_id', '=', integrationId)
+        .execute();
+      for (let i = 0; i < rows.length; i += upsertChunkRows)
+        await trx
+          .insertInto('finding_software_cves')
+          .values(rows.slice(i, i + upsertChunkRows))
+          .onConflict((oc) => oc.columns(['integration_id', 'software_key', 'cve_id']).doNothing())
           .execute();
     });
   }
@@ -70,4 +89,19 @@ export class SoftwareRepository extends Repository {
     }
     return { runId: rows[0]?.run_id, cves };
   }
+}
+
+function findingCveRows(
+  integrationId: string,
+  runId: number,
+  byProduct: ReadonlyMap<string, ReadonlySet<string>>,
+) {
+  return [...byProduct].flatMap(([softwareKey, cves]) =>
+    [...cves].map((cveId) => ({
+      integration_id: integrationId,
+      software_key: softwareKey,
+      cve_id: cveId,
+      run_id: runId,
+    })),
+  );
 }
