@@ -47,6 +47,7 @@ describe('the npm package', () => {
         'bin/defender-hub.js',
         'dist/cli/main.js',
         'dist/store/bulk/sqlite-write-worker.js',
+        'dist/store/bulk/postgres-write-worker.js',
         'dist/web/index.html',
       ]),
     );
@@ -69,7 +70,7 @@ describe('the npm package', () => {
       }
     expect([...seen]).toEqual(expect.arrayContaining(['commander', 'fastify', 'kysely', 'zod']));
     // tsx only where the bulk writer runs from TypeScript sources (tests, benchmarks); never from dist.
-    expect(imports.get('tsx')).toEqual(['dist/store/bulk/sqlite-background-writer.js']);
+    expect(imports.get('tsx')).toEqual(['dist/store/bulk/background-bulk-writer.js']);
     imports.delete('tsx');
     expect(Object.fromEntries(imports)).toEqual({});
   });

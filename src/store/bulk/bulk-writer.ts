@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { SqliteConnection } from '../db/sqlite-connection.js';
 import type { BulkBatch, BulkRows, BulkWriter } from './bulk-table.js';
-import { SqliteBackgroundWriter } from './sqlite-background-writer.js';
+import { BackgroundBulkWriter } from './background-bulk-writer.js';
 import { SqliteBulkWriter } from './sqlite-bulk.js';
-import { writePostgresBulk } from './postgres-bulk.js';
 import { bulkWriteFailure } from './bulk-write-error.js';
 
 export type { BulkBatch, BulkWriter } from './bulk-table.js';
@@ -26,11 +25,9 @@ function localBatch(write: (parts: readonly BulkRows[]) => Promise<void>): BulkB
   };
 }
 
-export function postgresBulkWriter<DB>(db: Kysely<DB>): BulkWriter {
-  return {
-    batch: (spec) => localBatch((parts) => writePostgresBulk(db, spec, parts)),
-    close: () => Promise.resolve(),
-  };
+/** Bulk writes on a thread with a PostgreSQL connection of its own (the pool's schema, if any). */
+export function postgresBulkWriter(connectionString: string, schema: string | undefined): BulkWriter {
+  return new BackgroundBulkWriter('postgres-write-worker', { connectionString, schema }, 'PostgreSQL');
 }
 
 /**
@@ -38,7 +35,7 @@ export function postgresBulkWriter<DB>(db: Kysely<DB>): BulkWriter {
  * one, holding Kysely's connection so they never interleave with another transaction.
  */
 export function sqliteBulkWriter<DB>(db: Kysely<DB>, connection: SqliteConnection, path: string): BulkWriter {
-  if (path !== ':memory:') return new SqliteBackgroundWriter(path);
+  if (path !== ':memory:') return new BackgroundBulkWriter('sqlite-write-worker', { path }, 'SQLite');
   const writer = new SqliteBulkWriter(connection);
   return {
     batch: (spec) =>

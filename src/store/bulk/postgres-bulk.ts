@@ -1,24 +1,18 @@
-import { sql, type Kysely } from 'kysely';
-import { bulkWriteFailure } from './bulk-write-error.js';
 import { columnList, conflictClause, type BulkRows, type BulkTable } from './bulk-table.js';
 
 /**
  * One statement per batch: `INSERT … SELECT * FROM unnest($1::text[], $2::text[], …)` binds one array per column,
- * so a 5,000-row batch is 23 parameters for PostgreSQL to plan, not 115,000.
+ * so a 5,000-row batch is 25 parameters for PostgreSQL to plan, not 125,000.
  */
-export async function writePostgresBulk<DB>(
-  db: Kysely<DB>,
+export function postgresBulkStatement(
   spec: BulkTable,
   parts: readonly BulkRows[],
-): Promise<void> {
-  const columns = columnArrays(spec, parts);
-  const arrays = spec.columns.map((column, c) => sql`${columns[c]}::${sql.raw(column.pgType)}[]`);
-  const statement = sql`insert into ${sql.raw(`"${spec.table}"`)} (${sql.raw(columnList(spec))}) select * from unnest(${sql.join(arrays)})${sql.raw(conflictClause(spec))}`;
-  try {
-    await statement.execute(db);
-  } catch (error) {
-    throw bulkWriteFailure(error);
-  }
+): { readonly text: string; readonly values: unknown[][] } {
+  const arrays = spec.columns.map((column, c) => `$${c + 1}::${column.pgType}[]`).join(', ');
+  return {
+    text: `insert into "${spec.table}" (${columnList(spec)}) select * from unnest(${arrays})${conflictClause(spec)}`,
+    values: columnArrays(spec, parts),
+  };
 }
 
 /**

@@ -50,13 +50,17 @@ export function openStore(databaseUrl: string, options: { schema?: string } = {}
     });
     const url = new URL(databaseUrl);
     const db = new Kysely<Database>({ dialect: new SearchPathPostgresDialect({ pool }) });
+    const bulk = postgresBulkWriter(databaseUrl, schema);
     return {
       db,
       dialect: 'postgres',
       schema,
       location: `postgres://${url.host}${url.pathname}${schema === undefined ? '' : ` (schema ${schema})`}`,
-      bulk: postgresBulkWriter(db),
-      close: () => db.destroy(),
+      bulk,
+      close: async () => {
+        await bulk.close();
+        await db.destroy();
+      },
     };
   }
   if (!databaseUrl.startsWith('sqlite:')) {

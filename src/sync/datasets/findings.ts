@@ -207,8 +207,11 @@ async function refreshDevicesAndExposure(
   );
 }
 
-/** Today's trend point (the findings run changes counts across the board), then the upkeep after a rewrite. */
-async function trendAndUpkeep(ctx: FindingsContext, counts?: SeverityTally): Promise<void> {
+/**
+ * Today's trend point (the findings run changes counts across the board), then the upkeep after a rewrite: after
+ * a full read, the findings' statistics too.
+ */
+async function trendAndUpkeep(ctx: FindingsContext, full: boolean, counts?: SeverityTally): Promise<void> {
   const { counters, deps, integration } = ctx;
   await counters.timed('trend', () =>
     deps.snapshots.take(
@@ -217,7 +220,10 @@ async function trendAndUpkeep(ctx: FindingsContext, counts?: SeverityTally): Pro
       counts === undefined ? {} : { openFindingsBySeverity: counts.counts },
     ),
   );
-  await counters.timed('upkeep', () => deps.maintenance.afterRewrite(['endpoints', 'patches']));
+  await counters.timed('upkeep', async () => {
+    await deps.maintenance.afterRewrite(['endpoints', 'patches']);
+    if (full) await deps.maintenance.refreshStatistics(['findings']);
+  });
 }
 
 /**
@@ -275,7 +281,7 @@ async function readAll(ctx: FindingsContext): Promise<string> {
   await counters.timed('endpoint risk', () =>
     refreshEndpointRisk(deps.endpointRisk, integration.id, 'all', { exposure: { tally: exposure, replace } }),
   );
-  await trendAndUpkeep(ctx, replace ? severities : undefined);
+  await trendAndUpkeep(ctx, true, replace ? severities : undefined);
   return `all pages read; ${note}; ${devicesNote(unimported.size)}`;
 }
 
@@ -320,7 +326,7 @@ async function readChanges(ctx: FindingsContext, since: string): Promise<string>
   await counters.timed('endpoint risk', () =>
     recountEndpointExposure(deps.endpointRisk, integration.id, touched),
   );
-  await trendAndUpkeep(ctx);
+  await trendAndUpkeep(ctx, false);
   return `changes since ${since} read: ${openedAt.size} new or updated, ${resolved} fixed; ${devicesNote(unimported.size)}`;
 }
 

@@ -1,22 +1,25 @@
 import { Worker } from 'node:worker_threads';
 import { BulkWriteError } from './bulk-write-error.js';
 import type { BulkBatch, BulkTable, BulkWriter } from './bulk-table.js';
-import type { WriteReply, WriterMessage } from './sqlite-write-worker.js';
+import type { WriteReply, WriterMessage } from './write-worker-protocol.js';
+
+/** The writer threads: one per database kind, each a module next to this one. */
+export type WriterThread = 'sqlite-write-worker' | 'postgres-write-worker';
+
+/**
+ * The thread only turns short-lived row messages into database writes: a small young generation collects them as
+ * well as V8's default, which would otherwise keep tens of megabytes of nursery resident for nothing.
+ */
+const resourceLimits = { maxYoungGenerationSizeMb: 8 };
 
 /**
  * Built, the worker is plain JavaScript next to this module. Run from source (tsx, vitest), it is TypeScript
  * and the thread registers tsx's loader before importing it.
  */
-/**
- * The thread only turns short-lived row messages into SQLite writes: a small young generation collects them as
- * well as V8's default, which would otherwise keep tens of megabytes of nursery resident for nothing.
- */
-const resourceLimits = { maxYoungGenerationSizeMb: 8 };
-
-function startWorker(workerData: unknown): Worker {
+function startWorker(thread: WriterThread, workerData: unknown): Worker {
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./sqlite-write-worker.js', import.meta.url), { workerData, resourceLimits });
-  const entry = new URL('./sqlite-write-worker.ts', import.meta.url).href;
+    return new Worker(new URL(`./${thread}.js`, import.meta.url), { workerData, resourceLimits });
+  const entry = new URL(`./${thread}.ts`, import.meta.url).href;
   return new Worker(
     `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,
     { eval: true, workerData, resourceLimits },
@@ -24,18 +27,24 @@ function startWorker(workerData: unknown): Worker {
 }
 
 /**
- * Bulk writes on a worker thread with its own connection to the SQLite file (WAL lets the main connection read
- * meanwhile). Started on first use; the thread keeps the process alive only while a write is pending.
+ * Bulk writes on a worker thread with its own connection to the database (SQLite's WAL lets the main connection
+ * read meanwhile), so neither the writes nor preparing them hold up the main thread. Started on first use; the
+ * thread keeps the process alive only while a write is pending.
  */
-export class SqliteBackgroundWriter implements BulkWriter {
-  readonly #path: string;
+export class BackgroundBulkWriter implements BulkWriter {
+  readonly #thread: WriterThread;
+  readonly #workerData: unknown;
+  readonly #name: string;
   #worker: Worker | undefined;
   #nextId = 0;
   #nextBatch = 0;
   readonly #pending = new Map<number, { resolve: (ms: number) => void; reject: (error: Error) => void }>();
 
-  constructor(path: string) {
-    this.#path = path;
+  /** `name`: the database, as an error names it ("SQLite", "PostgreSQL"). */
+  constructor(thread: WriterThread, workerData: unknown, name: string) {
+    this.#thread = thread;
+    this.#workerData = workerData;
+    this.#name = name;
   }
 
   batch(spec: BulkTable): BulkBatch {
@@ -70,23 +79,25 @@ export class SqliteBackgroundWriter implements BulkWriter {
     const worker = this.#worker;
     this.#worker = undefined;
     if (worker !== undefined) await worker.terminate();
-    this.#failPending(new BulkWriteError('The SQLite writer thread was stopped before the write ended.'));
+    this.#failPending(
+      new BulkWriteError(`The ${this.#name} writer thread was stopped before the write ended.`),
+    );
   }
 
   #start(): Worker {
     if (this.#worker !== undefined) return this.#worker;
-    const worker = startWorker({ path: this.#path });
+    const worker = startWorker(this.#thread, this.#workerData);
     worker.on('message', (reply: WriteReply) => {
       this.#settle(reply);
     });
     worker.on('error', (error: Error) => {
       this.#failPending(
-        new BulkWriteError(`The SQLite writer thread failed: ${error.message}`, { cause: error }),
+        new BulkWriteError(`The ${this.#name} writer thread failed: ${error.message}`, { cause: error }),
       );
     });
     worker.on('exit', () => {
       if (this.#worker === worker) this.#worker = undefined;
-      this.#failPending(new BulkWriteError('The SQLite writer thread exited before the write ended.'));
+      this.#failPending(new BulkWriteError(`The ${this.#name} writer thread exited before the write ended.`));
     });
     worker.unref();
     this.#worker = worker;
