@@ -63,7 +63,7 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
   const cursors = new CursorsRepository(store);
   return {
     integrations: new IntegrationsRepository(store),
-    endpoints: new Endpoints(store),
+    endpoints: new Endpoints(store, store.bulk),
     endpointRisk: new EndpointRiskRepository(store),
     profiles: new ProfilesRepository(store),
     patches: new Patches(store),

@@ -124,6 +124,7 @@ describe.each(dialects)('sync on %s', (dialect) => {
     expect(findings!.stages.write).toBeGreaterThan(0);
     expect(Object.keys(machines!.stages)).toEqual([
       'read',
+      'wait for the writer',
       'write',
       'mark unseen stale',
       'endpoint risk',

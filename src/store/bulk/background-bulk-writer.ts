@@ -7,10 +7,14 @@ import type { WriteReply, WriterMessage } from './write-worker-protocol.js';
 export type WriterThread = 'sqlite-write-worker' | 'postgres-write-worker';
 
 /**
- * The thread only turns short-lived row messages into database writes: a small young generation collects them as
- * well as V8's default, which would otherwise keep tens of megabytes of nursery resident for nothing.
+ * The SQLite thread only binds short-lived row messages to prepared statements: a small young generation collects
+ * them as well as V8's default, which would otherwise keep tens of megabytes of nursery resident for nothing. The
+ * PostgreSQL thread builds each batch's column arrays and their text (megabytes a batch): in 8 MiB of nursery they
+ * would all be promoted and collected again by full collections, so it keeps V8's default.
  */
-const resourceLimits = { maxYoungGenerationSizeMb: 8 };
+const resourceLimits: Partial<Record<WriterThread, { maxYoungGenerationSizeMb: number }>> = {
+  'sqlite-write-worker': { maxYoungGenerationSizeMb: 8 },
+};
 
 /**
  * Built, the worker is plain JavaScript next to this module. Run from source (tsx, vitest), it is TypeScript
@@ -18,11 +22,14 @@ const resourceLimits = { maxYoungGenerationSizeMb: 8 };
  */
 function startWorker(thread: WriterThread, workerData: unknown): Worker {
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL(`./${thread}.js`, import.meta.url), { workerData, resourceLimits });
+    return new Worker(new URL(`./${thread}.js`, import.meta.url), {
+      workerData,
+      resourceLimits: resourceLimits[thread] ?? {},
+    });
   const entry = new URL(`./${thread}.ts`, import.meta.url).href;
   return new Worker(
     `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,
-    { eval: true, workerData, resourceLimits },
+    { eval: true, workerData, resourceLimits: resourceLimits[thread] ?? {} },
   );
 }
 

@@ -7,6 +7,8 @@ export interface BulkTable {
   readonly columns: readonly { readonly name: string; readonly pgType: string }[];
   /** The unique key of `ON CONFLICT … DO UPDATE`; undefined for a plain INSERT. */
   readonly conflict: readonly string[] | undefined;
+  /** Columns a row seen again keeps as stored (its creation time): written for a new row only. */
+  readonly keep?: readonly string[];
 }
 
 /** Rows flattened column by column, row after row: what crosses to a writer thread in one structured clone. */
@@ -17,7 +19,7 @@ export interface BulkRows {
 
 export function conflictClause(spec: BulkTable): string {
   if (spec.conflict === undefined) return '';
-  const key = new Set(spec.conflict);
+  const key = new Set([...spec.conflict, ...(spec.keep ?? [])]);
   const updates = spec.columns
     .filter((c) => !key.has(c.name))
     .map((c) => `"${c.name}" = excluded."${c.name}"`)

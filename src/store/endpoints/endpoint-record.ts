@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { EndpointsTable } from '../db/schema.js';
+import type { BulkTable } from '../bulk/bulk-table.js';
 
 /** A Defender machine as a sync run stores it: what it says of itself, and which run saw it when. */
 export interface EndpointRecord {
@@ -67,4 +68,51 @@ export function toEndpointRow(e: EndpointRecord): Insertable<EndpointsTable> {
     created_at: e.updatedAt,
     updated_at: e.updatedAt,
   };
+}
+
+/** Every column a sync writes, with its PostgreSQL type, in the order `putEndpoint` flattens them. */
+const endpointColumns = [
+  ['integration_id', 'text'],
+  ['machine_id', 'text'],
+  ['computer_dns_name', 'text'],
+  ['os_platform', 'text'],
+  ['os_version', 'text'],
+  ['os_build', 'bigint'],
+  ['version', 'text'],
+  ['health_status', 'text'],
+  ['onboarding_status', 'text'],
+  ['risk_score', 'text'],
+  ['exposure_level', 'text'],
+  ['device_value', 'text'],
+  ['rbac_group_id', 'text'],
+  ['rbac_group_name', 'text'],
+  ['aad_device_id', 'text'],
+  ['last_ip_address', 'text'],
+  ['last_external_ip_address', 'text'],
+  ['machine_tags', 'text'],
+  ['ip_addresses', 'text'],
+  ['first_seen_raw', 'text'],
+  ['last_seen_raw', 'text'],
+  ['last_seen_at', 'text'],
+  ['raw', 'text'],
+  ['stale', 'integer'],
+  ['stale_since', 'text'],
+  ['last_run_id', 'bigint'],
+  ['created_at', 'text'],
+  ['updated_at', 'text'],
+] as const satisfies readonly (readonly [keyof Insertable<EndpointsTable>, string])[];
+
+/** The endpoints table for bulk upserts: an endpoint seen again takes every new value but its creation time. */
+export const endpointsTable: BulkTable = {
+  table: 'endpoints',
+  columns: endpointColumns.map(([name, pgType]) => ({ name, pgType })),
+  conflict: ['integration_id', 'machine_id'],
+  keep: ['created_at'],
+};
+
+/** Writes an endpoint's row values at its slot, in `endpointColumns` order. */
+export function putEndpoint(values: unknown[], rowIndex: number, e: EndpointRecord): void {
+  const row = toEndpointRow(e);
+  let at = rowIndex * endpointColumns.length;
+  for (const [column] of endpointColumns) values[at++] = row[column] ?? null;
 }

@@ -1,8 +1,12 @@
 import { sql } from 'kysely';
-import { Repository } from '../db/repository.js';
-import { upsertRows } from '../db/upsert.js';
+import { Repository, type Connection } from '../db/repository.js';
 import { parseStringArray } from '../db/list-queries.js';
-import { toEndpointRow, type EndpointRecord } from './endpoint-record.js';
+import { endpointsTable, putEndpoint, type EndpointRecord } from './endpoint-record.js';
+import type { BulkWriter } from '../bulk/bulk-writer.js';
+import { BulkRowWriter } from '../bulk/bulk-row-writer.js';
+
+/** A run's pipelined writer of endpoints (`commit` per page, `flush` at the end). */
+export type EndpointsWriter = BulkRowWriter<EndpointRecord>;
 
 /** What a response action needs of an endpoint: where it lives and what its guardrails look at. */
 export interface EndpointIdentity {
@@ -17,13 +21,19 @@ export interface EndpointIdentity {
 }
 
 export class EndpointsRepository extends Repository {
-  /** Stores a batch as one transaction; an endpoint seen again is no longer stale. */
-  async upsertBatch(endpoints: readonly EndpointRecord[]): Promise<void> {
-    if (endpoints.length === 0) return;
-    const rows = endpoints.map(toEndpointRow);
-    await this.db
-      .transaction()
-      .execute((trx) => upsertRows(trx, 'endpoints', rows, ['integration_id', 'machine_id'], ['created_at']));
+  readonly #bulk: BulkWriter;
+
+  constructor(connection: Connection, bulk: BulkWriter) {
+    super(connection);
+    this.#bulk = bulk;
+  }
+
+  /**
+   * A pipelined writer for one run, on the bulk writer's thread: a page is stored while the next is read, with
+   * prepared statements, and the API is never held up by it. `onStored` counts each committed page's rows.
+   */
+  writer(onStored: (count: number) => void): EndpointsWriter {
+    return new BulkRowWriter(this.#bulk, endpointsTable, putEndpoint, onStored);
   }
 
   /** Endpoints of the integration that are not stale (the count a removal bound is measured against). */

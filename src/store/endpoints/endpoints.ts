@@ -1,5 +1,6 @@
 import type { PageRequest } from '../db/list-queries.js';
 import { EndpointsRepository } from './endpoints-repository.js';
+import type { BulkWriter } from '../bulk/bulk-writer.js';
 import {
   endpointKey,
   getEndpoint,
@@ -18,8 +19,8 @@ import { listEndpointSoftware } from '../vulnerabilities/software-queries.js';
 export class Endpoints extends EndpointsRepository {
   readonly #store: EndpointStore;
 
-  constructor(store: EndpointStore) {
-    super(store);
+  constructor(store: EndpointStore, bulk: BulkWriter) {
+    super(store, bulk);
     this.#store = store;
   }
 

@@ -2,7 +2,6 @@ import type { Machine } from '../../defender/index.js';
 import { storedRecordJson } from '../stored-record.js';
 import { type Dataset, signalOption } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
-import { writePages } from '../write-pages.js';
 import { endpointDropReason } from '../endpoint-filter.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';
 import type { ProfileService } from '../../profiles/profile-service.js';
@@ -58,16 +57,27 @@ export const machinesDataset: Dataset<MachinesDeps> = {
   async run(ctx) {
     const { integration, client, deps, runId, counters } = ctx;
     const previous = await deps.endpoints.activeCount(integration.id);
-    await writePages(ctx, client.machines.list(signalOption(ctx)), async (machines, now) => {
-      const endpoints: EndpointRecord[] = [];
-      for (const machine of machines) {
-        const drop = endpointDropReason(machine, integration.filters);
-        if (drop === undefined) endpoints.push(toEndpointRecord(machine, integration.id, runId, now));
-        else counters.skip(drop);
-      }
-      await deps.endpoints.upsertBatch(endpoints);
-      return endpoints.length;
+    const writer = deps.endpoints.writer((stored) => {
+      counters.upserted += stored;
+      ctx.progress(counters);
     });
+    try {
+      for await (const batch of counters.timedBatches('read', client.machines.list(signalOption(ctx)))) {
+        counters.read(batch);
+        const now = new Date().toISOString();
+        for (const machine of batch.items) {
+          const drop = endpointDropReason(machine, integration.filters);
+          if (drop === undefined) writer.add(toEndpointRecord(machine, integration.id, runId, now));
+          else counters.skip(drop);
+        }
+        // Stored while the next page is read; a page waits only for the one before it.
+        await counters.timed('wait for the writer', () => writer.commit());
+      }
+      await counters.timed('wait for the writer', () => writer.commit().then(() => writer.flush()));
+    } finally {
+      await writer.settle();
+      counters.time('write', writer.writeMs);
+    }
     const { note } = await counters.timed('mark unseen stale', async () =>
       reconcile(ctx, {
         what: 'endpoints (marked stale)',
