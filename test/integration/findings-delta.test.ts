@@ -110,6 +110,13 @@ describe.each(dialects)('findings changes on %s', (dialect) => {
     expect(held.patches).toEqual(truth.patches);
     expect(held.endpoints).toEqual(truth.endpoints);
     expect(held.devices).toEqual(truth.devices);
+    // The products' CVE lists stand for the run of changes, and hold every CVE a full read finds.
+    const lists = await hub.data.software.findingCves(integration.id);
+    expect(lists.runId).toBe(changes.id);
+    const truthLists = await reference.data.software.findingCves(fresh.id);
+    expect(truthLists.cves.size).toBeGreaterThan(0);
+    for (const [product, cves] of truthLists.cves)
+      expect(lists.cves.get(product)).toEqual(expect.arrayContaining([...cves]));
   });
 
   it('should read the full export weekly, when asked, and when the service no longer keeps the changes', async () => {

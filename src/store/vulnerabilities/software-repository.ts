@@ -29,40 +29,28 @@ export class SoftwareRepository extends Repository {
     await upsertRows(this.db, 'software', [softwareRow(record)], ['integration_id', 'software_id']);
   }
 
-  /** The findings run's tally replaces the previous one whole, in one transaction: a reader sees one run's set. */
-  async replaceFindingCves(
-    integrationId: string,
-    runId: number,
-    byProduct: ReadonlyMap<string, ReadonlySet<string>>,
-  ): Promise<void> {
-    const rows = findingCveRows(integrationId, runId, byProduct);
-    await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('finding_software_cves').where('integration_id', '=', integrationId).execute();
-      for (let i = 0; i < rows.length; i += upsertChunkRows)
-        await trx
-          .insertInto('finding_software_cves')
-          .values(rows.slice(i, i + upsertChunkRows))
-          .execute();
-    });
-  }
-
   /**
-   * Adds what a run of changes tallied to the stored lists, which then stand for that run: a fix does not take a
-   * CVE off a product's list (another device may still have it), so a list may hold one more than Defender's count
-   * until the weekly full read, and the software run asks Defender for that product.
+   * Stores a findings run's tally in one transaction, so a reader sees one run's set. `replace` (a full read): it
+   * replaces the previous one whole. `add` (a run of changes): it adds to the stored lists, which then stand for that
+   * run; a fix does not take a CVE off a product's list (another device may still have it), so a list may hold one
+   * more than Defender's count until the weekly full read, and the software run asks Defender for that product.
    */
-  async addFindingCves(
+  async storeFindingCves(
     integrationId: string,
     runId: number,
     byProduct: ReadonlyMap<string, ReadonlySet<string>>,
+    how: 'replace' | 'add',
   ): Promise<void> {
     const rows = findingCveRows(integrationId, runId, byProduct);
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('finding_software_cves')
-        .set({ run_id: runId })
-        .where('integration_id', '=', integrationId)
-        .execute();
+      if (how === 'replace')
+        await trx.deleteFrom('finding_software_cves').where('integration_id', '=', integrationId).execute();
+      else
+        await trx
+          .updateTable('finding_software_cves')
+          .set({ run_id: runId })
+          .where('integration_id', '=', integrationId)
+          .execute();
       for (let i = 0; i < rows.length; i += upsertChunkRows)
         await trx
           .insertInto('finding_software_cves')

@@ -201,9 +201,7 @@ async function refreshDevicesAndExposure(
   );
   await counters.timed('CVE exposure', () => deps.findings.refreshExposure(integration.id));
   await counters.timed('software CVE lists', () =>
-    cves === 'replace'
-      ? deps.software.replaceFindingCves(integration.id, runId, sinks.softwareCves.byProduct())
-      : deps.software.addFindingCves(integration.id, runId, sinks.softwareCves.byProduct()),
+    deps.software.storeFindingCves(integration.id, runId, sinks.softwareCves.byProduct(), cves),
   );
 }
 
