@@ -1,6 +1,7 @@
 import { type Batch, DefenderError, type Finding } from '../../defender/index.js';
 import { type Dataset, type DatasetContext, signalOption } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
+import { storePages } from '../write-pages.js';
 import { isTimestamp } from '../stored-record.js';
 import { ExposureTally, recountEndpointExposure, refreshEndpointRisk } from '../endpoint-risk.js';
 import {
@@ -159,33 +160,6 @@ async function openSinks(ctx: FindingsContext): Promise<FindingSinks> {
   };
 }
 
-/** Reads the batches through `each`, committing the writer's rows as they fill a transaction, then flushes it. */
-async function storeBatches(
-  ctx: FindingsContext,
-  sinks: FindingSinks,
-  batches: AsyncIterable<Batch<Finding>>,
-  each: (batch: Batch<Finding>, now: string) => void,
-): Promise<void> {
-  const { counters } = ctx;
-  const { writer } = sinks;
-  try {
-    for await (const batch of counters.timedBatches('read', batches)) {
-      counters.read(batch);
-      each(batch, new Date().toISOString());
-      if (writer.buffered >= writeBatchRows)
-        await counters.timed('wait for the writer', () => writer.commit());
-      ctx.progress(counters);
-    }
-    await counters.timed('wait for the writer', async () => {
-      await writer.commit();
-      await writer.flush();
-    });
-  } finally {
-    await writer.settle();
-    counters.time('write', writer.writeMs);
-  }
-}
-
 /** Keeps the devices that are not endpoints, then recounts the exposure per CVE and the products' CVE lists. */
 async function refreshDevicesAndExposure(
   ctx: FindingsContext,
@@ -238,7 +212,7 @@ async function readAll(ctx: FindingsContext): Promise<string> {
   const exposure = new ExposureTally();
   const patches = new PatchTally();
   const severities = new SeverityTally();
-  await storeBatches(ctx, sinks, findingBatches(ctx, knownDevices), (batch, now) => {
+  await storePages(ctx, writer, findingBatches(ctx, knownDevices), writeBatchRows, (batch, now) => {
     const mapping = performance.now();
     const patchKeys = batch.items.map(findingPatchKey);
     batch.items.forEach((finding, i) => {
@@ -298,7 +272,7 @@ async function readChanges(ctx: FindingsContext, since: string): Promise<string>
   const fixedAt = new Map<string, number>();
   const touched = new Set<string>();
   const changes = ctx.client.findings.changes(since, { pageSize: 200_000, ...signalOption(ctx) });
-  await storeBatches(ctx, sinks, changes, (batch, now) => {
+  await storePages(ctx, writer, changes, writeBatchRows, (batch, now) => {
     for (const finding of batch.items) {
       const at = eventTime(finding);
       touched.add(finding.deviceId);

@@ -2,6 +2,7 @@ import type { Machine } from '../../defender/index.js';
 import { storedRecordJson } from '../stored-record.js';
 import { type Dataset, signalOption } from '../dataset.js';
 import { reconcile } from '../reconcile.js';
+import { storePages } from '../write-pages.js';
 import { endpointDropReason } from '../endpoint-filter.js';
 import { refreshEndpointRisk } from '../endpoint-risk.js';
 import type { ProfileService } from '../../profiles/profile-service.js';
@@ -61,23 +62,14 @@ export const machinesDataset: Dataset<MachinesDeps> = {
       counters.upserted += stored;
       ctx.progress(counters);
     });
-    try {
-      for await (const batch of counters.timedBatches('read', client.machines.list(signalOption(ctx)))) {
-        counters.read(batch);
-        const now = new Date().toISOString();
-        for (const machine of batch.items) {
-          const drop = endpointDropReason(machine, integration.filters);
-          if (drop === undefined) writer.add(toEndpointRecord(machine, integration.id, runId, now));
-          else counters.skip(drop);
-        }
-        // Stored while the next page is read; a page waits only for the one before it.
-        await counters.timed('wait for the writer', () => writer.commit());
+    // Each page is committed as it is read: stored while the next page is read.
+    await storePages(ctx, writer, client.machines.list(signalOption(ctx)), 1, (batch, now) => {
+      for (const machine of batch.items) {
+        const drop = endpointDropReason(machine, integration.filters);
+        if (drop === undefined) writer.add(toEndpointRecord(machine, integration.id, runId, now));
+        else counters.skip(drop);
       }
-      await counters.timed('wait for the writer', () => writer.commit().then(() => writer.flush()));
-    } finally {
-      await writer.settle();
-      counters.time('write', writer.writeMs);
-    }
+    });
     const { note } = await counters.timed('mark unseen stale', async () =>
       reconcile(ctx, {
         what: 'endpoints (marked stale)',
