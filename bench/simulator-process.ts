@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { PreparedExport } from '../src/simulator/http/prepared-exports.js';
 
 export interface SimulatorProcess {
   readonly apiBaseUrl: string;
@@ -17,19 +18,22 @@ export interface SimulatorProcess {
   readonly caFile: string;
   /** Moves the simulated clock on one step of `hours` (`POST /_sim/advance`). */
   advance(hours: number): Promise<void>;
+  /** Writes the current snapshot's export files ahead of their download (`POST /_sim/exports/prepare`). */
+  prepareExports(): Promise<PreparedExport>;
   stop(): void;
 }
 
-/** A POST to the simulator's control API, trusting its CA. */
-function post(url: string, caPem: string, body: unknown): Promise<void> {
+/** A POST to the simulator's control API, trusting its CA; resolves with the JSON answer. */
+function post(url: string, caPem: string, body: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const request = httpsRequest(
       url,
       { method: 'POST', ca: caPem, headers: { 'content-type': 'application/json' } },
       (response) => {
-        response.resume();
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
-          if (response.statusCode === 200) resolve();
+          if (response.statusCode === 200) resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
           else reject(new Error(`${url}: HTTP ${String(response.statusCode)}`));
         });
       },
@@ -85,8 +89,15 @@ export async function startSimulatorProcess(
       clientSecret: event.clientSecret ?? '',
       caPem: readFileSync(caFile, 'utf8'),
       caFile,
-      advance: (hours) =>
-        post(`${event.apiBaseUrl ?? ''}/_sim/advance`, readFileSync(caFile, 'utf8'), { hours }),
+      advance: async (hours) => {
+        await post(`${event.apiBaseUrl ?? ''}/_sim/advance`, readFileSync(caFile, 'utf8'), { hours });
+      },
+      prepareExports: async () =>
+        (await post(
+          `${event.apiBaseUrl ?? ''}/_sim/exports/prepare`,
+          readFileSync(caFile, 'utf8'),
+          {},
+        )) as PreparedExport,
       stop: () => child.kill('SIGTERM'),
     };
   }

@@ -50,6 +50,11 @@ const check = process.env.BENCH_CHECK === '1';
 /** BENCH_API_DURING_SYNC=0 skips the second findings sync that times the API while it runs. */
 const duringSync = process.env.BENCH_API_DURING_SYNC !== '0';
 const churn = Number(process.env.BENCH_CHURN ?? 0.125);
+/**
+ * Defender has the export files written before the export call lists them, so the simulator writes them before a
+ * findings sync is timed (BENCH_PREPARED_EXPORTS=0: it generates them while they download, on the hub's CPU).
+ */
+const preparedExports = process.env.BENCH_PREPARED_EXPORTS !== '0';
 const minimumRatio = 0.5;
 /** The delta sync's time, at most this share of the full sync's. */
 const deltaShare = 0.05;
@@ -274,6 +279,15 @@ async function deltaSync(
     );
 }
 
+/** Has the simulator write the snapshot's export files before a timed sync reads them, and says so. */
+async function prepareExports(sim: SimulatorProcess): Promise<void> {
+  if (!preparedExports) return;
+  const prepared = await sim.prepareExports();
+  console.log(
+    `\nthe simulator wrote ${prepared.files} export file(s), ${(prepared.bytes / 1048576).toFixed(0)} MB, in ${prepared.seconds.toFixed(1)} s before the clock started (BENCH_PREPARED_EXPORTS=0 writes them during the download)`,
+  );
+}
+
 /** One tenant into one database: the integration is added in this process, the sync runs as the CLI. */
 async function benchOne(sim: SimulatorProcess, machines: number, dialect: string): Promise<void> {
   const database = await benchDatabase(dialect);
@@ -286,6 +300,7 @@ async function benchOne(sim: SimulatorProcess, machines: number, dialect: string
         setup.integrations.create({ ...simulatorIntegrationSettings(sim, 'bench-cloud'), product: 'cloud' }),
       )
       .finally(() => setup.close());
+    await prepareExports(sim);
     const sync = await runCli(['sync', '--json'], database.env);
     const runs = runLines(sync.stdout);
     console.log(
@@ -310,6 +325,7 @@ async function benchOne(sim: SimulatorProcess, machines: number, dialect: string
       if (duringSync) {
         const [integration] = await hub.integrations.list();
         if (integration === undefined) throw new Error('the bench integration is gone');
+        await prepareExports(sim);
         const started = performance.now();
         const api = await apiDuringSync(hub, () =>
           hub.sync.runDataset(integration.id, 'findings', { full: true, force: true }),

@@ -4,6 +4,8 @@ import type { ClockMode } from './clock.js';
 import { formatFaultSpec, parseFaultSpec, type FaultSpec, type QueuedFault } from './http/faults.js';
 import type { SimulatorStats } from './http/stats.js';
 import type { SimState } from './state.js';
+import type { PreparedExport } from './http/prepared-exports.js';
+import { exportPartBodies } from './routes/export-file-bodies.js';
 import { iso7, isoSecondsZ, parseIsoTicks } from './time.js';
 import { graphEnum } from './world/alert-records.js';
 import { exportRecord, findingLastSeen, openFindings } from './world/findings.js';
@@ -149,6 +151,11 @@ export interface SimulatorControl {
   ): TruthMachineAction;
   stats(): SimulatorStats;
   resetStats(): void;
+  /**
+   * Writes the current snapshot's export files ahead of their download, as Defender has them ready when the export
+   * call lists them; until the next prepare, unfaulted downloads of this epoch are served from them.
+   */
+  prepareExports(): Promise<PreparedExport>;
 }
 
 export function createControl(state: SimState, defaultSecretExpiry: number): SimulatorControl {
@@ -291,6 +298,7 @@ export function createControl(state: SimState, defaultSecretExpiry: number): Sim
       state.stats.reset();
       state.faults.resetCounts();
     },
+    prepareExports: () => state.preparedExports.prepare(tenant.epoch, exportPartBodies(state, tenant.epoch)),
   };
 }
 

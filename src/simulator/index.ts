@@ -14,6 +14,7 @@ import { SasSigner } from './http/sas.js';
 import { closeServer, createSimulatorServer } from './http/server.js';
 import { StatsRecorder } from './http/stats.js';
 import type { SimState } from './state.js';
+import { PreparedExportFiles } from './http/prepared-exports.js';
 import { TICKS_PER_DAY } from './time.js';
 import { SimTenant } from './world/tenant.js';
 import { ArmWorld } from './world/arm.js';
@@ -221,6 +222,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     retryAfterSeconds,
     slowMs,
     exportFileMachines,
+    preparedExports: new PreparedExportFiles(),
     baseUrl: () => baseUrl,
   };
   const control = createControl(state, defaultSecretExpiry);
@@ -252,6 +254,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     caPem: certificates.caPem,
     caFile: options.caOut,
     control,
-    close: () => closeServer(server),
+    close: async () => {
+      await closeServer(server);
+      await state.preparedExports.clear();
+    },
   };
 }

@@ -8,6 +8,7 @@ import type { Ticks } from './time.js';
 import type { ArmWorld } from './world/arm.js';
 import type { SimTenant } from './world/tenant.js';
 import type { TruthLedger } from './world/truth.js';
+import type { PreparedExportFiles } from './http/prepared-exports.js';
 
 /** Settings that can change while the simulator runs (`POST /_sim/control`). */
 export interface MutableSettings {
@@ -32,6 +33,8 @@ export interface SimState {
   readonly retryAfterSeconds: number;
   readonly slowMs: number;
   readonly exportFileMachines: number;
+  /** Export files written ahead of their download (`POST /_sim/exports/prepare`). */
+  readonly preparedExports: PreparedExportFiles;
   /** `https://127.0.0.1:PORT`, known once the server listens. */
   readonly baseUrl: () => string;
 }

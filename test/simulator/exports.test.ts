@@ -130,6 +130,47 @@ describe('via-files export (SoftwareVulnerabilitiesExport)', async () => {
     expect(ids.size).toBe(summary.findings);
   });
 
+  /** A file's status, its content-length header and its records. */
+  async function download(url: string) {
+    const origin = new URL(url).origin;
+    const response = await harness.agent.request({ origin, path: url.slice(origin.length), method: 'GET' });
+    const body = Buffer.from(await response.body.arrayBuffer());
+    const lines = gunzipSync(body).toString('utf8').split('\n');
+    return {
+      status: response.statusCode,
+      length: response.headers['content-length'],
+      bytes: body.length,
+      records: lines.filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>),
+    };
+  }
+
+  it('should serve prepared files with the records it generates, until the clock moves on or a fault applies', async () => {
+    const listed = async () =>
+      (await harness.json<ExportFiles>('/api/machines/SoftwareVulnerabilitiesExport', token)).exportFiles;
+    const urls = await listed();
+    const generated = await Promise.all(urls.map(download));
+    // Generated while downloading: streamed, with no length known up front.
+    expect(generated.map((file) => file.length)).toEqual([undefined, undefined, undefined]);
+    const prepared = await harness.post<{ epoch: number; files: number; bytes: number }>(
+      '/_sim/exports/prepare',
+      {},
+    );
+    expect(prepared.files).toBe(3);
+    const served = await Promise.all(urls.map(download));
+    expect(served.map((file) => Number(file.length))).toEqual(served.map((file) => file.bytes));
+    expect(served.reduce((sum, file) => sum + file.bytes, 0)).toBe(prepared.bytes);
+    expect(served.map((file) => file.records)).toEqual(generated.map((file) => file.records));
+    await harness.post('/_sim/faults', { queue: [{ fault: 'malformed', path: '/_blob/', count: 1 }] });
+    const faulted = await download(urls[0] ?? '');
+    expect(faulted.length).toBeUndefined();
+    expect(faulted.records[0]).not.toEqual(generated[0]?.records[0]);
+    await harness.post('/_sim/advance', { hours: 1 });
+    const next = await Promise.all((await listed()).map(download));
+    expect(next.map((file) => file.length)).toEqual([undefined, undefined, undefined]);
+    const after = await harness.json<Summary>('/_sim/truth/summary');
+    expect(next.reduce((sum, file) => sum + file.records.length, 0)).toBe(after.findings);
+  });
+
   it('should refuse a tampered signature and, after the clock passes se, an expired one', async () => {
     const files = await harness.json<ExportFiles>('/api/machines/SoftwareVulnerabilitiesExport', token);
     const url = files.exportFiles[0] ?? '';

@@ -29,7 +29,11 @@ export async function sendODataList(
     ex,
     200,
     { 'content-type': JSON_TYPE, 'odata-version': '4.0' },
-    jsonArrayBody(`{${leading},"value":[`, records, tail, { ex, faults: state.faults, expected }),
+    jsonArrayBody(`{${leading},"value":[`, records, tail, {
+      request: ex.faults,
+      faults: state.faults,
+      expected,
+    }),
   );
 }
 

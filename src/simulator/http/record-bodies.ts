@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Exchange } from './exchange.js';
-import type { FaultInjector } from './faults.js';
+import type { FaultDecision, FaultInjector } from './faults.js';
 
 /** Flush size for ordinary bodies: large enough for few syscalls, small enough to keep memory flat. */
 const FLUSH_BYTES = 256 * 1024;
@@ -9,7 +8,8 @@ const TRICKLE_PIECES = 30;
 const TRICKLE_PAUSE_MS = 100;
 
 export interface RecordBodyOptions {
-  readonly ex: Exchange;
+  /** What the request suffers: a trickle paces the body, a malformed rate corrupts records. */
+  readonly request: FaultDecision;
   readonly faults: FaultInjector;
   /** Records (or other units) expected, to spread a trickled body over its ~3 s. */
   readonly expected: number;
@@ -24,13 +24,13 @@ async function* serialise(
   frame: (text: string, position: number) => string,
   options: RecordBodyOptions,
 ): AsyncGenerator<string> {
-  const trickle = options.ex.faults.kind === 'trickle';
+  const trickle = options.request.kind === 'trickle';
   const perPiece = Math.max(1, Math.ceil(options.expected / TRICKLE_PIECES));
   let buffer: string[] = [];
   let size = 0;
   let position = 0;
   for (const record of records) {
-    const text = JSON.stringify(options.faults.maybeCorrupt(record, position, options.ex.faults));
+    const text = JSON.stringify(options.faults.maybeCorrupt(record, position, options.request));
     buffer.push(frame(text, position));
     size += text.length;
     position++;

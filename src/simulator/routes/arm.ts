@@ -107,7 +107,7 @@ async function sendArmPage(
     '{"value":[',
     page,
     () => (nextLink === undefined ? ']}' : `],"nextLink":${JSON.stringify(nextLink)}}`),
-    { ex, faults: state.faults, expected: page.length },
+    { request: ex.faults, faults: state.faults, expected: page.length },
   );
   await sendChunks(ex, 200, { 'content-type': JSON_TYPE, 'x-ms-request-id': ex.requestId }, body);
 }

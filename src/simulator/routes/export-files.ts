@@ -1,13 +1,10 @@
-import { pipeline, Readable } from 'node:stream';
-import { constants, createGzip } from 'node:zlib';
 import { ApiError } from '../http/api-error.js';
 import { mdeContext } from '../http/odata-list.js';
 import { boundedNumber } from '../http/odata-query.js';
-import { jsonLinesBody } from '../http/record-bodies.js';
 import { sendChunks, sendJson, sendStorageError } from '../http/responses.js';
 import type { SimState } from '../state.js';
 import { isoSecondsZ, TICKS_PER_HOUR, TICKS_PER_SECOND } from '../time.js';
-import { exportRecord, findingLastSeen, openFindings } from '../world/findings.js';
+import { exportPartBody, partMachines } from './export-file-bodies.js';
 import { type Route, mde, open, VULNERABILITY_READ } from '../http/route.js';
 import type { Handler } from './handler.js';
 
@@ -21,7 +18,8 @@ function exportId(state: SimState, epoch: number): string {
 
 /**
  * `GET /api/machines/SoftwareVulnerabilitiesExport?sasValidHours=H`: SAS URLs of gzip JSON-lines files, each
- * covering `exportFileMachines` machines of the current snapshot. The files are generated when downloaded.
+ * covering `exportFileMachines` machines of the current snapshot. The files are generated when downloaded, unless
+ * prepared (`POST /_sim/exports/prepare`).
  */
 const exportFiles: Handler = async (state, ex) => {
   const hours = boundedNumber(ex.query, 'sasValidHours', 1, 6, 1);
@@ -45,7 +43,8 @@ const exportFiles: Handler = async (state, ex) => {
 
 /**
  * `GET /_blob/tvm-export/{date}/{exportId}/part-{n}.json.gz`: the SAS alone authorises it (no bearer token).
- * The body is gzip JSON lines, produced record by record through zlib with backpressure.
+ * The body is gzip JSON lines: the prepared file when there is one and the request suffers no fault, else
+ * produced record by record with backpressure.
  */
 const exportBlob: Handler = async (state, ex, [date = '', id = '', part = '']) => {
   const path = `/tvm-export/${date}/${id}/part-${part}.json.gz`;
@@ -56,14 +55,9 @@ const exportBlob: Handler = async (state, ex, [date = '', id = '', part = '']) =
       : state.sas.check(path, ex.url.searchParams, state.tenant.clock.now);
   if (refusal !== undefined)
     return sendStorageError(ex, 403, 'AuthenticationFailed', refusal.message, refusal.detail);
-  const epoch = Number(/-(\d+)$/.exec(id)?.[1] ?? Number.NaN);
-  const alive =
-    Number.isInteger(epoch) && epoch <= state.tenant.epoch ? state.tenant.population.alive(epoch) : undefined;
-  const from = Number(part) * state.exportFileMachines;
-  if (alive === undefined || !(from < alive.length)) {
-    throw new ApiError(404, 'BlobNotFound', 'The specified blob does not exist.');
-  }
-  const to = Math.min(alive.length, from + state.exportFileMachines);
+  const file = { epoch: Number(/-(\d+)$/.exec(id)?.[1] ?? Number.NaN), part: Number(part) };
+  const machines = partMachines(state, file);
+  if (machines === undefined) throw new ApiError(404, 'BlobNotFound', 'The specified blob does not exist.');
   const headers = {
     'content-type': 'application/octet-stream',
     'x-ms-blob-type': 'BlockBlob',
@@ -73,27 +67,18 @@ const exportBlob: Handler = async (state, ex, [date = '', id = '', part = '']) =
     await sendChunks(ex, 200, { ...headers, 'content-length': 0 }, []);
     return;
   }
-  const tenant = state.tenant;
-  function* records(): Generator<Record<string, unknown>> {
-    for (let position = from; position < to; position++) {
-      const core = tenant.machine(alive?.[position] ?? 0);
-      for (const slot of openFindings(tenant, core, epoch)) {
-        yield exportRecord(tenant, core, slot, findingLastSeen(tenant, core, slot, epoch), 'full');
-      }
-    }
-  }
-  // Fastest level: the files exist to be downloaded in volume, and the CPU is shared with the client in tests.
-  const gzip = createGzip({ level: constants.Z_BEST_SPEED });
-  // `expected` only paces a trickled body; an estimate of the file's records is enough.
-  const expected = (to - from) * Math.max(1, tenant.findingsPerMachine);
-  pipeline(
-    Readable.from(jsonLinesBody(records(), { ex, faults: state.faults, expected })),
-    gzip,
-    () => undefined,
-  );
+  const unfaulted = ex.faults.kind === undefined && ex.faults.malformedRate === 0 && !ex.faults.corruptFirst;
+  const prepared = unfaulted ? state.preparedExports.file(file) : undefined;
+  const body =
+    prepared === undefined ? exportPartBody(state, file.epoch, machines, ex.faults) : prepared.open();
   state.stats.blob('started');
-  const complete = await sendChunks(ex, 200, headers, gzip);
-  if (!complete) gzip.destroy();
+  const complete = await sendChunks(
+    ex,
+    200,
+    prepared === undefined ? headers : { ...headers, 'content-length': prepared.bytes },
+    body,
+  );
+  if (!complete) body.destroy();
   state.stats.blob(complete ? 'completed' : 'aborted');
 };
 

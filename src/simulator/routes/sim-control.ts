@@ -108,6 +108,7 @@ function simHandlers(control: SimulatorControl) {
       control.resetStats();
       await sendJson(ex, 200, control.stats());
     },
+    prepareExports: async (_state, ex) => sendJson(ex, 200, await control.prepareExports()),
   } satisfies Record<string, Handler>;
 }
 
@@ -148,6 +149,7 @@ export function simControlRoutes(control: SimulatorControl): readonly Route[] {
     ),
     open('GET', '/_sim/stats', /^\/_sim\/stats$/, 'sim', sim.stats),
     open('POST', '/_sim/reset-stats', /^\/_sim\/reset-stats$/, 'sim', sim.resetStats),
+    open('POST', '/_sim/exports/prepare', /^\/_sim\/exports\/prepare$/, 'sim', sim.prepareExports),
   ];
 }
 
@@ -158,6 +160,10 @@ async function sendJsonArray(state: SimState, ex: Exchange, items: readonly obje
     ex,
     200,
     { 'content-type': JSON_TYPE },
-    jsonArrayBody('[', records, () => ']', { ex, faults: state.faults, expected: items.length }),
+    jsonArrayBody('[', records, () => ']', {
+      request: ex.faults,
+      faults: state.faults,
+      expected: items.length,
+    }),
   );
 }
