@@ -20,6 +20,11 @@ export interface CatalogTargets<T> {
 export interface CatalogSource<T extends { readonly id: string }> {
   readonly items: AsyncIterable<Batch<T>>;
   readonly targets: readonly CatalogTargets<T>[];
+  /**
+   * Link kinds read in a second pass over the items, once the promise resolves: those that come from what
+   * another dataset of the same sync writes, so the first pass overlaps that dataset instead of waiting for it.
+   */
+  readonly laterTargets?: () => Promise<readonly CatalogTargets<T>[]>;
   /** Stores the item's own row, marked seen by this run. */
   store(item: T): Promise<void>;
   readonly links: CatalogLinksRepository;
@@ -52,9 +57,9 @@ export type CatalogRun = Pick<DatasetContext<unknown>, 'counters' | 'runId' | 'p
 const linksPerWrite = 20_000;
 
 /**
- * Reads a catalog whole: every item, then each of its link lists page by page, never one call per machine. Links
- * go to the store thousands at a time while the next pages are read; once an item's links are stored, the ones
- * this run did not list are dropped. After the last page, items Defender no longer lists are removed, within the
+ * Reads a catalog whole: every item, then each of its link lists page by page, never one call per machine (the
+ * later kinds in a second pass). Links go to the store thousands at a time while the next pages are read; once an
+ * item's links of every kind are stored, the ones this run did not list are dropped. After the last page, items Defender no longer lists are removed, within the
  * removal bound.
  */
 export async function syncCatalog<T extends { readonly id: string }>(
@@ -66,22 +71,38 @@ export async function syncCatalog<T extends { readonly id: string }>(
   const commit = async () => {
     if (links.buffered >= linksPerWrite) await counters.timed('wait for the writer', () => links.commit());
   };
+  const readLinks = async (item: T, targets: readonly CatalogTargets<T>[]) => {
+    for (const target of targets)
+      for await (const page of counters.timedBatches('read links', target.read(item))) {
+        counters.skip(`malformed ${target.kind} reference`, page.rejected);
+        links.add({ kind: target.kind, itemId: item.id, targetIds: page.ids });
+        await commit();
+      }
+  };
+  const finish = async (item: T) => {
+    links.finish(item.id);
+    await commit();
+    counters.upserted++;
+    // Per item: a catalog's items each cost calls, so a large one shows it is moving.
+    ctx.progress(counters);
+  };
+  // Held only for a second pass: a catalog's items number hundreds or thousands, not a tenant's machines.
+  const pending: T[] = [];
   try {
     for await (const batch of counters.timedBatches('read', source.items)) {
       counters.read(batch);
       for (const item of batch.items) {
         await counters.timed('write', () => source.store(item));
-        for (const targets of source.targets)
-          for await (const page of counters.timedBatches('read links', targets.read(item))) {
-            counters.skip(`malformed ${targets.kind} reference`, page.rejected);
-            links.add({ kind: targets.kind, itemId: item.id, targetIds: page.ids });
-            await commit();
-          }
-        links.finish(item.id);
-        await commit();
-        counters.upserted++;
-        // Per item: a catalog's items each cost calls, so a large one shows it is moving.
-        ctx.progress(counters);
+        await readLinks(item, source.targets);
+        if (source.laterTargets === undefined) await finish(item);
+        else pending.push(item);
+      }
+    }
+    if (source.laterTargets !== undefined) {
+      const later = await counters.timed('wait for inputs', source.laterTargets);
+      for (const item of pending) {
+        await readLinks(item, later);
+        await finish(item);
       }
     }
     await counters.timed('wait for the writer', () => links.close());

@@ -20,6 +20,11 @@ export interface DatasetContext<Deps> {
   readonly progress: (counters: RunCounters) => void;
   /** What the app's tokens let this run read: at least one of the dataset's features. */
   readonly access: DatasetAccess;
+  /**
+   * Resolves once the datasets the dataset names in `readsLater` have finished in the same sync; at once when it
+   * runs alone (their latest results are in the store).
+   */
+  readonly laterInputs: () => Promise<void>;
 }
 
 /** How a run ended, beyond its counters. */
@@ -46,6 +51,11 @@ export interface Dataset<Deps> extends DatasetInfo {
    * of the others. Absent, it follows every dataset before it.
    */
   readonly after?: readonly DatasetName[];
+  /**
+   * Datasets whose results it reads only late in its run: a whole-integration sync starts it beside them, and the
+   * run waits for them (`laterInputs`) only where it reads their results.
+   */
+  readonly readsLater?: readonly DatasetName[];
   run(context: DatasetContext<Deps>): Promise<DatasetOutcome>;
 }
 

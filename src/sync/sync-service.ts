@@ -37,8 +37,8 @@ export type SyncRepositories = Omit<DatasetDeps, 'profileService'> & Pick<Reposi
 
 /**
  * In the order a full sync runs them: findings link to the endpoints of the machines run (they run without one
- * too: a device that is not an endpoint keeps its findings), and software takes its CVE lists from what the
- * findings run tallied.
+ * too: a device that is not an endpoint keeps its findings), and software, which runs beside them, takes its CVE
+ * lists from what the findings run tallied once that run is over.
  */
 export const datasets: readonly Dataset<DatasetDeps>[] = [
   machinesDataset,
@@ -58,6 +58,8 @@ export interface SyncOptions {
   readonly full?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: SyncProgress) => void;
+  /** What the run's `laterInputs` waits for (a whole-integration sync sets it); nothing when absent. */
+  readonly laterInputs?: () => Promise<void>;
 }
 
 export interface IntegrationSyncOptions extends SyncOptions {
@@ -126,9 +128,16 @@ export class SyncService {
       const inputs = runs
         .filter((earlier) => dataset.after?.includes(earlier.name) ?? true)
         .map((earlier) => earlier.run);
+      const later = runs
+        .filter((earlier) => dataset.readsLater?.includes(earlier.name) === true)
+        .map((earlier) => earlier.run);
+      // Settled, not all: an input that throws is its own run's failure; this one reads what the store holds.
+      const laterInputs = async () => {
+        await Promise.allSettled(later);
+      };
       const run = Promise.all(inputs).then(async () => {
         if (options.signal?.aborted === true) return undefined;
-        const finished = await this.runDataset(integration.id, dataset.name, options);
+        const finished = await this.runDataset(integration.id, dataset.name, { ...options, laterInputs });
         options.onFinished?.(finished);
         return finished;
       });
@@ -206,6 +215,7 @@ export class SyncService {
             full: options.full === true,
             signal: options.signal,
             access,
+            laterInputs: options.laterInputs ?? (() => Promise.resolve()),
             progress: (c) =>
               options.onProgress?.({
                 integrationId: integration.id,

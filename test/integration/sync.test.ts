@@ -104,7 +104,14 @@ describe.each(dialects)('sync on %s', (dialect) => {
       expect(run(beside).startedAt >= run('machines').finishedAt!).toBe(true);
       expect(run(beside).startedAt < run('findings').startedAt).toBe(true);
     }
-    expect(run('software').startedAt >= run('findings').finishedAt!).toBe(true);
+    // Software reads its products beside the findings, and takes its CVE lists from them once they are over.
+    expect(run('software').startedAt >= run('machines').finishedAt!).toBe(true);
+    expect(run('software').startedAt < run('findings').finishedAt!).toBe(true);
+    expect(run('software').finishedAt! >= run('findings').finishedAt!).toBe(true);
+    expect(run('software').completeness).toMatch(
+      /CVE lists: (\d+) of \1 products from the findings, 0 asked/,
+    );
+    expect(run('software').stages['wait for inputs']).toBeGreaterThan(0);
     // Each run says where its time went; the findings run, stage by stage.
     expect(Object.keys(findings!.stages)).toEqual([
       'read',

@@ -1,7 +1,7 @@
 import type { Software } from '../../defender/index.js';
 import { type Dataset, type DatasetContext, signalOption } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
-import { defenderPages, knownPage, syncCatalog } from '../catalog-sync.js';
+import { type CatalogTargets, defenderPages, knownPage, syncCatalog } from '../catalog-sync.js';
 import { FindingsCveAnswer } from '../software-cves.js';
 import type { Repositories, SoftwareRecord } from '../../store/index.js';
 
@@ -46,34 +46,43 @@ async function findingsAnswer(ctx: DatasetContext<SoftwareDeps>): Promise<Findin
 /**
  * The software inventory (`/api/Software`) and, per product, the machines it is installed on
  * (`/api/Software/{id}/machineReferences`) and its CVEs: from the findings already read when they answer for the
- * product, else `/api/Software/{id}/vulnerabilities`. Calls per product and page, never one per machine, however
+ * product, else `/api/Software/{id}/vulnerabilities`, in a second pass once the findings run of the same sync is
+ * over. Calls per product and page, never one per machine, however
  * large the tenant. The machine lists stay a call per product: the export names only machines with a finding of
  * the product, not every machine it is installed on. After a complete run, products Defender no longer lists are
  * removed.
  */
 export const softwareDataset: Dataset<SoftwareDeps> = {
   name: 'software',
-  // Its CVE lists come from the findings run; alerts and incidents change nothing it reads.
-  after: ['findings'],
+  // Its products and machine lists need no other dataset, but it starts once the machines are stored: beside the
+  // machines run, its link writes would queue ahead of theirs and hold up the findings, which wait for them. Its CVE
+  // lists come from the findings run, so the products are read beside that run and the CVE lists after it.
+  after: ['machines'],
+  readsLater: ['findings'],
   enabled: (integration) => integration.imports.software,
   async run(ctx) {
     const { integration, client, deps, runId } = ctx;
     const signal = signalOption(ctx);
-    const answer = await findingsAnswer(ctx);
+    let answer = FindingsCveAnswer.none();
+    const vulnerabilities: CatalogTargets<Software> = {
+      kind: 'vulnerability',
+      read: (p) => {
+        const known = answer.cvesOf(p);
+        return known === undefined
+          ? defenderPages(client.software.vulnerabilities(p.id, signal))
+          : knownPage(known);
+      },
+    };
     const outcome = await syncCatalog<Software>(ctx, {
       items: client.software.list(signal),
       targets: [
         { kind: 'machine', read: (p) => defenderPages(client.software.machineReferences(p.id, signal)) },
-        {
-          kind: 'vulnerability',
-          read: (p) => {
-            const known = answer.cvesOf(p);
-            return known === undefined
-              ? defenderPages(client.software.vulnerabilities(p.id, signal))
-              : knownPage(known);
-          },
-        },
       ],
+      laterTargets: async () => {
+        await ctx.laterInputs();
+        answer = await findingsAnswer(ctx);
+        return [vulnerabilities];
+      },
       store: (product) =>
         deps.software.upsert(toSoftwareRecord(product, integration.id, runId, new Date().toISOString())),
       links: deps.software.links,
