@@ -21,13 +21,37 @@ describe('parseDefenderTimestamp', () => {
     expect(parseDefenderTimestamp(raw)).toEqual({ raw, date: new Date(iso) });
   });
 
-  it.each(['1990-1sdfsdfsdfZ', 'jfowefjweoifjoie', '2021-02-30T00:00:00Z', ''])(
-    'should refuse %j, every time',
-    (raw) => {
-      expect(parseDefenderTimestamp(raw)).toBeUndefined();
-      expect(parseDefenderTimestamp(raw)).toBeUndefined();
-    },
-  );
+  it('should read every form of many distinct timestamps as the Date of their ISO text, again after others', () => {
+    const base = Date.UTC(2019, 0, 1);
+    const forms = Array.from({ length: 20_000 }, (_, i) => {
+      const date = new Date(base + i * 7_919_993_117);
+      const iso = date.toISOString();
+      const seconds = iso.slice(0, 19);
+      const variants = [
+        `${seconds.replace('T', ' ')}.${iso.slice(20, 23)}4567`,
+        `${seconds}.${iso.slice(20, 23)}Z`,
+        `${seconds.replace('T', 't')}.${iso.slice(20, 23)}z`,
+        ` ${seconds}.${iso.slice(20, 23)}Z `,
+      ];
+      return { raw: variants[i % variants.length] ?? '', date };
+    });
+    for (const { raw, date } of [...forms, ...forms.slice(0, 5000)])
+      expect(parseDefenderTimestamp(raw)?.date.getTime(), raw).toBe(date.getTime());
+  });
+
+  it.each([
+    '1990-1sdfsdfsdfZ',
+    'jfowefjweoifjoie',
+    '2021-02-30T00:00:00Z',
+    '',
+    '2025-13-01 00:00:00',
+    '2025-10-06 12:00:00.',
+    '2025-10-06 12:00:00Zx',
+    '2025-10-06X12:00:00',
+  ])('should refuse %j, every time', (raw) => {
+    expect(parseDefenderTimestamp(raw)).toBeUndefined();
+    expect(parseDefenderTimestamp(raw)).toBeUndefined();
+  });
 });
 
 describe('camelCaseKeys', () => {
