@@ -17,11 +17,22 @@ const client = new pg.Client({
 });
 // Connected once, on the first write: a failure then is that write's, answered as any refusal.
 let connected: Promise<unknown> | undefined;
-serveBulkWrites(port, async (spec, parts) => {
-  connected ??= client.connect();
-  await connected;
-  const { text, values } = postgresBulkStatement(spec, parts);
-  await client.query(text, values);
+/**
+ * Commits are stored one after another, in the order they came, each built only when its turn comes. One
+ * connection on purpose: at 20,000 machines a pool of two, storing the findings and the catalogs' links at once,
+ * made the full sync slower (101.9 s against 88.5 s) on two cores. The driver queued concurrent queries itself
+ * until now, which pg 8.16 warns is deprecated.
+ */
+let last: Promise<unknown> = Promise.resolve();
+serveBulkWrites(port, (spec, parts) => {
+  const stored = last.then(async () => {
+    connected ??= client.connect();
+    await connected;
+    const { text, values } = postgresBulkStatement(spec, parts);
+    await client.query(text, values);
+  });
+  last = stored.catch(() => undefined);
+  return stored;
 });
 port.on('close', () => {
   void client.end();
