@@ -59,8 +59,8 @@ const linksPerWrite = 20_000;
 /**
  * Reads a catalog whole: every item, then each of its link lists page by page, never one call per machine (the
  * later kinds in a second pass). Links go to the store thousands at a time while the next pages are read; once an
- * item's links of every kind are stored, the ones this run did not list are dropped. After the last page, items Defender no longer lists are removed, within the
- * removal bound.
+ * item's links of every kind are stored, the ones this run did not list are dropped. After the last page, items
+ * Defender no longer lists are removed, within the removal bound.
  */
 export async function syncCatalog<T extends { readonly id: string }>(
   ctx: CatalogRun,
