@@ -21,7 +21,7 @@ let connected: Promise<unknown> | undefined;
  * Commits are stored one after another, in the order they came, each built only when its turn comes. One
  * connection on purpose: at 20,000 machines a pool of two, storing the findings and the catalogs' links at once,
  * made the full sync slower (101.9 s against 88.5 s) on two cores. The driver queued concurrent queries itself
- * until now, which pg 8.16 warns is deprecated.
+ * until now, which pg 8 warns is deprecated.
  */
 let last: Promise<unknown> = Promise.resolve();
 serveBulkWrites(port, (spec, parts) => {
