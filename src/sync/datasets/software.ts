@@ -1,7 +1,7 @@
 import type { Software } from '../../defender/index.js';
 import { type Dataset, type DatasetContext, signalOption } from '../dataset.js';
 import { storedFlag, storedRecordJson } from '../stored-record.js';
-import { type CatalogTargets, defenderPages, knownPage, syncCatalog } from '../catalog-sync.js';
+import { defenderPages, knownPage, syncCatalog } from '../catalog-sync.js';
 import { FindingsCveAnswer } from '../software-cves.js';
 import type { Repositories, SoftwareRecord } from '../../store/index.js';
 
@@ -47,8 +47,7 @@ async function findingsAnswer(ctx: DatasetContext<SoftwareDeps>): Promise<Findin
  * The software inventory (`/api/Software`) and, per product, the machines it is installed on
  * (`/api/Software/{id}/machineReferences`) and its CVEs: from the findings already read when they answer for the
  * product, else `/api/Software/{id}/vulnerabilities`, in a second pass once the findings run of the same sync is
- * over. Calls per product and page, never one per machine, however
- * large the tenant. The machine lists stay a call per product: the export names only machines with a finding of
+ * over. Calls per product and page, never one per machine, however large the tenant. The machine lists stay a call per product: the export names only machines with a finding of
  * the product, not every machine it is installed on. After a complete run, products Defender no longer lists are
  * removed.
  */
@@ -63,16 +62,8 @@ export const softwareDataset: Dataset<SoftwareDeps> = {
   async run(ctx) {
     const { integration, client, deps, runId } = ctx;
     const signal = signalOption(ctx);
+    // Known once the findings run is over; the completeness note reports how it answered.
     let answer = FindingsCveAnswer.none();
-    const vulnerabilities: CatalogTargets<Software> = {
-      kind: 'vulnerability',
-      read: (p) => {
-        const known = answer.cvesOf(p);
-        return known === undefined
-          ? defenderPages(client.software.vulnerabilities(p.id, signal))
-          : knownPage(known);
-      },
-    };
     const outcome = await syncCatalog<Software>(ctx, {
       items: client.software.list(signal),
       targets: [
@@ -81,7 +72,18 @@ export const softwareDataset: Dataset<SoftwareDeps> = {
       laterTargets: async () => {
         await ctx.laterInputs();
         answer = await findingsAnswer(ctx);
-        return [vulnerabilities];
+        const cves = answer;
+        return [
+          {
+            kind: 'vulnerability',
+            read: (p) => {
+              const known = cves.cvesOf(p);
+              return known === undefined
+                ? defenderPages(client.software.vulnerabilities(p.id, signal))
+                : knownPage(known);
+            },
+          },
+        ];
       },
       store: (product) =>
         deps.software.upsert(toSoftwareRecord(product, integration.id, runId, new Date().toISOString())),
