@@ -6,6 +6,7 @@ import {
   ActionAlreadyInProgressError,
   isFinalAction,
   type DefenderClient,
+  type DefenderClientOptions,
   type MachineAction,
 } from '../defender/index.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
@@ -74,14 +75,22 @@ export class ActionService {
   readonly #repos: Repositories;
   readonly #integrations: IntegrationService;
   readonly #options: Required<ActionServiceOptions>;
+  /** Given to every client it opens: where their calls are counted. */
+  readonly #clientOptions: Pick<DefenderClientOptions, 'onCall'>;
   readonly #stop = new AbortController();
   /** The tracking loop of each integration with actions under way. */
   readonly #loops = new Map<string, Promise<void>>();
 
-  constructor(repos: Repositories, integrations: IntegrationService, options: ActionServiceOptions = {}) {
+  constructor(
+    repos: Repositories,
+    integrations: IntegrationService,
+    options: ActionServiceOptions = {},
+    clientOptions: Pick<DefenderClientOptions, 'onCall'> = {},
+  ) {
     this.#repos = repos;
     this.#integrations = integrations;
     this.#options = { bulkLimit: 100, pollIntervalMs: 5000, maxPollIntervalMs: 60_000, ...options };
+    this.#clientOptions = clientOptions;
   }
 
   get bulkLimit(): number {
@@ -293,7 +302,8 @@ export class ActionService {
   ): Promise<T> {
     const clients = new Map<string, Promise<DefenderClient>>();
     const clientFor = (integrationId: string): Promise<DefenderClient> => {
-      const open = clients.get(integrationId) ?? this.#integrations.client(integrationId);
+      const open =
+        clients.get(integrationId) ?? this.#integrations.client(integrationId, this.#clientOptions);
       clients.set(integrationId, open);
       return open;
     };
@@ -305,7 +315,7 @@ export class ActionService {
   }
 
   async #withClient<T>(integrationId: string, work: (client: DefenderClient) => Promise<T>): Promise<T> {
-    const client = await this.#integrations.client(integrationId);
+    const client = await this.#integrations.client(integrationId, this.#clientOptions);
     try {
       return await work(client);
     } finally {

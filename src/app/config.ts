@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { HubError, InputError } from '../errors.js';
 import { defaultSlaDays, parseSlaDays, type SlaDays } from '../domain/remediation.js';
+import type { JobQueueTuning } from '../jobs/sync-job-queue.js';
+import type { RetentionPeriods } from './retention.js';
 
 /**
  * `Critical=7,High=30`: days allowed to fix a finding per severity, over `base` (by default Critical 15, High 30,
@@ -22,6 +24,16 @@ export function parseSlaDaysText(
   }
   const parsed = parseSlaDays(Object.fromEntries(entries), base);
   return parsed.ok ? parsed : { ok: false, error: parsed.errors.join('; ') };
+}
+
+/** A whole number of `unit` from min to max, with its default, and messages that name the variable. */
+function wholeNumberVariable(name: string, unit: string, min: number, max: number, fallback: number) {
+  return z.coerce
+    .number({ error: `${name} must be a number of ${unit}.` })
+    .int({ error: `${name} must be a whole number of ${unit}.` })
+    .min(min, { error: `${name} must be at least ${min} ${unit}.` })
+    .max(max, { error: `${name} must be at most ${max} ${unit}.` })
+    .default(fallback);
 }
 
 /** Environment configuration, each setting with its default (see README, "Configuration"). */
@@ -47,6 +59,10 @@ const configSchema = z.object({
     .enum(['true', 'false'], { error: 'HUB_TRUST_PROXY must be true or false.' })
     .default('false')
     .transform((v) => v === 'true'),
+  HUB_METRICS_PUBLIC: z
+    .enum(['true', 'false'], { error: 'HUB_METRICS_PUBLIC must be true or false.' })
+    .default('false')
+    .transform((v) => v === 'true'),
   HUB_SESSION_IDLE_MINUTES: z.coerce
     .number({ error: 'HUB_SESSION_IDLE_MINUTES must be a number of minutes.' })
     .int()
@@ -59,6 +75,20 @@ const configSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
+  // pg-boss refuses a heartbeat under 10 seconds.
+  HUB_JOB_HEARTBEAT_SECONDS: wholeNumberVariable('HUB_JOB_HEARTBEAT_SECONDS', 'seconds', 10, 3600, 30),
+  HUB_JOB_RETRY_LIMIT: wholeNumberVariable('HUB_JOB_RETRY_LIMIT', 'retries', 0, 20, 3),
+  HUB_JOB_RETRY_DELAY_SECONDS: wholeNumberVariable('HUB_JOB_RETRY_DELAY_SECONDS', 'seconds', 1, 86_400, 60),
+  HUB_RETENTION_JOBS_DAYS: wholeNumberVariable('HUB_RETENTION_JOBS_DAYS', 'days', 1, 3650, 7),
+  HUB_RETENTION_SYNC_RUNS_DAYS: wholeNumberVariable('HUB_RETENTION_SYNC_RUNS_DAYS', 'days', 1, 3650, 90),
+  HUB_RETENTION_AUDIT_LOG_DAYS: wholeNumberVariable('HUB_RETENTION_AUDIT_LOG_DAYS', 'days', 1, 3650, 365),
+  HUB_RETENTION_HUNTING_RESULTS_HOURS: wholeNumberVariable(
+    'HUB_RETENTION_HUNTING_RESULTS_HOURS',
+    'hours',
+    1,
+    24 * 365,
+    24,
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUB_SLA_DAYS: z
     .string()
@@ -86,12 +116,18 @@ export interface HubConfig {
    * and X-Forwarded-Proto, so sign-in limits and the audit log see the client and cookies are marked Secure.
    */
   readonly trustProxy?: boolean;
+  /** `GET /metrics` answers without a session or API token: for scrapers on a private network. */
+  readonly metricsPublic?: boolean;
   /** UI sessions end after this many idle minutes, and this many hours after sign-in at the latest. */
   readonly sessionIdleMinutes?: number;
   readonly sessionMaxHours?: number;
   readonly logLevel: string;
   /** Days allowed to fix an open finding, per severity (HUB_SLA_DAYS); the defaults when absent. */
   readonly slaDays?: SlaDays | undefined;
+  /** PostgreSQL: how the job engine heartbeats, retries and keeps finished jobs (HUB_JOB_*, HUB_RETENTION_JOBS_DAYS). */
+  readonly jobs?: JobQueueTuning;
+  /** How long sync runs, the audit log and hunting results are kept (HUB_RETENTION_*). */
+  readonly retention?: RetentionPeriods;
 }
 
 /** Stable codes of the configuration errors that are not a value's format (those are INVALID_INPUT). */
@@ -177,9 +213,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     secretKey: c.HUB_SECRET_KEY,
     adminPassword: c.HUB_ADMIN_PASSWORD,
     trustProxy: c.HUB_TRUST_PROXY,
+    metricsPublic: c.HUB_METRICS_PUBLIC,
     sessionIdleMinutes: c.HUB_SESSION_IDLE_MINUTES,
     sessionMaxHours: c.HUB_SESSION_MAX_HOURS,
     logLevel: c.LOG_LEVEL,
     slaDays: c.HUB_SLA_DAYS,
+    jobs: {
+      heartbeatSeconds: c.HUB_JOB_HEARTBEAT_SECONDS,
+      retryLimit: c.HUB_JOB_RETRY_LIMIT,
+      retryDelaySeconds: c.HUB_JOB_RETRY_DELAY_SECONDS,
+      keepFinishedSeconds: c.HUB_RETENTION_JOBS_DAYS * 86_400,
+    },
+    retention: {
+      syncRunsDays: c.HUB_RETENTION_SYNC_RUNS_DAYS,
+      auditLogDays: c.HUB_RETENTION_AUDIT_LOG_DAYS,
+      huntingResultsHours: c.HUB_RETENTION_HUNTING_RESULTS_HOURS,
+    },
   });
 }

@@ -8,7 +8,9 @@ import type { Hub } from './hub.js';
 import { dueFor, dueNow, newlyEnabled, type DueWork, type LastRuns } from './schedule-due.js';
 import { describeRun } from './describe-run.js';
 import { latestByDataset } from './latest-runs.js';
-import type { SyncJobQueue, SyncRun } from '../store/index.js';
+import type { SyncRun } from '../store/index.js';
+import type { SyncJobQueue } from '../jobs/sync-job-queue.js';
+import { queueDatasets } from '../jobs/queue-datasets.js';
 
 /** What the scheduler says; pino (Fastify's logger) fits as it is. */
 export interface SchedulerLogger {
@@ -179,14 +181,8 @@ export class Scheduler {
   }
 
   async #enqueue(queue: SyncJobQueue, work: DueWork): Promise<void> {
-    // Workers queue findings after each successful machines job; queued beside it, they could run first, on
-    // endpoints not stored yet. Should the machines job fail, a later look finds them due on their own interval.
-    const datasets = work.datasets.includes('machines')
-      ? work.datasets.filter((d) => d !== 'findings')
-      : work.datasets;
-    const queued: DatasetName[] = [];
-    for (const dataset of datasets)
-      if (await queue.enqueue(work.integrationId, dataset, { full: work.full })) queued.push(dataset);
+    // Should a machines job fail, a later look finds the findings it would have queued due on their own interval.
+    const queued = await queueDatasets(queue, work.integrationId, work.datasets, { full: work.full });
     if (work.full) this.#fullSyncRequested.delete(work.integrationId);
     const name = this.#integrations.find((i) => i.id === work.integrationId)?.name ?? work.integrationId;
     if (queued.length > 0)

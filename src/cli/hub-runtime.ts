@@ -1,5 +1,6 @@
 import type { Hub } from '../app/hub.js';
 import { Scheduler, type SchedulerLogger } from '../app/scheduler.js';
+import { Retention } from '../app/retention.js';
 import { HubError } from '../errors.js';
 import { buildServer } from '../server/build-server.js';
 import type { HubLogSettings } from '../secrets/log-redaction.js';
@@ -49,7 +50,7 @@ export async function startHubRuntime(
   const log = options.log ?? server.log;
   const scheduler = new Scheduler(hub, {
     logger: log,
-    ...(hub.data.syncJobs === undefined ? {} : { queue: hub.data.syncJobs }),
+    ...(hub.jobs === undefined ? {} : { queue: hub.jobs }),
   });
   let starting: Promise<void> | undefined;
   let stopped = false;
@@ -58,13 +59,26 @@ export async function startHubRuntime(
     return starting ?? Promise.resolve();
   };
   if (options.deferScheduler !== true) await startScheduler();
-  if (hub.data.syncJobs !== undefined)
+  const retention = new Retention(hub.data, hub.config.retention);
+  retention.start(
+    (pruned) => {
+      if (pruned.syncRuns + pruned.auditLog + pruned.huntingResults > 0)
+        log.info(
+          `retention: pruned ${pruned.syncRuns} sync run(s), ${pruned.auditLog} audit entr(ies), ${pruned.huntingResults} hunting result(s)`,
+        );
+    },
+    (error) => {
+      log.error(`retention: a pass failed: ${error instanceof Error ? error.message : String(error)}`);
+    },
+  );
+  if (hub.jobs !== undefined)
     log.info('PostgreSQL: due syncs are queued for `defender-hub worker` processes; start at least one.');
   return {
     url,
     startScheduler,
     async stop() {
       stopped = true;
+      await retention.stop();
       // A start under way finishes first, so the stop below also stops what it started.
       await starting?.catch(() => undefined);
       await scheduler.stop();

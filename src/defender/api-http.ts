@@ -12,7 +12,7 @@ import {
 import { readAccessTokenClaims, requiredRolesFromMessage } from './access-token.js';
 import { apiErrorBodySchema, type ApiErrorBody } from './schemas/envelopes.js';
 import { parseRetryAfter, serviceDidNotAct, type RetryPolicy } from './retry-policy.js';
-import type { ApiClass, CallPriority, RateGovernor } from './rate-governor.js';
+import type { ApiBudget, ApiClass, CallPriority } from './rate-governor.js';
 import type { Audience, TokenProvider } from './token-provider.js';
 import type { Transport } from './transport.js';
 import { describeNetworkError } from './network-errors.js';
@@ -38,6 +38,8 @@ export interface ApiCallEvent {
   readonly status: number | undefined;
   readonly apiClass: ApiClass;
   readonly ms: number;
+  /** How long the call waited for the rate governor before it was sent (not part of `ms`). */
+  readonly governorWaitMs: number;
 }
 
 /** Statistics one client keeps of its own calls (the benchmark and sync runs report them). */
@@ -57,7 +59,7 @@ export class ApiHttp {
   readonly #config: ResolvedDefenderConfig;
   readonly #transport: Transport;
   readonly #tokens: TokenProvider;
-  readonly #governor: RateGovernor;
+  readonly #governor: ApiBudget;
   readonly #retry: RetryPolicy;
   readonly #onCall: ((event: ApiCallEvent) => void) | undefined;
   /** Server clock minus ours, from the last answer's Date header. */
@@ -67,7 +69,7 @@ export class ApiHttp {
     config: ResolvedDefenderConfig;
     transport: Transport;
     tokens: TokenProvider;
-    governor: RateGovernor;
+    governor: ApiBudget;
     retry: RetryPolicy;
     onCall?: ((event: ApiCallEvent) => void) | undefined;
   }) {
@@ -91,11 +93,12 @@ export class ApiHttp {
         request.audience === 'none'
           ? undefined
           : await this.#tokens.getToken(request.audience, request.signal);
+      const queued = Date.now();
       await this.#governor.acquire(request.apiClass, {
         ...(request.priority === undefined ? {} : { priority: request.priority }),
         ...(request.signal === undefined ? {} : { signal: request.signal }),
       });
-      const response = await this.#exchange(request, token);
+      const response = await this.#exchange(request, token, Date.now() - queued);
       if (response.statusCode >= 200 && response.statusCode < 300) return response;
       const text = await response.body.text().catch(() => '');
       // A token can be revoked or expire early: get a fresh one once before calling it an auth failure.
@@ -109,7 +112,11 @@ export class ApiHttp {
         this.#tokens.invalidate(request.audience, token);
         continue;
       }
-      throw this.#errorFor(request, response, text, token);
+      const error = this.#errorFor(request, response, text, token);
+      // Before the caller hears of it, so its retry (and every other caller of the tenant) waits the pause out.
+      if (error.code === DefenderErrorCode.Throttled && error instanceof DefenderApiError)
+        await this.#governor.pause(request.apiClass, error.retryAfterMs ?? 1000);
+      throw error;
     }
   }
 
@@ -163,7 +170,11 @@ export class ApiHttp {
     if (!Number.isNaN(serverMs)) this.#clockOffsetMs = serverMs - (sentAt + Date.now()) / 2;
   }
 
-  async #exchange(request: ApiRequest, token: string | undefined): Promise<Dispatcher.ResponseData> {
+  async #exchange(
+    request: ApiRequest,
+    token: string | undefined,
+    governorWaitMs: number,
+  ): Promise<Dispatcher.ResponseData> {
     const started = Date.now();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
@@ -185,7 +196,13 @@ export class ApiHttp {
       this.stats.calls++;
       const key = String(status ?? 'network-error');
       this.stats.byStatus[key] = (this.stats.byStatus[key] ?? 0) + 1;
-      this.#onCall?.({ url: request.url, status, apiClass: request.apiClass, ms: Date.now() - started });
+      this.#onCall?.({
+        url: request.url,
+        status,
+        apiClass: request.apiClass,
+        ms: Date.now() - started,
+        governorWaitMs,
+      });
     }
   }
 
@@ -225,7 +242,6 @@ export class ApiHttp {
 
     if (status === 429 || status === 503) {
       const retryAfterMs = parseRetryAfter(response.headers);
-      if (status === 429) this.#governor.pause(request.apiClass, retryAfterMs ?? 1000);
       return new DefenderApiError(
         status === 429 ? DefenderErrorCode.Throttled : DefenderErrorCode.ServerError,
         `${where} was ${status === 429 ? 'throttled' : 'unavailable'} (HTTP ${status})${apiMessage === '' ? '' : `: ${apiMessage}`}`,

@@ -5,7 +5,7 @@ import {
   type DefenderClientTuning,
   type ResolvedDefenderConfig,
 } from './config.js';
-import { RateGovernor } from './rate-governor.js';
+import { RateGovernor, type ApiBudget } from './rate-governor.js';
 import { RetryPolicy } from './retry-policy.js';
 import { TokenProvider, type Audience } from './token-provider.js';
 import { Transport } from './transport.js';
@@ -32,8 +32,11 @@ export type ClockProbe = 'graphAlerts' | 'graphIncidents' | 'mdeAlerts' | 'xdrIn
 
 export interface DefenderClientOptions {
   readonly tuning?: DefenderClientTuning;
-  /** Shared by every client of the same tenant, so their calls count against one budget. */
-  readonly governor?: RateGovernor;
+  /**
+   * Shared by every client of the same tenant and application, so their calls count against one budget (the
+   * hub's come from its ApiBudgets); without it the client counts its calls alone, tuned by `tuning.governor`.
+   */
+  readonly governor?: ApiBudget;
   readonly onCall?: (event: ApiCallEvent) => void;
 }
 

@@ -10,7 +10,8 @@ export {
   type ResolvedDefenderConfig,
 } from './config.js';
 export * from './errors.js';
-export { RateGovernor, apiClassLimits, type ApiClass } from './rate-governor.js';
+export { RateGovernor, apiClassLimits, type ApiBudget, type ApiClass } from './rate-governor.js';
+export { ApiBudgets } from './api-budgets.js';
 export { RetryPolicy, parseRetryAfter } from './retry-policy.js';
 export type { Batch } from './paging.js';
 export type { RecordResult, RejectedRecord } from './schemas/record.js';

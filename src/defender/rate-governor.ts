@@ -52,12 +52,89 @@ export type ApiClass = keyof typeof apiClassLimits;
 /** `action` is a response action (isolate, scan, release): it may use the share the rest must leave free. */
 export type CallPriority = 'normal' | 'action';
 
+export type Awaitable<T> = T | Promise<T>;
+
+/** Calls counted in one of a class's windows, beside the window's limit. */
+export interface WindowUsage {
+  readonly used: number;
+  readonly limit: number;
+}
+
+/**
+ * The call budget of one application in one tenant: every client of that tenant and app draws from it, because
+ * the service counts their calls together. Kept in the process (RateGovernor) or, for several processes, in the
+ * database (SharedRateGovernor).
+ */
+export interface ApiBudget {
+  /** Resolves when a call of this class may start, and counts it. */
+  acquire(apiClass: ApiClass, options?: { priority?: CallPriority; signal?: AbortSignal }): Promise<void>;
+  /** The service said 429 with this wait: hold every call of the class until then. */
+  pause(apiClass: ApiClass, ms: number): Awaitable<void>;
+  /** Calls counted in each of the class's windows right now (for progress displays and tests). */
+  usage(apiClass: ApiClass): Awaitable<readonly WindowUsage[]>;
+}
+
 export interface RateGovernorOptions {
   /** Share of every window kept free for response actions. */
   readonly reservedForActions: number;
   /** Slack (ms) added to each wait so our clock and the service's don't disagree at the boundary. */
   readonly marginMs: number;
   readonly now: () => number;
+}
+
+export function governorOptions(options: Partial<RateGovernorOptions> = {}): RateGovernorOptions {
+  return Object.freeze({ reservedForActions: 0.2, marginMs: 250, now: Date.now, ...options });
+}
+
+/** The longest window of any class: a call older than this counts for nothing any more. */
+export const longestWindowMs = Math.max(
+  ...Object.values(apiClassLimits).flatMap((limits) => limits.map((l) => l.windowMs)),
+);
+
+/** How many calls a window may already hold for a call of this priority to start. */
+export function allowedCalls(limit: number, priority: CallPriority, reservedForActions: number): number {
+  return priority === 'action' ? limit : Math.max(1, Math.floor(limit * (1 - reservedForActions)));
+}
+
+/** How long until `freeingCallAt`, the call that must leave a full window before another fits, has left it. */
+export function untilFreed(freeingCallAt: number, windowMs: number, now: number, marginMs: number): number {
+  return freeingCallAt + windowMs - now + marginMs;
+}
+
+/**
+ * Serves acquires per class in arrival order, actions ahead of the line. `attempt` starts and counts the call
+ * when the budget allows (answering 0) or answers how long to wait before trying again.
+ */
+export class Turns {
+  readonly #queues = new Map<ApiClass, Promise<void>>();
+
+  take(
+    apiClass: ApiClass,
+    priority: CallPriority,
+    signal: AbortSignal | undefined,
+    attempt: () => Awaitable<number>,
+  ): Promise<void> {
+    // Actions skip the queue of normal calls: they only have to wait for their own reserved share.
+    if (priority === 'action') return untilStarted(attempt, signal);
+    const previous = this.#queues.get(apiClass) ?? Promise.resolve();
+    const turn = previous.then(() => untilStarted(attempt, signal));
+    this.#queues.set(
+      apiClass,
+      turn.catch(() => undefined),
+    );
+    return turn;
+  }
+}
+
+async function untilStarted(
+  attempt: () => Awaitable<number>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  for (;;) {
+    const wait = await attempt();
+    if (wait <= 0) return;
+    await abortableSleep(wait, signal);
+  }
 }
 
 interface Window {
@@ -68,47 +145,36 @@ interface Window {
 }
 
 /**
- * Sliding-window call budget per API class for one tenant. Sliding windows (not refilling buckets) because
- * the service counts "calls in the last minute/hour": a bucket that refills continuously would let through a
- * burst the service then answers with 429. Callers `acquire()` before each request and wait their turn.
+ * Sliding-window call budget per API class for one tenant, kept in this process. Sliding windows (not refilling
+ * buckets) because the service counts "calls in the last minute/hour": a bucket that refills continuously would
+ * let through a burst the service then answers with 429. Callers `acquire()` before each request and wait their
+ * turn.
  */
-export class RateGovernor {
+export class RateGovernor implements ApiBudget {
   readonly #options: RateGovernorOptions;
   readonly #windows = new Map<ApiClass, Window[]>();
   /** Per class, no call before this time: set when the service answered 429 anyway. */
   readonly #pausedUntil = new Map<ApiClass, number>();
-  /** Serialises acquires per class so waiters are served in arrival order. */
-  readonly #queues = new Map<ApiClass, Promise<void>>();
+  readonly #turns = new Turns();
 
   constructor(options: Partial<RateGovernorOptions> = {}) {
-    this.#options = Object.freeze({ reservedForActions: 0.2, marginMs: 250, now: Date.now, ...options });
+    this.#options = governorOptions(options);
   }
 
-  /** Resolves when a call of this class may start, and counts it. */
   acquire(
     apiClass: ApiClass,
     options: { priority?: CallPriority; signal?: AbortSignal } = {},
   ): Promise<void> {
     const priority = options.priority ?? 'normal';
-    // Actions skip the queue of normal calls: they only have to wait for their own reserved share.
-    if (priority === 'action') return this.#acquireNow(apiClass, priority, options.signal);
-    const previous = this.#queues.get(apiClass) ?? Promise.resolve();
-    const turn = previous.then(() => this.#acquireNow(apiClass, priority, options.signal));
-    this.#queues.set(
-      apiClass,
-      turn.catch(() => undefined),
-    );
-    return turn;
+    return this.#turns.take(apiClass, priority, options.signal, () => this.#tryStart(apiClass, priority));
   }
 
-  /** The service said 429 with this wait: hold every call of the class until then. */
   pause(apiClass: ApiClass, ms: number): void {
     const until = this.#options.now() + ms;
     if (until > (this.#pausedUntil.get(apiClass) ?? 0)) this.#pausedUntil.set(apiClass, until);
   }
 
-  /** Calls counted in the class's shortest window right now (for progress displays and tests). */
-  usage(apiClass: ApiClass): { used: number; limit: number }[] {
+  usage(apiClass: ApiClass): WindowUsage[] {
     const now = this.#options.now();
     return this.#windowsOf(apiClass).map((w) => {
       this.#prune(w, now);
@@ -116,18 +182,12 @@ export class RateGovernor {
     });
   }
 
-  async #acquireNow(
-    apiClass: ApiClass,
-    priority: CallPriority,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    for (;;) {
-      const wait = this.#waitMs(apiClass, priority);
-      if (wait <= 0) break;
-      await abortableSleep(wait, signal);
-    }
+  #tryStart(apiClass: ApiClass, priority: CallPriority): number {
+    const wait = this.#waitMs(apiClass, priority);
+    if (wait > 0) return wait;
     const now = this.#options.now();
     for (const w of this.#windowsOf(apiClass)) w.calls.push(now);
+    return 0;
   }
 
   #waitMs(apiClass: ApiClass, priority: CallPriority): number {
@@ -135,14 +195,12 @@ export class RateGovernor {
     let wait = (this.#pausedUntil.get(apiClass) ?? 0) - now;
     for (const w of this.#windowsOf(apiClass)) {
       this.#prune(w, now);
-      const allowed =
-        priority === 'action'
-          ? w.limit
-          : Math.max(1, Math.floor(w.limit * (1 - this.#options.reservedForActions)));
+      const allowed = allowedCalls(w.limit, priority, this.#options.reservedForActions);
       if (w.calls.length < allowed) continue;
       // The call that must leave the window before we fit: the (used - allowed + 1)-th oldest.
       const freeing = w.calls[w.calls.length - allowed];
-      if (freeing !== undefined) wait = Math.max(wait, freeing + w.windowMs - now + this.#options.marginMs);
+      if (freeing !== undefined)
+        wait = Math.max(wait, untilFreed(freeing, w.windowMs, now, this.#options.marginMs));
     }
     return wait;
   }

@@ -20,7 +20,10 @@ import {
   type StoredHuntingResult,
 } from '../store/index.js';
 
-/** How long a stored result can be paged and exported; older ones are pruned when the next one is stored. */
+/**
+ * How long a stored result can be paged and exported by default (HUB_RETENTION_HUNTING_RESULTS_HOURS); older ones
+ * are pruned when the next one is stored, and by the hourly retention pass.
+ */
 export const RESULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** A page of a stored result, with what produced it. */
@@ -44,14 +47,11 @@ interface KeptRun {
   readonly pageSize: number | undefined;
 }
 
-function retentionCutoff(now: number): string {
-  return new Date(now - RESULT_RETENTION_MS).toISOString();
-}
-
 function toPage(
   result: StoredHuntingResult,
   request: PageRequest,
   items: HuntingRecord[],
+  retentionMs: number,
 ): HuntingResultPage {
   return {
     resultId: result.id,
@@ -62,7 +62,7 @@ function toPage(
     source: result.source,
     schema: [...result.columns],
     createdAt: result.createdAt,
-    expiresAt: new Date(Date.parse(result.createdAt) + RESULT_RETENTION_MS).toISOString(),
+    expiresAt: new Date(Date.parse(result.createdAt) + retentionMs).toISOString(),
     total: result.rowCount,
     page: request.page,
     pageSize: request.pageSize,
@@ -82,17 +82,24 @@ export class HuntingService {
   readonly saved: SavedHuntingQueries;
   readonly #integrations: IntegrationService;
   readonly #results: HuntingResultsRepository;
-  readonly #clientOptions: Pick<DefenderClientOptions, 'tuning'>;
+  readonly #clientOptions: Pick<DefenderClientOptions, 'tuning' | 'onCall'>;
+  readonly #retentionMs: number;
 
   constructor(
     integrations: IntegrationService,
     repos: Pick<Repositories, 'huntingQueries' | 'huntingResults'>,
-    clientOptions: Pick<DefenderClientOptions, 'tuning'> = {},
+    options: Pick<DefenderClientOptions, 'tuning' | 'onCall'> & { resultRetentionMs?: number } = {},
   ) {
+    const { resultRetentionMs = RESULT_RETENTION_MS, ...clientOptions } = options;
     this.#integrations = integrations;
     this.#clientOptions = clientOptions;
+    this.#retentionMs = resultRetentionMs;
     this.#results = repos.huntingResults;
     this.saved = new SavedHuntingQueries(repos.huntingQueries);
+  }
+
+  #retentionCutoff(now: number): string {
+    return new Date(now - this.#retentionMs).toISOString();
   }
 
   /** One run, answered whole and not kept (the CLI prints it). */
@@ -122,7 +129,7 @@ export class HuntingService {
 
   async resultPage(id: number, request: PageRequest): Promise<HuntingResultPage> {
     const result = await this.#result(id);
-    return toPage(result, request, await this.#pageRows(result.id, request));
+    return toPage(result, request, await this.#pageRows(result.id, request), this.#retentionMs);
   }
 
   /** A whole stored result: its columns, and its rows read from the store a page at a time, in order. */
@@ -151,11 +158,11 @@ export class HuntingService {
         rows: answer.results,
         createdAt: new Date(now).toISOString(),
       },
-      retentionCutoff(now),
+      this.#retentionCutoff(now),
     );
     const request = { page: 1, pageSize: run.pageSize ?? DEFAULT_RESULT_PAGE_SIZE };
     // The rows are in hand: the first page needs no read back.
-    return toPage(result, request, answer.results.slice(0, request.pageSize));
+    return toPage(result, request, answer.results.slice(0, request.pageSize), this.#retentionMs);
   }
 
   async #execute(
@@ -176,7 +183,7 @@ export class HuntingService {
   }
 
   async #result(id: number): Promise<StoredHuntingResult> {
-    const result = await this.#results.find(id, retentionCutoff(Date.now()));
+    const result = await this.#results.find(id, this.#retentionCutoff(Date.now()));
     if (result === undefined) throw huntingResultNotFound(id);
     return result;
   }

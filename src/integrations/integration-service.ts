@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { sealContext } from '../domain/sealed-secrets.js';
-import { createDefenderClient, type DefenderClient, type DefenderClientOptions } from '../defender/index.js';
+import {
+  ApiBudgets,
+  createDefenderClient,
+  type DefenderClient,
+  type DefenderClientOptions,
+} from '../defender/index.js';
 import {
   createIntegrationSchema,
   filtersSchema,
@@ -37,11 +42,19 @@ export class IntegrationService {
   readonly #repository: IntegrationsRepository;
   readonly #secrets: SecretBox;
   readonly #hooks: IntegrationHooks;
+  readonly #budgets: ApiBudgets;
 
-  constructor(repository: IntegrationsRepository, secrets: SecretBox, hooks: IntegrationHooks = {}) {
+  /** `budgets`: every client this service makes draws from the budget of its tenant and app there. */
+  constructor(
+    repository: IntegrationsRepository,
+    secrets: SecretBox,
+    hooks: IntegrationHooks = {},
+    budgets: ApiBudgets = new ApiBudgets(),
+  ) {
     this.#repository = repository;
     this.#secrets = secrets;
     this.#hooks = hooks;
+    this.#budgets = budgets;
   }
 
   async create(input: CreateIntegrationInput): Promise<Integration> {
@@ -212,7 +225,10 @@ export class IntegrationService {
         ...(integration.armBaseUrl === null ? {} : { armBaseUrl: integration.armBaseUrl }),
         ...(integration.caPem === null ? {} : { caPem: integration.caPem }),
       },
-      options,
+      {
+        ...options,
+        governor: options.governor ?? this.#budgets.of(integration.tenantId, integration.clientId),
+      },
     );
   }
 

@@ -7,6 +7,14 @@ import type { Role } from '../domain/roles.js';
  */
 const openRoutes = new Set(['GET /healthz', 'POST /api/v1/session']);
 
+/** Open as well when HUB_METRICS_PUBLIC lets scrapers on a private network read it without a token. */
+const metricsRoute = 'GET /metrics';
+
+/** The settings that open more routes than the table does. */
+export interface AccessSettings {
+  readonly metricsPublic?: boolean | undefined;
+}
+
 const neededRoles: ReadonlyMap<string, Role> = new Map<string, Role>([
   // Analysts: scans, isolation and release, hunting (collecting a package is checked per type: admin).
   ['POST /api/v1/endpoints/:id/actions', 'analyst'],
@@ -44,9 +52,14 @@ export function readsWebUi(method: string, path: string): boolean {
  * `undefined` for a route anyone may call; else the least role it needs. `url` is undefined where no route
  * matched: the web UI when it is a read outside /api, else an unknown API path, guarded like every API route.
  */
-export function neededRole(method: string, url: string | undefined, path = ''): Role | undefined {
+export function neededRole(
+  method: string,
+  url: string | undefined,
+  path = '',
+  settings: AccessSettings = {},
+): Role | undefined {
   if (url === undefined) return readsWebUi(method, path) ? undefined : 'viewer';
   const route = `${method} ${url}`;
-  if (openRoutes.has(route)) return undefined;
+  if (openRoutes.has(route) || (settings.metricsPublic === true && route === metricsRoute)) return undefined;
   return neededRoles.get(route) ?? (isReadMethod(method) ? 'viewer' : 'admin');
 }

@@ -5,6 +5,7 @@ import { endpointRoutes } from './routes/endpoints.js';
 import { vulnerabilityRoutes } from './routes/vulnerabilities.js';
 import { activityRoutes } from './routes/activity.js';
 import { syncRunRoutes } from './routes/sync-runs.js';
+import { jobRoutes } from './routes/jobs.js';
 import { profileRoutes } from './routes/profiles.js';
 import { patchRoutes } from './routes/patches.js';
 import { strategyRoutes } from './routes/strategies.js';
@@ -29,6 +30,7 @@ export const apiRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub 
   await app.register(vulnerabilityRoutes, { hub });
   await app.register(activityRoutes, { hub });
   await app.register(syncRunRoutes, { hub });
+  await app.register(jobRoutes, { hub });
   await app.register(profileRoutes, { hub });
   await app.register(patchRoutes, { hub });
   await app.register(strategyRoutes, { hub });

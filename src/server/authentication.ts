@@ -62,16 +62,21 @@ export function setSessionCookie(
  */
 export function installAuthentication(app: FastifyInstance, hub: Hub): void {
   app.decorateRequest('principal', null);
+  const settings = { metricsPublic: hub.config.metricsPublic };
   // Every guarded route documents the answers the guard gives, so the OpenAPI document says so route by route.
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (methods.every((m) => neededRole(m, route.url) === undefined) || route.schema === undefined) return;
+    if (
+      methods.every((m) => neededRole(m, route.url, '', settings) === undefined) ||
+      route.schema === undefined
+    )
+      return;
     const response = (route.schema.response ?? {}) as Record<number, unknown>;
     route.schema.response = { ...response, 401: response[401] ?? errorBody, 403: response[403] ?? errorBody };
   });
   app.addHook('onRequest', async (request) => {
     const url = request.routeOptions.url;
-    const needed = neededRole(request.method, url, request.url);
+    const needed = neededRole(request.method, url, request.url, settings);
     if (needed === undefined) return;
     const principal = await principalOf(hub, request);
     if (principal === undefined) throw authRequired();

@@ -13,6 +13,7 @@ import { installErrorReplies } from './error-replies.js';
 import { installAuthentication } from './authentication.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { installAuditTrail } from './audit-trail.js';
+import { installMetrics } from './metrics-endpoint.js';
 import { webUiHandler } from './web-ui.js';
 import { createHubLogger, type HubLogSettings } from '../secrets/log-redaction.js';
 
@@ -27,7 +28,7 @@ export interface ServerOptions {
 }
 
 /**
- * The hub's HTTP API over a hub's services: JSON under `/api/v1`, `/healthz`, and the OpenAPI document at
+ * The hub's HTTP API over a hub's services: JSON under `/api/v1`, `/healthz`, `/metrics`, and the OpenAPI document at
  * `/api/openapi.json`, generated from the same zod schemas that validate requests and shape answers. The caller
  * listens (or injects) and closes the instance; the hub stays the caller's to close. The instance is not yet
  * ready, so the caller may still add routes before `listen`. Every other GET outside /api serves the web UI.
@@ -49,6 +50,7 @@ export async function buildServer(hub: Hub, options: ServerOptions = {}): Promis
   installSecurityHeaders(app);
   installAuthentication(app, hub);
   installAuditTrail(app, hub);
+  installMetrics(app, hub.metrics);
 
   // Registered before the routes: it collects their schemas as they are added.
   await app.register(fastifySwagger, {

@@ -1,10 +1,11 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { migrateToLatest, openStore, type Store } from './db/database.js';
 import type { Dialect } from './db/dialect.js';
+import type { Database } from './db/schema.js';
 import type { ExportFilter, ExportRecord } from './db/export-source.js';
 import { createRepositories, type Repositories } from './repositories.js';
 import { Dashboard } from './dashboard/dashboard.js';
-import { SyncJobQueue } from './runs/sync-job-queue.js';
+import { CarriedSyncJobs } from './runs/carried-sync-jobs.js';
 import { endpointExport } from './endpoints/endpoint-export.js';
 import { findingExport } from './vulnerabilities/finding-export.js';
 import { alertExport } from './activity/alert-export.js';
@@ -32,8 +33,11 @@ export interface HubData extends Repositories {
   readonly migrationsApplied: readonly string[];
   readonly dashboard: Dashboard;
   readonly exports: Readonly<Record<ExportDataset, DatasetExport>>;
-  /** The sync job queue that workers share: PostgreSQL only. */
-  readonly syncJobs: SyncJobQueue | undefined;
+  /**
+   * PostgreSQL only: the schema the tables live in (the `schema` option, else the connection's search_path), and
+   * the jobs the queue before pg-boss held, for the job engine to take over.
+   */
+  readonly postgres: { readonly schema: string; readonly carriedJobs: CarriedSyncJobs } | undefined;
   /** Answers once the database answers a trivial query; throws when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -48,6 +52,11 @@ export function storeUnder(data: HubData): Store {
   const store = stores.get(data);
   if (store === undefined) throw new Error('not a HubData made by createStore');
   return store;
+}
+
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? 'public';
 }
 
 /**
@@ -80,7 +89,10 @@ export async function createStore(databaseUrl: string, options: { schema?: strin
       findings: bound(exportSources.findings),
       alerts: bound(exportSources.alerts),
     },
-    syncJobs: store.dialect === 'postgres' ? new SyncJobQueue(db) : undefined,
+    postgres:
+      store.dialect === 'postgres'
+        ? { schema: await currentSchema(db), carriedJobs: new CarriedSyncJobs(db) }
+        : undefined,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -33,7 +33,7 @@ export type { FindingSoftwareCves } from './vulnerabilities/software-repository.
 export { createStore, exportDatasets, type ExportDataset, type HubData } from './data.js';
 export { mapped } from './db/keyset.js';
 export type { ExportRecord, ExportValue } from './db/export-source.js';
-export type { SyncJob, SyncJobQueue } from './runs/sync-job-queue.js';
+export type { CarriedSyncJob, CarriedSyncJobs } from './runs/carried-sync-jobs.js';
 export type { Endpoints } from './endpoints/endpoints.js';
 export type { Patches } from './patches/patches.js';
 export type { Strategies } from './patches/strategies.js';

@@ -26,6 +26,7 @@ import { Patches } from './patches/patches.js';
 import { Strategies } from './patches/strategies.js';
 import { Alerts, Incidents } from './activity/activity.js';
 import { SyncRuns } from './runs/sync-runs.js';
+import { ApiCallLedger } from './budget/api-call-ledger.js';
 
 /** Every feature's repository over one database, reads bound in beside the writes where the feature has them. */
 export interface Repositories {
@@ -57,6 +58,8 @@ export interface Repositories {
   readonly sealedSecrets: SealedSecretsRepository;
   readonly cloud: Cloud;
   readonly entraDevices: EntraDevices;
+  /** The API budgets every process shares: PostgreSQL only (SQLite keeps them in its one process). */
+  readonly apiCalls: ApiCallLedger | undefined;
 }
 
 export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>): Repositories {
@@ -90,5 +93,6 @@ export function createRepositories(store: Pick<Store, 'db' | 'bulk' | 'dialect'>
     sealedSecrets: new SealedSecretsRepository(store),
     cloud: new Cloud(store),
     entraDevices: new EntraDevices(store),
+    apiCalls: store.dialect === 'postgres' ? new ApiCallLedger(store) : undefined,
   };
 }

@@ -1,5 +1,6 @@
 import { ConflictError, HubError, InvalidInputError } from '../errors.js';
 import type { DefenderClient } from '../defender/index.js';
+import type { ApiCallEvent } from '../defender/api-http.js';
 import type { DefenderClientTuning } from '../defender/config.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
 import { CredentialUpkeep } from '../integrations/credential-upkeep.js';
@@ -69,6 +70,14 @@ export interface IntegrationSyncOptions extends SyncOptions {
   readonly onFinished?: (run: SyncRun) => void;
 }
 
+/** Told of a sync's calls and ended runs beside the run records: the hub's metrics. */
+export interface SyncObserver {
+  /** Each Defender call made for a run or for the credential look that follows it. */
+  readonly apiCall: (event: ApiCallEvent) => void;
+  /** Each run once its row holds how it ended. */
+  runFinished(run: SyncRun): void;
+}
+
 export class SyncBusyError extends ConflictError {
   constructor(integrationId: string, dataset: string, runner?: string) {
     super(
@@ -92,22 +101,24 @@ export class SyncService {
 
   readonly #tuning: DefenderClientTuning | undefined;
   readonly #credentials: CredentialUpkeep;
+  readonly #observer: SyncObserver | undefined;
 
   /** `profiles`: the hub's one ProfileService, whose rules a machines run applies to the endpoints it wrote. */
   constructor(
     repos: SyncRepositories,
     integrations: IntegrationService,
     profiles: ProfileService,
-    options: { tuning?: DefenderClientTuning } = {},
+    options: { tuning?: DefenderClientTuning; observer?: SyncObserver } = {},
   ) {
     this.#syncRuns = repos.syncRuns;
     this.#deps = { ...repos, profileService: profiles };
     this.#integrations = integrations;
     this.#tuning = options.tuning;
-    this.#credentials = new CredentialUpkeep(
-      integrations,
-      options.tuning === undefined ? {} : { tuning: options.tuning },
-    );
+    this.#observer = options.observer;
+    this.#credentials = new CredentialUpkeep(integrations, {
+      ...(options.tuning === undefined ? {} : { tuning: options.tuning }),
+      ...(options.observer === undefined ? {} : { onCall: options.observer.apiCall }),
+    });
   }
 
   /**
@@ -188,8 +199,9 @@ export class SyncService {
       try {
         client = await this.#integrations.client(integration.id, {
           ...(this.#tuning === undefined ? {} : { tuning: this.#tuning }),
-          onCall: () => {
+          onCall: (event) => {
             counters.apiCalls++;
+            this.#observer?.apiCall(event);
           },
         });
         const access = await datasetAccess(client, name, options.signal);
@@ -254,6 +266,7 @@ export class SyncService {
       const run = await syncRuns.get(runId);
       if (run === undefined)
         throw new HubError('SYNC_RUN_LOST', `Sync run ${runId} disappeared from the database.`);
+      this.#observer?.runFinished(run);
       return run;
     } finally {
       this.#running.delete(key);

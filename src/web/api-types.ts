@@ -3,6 +3,7 @@
  * bundled), so a change to an answer's shape fails the UI's type check instead of its users.
  */
 import type { z } from 'zod';
+import type { syncJobBody } from '../server/schemas/sync-job.js';
 import type { actionBody, actionOutcomeBody } from '../server/schemas/action.js';
 import type { alertSummaryBody, incidentSummaryBody } from '../server/schemas/activity.js';
 import type {
@@ -51,6 +52,7 @@ export type Strategy = z.output<typeof strategyBody>;
 export type StrategyCheck = z.output<typeof strategyCheckBody>;
 export type StrategyField = z.output<typeof strategyFieldBody>;
 export type SyncRun = z.output<typeof syncRunBody>;
+export type SyncJob = z.output<typeof syncJobBody>;
 export type Vulnerability = z.output<typeof vulnerabilitySummaryBody>;
 export type SavedHuntingQuery = z.output<typeof savedHuntingQueryBody>;
 export type HuntingResultPage = z.output<typeof huntingResultPageBody>;

@@ -1,5 +1,5 @@
 import type { Page } from './api.js';
-import type { Action, EndpointDetail, SyncRun } from './api-types.js';
+import type { Action, EndpointDetail, SyncJob, SyncRun } from './api-types.js';
 
 /**
  * How often the pages read again what changes without the user: response actions, the dashboard's counts and
@@ -48,4 +48,10 @@ export function whileActionsUnderWay(page: Page<Action> | undefined): number | f
 /** A poll for a page of sync runs: faster while one is running, never stopping (see above). */
 export function syncHistoryPoll(page: Page<SyncRun> | undefined): number {
   return page?.items.some((r) => r.status === 'running') === true ? runningSyncPollMs : idleSyncPollMs;
+}
+
+/** Jobs wait, run and retry on their own (PostgreSQL): read again as often as the runs they become. */
+export function syncJobsPoll(page: Page<SyncJob> | undefined): number {
+  const waiting = page?.items.some((j) => ['queued', 'active', 'retrying'].includes(j.state)) === true;
+  return waiting ? runningSyncPollMs : idleSyncPollMs;
 }

@@ -10,13 +10,11 @@ import type { Integration } from '../../src/domain/integration.js';
 import { cloudDatasetNames } from '../support/datasets.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import type { SyncRun } from '../../src/store/index.js';
-import { SyncJobQueue } from '../../src/store/runs/sync-job-queue.js';
 import { SyncWorker } from '../../src/jobs/sync-worker.js';
 import { freshStore, postgresUrl } from '../support/stores.js';
 import { useSimulator } from '../support/simulator.js';
 import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 import { demoIntegration, demoSchedules } from '../../src/cli/demo-sync.js';
-import { databaseOf } from '../../src/store/testing.js';
 
 /** A hub on a fresh SQLite file, with quick retries so a broken tenant fails in milliseconds. */
 async function useSqliteHub(): Promise<Hub> {
@@ -202,19 +200,19 @@ describe('Scheduler on PostgreSQL', () => {
     await store.close();
     afterAll(dispose);
     const env = { HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'dh-scheduler-')), DATABASE_URL: postgresUrl };
-    const hub = await openHub(loadConfig(env), { schema: schema ?? '' });
+    const hub = await openHub(loadConfig(env), { schema: schema ?? '', jobs: { pollSeconds: 1 } });
     afterAll(() => hub.close());
     const sim = await useSimulator({ machines: 20, seed: 34, findingsPerMachine: 2 });
     const integration = await addIntegration(hub, sim, 'queued');
-    const queue = new SyncJobQueue(databaseOf(hub.data));
+    const queue = hub.jobs!;
     const scheduler = new Scheduler(hub, { queue, tickSeconds: 3600 });
-    const queued = () =>
-      databaseOf(hub.data)
-        .selectFrom('sync_jobs')
-        .select(['dataset', 'options'])
-        .where('status', '=', 'queued')
-        .orderBy('id')
-        .execute();
+    const queued = async () =>
+      (await queue.list({ state: 'queued' }, { page: 1, pageSize: 100 })).items.sort((a, b) =>
+        a.createdAt < b.createdAt ? -1 : 1,
+      );
+    const pending = async () =>
+      (await queue.list({ state: 'queued' }, { page: 1, pageSize: 100 })).total +
+      (await queue.list({ state: 'active' }, { page: 1, pageSize: 100 })).total;
     try {
       await scheduler.start();
       await scheduler.idle();
@@ -230,20 +228,20 @@ describe('Scheduler on PostgreSQL', () => {
         'recommendations',
         'entraDevices',
       ]);
-      expect(first.every((j) => (JSON.parse(j.options) as { full: boolean }).full)).toBe(true);
+      expect(first.every((j) => j.full)).toBe(true);
       expect(await hub.data.syncRuns.latest(integration.id, 'machines')).toBeUndefined();
 
       // Asking again while they wait queues nothing twice.
       await scheduler.tick();
       await scheduler.idle();
-      expect(await queue.pending()).toBe(8);
+      expect(await pending()).toBe(8);
 
       const worker = new SyncWorker(queue, hub.sync);
       // The eight queued, and findings, queued after the machines run.
       expect(await worker.drain()).toBe(9);
       await scheduler.tick();
       await scheduler.idle();
-      expect(await queue.pending()).toBe(0);
+      expect(await pending()).toBe(0);
     } finally {
       await scheduler.stop();
     }

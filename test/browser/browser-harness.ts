@@ -9,6 +9,7 @@ import type { RunningSimulator } from '../../src/simulator/index.js';
 import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 import { useTestHub } from '../server/api-harness.js';
 import { useSimulator } from '../support/simulator.js';
+import type { TestDialect } from '../support/stores.js';
 import { launchChromium } from '../support/chromium.js';
 import { ranAsPermitted } from '../../src/domain/connection-status.js';
 
@@ -45,6 +46,8 @@ export interface BrowserHubOptions {
   subscriptions?: number;
   /** The app roles the simulator grants (its default: every one). */
   roles?: string[];
+  /** The database (SQLite, the embedded default, unless PostgreSQL is asked for: then syncs are jobs). */
+  dialect?: TestDialect;
 }
 
 /**
@@ -70,7 +73,7 @@ async function seedIntegrations(
 }
 
 /**
- * The hub serving on an ephemeral port (SQLite, the embedded default) against a simulator, and Chromium, all
+ * The hub serving on an ephemeral port (SQLite, the embedded default, or PostgreSQL) against a simulator, and Chromium, all
  * closed after the test file. The UI must be built (`npm run build:web`, which `npm test` runs first).
  */
 export async function useBrowserHub(options: BrowserHubOptions = {}): Promise<BrowserHub> {
@@ -82,7 +85,7 @@ export async function useBrowserHub(options: BrowserHubOptions = {}): Promise<Br
     ...(options.subscriptions === undefined ? {} : { subscriptions: options.subscriptions }),
     ...(options.roles === undefined ? {} : { roles: options.roles }),
   });
-  const { hub, admin } = await useTestHub('sqlite');
+  const { hub, admin } = await useTestHub(options.dialect ?? 'sqlite');
   const integrations = options.withIntegrations === true ? await seedIntegrations(hub, sim) : {};
   const runtime = await startHubRuntime(hub, { host: '127.0.0.1', port: 0, serverLogs: false, log: quiet });
   const browser = await launchChromium();

@@ -89,7 +89,8 @@ export async function useTestHub(
   );
   afterAll(async () => {
     await hub.close();
-    if (schema !== undefined) await adminQuery(`drop schema ${schema} cascade`);
+    if (schema !== undefined)
+      await adminQuery(`drop schema ${schema} cascade; drop schema if exists ${schema}_jobs cascade`);
   });
   const admin = { username: 'admin', password: randomBytes(12).toString('base64url') };
   await hub.auth.ensureFirstAdmin(admin.password);

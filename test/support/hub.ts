@@ -36,7 +36,9 @@ export function hubOn(store: Store): TestHub {
   return {
     data: repos,
     db: store.db,
-    ...hubServices(repos, new SecretBox(Buffer.alloc(32, 7)), { retry: { maxAttempts: 3, baseDelayMs: 20 } }),
+    ...hubServices(repos, new SecretBox(Buffer.alloc(32, 7)), {
+      tuning: { retry: { maxAttempts: 3, baseDelayMs: 20 } },
+    }),
   };
 }
 

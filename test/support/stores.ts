@@ -40,7 +40,8 @@ export async function freshStore(
       await store.close();
       const cleanup = new pg.Client({ connectionString: postgresUrl });
       await cleanup.connect();
-      await cleanup.query(`drop schema ${schema} cascade`);
+      // The job engine's tables live beside the hub's (src/jobs/sync-job-queue.ts, jobSchemaBeside).
+      await cleanup.query(`drop schema ${schema} cascade; drop schema if exists ${schema}_jobs cascade`);
       await cleanup.end();
     },
   };

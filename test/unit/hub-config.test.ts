@@ -34,6 +34,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it('should keep /metrics behind sign-in unless HUB_METRICS_PUBLIC is true', () => {
+    expect(loadConfig(base).metricsPublic).toBe(false);
+    expect(loadConfig({ ...base, HUB_METRICS_PUBLIC: 'true' }).metricsPublic).toBe(true);
+    expect(failure({ ...base, HUB_METRICS_PUBLIC: 'yes' })).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'HUB_METRICS_PUBLIC must be true or false.',
+    });
+  });
+
   it('should read each *_FILE variable from its file, without the trailing line break', () => {
     const key = 'k3y-from-a-docker-secret-0123456789abcdef';
     const config = loadConfig({

@@ -4,6 +4,8 @@ import { openHub } from '../../app/hub.js';
 import { HubError } from '../../errors.js';
 import { SyncWorker } from '../../jobs/sync-worker.js';
 import { Lifecycle } from '../lifecycle.js';
+import { wholeNumber } from '../options.js';
+import { startMetricsServer } from '../../metrics/metrics-server.js';
 import { createHubLogger } from '../../secrets/log-redaction.js';
 
 /**
@@ -16,14 +18,20 @@ export function workerCommand(): Command {
       'Run sync jobs from the PostgreSQL job queue (with DATABASE_URL=postgres://…); start several for more throughput',
     )
     .option('--once', 'run the jobs that are due, then exit')
-    .action(async (flags: { once?: boolean }) => {
+    .option('--concurrency <n>', 'jobs this worker runs at once (1–64)', wholeNumber(1, 64), 1)
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics at GET /metrics on this port (on HUB_HOST)',
+      wholeNumber(1, 65535),
+    )
+    .action(async (flags: { once?: boolean; concurrency: number; metricsPort?: number }) => {
       const config = loadConfig(process.env);
       // JSON lines on stdout through the hub's redaction, as `serve` logs: a container's log collector reads both.
       const log = createHubLogger({ level: config.logLevel });
       const lifecycle = new Lifecycle();
       const hub = await lifecycle.start(openHub(config));
       lifecycle.onStop(() => hub.close());
-      const queue = hub.data.syncJobs;
+      const queue = hub.jobs;
       if (queue === undefined) {
         throw new HubError(
           'WORKER_NEEDS_POSTGRES',
@@ -31,17 +39,21 @@ export function workerCommand(): Command {
         );
       }
       const worker = new SyncWorker(queue, hub.sync, {
-        onJob: (job, run, error) => {
+        concurrency: flags.concurrency,
+        onJob: (job, outcome, run, error) => {
           const fields = {
             workerId: worker.id,
             jobId: job.id,
-            integrationId: job.integrationId,
-            dataset: job.dataset,
+            attempt: job.attempt,
+            integrationId: job.data.integrationId,
+            dataset: job.data.dataset,
             runId: run?.id,
           };
-          if (error === undefined)
-            log.info({ ...fields, upserted: run?.upserted ?? 0 }, `sync job done: ${job.dataset}`);
-          else log.warn({ ...fields, error }, `sync job failed: ${job.dataset}`);
+          const what = job.data.dataset;
+          if (outcome === 'done')
+            log.info({ ...fields, upserted: run?.upserted ?? 0 }, `sync job done: ${what}`);
+          else if (outcome === 'requeued') log.info(fields, `sync job given back to the queue: ${what}`);
+          else log.warn({ ...fields, error }, `sync job ${outcome}: ${what}`);
         },
       });
       if (flags.once === true) {
@@ -50,8 +62,25 @@ export function workerCommand(): Command {
         await hub.close();
         return;
       }
+      if (flags.metricsPort !== undefined) {
+        const metrics = await startMetricsServer({
+          host: config.host,
+          port: flags.metricsPort,
+          metrics: hub.metrics,
+          onError: (error) => {
+            log.error(
+              { error: error instanceof Error ? error.message : String(error) },
+              'metrics: a scrape failed',
+            );
+          },
+        });
+        lifecycle.onStop(() => metrics.close());
+      }
       lifecycle.onStop(() => worker.stop());
-      log.info({ workerId: worker.id, database: hub.data.location }, 'worker waiting for sync jobs');
-      worker.start();
+      await worker.start();
+      log.info(
+        { workerId: worker.id, database: hub.data.location, concurrency: flags.concurrency },
+        'worker waiting for sync jobs',
+      );
     });
 }

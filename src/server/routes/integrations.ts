@@ -12,7 +12,8 @@ import {
 } from '../schemas/integration.js';
 import { integrationStatuses } from '../../app/integration-status.js';
 import { integrationNotFound } from '../../integrations/integration-errors.js';
-import { syncRunsBody } from '../schemas/sync-run.js';
+import { syncAnswerBody } from '../schemas/sync-job.js';
+import { queueSyncRequest } from '../../jobs/queue-datasets.js';
 import { slicePage } from '../../store/index.js';
 
 const tags = ['integrations'];
@@ -178,16 +179,21 @@ export const integrationRoutes: FastifyPluginCallbackZod<{ hub: Hub }> = (app, {
     {
       schema: {
         tags,
-        summary: 'Run a sync now and answer its runs',
+        summary: 'Run a sync now and answer its runs; with PostgreSQL, queue it for the workers (202)',
         params: textIdParams,
         body: syncRequestBody,
-        response: { 200: syncRunsBody, ...errorResponses(400, 404, 409) },
+        response: { 200: syncAnswerBody, 202: syncAnswerBody, ...errorResponses(400, 404, 409) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
       const options = { full: request.body?.full === true, force: request.body?.force === true };
       const dataset = request.body?.dataset;
+      if (hub.jobs !== undefined) {
+        const integration = await integrations.get(id);
+        const jobs = await queueSyncRequest(hub.jobs, hub.data.syncRuns, integration, dataset, options);
+        return reply.code(202).send({ runs: [], jobs });
+      }
       const runs =
         dataset === undefined
           ? await hub.sync.syncIntegration(id, options)

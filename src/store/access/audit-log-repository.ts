@@ -24,6 +24,18 @@ export class AuditLogRepository extends Repository {
     await this.db.insertInto('audit_log').values(toAuditLogRow(entry)).execute();
   }
 
+  /** Deletes up to `limit` entries recorded before `cutoff`, oldest first; answers how many went. */
+  async pruneBefore(cutoff: string, limit: number): Promise<number> {
+    const doomed = this.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('at', '<', cutoff)
+      .orderBy('at')
+      .limit(limit);
+    const result = await this.db.deleteFrom('audit_log').where('id', 'in', doomed).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   #filtered(filter: AuditFilter) {
     let query = this.db.selectFrom('audit_log');
     if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);

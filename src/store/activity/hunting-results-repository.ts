@@ -59,6 +59,24 @@ export class HuntingResultsRepository extends Repository {
     return { ...rest, id, rowCount: texts.length };
   }
 
+  /** Deletes up to `limit` results created before `cutoff`, with their rows; answers how many went. */
+  async pruneBefore(cutoff: string, limit: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const ids = (
+        await trx
+          .selectFrom('hunting_results')
+          .select('id')
+          .where('created_at', '<', cutoff)
+          .limit(limit)
+          .execute()
+      ).map((r) => r.id);
+      if (ids.length === 0) return 0;
+      await trx.deleteFrom('hunting_result_rows').where('result_id', 'in', ids).execute();
+      await trx.deleteFrom('hunting_results').where('id', 'in', ids).execute();
+      return ids.length;
+    });
+  }
+
   /** A result created at or after `notBefore` (older ones are expired, pruned or not). */
   async find(id: number, notBefore: string): Promise<StoredHuntingResult | undefined> {
     const row = await this.db

@@ -3,6 +3,7 @@ import type { ActivitySource } from '../../domain/activity-vocabulary.js';
 import type { Role } from '../../domain/roles.js';
 import type { CatalogLinkKind } from '../../domain/catalog-links.js';
 import type { CloudTables } from './cloud-schema.js';
+import type { ApiBudgetTables } from './api-budget-schema.js';
 
 /**
  * Column conventions, the same on SQLite and PostgreSQL so one query serves both: ids are text, booleans are
@@ -332,21 +333,12 @@ export interface SyncCursorsTable {
   updated_at: string;
 }
 
-export interface SyncJobsTable {
-  id: Generated<number>;
+/** PostgreSQL: sync jobs of the queue before pg-boss, until the job engine queues them again (migration 0025). */
+export interface CarriedSyncJobsTable {
   integration_id: string;
   dataset: string;
   /** JSON: { full?, force? } */
   options: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  run_after: string;
-  attempts: Generated<number>;
-  locked_by: string | null;
-  locked_at: string | null;
-  run_id: number | null;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
 }
 
 export interface MachineActionsTable {
@@ -578,7 +570,7 @@ export interface AuditLogTable {
   details: string;
 }
 
-export interface Database extends CloudTables {
+export interface Database extends CloudTables, ApiBudgetTables {
   integrations: IntegrationsTable;
   endpoints: EndpointsTable;
   vulnerabilities: VulnerabilitiesTable;
@@ -606,7 +598,7 @@ export interface Database extends CloudTables {
   audit_log: AuditLogTable;
   sync_runs: SyncRunsTable;
   sync_cursors: SyncCursorsTable;
-  sync_jobs: SyncJobsTable;
+  carried_sync_jobs: CarriedSyncJobsTable;
   hunting_queries: HuntingQueriesTable;
   hunting_results: HuntingResultsTable;
   hunting_result_rows: HuntingResultRowsTable;
@@ -624,6 +616,5 @@ export type VulnerabilityRow = Selectable<VulnerabilitiesTable>;
 export type AlertRow = Selectable<AlertsTable>;
 export type IncidentRow = Selectable<IncidentsTable>;
 export type SyncRunRow = Selectable<SyncRunsTable>;
-export type SyncJobRow = Selectable<SyncJobsTable>;
 export type MachineActionRow = Selectable<MachineActionsTable>;
 export type NewMachineActionRow = Insertable<MachineActionsTable>;

@@ -24,6 +24,8 @@ import { up as networkAccessible } from './0021-network-accessible.js';
 import { up as findingsWithoutEndpoints } from './0022-findings-without-endpoints.js';
 import { up as notPermittedRuns } from './0023-not-permitted-runs.js';
 import { up as runStages } from './0024-run-stages.js';
+import { up as jobEngine } from './0025-job-engine.js';
+import { up as apiBudget } from './0026-api-budget.js';
 
 /** Every migration by name, in order: a new one is added at the end and never changed once shipped. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -52,5 +54,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0022-findings-without-endpoints': { up: findingsWithoutEndpoints() },
     '0023-not-permitted-runs': { up: notPermittedRuns() },
     '0024-run-stages': { up: runStages() },
+    '0025-job-engine': { up: jobEngine(dialect) },
+    '0026-api-budget': { up: apiBudget(dialect) },
   };
 }

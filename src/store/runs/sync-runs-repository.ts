@@ -24,6 +24,32 @@ export class SyncRunsRepository extends Repository {
     await this.db.updateTable('sync_runs').set(toSyncRunEndColumns(end)).where('id', '=', id).execute();
   }
 
+  /**
+   * Deletes up to `limit` finished runs that started before `cutoff`, never the latest run of an integration's
+   * dataset (what is due next is read from it). Answers how many went.
+   */
+  async pruneBefore(cutoff: string, limit: number): Promise<number> {
+    const doomed = this.db
+      .selectFrom('sync_runs as r')
+      .select('r.id')
+      .where('r.started_at', '<', cutoff)
+      .where('r.status', '<>', 'running')
+      .where((eb) =>
+        eb(
+          'r.id',
+          '<',
+          eb
+            .selectFrom('sync_runs as l')
+            .select((m) => m.fn.max('l.id').as('latest'))
+            .whereRef('l.integration_id', '=', 'r.integration_id')
+            .whereRef('l.dataset', '=', 'r.dataset'),
+        ),
+      )
+      .limit(limit);
+    const result = await this.db.deleteFrom('sync_runs').where('id', 'in', doomed).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** The runs of an integration's dataset still marked running, with the process that runs each. */
   running(integrationId: string, dataset: string): Promise<{ id: number; runner: string | null }[]> {
     return this.db

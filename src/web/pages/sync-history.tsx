@@ -1,12 +1,13 @@
 import { Link, useParams } from 'react-router';
-import { api } from '../api.js';
-import type { SyncRun } from '../api-types.js';
+import { api, ApiError, withQuery, type Page } from '../api.js';
+import type { SyncJob, SyncRun } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { ErrorBox } from '../components/error-box.js';
 import { formatCount, formatTime } from '../format.js';
 import { useSession } from '../session.js';
-import { syncHistoryPoll } from '../live.js';
+import { syncHistoryPoll, syncJobsPoll } from '../live.js';
+import { useRequest } from '../use-request.js';
 import { usePagedList } from '../use-paged-list.js';
 import { useAction } from '../use-action.js';
 
@@ -46,6 +47,45 @@ const columns: readonly Column<SyncRun>[] = [
   },
 ];
 
+const jobColumns: readonly Column<SyncJob>[] = [
+  { id: 'dataset', header: 'Dataset', cell: (j) => j.dataset },
+  { id: 'state', header: 'Job', cell: (j) => <Badge value={j.state} /> },
+  { id: 'queued', header: 'Queued', cell: (j) => formatTime(j.createdAt) },
+  { id: 'runAfter', header: 'Not before', cell: (j) => formatTime(j.runAfter) },
+  { id: 'attempts', header: 'Attempts', cell: (j) => formatCount(j.attempts) },
+  { id: 'worker', header: 'Worker', cell: (j) => j.worker ?? '—' },
+  { id: 'heartbeat', header: 'Last heartbeat', cell: (j) => formatTime(j.heartbeatAt) },
+  { id: 'error', header: 'Last error', cell: (j) => j.lastError ?? '—' },
+];
+
+/**
+ * With PostgreSQL, syncs are jobs the workers take: what waits, runs, retries or was dead-lettered. With SQLite
+ * the server runs them itself and the API has no jobs: nothing is shown.
+ */
+function SyncJobs({ integrationId }: { integrationId: string }) {
+  const jobs = useRequest<Page<SyncJob>>(withQuery('/jobs', { integration: integrationId, pageSize: 20 }), {
+    poll: syncJobsPoll,
+  });
+  if (jobs.error instanceof ApiError && jobs.error.code === 'JOBS_NEED_POSTGRES') return null;
+  return (
+    <>
+      <h2>Jobs</h2>
+      <ErrorBox error={jobs.error} />
+      <DataTable
+        label="Sync jobs"
+        columns={jobColumns}
+        rowKey={(j) => j.id}
+        rows={jobs.data?.items}
+        total={jobs.data?.total}
+        page={1}
+        pageSize={20}
+        loading={jobs.loading}
+        empty="No job: the scheduler queues each dataset when it is due."
+      />
+    </>
+  );
+}
+
 export function SyncHistoryPage() {
   const { id = '' } = useParams();
   const { may } = useSession();
@@ -57,7 +97,7 @@ export function SyncHistoryPage() {
     { poll: syncHistoryPoll },
   );
   // The runs, and the statuses and counts they feed, are read again once the sync has answered.
-  const { busy, error, run } = useAction(['/sync-runs', '/integrations', '/dashboard']);
+  const { busy, error, run } = useAction(['/sync-runs', '/jobs', '/integrations', '/dashboard']);
   const syncNow = (): void => {
     run(async () => {
       await api('POST', `/integrations/${encodeURIComponent(id)}/sync`);
@@ -76,6 +116,8 @@ export function SyncHistoryPage() {
         </button>
       ) : null}
       <ErrorBox error={error ?? list.error} />
+      <SyncJobs integrationId={id} />
+      <h2>Runs</h2>
       <DataTable
         label="Sync runs"
         columns={columns}
