@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -22,11 +22,17 @@ function highWaterMarkKb(pid: number): number | undefined {
   }
 }
 
+/** A `defender-hub` process under way: its pid, and its wall time, stdout and peak RSS once it has exited. */
+export interface StartedCli {
+  readonly child: ChildProcess;
+  readonly finished: Promise<CliRun>;
+}
+
 /**
- * Runs `defender-hub ARGS` in a process of its own and reports its wall time and peak RSS. The high-water mark is
- * read every 100 ms until the process exits; it only ever grows, so the last reading is the peak up to then.
+ * Starts `defender-hub ARGS` in a process of its own. The high-water mark is read every 100 ms until the process
+ * exits; it only ever grows, so the last reading is the peak up to then. `finished` fails on a non-zero exit.
  */
-export async function runCli(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
+export function startCli(args: readonly string[], env: Record<string, string>): StartedCli {
   const started = performance.now();
   const child = spawn(process.execPath, [cli, ...args], {
     env: { ...process.env, ...env },
@@ -38,19 +44,27 @@ export async function runCli(args: readonly string[], env: Record<string, string
   }, 100);
   const chunks: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('exit', resolve);
-    });
-    if (code !== 0) throw new Error(`defender-hub ${args.join(' ')} exited with code ${String(code)}`);
-  } finally {
-    clearInterval(timer);
-  }
-  if (peakKb === 0) throw new Error('the peak RSS could not be read: this benchmark needs Linux /proc');
-  return {
-    stdout: Buffer.concat(chunks).toString('utf8'),
-    ms: performance.now() - started,
-    peakRssMb: Math.round(peakKb / 1024),
-  };
+  const finished = (async (): Promise<CliRun> => {
+    try {
+      const code = await new Promise<number | null>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('exit', resolve);
+      });
+      if (code !== 0) throw new Error(`defender-hub ${args.join(' ')} exited with code ${String(code)}`);
+    } finally {
+      clearInterval(timer);
+    }
+    if (peakKb === 0) throw new Error('the peak RSS could not be read: this benchmark needs Linux /proc');
+    return {
+      stdout: Buffer.concat(chunks).toString('utf8'),
+      ms: performance.now() - started,
+      peakRssMb: Math.round(peakKb / 1024),
+    };
+  })();
+  return { child, finished };
+}
+
+/** Runs `defender-hub ARGS` to its end and reports its wall time and peak RSS. */
+export function runCli(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
+  return startCli(args, env).finished;
 }

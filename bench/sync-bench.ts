@@ -21,11 +21,6 @@
  * A Defender for Cloud integration over BENCH_SUBSCRIPTIONS subscriptions (default 20) syncs beside it, so the
  * catalog timings merge endpoint and cloud CVEs as a tenant with both would.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.js';
 import { openHub, type Hub } from '../src/app/hub.js';
@@ -36,12 +31,13 @@ import { runCli } from './hub-process.js';
 import { apiDuringSync, queryTimings } from './query-timings.js';
 import { simulatorIntegrationSettings } from '../src/simulator/integration-settings.js';
 import { storeOf } from '../src/store/testing.js';
+import { benchDatabase } from './bench-database.js';
+import { minimumCalls } from './minimum-calls.js';
 
 const sizes = (process.env.BENCH_MACHINES ?? '20000,100000').split(',').map(Number);
 const findingsPerMachine = Number(process.env.BENCH_FINDINGS_PER_MACHINE ?? 50);
 const subscriptions = Number(process.env.BENCH_SUBSCRIPTIONS ?? 20);
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
-const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 // Keeps each synced database and prints its settings, for `npm run bench:queries` to time queries on again.
 const keep = process.env.BENCH_KEEP === '1';
 // Exits non-zero when the ingest ratio falls below `minimumRatio` or a dataset makes more calls than its page caps
@@ -73,95 +69,6 @@ interface RunLine {
   readonly skipped: number;
   readonly apiCalls: number;
   readonly stages: Readonly<Record<string, number>>;
-}
-
-/** Records per page at the page cap, for the datasets whose fewest calls follow from their record count. */
-const pageCaps: Readonly<Record<string, number>> = {
-  machines: 10_000,
-  vulnerabilities: 8000,
-  findings: 200_000,
-  machineActions: 10_000,
-};
-
-/** Graph security lists (alerts, incidents): 1,000 a page, and `$top + $skip` at most 6,000 a time window. */
-const graphPage = 1000;
-const graphWindow = 6000;
-
-/**
- * Pages of a Graph list of `records`: each window after the first starts at the last timestamp read, so it reads
- * that record again (one at least); a window ends the list when the service gives no next page.
- */
-function graphPages(records: number): number {
-  let pages = 0;
-  for (let left = records, first = true; left > 0; first = false) {
-    const fresh = Math.min(left, first ? graphWindow : graphWindow - 1);
-    pages += Math.ceil((fresh + (first ? 0 : 1)) / graphPage);
-    left -= fresh;
-  }
-  return pages;
-}
-
-/**
- * The fewest calls the page caps allow for what a run read; undefined for the catalogs (software,
- * recommendations), whose calls follow each item's device count, which the run line does not give.
- */
-function minimumCalls(run: RunLine): number | undefined {
-  // Graph lists cost one extra call to learn the service's clock.
-  if (run.dataset === 'alerts' || run.dataset === 'incidents')
-    return Math.max(1, graphPages(run.recordsIn)) + 1;
-  const per = pageCaps[run.dataset];
-  if (per === undefined) return undefined;
-  // The export ends with its last full page; the other lists with a short (or empty) one.
-  const pages =
-    Math.floor(run.recordsIn / per) + (run.dataset === 'findings' && run.recordsIn % per === 0 ? 0 : 1);
-  return Math.max(1, pages);
-}
-
-/** A database of its own per run: a SQLite file in a fresh directory, or a fresh PostgreSQL database. */
-async function benchDatabase(
-  dialect: string,
-): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'dh-sync-bench-'));
-  const env = { HUB_DATA_DIR: dir, HUB_SECRET_KEY: randomBytes(32).toString('base64') };
-  const removeDir = (): void => {
-    rmSync(dir, { recursive: true, force: true });
-  };
-  if (dialect === 'sqlite') {
-    return {
-      env,
-      drop: () => {
-        removeDir();
-        return Promise.resolve();
-      },
-    };
-  }
-  const name = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = (statement: string): Promise<void> =>
-    withClient(async (client) => {
-      await client.query(statement);
-    });
-  await admin(`create database ${name}`);
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  return {
-    env: { ...env, DATABASE_URL: url.href },
-    drop: async () => {
-      // `with (force)` would end connections a closing pool may still hold; let them close first.
-      await new Promise((done) => setTimeout(done, 2000));
-      await admin(`drop database ${name}`);
-      removeDir();
-    },
-  };
-}
-
-async function withClient(work: (client: pg.Client) => Promise<void>): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  try {
-    await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function seconds(run: RunLine): number {
