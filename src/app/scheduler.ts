@@ -181,7 +181,6 @@ export class Scheduler {
   }
 
   async #enqueue(queue: SyncJobQueue, work: DueWork): Promise<void> {
-    // Should a machines job fail, a later look finds the findings it would have queued due on their own interval.
     const queued = await queueDatasets(queue, work.integrationId, work.datasets, { full: work.full });
     if (work.full) this.#fullSyncRequested.delete(work.integrationId);
     const name = this.#integrations.find((i) => i.id === work.integrationId)?.name ?? work.integrationId;

@@ -31,6 +31,8 @@ export interface ApiRequest {
    * the service did not act, so one request never makes two actions.
    */
   readonly notRepeatable?: boolean;
+  /** The longest the call may wait for the tenant's budget before it is refused as throttled (interactive calls). */
+  readonly maxBudgetWaitMs?: number;
 }
 
 export interface ApiCallEvent {
@@ -97,6 +99,7 @@ export class ApiHttp {
       await this.#governor.acquire(request.apiClass, {
         ...(request.priority === undefined ? {} : { priority: request.priority }),
         ...(request.signal === undefined ? {} : { signal: request.signal }),
+        ...(request.maxBudgetWaitMs === undefined ? {} : { maxWaitMs: request.maxBudgetWaitMs }),
       });
       const response = await this.#exchange(request, token, Date.now() - queued);
       if (response.statusCode >= 200 && response.statusCode < 300) return response;

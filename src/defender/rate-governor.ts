@@ -1,4 +1,5 @@
 import { abortableSleep } from './abortable-sleep.js';
+import { DefenderApiError, DefenderErrorCode } from './errors.js';
 
 /**
  * API classes with the limits Microsoft documents per application and tenant. A call is counted against its
@@ -60,14 +61,23 @@ export interface WindowUsage {
   readonly limit: number;
 }
 
+export interface AcquireOptions {
+  readonly priority?: CallPriority;
+  readonly signal?: AbortSignal;
+  readonly maxWaitMs?: number;
+}
+
 /**
  * The call budget of one application in one tenant: every client of that tenant and app draws from it, because
  * the service counts their calls together. Kept in the process (RateGovernor) or, for several processes, in the
  * database (SharedRateGovernor).
  */
 export interface ApiBudget {
-  /** Resolves when a call of this class may start, and counts it. */
-  acquire(apiClass: ApiClass, options?: { priority?: CallPriority; signal?: AbortSignal }): Promise<void>;
+  /**
+   * Resolves when a call of this class may start, and counts it. With `maxWaitMs`, a call that would have to wait
+   * longer is refused at once (a 429 of the hub's own, with the wait as its Retry-After) instead of waiting.
+   */
+  acquire(apiClass: ApiClass, options?: AcquireOptions): Promise<void>;
   /** The service said 429 with this wait: hold every call of the class until then. */
   pause(apiClass: ApiClass, ms: number): Awaitable<void>;
   /** Calls counted in each of the class's windows right now (for progress displays and tests). */
@@ -80,10 +90,23 @@ export interface RateGovernorOptions {
   /** Slack (ms) added to each wait so our clock and the service's don't disagree at the boundary. */
   readonly marginMs: number;
   readonly now: () => number;
+  /**
+   * Every class's limits times this (default 1: Microsoft's). Only for a service that has other limits than
+   * Defender's, such as the simulator with its limits off in tests that are not about the budget.
+   */
+  readonly limitScale: number;
 }
 
 export function governorOptions(options: Partial<RateGovernorOptions> = {}): RateGovernorOptions {
-  return Object.freeze({ reservedForActions: 0.2, marginMs: 250, now: Date.now, ...options });
+  return Object.freeze({ reservedForActions: 0.2, marginMs: 250, now: Date.now, limitScale: 1, ...options });
+}
+
+/** The class's windows and their limits, under the options' scale. */
+export function limitsOf(
+  apiClass: ApiClass,
+  options: Pick<RateGovernorOptions, 'limitScale'>,
+): { readonly windowMs: number; readonly limit: number }[] {
+  return apiClassLimits[apiClass].map((l) => ({ windowMs: l.windowMs, limit: l.limit * options.limitScale }));
 }
 
 /** The longest window of any class: a call older than this counts for nothing any more. */
@@ -91,9 +114,18 @@ export const longestWindowMs = Math.max(
   ...Object.values(apiClassLimits).flatMap((limits) => limits.map((l) => l.windowMs)),
 );
 
-/** How many calls a window may already hold for a call of this priority to start. */
-export function allowedCalls(limit: number, priority: CallPriority, reservedForActions: number): number {
-  return priority === 'action' ? limit : Math.max(1, Math.floor(limit * (1 - reservedForActions)));
+/** The classes response actions are sent in: only their windows keep a share free for actions. */
+const actionClasses: ReadonlySet<ApiClass> = new Set<ApiClass>(['default']);
+
+/** How many calls a window of the class may already hold for a call of this priority to start. */
+export function allowedCalls(
+  apiClass: ApiClass,
+  limit: number,
+  priority: CallPriority,
+  reservedForActions: number,
+): number {
+  if (priority === 'action' || !actionClasses.has(apiClass)) return limit;
+  return Math.max(1, Math.floor(limit * (1 - reservedForActions)));
 }
 
 /** How long until `freeingCallAt`, the call that must leave a full window before another fits, has left it. */
@@ -108,16 +140,11 @@ export function untilFreed(freeingCallAt: number, windowMs: number, now: number,
 export class Turns {
   readonly #queues = new Map<ApiClass, Promise<void>>();
 
-  take(
-    apiClass: ApiClass,
-    priority: CallPriority,
-    signal: AbortSignal | undefined,
-    attempt: () => Awaitable<number>,
-  ): Promise<void> {
+  take(apiClass: ApiClass, options: AcquireOptions, attempt: () => Awaitable<number>): Promise<void> {
     // Actions skip the queue of normal calls: they only have to wait for their own reserved share.
-    if (priority === 'action') return untilStarted(attempt, signal);
+    if (options.priority === 'action') return untilStarted(apiClass, attempt, options);
     const previous = this.#queues.get(apiClass) ?? Promise.resolve();
-    const turn = previous.then(() => untilStarted(attempt, signal));
+    const turn = previous.then(() => untilStarted(apiClass, attempt, options));
     this.#queues.set(
       apiClass,
       turn.catch(() => undefined),
@@ -127,13 +154,22 @@ export class Turns {
 }
 
 async function untilStarted(
+  apiClass: ApiClass,
   attempt: () => Awaitable<number>,
-  signal: AbortSignal | undefined,
+  options: AcquireOptions,
 ): Promise<void> {
+  let waited = 0;
   for (;;) {
     const wait = await attempt();
     if (wait <= 0) return;
-    await abortableSleep(wait, signal);
+    if (options.maxWaitMs !== undefined && waited + wait > options.maxWaitMs)
+      throw new DefenderApiError(
+        DefenderErrorCode.Throttled,
+        `This tenant's ${apiClass} calls are used up for now (the hub keeps within Microsoft's limits and the share kept for response actions); the next may start in about ${Math.ceil(wait / 1000)} s.`,
+        { status: 429, retryAfterMs: wait },
+      );
+    await abortableSleep(wait, options.signal);
+    waited += wait;
   }
 }
 
@@ -161,12 +197,9 @@ export class RateGovernor implements ApiBudget {
     this.#options = governorOptions(options);
   }
 
-  acquire(
-    apiClass: ApiClass,
-    options: { priority?: CallPriority; signal?: AbortSignal } = {},
-  ): Promise<void> {
+  acquire(apiClass: ApiClass, options: AcquireOptions = {}): Promise<void> {
     const priority = options.priority ?? 'normal';
-    return this.#turns.take(apiClass, priority, options.signal, () => this.#tryStart(apiClass, priority));
+    return this.#turns.take(apiClass, options, () => this.#tryStart(apiClass, priority));
   }
 
   pause(apiClass: ApiClass, ms: number): void {
@@ -195,7 +228,7 @@ export class RateGovernor implements ApiBudget {
     let wait = (this.#pausedUntil.get(apiClass) ?? 0) - now;
     for (const w of this.#windowsOf(apiClass)) {
       this.#prune(w, now);
-      const allowed = allowedCalls(w.limit, priority, this.#options.reservedForActions);
+      const allowed = allowedCalls(apiClass, w.limit, priority, this.#options.reservedForActions);
       if (w.calls.length < allowed) continue;
       // The call that must leave the window before we fit: the (used - allowed + 1)-th oldest.
       const freeing = w.calls[w.calls.length - allowed];
@@ -208,7 +241,7 @@ export class RateGovernor implements ApiBudget {
   #windowsOf(apiClass: ApiClass): Window[] {
     let windows = this.#windows.get(apiClass);
     if (windows === undefined) {
-      windows = apiClassLimits[apiClass].map((l) => ({ windowMs: l.windowMs, limit: l.limit, calls: [] }));
+      windows = limitsOf(apiClass, this.#options).map((l) => ({ ...l, calls: [] }));
       this.#windows.set(apiClass, windows);
     }
     return windows;

@@ -1,10 +1,11 @@
 import {
   allowedCalls,
-  apiClassLimits,
+  limitsOf,
   governorOptions,
   longestWindowMs,
   Turns,
   untilFreed,
+  type AcquireOptions,
   type ApiBudget,
   type ApiClass,
   type CallPriority,
@@ -66,12 +67,9 @@ export class SharedRateGovernor implements ApiBudget {
     this.#options = governorOptions(options);
   }
 
-  acquire(
-    apiClass: ApiClass,
-    options: { priority?: CallPriority; signal?: AbortSignal } = {},
-  ): Promise<void> {
+  acquire(apiClass: ApiClass, options: AcquireOptions = {}): Promise<void> {
     const priority = options.priority ?? 'normal';
-    return this.#turns.take(apiClass, priority, options.signal, () => this.#tryStart(apiClass, priority));
+    return this.#turns.take(apiClass, options, () => this.#tryStart(apiClass, priority));
   }
 
   async pause(apiClass: ApiClass, ms: number): Promise<void> {
@@ -79,7 +77,7 @@ export class SharedRateGovernor implements ApiBudget {
   }
 
   async usage(apiClass: ApiClass): Promise<WindowUsage[]> {
-    const limits = apiClassLimits[apiClass];
+    const limits = limitsOf(apiClass, this.#options);
     const used = await this.#ledger.count(
       this.#budget,
       apiClass,
@@ -91,14 +89,14 @@ export class SharedRateGovernor implements ApiBudget {
 
   async #tryStart(apiClass: ApiClass, priority: CallPriority): Promise<number> {
     const now = this.#options.now();
-    const limits = apiClassLimits[apiClass];
+    const limits = limitsOf(apiClass, this.#options);
     const answer = await this.#ledger.start({
       budget: this.#budget,
       apiClass,
       now,
       windows: limits.map((l) => ({
         windowMs: l.windowMs,
-        allowed: allowedCalls(l.limit, priority, this.#options.reservedForActions),
+        allowed: allowedCalls(apiClass, l.limit, priority, this.#options.reservedForActions),
       })),
       retainMs: longestWindowMs,
     });

@@ -7,6 +7,11 @@ import { jobsWithWorkers } from './job-workers.js';
 import { pendingJobStates, type SyncJobView } from './sync-job.js';
 import type { EnqueueOptions, SyncJobQueue } from './sync-job-queue.js';
 
+/** The datasets to queue now: findings wait for the machines run they follow (the worker queues them then). */
+function besideMachines(datasets: readonly DatasetName[]): readonly DatasetName[] {
+  return datasets.includes('machines') ? datasets.filter((d) => d !== 'findings') : datasets;
+}
+
 /**
  * Queues an integration's datasets for the workers; answers those it queued. Findings are left out beside a
  * machines job: the worker queues them once the machines are stored (queued beside it, they could run first, on
@@ -19,7 +24,7 @@ export async function queueDatasets(
   datasets: readonly DatasetName[],
   options: EnqueueOptions = {},
 ): Promise<DatasetName[]> {
-  const wanted = datasets.includes('machines') ? datasets.filter((d) => d !== 'findings') : datasets;
+  const wanted = besideMachines(datasets);
   const pending = await queue.pendingDatasets(integrationId);
   const queued: DatasetName[] = [];
   for (const dataset of wanted)
@@ -30,7 +35,7 @@ export async function queueDatasets(
 
 /**
  * A sync asked for now (the API's "Sync now"): the dataset named, or every one the integration's toggles ask for,
- * queued for the workers. Answers the integration's jobs that will still run, this request's among them.
+ * queued for the workers, or brought forward when already waiting. Answers the integration's jobs that will still run, this request's among them.
  */
 export async function queueSyncRequest(
   queue: SyncJobQueue,
@@ -46,7 +51,10 @@ export async function queueSyncRequest(
       'SYNC_DATASET_NOT_FOR_PRODUCT',
       `The ${dataset} dataset is not read for this integration's product; sync it without naming a dataset to run its own.`,
     );
-  await queueDatasets(queue, integration.id, datasets, options);
+  const queued = await queueDatasets(queue, integration.id, datasets, options);
+  // Asked for now: a job already waiting (or waiting out a retry's back-off) runs now too.
+  for (const dataset of besideMachines(datasets))
+    if (!queued.includes(dataset)) await queue.hurry(integration.id, dataset);
   const jobs = await queue.list({ integrationId: integration.id }, { page: 1, pageSize: 100 });
   const waiting = jobs.items.filter((job) => pendingJobStates.includes(job.state));
   return (await jobsWithWorkers({ ...jobs, items: waiting }, syncRuns)).items;

@@ -50,6 +50,11 @@ const defaults = {
   keepFinishedSeconds: 7 * 86_400,
 } as const satisfies Required<JobQueueTuning>;
 
+/** One waiting and one running job per key: an integration's dataset. */
+function keyOf(data: Pick<SyncJobData, 'integrationId' | 'dataset'>): string {
+  return `${data.integrationId}:${data.dataset}`;
+}
+
 /**
  * The schema the job engine's tables live in: `pgboss` beside tables in `public`, else `<schema>_jobs`, so two
  * hubs in one database (or two test schemas) never share a queue.
@@ -271,6 +276,16 @@ export class SyncJobQueue {
     return [...byState].map(([state, { count, oldest }]) => ({ state, count, oldestSeconds: oldest }));
   }
 
+  /** Moves the waiting (or retrying) job of this integration and dataset to now, when there is one. */
+  async hurry(integrationId: string, dataset: DatasetName): Promise<void> {
+    const boss = await this.#started();
+    await boss.update(syncQueue, undefined, {
+      singletonKey: keyOf({ integrationId, dataset }),
+      startAfter: new Date(),
+      match: 'all',
+    });
+  }
+
   /** The integration's datasets with a job waiting, to be retried or running. */
   async pendingDatasets(integrationId: string): Promise<Set<string>> {
     const boss = await this.#started();
@@ -355,7 +370,7 @@ export class SyncJobQueue {
   }
 
   async #send(boss: PgBoss, data: SyncJobData): Promise<string | undefined> {
-    const id = await boss.send(syncQueue, data, { singletonKey: `${data.integrationId}:${data.dataset}` });
+    const id = await boss.send(syncQueue, data, { singletonKey: keyOf(data) });
     return id ?? undefined;
   }
 

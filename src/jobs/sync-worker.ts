@@ -111,14 +111,15 @@ export class SyncWorker {
       this.#options.onJob?.(job, 'requeued', run);
       return { runId: run.id, requeued: true };
     }
+    // Findings follow every machines run, as in a whole sync on SQLite: one not permitted too (the export is read
+    // with Vulnerability.Read.All, whatever the machines list allows), and one that failed (they keep the devices
+    // the endpoints stored before it).
+    if (dataset === 'machines') await this.#queue.enqueue(integrationId, 'findings', { full, force });
     if (!ranAsPermitted(run.status)) {
       const failure = new SyncJobFailedError(run);
       this.#options.onJob?.(job, 'failed', run, failure.message);
       throw failure;
     }
-    // Findings follow every machines run that did not fail, one not permitted too: the export is read with
-    // Vulnerability.Read.All, whatever the machines list allows.
-    if (dataset === 'machines') await this.#queue.enqueue(integrationId, 'findings', { full, force });
     this.#options.onJob?.(job, 'done', run);
     return { runId: run.id, status: run.status };
   }

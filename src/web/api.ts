@@ -85,9 +85,22 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 
 export const get = <T>(path: string, query?: Query): Promise<T> => api<T>('GET', withQuery(path, query));
 
+export interface Health {
+  readonly status: 'ok';
+  readonly database: 'sqlite' | 'postgres';
+  readonly version: string;
+}
+
 export interface Page<T> {
   items: T[];
   total: number;
   page: number;
   pageSize: number;
+}
+
+/** `/healthz`: which database the hub runs on (outside /api/v1, open to anyone). */
+export async function health(): Promise<Health> {
+  const response = await fetch('/healthz', { headers: { accept: 'application/json' } });
+  if (!response.ok) throw await errorOf(response);
+  return (await response.json()) as Health;
 }

@@ -87,6 +87,7 @@ describe('defender-hub worker', () => {
     ]);
     await queue.enqueue(integration.id, 'machines');
     const doomed = startCli(['worker'], env);
+    afterAll(() => doomed.child.kill('SIGKILL'));
     await until(() => sim.control.faults().queue.length === 0, 60_000);
     doomed.child.kill('SIGKILL');
     await doomed.exit;
@@ -127,6 +128,8 @@ describe('defender-hub worker', () => {
     await queue.enqueue(integration.id, 'machines');
     const metricsPort = await freePort();
     const worker = startCli(['worker', '--concurrency', '2', '--metrics-port', String(metricsPort)], env);
+    // Left running should an expectation fail before its SIGTERM.
+    afterAll(() => worker.child.kill('SIGKILL'));
     await until(() => sim.control.faults().queue.length === 0, 60_000);
     // Its metrics see the job it runs and, once its next heartbeat is in, itself among the workers.
     const scrape = async () => {

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openHub, type Hub } from '../../src/app/hub.js';
 import { loadConfig } from '../../src/app/config.js';
-import { addSimulatorIntegration } from '../support/hub.js';
+import { addSimulatorIntegration, testGovernor } from '../support/hub.js';
 import { dialects, freshStore, postgresUrl, type TestDialect } from '../support/stores.js';
 import { simGet, useSimulator } from '../support/simulator.js';
 import { everyDatasetSucceeded } from '../support/datasets.js';
@@ -39,7 +39,7 @@ async function place(dialect: TestDialect): Promise<HubPlace> {
 
 async function hubAt(where: HubPlace): Promise<Hub> {
   const hub = await openHub(loadConfig(where.env), {
-    tuning: { retry: { maxAttempts: 8, baseDelayMs: 20 } },
+    tuning: { retry: { maxAttempts: 8, baseDelayMs: 20 }, governor: testGovernor },
     ...(where.schema === undefined ? {} : { schema: where.schema }),
   });
   afterAll(() => hub.close());

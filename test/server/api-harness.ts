@@ -6,12 +6,17 @@ import { afterAll } from 'vitest';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
 import { openHub, type Hub } from '../../src/app/hub.js';
+import { SyncWorker } from '../../src/jobs/sync-worker.js';
+import { datasets } from '../../src/sync/sync-service.js';
+import type { SyncRun } from '../../src/store/index.js';
 import type { HubConfig } from '../../src/app/config.js';
 import { buildServer } from '../../src/server/build-server.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { postgresUrl, type TestDialect } from '../support/stores.js';
 import { simulatorIntegrationSettings } from '../../src/simulator/integration-settings.js';
 import type { RetryOptions } from '../../src/defender/retry-policy.js';
+import type { RateGovernorOptions } from '../../src/defender/rate-governor.js';
+import { testGovernor } from '../support/hub.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -45,10 +50,17 @@ export interface TestApi {
   ): Promise<Answer<T>>;
   /** A new user of that role and an API token of theirs. */
   tokenFor(role: 'admin' | 'analyst' | 'viewer'): Promise<string>;
+  /**
+   * "Sync now" through the API, and its runs: answered by the server itself (SQLite, 200), or queued (PostgreSQL,
+   * 202) and then run by a worker in this process, the answer's runs being the ones the worker made.
+   */
+  syncNow(integrationId: string, body?: unknown): Promise<Answer<{ runs: SyncRun[] }>>;
 }
 
 export interface TestHubOptions {
   readonly retry?: Partial<RetryOptions>;
+  /** The hub's API budget (see testGovernor: scaled up unless a test is about the budget). */
+  readonly governor?: Partial<RateGovernorOptions>;
   readonly config?: Partial<HubConfig>;
 }
 
@@ -81,7 +93,10 @@ export async function useTestHub(
     },
     {
       // Quick retries: tests that break the service on purpose should not wait minutes of back-off.
-      tuning: { retry: { maxAttempts: 3, baseDelayMs: 20, ...options.retry } },
+      tuning: {
+        retry: { maxAttempts: 3, baseDelayMs: 20, ...options.retry },
+        governor: { ...testGovernor, ...options.governor },
+      },
       // Actions are tracked against the simulator's clock, which tests move on: poll often.
       actions: { pollIntervalMs: 20, maxPollIntervalMs: 200 },
       ...(schema === undefined ? {} : { schema }),
@@ -107,29 +122,45 @@ export async function useApi(dialect: TestDialect, options: TestHubOptions = {})
   // Registered after the hub's: vitest runs afterAll hooks in reverse, so the server closes first.
   afterAll(() => app.close());
   const bodies: string[] = [];
+  const call = async <T>(
+    method: Method,
+    url: string,
+    payload?: unknown,
+    given: CallOptions = {},
+  ): Promise<Answer<T>> => {
+    const sent = given.token === undefined ? token : given.token;
+    const options: InjectOptions = {
+      method,
+      url,
+      headers: { ...(sent === null ? {} : { authorization: `Bearer ${sent}` }), ...given.headers },
+    };
+    if (payload !== undefined) options.payload = payload as NonNullable<InjectOptions['payload']>;
+    const response = await app.inject(options);
+    bodies.push(response.body);
+    const text = response.body;
+    return { status: response.statusCode, text, body: (text === '' ? undefined : JSON.parse(text)) as T };
+  };
   return {
     hub,
     app,
     bodies,
     admin,
     authHeaders,
-    async call<T>(
-      method: Method,
-      url: string,
-      payload?: unknown,
-      call: CallOptions = {},
-    ): Promise<Answer<T>> {
-      const sent = call.token === undefined ? token : call.token;
-      const options: InjectOptions = {
-        method,
-        url,
-        headers: { ...(sent === null ? {} : { authorization: `Bearer ${sent}` }), ...call.headers },
-      };
-      if (payload !== undefined) options.payload = payload as NonNullable<InjectOptions['payload']>;
-      const response = await app.inject(options);
-      bodies.push(response.body);
-      const text = response.body;
-      return { status: response.statusCode, text, body: (text === '' ? undefined : JSON.parse(text)) as T };
+    call,
+    async syncNow(integrationId, body = {}) {
+      const before = await runIdsOf(hub, integrationId);
+      const answer = await call<{ runs: SyncRun[] }>(
+        'POST',
+        `/api/v1/integrations/${encodeURIComponent(integrationId)}/sync`,
+        body,
+      );
+      if (answer.status !== 202) return answer;
+      await new SyncWorker(hub.jobs!, hub.sync, { concurrency: 2 }).drain();
+      const order = datasets.map((d) => d.name as string);
+      const runs = (await allRunsOf(hub, integrationId))
+        .filter((run) => !before.has(run.id))
+        .sort((a, b) => order.indexOf(a.dataset) - order.indexOf(b.dataset));
+      return { ...answer, body: { runs } };
     },
     async tokenFor(role) {
       const { user } = await hub.auth.createUser({
@@ -140,6 +171,14 @@ export async function useApi(dialect: TestDialect, options: TestHubOptions = {})
       return (await hub.auth.createToken(principal, { name: `${role} token`, role })).token;
     },
   };
+}
+
+async function allRunsOf(hub: Hub, integrationId: string): Promise<SyncRun[]> {
+  return (await hub.data.syncRuns.list({ integrationId }, { page: 1, pageSize: 500 })).items;
+}
+
+async function runIdsOf(hub: Hub, integrationId: string): Promise<Set<number>> {
+  return new Set((await allRunsOf(hub, integrationId)).map((run) => run.id));
 }
 
 async function adminQuery(statement: string): Promise<void> {

@@ -24,9 +24,6 @@ interface ConnectionAnswer {
   steps: { name: string; ok: boolean; code?: string; message?: string }[];
   credential: CredentialHealth;
 }
-interface SyncAnswer {
-  runs: { status: string; errorCode: string | null; errorMessage: string | null }[];
-}
 
 const DAY = 86_400_000;
 const APPLICATIONS_ROUTE = 'GET /v1.0/applications';
@@ -74,7 +71,7 @@ describe.each(dialects)('credential expiry through the API on %s', (dialect) => 
 
   it('should read the expiry once a day during sync: one Graph call per integration, not per run', async () => {
     const before = applicationReads();
-    const first = await api.call<SyncAnswer>('POST', `/api/v1/integrations/${id}/sync`, {
+    const first = await api.syncNow(id, {
       dataset: 'machines',
     });
     expect(first.body.runs[0]?.status).toBe('succeeded');
@@ -82,8 +79,8 @@ describe.each(dialects)('credential expiry through the API on %s', (dialect) => 
     expect(shown.credential.expiresAt).toBe(new Date(sim.control.settings().secretExpiresAt).toISOString());
     expect(shown.credential.checkedAt).not.toBeNull();
     expect(shown.credential.warnings).toEqual([]);
-    await api.call('POST', `/api/v1/integrations/${id}/sync`, { dataset: 'machines' });
-    await api.call('POST', `/api/v1/integrations/${id}/sync`, { dataset: 'vulnerabilities' });
+    await api.syncNow(id, { dataset: 'machines' });
+    await api.syncNow(id, { dataset: 'vulnerabilities' });
     expect(applicationReads() - before).toBe(1);
   });
 
@@ -146,7 +143,7 @@ describe.each(dialects)('credential expiry through the API on %s', (dialect) => 
     expect(refused.credential).toMatchObject({ expiresAt, warnings: [expired] });
     expect((await integration()).credential).toMatchObject({ expiresAt, warnings: [expired] });
 
-    const sync = await api.call<SyncAnswer>('POST', `/api/v1/integrations/${id}/sync`, {
+    const sync = await api.syncNow(id, {
       dataset: 'machines',
     });
     expect(sync.body.runs[0]).toMatchObject({ status: 'failed', errorCode: 'DEFENDER_AUTH_SECRET_EXPIRED' });

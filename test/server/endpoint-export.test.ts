@@ -125,11 +125,7 @@ describe.each(dialects)('the endpoint list: isolation filter and export on %s', 
     sim = await startSimulator({ rateLimits: false, machines: 160, seed: 88, findingsPerMachine: 3 });
     api = await useApi(dialect);
     const created = await api.call<{ id: string }>('POST', '/api/v1/integrations', simulatorSettings(sim));
-    const sync = await api.call<{ runs: { dataset: string; status: string }[] }>(
-      'POST',
-      `/api/v1/integrations/${created.body.id}/sync`,
-      {},
-    );
+    const sync = await api.syncNow(created.body.id);
     expect(sync.body.runs.map((r) => [r.dataset, r.status])).toEqual(everyDatasetSucceeded);
 
     const before = await allPages<Endpoint>(api, '/api/v1/endpoints');

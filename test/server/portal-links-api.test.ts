@@ -50,11 +50,7 @@ describe.each(dialects)('portal links of alerts, incidents and CVEs on %s', (dia
     api = await useApi(dialect);
     const created = await api.call<{ id: string }>('POST', '/api/v1/integrations', simulatorSettings(sim));
     simId = created.body.id;
-    const synced = await api.call<{ runs: { dataset: string; status: string }[] }>(
-      'POST',
-      `/api/v1/integrations/${simId}/sync`,
-      {},
-    );
+    const synced = await api.syncNow(simId);
     expect(synced.body.runs.map((r) => [r.dataset, r.status])).toEqual(everyDatasetSucceeded);
 
     const gov = await api.call<{ id: string; apiBaseUrl: string }>(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DefenderApiError } from '../../src/defender/errors.js';
 import { RateGovernor } from '../../src/defender/rate-governor.js';
 
 /** A clock the test moves, and a sleep that cannot happen (acquire must resolve without waiting). */
@@ -24,11 +25,29 @@ describe('RateGovernor', () => {
   it('should let normal calls use only the unreserved share of a window', async () => {
     const c = clock();
     const governor = new RateGovernor({ now: c.now, reservedForActions: 0.2 });
-    for (let i = 0; i < 4; i++) await governor.acquire('fileExport');
-    // 5/min with 20 % reserved: the fifth normal call must wait, an action may still go.
-    expect(await resolvesNow(governor.acquire('fileExport'))).toBe(false);
-    expect(await resolvesNow(governor.acquire('fileExport', { priority: 'action' }))).toBe(true);
+    for (let i = 0; i < 80; i++) await governor.acquire('default');
+    // 100/min with 20 % reserved: the 81st normal call must wait, an action may still go.
+    expect(await resolvesNow(governor.acquire('default'))).toBe(false);
+    expect(await resolvesNow(governor.acquire('default', { priority: 'action' }))).toBe(true);
+    expect(governor.usage('default')[0]).toEqual({ used: 81, limit: 100 });
+  });
+
+  it('should keep no share free in classes response actions are not sent in', async () => {
+    const c = clock();
+    const governor = new RateGovernor({ now: c.now, reservedForActions: 0.2 });
+    for (let i = 0; i < 5; i++) await governor.acquire('fileExport');
     expect(governor.usage('fileExport')[0]).toEqual({ used: 5, limit: 5 });
+    expect(await resolvesNow(governor.acquire('fileExport'))).toBe(false);
+  });
+
+  it('should refuse at once, as throttled with the wait, a call that may not wait that long', async () => {
+    const c = clock();
+    const governor = new RateGovernor({ now: c.now, reservedForActions: 0, marginMs: 0 });
+    for (let i = 0; i < 45; i++) await governor.acquire('hunting');
+    const refused = await governor.acquire('hunting', { maxWaitMs: 1000 }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DefenderApiError);
+    expect(refused).toMatchObject({ code: 'DEFENDER_THROTTLED', status: 429, retryAfterMs: 60_000 });
+    expect(governor.usage('hunting')[0]).toEqual({ used: 45, limit: 45 });
   });
 
   it('should count a sliding minute, not a refilling bucket', async () => {

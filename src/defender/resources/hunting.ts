@@ -110,7 +110,12 @@ export class HuntingResource {
 
   /** One POST with the shared retry policy; a CPU-quota 429 is not retried (that quota refills slowly). */
   async #call<T>(request: Omit<ApiRequest, 'apiClass'>, schema: z.ZodType<T>): Promise<T> {
-    const full: ApiRequest = { ...request, apiClass: 'hunting' };
+    // A query is someone waiting at a screen: past what the retry policy would wait, the budget refuses it at once.
+    const full: ApiRequest = {
+      ...request,
+      apiClass: 'hunting',
+      maxBudgetWaitMs: this.#http.retry.options.maxElapsedMs,
+    };
     let outcome: Outcome<unknown>;
     try {
       outcome = await this.#http.retry.run(() => this.#attempt(full), {

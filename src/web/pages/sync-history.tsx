@@ -1,5 +1,6 @@
 import { Link, useParams } from 'react-router';
-import { api, ApiError, withQuery, type Page } from '../api.js';
+import { useQuery } from '@tanstack/react-query';
+import { api, health, withQuery, type Page } from '../api.js';
 import type { SyncJob, SyncRun } from '../api-types.js';
 import { Badge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
@@ -60,13 +61,16 @@ const jobColumns: readonly Column<SyncJob>[] = [
 
 /**
  * With PostgreSQL, syncs are jobs the workers take: what waits, runs, retries or was dead-lettered. With SQLite
- * the server runs them itself and the API has no jobs: nothing is shown.
+ * the server runs them itself and has no jobs: nothing is shown, and nothing asked.
  */
 function SyncJobs({ integrationId }: { integrationId: string }) {
-  const jobs = useRequest<Page<SyncJob>>(withQuery('/jobs', { integration: integrationId, pageSize: 20 }), {
-    poll: syncJobsPoll,
-  });
-  if (jobs.error instanceof ApiError && jobs.error.code === 'JOBS_NEED_POSTGRES') return null;
+  const hub = useQuery({ queryKey: ['healthz'], queryFn: health, staleTime: Infinity });
+  const queued = hub.data?.database === 'postgres';
+  const jobs = useRequest<Page<SyncJob>>(
+    queued ? withQuery('/jobs', { integration: integrationId, pageSize: 20 }) : null,
+    { poll: syncJobsPoll },
+  );
+  if (!queued) return null;
   return (
     <>
       <h2>Jobs</h2>
