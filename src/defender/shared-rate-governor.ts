@@ -12,34 +12,17 @@ import {
   type RateGovernorOptions,
   type WindowUsage,
 } from './rate-governor.js';
+import type { ApiCallDecision, ApiCallRequest } from '../domain/api-call-budget.js';
 
-/** One call asking to start: which budget and class, when, and how full each of the class's windows may be. */
-export interface LedgerCall {
-  readonly budget: string;
-  readonly apiClass: ApiClass;
-  readonly now: number;
-  /** Per window of the class: its length, and how many calls it may already hold for this call to start. */
-  readonly windows: readonly { readonly windowMs: number; readonly allowed: number }[];
-  /** Calls older than this count in no window any more and may be forgotten. */
-  readonly retainMs: number;
-}
-
-/** Started (and counted), or what stands in the way: a pause, and per window the call that must leave it. */
-export type LedgerAnswer =
-  | { readonly started: true }
-  | {
-      readonly started: false;
-      readonly pausedUntil: number;
-      /** Per window, in the order asked: start time of the call that must leave before this one fits. */
-      readonly freeingCallAt: readonly (number | undefined)[];
-    };
+/** A call asking the ledger to start, in one of the governor's classes. */
+export type LedgerCall = ApiCallRequest & { readonly apiClass: ApiClass };
 
 /**
  * Where every process records the calls it starts, so they count against one budget. `start` must decide and
  * record as one step for all processes together, or two of them could both take the last call of a window.
  */
 export interface CallLedger {
-  start(call: LedgerCall): Promise<LedgerAnswer>;
+  start(call: LedgerCall): Promise<ApiCallDecision>;
   /** No call of the budget's class starts before `untilMs` (a later pause already recorded stands). */
   pause(budget: string, apiClass: ApiClass, untilMs: number): Promise<void>;
   /** Calls started in each of the trailing windows ending at `now`. */

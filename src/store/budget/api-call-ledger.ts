@@ -1,25 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { Repository } from '../db/repository.js';
 import type { Database } from '../db/schema.js';
-
-/** A call asking to start: per window of its class, the window's length and how many calls it may hold already. */
-export interface ApiCallRequest {
-  readonly budget: string;
-  readonly apiClass: string;
-  readonly now: number;
-  readonly windows: readonly { readonly windowMs: number; readonly allowed: number }[];
-  /** Calls older than this count in no window any more. */
-  readonly retainMs: number;
-}
-
-export type ApiCallDecision =
-  | { readonly started: true }
-  | {
-      readonly started: false;
-      readonly pausedUntil: number;
-      /** Per window: start time of the call that must leave it before this one fits; undefined when it fits. */
-      readonly freeingCallAt: readonly (number | undefined)[];
-    };
+import type { ApiCallDecision, ApiCallRequest } from '../../domain/api-call-budget.js';
 
 /** First key of the advisory locks taken here, so they never meet another feature's (the second is the budget's). */
 const lockSpace = 0x61706962;
