@@ -37,7 +37,7 @@ export interface JobQueueOptions {
   readonly tuning?: JobQueueTuning;
   /** Jobs of the queue before pg-boss, queued again at the first start. */
   readonly carried?: CarriedSyncJobs;
-  /** Where the engine's own errors and warnings go (it keeps running through them). */
+  /** Where the engine's own errors go, one line each (it keeps running through them); stderr by default. */
   readonly onProblem?: (message: string) => void;
 }
 
@@ -148,8 +148,11 @@ export class SyncJobQueue {
       // The registry of instances is what counts the live workers: kept fresh enough for a dashboard.
       instanceHeartbeatSeconds: 10,
     });
+    // Without a listener an engine error (a lost connection, say) would end the process; it keeps running instead.
+    const onProblem =
+      options.onProblem ?? ((message: string) => process.stderr.write(`defender-hub: ${message}\n`));
     this.#boss.on('error', (error: unknown) => {
-      options.onProblem?.(`job engine: ${error instanceof Error ? error.message : String(error)}`);
+      onProblem(`job engine: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
 
